@@ -1,0 +1,6 @@
+import { CliError, type CliCommand } from '../types';
+
+// Placeholder until the 'models' command lands; it fails loudly instead of pretending to work.
+export const command: CliCommand = async () => {
+  throw new CliError("'models' is not implemented yet", 2);
+};

@@ -1,0 +1,6 @@
+import { CliError, type CliCommand } from '../types';
+
+// Placeholder until the 'stats' command lands; it fails loudly instead of pretending to work.
+export const command: CliCommand = async () => {
+  throw new CliError("'stats' is not implemented yet", 2);
+};

@@ -1,0 +1,61 @@
+/**
+ * Entry point of the `tritonscope` command line. Each sub-command lives in its own module under
+ * ./commands and is imported lazily, so `tritonscope decode` does not pay for loading gRPC or
+ * onnxruntime.
+ */
+import { CliError, type CliCommand } from './types';
+
+const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
+  status: () => import('./commands/status'),
+  models: () => import('./commands/models'),
+  config: () => import('./commands/config'),
+  stats: () => import('./commands/stats'),
+  load: () => import('./commands/load'),
+  unload: () => import('./commands/unload'),
+  infer: () => import('./commands/infer'),
+  serve: () => import('./commands/serve'),
+  pbtxt: () => import('./commands/pbtxt'),
+  decode: () => import('./commands/decode'),
+  ui: () => import('./commands/ui'),
+};
+
+export function usage(): string {
+  return [
+    'usage: tritonscope <command> [options]',
+    '',
+    'Server commands (global: --url HOST:PORT --tls --ca F --cert F --key F --timeout-ms N --json):',
+    '  status                       server live/ready/metadata',
+    '  models                       repository index with states and reasons',
+    '  config MODEL [--pbtxt|--json]',
+    '  stats [MODEL]',
+    '  load MODEL [--config-file F]',
+    '  unload MODEL',
+    '  infer --model M --image FILE [--dtype FP32|FP16] [--out F.json]',
+    '  serve --model-repository DIR [--port N] [--host H]',
+    'Offline commands:',
+    '  pbtxt check|json|fmt FILE',
+    '  decode laneatt|ufld RAW.f32 [options] --json',
+    '  ui [--port N]                browser mode on 127.0.0.1',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`tritonscope: unknown command '${name}'\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    const { command } = await load();
+    return await command(rest);
+  } catch (err) {
+    const message = err instanceof CliError || err instanceof Error ? err.message : String(err);
+    process.stderr.write(`tritonscope ${name}: ${message.split('\n')[0]}\n`);
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh Debian machine: system packages the tests and the demo need, then npm.
+#   chromium  - real browser for the end-to-end tests (driven by playwright-core, never downloaded)
+#   ffmpeg    - encodes the demo road video
+#   openssl   - used by nothing at run time, but handy for users making TLS certificates
+# Installs only what is missing; without root it prints what to install and goes on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian packages: ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "setup: please install these Debian packages (as root): ${need[*]}" >&2
+  fi
+fi
+
+# Electron's binary and onnxruntime-node's CUDA libraries are downloaded from GitHub by their
+# install scripts; both are skipped (see .npmrc and "allowScripts" in package.json).
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  npm install --no-audit --no-fund
+fi
