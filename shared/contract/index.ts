@@ -1,0 +1,6 @@
+/** The one renderer <-> services contract. See ./api for the method list. */
+export * from './api';
+export * from './schemas';
+export * from './errors';
+export * from './framing';
+export * from './validate';
