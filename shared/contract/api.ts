@@ -75,6 +75,8 @@ export type ApiEventPayload<E extends ApiEventName> = z.output<(typeof apiEvents
 /** What a caller passes (schema input) and gets back (schema output) for method M. */
 export type ApiRequest<M extends ApiMethodName> = z.input<(typeof apiMethods)[M]['request']>;
 export type ApiResponse<M extends ApiMethodName> = z.output<(typeof apiMethods)[M]['response']>;
+/** A request after validation (defaults applied), as the services receive it. */
+export type ParsedRequest<M extends ApiMethodName> = z.output<(typeof apiMethods)[M]['request']>;
 
 type Res<M extends ApiMethodName> = Promise<ApiResponse<M>>;
 
@@ -129,7 +131,7 @@ export interface TritonscopeApi {
  * The services implement the same methods but receive the already-validated (schema OUTPUT) request.
  * Events are emitted through the `emit` function a transport gives them.
  */
-export type ApiHandlers = { [M in ApiMethodName]: (req: z.output<(typeof apiMethods)[M]['request']>) => Promise<ApiResponse<M>> };
+export type ApiHandlers = { [M in ApiMethodName]: (req: ParsedRequest<M>) => Promise<ApiResponse<M>> };
 export type ApiEmit = <E extends ApiEventName>(event: E, payload: ApiEventPayload<E>) => void;
 
 // Compile-time check: the hand-written interface covers exactly the methods of the map.
