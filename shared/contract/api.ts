@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import * as s from './schemas';
+import type { SerializedError } from './errors';
 
 /** name -> { request, response } schemas. Adding a method here adds it to every transport. */
 export const apiMethods = {
@@ -139,3 +140,16 @@ type _MethodsOfInterface = Exclude<keyof TritonscopeApi, 'on'>;
 type _Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _interfaceMatchesMap: _Exact<_MethodsOfInterface, ApiMethodName> = true;
 void _interfaceMatchesMap;
+
+// ---------------------------------------------------------------------------------------------
+// What the Electron preload exposes as `window.tritonscope`. Errors thrown across contextBridge lose
+// everything but their message, so each method resolves to an envelope and renderer/api turns
+// `{ ok: false, error }` back into an ApiError with its code.
+
+export type Envelope<T> = { ok: true; payload: T } | { ok: false; error: SerializedError };
+
+export type ExposedApi = {
+  readonly [M in ApiMethodName]: (req?: unknown) => Promise<Envelope<ApiResponse<M>>>;
+} & {
+  readonly on: (event: ApiEventName, listener: (payload: unknown) => void) => () => void;
+};
