@@ -1,0 +1,9 @@
+/** Public API of the lane package: decoders, registry, ground-truth readers and metrics. */
+export * from './types';
+export * from './errors';
+export { decodeLaneAtt, LaneAttDecoder, laneAttRowCount, LANEATT_DEFAULTS } from './laneatt';
+export type { LaneAttOptions, LaneAttResult, ResolvedLaneAttOptions } from './laneatt';
+export { laneAttReport } from './laneattReport';
+export { describeAnchor, FULL_ANCHOR_COUNT } from './laneattAnchors';
+export * from './tusimple';
+export * from './tusimpleMetric';
