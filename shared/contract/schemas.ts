@@ -188,7 +188,11 @@ export const ModelMetadataSchema = z.object({
 export type ModelMetadata = z.infer<typeof ModelMetadataSchema>;
 
 export const ModelConfigResponseSchema = z.object({
-  /** The loaded config in proto3 JSON form with proto field names (snake_case), int64 as numbers. */
+  /**
+   * The config the server runs (after its auto-completion) as a ModelConfig object: proto field
+   * names (snake_case), enum names ('TYPE_FP32'), int64 as numbers, defaults omitted — the same
+   * shape as shared/pbtxt's ModelConfig.
+   */
   config: z.record(z.string(), z.unknown()),
   /** The same config printed as pbtxt (canonical formatting), for diffing against files. */
   pbtxt: z.string().optional(),
@@ -245,6 +249,7 @@ export const LoadModelRequestSchema = z.strictObject({
   configOverride: z
     .union([
       z.strictObject({ pbtxt: z.string().max(4_000_000) }),
+      /** A ModelConfig object (proto field names) or proto3 JSON (lowerCamelCase); Triton accepts both. */
       z.strictObject({ json: z.record(z.string(), z.unknown()) }),
     ])
     .optional(),
@@ -335,7 +340,7 @@ export const ValidateConfigRequestSchema = z.strictObject({
 });
 export const ValidateConfigResponseSchema = z.object({
   diagnostics: z.array(DiagnosticSchema),
-  /** proto3 JSON of the parsed config when it parsed. */
+  /** Canonical proto3 JSON (shared/pbtxt toProtoJson) of the parsed config, null if it did not parse. */
   json: z.record(z.string(), z.unknown()).nullable(),
 });
 

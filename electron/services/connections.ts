@@ -1,0 +1,298 @@
+/**
+ * Saved Triton connection profiles and live connections.
+ *
+ * - Profiles persist as JSON in `<configDir>/connections.json` (written atomically: temp + rename).
+ *   TLS material is stored as file PATHS and read at connect time, so rotating a certificate on disk
+ *   needs no re-entry and no key bytes end up in our config file.
+ * - A connected profile is polled (live, ready, metadata). Healthy: every `pollIntervalMs`
+ *   (default 2 s). Failing: the delay doubles per consecutive failure up to 60 s (backoff), and
+ *   resets on success or on an explicit refresh. Every completed check emits 'connectionStatus'.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  ApiError,
+  ConnectionProfileSchema,
+  serializeError,
+  type ApiEmit,
+  type ConnectionProfile,
+  type ConnectionProfileInput,
+  type ConnectionStatus,
+  type ServerMetadata,
+} from '../../shared/contract';
+import type { TritonClientFactory, TritonClientLike, TritonTlsOptions } from './tritonLike';
+
+export const DEFAULT_POLL_MS = 2000;
+export const MAX_BACKOFF_MS = 60_000;
+const TLS_FILE_LIMIT = 1024 * 1024;
+
+const StoreSchema = z.object({ version: z.literal(1), profiles: z.array(ConnectionProfileSchema) });
+
+interface Live {
+  client: TritonClientLike;
+  status: ConnectionStatus;
+  timer?: NodeJS.Timeout;
+  /** Bumped on disconnect/reconnect so late poll results of an old client are dropped. */
+  generation: number;
+  checking?: Promise<ConnectionStatus>;
+}
+
+export interface ConnectionManagerOptions {
+  configDir: string;
+  createClient: TritonClientFactory;
+  emit: ApiEmit;
+  /** Polling can be turned off (CLI-style one-shot use); checks still run on connect/refresh. */
+  poll?: boolean;
+}
+
+export class ConnectionManager {
+  private readonly file: string;
+  private profiles: ConnectionProfile[] = [];
+  private readonly builtins = new Map<string, ConnectionProfile>();
+  private readonly live = new Map<string, Live>();
+  private generation = 0;
+  private closed = false;
+
+  constructor(private readonly opts: ConnectionManagerOptions) {
+    this.file = join(opts.configDir, 'connections.json');
+    this.profiles = this.load();
+  }
+
+  private load(): ConnectionProfile[] {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new ApiError('INVALID_ARGUMENT', `${this.file}: not valid JSON (${(err as Error).message})`);
+    }
+    const r = StoreSchema.safeParse(json);
+    if (!r.success) {
+      const i = r.error.issues[0];
+      throw new ApiError('INVALID_ARGUMENT', `${this.file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+    }
+    return r.data.profiles.map((p) => ({ ...p, builtin: undefined }));
+  }
+
+  private persist(): void {
+    mkdirSync(this.opts.configDir, { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ version: 1, profiles: this.profiles }, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+
+  list(): ConnectionProfile[] {
+    return [...this.builtins.values(), ...this.profiles];
+  }
+
+  get(id: string): ConnectionProfile {
+    const p = this.builtins.get(id) ?? this.profiles.find((x) => x.id === id);
+    if (!p) throw new ApiError('NOT_FOUND', `no connection profile with id '${id}'`);
+    return p;
+  }
+
+  private changed(): void {
+    this.opts.emit('connectionsChanged', { profiles: this.list() });
+  }
+
+  async save(input: ConnectionProfileInput): Promise<ConnectionProfile> {
+    if (input.id && this.builtins.has(input.id)) {
+      throw new ApiError('FAILED_PRECONDITION', `'${this.builtins.get(input.id)!.name}' is built in and cannot be edited`);
+    }
+    const id = input.id ?? randomUUID();
+    const existing = this.profiles.findIndex((p) => p.id === id);
+    if (input.id && existing < 0) throw new ApiError('NOT_FOUND', `no connection profile with id '${input.id}'`);
+    const profile: ConnectionProfile = { ...input, id };
+    const before = existing >= 0 ? this.profiles[existing] : undefined;
+    if (existing >= 0) this.profiles[existing] = profile;
+    else this.profiles.push(profile);
+    this.persist();
+    this.changed();
+    // Address or TLS changed on a live connection: reconnect so the change takes effect now.
+    if (before && this.live.has(id) && JSON.stringify([before.url, before.tls, before.timeoutMs]) !== JSON.stringify([profile.url, profile.tls, profile.timeoutMs])) {
+      await this.disconnect(id);
+      await this.connect(id);
+    }
+    return profile;
+  }
+
+  async delete(id: string): Promise<void> {
+    if (this.builtins.has(id)) throw new ApiError('FAILED_PRECONDITION', 'built-in profiles cannot be deleted');
+    const i = this.profiles.findIndex((p) => p.id === id);
+    if (i < 0) throw new ApiError('NOT_FOUND', `no connection profile with id '${id}'`);
+    await this.disconnect(id);
+    this.profiles.splice(i, 1);
+    this.persist();
+    this.changed();
+  }
+
+  /** Built-in (not persisted) profile, e.g. the embedded demo server. Replaces one with the same id. */
+  async setBuiltin(profile: ConnectionProfile): Promise<void> {
+    const before = this.builtins.get(profile.id);
+    this.builtins.set(profile.id, { ...profile, builtin: true });
+    if (before && before.url !== profile.url && this.live.has(profile.id)) await this.disconnect(profile.id);
+    this.changed();
+  }
+
+  async removeBuiltin(id: string): Promise<void> {
+    if (!this.builtins.has(id)) return;
+    await this.disconnect(id);
+    this.builtins.delete(id);
+    this.changed();
+  }
+
+  private static initialStatus(id: string, state: ConnectionStatus['state']): ConnectionStatus {
+    return {
+      id, state, live: null, ready: null, metadata: null, error: null,
+      lastCheckedAt: null, latencyMs: null, nextCheckInMs: null, consecutiveFailures: 0,
+    };
+  }
+
+  status(id: string): ConnectionStatus {
+    this.get(id);
+    return this.live.get(id)?.status ?? ConnectionManager.initialStatus(id, 'disconnected');
+  }
+
+  private async readTls(profile: ConnectionProfile): Promise<TritonTlsOptions | undefined> {
+    const tls = profile.tls;
+    if (!tls?.enabled) return undefined;
+    const read = async (what: string, path?: string) => {
+      if (!path) return undefined;
+      try {
+        const data = await readFile(path);
+        if (data.byteLength > TLS_FILE_LIMIT) throw new ApiError('TOO_LARGE', `${what} file ${path} is larger than 1 MiB`);
+        return data;
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        throw new ApiError('INVALID_ARGUMENT', `cannot read ${what} file ${path} of connection '${profile.name}': ${(err as Error).message}`);
+      }
+    };
+    const [ca, cert, key] = await Promise.all([read('CA certificate', tls.caPath), read('client certificate', tls.certPath), read('client key', tls.keyPath)]);
+    if (!!cert !== !!key) {
+      throw new ApiError('INVALID_ARGUMENT', `connection '${profile.name}': mutual TLS needs both a client certificate and a client key`);
+    }
+    return { ca, cert, key, insecure: tls.insecure };
+  }
+
+  /** Connects (creating the client), runs the first check and starts polling. Idempotent. */
+  async connect(id: string): Promise<ConnectionStatus> {
+    if (this.closed) throw new ApiError('UNAVAILABLE', 'services are shutting down');
+    const profile = this.get(id);
+    const existing = this.live.get(id);
+    if (existing) return existing.checking ?? this.check(id);
+    const tls = await this.readTls(profile);
+    if (this.live.has(id)) return this.check(id); // a concurrent connect won the race
+    const client = this.opts.createClient({ url: profile.url, tls, timeoutMs: profile.timeoutMs ?? 10_000 });
+    const entry: Live = { client, status: ConnectionManager.initialStatus(id, 'connecting'), generation: ++this.generation };
+    this.live.set(id, entry);
+    this.opts.emit('connectionStatus', entry.status);
+    return this.check(id);
+  }
+
+  async disconnect(id: string): Promise<ConnectionStatus> {
+    this.get(id);
+    const entry = this.live.get(id);
+    if (entry) {
+      this.live.delete(id);
+      clearTimeout(entry.timer);
+      entry.generation = -1;
+      try {
+        await entry.client.close();
+      } catch {
+        /* closing a broken channel may throw; it is gone either way */
+      }
+    }
+    const status = ConnectionManager.initialStatus(id, 'disconnected');
+    this.opts.emit('connectionStatus', status);
+    return status;
+  }
+
+  /** Checks now (resets the backoff). Connects first if needed. */
+  async refresh(id: string): Promise<ConnectionStatus> {
+    if (!this.live.has(id)) return this.connect(id);
+    return this.check(id);
+  }
+
+  /** The client of a profile, connecting it on first use. */
+  async client(id: string): Promise<TritonClientLike> {
+    if (!this.live.has(id)) await this.connect(id);
+    const entry = this.live.get(id);
+    if (!entry) throw new ApiError('NOT_CONNECTED', `connection '${this.get(id).name}' is not connected`);
+    return entry.client;
+  }
+
+  private check(id: string): Promise<ConnectionStatus> {
+    const entry = this.live.get(id)!;
+    if (entry.checking) return entry.checking;
+    clearTimeout(entry.timer);
+    const generation = entry.generation;
+    const run = async (): Promise<ConnectionStatus> => {
+      const started = performance.now();
+      let next: ConnectionStatus;
+      try {
+        const live = Boolean(await entry.client.serverLive());
+        const latencyMs = performance.now() - started;
+        const [ready, metadata] = await Promise.all([
+          entry.client.serverReady().then(Boolean),
+          entry.status.metadata && entry.status.state === 'connected'
+            ? Promise.resolve(entry.status.metadata)
+            : entry.client.serverMetadata().then(toServerMetadata),
+        ]);
+        next = {
+          ...entry.status, state: 'connected', live, ready, metadata, error: null,
+          lastCheckedAt: Date.now(), latencyMs, consecutiveFailures: 0,
+          nextCheckInMs: null,
+        };
+      } catch (err) {
+        const e = serializeError(err);
+        next = {
+          ...entry.status, state: 'error', live: false, ready: false,
+          error: { code: e.code, message: e.message }, lastCheckedAt: Date.now(), latencyMs: null,
+          consecutiveFailures: entry.status.consecutiveFailures + 1, nextCheckInMs: null,
+        };
+      }
+      if (entry.generation !== generation || this.live.get(id) !== entry) return next; // disconnected meanwhile
+      const base = this.profileOrNull(id)?.pollIntervalMs ?? DEFAULT_POLL_MS;
+      const delay = next.consecutiveFailures ? Math.min(base * 2 ** next.consecutiveFailures, MAX_BACKOFF_MS) : base;
+      if (this.opts.poll !== false && !this.closed) {
+        next.nextCheckInMs = delay;
+        entry.timer = setTimeout(() => void this.check(id), delay);
+        entry.timer.unref();
+      }
+      entry.status = next;
+      this.opts.emit('connectionStatus', next);
+      return next;
+    };
+    entry.checking = run().finally(() => {
+      entry.checking = undefined;
+    });
+    return entry.checking;
+  }
+
+  private profileOrNull(id: string): ConnectionProfile | null {
+    return this.builtins.get(id) ?? this.profiles.find((p) => p.id === id) ?? null;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.live.keys()].map((id) => this.disconnect(id)));
+  }
+}
+
+function toServerMetadata(raw: unknown): ServerMetadata {
+  const m = (raw ?? {}) as { name?: unknown; version?: unknown; extensions?: unknown };
+  return {
+    name: String(m.name ?? ''),
+    version: String(m.version ?? ''),
+    extensions: Array.isArray(m.extensions) ? m.extensions.map(String) : [],
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * All services behind the contract, as plain Node modules: `createServices()` returns one handler
+ * per contract method (receiving already-validated requests) plus the event hub. Electron IPC
+ * (electron/ipc) and the browser-mode bridge (electron/bridge) are thin transports over this.
+ */
+import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { serializeError, type ApiHandlers } from '../../shared/contract';
+import { ConnectionManager } from './connections';
+import { DemoService, type StartEmbeddedServer } from './demo';
+import { ServiceEvents } from './events';
+import { InferenceRelay } from './inference';
+import { RepositoryBrowser } from './repository';
+import { ServerOps } from './serverOps';
+import type { TritonClientFactory } from './tritonLike';
+
+export { ServiceEvents } from './events';
+export { DEMO_CONNECTION_ID } from './demo';
+export type { TritonClientFactory } from './tritonLike';
+
+export interface ServicesOptions {
+  mode: 'electron' | 'browser';
+  /** Where connections.json lives (Electron: app.getPath('userData'); CLI: ~/.config/tritonscope). */
+  configDir: string;
+  /** Repository root of the app (for assets/); defaults to the source checkout. */
+  appRoot?: string;
+  demoRepoDir?: string;
+  demoMediaDir?: string;
+  /** Defaults to electron/triton's TritonClient. */
+  createClient?: TritonClientFactory;
+  /** Defaults to electron/server's startEmbeddedServer. */
+  startServer?: StartEmbeddedServer;
+  /** Electron: native folder picker. */
+  pickFolder?: () => Promise<string | null>;
+  /** Status polling (default on). */
+  poll?: boolean;
+}
+
+export interface Services {
+  handlers: ApiHandlers;
+  events: ServiceEvents;
+  connections: ConnectionManager;
+  repository: RepositoryBrowser;
+  demo: DemoService;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_APP_ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
+
+function appVersion(appRoot: string): string {
+  try {
+    return String(JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')).version ?? '0.0.0');
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function defaultClientFactory(): Promise<TritonClientFactory> {
+  const { TritonClient } = await import('../triton/client');
+  return (opts) => new TritonClient(opts) as unknown as ReturnType<TritonClientFactory>;
+}
+
+const lazyStartServer: StartEmbeddedServer = async (opts) => {
+  const { startEmbeddedServer } = await import('../server');
+  return startEmbeddedServer(opts);
+};
+
+export async function createServices(opts: ServicesOptions): Promise<Services> {
+  const appRoot = opts.appRoot ?? DEFAULT_APP_ROOT;
+  const events = new ServiceEvents();
+  const emit = events.emit;
+  const createClient = opts.createClient ?? (await defaultClientFactory());
+  const connections = new ConnectionManager({ configDir: opts.configDir, createClient, emit, poll: opts.poll });
+  const repository = new RepositoryBrowser({ emit, allowOpenByPath: opts.mode === 'browser', pickFolder: opts.pickFolder });
+  const serverOps = new ServerOps(connections);
+  const inference = new InferenceRelay(connections);
+  const demo = new DemoService({
+    repoDir: opts.demoRepoDir ?? join(appRoot, 'assets/demo-repo'),
+    mediaDir: opts.demoMediaDir ?? join(appRoot, 'assets/demo'),
+    emit,
+    connections,
+    repository,
+    startServer: opts.startServer ?? lazyStartServer,
+  });
+  const version = appVersion(appRoot);
+
+  const handlers: ApiHandlers = {
+    appInfo: async () => ({
+      mode: opts.mode,
+      appVersion: version,
+      versions: { node: process.versions.node, electron: process.versions.electron, chrome: process.versions.chrome },
+      platform: `${process.platform}-${process.arch}`,
+      canOpenByPath: opts.mode === 'browser',
+      hasNativeDialogs: Boolean(opts.pickFolder),
+    }),
+
+    listConnections: async () => connections.list(),
+    saveConnection: (p) => connections.save(p),
+    deleteConnection: async ({ id }) => (await connections.delete(id), { ok: true as const }),
+    connect: ({ id }) => connections.connect(id),
+    disconnect: ({ id }) => connections.disconnect(id),
+    connectionStatus: async ({ id }) => connections.status(id),
+    refreshStatus: ({ id }) => connections.refresh(id),
+
+    repositoryIndex: (r) => serverOps.repositoryIndex(r),
+    modelMetadata: (r) => serverOps.modelMetadata(r),
+    modelConfig: (r) => serverOps.modelConfig(r),
+    modelStatistics: (r) => serverOps.modelStatistics(r),
+    loadModel: (r) => serverOps.loadModel(r),
+    unloadModel: (r) => serverOps.unloadModel(r),
+
+    openRepository: (r) => repository.openRequested(r?.path),
+    listRepositories: async () => repository.list(),
+    closeRepository: async ({ rootId }) => (repository.close(rootId), { ok: true as const }),
+    listRepositoryModels: ({ rootId }) => repository.listModels(rootId),
+    readFile: ({ rootId, path }) => repository.readFile(rootId, path),
+    validateConfig: async ({ text, file }) => repository.validate(text, file),
+    saveFile: (r) => repository.saveFile(r.rootId, r.path, r.text, r.expectedHash, r.force),
+    configDiff: async (r) => {
+      const disk = await repository.readFile(r.rootId, r.path);
+      let server = null;
+      if (r.connectionId && r.model) {
+        try {
+          const c = await serverOps.modelConfig({ connectionId: r.connectionId, model: r.model });
+          server = { json: c.config, pbtxt: c.pbtxt ?? null, error: null };
+        } catch (err) {
+          const e = serializeError(err);
+          server = { json: null, pbtxt: null, error: { code: e.code, message: e.message } };
+        }
+      }
+      return { disk: { text: disk.text, hash: disk.hash }, server };
+    },
+
+    infer: (r) => inference.infer(r),
+
+    demoStatus: () => demo.status(),
+    startDemo: () => demo.start(),
+    stopDemo: () => demo.stop(),
+    readDemoMedia: ({ name }) => demo.readMedia(name),
+  };
+
+  return {
+    handlers,
+    events,
+    connections,
+    repository,
+    demo,
+    async close() {
+      await demo.stop().catch(() => undefined);
+      await connections.close();
+    },
+  };
+}
