@@ -45,6 +45,7 @@ export type TensorValues = DecodedValues[Datatype];
 export type EncodableValues =
   | ArrayLike<number>
   | ArrayLike<bigint>
+  | ArrayLike<number | bigint>
   | ArrayLike<boolean>
   | ReadonlyArray<string | Uint8Array>;
 
@@ -83,6 +84,14 @@ const VIEW_CTORS: Partial<Record<Datatype, TypedCtor>> = {
   FP32: Float32Array as unknown as TypedCtor,
   FP64: Float64Array as unknown as TypedCtor,
 };
+
+/**
+ * A fresh copy at offset 0. Not `bytes.slice()`: on a Node Buffer (what gRPC hands us) slice() is a
+ * view, not a copy.
+ */
+function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
 
 /** Bytes of a typed array as a Uint8Array view (no copy). */
 function bytesOf(a: ArrayBufferView): Uint8Array {
@@ -275,7 +284,7 @@ export function decodeTensor(datatype: string, bytes: Uint8Array, options: Decod
   const what = options.what ?? `${datatype} tensor`;
   const dt = info.datatype;
   const count = options.shape ? elementCount(options.shape, what) : undefined;
-  if (dt === 'BYTES') return decodeBytesElements(options.copy ? bytes.slice() : bytes, count, what);
+  if (dt === 'BYTES') return decodeBytesElements(options.copy ? copyBytes(bytes) : bytes, count, what);
   const size = info.byteSize;
   if (count !== undefined && bytes.length !== count * size) {
     throw new TensorError(`${what}: shape [${options.shape!.join(',')}] needs ${count * size} bytes, got ${bytes.length}`);
@@ -306,7 +315,7 @@ export function decodeTensor(datatype: string, bytes: Uint8Array, options: Decod
     if (!options.copy && bytes.byteOffset % size === 0) {
       return new Ctor(bytes.buffer, bytes.byteOffset, n) as unknown as TensorValues;
     }
-    const aligned = bytes.slice(); // fresh buffer, offset 0
+    const aligned = copyBytes(bytes); // fresh buffer, offset 0
     return new Ctor(aligned.buffer, 0, n) as unknown as TensorValues;
   }
   return decodeBigEndianHost(dt, bytes, n);
@@ -314,7 +323,7 @@ export function decodeTensor(datatype: string, bytes: Uint8Array, options: Decod
 
 function readUint16(bytes: Uint8Array, n: number): Uint16Array {
   if (LITTLE_ENDIAN_HOST) {
-    return bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, n) : new Uint16Array(bytes.slice().buffer, 0, n);
+    return bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, n) : new Uint16Array(copyBytes(bytes).buffer, 0, n);
   }
   const out = new Uint16Array(n);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -96,6 +96,21 @@ test('typed arrays of the wire type are encoded without a copy; decode views ali
   backing.set(enc, 1);
   const misaligned = backing.subarray(1);
   assert.deepEqual([...decodeTensor('FP32', misaligned)], [1, 2, 3]);
+  // Node Buffers: slice() is a view there, the copy must still be real.
+  const pool = Buffer.alloc(64, 0xee);
+  Buffer.from(enc).copy(pool, 5);
+  const bufView = pool.subarray(5, 17);
+  assert.deepEqual([...decodeTensor('FP32', bufView)], [1, 2, 3]);
+  const copy = decodeTensor('FP32', Buffer.from(enc.buffer, 0, 12), { copy: true });
+  assert.notEqual(copy.buffer, enc.buffer);
+  const pool16 = Buffer.alloc(32, 0xee);
+  Buffer.from(encodeTensor('FP16', [1, 2, 3])).copy(pool16, 3);
+  assert.deepEqual([...decodeTensor('FP16', pool16.subarray(3, 9))], [1, 2, 3]);
+  const poolBytes = Buffer.alloc(32, 0xee);
+  Buffer.from(encodeTensor('BYTES', ['ab'])).copy(poolBytes, 1);
+  const els = decodeTensor('BYTES', poolBytes.subarray(1, 7), { copy: true });
+  poolBytes.fill(0);
+  assert.deepEqual([...els[0]!], [0x61, 0x62], 'copy: true detaches BYTES elements from the source');
   const backing16 = new Uint8Array(7);
   backing16.set(encodeTensor('FP16', [1, 2, 3]), 1);
   assert.deepEqual([...decodeTensor('FP16', backing16.subarray(1))], [1, 2, 3]);

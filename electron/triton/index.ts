@@ -1,0 +1,6 @@
+export { TritonClient, DEFAULT_TIMEOUT_MS, buildInferRequest, type ModelConfigObject } from './client';
+export { InferStream, type InferStreamOptions, type StreamEvent } from './stream';
+export { TritonError, grpcCodeName, toTritonError } from './errors';
+export { parseTritonUrl, MAX_MESSAGE_BYTES, DEFAULT_GRPC_PORT, ConnectionConfigError } from './connection';
+export { loadTritonPackageDefinition, loadTritonRoot, protoDir, LOADER_OPTIONS } from './protos';
+export type * from './types';
