@@ -1,6 +1,88 @@
+/**
+ * `tritonscope ui [--port N] [--host 127.0.0.1] [--no-demo] [--repo DIR] [--open]`: browser mode.
+ * Starts the embedded demo server and the loopback bridge, prints the URL (with its per-run token)
+ * and serves until interrupted.
+ */
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
 import { CliError, type CliCommand } from '../types';
+import { startBrowserMode } from '../../bridge/browserMode';
 
-// Placeholder until the 'ui' command lands; it fails loudly instead of pretending to work.
-export const command: CliCommand = async () => {
-  throw new CliError("'ui' is not implemented yet", 2);
+export const command: CliCommand = async (argv) => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'no-demo': { type: 'boolean', default: false },
+        repo: { type: 'string' },
+        open: { type: 'boolean', default: false },
+        'allow-non-loopback': { type: 'boolean', default: false },
+        /** Start, print the URL, verify the page answers, and exit (used by tests/CI). */
+        smoke: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\nusage: tritonscope ui [--port N] [--host 127.0.0.1] [--no-demo] [--repo DIR] [--open]`, 2);
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535, got '${values.port}'`, 2);
+
+  let mode;
+  try {
+    mode = await startBrowserMode({
+      port,
+      host: values.host,
+      allowNonLoopback: values['allow-non-loopback'],
+      demo: !values['no-demo'],
+      repo: values.repo,
+      log: (line) => process.stderr.write(`tritonscope ui: ${line}\n`),
+    });
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  process.stdout.write(`Tritonscope (browser mode) is running at:\n\n  ${mode.bridge.url}\n\nThe token in the URL is required and changes every run. Press Ctrl+C to stop.\n`);
+
+  if (values.smoke) {
+    const ok = await smokeCheck(mode.bridge.url);
+    await mode.close();
+    process.stdout.write(`smoke: ${ok}\n`);
+    return ok.startsWith('ok') ? 0 : 1;
+  }
+  if (values.open) openInBrowser(mode.bridge.url);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('tritonscope ui: stopping\n');
+  await mode.close();
+  return 0;
 };
+
+/** Fetches the page with the token (following the cookie redirect) and reports what came back. */
+export async function smokeCheck(url: string): Promise<string> {
+  const first = await fetch(url, { redirect: 'manual' });
+  const cookie = first.headers.get('set-cookie')?.split(';')[0];
+  if (first.status !== 302 || !cookie) return `failed: expected a 302 with a cookie, got ${first.status}`;
+  const page = await fetch(new URL(first.headers.get('location') ?? '/', url), { headers: { cookie } });
+  if (page.status === 503) return 'ok (bridge up; renderer not built)';
+  if (page.status !== 200) return `failed: page answered ${page.status}`;
+  return 'ok (page served)';
+}
+
+/** Best effort: xdg-open/open/start; a missing opener is not an error (the URL is printed). */
+export function openInBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    /* no opener: the URL was printed */
+  }
+}

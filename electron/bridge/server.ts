@@ -1,0 +1,247 @@
+/**
+ * Browser mode: the same services behind a loopback HTTP + WebSocket server.
+ *
+ *  - HTTP serves the built renderer (GET/HEAD only) with the CSP and security headers.
+ *  - The API is one WebSocket (/api/ws) speaking shared/contract/framing: binary frames, JSON
+ *    header + raw tensor bytes; every request validated with the contract's zod schemas, exactly
+ *    like Electron IPC (responses and events too in development).
+ *  - Binds 127.0.0.1 unless `allowNonLoopback` is set explicitly.
+ *  - A random per-run token (32 bytes from crypto.randomBytes) is required on EVERY request: the
+ *    printed URL carries it once (?token=...); the first page load moves it into an HttpOnly,
+ *    SameSite=Strict cookie and redirects to the bare URL; API clients may also send it as
+ *    `Authorization: Bearer ...` or `?token=` on the WebSocket URL.
+ *  - Host header must name us (DNS rebinding), and a WebSocket's Origin must be our own origin
+ *    (another local site cannot drive the API with the user's cookie).
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  decodeFrame,
+  encodeFrame,
+  MAX_FRAME_BYTES,
+  parseEvent,
+  parseRequest,
+  parseResponse,
+  requireApiMethod,
+  serializeError,
+  type ApiEventName,
+  type ApiHandlers,
+  type WireMessage,
+} from '../../shared/contract';
+import type { ServiceEvents } from '../services/events';
+import {
+  contentSecurityPolicy,
+  isAllowedHostHeader,
+  isLoopbackHost,
+  mimeType,
+  parseCookies,
+  resolveStaticFile,
+  securityHeaders,
+  tokensEqual,
+} from './security';
+
+export interface BridgeOptions {
+  handlers: ApiHandlers;
+  events: ServiceEvents;
+  /** Built renderer (dist/renderer). Missing: pages answer 503 with how to build it. */
+  staticDir: string;
+  host?: string;
+  port?: number;
+  /** Required to bind anything but a loopback address. */
+  allowNonLoopback?: boolean;
+  /** Fixed token (tests); default: fresh random per run. */
+  token?: string;
+  validateResponses?: boolean;
+  /** Concurrent calls per socket before new ones are refused (protects the 2-core machine). */
+  maxInFlight?: number;
+}
+
+export interface Bridge {
+  /** http://127.0.0.1:PORT/?token=... — the URL to open. */
+  url: string;
+  origin: string;
+  port: number;
+  host: string;
+  token: string;
+  cookieName: string;
+  close(): Promise<void>;
+}
+
+export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host) && !opts.allowNonLoopback) {
+    throw new Error(`refusing to listen on ${host}: only loopback addresses unless --allow-non-loopback is given (the API can read model repositories)`);
+  }
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  const validateResponses = opts.validateResponses ?? process.env.NODE_ENV !== 'production';
+  const maxInFlight = opts.maxInFlight ?? 32;
+  let staticRoot: string | null = null;
+  try {
+    staticRoot = realpathSync(opts.staticDir);
+  } catch {
+    staticRoot = null;
+  }
+
+  const server = createServer();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+  let cookieName = 'tritonscope_token';
+  let allowedHosts = new Set<string>();
+  let csp = contentSecurityPolicy();
+
+  const authToken = (req: IncomingMessage, url: URL): string | null => {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+    return url.searchParams.get('token') ?? parseCookies(req.headers.cookie).get(cookieName) ?? null;
+  };
+
+  const sendText = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { ...securityHeaders(csp), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
+    res.end(text + '\n');
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!isAllowedHostHeader(req.headers.host, allowedHosts, port)) return sendText(res, 421, 'unexpected Host header');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const given = authToken(req, url);
+    if (given === null) return sendText(res, 401, 'Tritonscope: open the URL printed by `npm start` / `tritonscope ui` (it carries the access token)');
+    if (!tokensEqual(given, token)) return sendText(res, 403, 'Tritonscope: wrong access token (the token changes every run)');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+    if (url.searchParams.has('token')) {
+      // Move the token from the URL into a cookie and drop it from the address bar and history.
+      url.searchParams.delete('token');
+      res.writeHead(302, {
+        ...securityHeaders(csp),
+        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: `${url.pathname}${url.search}`,
+        'Cache-Control': 'no-store',
+      });
+      return res.end();
+    }
+    if (!staticRoot) return sendText(res, 503, `the renderer is not built (${opts.staticDir} missing): run npm start, or npx vite build --config renderer/vite.config.ts`);
+    const file = resolveStaticFile(staticRoot, url.pathname);
+    if (!file) return sendText(res, 404, 'not found');
+    const size = statSync(file).size;
+    res.writeHead(200, {
+      ...securityHeaders(csp),
+      'Content-Type': mimeType(file),
+      'Content-Length': String(size),
+      'Cache-Control': file.endsWith('.html') ? 'no-store' : 'no-cache',
+    });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file).pipe(res);
+  });
+
+  const refuseUpgrade = (socket: Duplex, status: number, text: string) => {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  };
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (!isAllowedHostHeader(req.headers.host, allowedHosts, port)) return refuseUpgrade(socket, 421, 'Misdirected Request');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (url.pathname !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    const origin = req.headers.origin;
+    // Browsers always send Origin on WebSocket handshakes; it must be our page. Non-browser
+    // clients (tests, scripts) send none and are authenticated by the token alone.
+    if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuseUpgrade(socket, 403, 'Forbidden origin');
+    const given = authToken(req, url);
+    if (given === null) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (!tokensEqual(given, token)) return refuseUpgrade(socket, 403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
+  });
+
+  const send = (ws: WebSocket, msg: WireMessage) => {
+    if (ws.readyState !== ws.OPEN) return;
+    let frame: Uint8Array;
+    try {
+      frame = encodeFrame(msg);
+    } catch (err) {
+      if (msg.t !== 'result') return;
+      frame = encodeFrame({ t: 'result', id: msg.id, ok: false, error: serializeError(err) });
+    }
+    ws.send(frame);
+  };
+
+  function onSocket(ws: WebSocket) {
+    sockets.add(ws);
+    let inFlight = 0;
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', () => ws.terminate());
+    ws.on('message', async (data, isBinary) => {
+      if (!isBinary) return ws.close(1003, 'binary frames only');
+      let msg: WireMessage;
+      try {
+        msg = decodeFrame(Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+      } catch (err) {
+        return ws.close(1007, (err as Error).message.slice(0, 120));
+      }
+      if (msg.t !== 'call' || !Number.isSafeInteger(msg.id)) return ws.close(1008, 'expected a call message');
+      const id = msg.id;
+      if (inFlight >= maxInFlight) {
+        return send(ws, { t: 'result', id, ok: false, error: { code: 'RESOURCE_EXHAUSTED', message: `more than ${maxInFlight} calls in flight on one connection` } });
+      }
+      inFlight++;
+      try {
+        const method = requireApiMethod(msg.method);
+        const request = parseRequest(method, msg.payload);
+        const result = await (opts.handlers[method] as (r: unknown) => Promise<unknown>)(request);
+        send(ws, { t: 'result', id, ok: true, payload: validateResponses ? parseResponse(method, result) : result });
+      } catch (err) {
+        send(ws, { t: 'result', id, ok: false, error: serializeError(err) });
+      } finally {
+        inFlight--;
+      }
+    });
+  }
+
+  const unsubscribe = opts.events.subscribe((event: ApiEventName, payload: unknown) => {
+    if (sockets.size === 0) return;
+    let checked = payload;
+    if (validateResponses) {
+      try {
+        checked = parseEvent(event, payload);
+      } catch (err) {
+        process.emitWarning((err as Error).message);
+        return;
+      }
+    }
+    for (const ws of sockets) send(ws, { t: 'event', event, payload: checked });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  cookieName = `tritonscope_token_${port}`; // cookies ignore ports: one name per instance
+  const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  allowedHosts = new Set([urlHost.toLowerCase()]);
+  if (isLoopbackHost(host)) for (const h of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(h);
+  const origin = `http://${urlHost}:${port}`;
+  csp = contentSecurityPolicy([...allowedHosts].map((h) => `ws://${h}:${port}`));
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    host,
+    token,
+    cookieName,
+    async close() {
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
