@@ -1,6 +1,130 @@
+/**
+ * `tritonscope serve`: runs the embedded Triton-protocol server on a model repository until
+ * SIGINT/SIGTERM. Loopback only unless --host names another address AND --allow-remote is given,
+ * because the server has no authentication of its own.
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { CliError, type CliCommand } from '../types';
 
-// Placeholder until the 'serve' command lands; it fails loudly instead of pretending to work.
-export const command: CliCommand = async () => {
-  throw new CliError("'serve' is not implemented yet", 2);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+const HELP = `usage: tritonscope serve --model-repository DIR [options]
+  --port N                      gRPC port (default 8001; 0 = any free port)
+  --host H                      bind address (default 127.0.0.1; non-loopback needs --allow-remote)
+  --allow-remote                permit a non-loopback --host
+  --model-control-mode M        explicit (default) | none
+  --load-model M                load M at start-up in explicit mode (repeatable; '*' = all)
+  --tls-cert F --tls-key F      serve TLS with this PEM certificate and key
+  --tls-ca F                    CA for client certificates
+  --require-client-cert         mutual TLS: reject clients without a certificate from --tls-ca
+  --allow-client-shm            enable system shared memory registration
+  --verbose                     print the server log (load failures with their full reasons)`;
+
+export const command: CliCommand = async (argv) => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'model-repository': { type: 'string' },
+        port: { type: 'string', default: '8001' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'allow-remote': { type: 'boolean', default: false },
+        'model-control-mode': { type: 'string', default: 'explicit' },
+        'load-model': { type: 'string', multiple: true },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-ca': { type: 'string' },
+        'require-client-cert': { type: 'boolean', default: false },
+        'allow-client-shm': { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message} (see --help)`, 2);
+  }
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const repository = values['model-repository'];
+  if (!repository) throw new CliError('--model-repository DIR is required', 2);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535, got '${values.port}'`, 2);
+  const host = values.host!;
+  if (!LOOPBACK.has(host) && !values['allow-remote']) {
+    throw new CliError(`refusing to listen on non-loopback host '${host}' without --allow-remote (the server has no authentication)`, 2);
+  }
+  const mode = values['model-control-mode'];
+  if (mode !== 'explicit' && mode !== 'none') throw new CliError(`--model-control-mode must be explicit or none, got '${mode}'`, 2);
+  const loadList = values['load-model'] ?? [];
+  if (mode === 'none' && loadList.length > 0) throw new CliError('--load-model only applies with --model-control-mode explicit', 2);
+  const loadModels = loadList.includes('*') ? '*' : loadList;
+
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new CliError('--tls-cert and --tls-key go together', 2);
+  if ((values['tls-ca'] || values['require-client-cert']) && !certFile) throw new CliError('--tls-ca/--require-client-cert need --tls-cert and --tls-key', 2);
+  if (values['require-client-cert'] && !values['tls-ca']) throw new CliError('--require-client-cert needs --tls-ca to verify client certificates', 2);
+  const readPem = (file: string, flag: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new CliError(`${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  const tls = certFile && keyFile
+    ? {
+        cert: readPem(certFile, '--tls-cert'),
+        key: readPem(keyFile, '--tls-key'),
+        ca: values['tls-ca'] ? readPem(values['tls-ca'], '--tls-ca') : undefined,
+        requireClientCert: values['require-client-cert'],
+      }
+    : undefined;
+
+  const { startEmbeddedServer } = await import('../../server');
+  const verbose = values.verbose;
+  let server;
+  try {
+    server = await startEmbeddedServer({
+      modelRepository: repository,
+      host,
+      port,
+      tls,
+      controlMode: mode,
+      loadModels,
+      allowClientShm: values['allow-client-shm'],
+      log: verbose ? (line) => process.stderr.write(`[server] ${line}\n`) : undefined,
+    });
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+
+  process.stdout.write(`tritonscope embedded server listening on ${tls ? 'grpcs://' : ''}${server.url} (model control mode: ${mode})\n`);
+  const entries = server.repositoryIndex();
+  if (entries.length === 0) process.stdout.write('  (no models in the repository)\n');
+  for (const e of entries) {
+    const what = e.state ? `${e.version ? `v${e.version} ` : ''}${e.state}${e.reason ? ` — ${e.reason}` : ''}` : 'not loaded';
+    process.stdout.write(`  ${e.name}: ${what}\n`);
+  }
+  process.stdout.write('Press Ctrl+C to stop.\n');
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stdout.write(`\n${signal}: stopping\n`);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve();
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+  await server.close();
+  return 0;
 };

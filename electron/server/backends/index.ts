@@ -1,0 +1,33 @@
+/**
+ * Picks the runner for a model version from its (auto-completed) configuration. Only onnxruntime
+ * models run here; every other backend gets a clear UNAVAILABLE reason instead of a fake result.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { invalidArg, unavailable, internal } from '../tritonError';
+import type { ServerModelConfig } from '../modelConfig';
+import type { VersionRunner } from './types';
+import { loadOnnxRunner } from './onnxRunner';
+
+/** Backends that exist in Triton but that this server cannot execute. */
+const KNOWN_TRITON_BACKENDS = new Set([
+  'tensorrt', 'python', 'pytorch', 'tensorflow', 'openvino', 'fil', 'dali', 'vllm', 'tensorrtllm', 'identity', 'repeat', 'square',
+]);
+
+export async function loadVersionRunner(config: ServerModelConfig, modelDir: string, version: number): Promise<VersionRunner> {
+  const backend = config.backend ?? '';
+  const versionDir = join(modelDir, String(version));
+  const filename = config.default_model_filename ?? '';
+  if (backend === 'onnxruntime') {
+    const file = join(versionDir, filename || 'model.onnx');
+    if (!existsSync(file)) throw internal(`unable to find '${file}' for model '${config.name}'`);
+    return loadOnnxRunner(file, config);
+  }
+  if (KNOWN_TRITON_BACKENDS.has(backend)) {
+    const what = filename ? ` (${filename})` : '';
+    throw unavailable(
+      `the embedded server cannot run '${backend}' models${what}; connect to a real Triton to run them`,
+    );
+  }
+  throw invalidArg(`unable to find backend library for backend '${backend}', try specifying runtime on the model configuration.`);
+}

@@ -1,0 +1,188 @@
+/**
+ * Runs `onnxruntime` / `onnxruntime_onnx` model versions with onnxruntime-node on CPU. Loading
+ * checks the model's inputs/outputs against the configuration the way Triton's ORT backend does;
+ * running converts protocol tensors to ORT tensors (FP16 travels as Uint16Array, BOOL as
+ * Uint8Array, BYTES as strings) and back. `session.run` is asynchronous, so the event loop stays
+ * free while a model computes.
+ */
+import ort from 'onnxruntime-node';
+import { configToWire, ortToWire, wireElementSize, wireToOrt } from '../dtypes';
+import { invalidArg, internal, TritonServerError } from '../tritonError';
+import type { ServerModelConfig, TensorConfig } from '../modelConfig';
+import type { ExecutionResult, VersionRunner, WireTensor } from './types';
+
+type OrtTensor = InstanceType<typeof ort.Tensor>;
+
+const dimsText = (dims: ReadonlyArray<number | string>) => `[${dims.map((d) => (typeof d === 'number' ? d : -1)).join(',')}]`;
+
+export async function loadOnnxRunner(modelFile: string, config: ServerModelConfig): Promise<VersionRunner> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(modelFile, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  } catch (err) {
+    // ORT's own words ("Load model from <file> failed: ..."), as Triton's ORT backend reports them.
+    throw internal(`onnx runtime error: ${(err as Error).message.trimEnd()}`);
+  }
+  try {
+    checkAgainstConfig(session, config);
+  } catch (err) {
+    await session.release().catch(() => {});
+    throw err;
+  }
+  return new OnnxRunner(session, config);
+}
+
+function checkAgainstConfig(session: ort.InferenceSession, config: ServerModelConfig): void {
+  const model = config.name!;
+  const inputs = config.input ?? [];
+  const outputs = config.output ?? [];
+  const mbs = config.max_batch_size ?? 0;
+  if (inputs.length !== session.inputNames.length) {
+    throw invalidArg(`unable to load model '${model}', configuration expects ${inputs.length} inputs, model provides ${session.inputNames.length}`);
+  }
+  const check = (kind: 'input' | 'output', tensor: TensorConfig, meta: ort.InferenceSession.ValueMetadata | undefined) => {
+    const allowed = kind === 'input' ? session.inputNames : session.outputNames;
+    if (!meta) throw invalidArg(`unexpected inference ${kind} '${tensor.name}', allowed ${kind}s are: ${allowed.join(', ')}`);
+    if (!meta.isTensor) throw invalidArg(`model '${model}', tensor '${tensor.name}': only tensor ${kind}s are supported`);
+    const wire = ortToWire(meta.type);
+    const expected = configToWire(tensor.data_type);
+    if (wire !== expected) {
+      throw invalidArg(
+        `unable to load model '${model}', unexpected datatype ${tensor.data_type} for ${kind} '${tensor.name}', model provides ${wire ? `TYPE_${wire === 'BYTES' ? 'STRING' : wire}` : meta.type}`,
+      );
+    }
+    const configShape = tensor.reshape?.shape ?? tensor.dims ?? [];
+    const full = mbs > 0 ? [-1, ...configShape] : configShape;
+    // An empty ORT shape means "unknown rank" (or a scalar); nothing to compare then.
+    if (meta.shape.length > 0 && meta.shape.length !== full.length) {
+      const batchNote = mbs > 0
+        ? ` (an initial batch dimension because max_batch_size > 0 followed by the explicit tensor shape, making complete shape ${dimsText(full)})`
+        : ` (shape ${dimsText(full)})`;
+      throw invalidArg(
+        `model '${model}', tensor '${tensor.name}': the model expects ${meta.shape.length} dimensions (shape ${dimsText(meta.shape)}) but the model configuration specifies ${full.length} dimensions${batchNote}`,
+      );
+    }
+  };
+  for (const t of inputs) check('input', t, session.inputMetadata.find((m) => m.name === t.name));
+  for (const t of outputs) check('output', t, session.outputMetadata.find((m) => m.name === t.name));
+}
+
+class OnnxRunner implements VersionRunner {
+  private readonly inputConfig: Map<string, TensorConfig>;
+  private readonly outputConfig: Map<string, TensorConfig>;
+
+  constructor(private readonly session: ort.InferenceSession, private readonly config: ServerModelConfig) {
+    this.inputConfig = new Map((config.input ?? []).map((t) => [t.name, t]));
+    this.outputConfig = new Map((config.output ?? []).map((t) => [t.name, t]));
+  }
+
+  async execute(inputs: WireTensor[], outputNames: string[]): Promise<ExecutionResult> {
+    const mbs = this.config.max_batch_size ?? 0;
+    const t0 = process.hrtime.bigint();
+    const feeds: Record<string, OrtTensor> = {};
+    let batch = 1;
+    for (const input of inputs) {
+      const cfg = this.inputConfig.get(input.name);
+      let shape = input.shape;
+      if (mbs > 0) batch = input.shape[0] ?? 1;
+      if (cfg?.reshape) shape = mbs > 0 ? [batch, ...(cfg.reshape.shape ?? [])] : [...(cfg.reshape.shape ?? [])];
+      feeds[input.name] = toOrtTensor(input, shape);
+    }
+    const t1 = process.hrtime.bigint();
+    let results: Record<string, OrtTensor>;
+    try {
+      results = (await this.session.run(feeds, outputNames)) as Record<string, OrtTensor>;
+    } catch (err) {
+      throw internal(`onnx runtime error: ${(err as Error).message}`);
+    }
+    const t2 = process.hrtime.bigint();
+    const outputs: WireTensor[] = outputNames.map((name) => {
+      const tensor = results[name];
+      if (!tensor) throw internal(`onnx runtime did not produce output '${name}'`);
+      const cfg = this.outputConfig.get(name);
+      let shape = tensor.dims.map(Number);
+      // With `reshape`, clients see the configured dims, not the backend's shape.
+      if (cfg?.reshape && cfg.dims && !cfg.dims.includes(-1)) shape = mbs > 0 ? [batch, ...cfg.dims] : [...cfg.dims];
+      return fromOrtTensor(name, tensor, shape, configToWire(cfg?.data_type));
+    });
+    const t3 = process.hrtime.bigint();
+    return {
+      outputs,
+      timings: {
+        computeInputNs: Number(t1 - t0),
+        computeInferNs: Number(t2 - t1),
+        computeOutputNs: Number(t3 - t2),
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** A typed-array view over `data`, copying only when the bytes are not suitably aligned. */
+function view<T>(data: Buffer, size: number, make: (buf: ArrayBuffer, offset: number, length: number) => T): T {
+  const length = data.byteLength / size;
+  if (data.byteOffset % size === 0) return make(data.buffer as ArrayBuffer, data.byteOffset, length);
+  const copy = new Uint8Array(data.byteLength);
+  copy.set(data);
+  return make(copy.buffer, 0, length);
+}
+
+function toOrtTensor(input: WireTensor, shape: number[]): OrtTensor {
+  const type = wireToOrt(input.datatype);
+  if (!type) throw invalidArg(`the embedded server cannot pass ${input.datatype} tensors to onnxruntime (input '${input.name}')`);
+  const d = input.data;
+  switch (type) {
+    case 'float32': return new ort.Tensor('float32', view(d, 4, (b, o, l) => new Float32Array(b, o, l)), shape);
+    case 'float64': return new ort.Tensor('float64', view(d, 8, (b, o, l) => new Float64Array(b, o, l)), shape);
+    case 'float16': return new ort.Tensor('float16', view(d, 2, (b, o, l) => new Uint16Array(b, o, l)), shape);
+    case 'int8': return new ort.Tensor('int8', new Int8Array(d.buffer, d.byteOffset, d.byteLength), shape);
+    case 'uint8': return new ort.Tensor('uint8', new Uint8Array(d.buffer, d.byteOffset, d.byteLength), shape);
+    case 'bool': return new ort.Tensor('bool', new Uint8Array(d.buffer, d.byteOffset, d.byteLength), shape);
+    case 'int16': return new ort.Tensor('int16', view(d, 2, (b, o, l) => new Int16Array(b, o, l)), shape);
+    case 'uint16': return new ort.Tensor('uint16', view(d, 2, (b, o, l) => new Uint16Array(b, o, l)), shape);
+    case 'int32': return new ort.Tensor('int32', view(d, 4, (b, o, l) => new Int32Array(b, o, l)), shape);
+    case 'uint32': return new ort.Tensor('uint32', view(d, 4, (b, o, l) => new Uint32Array(b, o, l)), shape);
+    case 'int64': return new ort.Tensor('int64', view(d, 8, (b, o, l) => new BigInt64Array(b, o, l)), shape);
+    case 'uint64': return new ort.Tensor('uint64', view(d, 8, (b, o, l) => new BigUint64Array(b, o, l)), shape);
+    case 'string': return new ort.Tensor('string', decodeBytesTensor(d), shape);
+    default: throw invalidArg(`unsupported datatype ${input.datatype} for input '${input.name}'`);
+  }
+}
+
+function fromOrtTensor(name: string, tensor: OrtTensor, shape: number[], configWire: string): WireTensor {
+  const datatype = ortToWire(tensor.type) ?? configWire;
+  if (tensor.type === 'string') {
+    return { name, datatype: 'BYTES', shape, data: encodeBytesTensor(tensor.data as string[]) };
+  }
+  const data = tensor.data as ArrayBufferView;
+  const size = wireElementSize(datatype);
+  if (size === undefined) throw new TritonServerError('INTERNAL', `unsupported output datatype ${tensor.type} for '${name}'`);
+  return { name, datatype, shape, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/** BYTES wire format: per element a uint32 LE length then the bytes. */
+export function decodeBytesTensor(data: Buffer): string[] {
+  const out: string[] = [];
+  let offset = 0;
+  while (offset + 4 <= data.byteLength) {
+    const len = data.readUInt32LE(offset);
+    offset += 4;
+    out.push(data.toString('utf8', offset, offset + len));
+    offset += len;
+  }
+  return out;
+}
+
+export function encodeBytesTensor(items: ReadonlyArray<string | Uint8Array>): Buffer {
+  const parts: Buffer[] = [];
+  for (const item of items) {
+    const bytes = typeof item === 'string' ? Buffer.from(item, 'utf8') : Buffer.from(item);
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(bytes.byteLength, 0);
+    parts.push(len, bytes);
+  }
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,200 @@
+/**
+ * The gRPC surface: inference.GRPCInferenceService (every RPC) and grpc.health.v1.Health/Check,
+ * mapping requests onto the model manager and errors onto gRPC statuses with Triton's texts.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { loadTritonPackageDefinition } from '../triton/protos';
+import type { ModelManager } from './modelManager';
+import type { SharedMemoryManager } from './sharedMemory';
+import type { LogSettings, TraceSettings } from './settings';
+import { configToWire } from './dtypes';
+import { metadataPlatform } from './modelConfig';
+import { runInference } from './inferService';
+import { asTritonError, invalidArg, unsupported } from './tritonError';
+import { parseVersionString } from './versionString';
+import type { DecodedInferRequest, DecodedParam } from './inferRequest';
+
+export interface ServiceContext {
+  manager: ModelManager;
+  shm: SharedMemoryManager;
+  trace: TraceSettings;
+  logSettings: LogSettings;
+  serverName: string;
+  serverVersion: string;
+  extensions: string[];
+  log: (line: string) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
+function toStatus(err: unknown): Partial<grpc.StatusObject> {
+  const e = asTritonError(err);
+  return { code: e.grpcCode, details: e.message };
+}
+
+function unary<Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => fn(call.request, call))
+      .then((res) => callback(null, res), (err) => callback(toStatus(err) as grpc.ServiceError));
+  };
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export function loadServiceDefinitions(): { inference: grpc.ServiceDefinition; health: grpc.ServiceDefinition } {
+  const pkg = grpc.loadPackageDefinition(loadTritonPackageDefinition()) as Any;
+  return { inference: pkg.inference.GRPCInferenceService.service, health: pkg.grpc.health.v1.Health.service };
+}
+
+export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImplementation {
+  const { manager, shm } = ctx;
+  return {
+    ServerLive: unary(() => ({ live: true })),
+    ServerReady: unary(() => ({ ready: manager.serverReady() })),
+    ModelReady: unary((req: Any) => ({ ready: manager.isModelReady(str(req.name), str(req.version)) })),
+    ServerMetadata: unary(() => ({ name: ctx.serverName, version: ctx.serverVersion, extensions: ctx.extensions })),
+
+    ModelMetadata: unary((req: Any) => {
+      const name = str(req.name);
+      const version = parseVersionString(str(req.version));
+      const { config } = manager.getReady(name, version);
+      const mbs = config.max_batch_size ?? 0;
+      const tensor = (t: { name: string; data_type?: string; dims?: number[] }) => ({
+        name: t.name,
+        datatype: configToWire(t.data_type),
+        shape: mbs > 0 ? [-1, ...(t.dims ?? [])] : [...(t.dims ?? [])],
+      });
+      return {
+        name,
+        versions: version === -1 ? manager.readyVersionNumbers(name).map(String) : [String(version)],
+        platform: metadataPlatform(config),
+        inputs: (config.input ?? []).map(tensor),
+        outputs: (config.output ?? []).map(tensor),
+      };
+    }),
+
+    ModelConfig: unary((req: Any) => {
+      const { config } = manager.getReady(str(req.name), parseVersionString(str(req.version)));
+      return { config };
+    }),
+
+    ModelStatistics: unary((req: Any) => ({ model_stats: manager.statistics(str(req.name), str(req.version)) })),
+
+    RepositoryIndex: unary((req: Any) => {
+      if (str(req.repository_name) !== '') throw unsupported("'repository_name' specification is not supported");
+      return { models: manager.repositoryIndex(req.ready === true) };
+    }),
+
+    RepositoryModelLoad: unary(async (req: Any) => {
+      if (str(req.repository_name) !== '') throw unsupported("'repository_name' specification is not supported");
+      let config: string | undefined;
+      const files = new Map<string, Uint8Array>();
+      for (const [key, p] of Object.entries((req.parameters ?? {}) as Record<string, Any>)) {
+        if (key === 'config') {
+          if (p.parameter_choice !== 'string_param') throw invalidArg("invalid value type for load parameter 'config', expected string_param.");
+          config = p.string_param ?? '';
+        } else if (key.startsWith('file:')) {
+          if (p.parameter_choice !== 'bytes_param') throw invalidArg(`invalid value type for load parameter '${key}', expected bytes_param.`);
+          files.set(key.slice('file:'.length), p.bytes_param ?? Buffer.alloc(0));
+        } else {
+          throw invalidArg(`unrecognized load parameter '${key}'.`);
+        }
+      }
+      await manager.loadModel(str(req.model_name), { config, files });
+      return {};
+    }),
+
+    RepositoryModelUnload: unary(async (req: Any) => {
+      if (str(req.repository_name) !== '') throw unsupported("'repository_name' specification is not supported");
+      let unloadDependents = false;
+      const p = (req.parameters ?? {}).unload_dependents;
+      if (p) {
+        if (p.parameter_choice !== 'bool_param') throw invalidArg("invalid value type for 'unload_dependents' parameter, expected bool_param.");
+        unloadDependents = p.bool_param === true;
+      }
+      await manager.unloadModel(str(req.model_name), unloadDependents);
+      return {};
+    }),
+
+    ModelInfer: unary((req: DecodedInferRequest) => runInference(manager, shm, req, 'unary')),
+
+    ModelStreamInfer: (call: grpc.ServerDuplexStream<DecodedInferRequest, Any>) => {
+      const grpcErrorMode = String(call.metadata.get('triton_grpc_error')[0] ?? '').toLowerCase() === 'true';
+      let pending = 0;
+      let inputEnded = false;
+      let failed = false;
+      const maybeEnd = () => {
+        if (inputEnded && pending === 0 && !failed) call.end();
+      };
+      call.on('data', (req: DecodedInferRequest) => {
+        if (failed) return;
+        pending++;
+        runInference(manager, shm, req, 'stream').then(
+          (response) => {
+            if (!failed) call.write({ error_message: '', infer_response: response });
+          },
+          (err) => {
+            if (failed) return;
+            const e = asTritonError(err);
+            if (grpcErrorMode) {
+              failed = true;
+              call.emit('error', { code: e.grpcCode, details: e.message });
+            } else {
+              call.write({ error_message: e.message, infer_response: { id: req.id ?? '' } });
+            }
+          },
+        ).finally(() => {
+          pending--;
+          maybeEnd();
+        });
+      });
+      call.on('end', () => {
+        inputEnded = true;
+        maybeEnd();
+      });
+      call.on('error', () => {
+        failed = true;
+      });
+    },
+
+    SystemSharedMemoryStatus: unary((req: Any) => ({ regions: shm.systemStatus(str(req.name)) })),
+    SystemSharedMemoryRegister: unary((req: Any) => {
+      shm.registerSystem(str(req.name), str(req.key), Number(req.offset ?? 0), Number(req.byte_size ?? 0));
+      return {};
+    }),
+    SystemSharedMemoryUnregister: unary((req: Any) => {
+      shm.unregisterSystem(str(req.name));
+      return {};
+    }),
+    CudaSharedMemoryStatus: unary((req: Any) => ({ regions: shm.cudaStatus(str(req.name)) })),
+    CudaSharedMemoryRegister: unary(() => {
+      shm.registerCuda();
+      return {};
+    }),
+    CudaSharedMemoryUnregister: unary(() => {
+      shm.unregisterCuda();
+      return {};
+    }),
+
+    TraceSetting: unary((req: Any) => {
+      const updates: Record<string, string[]> = {};
+      for (const [key, v] of Object.entries((req.settings ?? {}) as Record<string, { value?: string[] }>)) updates[key] = v.value ?? [];
+      const settings = ctx.trace.update(str(req.model_name), updates);
+      return { settings: Object.fromEntries(Object.entries(settings).map(([k, value]) => [k, { value }])) };
+    }),
+
+    LogSettings: unary((req: Any) => {
+      ctx.logSettings.update((req.settings ?? {}) as Record<string, DecodedParam & { uint32_param?: number }>);
+      return { settings: ctx.logSettings.toProto() };
+    }),
+  };
+}
+
+export function healthHandlers(): grpc.UntypedServiceImplementation {
+  return {
+    // The server answers at all only while it is live, so Check is always SERVING.
+    Check: unary(() => ({ status: 'SERVING' })),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The embedded Triton-protocol server: serves a model repository over Triton's gRPC protocol
+ * (inference.GRPCInferenceService + grpc.health.v1.Health) on loopback by default, running ONNX
+ * models with onnxruntime-node and ensembles of them. See PROTOCOL.md for the semantics followed.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ModelManager, type ControlMode, type IndexEntry } from './modelManager';
+import { SharedMemoryManager } from './sharedMemory';
+import { LogSettings, TraceSettings } from './settings';
+import { healthHandlers, inferenceHandlers, loadServiceDefinitions } from './grpcService';
+
+export interface EmbeddedServerTls {
+  /** PEM server certificate chain and private key (contents, not paths). */
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** PEM CA used to verify client certificates (mTLS). */
+  ca?: string | Buffer;
+  /** Reject clients without a certificate signed by `ca`. */
+  requireClientCert?: boolean;
+}
+
+export interface EmbeddedServerOptions {
+  modelRepository: string;
+  host?: string;
+  port?: number;
+  tls?: EmbeddedServerTls;
+  controlMode?: ControlMode;
+  /** Models to load at start-up in explicit mode ('*' = all). In 'none' mode everything loads. */
+  loadModels?: string[] | '*';
+  /** Shorthand for loadModels: '*'. */
+  loadAll?: boolean;
+  allowClientShm?: boolean;
+  /** Receives server log lines (load failures and the like); silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedServer {
+  port: number;
+  /** host:port, the form TritonClient takes. */
+  url: string;
+  /** The repository index as RepositoryIndex reports it (for printing states at start-up). */
+  repositoryIndex(): IndexEntry[];
+  close(): Promise<void>;
+}
+
+/** ServerMetadata answers: name "triton" so clients treat us as Triton; the version says who we are. */
+export const SERVER_NAME = 'triton';
+export const SERVER_VERSION = '2.61.0-tritonscope-embedded';
+
+const INT32_MAX = 2_147_483_647;
+
+export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  const repository = resolve(options.modelRepository);
+  let isDir = false;
+  try {
+    isDir = statSync(repository).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new Error(`model repository '${repository}' is not a directory`);
+
+  const host = options.host ?? '127.0.0.1';
+  const controlMode = options.controlMode ?? 'explicit';
+  const log = options.log ?? (() => {});
+  const allowShm = options.allowClientShm ?? false;
+  const manager = new ModelManager({ repository, controlMode, log });
+  const shm = new SharedMemoryManager(allowShm);
+  await manager.startup(options.loadAll ? '*' : options.loadModels);
+
+  const extensions = [
+    'classification',
+    'model_repository',
+    'model_repository(unload_dependents)',
+    'model_configuration',
+    ...(allowShm ? ['system_shared_memory'] : []),
+    'parameters',
+    'statistics',
+    'logging',
+  ];
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': INT32_MAX,
+    'grpc.max_send_message_length': INT32_MAX,
+  });
+  const defs = loadServiceDefinitions();
+  server.addService(defs.inference, inferenceHandlers({
+    manager, shm, trace: new TraceSettings(), logSettings: new LogSettings(),
+    serverName: SERVER_NAME, serverVersion: SERVER_VERSION, extensions, log,
+  }));
+  server.addService(defs.health, healthHandlers());
+
+  const credentials = options.tls
+    ? grpc.ServerCredentials.createSsl(
+        options.tls.ca ? Buffer.from(options.tls.ca) : null,
+        [{ cert_chain: Buffer.from(options.tls.cert), private_key: Buffer.from(options.tls.key) }],
+        options.tls.requireClientCert ?? false,
+      )
+    : grpc.ServerCredentials.createInsecure();
+  const address = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  let port: number;
+  try {
+    port = await new Promise<number>((resolvePort, reject) =>
+      server.bindAsync(`${address}:${options.port ?? 0}`, credentials, (err, bound) => (err ? reject(err) : resolvePort(bound))),
+    );
+  } catch (err) {
+    await manager.close();
+    throw new Error(`cannot listen on ${address}:${options.port ?? 0}: ${(err as Error).message}`);
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    port,
+    url: `${address}:${port}`,
+    repositoryIndex: () => manager.repositoryIndex(false),
+    close() {
+      closed ??= (async () => {
+        await new Promise<void>((done) => {
+          // Give in-flight calls a moment, then cut whatever is left (open streams).
+          const timer = setTimeout(() => {
+            server.forceShutdown();
+            done();
+          }, 2000);
+          server.tryShutdown(() => {
+            clearTimeout(timer);
+            done();
+          });
+        });
+        shm.close();
+        await manager.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+export type { IndexEntry } from './modelManager';

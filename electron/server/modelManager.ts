@@ -1,0 +1,491 @@
+/**
+ * Model lifecycle: which models have a lifecycle record, the state and reason of each version,
+ * explicit/implicit loading, ensembles and their composing models, unload (with dependents), and
+ * Triton's model lookup errors (PROTOCOL.md §1, §3, §6). Repository operations are serialized,
+ * like Triton's; inference runs concurrently with them and an unloaded version is closed only
+ * after its in-flight requests finish.
+ */
+import { rmSync } from 'node:fs';
+import { listModelDirs, listVersionDirs, pollModel, selectVersions, PollError, type LoadOverrides, type PolledModel } from './repository';
+import { isEnsemble, type ServerModelConfig } from './modelConfig';
+import { loadVersionRunner } from './backends';
+import { composingModels, EnsembleError, EnsembleRunner, ensembleSteps, validateEnsemble } from './ensemble';
+import type { ExecutionResult, VersionRunner, WireTensor } from './backends/types';
+import { InstanceSlots, VersionStatistics } from './statistics';
+import { internal, invalidArg, notFound, reasonText, unavailable, TritonServerError } from './tritonError';
+import { parseVersionString } from './versionString';
+
+export type VersionState = 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';
+export type ControlMode = 'none' | 'explicit';
+
+export interface VersionRecord {
+  version: number;
+  state: VersionState;
+  reason: string;
+  runner?: VersionRunner;
+  slots: InstanceSlots;
+  stats: VersionStatistics;
+  inflight: number;
+  onDrained?: () => void;
+}
+
+export interface ModelRecord {
+  name: string;
+  config?: ServerModelConfig;
+  polled?: PolledModel;
+  versions: Map<number, VersionRecord>;
+  /**
+   * A failure that concerns the whole model rather than a version (an ensemble whose composing
+   * models are missing or inconsistent). Shown in the index as state UNAVAILABLE without version.
+   */
+  modelReason?: string;
+  /** Loaded by name (load RPC or start-up), as opposed to implicitly as an ensemble's step. */
+  explicit: boolean;
+  /** Ensembles whose load implicitly loaded this model. */
+  implicitBy: Set<string>;
+}
+
+export interface IndexEntry {
+  name: string;
+  version?: string;
+  state?: string;
+  reason?: string;
+}
+
+export interface ManagerOptions {
+  repository: string;
+  controlMode: ControlMode;
+  log?: (line: string) => void;
+}
+
+export class ModelManager {
+  private readonly records = new Map<string, ModelRecord>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: ManagerOptions) {
+    this.log = options.log ?? (() => {});
+  }
+
+  get controlMode(): ControlMode {
+    return this.options.controlMode;
+  }
+
+  /** Start-up loading: every model in 'none' mode, the listed ones (or '*') in explicit mode. Never throws. */
+  async startup(loadModels: string[] | '*' | undefined): Promise<void> {
+    const all = this.options.controlMode === 'none' || loadModels === '*';
+    const names = all ? safeListModels(this.options.repository) : [...new Set(loadModels ?? [])];
+    for (const name of names) {
+      try {
+        await this.serialized(() => this.doLoad(name, {}, true, []));
+      } catch (err) {
+        this.log(`failed to load '${name}': ${(err as Error).message.trimEnd()}`);
+      }
+    }
+  }
+
+  /** RepositoryModelLoad after parameter parsing (mode check, name checks, load). */
+  async loadModel(name: string, overrides: LoadOverrides): Promise<void> {
+    if (this.options.controlMode !== 'explicit') {
+      throw unavailable('explicit model load / unload is not allowed if polling is enabled');
+    }
+    if (name.trim() === '') throw invalidArg('Model name cannot be empty. Please enter a valid name to deploy.');
+    if (name.includes('..') || name.includes('/') || name.includes('\\')) {
+      throw invalidArg(`invalid model name '${name}', model name must not contain path traversal characters`);
+    }
+    await this.serialized(() => this.doLoad(name, overrides, true, []));
+  }
+
+  async unloadModel(name: string, unloadDependents: boolean): Promise<void> {
+    if (this.options.controlMode !== 'explicit') {
+      throw unavailable('explicit model load / unload is not allowed if polling is enabled');
+    }
+    await this.serialized(async () => {
+      await this.doUnload(name, unloadDependents);
+      const rec = this.records.get(name);
+      const still = rec ? [...rec.versions.values()].filter((v) => v.state === 'READY').map((v) => v.version) : [];
+      if (still.length > 0) throw internal(`failed to unload '${name}', versions that are still available: ${still.join(',')}`);
+    });
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private record(name: string): ModelRecord {
+    let rec = this.records.get(name);
+    if (!rec) {
+      rec = { name, versions: new Map(), explicit: false, implicitBy: new Set() };
+      this.records.set(name, rec);
+    }
+    return rec;
+  }
+
+  private async doLoad(name: string, overrides: LoadOverrides, explicit: boolean, chain: string[]): Promise<void> {
+    let polled: PolledModel;
+    try {
+      polled = pollModel(this.options.repository, name, overrides);
+    } catch (err) {
+      this.log(`failed to poll model '${name}': ${(err as Error).message}`);
+      if (err instanceof PollError) throw internal(`failed to load '${name}', failed to poll from model repository`);
+      throw err;
+    }
+    const rec = this.record(name);
+    if (explicit) rec.explicit = true;
+    const config = polled.config;
+
+    if (isEnsemble(config)) {
+      const problem = await this.prepareEnsemble(name, config, [...chain, name]);
+      if (problem) {
+        await this.unloadVersions(rec);
+        rec.modelReason = problem;
+        rec.config = config;
+        dropTemp(polled);
+        throw invalidArg(`load failed for model '${name}': ${problem}\n`);
+      }
+    }
+
+    const wanted = selectVersions(config, listVersionDirs(polled.modelDir), this.log);
+    if (wanted.length === 0) {
+      dropTemp(polled);
+      throw invalidArg(
+        `load failed for model '${name}': at least one version must be available under the version policy of model '${name}'\n`,
+      );
+    }
+
+    const instances = isEnsemble(config)
+      ? Number.MAX_SAFE_INTEGER
+      : Math.max(1, (config.instance_group ?? []).reduce((n, g) => n + (g.count ?? 1), 0));
+    const loaded = await Promise.all(
+      wanted.map(async (version): Promise<VersionRecord> => {
+        const vrec: VersionRecord = {
+          version, state: 'LOADING', reason: '', slots: new InstanceSlots(instances), stats: new VersionStatistics(), inflight: 0,
+        };
+        try {
+          vrec.runner = isEnsemble(config)
+            ? new EnsembleRunner(config, (m, v, i, o) => this.executeComposing(m, v, i, o))
+            : await loadVersionRunner(config, polled.modelDir, version);
+          vrec.state = 'READY';
+        } catch (err) {
+          vrec.state = 'UNAVAILABLE';
+          vrec.reason = reasonText(err);
+          this.log(`failed to load '${name}' version ${version}: ${vrec.reason}`);
+        }
+        return vrec;
+      }),
+    );
+
+    // Swap in the new versions. A version that failed to reload keeps serving its previous instance.
+    const previous = rec.versions;
+    const next = new Map<number, VersionRecord>();
+    const retire: VersionRecord[] = [];
+    for (const vrec of loaded) {
+      const old = previous.get(vrec.version);
+      if (vrec.state !== 'READY' && old?.state === 'READY') {
+        next.set(vrec.version, old);
+      } else {
+        next.set(vrec.version, vrec);
+        if (old) retire.push(old);
+      }
+    }
+    for (const [version, old] of previous) {
+      if (next.has(version)) continue;
+      retire.push(old);
+      next.set(version, old);
+    }
+    rec.versions = new Map([...next.entries()].sort((a, b) => a[0] - b[0]));
+    const oldPolled = rec.polled;
+    rec.config = config;
+    rec.polled = polled;
+    rec.modelReason = undefined;
+    if (oldPolled && oldPolled.tempDir !== polled.tempDir) dropTemp(oldPolled);
+    await Promise.all(retire.map((v) => this.retireVersion(v)));
+
+    if (!isEnsemble(config)) await this.revalidateEnsemblesUsing(name);
+
+    const failed = loaded.filter((v) => v.state !== 'READY');
+    if (failed.length > 0) {
+      const text = failed.map((v) => `version ${v.version} is at UNAVAILABLE state: ${v.reason};`).join('');
+      throw invalidArg(`load failed for model '${name}': ${text}\n`);
+    }
+  }
+
+  /**
+   * Loads the composing models an ensemble needs (implicitly, unless already READY) and validates
+   * the ensemble against them. Returns the failure text, or undefined when the ensemble is valid.
+   */
+  private async prepareEnsemble(name: string, config: ServerModelConfig, chain: string[]): Promise<string | undefined> {
+    const deps = composingModels(config);
+    for (const dep of deps) {
+      if (chain.includes(dep)) return `circular dependency between ensembles: ${dep} -> ... -> ${name} -> ${dep}`;
+    }
+    const unavailableDeps: string[] = [];
+    for (const dep of deps) {
+      const depRec = this.records.get(dep);
+      if (depRec && this.readyVersions(depRec).length > 0) {
+        if (!depRec.explicit) depRec.implicitBy.add(name);
+        continue;
+      }
+      try {
+        await this.doLoad(dep, {}, false, chain);
+      } catch (err) {
+        if (err instanceof TritonServerError && err.code === 'INTERNAL' && !this.records.has(dep)) unavailableDeps.push(dep);
+      }
+      const after = this.records.get(dep);
+      if (after && !after.explicit) after.implicitBy.add(name);
+    }
+    if (unavailableDeps.length > 0) {
+      return `ensemble ${name} contains models that are not available or ambiguous: ${unavailableDeps.join(', ')}`;
+    }
+    for (const step of ensembleSteps(config)) {
+      const dep = step.model_name!;
+      const depRec = this.records.get(dep)!;
+      const wantedVersion = step.model_version ?? -1;
+      if (wantedVersion >= 0) {
+        if (depRec.versions.get(wantedVersion)?.state !== 'READY') {
+          return `ensemble '${name}' depends on '${dep}' whose required version ${wantedVersion} is not loaded`;
+        }
+      } else if (this.readyVersions(depRec).length === 0) {
+        return `ensemble '${name}' depends on '${dep}' which has no loaded version.`;
+      }
+    }
+    try {
+      validateEnsemble(config, (dep) => this.records.get(dep)!.config!);
+    } catch (err) {
+      if (err instanceof EnsembleError) return err.message;
+      throw err;
+    }
+    config.model_transaction_policy = {
+      decoupled: deps.some((dep) => this.records.get(dep)?.config?.model_transaction_policy?.decoupled === true),
+    };
+    return undefined;
+  }
+
+  /** After a composing model changed: an ensemble that no longer validates is unloaded. */
+  private async revalidateEnsemblesUsing(name: string): Promise<void> {
+    for (const rec of this.records.values()) {
+      if (!rec.config || !isEnsemble(rec.config) || this.readyVersions(rec).length === 0) continue;
+      if (!composingModels(rec.config).includes(name)) continue;
+      const dep = this.records.get(name);
+      let problem: string | undefined;
+      if (!dep || this.readyVersions(dep).length === 0) problem = `ensemble '${rec.name}' depends on '${name}' which has no loaded version.`;
+      else {
+        try {
+          validateEnsemble(rec.config, (d) => this.records.get(d)!.config!);
+        } catch (err) {
+          problem = (err as Error).message;
+        }
+      }
+      if (problem) {
+        this.log(`unloading ensemble '${rec.name}': ${problem}`);
+        await this.doUnload(rec.name, false);
+      }
+    }
+  }
+
+  private async doUnload(name: string, unloadDependents: boolean): Promise<void> {
+    const rec = this.records.get(name);
+    if (!rec) return;
+    await this.unloadVersions(rec);
+    rec.modelReason = undefined;
+    rec.explicit = false;
+    // Ensembles that use this model cannot run any more.
+    for (const other of this.records.values()) {
+      if (other === rec || !other.config || !isEnsemble(other.config)) continue;
+      if (this.readyVersions(other).length > 0 && composingModels(other.config).includes(name)) {
+        await this.doUnload(other.name, false);
+      }
+    }
+    if (unloadDependents && rec.config && isEnsemble(rec.config)) {
+      for (const dep of composingModels(rec.config)) {
+        const depRec = this.records.get(dep);
+        if (!depRec || depRec.explicit || !depRec.implicitBy.has(name)) continue;
+        depRec.implicitBy.delete(name);
+        const usedElsewhere = [...this.records.values()].some(
+          (o) => o !== rec && o.config && isEnsemble(o.config) && this.readyVersions(o).length > 0 && composingModels(o.config).includes(dep),
+        );
+        if (!usedElsewhere) await this.doUnload(dep, true);
+      }
+    }
+  }
+
+  /** Unload: every version (failed ones included) goes to UNAVAILABLE with reason "unloaded". */
+  private async unloadVersions(rec: ModelRecord): Promise<void> {
+    await Promise.all([...rec.versions.values()].map((v) => this.retireVersion(v)));
+  }
+
+  /** Marks a version unloaded, waits for its in-flight requests, then frees the runner. */
+  private async retireVersion(v: VersionRecord): Promise<void> {
+    v.state = 'UNAVAILABLE';
+    v.reason = 'unloaded';
+    if (v.inflight > 0) await new Promise<void>((resolve) => (v.onDrained = resolve));
+    const runner = v.runner;
+    v.runner = undefined;
+    await runner?.close().catch(() => {});
+  }
+
+  private readyVersions(rec: ModelRecord): VersionRecord[] {
+    return [...rec.versions.values()].filter((v) => v.state === 'READY');
+  }
+
+  // ---- queries ---------------------------------------------------------------------------------
+
+  /** Triton's model lookup with its "Request for unknown model" errors. `version` -1 = latest READY. */
+  getReady(name: string, version: number): { rec: ModelRecord; vrec: VersionRecord; config: ServerModelConfig } {
+    const rec = this.records.get(name);
+    if (!rec) throw notFound(`Request for unknown model: '${name}' is not found`);
+    if (version === -1) {
+      const ready = this.readyVersions(rec);
+      if (ready.length === 0 || !rec.config) throw notFound(`Request for unknown model: '${name}' has no available versions`);
+      const vrec = ready[ready.length - 1];
+      return { rec, vrec, config: rec.config };
+    }
+    const vrec = rec.versions.get(version);
+    if (!vrec) throw notFound(`Request for unknown model: '${name}' version ${version} is not found`);
+    if (vrec.state !== 'READY' || !rec.config) {
+      throw unavailable(`Request for unknown model: '${name}' version ${version} is not at ready state`);
+    }
+    return { rec, vrec, config: rec.config };
+  }
+
+  /** ModelReady: false (not an error) for unknown/unloaded/not-ready; bad version strings throw. */
+  isModelReady(name: string, versionText: string): boolean {
+    const version = parseVersionString(versionText);
+    try {
+      this.getReady(name, version);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  readyVersionNumbers(name: string): number[] {
+    const rec = this.records.get(name);
+    return rec ? this.readyVersions(rec).map((v) => v.version) : [];
+  }
+
+  /** Strict readiness: every model with a lifecycle record is READY, except explicitly unloaded versions. */
+  serverReady(): boolean {
+    for (const rec of this.records.values()) {
+      if (rec.modelReason) return false;
+      if (rec.versions.size === 0) {
+        // A record that never got a version (e.g. "at least one version must be available").
+        if (rec.explicit || rec.implicitBy.size > 0) return false;
+        continue;
+      }
+      for (const v of rec.versions.values()) {
+        if (v.state !== 'READY' && v.reason !== 'unloaded') return false;
+      }
+    }
+    return true;
+  }
+
+  repositoryIndex(readyOnly: boolean): IndexEntry[] {
+    const names = new Set<string>(safeListModels(this.options.repository));
+    for (const name of this.records.keys()) names.add(name);
+    const out: IndexEntry[] = [];
+    for (const name of [...names].sort()) {
+      const rec = this.records.get(name);
+      if (!rec) {
+        if (!readyOnly) out.push({ name });
+        continue;
+      }
+      if (rec.modelReason && rec.versions.size === 0) {
+        if (!readyOnly) out.push({ name, version: '', state: 'UNAVAILABLE', reason: rec.modelReason });
+        continue;
+      }
+      for (const v of rec.versions.values()) {
+        if (readyOnly && v.state !== 'READY') continue;
+        out.push({ name, version: String(v.version), state: v.state, reason: v.state === 'READY' ? '' : v.reason });
+      }
+      if (rec.modelReason && !readyOnly) out.push({ name, version: '', state: 'UNAVAILABLE', reason: rec.modelReason });
+    }
+    return out;
+  }
+
+  /** ModelStatistics entries (PROTOCOL.md §5). */
+  statistics(name: string, versionText: string): object[] {
+    const version = parseVersionString(versionText);
+    if (name === '') {
+      const out: object[] = [];
+      for (const rec of [...this.records.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        for (const v of this.readyVersions(rec)) out.push(v.stats.toProto(rec.name, v.version));
+      }
+      return out;
+    }
+    const rec = this.records.get(name);
+    const ready = rec ? this.readyVersions(rec) : [];
+    if (ready.length === 0) throw invalidArg(`requested model '${name}' is not available`);
+    if (version === -1) return ready.map((v) => v.stats.toProto(name, v.version));
+    const v = ready.find((r) => r.version === version);
+    if (!v) throw invalidArg(`requested model version is not available for model '${name}'`);
+    return [v.stats.toProto(name, v.version)];
+  }
+
+  // ---- execution -------------------------------------------------------------------------------
+
+  /**
+   * Runs an already validated request on a READY version, with queueing by instance count and
+   * statistics. Failures after acceptance count as `fail`.
+   */
+  async execute(vrec: VersionRecord, inputs: WireTensor[], outputNames: string[], batchSize: number): Promise<ExecutionResult> {
+    const start = process.hrtime.bigint();
+    vrec.inflight++;
+    try {
+      await vrec.slots.acquire();
+      const queueNs = Number(process.hrtime.bigint() - start);
+      let result: ExecutionResult;
+      try {
+        const runner = vrec.runner;
+        if (!runner) throw unavailable('model version was unloaded');
+        result = await runner.execute(inputs, outputNames);
+      } catch (err) {
+        vrec.stats.recordFailure(Number(process.hrtime.bigint() - start));
+        throw err;
+      } finally {
+        vrec.slots.release();
+      }
+      vrec.stats.recordSuccess(batchSize, Number(process.hrtime.bigint() - start), queueNs, result.timings);
+      return result;
+    } finally {
+      vrec.inflight--;
+      if (vrec.inflight === 0 && vrec.onDrained) {
+        const done = vrec.onDrained;
+        vrec.onDrained = undefined;
+        done();
+      }
+    }
+  }
+
+  private async executeComposing(model: string, version: number, inputs: WireTensor[], outputs: string[]): Promise<ExecutionResult> {
+    const { vrec, config } = this.getReady(model, version);
+    const batch = (config.max_batch_size ?? 0) > 0 ? (inputs[0]?.shape[0] ?? 1) : 1;
+    return this.execute(vrec, inputs, outputs, batch);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => {});
+    for (const rec of this.records.values()) {
+      for (const v of rec.versions.values()) {
+        const runner = v.runner;
+        v.runner = undefined;
+        await runner?.close().catch(() => {});
+      }
+      if (rec.polled) dropTemp(rec.polled);
+    }
+  }
+}
+
+function safeListModels(repository: string): string[] {
+  try {
+    return listModelDirs(repository);
+  } catch {
+    return [];
+  }
+}
+
+function dropTemp(polled: PolledModel): void {
+  if (polled.tempDir) rmSync(polled.tempDir, { recursive: true, force: true });
+}

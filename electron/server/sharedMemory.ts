@@ -1,0 +1,111 @@
+/**
+ * Client shared memory (PROTOCOL.md §7). Off by default, like current Triton. When enabled,
+ * system shared memory regions are POSIX shm objects, which on Linux are the files
+ * /dev/shm/<key>; they are read and written with plain file I/O. CUDA shared memory needs a GPU
+ * and is never available here: its status lists nothing.
+ */
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { alreadyExists, internal, invalidArg, notFound, unsupported } from './tritonError';
+
+const DISABLED = "Client shared memory is disabled. Start the server with '--allow-client-shm=true' to enable.";
+
+interface Region {
+  name: string;
+  key: string;
+  offset: number;
+  byteSize: number;
+  fd: number;
+}
+
+export class SharedMemoryManager {
+  private readonly regions = new Map<string, Region>();
+
+  constructor(private readonly enabled: boolean, private readonly shmRoot = '/dev/shm') {}
+
+  systemStatus(name: string): Record<string, { name: string; key: string; offset: number; byte_size: number }> {
+    const pick = name === '' ? [...this.regions.values()] : [this.regions.get(name)];
+    if (pick[0] === undefined && name !== '') throw notFound(`Unable to find system shared memory region: '${name}'`);
+    const out: Record<string, { name: string; key: string; offset: number; byte_size: number }> = {};
+    for (const r of pick as Region[]) out[r.name] = { name: r.name, key: r.key, offset: r.offset, byte_size: r.byteSize };
+    return out;
+  }
+
+  registerSystem(name: string, key: string, offset: number, byteSize: number): void {
+    if (!this.enabled) throw unsupported(DISABLED);
+    const stripped = key.replace(/^\/+/, '');
+    if (stripped === '') throw invalidArg(`failed to register shared memory region '${name}': invalid key '${key}'`);
+    if (stripped.startsWith('triton_python_backend_shm_region_')) {
+      throw invalidArg(`failed to register shared memory region '${name}': key '${key}' is reserved for the python backend`);
+    }
+    if (stripped.includes('/')) throw internal(`Unable to open shared memory region: '${key}'`);
+    if (this.regions.has(name)) throw alreadyExists(`shared memory region '${name}' already in manager`);
+    let fd: number;
+    try {
+      fd = openSync(`${this.shmRoot}/${stripped}`, 'r+');
+    } catch {
+      throw internal(`Unable to open shared memory region: '${key}'`);
+    }
+    const size = fstatSync(fd).size;
+    if (offset + byteSize > size) {
+      closeSync(fd);
+      throw invalidArg(`failed to register shared memory region '${name}': invalid args`);
+    }
+    this.regions.set(name, { name, key, offset, byteSize, fd });
+  }
+
+  unregisterSystem(name: string): void {
+    if (!this.enabled) throw unsupported(DISABLED);
+    const names = name === '' ? [...this.regions.keys()] : [name];
+    for (const n of names) {
+      const r = this.regions.get(n);
+      if (!r) continue;
+      this.regions.delete(n);
+      closeSync(r.fd);
+    }
+  }
+
+  cudaStatus(name: string): Record<string, never> {
+    if (name !== '') throw notFound(`Unable to find cuda shared memory region: '${name}'`);
+    return {};
+  }
+
+  registerCuda(): void {
+    if (!this.enabled) throw unsupported(DISABLED);
+    throw unsupported('CUDA shared memory is not supported by the embedded server (it runs models on the CPU, without CUDA)');
+  }
+
+  unregisterCuda(): void {
+    if (!this.enabled) throw unsupported(DISABLED);
+    // Nothing can be registered, so unregistering (all or any name) is a no-op, as for unknown names.
+  }
+
+  private locate(name: string, offset: number, byteSize: number): Region {
+    const r = this.regions.get(name);
+    if (!r) throw notFound(`Unable to find shared memory region: '${name}'`);
+    if (offset < 0 || offset >= r.byteSize) throw invalidArg(`Invalid offset for shared memory region: '${name}'`);
+    if (byteSize < 0 || offset + byteSize > r.byteSize) throw invalidArg(`Invalid offset + byte size for shared memory region: '${name}'`);
+    return r;
+  }
+
+  /** Checks a region reference without touching the data (used for output regions before running). */
+  check(name: string, offset: number, byteSize: number): void {
+    this.locate(name, offset, byteSize);
+  }
+
+  read(name: string, offset: number, byteSize: number): Buffer {
+    const r = this.locate(name, offset, byteSize);
+    const out = Buffer.alloc(byteSize);
+    readSync(r.fd, out, 0, byteSize, r.offset + offset);
+    return out;
+  }
+
+  write(name: string, offset: number, data: Buffer): void {
+    const r = this.locate(name, offset, data.byteLength);
+    writeSync(r.fd, data, 0, data.byteLength, r.offset + offset);
+  }
+
+  close(): void {
+    for (const r of this.regions.values()) closeSync(r.fd);
+    this.regions.clear();
+  }
+}
