@@ -1,0 +1,97 @@
+/** `tritonscope decode` run as a real process against every reference vector. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TUSIMPLE_H_SAMPLES } from '../../shared/lanes/tusimple';
+import { assertDeepClose, laneAttVectorNames, readJson, UFLD_DIR, vectorTolerance, VECTORS_DIR } from './helpers';
+
+const BIN = resolve(import.meta.dirname, '../../bin/tritonscope.mjs');
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, 'decode', ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function laneAttArgs(params: any, hSamples?: number[]): string[] {
+  const a = ['--conf', String(params.conf), '--nms', String(params.nms), '--topk', String(params.topk)];
+  if (params.orig_w !== null) a.push('--orig-w', String(params.orig_w), '--orig-h', String(params.orig_h));
+  if (params.scores_are_probs) a.push('--scores-are-probs');
+  if (hSamples) {
+    if (hSamples.join() === TUSIMPLE_H_SAMPLES.join()) a.push('--tusimple');
+    else a.push('--h-samples', hSamples.join(','));
+  }
+  return a;
+}
+
+test('decode laneatt --json reproduces every LaneATT vector', async () => {
+  const names = laneAttVectorNames();
+  // Two at a time: the machine has two cores.
+  for (let i = 0; i < names.length; i += 2) {
+    await Promise.all(
+      names.slice(i, i + 2).map(async (name) => {
+        const want = readJson(join(VECTORS_DIR, `${name}.json`));
+        const r = await run(['laneatt', join(VECTORS_DIR, `${name}.f32`), ...laneAttArgs(want.params, want.h_samples), '--json']);
+        assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+        assertDeepClose(JSON.parse(r.stdout), want, vectorTolerance, name);
+      }),
+    );
+  }
+});
+
+test('decode ufld --json reproduces every UFLD vector', async () => {
+  const cases: { name: string; args: string[] }[] = readJson(join(UFLD_DIR, 'cases.json'));
+  await Promise.all(
+    cases.map(async (c) => {
+      // The reference CLI's args: ["decode", FILE, --dataset D, (--mode M)].
+      const [, file, ...flags] = c.args;
+      const r = await run(['ufld', join(UFLD_DIR, file), ...flags, '--json']);
+      assert.equal(r.code, 0, `${c.name}: ${r.stderr}`);
+      assertDeepClose(JSON.parse(r.stdout), readJson(join(UFLD_DIR, `${c.name}.json`)), () => 0, c.name);
+    }),
+  );
+});
+
+test('without --json: a readable summary', async () => {
+  const r = await run(['laneatt', join(VECTORS_DIR, '07_topk_short_lane_quirk.f32'), '--orig-w', '1640', '--orig-h', '590']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^laneatt: 2784 proposals, 14 above conf 0.5, NMS \(50 px, top 4\) kept 4, 2 lanes/);
+  assert.match(r.stdout, /lane 1: row 2062 \(bottom\/108\/60\), score 0.9500, rows 0..39, 40 points/);
+  assert.match(r.stdout, /dropped: row 1429/);
+  const u = await run(['ufld', join(UFLD_DIR, 'ufld_culane_4lanes.f32')]);
+  assert.equal(u.code, 0);
+  assert.match(u.stdout, /ufld culane \(culane-eval\): shape \[1, 201, 18, 4\], 4 lanes/);
+});
+
+test('errors are one clear line and a non-zero exit', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decode-cli-'));
+  try {
+    const odd = join(dir, 'odd.f32');
+    writeFileSync(odd, Buffer.alloc(77 * 4 * 3 + 4));
+    const cases: [string[], RegExp, number][] = [
+      [['laneatt', join(dir, 'missing.f32'), '--json'], /cannot read .*missing\.f32: no such file/, 1],
+      [['laneatt', odd, '--json'], /odd\.f32: 928 bytes is not N x 77 float32 values/, 1],
+      [['ufld', odd], /odd\.f32: 928 bytes matches no known UFLD shape/, 1],
+      [['ufld', odd, '--dataset', 'tusimple'], /odd\.f32: 928 bytes does not match shape \[1, 101, 56, 4\]/, 1],
+      [['laneatt', odd, '--conf', 'high'], /--conf must be a number, got 'high'/, 2],
+      [['laneatt', odd, '--orig-w', '100'], /--orig-w and --orig-h must be given together/, 2],
+      [['yolo', odd], /unknown decoder 'yolo'/, 2],
+      [['laneatt'], /expected a decoder name and one RAW\.f32 file/, 2],
+      [['laneatt', odd, '--bogus'], /Unknown option '--bogus'/, 2],
+    ];
+    for (const [args, re, code] of cases) {
+      const r = await run(args);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.equal(r.stderr.trim().split('\n')[0].startsWith('tritonscope decode: '), true);
+      assert.equal(r.stdout, '');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
