@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Bundles the Electron main process and preload with esbuild into dist/electron:
+//  - main.cjs: our TypeScript bundled, npm packages left as require()s (native modules like
+//    onnxruntime-node and sharp cannot be bundled, and electron-builder ships node_modules anyway);
+//  - preload.cjs: fully self-contained CommonJS, because a sandboxed preload may only require
+//    'electron' (and a few built-ins), never files or packages.
+// `--if-stale` skips the build when the outputs are newer than every source under electron/ and shared/.
+import { build } from 'esbuild';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = join(root, 'dist/electron');
+const outputs = [join(outdir, 'main.cjs'), join(outdir, 'preload.cjs')];
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (/\.(ts|mts|js|mjs|proto)$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+export function electronBundlesStale() {
+  if (!outputs.every((f) => existsSync(f))) return true;
+  const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
+  return ['electron', 'shared'].some((d) => newestMtime(join(root, d)) > built);
+}
+
+export async function buildElectron() {
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    absWorkingDir: root,
+    // import.meta.dirname is our ESM spelling; in the CJS bundle __dirname is the equivalent.
+    define: { 'import.meta.dirname': '__dirname' },
+  };
+  await Promise.all([
+    build({ ...common, entryPoints: ['electron/main.ts'], outfile: outputs[0], packages: 'external', external: ['electron'] }),
+    build({ ...common, entryPoints: ['electron/preload.ts'], outfile: outputs[1], external: ['electron'] }),
+  ]);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (process.argv.includes('--if-stale') && !electronBundlesStale()) {
+    console.log('dist/electron is up to date');
+  } else {
+    const t = Date.now();
+    await buildElectron();
+    console.log(`built dist/electron/main.cjs and preload.cjs in ${Date.now() - t} ms`);
+  }
+}
