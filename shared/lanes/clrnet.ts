@@ -30,9 +30,11 @@ export interface ClrNetOptions {
   cutHeight?: number;
   proposals?: boolean;
   maxProposals?: number;
+  /** List proposals scoring at least this instead of `conf`. */
+  proposalConf?: number;
 }
 
-export type ResolvedClrNetOptions = Required<Omit<ClrNetOptions, 'proposals' | 'maxProposals'>>;
+export type ResolvedClrNetOptions = Required<Omit<ClrNetOptions, 'proposals' | 'maxProposals' | 'proposalConf'>>;
 
 export const CLRNET_DEFAULTS: ResolvedClrNetOptions = {
   conf: 0.4,
@@ -143,7 +145,15 @@ export class ClrNetDecoder {
     const result: ClrNetResult = { lanes, dropped, nmsKeep, nProposals: n, nAboveConf: count, params: o };
     if (options.proposals) {
       const keptSet = new Set(nmsKeep);
-      this.heap.build(this.scores, this.candidates, count);
+      let list = this.candidates;
+      let listCount = count;
+      if (options.proposalConf !== undefined) {
+        const thr = Math.fround(options.proposalConf);
+        list = new Int32Array(n);
+        listCount = 0;
+        for (let i = 0; i < n; i++) if (this.scores[i] >= thr) list[listCount++] = i;
+      }
+      this.heap.build(this.scores, list, listCount);
       const out: Proposal[] = [];
       const max = options.maxProposals ?? 300;
       for (let row = this.heap.pop(); row >= 0 && out.length < max; row = this.heap.pop()) {

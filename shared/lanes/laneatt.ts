@@ -34,6 +34,8 @@ export interface LaneAttOptions {
   proposals?: boolean;
   /** Cap on returned proposals (default 300). */
   maxProposals?: number;
+  /** List proposals scoring strictly above this instead of `conf` (e.g. 0 to see weak ones too). */
+  proposalConf?: number;
 }
 
 export interface ResolvedLaneAttOptions {
@@ -182,7 +184,18 @@ export class LaneAttDecoder {
     }
 
     const result: LaneAttResult = { lanes, dropped, nmsKeep, nProposals: n, nAboveConf: count, params: o };
-    if (options.proposals) result.proposals = this.collectProposals(raw, count, nmsKeep, o, options.maxProposals ?? 300);
+    if (options.proposals) {
+      let list = candidates;
+      let listCount = count;
+      if (options.proposalConf !== undefined) {
+        // A separate display threshold: collect its own candidate list (on request only).
+        const thr = Math.fround(options.proposalConf);
+        list = new Int32Array(n);
+        listCount = 0;
+        for (let i = 0; i < n; i++) if (scores[i] > thr) list[listCount++] = i;
+      }
+      result.proposals = this.collectProposals(raw, list, listCount, nmsKeep, o, options.maxProposals ?? 300);
+    }
     return result;
   }
 
@@ -199,16 +212,17 @@ export class LaneAttDecoder {
     return { inputPoints, points };
   }
 
-  /** Pre-NMS proposals above conf, best first (allocates: only on request, for display). */
+  /** Pre-NMS proposals of `list`, best first (allocates: only on request, for display). */
   private collectProposals(
     raw: Float32Array,
+    list: Int32Array,
     count: number,
     nmsKeep: number[],
     o: ResolvedLaneAttOptions,
     max: number,
   ): Proposal[] {
     const keptSet = new Set(nmsKeep);
-    this.heap.build(this.scores, this.candidates, count);
+    this.heap.build(this.scores, list, count);
     const out: Proposal[] = [];
     for (let row = this.heap.pop(); row >= 0 && out.length < max; row = this.heap.pop()) {
       const off = row * ROW_STRIDE;

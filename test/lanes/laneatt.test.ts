@@ -141,6 +141,11 @@ test('pre-NMS proposals come best first with points and the kept flag', () => {
   assert.deepEqual(kept.points, r.lanes[0].points);
   assert.equal(decodeLaneAtt(raw, { proposals: true, maxProposals: 3 }).proposals!.length, 3);
   assert.equal(decodeLaneAtt(raw, {}).proposals, undefined);
+  // A lower display threshold lists more proposals without changing the decoded lanes.
+  const loose = decodeLaneAtt(raw, { proposals: true, proposalConf: 0.1, maxProposals: 5000, origW: 1640, origH: 590 });
+  assert.ok(loose.proposals!.length > r.proposals!.length);
+  assert.ok(loose.proposals!.every((p) => p.score > Math.fround(0.1)));
+  assert.deepEqual(loose.lanes, r.lanes);
 });
 
 test('points scale to the original image size (resize without crop)', () => {

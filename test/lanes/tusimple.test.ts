@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import {
   formatTusimpleJson,
   lanePointsToTusimple,
+  lanesToTusimpleFrame,
   parseTusimpleJson,
   tusimpleLanePoints,
   type TusimpleFrame,
 } from '../../shared/lanes/tusimple';
 import { tusimpleAccuracy, tusimpleFrameScore, tusimpleLaneAngle } from '../../shared/lanes/tusimpleMetric';
 import { LaneLabelError } from '../../shared/lanes/errors';
+import { decodeLaneAtt } from '../../shared/lanes/laneatt';
 import { REAL_DIR } from './helpers';
 
 const LABELS = join(REAL_DIR, 'tusimple/labels_derived.json');
@@ -173,4 +175,37 @@ test('decoded point lists convert back to TuSimple rows (spline at h_samples, -2
   const xs = lanePointsToTusimple([[100, 300], [110, 400], [120, 500]], [290, 295, 300, 500, 507, 508, 510]);
   assert.deepEqual(xs.map((x) => (x < 0 ? 'absent' : 'present')), ['absent', 'present', 'present', 'present', 'present', 'absent', 'absent']);
   [99.5, 100, 120, 120.7].forEach((want, i) => assert.ok(Math.abs(xs[i + 1] - want) <= 1, `${xs[i + 1]} ~ ${want}`));
+});
+
+test('end to end on the real frames: GT lanes encoded as LaneATT proposals decode back to >= 0.95 accuracy', () => {
+  const frames = gtFrames();
+  const preds = frames.map((f) => {
+    // One bottom-anchored proposal per GT lane: x (640-wide input) linearly interpolated between
+    // the labelled rows, negative (dropped) outside the labelled span; background rows score 0.
+    const raw = new Float32Array(2784 * 77);
+    for (let r = 0; r < 2784; r++) raw[r * 77] = 5;
+    f.lanes.forEach((xs, k) => {
+      const pts = tusimpleLanePoints(xs, f.h_samples).map(([x, y]) => [x / 2, y / 2]);
+      const off = (500 + 300 * k) * 77;
+      raw[off] = 0;
+      raw[off + 1] = 4;
+      raw[off + 4] = 72;
+      for (let i = 0; i < 72; i++) {
+        const y = 360 * (1 - i / 71);
+        let x = -1000;
+        for (let j = 0; j + 1 < pts.length; j++) {
+          const [x0, y0] = pts[j], [x1, y1] = pts[j + 1];
+          if (y >= y0 && y <= y1) x = x0 + ((x1 - x0) * (y - y0)) / (y1 - y0);
+        }
+        raw[off + 5 + i] = x;
+      }
+    });
+    const decoded = decodeLaneAtt(raw, { conf: 0.5, nms: 15, topk: 5, origW: 1280, origH: 720 });
+    assert.equal(decoded.lanes.length, f.lanes.length, f.raw_file);
+    return lanesToTusimpleFrame(decoded.lanes, f.raw_file, f.h_samples);
+  });
+  const s = tusimpleAccuracy(preds, frames);
+  assert.ok(s.accuracy >= 0.95, `accuracy ${s.accuracy}`);
+  assert.equal(s.fn, 0);
+  assert.equal(s.fp, 0);
 });
