@@ -1,0 +1,189 @@
+/** The shell: top bar (server picker + status), navigation rail, the active view, status bar. */
+import { useEffect } from 'react';
+import { useApp } from './state/store';
+import type { ViewId } from './state/settings';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { Icon, Kbd } from './components/ui';
+import { ServersView } from './panels/ServersView';
+import { ModelsView } from './panels/ModelsView';
+import { RepositoryView } from './panels/RepositoryView';
+import { InspectorView } from './panels/InspectorView';
+import { ServerPicker } from './panels/ServerPicker';
+import { useStatusPolling } from './panels/useStatusPolling';
+import { backend } from './lib/backend';
+
+const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect'; key: string }[] = [
+  { id: 'servers', label: 'Servers', icon: 'servers', key: '1' },
+  { id: 'models', label: 'Models', icon: 'models', key: '2' },
+  { id: 'repository', label: 'Config', icon: 'repo', key: '3' },
+  { id: 'inspector', label: 'Inspect', icon: 'inspect', key: '4' },
+];
+
+export function App() {
+  const view = useApp((s) => s.view);
+  const setView = useApp((s) => s.setView);
+  const showHelp = useApp((s) => s.showHelp);
+  const setShowHelp = useApp((s) => s.setShowHelp);
+
+  useEffect(() => {
+    const st = useApp.getState();
+    void st.loadProfiles();
+    void st.loadRoots();
+    let off: (() => void) | undefined;
+    try {
+      const b = backend();
+      void b.demoStatus().then((demo) => useApp.setState({ demo }), () => undefined);
+      const offs = [
+        b.on('connectionStatus', (status) => useApp.setState({ statuses: { ...useApp.getState().statuses, [status.id]: status } })),
+        b.on('connectionsChanged', () => void useApp.getState().loadProfiles()),
+        b.on('repositoriesChanged', ({ roots }) => useApp.setState({ roots })),
+        b.on('demoStatus', (demo) => useApp.setState({ demo })),
+      ];
+      off = () => offs.forEach((f) => f());
+    } catch {
+      /* no backend: the panels show why */
+    }
+    return off;
+  }, []);
+
+  useStatusPolling();
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && !e.shiftKey && !e.altKey && /^[1-4]$/.test(e.key)) {
+        e.preventDefault();
+        setView(VIEWS[Number(e.key) - 1].id);
+      } else if (e.key === 'F1' || (e.key === '?' && !isTyping(e))) {
+        e.preventDefault();
+        setShowHelp(!useApp.getState().showHelp);
+      } else if (e.key === 'Escape' && useApp.getState().showHelp) {
+        setShowHelp(false);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView, setShowHelp]);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <div className="brand-mark" />
+          Tritonscope
+        </div>
+        <ServerPicker />
+        <div className="spacer" />
+        <button className="btn small" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">
+          Shortcuts
+        </button>
+      </header>
+      <nav className="nav" aria-label="Views">
+        {VIEWS.map((v) => (
+          <button
+            key={v.id}
+            className={view === v.id ? 'active' : ''}
+            onClick={() => setView(v.id)}
+            title={`${v.label} (Ctrl+${v.key})`}
+            data-testid={`nav-${v.id}`}
+          >
+            <Icon name={v.icon} />
+            {v.label}
+          </button>
+        ))}
+      </nav>
+      <main className="main">
+        <ErrorBoundary label={VIEWS.find((v) => v.id === view)?.label ?? 'View'} key={view}>
+          {view === 'servers' && <ServersView />}
+          {view === 'models' && <ModelsView />}
+          {view === 'repository' && <RepositoryView />}
+          {view === 'inspector' && <InspectorView />}
+        </ErrorBoundary>
+      </main>
+      <StatusBar />
+      {showHelp && <HelpModal onClose={() => setShowHelp(false)} />}
+      <Toasts />
+    </div>
+  );
+}
+
+function isTyping(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+}
+
+function StatusBar() {
+  const activeId = useApp((s) => s.activeId);
+  const profile = useApp((s) => s.profiles.find((p) => p.id === s.activeId));
+  const status = useApp((s) => (activeId ? s.statuses[activeId] : undefined));
+  const sent = useApp((s) => s.requestsSent);
+  const inFlight = useApp((s) => s.inFlight);
+  return (
+    <footer className="statusbar">
+      <span>
+        {profile ? `${profile.name} · ${profile.url}` : 'no server'}
+        {status?.latencyMs != null && ` · ${status.latencyMs.toFixed(1)} ms`}
+      </span>
+      <span className="sep" />
+      <span data-testid="requests-sent" data-count={sent}>
+        infer requests: {sent}
+        {inFlight > 0 && ` (${inFlight} in flight)`}
+      </span>
+      <span>
+        <Kbd>?</Kbd> shortcuts
+      </span>
+    </footer>
+  );
+}
+
+function Toasts() {
+  const toasts = useApp((s) => s.toasts);
+  const dismiss = useApp((s) => s.dismissToast);
+  return (
+    <div className="toast-stack">
+      {toasts.map((t) => (
+        <div key={t.id} className={`toast ${t.kind}`} onClick={() => dismiss(t.id)} role="status">
+          {t.text}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function HelpModal({ onClose }: { onClose: () => void }) {
+  const rows: [string, string][] = [
+    ['Ctrl+1 … 4', 'Servers / Models / Config / Inspect'],
+    ['Ctrl+S', 'Save config.pbtxt (editor)'],
+    ['Space', 'Play / pause (inspector)'],
+    ['← / →', 'Previous / next frame'],
+    ['Home / End', 'First / last frame'],
+    ['[ / ]', 'Lower / raise the confidence threshold'],
+    ['Enter', 'Run inference on the current frame'],
+    ['P', 'Toggle pre-NMS proposals'],
+    ['G', 'Toggle ground truth'],
+    ['0', 'Fit frame to view (reset zoom)'],
+    ['?  / F1', 'This help'],
+  ];
+  return (
+    <div className="modal-back" onClick={onClose}>
+      <div className="modal" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="Keyboard shortcuts">
+        <h3>Keyboard shortcuts</h3>
+        <div className="help-grid">
+          {rows.map(([k, v]) => (
+            <div key={k} style={{ display: 'contents' }}>
+              <span>
+                <Kbd>{k}</Kbd>
+              </span>
+              <span>{v}</span>
+            </div>
+          ))}
+        </div>
+        <div className="row" style={{ marginTop: 14, justifyContent: 'flex-end' }}>
+          <button className="btn" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * CodeMirror 6 editor for config.pbtxt: highlighting, line numbers, history, inline diagnostics
+ * (from shared/pbtxt, positioned at line:col), Ctrl/Cmd+S to save. Controlled: `value` in,
+ * `onChange` out; external value changes (revert, form edits) are applied as one transaction.
+ */
+import { useEffect, useRef } from 'react';
+import { EditorState, type Extension } from '@codemirror/state';
+import {
+  EditorView,
+  keymap,
+  lineNumbers,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  drawSelection,
+  highlightSpecialChars,
+} from '@codemirror/view';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { bracketMatching, indentOnInput } from '@codemirror/language';
+import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { pbtxtHighlight, pbtxtLanguage } from '../lib/pbtxtLanguage';
+import type { Diagnostic } from '../../../shared/diagnostic';
+
+export interface EditorHandle {
+  view: EditorView;
+}
+
+export function offsetOf(doc: EditorState['doc'], line: number, column: number): number {
+  const l = doc.line(Math.max(1, Math.min(doc.lines, line)));
+  return Math.min(l.to, l.from + Math.max(0, column - 1));
+}
+
+export function toCmDiagnostics(state: EditorState, diags: readonly Diagnostic[]): CmDiagnostic[] {
+  return diags.map((d) => {
+    const from = offsetOf(state.doc, d.line, d.column);
+    let to = d.endLine !== undefined && d.endColumn !== undefined ? offsetOf(state.doc, d.endLine, d.endColumn) : from;
+    if (to <= from) {
+      // Underline the token at the position (or one character) so the squiggle is visible.
+      const line = state.doc.lineAt(from);
+      const rest = line.text.slice(from - line.from);
+      const m = /^[\w."'-]+/.exec(rest);
+      to = Math.min(line.to, from + (m ? m[0].length : 1));
+      if (to === from && from > line.from) return { from: from - 1, to: from, severity: d.severity, message: d.message, source: d.code };
+    }
+    return { from, to, severity: d.severity, message: d.message, source: d.code };
+  });
+}
+
+const theme = EditorView.theme(
+  {
+    '&': { color: '#e6ebf1', backgroundColor: '#0e1116' },
+    '.cm-content': { caretColor: '#4aa3ff' },
+    '.cm-tooltip': { backgroundColor: '#1b212a', border: '1px solid #3a4555', color: '#e6ebf1' },
+    '.cm-diagnostic-error': { borderLeftColor: '#ff6b6b' },
+    '.cm-diagnostic-warning': { borderLeftColor: '#f2b84b' },
+    '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy #ff6b6b', textUnderlineOffset: '3px' },
+    '.cm-lintRange-warning': { backgroundImage: 'none', textDecoration: 'underline wavy #f2b84b', textUnderlineOffset: '3px' },
+    '.cm-matchingBracket': { backgroundColor: 'rgba(74,163,255,0.2)', outline: 'none' },
+  },
+  { dark: true },
+);
+
+export function baseExtensions(readOnly = false): Extension[] {
+  return [
+    lineNumbers(),
+    highlightSpecialChars(),
+    drawSelection(),
+    highlightActiveLineGutter(),
+    highlightActiveLine(),
+    bracketMatching(),
+    pbtxtLanguage,
+    pbtxtHighlight,
+    theme,
+    EditorState.readOnly.of(readOnly),
+    EditorView.editable.of(!readOnly),
+  ];
+}
+
+export function CodeEditor(props: {
+  value: string;
+  onChange(text: string): void;
+  diagnostics: readonly Diagnostic[];
+  onSave?(): void;
+  onReady?(view: EditorView): void;
+  testId?: string;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  const viewRef = useRef<EditorView | null>(null);
+  const cb = useRef(props);
+  cb.current = props;
+
+  useEffect(() => {
+    const view = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: props.value,
+        extensions: [
+          ...baseExtensions(),
+          history(),
+          indentOnInput(),
+          lintGutter(),
+          keymap.of([
+            { key: 'Mod-s', preventDefault: true, run: () => (cb.current.onSave?.(), true) },
+            indentWithTab,
+            ...defaultKeymap,
+            ...historyKeymap,
+          ]),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) cb.current.onChange(u.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    viewRef.current = view;
+    cb.current.onReady?.(view);
+    return () => {
+      view.destroy();
+      viewRef.current = null;
+    };
+    // The editor is created once; value/diagnostics are synced below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    const view = viewRef.current;
+    if (!view) return;
+    const cur = view.state.doc.toString();
+    if (cur !== props.value) {
+      view.dispatch({ changes: minimalChange(cur, props.value) });
+    }
+  }, [props.value]);
+
+  useEffect(() => {
+    const view = viewRef.current;
+    if (!view) return;
+    view.dispatch(setDiagnostics(view.state, toCmDiagnostics(view.state, props.diagnostics)));
+  }, [props.diagnostics, props.value]);
+
+  return <div className="cm-host" ref={host} data-testid={props.testId ?? 'code-editor'} />;
+}
+
+/** The smallest single replacement turning `a` into `b` (keeps cursor/selection stable around it). */
+export function minimalChange(a: string, b: string): { from: number; to: number; insert: string } {
+  let start = 0;
+  const max = Math.min(a.length, b.length);
+  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  return { from: start, to: endA, insert: b.slice(start, endB) };
+}

@@ -1,0 +1,188 @@
+/**
+ * The frame with its overlays, drawn with react-konva in separate layers (image, ground truth,
+ * pre-NMS proposals, lanes + labels). Wheel zooms about the pointer, drag pans, `fitSignal`
+ * re-fits. Hovering a lane reports it (points listed by the inspector).
+ */
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Stage, Layer, Image as KImage, Line, Text, Label, Tag, Group } from 'react-konva';
+import type Konva from 'konva';
+import type { Lane, Proposal, Point } from '../../../shared/lanes';
+
+export const LANE_COLORS = ['#ff3b6b', '#29d3ff', '#ffd400', '#7cff4f', '#ff8a1f', '#c77dff', '#00ffb3', '#ff5ce1'];
+export const GT_COLOR = '#ffffff';
+
+export function laneColor(i: number): string {
+  return LANE_COLORS[i % LANE_COLORS.length];
+}
+
+export interface OverlaySet {
+  lanes: Lane[];
+  /** Dashed (overlay B in A/B overlay mode). */
+  dashed?: boolean;
+  /** Colour offset so B lanes do not reuse A's colours. */
+  colorOffset?: number;
+  tag?: string;
+}
+
+export interface StageProps {
+  testId: string;
+  image: CanvasImageSource | null;
+  frameW: number;
+  frameH: number;
+  overlays: OverlaySet[];
+  proposals?: Proposal[];
+  gt?: Point[][];
+  showLabels: boolean;
+  fitSignal: number;
+  redrawSignal?: { subscribe(fn: () => void): () => void };
+  onHover?(lane: { set: number; index: number; lane: Lane } | null): void;
+  caption?: string;
+}
+
+function flat(points: readonly Point[]): number[] {
+  const out: number[] = [];
+  for (const [x, y] of points) out.push(x, y);
+  return out;
+}
+
+export function FrameStage(props: StageProps) {
+  const wrap = useRef<HTMLDivElement>(null);
+  const stageRef = useRef<Konva.Stage>(null);
+  const imageLayer = useRef<Konva.Layer>(null);
+  const [size, setSize] = useState({ w: 0, h: 0 });
+  const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
+  const [hover, setHover] = useState<string | null>(null);
+
+  useLayoutEffect(() => {
+    const el = wrap.current!;
+    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
+    ro.observe(el);
+    setSize({ w: el.clientWidth, h: el.clientHeight });
+    return () => ro.disconnect();
+  }, []);
+
+  // Fit the frame into the view when the frame size, the container or the fit signal changes.
+  useEffect(() => {
+    if (!size.w || !size.h || !props.frameW || !props.frameH) return;
+    const scale = Math.min(size.w / props.frameW, size.h / props.frameH) * 0.98;
+    setView({ scale, x: (size.w - props.frameW * scale) / 2, y: (size.h - props.frameH * scale) / 2 });
+  }, [size.w, size.h, props.frameW, props.frameH, props.fitSignal]);
+
+  // Video: redraw the image layer on every presented frame without re-rendering React.
+  useEffect(() => {
+    if (!props.redrawSignal) return;
+    return props.redrawSignal.subscribe(() => imageLayer.current?.batchDraw());
+  }, [props.redrawSignal]);
+
+  const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
+    e.evt.preventDefault();
+    const stage = stageRef.current;
+    const p = stage?.getPointerPosition();
+    if (!p) return;
+    const factor = Math.exp(-e.evt.deltaY * 0.0015);
+    const scale = Math.max(0.05, Math.min(40, view.scale * factor));
+    const fx = (p.x - view.x) / view.scale;
+    const fy = (p.y - view.y) / view.scale;
+    setView({ scale, x: p.x - fx * scale, y: p.y - fy * scale });
+  };
+
+  const inv = 1 / view.scale; // keep strokes/labels a constant on-screen size
+  const lanesJson = useMemo(
+    () => JSON.stringify(props.overlays.map((o) => o.lanes.map((l) => ({ score: l.score, points: l.points })))),
+    [props.overlays],
+  );
+
+  return (
+    <div
+      ref={wrap}
+      className="stage-host"
+      style={{ position: 'absolute', inset: 0 }}
+      data-testid={props.testId}
+      data-transform={JSON.stringify(view)}
+      data-lanes={lanesJson}
+      data-lane-count={props.overlays[0]?.lanes.length ?? 0}
+    >
+      {size.w > 0 && (
+        <Stage
+          ref={stageRef}
+          width={size.w}
+          height={size.h}
+          x={view.x}
+          y={view.y}
+          scaleX={view.scale}
+          scaleY={view.scale}
+          draggable
+          onWheel={onWheel}
+          onDragEnd={(e) => {
+            if (e.target === stageRef.current) setView({ ...view, x: e.target.x(), y: e.target.y() });
+          }}
+        >
+          <Layer ref={imageLayer} listening={false} imageSmoothingEnabled>
+            {props.image && <KImage image={props.image} width={props.frameW} height={props.frameH} />}
+          </Layer>
+          <Layer listening={false}>
+            {props.gt?.map((pts, i) => (
+              <Line key={i} points={flat(pts)} stroke={GT_COLOR} strokeWidth={2.5 * inv} dash={[8 * inv, 6 * inv]} opacity={0.85} lineCap="round" lineJoin="round" />
+            ))}
+          </Layer>
+          <Layer listening={false}>
+            {props.proposals?.map((p, i) => (
+              <Line
+                key={i}
+                points={flat(p.points)}
+                stroke={p.kept ? '#ffffff' : '#8aa0b8'}
+                strokeWidth={1 * inv}
+                opacity={Math.max(0.12, Math.min(0.6, p.score))}
+              />
+            ))}
+          </Layer>
+          <Layer>
+            {props.overlays.map((set, si) =>
+              set.lanes.map((lane, i) => {
+                const color = laneColor(i + (set.colorOffset ?? 0));
+                const id = `${si}:${i}`;
+                const top = lane.points[0];
+                return (
+                  <Group key={id}>
+                    <Line
+                      points={flat(lane.points)}
+                      stroke={color}
+                      strokeWidth={(hover === id ? 5 : 3.5) * inv}
+                      hitStrokeWidth={14 * inv}
+                      dash={set.dashed ? [10 * inv, 6 * inv] : undefined}
+                      lineCap="round"
+                      lineJoin="round"
+                      shadowColor="#000"
+                      shadowBlur={hover === id ? 6 : 0}
+                      onMouseEnter={() => {
+                        setHover(id);
+                        props.onHover?.({ set: si, index: i, lane });
+                        stageRef.current!.container().style.cursor = 'crosshair';
+                      }}
+                      onMouseLeave={() => {
+                        setHover(null);
+                        props.onHover?.(null);
+                        stageRef.current!.container().style.cursor = '';
+                      }}
+                    />
+                    {props.showLabels && top && (
+                      <Label x={top[0]} y={top[1]} scaleX={inv} scaleY={inv} listening={false}>
+                        <Tag fill="rgba(8,10,14,0.82)" stroke={color} strokeWidth={1} cornerRadius={3} pointerDirection="down" pointerWidth={8} pointerHeight={5} />
+                        <Text text={`${set.tag ? `${set.tag} ` : ''}${i + 1} · ${lane.score.toFixed(2)}`} fontFamily="monospace" fontSize={11} padding={3} fill={color} />
+                      </Label>
+                    )}
+                  </Group>
+                );
+              }),
+            )}
+          </Layer>
+        </Stage>
+      )}
+      {props.caption && (
+        <div className="stage-overlay" style={{ left: 'auto', right: 8, top: 'auto', bottom: 8 }}>
+          <span className="chip">{props.caption}</span>
+        </div>
+      )}
+    </div>
+  );
+}

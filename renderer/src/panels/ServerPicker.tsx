@@ -1,0 +1,44 @@
+/** Top-bar picker: which server the Models/Config/Inspect views talk to, with its live status. */
+import { useApp } from '../state/store';
+
+export function statusClass(state: string | undefined, ready: boolean | null | undefined): string {
+  if (state === 'connected') return ready ? 'ok' : 'warn';
+  if (state === 'error') return 'err';
+  if (state === 'connecting') return 'warn';
+  return '';
+}
+
+export function ServerPicker() {
+  const profiles = useApp((s) => s.profiles);
+  const activeId = useApp((s) => s.activeId);
+  const statuses = useApp((s) => s.statuses);
+  const setActive = useApp((s) => s.setActive);
+  const connect = useApp((s) => s.connect);
+  const busy = useApp((s) => (s.activeId ? s.busy[s.activeId] : undefined));
+  const st = activeId ? statuses[activeId] : undefined;
+  const connected = st && st.state !== 'disconnected';
+  return (
+    <div className="row" data-testid="server-picker">
+      <span className={`dot ${statusClass(st?.state, st?.ready)}`} title={st ? `${st.state}${st.ready ? ', ready' : ''}` : 'disconnected'} />
+      <select value={activeId ?? ''} onChange={(e) => setActive(e.target.value)} aria-label="Active server" style={{ minWidth: 200 }}>
+        {profiles.length === 0 && <option value="">No servers</option>}
+        {profiles.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name} — {p.url}
+          </option>
+        ))}
+      </select>
+      {activeId && !connected && (
+        <button className="btn small primary" disabled={!!busy} onClick={() => void connect(activeId)} data-testid="topbar-connect">
+          {busy ? 'Connecting…' : 'Connect'}
+        </button>
+      )}
+      {st?.state === 'connected' && (
+        <span className={`badge ${st.ready ? 'ok' : 'warn'}`} data-testid="topbar-status">
+          {st.live ? 'live' : 'not live'} · {st.ready ? 'ready' : 'not ready'}
+        </span>
+      )}
+      {st?.state === 'error' && <span className="badge err">unreachable</span>}
+    </div>
+  );
+}

@@ -1,0 +1,304 @@
+/** Saved connection profiles (incl. TLS files), connect/disconnect, live/ready status and metadata. */
+import { useEffect, useState } from 'react';
+import { useApp } from '../state/store';
+import { Alert, Panel } from '../components/ui';
+import { statusClass } from './ServerPicker';
+import type { ConnectionProfile, ConnectionProfileInput } from '../lib/backend';
+
+function emptyProfile(): ConnectionProfileInput {
+  return { name: 'Jetson Orin', url: 'orin.local:8001', tls: { enabled: false } };
+}
+
+export function ServersView() {
+  const profiles = useApp((s) => s.profiles);
+  const profilesError = useApp((s) => s.profilesError);
+  const activeId = useApp((s) => s.activeId);
+  const statuses = useApp((s) => s.statuses);
+  const setActive = useApp((s) => s.setActive);
+  const [editing, setEditing] = useState<ConnectionProfileInput | null>(null);
+
+  const selected = profiles.find((p) => p.id === activeId) ?? null;
+
+  return (
+    <div className="view" style={{ gridTemplateColumns: 'minmax(260px, 320px) 1fr' }}>
+      <Panel
+        title="Servers"
+        flush
+        testId="servers-list"
+        actions={
+          <button className="btn small" onClick={() => setEditing(emptyProfile())} data-testid="add-server">
+            + Add
+          </button>
+        }
+      >
+        {profilesError && <Alert kind="err" title="Could not list saved servers">{profilesError}</Alert>}
+        <ul className="list">
+          {profiles.map((p) => {
+            const st = statuses[p.id];
+            return (
+              <li
+                key={p.id}
+                className={p.id === activeId ? 'selected' : ''}
+                onClick={() => {
+                  setActive(p.id);
+                  setEditing(null);
+                }}
+                data-testid={`server-${p.builtin ? 'demo' : p.id}`}
+              >
+                <span className={`dot ${statusClass(st?.state, st?.ready)}`} />
+                <div className="grow" style={{ minWidth: 0 }}>
+                  <div style={{ fontWeight: 550 }}>
+                    {p.name} {p.builtin && <span className="badge info">demo</span>}
+                  </div>
+                  <div className="muted mono" style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                    {p.tls?.enabled ? 'grpcs://' : 'grpc://'}
+                    {p.url}
+                  </div>
+                </div>
+              </li>
+            );
+          })}
+          {!profiles.length && !profilesError && <div className="empty">No saved servers yet.</div>}
+        </ul>
+      </Panel>
+      {editing ? (
+        <ProfileEditor initial={editing} onDone={() => setEditing(null)} />
+      ) : selected ? (
+        <ServerDetail profile={selected} onEdit={() => setEditing({ ...selected, tls: selected.tls ?? { enabled: false } })} />
+      ) : (
+        <Panel title="Server">
+          <div className="empty">Pick or add a server.</div>
+        </Panel>
+      )}
+    </div>
+  );
+}
+
+function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit: () => void }) {
+  const st = useApp((s) => s.statuses[profile.id]);
+  const busy = useApp((s) => s.busy[profile.id]);
+  const err = useApp((s) => s.connectErrors[profile.id]);
+  const connect = useApp((s) => s.connect);
+  const disconnect = useApp((s) => s.disconnect);
+  const deleteProfile = useApp((s) => s.deleteProfile);
+  const demo = useApp((s) => s.demo);
+  const connected = st && st.state !== 'disconnected';
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+
+  return (
+    <Panel
+      title={profile.name}
+      testId="server-detail"
+      busy={!!busy}
+      actions={
+        <>
+          {!profile.builtin && (
+            <>
+              <button className="btn small" onClick={onEdit}>
+                Edit
+              </button>
+              <button className="btn small danger" onClick={() => void deleteProfile(profile.id)}>
+                Delete
+              </button>
+            </>
+          )}
+          {connected ? (
+            <button className="btn small" onClick={() => void disconnect(profile.id)} disabled={!!busy} data-testid="disconnect">
+              Disconnect
+            </button>
+          ) : (
+            <button className="btn small primary" onClick={() => void connect(profile.id)} disabled={!!busy} data-testid="connect">
+              {busy === 'connecting' ? 'Connecting…' : 'Connect'}
+            </button>
+          )}
+        </>
+      }
+    >
+      {err && (
+        <Alert kind="err" title="Connection failed" testId="connect-error">
+          {err}
+        </Alert>
+      )}
+      {profile.builtin && (
+        <Alert kind="info">
+          The embedded demo server runs the bundled demo model repository on this machine (no Jetson needed).
+          {demo?.url && ` Listening on ${demo.url}.`}
+        </Alert>
+      )}
+      <div className="row" style={{ gap: 24, alignItems: 'flex-start' }}>
+        <div className="card" style={{ minWidth: 280 }}>
+          <div className="section-title">Status</div>
+          <dl className="kv" data-testid="server-status" data-state={st?.state ?? 'disconnected'} data-ready={String(!!st?.ready)}>
+            <dt>Connection</dt>
+            <dd>
+              <span className={`badge ${statusClass(st?.state, st?.ready)}`}>{st?.state ?? 'disconnected'}</span>
+            </dd>
+            <dt>Live</dt>
+            <dd data-testid="server-live">{fmtBool(st?.live)}</dd>
+            <dt>Ready</dt>
+            <dd data-testid="server-ready">{fmtBool(st?.ready)}</dd>
+            <dt>Latency</dt>
+            <dd>{st?.latencyMs != null ? `${st.latencyMs.toFixed(1)} ms` : '–'}</dd>
+            <dt>Last check</dt>
+            <dd>{st?.lastCheckedAt ? `${Math.max(0, Math.round((now - st.lastCheckedAt) / 1000))} s ago` : '–'}</dd>
+            <dt>Next check</dt>
+            <dd>{st?.nextCheckInMs != null ? `in ${(st.nextCheckInMs / 1000).toFixed(0)} s${st.consecutiveFailures ? ` (backoff, ${st.consecutiveFailures} failures)` : ''}` : '–'}</dd>
+          </dl>
+          {st?.error && (
+            <Alert kind="err" title={st.error.code}>
+              {st.error.message}
+            </Alert>
+          )}
+        </div>
+        <div className="card" style={{ minWidth: 280, flex: 1 }}>
+          <div className="section-title">Server metadata</div>
+          {st?.metadata ? (
+            <dl className="kv" data-testid="server-metadata">
+              <dt>Name</dt>
+              <dd>{st.metadata.name}</dd>
+              <dt>Version</dt>
+              <dd>{st.metadata.version}</dd>
+              <dt>Extensions</dt>
+              <dd>
+                <div className="row" style={{ gap: 4 }}>
+                  {st.metadata.extensions.map((x) => (
+                    <span key={x} className="badge">
+                      {x}
+                    </span>
+                  ))}
+                </div>
+              </dd>
+            </dl>
+          ) : (
+            <div className="muted">Connect to read the server metadata.</div>
+          )}
+        </div>
+        <div className="card" style={{ minWidth: 260 }}>
+          <div className="section-title">Profile</div>
+          <dl className="kv">
+            <dt>Endpoint</dt>
+            <dd>{profile.url}</dd>
+            <dt>TLS</dt>
+            <dd>{profile.tls?.enabled ? (profile.tls.insecure ? 'on (no verification)' : 'on') : 'off'}</dd>
+            {profile.tls?.caPath && (
+              <>
+                <dt>CA</dt>
+                <dd>{profile.tls.caPath}</dd>
+              </>
+            )}
+            {profile.tls?.certPath && (
+              <>
+                <dt>Client cert</dt>
+                <dd>{profile.tls.certPath}</dd>
+              </>
+            )}
+            {profile.tls?.keyPath && (
+              <>
+                <dt>Client key</dt>
+                <dd>{profile.tls.keyPath}</dd>
+              </>
+            )}
+            <dt>Deadline</dt>
+            <dd>{profile.timeoutMs ? `${profile.timeoutMs} ms` : 'default'}</dd>
+          </dl>
+        </div>
+      </div>
+    </Panel>
+  );
+}
+
+function fmtBool(v: boolean | null | undefined) {
+  if (v === true) return <span style={{ color: 'var(--ok)' }}>yes</span>;
+  if (v === false) return <span style={{ color: 'var(--err)' }}>no</span>;
+  return '–';
+}
+
+function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileInput; onDone: () => void }) {
+  const saveProfile = useApp((s) => s.saveProfile);
+  const [p, setP] = useState<ConnectionProfileInput>(initial);
+  const [saving, setSaving] = useState(false);
+  const tls = p.tls ?? { enabled: false };
+  const urlOk = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(p.url);
+  const setTls = (patch: Partial<typeof tls>) => setP({ ...p, tls: { ...tls, ...patch } });
+  const clean = (s: string) => (s.trim() ? s.trim() : undefined);
+  return (
+    <Panel title={initial.id ? `Edit ${initial.name}` : 'New server'} testId="profile-editor">
+      <form
+        style={{ maxWidth: 560 }}
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (!urlOk) return;
+          setSaving(true);
+          const saved = await saveProfile({
+            ...p,
+            tls: tls.enabled ? { enabled: true, caPath: clean(tls.caPath ?? ''), certPath: clean(tls.certPath ?? ''), keyPath: clean(tls.keyPath ?? ''), insecure: !!tls.insecure } : { enabled: false },
+          });
+          setSaving(false);
+          if (saved) {
+            useApp.getState().setActive(saved.id);
+            onDone();
+          }
+        }}
+      >
+        <label className="field">
+          Name
+          <input type="text" value={p.name} onChange={(e) => setP({ ...p, name: e.target.value })} required />
+        </label>
+        <label className="field">
+          Endpoint
+          <input type="text" value={p.url} onChange={(e) => setP({ ...p, url: e.target.value })} placeholder="host:8001" />
+        </label>
+        {!urlOk && <Alert kind="warn">Expected host:port of Triton's gRPC endpoint, e.g. orin.local:8001</Alert>}
+        <label className="field">
+          Deadline (ms)
+          <input
+            type="number"
+            min={100}
+            value={p.timeoutMs ?? ''}
+            placeholder="default"
+            onChange={(e) => setP({ ...p, timeoutMs: e.target.value ? Number(e.target.value) : undefined })}
+          />
+        </label>
+        <div className="section-title" style={{ marginTop: 12 }}>
+          TLS
+        </div>
+        <label className="check" style={{ marginBottom: 8 }}>
+          <input type="checkbox" checked={tls.enabled} onChange={(e) => setTls({ enabled: e.target.checked })} /> Use TLS (grpcs)
+        </label>
+        {tls.enabled && (
+          <>
+            <label className="field">
+              CA certificate
+              <input type="text" value={tls.caPath ?? ''} onChange={(e) => setTls({ caPath: e.target.value })} placeholder="/path/to/ca.pem (optional)" />
+            </label>
+            <label className="field">
+              Client cert
+              <input type="text" value={tls.certPath ?? ''} onChange={(e) => setTls({ certPath: e.target.value })} placeholder="/path/to/client.pem (mTLS)" />
+            </label>
+            <label className="field">
+              Client key
+              <input type="text" value={tls.keyPath ?? ''} onChange={(e) => setTls({ keyPath: e.target.value })} placeholder="/path/to/client.key (mTLS)" />
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={!!tls.insecure} onChange={(e) => setTls({ insecure: e.target.checked })} /> Skip certificate verification
+              (self-signed test servers only)
+            </label>
+            <p className="muted small">Files are referenced by path on the machine running Tritonscope and read when connecting.</p>
+          </>
+        )}
+        <div className="row" style={{ marginTop: 14 }}>
+          <button className="btn primary" type="submit" disabled={saving || !urlOk}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+          <button className="btn" type="button" onClick={onDone}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Panel>
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * Repository folder browser and the config.pbtxt editor: which root is open, its listing, the file
+ * being edited (disk text + hash for safe saving), the buffer, and the server's loaded config for diffs.
+ */
+import type { Slice } from './store';
+import { backend, type ConfigDiff, type RepositoryListing, type RepositoryRoot, type SaveResponse } from '../lib/backend';
+import { errorText } from '../lib/errors';
+
+export interface OpenFile {
+  rootId: string;
+  path: string;
+  /** Model folder name (first path segment), used for server diffs and load. */
+  model: string;
+  diskText: string;
+  diskHash: string;
+  mtimeMs: number;
+}
+
+export interface SaveOutcome {
+  kind: 'saved' | 'conflict' | 'error';
+  message: string;
+  backupPath?: string | null;
+}
+
+export interface EditorSlice {
+  roots: RepositoryRoot[];
+  rootId: string | null;
+  listing: RepositoryListing | null;
+  listingError: string | null;
+  listingLoading: boolean;
+  file: OpenFile | null;
+  fileError: string | null;
+  buffer: string;
+  saving: boolean;
+  lastSave: SaveOutcome | null;
+  serverConfig: ConfigDiff['server'];
+  serverConfigLoading: boolean;
+
+  loadRoots(): Promise<void>;
+  setRepositoryRoot(rootId: string): void;
+  openRepositoryPath(path: string): Promise<void>;
+  refreshListing(): Promise<void>;
+  openFile(path: string): Promise<void>;
+  setBuffer(text: string): void;
+  save(force?: boolean): Promise<SaveOutcome | null>;
+  revert(): void;
+  fetchServerConfig(): Promise<void>;
+}
+
+export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
+  roots: [],
+  rootId: null,
+  listing: null,
+  listingError: null,
+  listingLoading: false,
+  file: null,
+  fileError: null,
+  buffer: '',
+  saving: false,
+  lastSave: null,
+  serverConfig: null,
+  serverConfigLoading: false,
+
+  async loadRoots() {
+    try {
+      const roots = await backend().listRoots();
+      set({ roots });
+      if (!get().rootId && roots.length) get().setRepositoryRoot((roots.find((r) => r.builtin) ?? roots[0]).rootId);
+    } catch (e) {
+      set({ listingError: errorText(e) });
+    }
+  },
+
+  setRepositoryRoot(rootId) {
+    if (get().rootId === rootId && get().listing) return;
+    set({ rootId, listing: null });
+    void get().refreshListing();
+  },
+
+  async openRepositoryPath(path) {
+    try {
+      const root = await backend().openRepository(path || undefined);
+      if (!root) return;
+      await get().loadRoots();
+      set({ rootId: null });
+      get().setRepositoryRoot(root.rootId);
+    } catch (e) {
+      set({ listingError: errorText(e) });
+    }
+  },
+
+  async refreshListing() {
+    const rootId = get().rootId;
+    if (!rootId) return;
+    set({ listingLoading: true });
+    try {
+      const listing = await backend().listRepository(rootId);
+      set({ listing, listingError: null });
+    } catch (e) {
+      set({ listingError: errorText(e) });
+    } finally {
+      set({ listingLoading: false });
+    }
+  },
+
+  async openFile(path) {
+    const rootId = get().rootId;
+    if (!rootId) return;
+    const cur = get().file;
+    if (cur && cur.path === path && cur.rootId === rootId) return;
+    try {
+      const f = await backend().readFile(rootId, path);
+      set({
+        file: { rootId, path: f.path, model: f.path.split('/')[0], diskText: f.text, diskHash: f.hash, mtimeMs: f.mtimeMs },
+        buffer: f.text,
+        fileError: null,
+        lastSave: null,
+        serverConfig: null,
+      });
+    } catch (e) {
+      set({ fileError: `${path}: ${errorText(e)}` });
+    }
+  },
+
+  setBuffer(buffer) {
+    set({ buffer });
+  },
+
+  async save(force) {
+    const f = get().file;
+    if (!f) return null;
+    set({ saving: true });
+    try {
+      const r: SaveResponse = await backend().saveFile(f.rootId, f.path, get().buffer, f.diskHash, force);
+      const outcome: SaveOutcome = {
+        kind: 'saved',
+        message: r.backupPath ? `Saved ${r.path}. Previous version backed up to ${r.backupPath}.` : `Saved ${r.path}.`,
+        backupPath: r.backupPath,
+      };
+      set({ file: { ...f, diskText: get().buffer, diskHash: r.hash, mtimeMs: r.mtimeMs }, lastSave: outcome });
+      return outcome;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      const outcome: SaveOutcome =
+        code === 'CONFLICT'
+          ? { kind: 'conflict', message: `${f.path} changed on disk since you opened it. Reload to see the new version, or overwrite it (a backup is kept).` }
+          : { kind: 'error', message: `Save failed: ${errorText(e)}` };
+      set({ lastSave: outcome });
+      return outcome;
+    } finally {
+      set({ saving: false });
+    }
+  },
+
+  revert() {
+    const f = get().file;
+    if (f) set({ buffer: f.diskText });
+  },
+
+  async fetchServerConfig() {
+    const f = get().file;
+    if (!f) return;
+    set({ serverConfigLoading: true });
+    try {
+      const conn = get().activeConnection() ?? undefined;
+      const diff = await backend().configDiff(f.rootId, f.path, conn, conn ? f.model : undefined);
+      // Keep the disk copy current too: the diff-vs-disk view should show what is there now.
+      set({ serverConfig: diff.server, file: { ...f, diskText: diff.disk.text, diskHash: diff.disk.hash } });
+    } catch (e) {
+      set({ serverConfig: { json: null, pbtxt: null, error: { code: 'ERROR', message: errorText(e) } } });
+    } finally {
+      set({ serverConfigLoading: false });
+    }
+  },
+});

@@ -1,0 +1,91 @@
+/**
+ * Raw inference results, cached per (slot, frame), so decoder sliders re-decode without a new
+ * request; request counters and the latency of the last result.
+ */
+import type { Slice } from './store';
+
+export interface Timing {
+  /** Frame capture + resize + tensor build in the renderer. */
+  preprocessMs: number;
+  /** Renderer -> services -> Triton -> back (whole round trip). */
+  requestMs: number;
+  /** Of which: the gRPC call as measured by the services. */
+  rpcMs?: number;
+  /** Filled by the view: decoding the raw output (re-measured on every re-decode). */
+  decodeMs?: number;
+}
+
+export interface RawResult {
+  frameKey: string;
+  frameIndex: number;
+  model: string;
+  output: { name: string; datatype: string; shape: number[]; values: Float32Array };
+  /** Size of the frame the result belongs to (decoder scales lanes to it). */
+  frameW: number;
+  frameH: number;
+  timing: Timing;
+  at: number;
+}
+
+export interface InferenceSlice {
+  /** key `${slot}|${frameKey}` */
+  results: Record<string, RawResult>;
+  /** Latest result per slot (video shows the newest even if it is for an older frame). */
+  latest: { a: RawResult | null; b: RawResult | null };
+  inferErrors: { a: string | null; b: string | null };
+  requestsSent: number;
+  requestsDone: number;
+  framesDropped: number;
+  inFlight: number;
+  /** Completed results per second over the last second (while playing). */
+  inferFps: number;
+
+  clearResults(): void;
+  putResult(slot: 'a' | 'b', r: RawResult): void;
+  setInferError(slot: 'a' | 'b', e: string | null): void;
+  countRequest(delta: 1 | -1): void;
+  countDropped(): void;
+  setInferFps(fps: number): void;
+}
+
+const MAX_CACHED = 300;
+
+export const createInferenceSlice: Slice<InferenceSlice> = (set, get) => ({
+  results: {},
+  latest: { a: null, b: null },
+  inferErrors: { a: null, b: null },
+  requestsSent: 0,
+  requestsDone: 0,
+  framesDropped: 0,
+  inFlight: 0,
+  inferFps: 0,
+
+  clearResults() {
+    set({ results: {}, latest: { a: null, b: null }, inferErrors: { a: null, b: null } });
+  },
+  putResult(slot, r) {
+    let results = { ...get().results, [`${slot}|${r.frameKey}`]: r };
+    const keys = Object.keys(results);
+    if (keys.length > MAX_CACHED) {
+      // Evict the oldest entries (video playback would otherwise grow without bound).
+      const sorted = keys.sort((x, y) => results[x].at - results[y].at);
+      results = Object.fromEntries(sorted.slice(keys.length - MAX_CACHED).map((k) => [k, results[k]]));
+    }
+    const prev = get().latest[slot];
+    const latest = !prev || prev.at <= r.at ? { ...get().latest, [slot]: r } : get().latest;
+    set({ results, latest, inferErrors: { ...get().inferErrors, [slot]: null } });
+  },
+  setInferError(slot, e) {
+    set({ inferErrors: { ...get().inferErrors, [slot]: e } });
+  },
+  countRequest(delta) {
+    if (delta > 0) set({ requestsSent: get().requestsSent + 1, inFlight: get().inFlight + 1 });
+    else set({ requestsDone: get().requestsDone + 1, inFlight: Math.max(0, get().inFlight - 1) });
+  },
+  countDropped() {
+    set({ framesDropped: get().framesDropped + 1 });
+  },
+  setInferFps(inferFps) {
+    set({ inferFps });
+  },
+});

@@ -1,0 +1,256 @@
+/**
+ * Acceptance E2E in browser mode: Debian chromium (playwright-core) -> built renderer ->
+ * WebSocket bridge -> services -> embedded Triton-protocol server on a temp copy of the demo
+ * repository. The steps run in order on one page, as a user would: connect, models with states,
+ * edit config.pbtxt (diagnostic at the right line, then a safe save with backup), inference on a
+ * real TuSimple frame with a pixel check of the drawn lanes, the threshold slider re-decoding
+ * without a new request, and the demo video playing for 3 s. Screenshots: test-artifacts/e2e/.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { SHARED, shot, startHarness, type Harness } from './harness';
+
+const TUSIMPLE_FRAME = join(SHARED, 'lanes/real/tusimple/0000.png');
+const TUSIMPLE_LABELS = join(SHARED, 'lanes/real/tusimple/labels_derived.json');
+
+let h: Harness;
+let page: Page;
+/** Infer calls the page sent over the bridge WebSocket (decoded from the frame headers). */
+let inferFramesSent = 0;
+let laneModel = '';
+
+function countInferFrames(p: Page): void {
+  p.on('websocket', (ws) => {
+    ws.on('framesent', (f) => {
+      const buf = typeof f.payload === 'string' ? Buffer.from(f.payload) : f.payload;
+      if (buf.length < 4) return;
+      const len = buf.readUInt32LE(0);
+      try {
+        const header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as { t?: string; method?: string };
+        if (header.t === 'call' && header.method === 'infer') inferFramesSent++;
+      } catch {
+        /* not a framed call */
+      }
+    });
+  });
+}
+
+async function serverInferenceCount(model: string): Promise<number> {
+  const r = await h.services.handlers.modelStatistics({ connectionId: 'demo', model });
+  return r.models.reduce((a, m) => a + m.inferenceCount, 0);
+}
+
+function hexToRgb(hex: string): [number, number, number] {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
+  before(async () => {
+    h = await startHarness();
+    page = h.page;
+    countInferFrames(page);
+    // The page was opened before the listener existed; reload so the bridge socket is observed.
+    await page.reload();
+    await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
+  });
+
+  after(async () => {
+    if (h) {
+      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
+      await h.close();
+    }
+  });
+
+  it('connects to the embedded demo server and shows live/ready status and metadata', async () => {
+    await page.click('[data-testid=nav-servers]');
+    await page.click('[data-testid=server-demo]');
+    await page.click('[data-testid=connect]');
+    await page.waitForSelector('[data-testid=server-status][data-state=connected][data-ready=true]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=server-metadata]');
+    const meta = await page.textContent('[data-testid=server-metadata]');
+    assert.match(meta ?? '', /triton/i);
+    await shot(page, '01-servers');
+  });
+
+  it('lists the repository models with their states, the UNAVAILABLE one with its reason', async () => {
+    const truth = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models;
+    const unavailable = truth.filter((m) => m.state === 'UNAVAILABLE');
+    assert.ok(truth.some((m) => m.state === 'READY'), 'the demo repository has READY models');
+    assert.ok(unavailable.length > 0, 'the demo repository has an UNAVAILABLE model');
+
+    await page.click('[data-testid=nav-models]');
+    for (const m of truth) await page.waitForSelector(`[data-testid="model-row-${m.name}"][data-state="${m.state}"]`, { timeout: 15_000 });
+    for (const m of unavailable) {
+      const reason = await page.textContent(`[data-testid="model-row-${m.name}"] [data-testid=model-reason]`);
+      assert.ok(m.reason.length > 0);
+      assert.equal(reason?.trim(), m.reason.trim());
+    }
+    await page.waitForSelector('[data-testid=unavailable-summary]');
+    // The failing model's detail shows the reason prominently too.
+    await page.click(`[data-testid="model-row-${unavailable[0].name}"]`);
+    await page.waitForSelector('[data-testid=model-failure]');
+    await shot(page, '02-models');
+  });
+
+  it('edits config.pbtxt: a deliberate error is reported at its line, then fixed and saved with a backup', async () => {
+    const listing = await h.services.handlers.listRepositoryModels({ rootId: (await h.services.handlers.demoStatus()).rootId! });
+    const index = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models;
+    const target = listing.models.find((m) => m.configPath && index.some((i) => i.name === m.name && i.state === 'READY'))!;
+    assert.ok(target, 'a READY model with a config.pbtxt');
+    const file = join(h.repoDir, target.configPath!);
+    const original = readFileSync(file, 'utf8');
+
+    await page.click('[data-testid=nav-repository]');
+    await page.click(`[data-testid="open-config-${target.name}"]`);
+    await page.waitForSelector('[data-testid=editor-path]');
+    await page.waitForSelector('[data-testid=diag-count]:has-text("valid")');
+
+    // Type an unknown field on a new last line.
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    const prefix = original.endsWith('\n') ? '' : '\n';
+    await page.keyboard.type(`${prefix}max_batch_sizee: 4`);
+    const expectedLine = (original + prefix).split('\n').length;
+    const diag = page.locator('[data-testid=diagnostic].error').first();
+    await diag.waitFor({ timeout: 10_000 });
+    assert.equal(await diag.getAttribute('data-line'), String(expectedLine));
+    assert.equal(await diag.getAttribute('data-column'), '1');
+    assert.match((await diag.textContent()) ?? '', /max_batch_sizee/);
+    // The squiggle is in the editor, on that line.
+    const squiggleLine = await page.evaluate(() => {
+      const mark = document.querySelector('.cm-lintRange-error');
+      const line = mark?.closest('.cm-line');
+      return line ? [...document.querySelectorAll('.cm-content .cm-line')].indexOf(line) : -1;
+    });
+    assert.ok(squiggleLine >= 0, 'an error underline is drawn');
+    await shot(page, '03-editor-error');
+
+    // Fix it: replace the bad line with a harmless comment, then save with Ctrl+S.
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('# checked by the e2e test');
+    await page.waitForSelector('[data-testid=diag-count]:has-text("valid")');
+    await page.keyboard.press('Control+s');
+    const result = page.locator('[data-testid=save-result]');
+    await result.waitFor();
+    assert.match((await result.textContent()) ?? '', /Saved/);
+    const onDisk = readFileSync(file, 'utf8');
+    assert.equal(onDisk, original + prefix + '# checked by the e2e test');
+    // The previous content was backed up next to the file.
+    const modelDir = join(h.repoDir, target.name);
+    const backups = readdirSync(modelDir).filter((n) => n !== 'config.pbtxt' && n.startsWith('config.pbtxt'));
+    const backupText = (await result.textContent())!.match(/backed up to (\S+?)\.?$/)?.[1];
+    assert.ok(backups.length > 0 || (backupText && existsSync(join(h.repoDir, backupText))), `a backup exists (dir: ${readdirSync(modelDir).join(', ')})`);
+    const backupPath = backupText ? join(h.repoDir, backupText) : join(modelDir, backups[0]);
+    assert.equal(readFileSync(backupPath, 'utf8'), original);
+    await shot(page, '04-editor-saved');
+  });
+
+  it('runs inference on a real TuSimple frame and draws the lanes on the canvas', async () => {
+    await page.click('[data-testid=nav-inspector]');
+    await page.setInputFiles('[data-testid=file-input]', [TUSIMPLE_FRAME, TUSIMPLE_LABELS]);
+    await page.waitForSelector('[data-testid=gt-loaded]');
+    // A lane model is chosen automatically from the server's READY models.
+    await page.waitForFunction(() => (document.querySelector('[data-testid=model-select-a]') as HTMLSelectElement | null)?.value, null, { timeout: 15_000 });
+    laneModel = await page.$eval('[data-testid=model-select-a]', (e) => (e as HTMLSelectElement).value);
+    // Low threshold first so the frame certainly shows lanes.
+    await setSlider(page, 'opt-conf', 0.05).catch(() => undefined);
+    await page.waitForSelector('[data-testid=lane-count]', { timeout: 30_000 });
+    await setSlider(page, 'opt-conf', 0.05);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) > 0, null, { timeout: 10_000 });
+
+    const { lanes, transform, colors } = await page.evaluate(() => {
+      const el = document.querySelector('[data-testid=stage-a]')!;
+      return {
+        lanes: JSON.parse(el.getAttribute('data-lanes')!)[0] as { score: number; points: [number, number][] }[],
+        transform: JSON.parse(el.getAttribute('data-transform')!) as { scale: number; x: number; y: number },
+        colors: null,
+      };
+    });
+    void colors;
+    assert.ok(lanes.length > 0);
+    // Sample the lane layer (last Konva canvas) along each decoded lane: the lane's colour is there.
+    const samples = await page.evaluate(
+      ({ lanes, t }) => {
+        const canvases = document.querySelectorAll('[data-testid=stage-a] canvas');
+        const layer = canvases[canvases.length - 1] as HTMLCanvasElement;
+        const ctx = layer.getContext('2d')!;
+        const ratio = layer.width / layer.clientWidth;
+        return lanes.map((lane) => {
+          const pts = lane.points.filter((_, i) => i % 3 === 1);
+          return pts.map(([x, y]) => {
+            const px = Math.round((x * t.scale + t.x) * ratio);
+            const py = Math.round((y * t.scale + t.y) * ratio);
+            const d = ctx.getImageData(px, py, 1, 1).data;
+            return [d[0], d[1], d[2], d[3]];
+          });
+        });
+      },
+      { lanes, t: transform },
+    );
+    const palette = ['#ff3b6b', '#29d3ff', '#ffd400', '#7cff4f', '#ff8a1f', '#c77dff', '#00ffb3', '#ff5ce1'].map(hexToRgb);
+    samples.forEach((pts, i) => {
+      const [r, g, b] = palette[i % palette.length];
+      const hits = pts.filter(([pr, pg, pb, pa]) => pa > 200 && Math.abs(pr - r) + Math.abs(pg - g) + Math.abs(pb - b) < 60).length;
+      assert.ok(pts.length > 0 && hits / pts.length >= 0.8, `lane ${i + 1}: ${hits}/${pts.length} sampled points have its colour`);
+    });
+    // Between lanes (far from any point) the lane layer is transparent.
+    await page.waitForSelector('[data-testid=accuracy-a]');
+    await shot(page, '05-inspector-lanes');
+  });
+
+  it('moving the threshold slider changes the lane count without a new inference request', async () => {
+    const sentBefore = inferFramesSent;
+    const serverBefore = await serverInferenceCount(laneModel);
+    const counterBefore = Number(await page.getAttribute('[data-testid=requests-sent]', 'data-count'));
+    const lowCount = Number(await page.getAttribute('[data-testid=stage-a]', 'data-lane-count'));
+    await setSlider(page, 'opt-conf', 0.99);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) !== n, lowCount, { timeout: 5000 });
+    const highCount = Number(await page.getAttribute('[data-testid=stage-a]', 'data-lane-count'));
+    assert.ok(highCount < lowCount, `fewer lanes at 0.99 (${highCount}) than at 0.05 (${lowCount})`);
+    await setSlider(page, 'opt-conf', 0.05);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) === n, lowCount, { timeout: 5000 });
+    await page.waitForTimeout(300);
+    assert.equal(inferFramesSent, sentBefore, 'no infer call went over the bridge');
+    assert.equal(Number(await page.getAttribute('[data-testid=requests-sent]', 'data-count')), counterBefore);
+    assert.equal(await serverInferenceCount(laneModel), serverBefore, 'the server saw no new inference');
+    await shot(page, '06-threshold');
+  });
+
+  it('plays the demo video for 3 s: frames advance and fps is shown', async () => {
+    const demo = await h.services.handlers.demoStatus();
+    const video = demo.media.find((m) => m.kind === 'video' && m.name.endsWith('.webm')) ?? demo.media.find((m) => m.kind === 'video');
+    assert.ok(video, 'the demo media include a video');
+    await page.click(`[data-testid="demo-${video.name}"]`);
+    await page.waitForSelector('[data-testid=stage-a]', { timeout: 15_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')) === 0);
+    const sentBefore = inferFramesSent;
+    await page.click('[data-testid=play]');
+    await page.waitForTimeout(3000);
+    const fps = Number(await page.getAttribute('[data-testid=fps]', 'data-fps'));
+    const index = Number(await page.getAttribute('[data-testid=frame-index]', 'data-index'));
+    await shot(page, '07-video-playing');
+    await page.keyboard.press('Space');
+    assert.ok(index >= 30, `frame index advanced to ${index} in 3 s`);
+    assert.ok(fps > 5, `fps shown while playing: ${fps}`);
+    assert.ok(inferFramesSent - sentBefore >= 3, `frames were inferred while playing (${inferFramesSent - sentBefore})`);
+    assert.deepEqual(h.pageErrors.filter((e) => !/favicon/.test(e)), []);
+  });
+});
+
+async function setSlider(p: Page, testId: string, value: number): Promise<void> {
+  await p.$eval(
+    `[data-testid=${testId}]`,
+    (el, v) => {
+      const input = el as HTMLInputElement;
+      // React tracks the value property: set it through the native setter, then fire input.
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      setter.call(input, String(v));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    value,
+  );
+}

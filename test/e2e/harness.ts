@@ -1,0 +1,82 @@
+/**
+ * Browser-mode E2E harness: the real services (electron/services) behind the real loopback bridge
+ * (electron/bridge) serving the built renderer (dist/renderer), the embedded Triton-protocol
+ * server on a temporary copy of the demo repository, and Debian's chromium driven by
+ * playwright-core. Everything binds 127.0.0.1 on random ports and is closed by `close()`.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createServices, type Services } from '../../electron/services';
+import { startBridge, type Bridge } from '../../electron/bridge';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export const SHARED = resolve(REPO_ROOT, '../shared');
+export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts/e2e');
+export const DIST = join(REPO_ROOT, 'dist/renderer');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Harness {
+  tmp: string;
+  repoDir: string;
+  services: Services;
+  bridge: Bridge;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and page errors seen so far (a blank screen usually starts here). */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { demoRepo?: string; demoMedia?: string; viewport?: { width: number; height: number } } = {}): Promise<Harness> {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html is missing: build the renderer first (npx vite build --config renderer/vite.config.ts)`);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'tritonscope-e2e-'));
+  const repoDir = join(tmp, 'repo');
+  // Edits in the tests must not touch the checkout: the services see a copy.
+  cpSync(opts.demoRepo ?? join(REPO_ROOT, 'assets/demo-repo'), repoDir, { recursive: true });
+  mkdirSync(join(tmp, 'config'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+
+  const cleanup: (() => Promise<void> | void)[] = [() => rmSync(tmp, { recursive: true, force: true })];
+  const close = async () => {
+    for (const f of cleanup.reverse()) await Promise.resolve(f()).catch((e) => console.error('cleanup:', e));
+  };
+  try {
+    const services = await createServices({
+      mode: 'browser',
+      configDir: join(tmp, 'config'),
+      demoRepoDir: repoDir,
+      demoMediaDir: opts.demoMedia ?? join(REPO_ROOT, 'assets/demo'),
+    });
+    cleanup.push(() => services.close());
+    const bridge = await startBridge({ handlers: services.handlers, events: services.events, staticDir: DIST });
+    cleanup.push(() => bridge.close());
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    });
+    cleanup.push(() => browser.close());
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, deviceScaleFactor: 1, acceptDownloads: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+    });
+    await page.goto(bridge.url);
+    return { tmp, repoDir, services, bridge, browser, context, page, pageErrors, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  const p = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: p });
+  return p;
+}
