@@ -75,14 +75,26 @@ export class ModelManager {
   async startup(loadModels: string[] | '*' | undefined): Promise<void> {
     const all = this.options.controlMode === 'none' || loadModels === '*';
     const names = all ? safeListModels(this.options.repository) : [...new Set(loadModels ?? [])];
-    for (const name of names) {
-      try {
-        await this.serialized(() => this.doLoad(name, {}, true, []));
-      } catch (err) {
-        this.log(`failed to load '${name}': ${(err as Error).message.trimEnd()}`);
+    // During start-up each model is attempted once, even when several ensembles use it.
+    this.startupAttempted = new Set();
+    try {
+      for (const name of names) {
+        if (this.startupAttempted.has(name) && this.records.has(name)) {
+          this.records.get(name)!.explicit = true;
+          continue;
+        }
+        try {
+          await this.serialized(() => this.doLoad(name, {}, true, []));
+        } catch (err) {
+          this.log(`failed to load '${name}': ${(err as Error).message.trimEnd()}`);
+        }
       }
+    } finally {
+      this.startupAttempted = undefined;
     }
   }
+
+  private startupAttempted: Set<string> | undefined;
 
   /** RepositoryModelLoad after parameter parsing (mode check, name checks, load). */
   async loadModel(name: string, overrides: LoadOverrides): Promise<void> {
@@ -124,6 +136,7 @@ export class ModelManager {
   }
 
   private async doLoad(name: string, overrides: LoadOverrides, explicit: boolean, chain: string[]): Promise<void> {
+    this.startupAttempted?.add(name);
     let polled: PolledModel;
     try {
       polled = pollModel(this.options.repository, name, overrides);
@@ -224,7 +237,7 @@ export class ModelManager {
     const unavailableDeps: string[] = [];
     for (const dep of deps) {
       const depRec = this.records.get(dep);
-      if (depRec && this.readyVersions(depRec).length > 0) {
+      if (depRec && (this.readyVersions(depRec).length > 0 || this.startupAttempted?.has(dep))) {
         if (!depRec.explicit) depRec.implicitBy.add(name);
         continue;
       }
