@@ -16,7 +16,7 @@ import {
   type RepositoryRoot,
 } from '../../shared/contract';
 import { parseModelConfig, toProtoJson } from '../../shared/pbtxt';
-import { readForEdit, saveSafely } from '../files/safeSave';
+import { readForEdit, saveSafely, SaveConflictError, SaveValidationError } from '../files/safeSave';
 import { ConfinedRoot, isInside } from './confine';
 
 /** Config files are small; anything bigger is not something to edit in a text editor. */
@@ -187,9 +187,10 @@ export class RepositoryBrowser {
     const real = await root.resolveForWrite(rel);
     let result: unknown;
     try {
-      result = await saveSafely(real, text, { expectedHash, force });
+      // '' = creating a new file (there is nothing to have read before)
+      result = await saveSafely(real, text, { expectedHash: expectedHash || undefined, force });
     } catch (err) {
-      throw mapSaveError(err, rel);
+      throw mapSaveError(err, real, root.toRelative(real));
     }
     const after = await readForEdit(real);
     const backup = backupOf(result);
@@ -230,12 +231,12 @@ function backupOf(result: unknown): string | undefined {
   return typeof b === 'string' ? b : undefined;
 }
 
-/** safeSave reports "changed on disk" as its own error; the renderer needs it as CONFLICT. */
-function mapSaveError(err: unknown, rel: string): unknown {
-  const e = err as { name?: string; code?: unknown; message?: string };
-  const text = `${e?.name ?? ''} ${String(e?.code ?? '')} ${e?.message ?? ''}`;
-  if (/conflict|changed on disk|modified since|hash mismatch/i.test(text)) {
-    return new ApiError('CONFLICT', `${rel}: ${e.message ?? 'the file changed on disk since it was opened'}`);
+/** safeSave's errors in the contract's terms, naming the file relative to the opened folder. */
+function mapSaveError(err: unknown, real: string, rel: string): unknown {
+  const msg = (e: Error) => e.message.split(real).join(rel);
+  if (err instanceof SaveConflictError) return new ApiError('CONFLICT', msg(err));
+  if (err instanceof SaveValidationError) {
+    return new ApiError('INVALID_ARGUMENT', msg(err), err.diagnostics.map((d) => ({ ...d, file: rel })));
   }
   return err;
 }
