@@ -1,6 +1,58 @@
+/**
+ * `tritonscope load MODEL [--config-file F]`: (re)loads a model (explicit model control). With
+ * --config-file (config.pbtxt text or ModelConfig JSON) the file replaces config.pbtxt for this
+ * load; pbtxt is checked with shared/pbtxt first so syntax errors point at file:line:column instead
+ * of Triton's opaque "failed to poll from model repository".
+ */
+import { readFile } from 'node:fs/promises';
+import { formatDiagnostic } from '../../../shared/diagnostic';
+import { bindDocument } from '../../../shared/pbtxt/bind';
+import { parseDocument } from '../../../shared/pbtxt/cst';
+import { toProtoJson } from '../../../shared/pbtxt/protoJson';
+import { CONNECTION_USAGE, parseCommandArgs, printJson, withTritonClient } from '../connectionFlags';
 import { CliError, type CliCommand } from '../types';
 
-// Placeholder until the 'load' command lands; it fails loudly instead of pretending to work.
-export const command: CliCommand = async () => {
-  throw new CliError("'load' is not implemented yet", 2);
+const USAGE = `usage: tritonscope load MODEL [--config-file config.pbtxt|config.json] ${CONNECTION_USAGE}`;
+
+/** The config override as the JSON text Triton expects. */
+export async function configOverrideFromFile(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read config file '${file}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (/\.json$/i.test(file) || /^\s*\{\s*"/.test(text)) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
+      return JSON.stringify(parsed);
+    } catch (err) {
+      throw new CliError(`${file}: invalid JSON: ${(err as Error).message}`);
+    }
+  }
+  const bound = bindDocument(parseDocument(text, file));
+  const errors = bound.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !bound.value) {
+    const first = errors[0];
+    throw new CliError(first ? formatDiagnostic({ ...first, file: first.file ?? file }) : `${file}: not a valid ModelConfig`);
+  }
+  return JSON.stringify(toProtoJson(bound.value));
+}
+
+export const command: CliCommand = async (argv) => {
+  const { values, positionals } = parseCommandArgs(argv, { 'config-file': { type: 'string' } }, { usage: USAGE, positionals: [1, 1] });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const model = positionals[0]!;
+  const configFile = values['config-file'] as string | undefined;
+  const config = configFile ? await configOverrideFromFile(configFile) : undefined;
+  return withTritonClient(values, async (client) => {
+    await client.loadModel(model, { config });
+    if (values.json) printJson({ model, loaded: true, configOverride: Boolean(config) });
+    else process.stdout.write(`loaded '${model}'${configFile ? ` with config from ${configFile}` : ''}\n`);
+    return 0;
+  });
 };

@@ -1,6 +1,34 @@
-import { CliError, type CliCommand } from '../types';
+/** `tritonscope status`: server live/ready/metadata (and gRPC health) in one look. */
+import { CONNECTION_USAGE, parseCommandArgs, printJson, withTritonClient } from '../connectionFlags';
+import type { CliCommand } from '../types';
+import { TritonError } from '../../triton/errors';
 
-// Placeholder until the 'status' command lands; it fails loudly instead of pretending to work.
-export const command: CliCommand = async () => {
-  throw new CliError("'status' is not implemented yet", 2);
+const USAGE = `usage: tritonscope status ${CONNECTION_USAGE}`;
+
+export const command: CliCommand = async (argv) => {
+  const { values } = parseCommandArgs(argv, {}, { usage: USAGE });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  return withTritonClient(values, async (client) => {
+    const live = await client.serverLive();
+    const [ready, metadata] = await Promise.all([client.serverReady(), client.serverMetadata()]);
+    // Health is optional (older servers and some proxies lack it): report rather than fail.
+    const health = await client.healthCheck().catch((e: unknown) => (e instanceof TritonError ? `n/a (${e.code})` : 'n/a'));
+    if (values.json) {
+      printJson({ url: client.url, live, ready, health, metadata });
+      return 0;
+    }
+    const yes = (b: boolean) => (b ? 'yes' : 'no');
+    process.stdout.write([
+      `Triton at ${client.url}${client.tls ? ' (TLS)' : ''}`,
+      `  live:        ${yes(live)}`,
+      `  ready:       ${yes(ready)}`,
+      `  health:      ${health}`,
+      `  server:      ${metadata.name} ${metadata.version}`,
+      `  extensions:  ${metadata.extensions.join(' ') || '-'}`,
+    ].join('\n') + '\n');
+    return 0;
+  });
 };

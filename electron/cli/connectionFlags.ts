@@ -1,0 +1,102 @@
+/**
+ * Flags every server command shares (--url, TLS, --timeout-ms, --json) and the TritonClient they
+ * describe. Commands add their own flags; parse errors become one-line CliErrors (exit 2).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { TritonClient } from '../triton/client';
+import type { TritonClientOptions } from '../triton/types';
+import { CliError } from './types';
+
+export const DEFAULT_URL = '127.0.0.1:8001';
+
+export const CONNECTION_OPTIONS = {
+  url: { type: 'string' },
+  tls: { type: 'boolean' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  insecure: { type: 'boolean' },
+  'server-name': { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const CONNECTION_USAGE =
+  '[--url HOST:PORT] [--tls [--ca F] [--cert F --key F] [--insecure] [--server-name N]] [--timeout-ms N] [--json]';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface ConnectionValues {
+  url?: string;
+  tls?: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  insecure?: boolean;
+  'server-name'?: string;
+  'timeout-ms'?: string;
+  json?: boolean;
+  help?: boolean;
+}
+
+/**
+ * Parses argv with the connection flags plus `extra`. Returns typed values/positionals; exits
+ * through CliError (code 2) with the command's usage on bad flags or a wrong positional count.
+ */
+export function parseCommandArgs<E extends Options>(
+  argv: string[],
+  extra: E,
+  spec: { usage: string; positionals?: [min: number, max: number] },
+) {
+  let parsed: { values: ConnectionValues & Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options: { ...CONNECTION_OPTIONS, ...extra }, allowPositionals: true, strict: true }) as typeof parsed;
+  } catch (err) {
+    throw new CliError(`${(err as Error).message.split('\n')[0]}\n${spec.usage}`, 2);
+  }
+  const [min, max] = spec.positionals ?? [0, 0];
+  const n = parsed.positionals.length;
+  if (!parsed.values.help && (n < min || n > max)) {
+    throw new CliError(`${n < min ? 'missing argument' : `unexpected argument '${parsed.positionals[max]}'`}\n${spec.usage}`, 2);
+  }
+  return parsed;
+}
+
+/** TritonClientOptions from the shared flags (TLS is enabled by --tls or by any TLS file flag). */
+export function connectionOptions(v: ConnectionValues): TritonClientOptions {
+  let timeoutMs: number | undefined;
+  if (v['timeout-ms'] !== undefined) {
+    timeoutMs = Number(v['timeout-ms']);
+    if (!/^\d+$/.test(v['timeout-ms']) || !Number.isSafeInteger(timeoutMs)) {
+      throw new CliError(`--timeout-ms must be a non-negative integer, got '${v['timeout-ms']}'`, 2);
+    }
+  }
+  const wantsTls = Boolean(v.tls || v.ca || v.cert || v.key || v.insecure || v['server-name']);
+  if (Boolean(v.cert) !== Boolean(v.key)) throw new CliError('--cert and --key must be given together (mutual TLS)', 2);
+  return {
+    url: v.url ?? DEFAULT_URL,
+    timeoutMs,
+    tls: wantsTls ? { ca: v.ca, cert: v.cert, key: v.key, insecure: v.insecure, serverName: v['server-name'] } : undefined,
+  };
+}
+
+/** Runs `fn` with a connected client and always closes it. */
+export async function withTritonClient<T>(v: ConnectionValues, fn: (client: TritonClient) => Promise<T>): Promise<T> {
+  let client: TritonClient;
+  try {
+    client = new TritonClient(connectionOptions(v));
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError((err as Error).message, 2);
+  }
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2)}\n`);
+}
