@@ -1,19 +1,15 @@
 /**
- * Reading ModelConfig text and JSON through shared/pbtxt (engineer 3's parser). Kept in one place
- * so the repository reader does not care which pbtxt entry points exist.
+ * Reading ModelConfig text and JSON through shared/pbtxt. Only syntax/schema errors fail a poll:
+ * the editor's semantic lints are not Triton's load-time rules (modelConfig.ts applies those).
  */
-import { parseDocument } from '../../shared/pbtxt/cst';
-import { bindDocument } from '../../shared/pbtxt/bind';
-import { fromProtoJson as pbtxtFromProtoJson } from '../../shared/pbtxt/protoJson';
+import { fromProtoJson, parseModelConfig } from '../../shared/pbtxt';
 import type { Diagnostic } from '../../shared/diagnostic';
 
 export function parseConfigText(text: string, file: string): { config?: Record<string, unknown>; diagnostics: Diagnostic[] } {
-  const doc = parseDocument(text, file);
-  if (doc.syntaxError) return { diagnostics: [doc.syntaxError] };
-  const bound = bindDocument(doc);
-  return { config: bound.value, diagnostics: bound.diagnostics };
+  const { config, diagnostics } = parseModelConfig(text, { file, semantic: false });
+  return { config: config as Record<string, unknown> | undefined, diagnostics };
 }
 
 export function configFromJson(json: unknown): Record<string, unknown> {
-  return pbtxtFromProtoJson(json) as unknown as Record<string, unknown>;
+  return fromProtoJson(json) as unknown as Record<string, unknown>;
 }
