@@ -88,6 +88,8 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
     const src: MessageSource = {};
     // oneof name -> the field that set it
     let oneofSeen: Map<string, FieldNode> | undefined;
+    // first occurrence of each singular field, for duplicate reports
+    const firstSeen = new Map<string, FieldNode>();
     for (const f of fields) {
       const name = f.name.text;
       const fd = idx.byName.get(name);
@@ -102,9 +104,9 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
         );
         continue;
       }
-      const seen = src[name];
-      if (fd.label !== 'repeated' && seen) {
-        const first = doc.lines.position(seen[0].field.name.start);
+      const seen = fd.label !== 'repeated' ? firstSeen.get(name) : undefined;
+      if (seen) {
+        const first = doc.lines.position(seen.name.start);
         reportToken(f.name, 'duplicate-field', `Non-repeated field "${name}" is specified multiple times (first at line ${first.line}:${first.column})`, fpath);
         continue;
       }
@@ -123,6 +125,7 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
         }
         oneofSeen.set(fd.oneof, f);
       }
+      if (fd.label !== 'repeated') firstSeen.set(name, f);
       bindField(obj, src, f, fd, fpath);
     }
     sources.set(obj, src);
@@ -188,7 +191,7 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
     } catch (err) {
       if (!(err instanceof ValueError)) throw err;
       const t = err.token ?? node.tokens[0];
-      report(t.start, t.end, err.code, `${err.message} for field "${fd.name}"`, path);
+      report(t.start, t.end, err.code, `Field "${fd.name}": ${err.message}`, path);
       return undefined;
     }
   }

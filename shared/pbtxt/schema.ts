@@ -90,9 +90,13 @@ export function describeFieldType(f: FieldDescriptor): string {
   return f.label === 'repeated' ? `repeated ${base}` : base;
 }
 
-/** Levenshtein distance with an early exit once it exceeds `limit`. */
+/**
+ * Edit distance counting insertions, deletions, substitutions and adjacent transpositions
+ * (optimal string alignment), so `FP23` is one edit from `FP32`.
+ */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev2 = new Array<number>(b.length + 1).fill(0);
   let prev = new Array<number>(b.length + 1);
   let cur = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
@@ -100,12 +104,15 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
     cur[0] = i;
     let rowMin = cur[0];
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (cur[j] < rowMin) rowMin = cur[j];
+      const ca = a.charCodeAt(i - 1);
+      const cb = b.charCodeAt(j - 1);
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca === cb ? 0 : 1));
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) d = Math.min(d, prev2[j - 2] + 1);
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
     }
     if (rowMin > limit) return limit + 1;
-    [prev, cur] = [cur, prev];
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
   return prev[b.length];
 }
