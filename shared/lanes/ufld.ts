@@ -32,7 +32,10 @@ export interface UfldOptions {
   mode?: UfldMode;
   /** Row anchors (y in the 288-high input), when the model uses its own. */
   rowAnchors?: readonly number[];
-  /** Image size for 'demo' mode (default the dataset's frame size). */
+  /**
+   * Frame size. 'demo' computes points for it directly (default the dataset's frame size); the
+   * evaluation modes compute at their fixed benchmark size and scale Lane.points to it.
+   */
   origW?: number | null;
   origH?: number | null;
 }
@@ -40,6 +43,12 @@ export interface UfldOptions {
 export interface UfldLane extends Lane {
   /** Lane slot (0..L-1); `row` holds the same value. */
   slot: number;
+  /**
+   * The integer points exactly as the upstream decode writes them (1280x720 for tusimple-eval,
+   * 1640x590 for culane-eval, origW x origH for demo). `points` equals them unless origW/origH
+   * were given for an evaluation mode, in which case `points` are scaled to that frame.
+   */
+  upstreamPoints: Point[];
 }
 
 export interface UfldResult {
@@ -167,8 +176,9 @@ export function decodeUfld(raw: Float32Array, shape: readonly number[], options:
         rows.push(r);
       }
       xsLists.push(xs);
-      if (points.length >= 2) lanes.push({ slot: l, row: l, score: score(rows, l), points });
+      if (points.length >= 2) lanes.push({ slot: l, row: l, score: score(rows, l), points, upstreamPoints: points });
     }
+    scaleToFrame(lanes, mode, origW, origH, options);
     return { dataset, mode, griding: G, shape: [...shape], origW, origH, lanes, tusimple: { h_samples: hSamples, lanes: xsLists } };
   }
 
@@ -190,9 +200,19 @@ export function decodeUfld(raw: Float32Array, shape: readonly number[], options:
       points.push([x, y]);
       rows.push(r);
     }
-    lanes.push({ slot: l, row: l, score: score(rows, l), points });
+    lanes.push({ slot: l, row: l, score: score(rows, l), points, upstreamPoints: points });
   }
+  scaleToFrame(lanes, mode, origW, origH, options);
   return { dataset, mode, griding: G, shape: [...shape], origW, origH, lanes };
+}
+
+/** Evaluation modes work at a fixed benchmark size: scale the overlay points to the caller's frame. */
+function scaleToFrame(lanes: UfldLane[], mode: UfldMode, nativeW: number, nativeH: number, o: UfldOptions): void {
+  if (mode === 'demo' || o.origW == null || o.origH == null) return;
+  if (o.origW === nativeW && o.origH === nativeH) return;
+  const sx = o.origW / nativeW;
+  const sy = o.origH / nativeH;
+  for (const l of lanes) l.points = l.upstreamPoints.map(([x, y]): Point => [x * sx, y * sy]);
 }
 
 /** The JSON document `tritonscope decode ufld --json` prints (same shape as vectors/ufld/*.json). */
@@ -215,5 +235,5 @@ export function ufldReport(result: UfldResult): Record<string, unknown> {
       points: lanes.map((xs) => xs.flatMap((x, i) => (x === -2 ? [] : [[x, h_samples[i]]]))),
     };
   }
-  return { ...head, lanes: result.lanes.map((l) => ({ slot: l.slot, points: l.points })) };
+  return { ...head, lanes: result.lanes.map((l) => ({ slot: l.slot, points: l.upstreamPoints })) };
 }

@@ -90,3 +90,18 @@ test('wrong sizes and unknown shapes are clear errors', () => {
   assert.throws(() => decodeUfld(new Float32Array(4), [2, 2]), /shape/);
   assert.throws(() => decodeUfld(new Float32Array(101 * 56 * 4), [1, 101, 56, 4], { dataset: 'culane' }), /row anchors/);
 });
+
+test('evaluation modes keep the upstream points but scale Lane.points to a given frame', () => {
+  const c = cases.find((x) => x.name === 'ufld_tusimple_3lanes')!;
+  const raw = readF32(join(UFLD_DIR, c.input));
+  const native = decodeUfld(raw, c.shape);
+  const scaled = decodeUfld(raw, c.shape, { origW: 640, origH: 360 });
+  assert.deepEqual(ufldReport(scaled), ufldReport(native), 'the report stays the upstream decode');
+  scaled.lanes.forEach((l, i) => {
+    assert.deepEqual(l.upstreamPoints, native.lanes[i].points);
+    l.points.forEach(([x, y], j) => {
+      assert.equal(x, native.lanes[i].points[j][0] / 2);
+      assert.equal(y, native.lanes[i].points[j][1] / 2);
+    });
+  });
+});
