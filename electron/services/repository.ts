@@ -57,7 +57,7 @@ export class RepositoryBrowser {
   async openRequested(path?: string): Promise<RepositoryRoot | null> {
     if (path === undefined) {
       if (!this.opts.pickFolder) {
-        throw new ApiError('INVALID_ARGUMENT', 'no folder picker in browser mode: give the absolute path of the model repository folder');
+        throw new ApiError('INVALID_ARGUMENT', 'no native folder picker here (browser mode): give the absolute path of the model repository folder');
       }
       const picked = await this.opts.pickFolder();
       return picked === null ? null : this.openTrusted(picked);
