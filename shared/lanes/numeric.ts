@@ -11,15 +11,11 @@ export function roundHalfEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** Python `int(v)` for finite floats: truncation toward zero. */
-export const truncToInt = Math.trunc;
-
-export const f32 = Math.fround;
-
 /**
  * float32 `1 / (1 + exp(a - b))`, i.e. column 1 of a 2-way softmax, computed the way numpy does
  * it on float32 arrays (each operation rounded to float32).
  */
 export function softmax2Second(a: number, b: number): number {
+  const f32 = Math.fround;
   return f32(1 / f32(1 + f32(Math.exp(f32(a - b)))));
 }

@@ -170,7 +170,7 @@ export function decodeUfld(raw: Float32Array, shape: readonly number[], options:
           xs.push(-2);
           continue;
         }
-        const x = Math.trunc(roundHalfEven(((loc0[r * L + l] + 0.5) * 1280.0) / (G - 1)));
+        const x = roundHalfEven(((loc0[r * L + l] + 0.5) * 1280.0) / (G - 1));
         xs.push(x);
         points.push([x, hSamples[r]]);
         rows.push(r);
