@@ -92,5 +92,10 @@ if (electron && !headlessLinux && !smoke) {
   if (flag('--no-demo')) uiArgs.push('--no-demo');
   if (smoke) uiArgs.push('--smoke');
   else if (!flag('--no-open')) uiArgs.push('--open');
-  process.exitCode = await command(uiArgs);
+  try {
+    process.exitCode = await command(uiArgs);
+  } catch (err) {
+    process.stderr.write(`npm start: ${String(err?.message ?? err).split('\n')[0]}\n`);
+    process.exitCode = err?.exitCode ?? 1;
+  }
 }

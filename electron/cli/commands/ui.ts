@@ -6,7 +6,9 @@
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { CliError, type CliCommand } from '../types';
+import WebSocket from 'ws';
 import { startBrowserMode } from '../../bridge/browserMode';
+import { createApiClient, createWebSocketTransport, type WebSocketLike } from '../../../shared/contract';
 
 export const command: CliCommand = async (argv) => {
   let values;
@@ -70,9 +72,23 @@ export async function smokeCheck(url: string): Promise<string> {
   const cookie = first.headers.get('set-cookie')?.split(';')[0];
   if (first.status !== 302 || !cookie) return `failed: expected a 302 with a cookie, got ${first.status}`;
   const page = await fetch(new URL(first.headers.get('location') ?? '/', url), { headers: { cookie } });
-  if (page.status === 503) return 'ok (bridge up; renderer not built)';
-  if (page.status !== 200) return `failed: page answered ${page.status}`;
-  return 'ok (page served)';
+  if (page.status !== 200 && page.status !== 503) return `failed: page answered ${page.status}`;
+  // and one API call over the WebSocket, as the page would make it
+  const origin = new URL(url).origin;
+  const transport = createWebSocketTransport({
+    url: `${origin.replace(/^http/, 'ws')}/api/ws`,
+    reconnect: false,
+    createSocket: (u) => new WebSocket(u, { headers: { cookie, origin } }) as unknown as WebSocketLike,
+  });
+  try {
+    const info = await createApiClient(transport).appInfo();
+    if (info.mode !== 'browser') return `failed: appInfo said mode '${info.mode}'`;
+  } catch (err) {
+    return `failed: API call over the WebSocket: ${(err as Error).message}`;
+  } finally {
+    transport.close();
+  }
+  return page.status === 503 ? 'ok (API answers; renderer not built)' : 'ok (page served, API answers)';
 }
 
 /** Best effort: xdg-open/open/start; a missing opener is not an error (the URL is printed). */
