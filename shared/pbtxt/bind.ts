@@ -139,6 +139,10 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
       report(v.open.start, v.open.end, 'wrong-type', `Field "${fd.name}" is not repeated (${describeFieldType(fd)}): a list [ ... ] is not allowed`, fpath);
       return;
     }
+    if (!isMessage && v.kind === 'message') {
+      report(v.open.start, v.open.end, 'wrong-type', `Field "${fd.name}" is a ${fd.type === 'enum' ? `enum (${fd.typeName})` : fd.type}, not a message: write ${fd.name}: value`, fpath);
+      return;
+    }
     if (!isMessage && !f.colon) {
       // protobuf requires `name: value` for scalars, including lists of scalars.
       report(f.name.end, v.start, 'missing-colon', `Expected ':' between field name "${fd.name}" and its value (${describeFieldType(fd)})`, fpath);
