@@ -1,0 +1,78 @@
+/**
+ * Scores a LaneATT-layout model on demo frames: image file -> 640x360 RGB /255 CHW -> onnxruntime ->
+ * the app's own LaneATT decoder (shared/lanes) -> TuSimple prediction -> TuSimple accuracy against
+ * the generator's ground truth. Used by the demo tests and by `scripts/demo/evaluate-cli.ts`.
+ */
+import sharp from 'sharp';
+import ort from 'onnxruntime-node';
+import { decodeLaneAtt } from '../../shared/lanes/laneatt';
+import { lanesToTusimpleFrame, type TusimpleFrame } from '../../shared/lanes/tusimple';
+import { tusimpleAccuracy, type TusimpleSequenceScore } from '../../shared/lanes/tusimpleMetric';
+import { float32ToFloat16Bits } from '../onnx/builder';
+import type { TuSimpleRecord } from './scene';
+
+/** TuSimple test configuration of LaneATT (cfgs/laneatt_tusimple_*.yml). */
+export const TUSIMPLE_DECODE = { conf: 0.2, nms: 45, topk: 5 } as const;
+
+/** Decode an image file (or encoded bytes) into the model's input: [1,3,360,640] RGB in [0,1]. */
+export async function imageToInput(image: string | Uint8Array): Promise<Float32Array> {
+  const { data, info } = await sharp(image).removeAlpha().resize(640, 360, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+  const plane = 640 * 360;
+  const out = new Float32Array(3 * plane);
+  for (let p = 0; p < plane; p++) {
+    out[p] = data[p * 3] / 255;
+    out[plane + p] = data[p * 3 + 1] / 255;
+    out[2 * plane + p] = data[p * 3 + 2] / 255;
+  }
+  return out;
+}
+
+export function toFloat16(input: Float32Array): Uint16Array {
+  const out = new Uint16Array(input.length);
+  for (let i = 0; i < input.length; i++) out[i] = float32ToFloat16Bits(input[i]);
+  return out;
+}
+
+export async function runLaneModel(session: ort.InferenceSession, input: Float32Array, fp16 = false): Promise<Float32Array> {
+  const tensor = fp16 ? new ort.Tensor('float16', toFloat16(input), [1, 3, 360, 640]) : new ort.Tensor('float32', input, [1, 3, 360, 640]);
+  const out = await session.run({ input: tensor });
+  const raw = out.predict_lanes;
+  if (!raw || raw.dims.join(',') !== '1,2784,77') throw new Error(`unexpected output ${raw?.dims}`);
+  return raw.data as Float32Array;
+}
+
+export function rawToTusimple(raw: Float32Array, rawFile: string, hSamples: readonly number[]): TusimpleFrame {
+  const { lanes } = decodeLaneAtt(raw, { ...TUSIMPLE_DECODE, origW: 1280, origH: 720 });
+  return lanesToTusimpleFrame(lanes, rawFile, hSamples, 1280, 720);
+}
+
+export interface EvaluationResult {
+  score: TusimpleSequenceScore;
+  predictions: TusimpleFrame[];
+  msPerFrame: number;
+}
+
+/** Run a model over frames (image path/bytes + GT) and score the predictions. */
+export async function evaluateLaneModel(
+  model: string | Uint8Array,
+  frames: { image: string | Uint8Array; gt: TuSimpleRecord }[],
+  opts: { fp16?: boolean } = {},
+): Promise<EvaluationResult> {
+  const session = await ort.InferenceSession.create(model as Uint8Array);
+  const predictions: TusimpleFrame[] = [];
+  let ms = 0;
+  try {
+    for (const f of frames) {
+      const input = await imageToInput(f.image);
+      const t0 = performance.now();
+      const raw = await runLaneModel(session, input, opts.fp16);
+      ms += performance.now() - t0;
+      predictions.push(rawToTusimple(raw, f.gt.raw_file, f.gt.h_samples));
+    }
+  } finally {
+    await session.release();
+  }
+  const score = tusimpleAccuracy(predictions, frames.map((f) => f.gt as TusimpleFrame));
+  return { score, predictions, msPerFrame: ms / Math.max(1, frames.length) };
+}
