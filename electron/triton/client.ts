@@ -14,12 +14,15 @@ import {
 import { toTritonError, TritonError } from './errors';
 import { loadTritonPackageDefinition, loadTritonRoot, MODEL_CONFIG_CONVERSION } from './protos';
 import { InferStream, type InferStreamOptions } from './stream';
+import { BufferPool, encodeInferRequest } from './inferCodec';
 import type {
   CallOptions, CudaSharedMemoryRegion, HealthStatus, InferRequest, InferResponse, LogSettingValue, ModelIndexEntry,
   ModelMetadata, ModelStatistics, ServerMetadata, SystemSharedMemoryRegion, TritonClientOptions,
 } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+const identity = (b: object | Buffer) => b as Buffer;
 
 type Methods = Record<string, MethodDefinition<object, object>>;
 
@@ -59,6 +62,7 @@ export class TritonClient {
   readonly tls: boolean;
   private readonly parsed: ParsedUrl;
   private readonly client: grpc.Client;
+  private readonly requestBuffers = new BufferPool();
   private closed = false;
 
   constructor(options: TritonClientOptions) {
@@ -85,7 +89,7 @@ export class TritonClient {
     return { rpc, url: this.url, timeoutMs, tls: this.tls };
   }
 
-  private unary<Res>(service: 'inference' | 'health', rpc: string, request: object, opts?: CallOptions): Promise<Res> {
+  private unary<Res>(service: 'inference' | 'health', rpc: string, request: object, opts?: CallOptions, preSerialized?: { bytes: Buffer; done: () => void }): Promise<Res> {
     if (this.closed) return Promise.reject(new TritonError(grpc.status.CANCELLED, 'client is closed', { rpc, message: `CANCELLED: ${rpc}: the client was closed` }));
     const method = services()[service][rpc]!;
     const { metadata, options, timeoutMs } = this.callOptions(opts);
@@ -93,9 +97,11 @@ export class TritonClient {
       return Promise.reject(new TritonError(grpc.status.CANCELLED, 'Cancelled on client', { rpc, message: `CANCELLED: ${rpc} was cancelled` }));
     }
     return new Promise<Res>((resolve, reject) => {
-      const call = this.client.makeUnaryRequest(
-        method.path, method.requestSerialize, method.responseDeserialize, request, metadata, options,
+      const call = this.client.makeUnaryRequest<object | Buffer, unknown>(
+        method.path, preSerialized ? identity : method.requestSerialize, method.responseDeserialize,
+        preSerialized ? preSerialized.bytes : request, metadata, options,
         (err, res) => {
+          preSerialized?.done();
           opts?.signal?.removeEventListener('abort', onAbort);
           if (err) reject(toTritonError(err, this.errorContext(rpc, timeoutMs > 0 ? timeoutMs : undefined)));
           else resolve(res as Res);
@@ -190,7 +196,10 @@ export class TritonClient {
 
   async infer(request: InferRequest, opts?: CallOptions): Promise<InferResponse> {
     const msg = buildInferRequest(request);
-    return toInferResponse(await this.rpc<InferResponseMessage>('ModelInfer', msg, opts));
+    // Serialized here (not by grpc-js) into a reused buffer; it returns to the pool when the call ends.
+    const bytes = encodeInferRequest(msg, this.requestBuffers);
+    const done = () => this.requestBuffers.release(bytes);
+    return toInferResponse(await this.unary<InferResponseMessage>('inference', 'ModelInfer', msg, opts, { bytes, done }));
   }
 
   /**
@@ -287,7 +296,7 @@ export class TritonClient {
 }
 
 /** ModelInferRequest message from our request: inputs' bytes go to raw_input_contents, uncopied. */
-export function buildInferRequest(request: InferRequest): object {
+export function buildInferRequest(request: InferRequest): { raw_input_contents: Uint8Array[] } & Record<string, unknown> {
   if (!request || typeof request.model !== 'string' || !request.model) throw new TypeError('infer: request.model (model name) is required');
   if (!Array.isArray(request.inputs)) throw new TypeError(`infer '${request.model}': request.inputs must be an array`);
   const validate = request.validate !== false;

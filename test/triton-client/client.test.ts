@@ -264,3 +264,31 @@ test('URL parsing and option validation', () => {
   assert.throws(() => new TritonClient({ url: 'x:1', tls: { cert: '/nonexistent/c.pem', key: '/nonexistent/k.pem' } }), /cannot read TLS client certificate file '\/nonexistent\/c.pem': ENOENT/);
   assert.throws(() => new TritonClient({ url: 'x:1', maxMessageBytes: 2 ** 31 }), /maxMessageBytes/);
 });
+
+test('hot-path request encoding is byte-identical to protobufjs and safe with pooled buffers', async () => {
+  const { encodeInferRequest, BufferPool } = await import('../../electron/triton/inferCodec');
+  const { buildInferRequest } = await import('../../electron/triton/client');
+  const { loadTritonRoot } = await import('../../electron/triton/protos');
+  const T = loadTritonRoot().lookupType('inference.ModelInferRequest');
+  const req = {
+    model: 'echo', version: '2', id: 'q', parameters: { p: 1, s: 'x' }, outputs: ['a_out', { name: 'b_out', parameters: { classification: 3 } }],
+    inputs: [makeTensor('a', 'FP32', [2, 70000], new Float32Array(140000).fill(1.5)), makeTensor('b', 'BYTES', [1], ['z']),
+      { ...makeTensor('c', 'FP32', [1], [0]), parameters: { shared_memory_region: 'r', shared_memory_byte_size: 4 } }],
+  };
+  const msg = buildInferRequest(req);
+  assert.equal(msg.raw_input_contents.length, 2, 'the shared-memory input carries no raw entry');
+  const pool = new BufferPool();
+  const ours = encodeInferRequest(msg, pool);
+  const reference = Buffer.from(T.encode(T.fromObject(msg)).finish());
+  assert.equal(Buffer.compare(ours, reference), 0);
+  pool.release(ours);
+  assert.equal(encodeInferRequest(msg, pool), ours, 'a released buffer of the same size is reused');
+  assert.notEqual(encodeInferRequest(msg, pool), ours, 'a buffer in use is not handed out twice');
+  // Concurrent calls of the same size each keep their own bytes until they complete.
+  const results = await Promise.all([1, 2, 3, 4].map((k) =>
+    client.infer({ model: 'echo', inputs: [makeTensor('x', 'FP32', [100000], new Float32Array(100000).fill(k))] })));
+  results.forEach((r, k) => {
+    const v = decodeTensor('FP32', r.outputs[0]!.data);
+    assert.ok(v.every((x) => x === k + 1), `call ${k + 1} got its own data`);
+  });
+});
