@@ -227,7 +227,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   allowedHosts = new Set([urlHost.toLowerCase()]);
   if (isLoopbackHost(host)) for (const h of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(h);
   const origin = `http://${urlHost}:${port}`;
-  csp = contentSecurityPolicy([...allowedHosts].map((h) => `ws://${h}:${port}`));
+  // CSP host-sources cannot be IPv6 literals; [::1] pages still match 'self'.
+  csp = contentSecurityPolicy([...allowedHosts].filter((h) => !h.startsWith('[')).map((h) => `ws://${h}:${port}`));
 
   return {
     url: `${origin}/?token=${token}`,
