@@ -100,6 +100,20 @@ test('load --config-file sends the pbtxt as a config override; syntax errors poi
   assert.equal(e.stderr.trim().split('\n').length, 1);
 });
 
+test('load --config-file stops on semantic errors unless --force, which lets the server judge', async () => {
+  const file = path.join(tmp, 'semantic.pbtxt');
+  fs.writeFileSync(file, fs.readFileSync(path.join(repo.dir, 'lane_stub', 'config.pbtxt'), 'utf8')
+    .replace('max_batch_size: 1', 'max_batch_size: 1\ndynamic_batching { preferred_batch_size: [ 4 ] }'));
+  const local = await cli('load', 'lane_stub', '--config-file', file, '--url', server.url);
+  assert.equal(local.code, 1);
+  assert.match(local.stderr, /^tritonscope load: .*semantic\.pbtxt:4:\d+: error: dynamic batching preferred size must be <= max batch size/);
+  const forced = await cli('load', 'lane_stub', '--config-file', file, '--force', '--url', server.url);
+  assert.doesNotMatch(forced.stderr, /semantic\.pbtxt/);
+  if (forced.code !== 0) assert.match(forced.stderr, /^tritonscope load: [A-Z_]+: /, 'a server-side error is reported with its gRPC code');
+  // Leave the model as the other tests expect it.
+  assert.equal((await cli('load', 'lane_stub', '--url', server.url)).code, 0);
+});
+
 test('infer: FP32 image through the model, JSON summary with stats and decoded lanes', async () => {
   const out = path.join(tmp, 'infer.json');
   const r = await cli('infer', '--model', 'lane_stub', '--image', image, '--out', out, '--url', server.url);

@@ -4,7 +4,7 @@
  * shared/pbtxt's printer); --json prints the ModelConfig with proto field names, the same JSON
  * `tritonscope load --config-file` accepts.
  */
-import { printConfigObject } from '../../../shared/pbtxt/format';
+import { printModelConfig, type ModelConfig } from '../../../shared/pbtxt';
 import { CONNECTION_USAGE, parseCommandArgs, printJson, withTritonClient } from '../connectionFlags';
 import { CliError, type CliCommand } from '../types';
 
@@ -21,7 +21,7 @@ export const command: CliCommand = async (argv) => {
   return withTritonClient(values, async (client) => {
     const config = await client.modelConfig(model, (values['model-version'] as string | undefined) ?? '');
     if (values.json) printJson(config);
-    else process.stdout.write(printConfigObject(config));
+    else process.stdout.write(printModelConfig(config as ModelConfig));
     return 0;
   });
 };

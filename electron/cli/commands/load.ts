@@ -1,21 +1,19 @@
 /**
  * `tritonscope load MODEL [--config-file F]`: (re)loads a model (explicit model control). With
  * --config-file (config.pbtxt text or ModelConfig JSON) the file replaces config.pbtxt for this
- * load; pbtxt is checked with shared/pbtxt first so syntax errors point at file:line:column instead
- * of Triton's opaque "failed to poll from model repository".
+ * load; pbtxt is checked with shared/pbtxt first (syntax, schema and semantic checks) so mistakes
+ * point at file:line:column instead of Triton's opaque "failed to poll from model repository".
  */
 import { readFile } from 'node:fs/promises';
 import { formatDiagnostic } from '../../../shared/diagnostic';
-import { bindDocument } from '../../../shared/pbtxt/bind';
-import { parseDocument } from '../../../shared/pbtxt/cst';
-import { toProtoJson } from '../../../shared/pbtxt/protoJson';
+import { parseModelConfig, toProtoJson } from '../../../shared/pbtxt';
 import { CONNECTION_USAGE, parseCommandArgs, printJson, withTritonClient } from '../connectionFlags';
 import { CliError, type CliCommand } from '../types';
 
-const USAGE = `usage: tritonscope load MODEL [--config-file config.pbtxt|config.json] ${CONNECTION_USAGE}`;
+const USAGE = `usage: tritonscope load MODEL [--config-file config.pbtxt|config.json [--force]] ${CONNECTION_USAGE}`;
 
 /** The config override as the JSON text Triton expects. */
-export async function configOverrideFromFile(file: string): Promise<string> {
+export async function configOverrideFromFile(file: string, options: { force?: boolean } = {}): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -31,24 +29,27 @@ export async function configOverrideFromFile(file: string): Promise<string> {
       throw new CliError(`${file}: invalid JSON: ${(err as Error).message}`);
     }
   }
-  const bound = bindDocument(parseDocument(text, file));
-  const errors = bound.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !bound.value) {
+  // Syntax/schema errors always stop us (there is nothing to send); semantic errors (checks that
+  // Triton would fail with an opaque "failed to poll from model repository") stop us unless --force.
+  const parsed = parseModelConfig(text, { file, semantic: !options.force });
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !parsed.config) {
     const first = errors[0];
-    throw new CliError(first ? formatDiagnostic({ ...first, file: first.file ?? file }) : `${file}: not a valid ModelConfig`);
+    const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
+    throw new CliError(first ? `${formatDiagnostic({ ...first, file: first.file ?? file })}${more}` : `${file}: not a valid ModelConfig`);
   }
-  return JSON.stringify(toProtoJson(bound.value));
+  return JSON.stringify(toProtoJson(parsed.config));
 }
 
 export const command: CliCommand = async (argv) => {
-  const { values, positionals } = parseCommandArgs(argv, { 'config-file': { type: 'string' } }, { usage: USAGE, positionals: [1, 1] });
+  const { values, positionals } = parseCommandArgs(argv, { 'config-file': { type: 'string' }, force: { type: 'boolean' } }, { usage: USAGE, positionals: [1, 1] });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const model = positionals[0]!;
   const configFile = values['config-file'] as string | undefined;
-  const config = configFile ? await configOverrideFromFile(configFile) : undefined;
+  const config = configFile ? await configOverrideFromFile(configFile, { force: Boolean(values.force) }) : undefined;
   return withTritonClient(values, async (client) => {
     await client.loadModel(model, { config });
     if (values.json) printJson({ model, loaded: true, configOverride: Boolean(config) });
