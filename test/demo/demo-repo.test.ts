@@ -22,6 +22,7 @@ const TRITON_TYPE: Record<OnnxElemType, string> = {
   string: 'TYPE_STRING', uint32: 'TYPE_UINT32', uint64: 'TYPE_UINT64', bfloat16: 'TYPE_BF16',
 };
 
+type TensorSpec = NonNullable<ModelConfig['input']>[number];
 const configs = new Map<string, ModelConfig>();
 
 before(async () => {
@@ -69,15 +70,15 @@ test('ensemble steps connect: every mapped tensor has the producer\'s and consum
   const tensors = new Map<string, { type: string; dims: number[] }>();
   for (const t of ens.input!) tensors.set(t.name!, { type: t.data_type!, dims: t.dims! });
   for (const step of steps) {
-    const model = configs.get(step.model_name!);
+    const model: ModelConfig | undefined = configs.get(step.model_name!);
     assert.ok(model, `step model ${step.model_name} is in the repository`);
     for (const [modelInput, ensTensor] of Object.entries(step.input_map ?? {})) {
-      const spec = model.input!.find((t) => t.name === modelInput);
+      const spec: TensorSpec | undefined = model.input!.find((t) => t.name === modelInput);
       assert.ok(spec, `${step.model_name} has input ${modelInput}`);
       assert.deepEqual(tensors.get(ensTensor), { type: spec.data_type, dims: spec.dims }, `${ensTensor} -> ${step.model_name}.${modelInput}`);
     }
     for (const [modelOutput, ensTensor] of Object.entries(step.output_map ?? {})) {
-      const spec = model.output!.find((t) => t.name === modelOutput);
+      const spec: TensorSpec | undefined = model.output!.find((t) => t.name === modelOutput);
       assert.ok(spec, `${step.model_name} has output ${modelOutput}`);
       tensors.set(ensTensor, { type: spec.data_type!, dims: spec.dims! });
     }
