@@ -37,7 +37,7 @@ export async function startHarness(opts: { demoRepo?: string; demoMedia?: string
   const tmp = mkdtempSync(join(tmpdir(), 'tritonscope-e2e-'));
   const repoDir = join(tmp, 'repo');
   // Edits in the tests must not touch the checkout: the services see a copy.
-  cpSync(opts.demoRepo ?? join(REPO_ROOT, 'assets/demo-repo'), repoDir, { recursive: true });
+  cpSync(opts.demoRepo ?? process.env.TRITONSCOPE_E2E_REPO ?? join(REPO_ROOT, 'assets/demo-repo'), repoDir, { recursive: true });
   mkdirSync(join(tmp, 'config'));
   mkdirSync(ARTIFACTS, { recursive: true });
 

@@ -86,7 +86,7 @@ export function layoutEnsemble(config: Record<string, unknown>): { nodes: Node[]
   return { nodes, edges, cols };
 }
 
-const COL_W = 190;
+const COL_W = 240;
 const ROW_H = 74;
 const NODE_W = 150;
 const NODE_H = 40;

@@ -48,10 +48,14 @@ export const UI_DECODERS: UiDecoder[] = decoderNames.map((name) => {
     label: d.label,
     description: d.description,
     options: d.options,
-    defaults: numericDefaults(d.defaults),
+    // Start from the TuSimple preset where there is one: the 640x360 LaneATT input (and our demo
+    // model) follow that config (conf 0.2, nms 45, top-k 5); the registry's own defaults are CULane's.
+    defaults: { ...numericDefaults(d.defaults), ...numericDefaults((d.presets as Record<string, object>).tusimple ?? {}) },
     presets: Object.fromEntries(Object.entries(d.presets).map(([k, v]) => [k, numericDefaults(v)])),
     decode(raw, shape, frame, opts, wantProposals) {
-      const options = { ...opts, origW: frame.w, origH: frame.h, proposals: wantProposals, maxProposals: 400 };
+      // '' = "auto" in a choice option: leave it to the decoder.
+      const set = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== ''));
+      const options = { ...set, origW: frame.w, origH: frame.h, proposals: wantProposals, maxProposals: 400 };
       // Each registry decoder accepts its own option type; the values come from its descriptors.
       const r = (d.decode as (raw: Float32Array, shape: readonly number[], o: object) => { lanes: Lane[]; proposals?: Proposal[] })(raw, shape, options);
       return { lanes: r.lanes, proposals: r.proposals, info: infoOf(r as unknown as Record<string, unknown>) };

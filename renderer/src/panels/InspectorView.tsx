@@ -9,7 +9,7 @@ import { Alert, Kbd, Panel, Progress, fmtMs, fmtShape } from '../components/ui';
 import { FrameStage, GT_COLOR, laneColor, type OverlaySet } from '../components/FrameStage';
 import { useFrameMedia } from './useFrameMedia';
 import { inferCurrent, forgetMetadata, metadataFor, slotTarget } from '../lib/runner';
-import { decoderById, suggestDecoder, UI_DECODERS, type UiDecodeResult } from '../lib/decoders';
+import { decoderById, suggestDecoder, suggestionReason, UI_DECODERS, type UiDecodeResult } from '../lib/decoders';
 import { imageInputOf } from '../lib/pipeline';
 import { parseTusimpleJson, lanesToTusimpleFrame, tusimpleFrameScore, tusimpleLanePoints, type TusimpleFrame, type TusimpleFrameScore, type Lane, type Point } from '../../../shared/lanes';
 import type { RawResult } from '../state/inference';
@@ -226,7 +226,7 @@ function SourcesPanel() {
     }
   };
 
-  const media = demo?.media ?? [];
+  const media = (demo?.media ?? []).filter((m) => m.kind !== 'other' && m.name !== 'manifest.json');
   return (
     <Panel title="Frames" flush testId="sources">
       <div style={{ padding: 8, display: 'grid', gap: 6 }}>
@@ -299,9 +299,7 @@ function SourcesPanel() {
             Demo media
           </div>
           <ul className="list" data-testid="demo-media">
-            {media
-              .filter((m) => m.kind !== 'other')
-              .map((m) => (
+            {media.map((m) => (
                 <li key={m.name} onClick={() => void openDemo(m.name, m.kind)} data-testid={`demo-${m.name}`}>
                   <span className="badge">{m.kind}</span>
                   <span className="grow mono" style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
@@ -472,19 +470,19 @@ function Transport({ frame, onFit }: { frame: { key: string } | null; onFit(): v
   return (
     <div className="transport" data-testid="transport">
       <button className="btn icon" disabled={disabled} onClick={() => setFrame(0)} title="First frame (Home)">
-        ⏮
+        <TIcon d="M4 3v10M13 3L6 8l7 5z" />
       </button>
       <button className="btn icon" disabled={disabled} onClick={() => setFrame(frameIndex - 1)} title="Previous frame (←)" data-testid="step-back">
-        ◀
+        <TIcon d="M11 3L5 8l6 5z" />
       </button>
       <button className="btn icon primary" disabled={disabled} onClick={() => setPlaying(!playing)} title="Play / pause (Space)" data-testid="play">
-        {playing ? '❚❚' : '▶'}
+        {playing ? <TIcon d="M4 3h3v10H4zM9 3h3v10H9z" /> : <TIcon d="M4 2.5l9 5.5-9 5.5z" />}
       </button>
       <button className="btn icon" disabled={disabled} onClick={() => setFrame(frameIndex + 1)} title="Next frame (→)" data-testid="step-forward">
-        ▶▶
+        <TIcon d="M5 3l6 5-6 5z" />
       </button>
       <button className="btn icon" disabled={disabled} onClick={() => setFrame(frameCount - 1)} title="Last frame (End)">
-        ⏭
+        <TIcon d="M12 3v10M3 3l7 5-7 5z" />
       </button>
       <input type="range" min={0} max={Math.max(0, frameCount - 1)} value={frameIndex} disabled={disabled} onChange={(e) => setFrame(Number(e.target.value))} aria-label="Seek" data-testid="seek" />
       <span className="mono small" data-testid="frame-index" data-index={frameIndex} style={{ minWidth: 90, textAlign: 'right' }}>
@@ -518,6 +516,14 @@ function Transport({ frame, onFit }: { frame: { key: string } | null; onFit(): v
         {inFlight > 0 ? <span className="spinner" /> : null} Run
       </button>
     </div>
+  );
+}
+
+function TIcon({ d }: { d: string }) {
+  return (
+    <svg viewBox="0 0 16 16" fill="currentColor" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round">
+      <path d={d} />
+    </svg>
   );
 }
 
@@ -746,8 +752,12 @@ function ModelSection() {
 }
 
 function ModelInputInfo() {
-  const target = useApp(() => slotTarget('a'));
-  const key = target ? `${target.connectionId}|${target.model}` : '';
+  // Select a string (a fresh object per call would re-render forever).
+  const key = useApp(() => {
+    const t = slotTarget('a');
+    return t ? `${t.connectionId}|${t.model}` : '';
+  });
+  const target = key ? { connectionId: key.slice(0, key.indexOf('|')), model: key.slice(key.indexOf('|') + 1) } : null;
   const [meta, setMeta] = useState<ModelMetadata | null>(null);
   const [err, setErr] = useState<string | null>(null);
   useEffect(() => {
@@ -806,11 +816,42 @@ function DecoderSection({ a }: { a: Decoded }) {
       {a.result && (
         <div className="small muted" style={{ marginBottom: 6 }}>
           output <span className="mono">{a.result.output.name}</span> {fmtShape(a.result.output.shape)}
-          {suggested ? ` matches ${suggested.id}` : ' — no decoder recognises this shape'}
+          {suggested ? ` — ${suggestionReason(a.result.output.shape)}` : ' — no decoder recognises this shape'}
+        </div>
+      )}
+      {active && Object.keys(active.presets).length > 0 && (
+        <div className="row" style={{ marginBottom: 6 }}>
+          <span className="small muted">Preset</span>
+          {Object.entries(active.presets).map(([name, values]) => (
+            <button key={name} className="btn small" onClick={() => Object.entries(values).forEach(([k, v]) => setOption(active.id, k, v))} title={JSON.stringify(values)}>
+              {name}
+            </button>
+          ))}
         </div>
       )}
       {active?.options.map((o) => {
-        const v = Number(decoder.options[active.id]?.[o.key] ?? active.defaults[o.key]);
+        const cur = decoder.options[active.id]?.[o.key] ?? active.defaults[o.key];
+        if (o.kind === 'boolean') {
+          return (
+            <label className="check" key={o.key} title={o.description} style={{ marginBottom: 4 }}>
+              <input type="checkbox" checked={cur === true} onChange={(e) => setOption(active.id, o.key, e.target.checked)} data-testid={`opt-${o.key}`} /> {o.label}
+            </label>
+          );
+        }
+        if (o.kind === 'choice') {
+          return (
+            <label className="field" key={o.key} title={o.description}>
+              {o.label}
+              <select value={cur === undefined ? '' : String(cur)} onChange={(e) => setOption(active.id, o.key, e.target.value)} data-testid={`opt-${o.key}`}>
+                <option value="">auto</option>
+                {o.choices?.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+            </label>
+          );
+        }
+        const v = Number(cur);
         return (
           <div className="slider-row" key={o.key} title={o.description}>
             <span>{o.label}</span>
@@ -824,7 +865,7 @@ function DecoderSection({ a }: { a: Decoded }) {
               data-testid={`opt-${o.key}`}
               aria-label={o.label}
             />
-            <output data-testid={`opt-${o.key}-value`}>{o.kind === 'integer' ? v.toFixed(0) : v.toFixed(o.step && o.step >= 1 ? 0 : 2)}</output>
+            <output data-testid={`opt-${o.key}-value`}>{o.kind === 'integer' || (o.step ?? 0) >= 1 ? v.toFixed(0) : v.toFixed(2)}</output>
           </div>
         );
       })}

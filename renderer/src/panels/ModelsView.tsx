@@ -81,7 +81,7 @@ export function ModelsView() {
               <th>Model</th>
               <th style={{ width: 50 }}>Ver.</th>
               <th style={{ width: 110 }}>State</th>
-              <th style={{ width: 120 }} />
+              <th style={{ width: 136 }} />
             </tr>
           </thead>
           <tbody>
@@ -107,7 +107,7 @@ export function ModelsView() {
                   <StateBadge state={busy[m.name] === 'loading' ? 'LOADING' : busy[m.name] === 'unloading' ? 'UNLOADING' : m.state} />
                 </td>
                 <td style={{ textAlign: 'right' }} onClick={(e) => e.stopPropagation()}>
-                  <div className="row" style={{ justifyContent: 'flex-end', gap: 4 }}>
+                  <div className="row" style={{ justifyContent: 'flex-end', gap: 4, flexWrap: 'nowrap' }}>
                     <button className="btn small" disabled={!!busy[m.name]} onClick={() => void loadModel(m.name)} data-testid={`load-${m.name}`}>
                       {m.state === 'READY' ? 'Reload' : 'Load'}
                     </button>

@@ -141,7 +141,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null) {
     if (source?.kind !== 'video' || !videoEl || !playing) return;
     const v = videoEl;
     let raf = 0;
-    let lastTime = -1;
+    let lastIdx = -1;
     const shownAt: number[] = [];
     v.play().catch((e) => {
       useApp.getState().setSourceError(`Cannot play ${source.name}: ${errorText(e)}`);
@@ -149,10 +149,12 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null) {
     });
     const loop = () => {
       raf = requestAnimationFrame(loop);
-      if (v.currentTime === lastTime || v.readyState < 2) return;
-      lastTime = v.currentTime;
+      if (v.readyState < 2) return;
       const st = useApp.getState();
+      // currentTime advances continuously; a new frame is a new frame index.
       const idx = Math.min(st.frameCount - 1, Math.floor(v.currentTime * st.videoFps + 1e-3));
+      if (idx === lastIdx) return;
+      lastIdx = idx;
       const now = performance.now();
       shownAt.push(now);
       while (shownAt.length && now - shownAt[0] > 1000) shownAt.shift();
@@ -164,8 +166,32 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null) {
       if (st.autoInfer) inferCurrent(ref, 'drop');
     };
     raf = requestAnimationFrame(loop);
+
+    // The element does not expose the frame rate: estimate it from the media times of presented
+    // frames (the smallest step between consecutive frames), for stepping and frame numbers.
+    let vfc = 0;
+    let lastMedia = -1;
+    let minStep = Infinity;
+    let seen = 0;
+    const withVfc = v as HTMLVideoElement & {
+      requestVideoFrameCallback?: (cb: (now: number, meta: { mediaTime: number }) => void) => number;
+      cancelVideoFrameCallback?: (h: number) => void;
+    };
+    const onVideoFrame = (_now: number, meta: { mediaTime: number }) => {
+      if (lastMedia >= 0 && meta.mediaTime > lastMedia) minStep = Math.min(minStep, meta.mediaTime - lastMedia);
+      lastMedia = meta.mediaTime;
+      if (++seen === 8 && Number.isFinite(minStep)) {
+        const fps = Math.round(1 / minStep);
+        const st = useApp.getState();
+        if (fps >= 1 && fps <= 240 && fps !== st.videoFps) st.setVideoFps(fps);
+      }
+      if (seen < 8) vfc = withVfc.requestVideoFrameCallback!(onVideoFrame);
+    };
+    if (withVfc.requestVideoFrameCallback) vfc = withVfc.requestVideoFrameCallback(onVideoFrame);
+
     return () => {
       cancelAnimationFrame(raf);
+      if (vfc && withVfc.cancelVideoFrameCallback) withVfc.cancelVideoFrameCallback(vfc);
       v.pause();
       // Snap the paused position to the frame grid so step/seek stay consistent.
       const st = useApp.getState();
