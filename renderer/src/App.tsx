@@ -1,5 +1,5 @@
 /** The shell: top bar (server picker + status), navigation rail, the active view, status bar. */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp } from './state/store';
 import type { ViewId } from './state/settings';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -11,6 +11,7 @@ import { InspectorView } from './panels/InspectorView';
 import { ServerPicker } from './panels/ServerPicker';
 import { useStatusPolling } from './panels/useStatusPolling';
 import { backend } from './lib/backend';
+import { onBridgeState, type BridgeState } from '../api';
 
 const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect'; key: string }[] = [
   { id: 'servers', label: 'Servers', icon: 'servers', key: '1' },
@@ -38,6 +39,23 @@ export function App() {
         b.on('connectionsChanged', () => void useApp.getState().loadProfiles()),
         b.on('repositoriesChanged', ({ roots }) => useApp.setState({ roots })),
         b.on('demoStatus', (demo) => useApp.setState({ demo })),
+        b.on('menuCommand', ({ command, root }) => {
+          const st = useApp.getState();
+          if (command === 'open-repository') {
+            st.setView('repository');
+            if (root) void st.loadRoots().then(() => useApp.getState().setRepositoryRoot(root.rootId));
+          } else if (command === 'about') {
+            void b.appInfo().then(
+              (i) => st.toast('info', `Tritonscope ${i.appVersion} · ${i.mode}${i.versions.electron ? ` · Electron ${i.versions.electron}` : ''} · Node ${i.versions.node} · ${i.platform}`),
+              () => undefined,
+            );
+          } else {
+            // open-images / open-video / open-image-folder: the inspector's file pickers.
+            st.setView('inspector');
+            const id = command === 'open-image-folder' ? 'folder-input' : 'file-input';
+            setTimeout(() => (document.querySelector(`[data-testid=${id}]`) as HTMLInputElement | null)?.click(), 50);
+          }
+        }),
       ];
       off = () => offs.forEach((f) => f());
     } catch {
@@ -112,7 +130,20 @@ function isTyping(e: KeyboardEvent): boolean {
   return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
 }
 
+function useBridgeState(): { state: BridgeState; detail?: string } {
+  const [s, setS] = useState<{ state: BridgeState; detail?: string }>({ state: 'open' });
+  useEffect(() => {
+    try {
+      return onBridgeState((state, detail) => setS({ state, detail }));
+    } catch {
+      return undefined;
+    }
+  }, []);
+  return s;
+}
+
 function StatusBar() {
+  const bridge = useBridgeState();
   const activeId = useApp((s) => s.activeId);
   const profile = useApp((s) => s.profiles.find((p) => p.id === s.activeId));
   const status = useApp((s) => (activeId ? s.statuses[activeId] : undefined));
@@ -124,6 +155,11 @@ function StatusBar() {
         {profile ? `${profile.name} · ${profile.url}` : 'no server'}
         {status?.latencyMs != null && ` · ${status.latencyMs.toFixed(1)} ms`}
       </span>
+      {bridge.state !== 'open' && (
+        <span className="badge warn" data-testid="bridge-state" title={bridge.detail}>
+          {bridge.state === 'connecting' ? 'connecting to the app services…' : 'services disconnected — reconnecting…'}
+        </span>
+      )}
       <span className="sep" />
       <span data-testid="requests-sent" data-count={sent}>
         infer requests: {sent}

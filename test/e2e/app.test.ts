@@ -241,6 +241,26 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     assert.equal(await serverInferenceCount(laneModel), serverBefore, 'the server saw no new inference');
   });
 
+  it('A/B: compares two models on the same frame side by side (FP32 vs FP16 twin)', async () => {
+    const index = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models;
+    const other = index.find((m) => m.state === 'READY' && m.name !== laneModel && /fp16/i.test(m.name)) ?? index.find((m) => m.state === 'READY' && m.name !== laneModel);
+    assert.ok(other, 'a second READY model');
+    await page.click('[data-testid=ab-side]');
+    await page.selectOption('[data-testid=model-select-b]', other.name);
+    await page.waitForSelector('[data-testid=stage-b]');
+    for (const id of ['stage-a', 'stage-b']) {
+      await page.waitForFunction((id) => Number(document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-lane-count')) > 0, id, { timeout: 30_000 });
+    }
+    const a = JSON.parse((await page.getAttribute('[data-testid=stage-a]', 'data-lanes'))!)[0] as { points: [number, number][] }[];
+    const b = JSON.parse((await page.getAttribute('[data-testid=stage-b]', 'data-lanes'))!)[0] as { points: [number, number][] }[];
+    // The FP16 twin sees the same frame: same number of lanes, nearly the same geometry.
+    assert.equal(b.length, a.length);
+    await shot(page, '07-ab-side-by-side');
+    await page.click('[data-testid=ab-overlay]');
+    await shot(page, '08-ab-overlay');
+    await page.click('[data-testid=ab-off]');
+  });
+
   it('plays the demo video for 3 s: frames advance and fps is shown', async () => {
     const demo = await h.services.handlers.demoStatus(undefined);
     const video = demo.media.find((m) => m.kind === 'video' && m.name.endsWith('.webm'));
@@ -253,14 +273,36 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await page.waitForTimeout(3000);
     const fps = Number(await page.getAttribute('[data-testid=fps]', 'data-fps'));
     const index = Number(await page.getAttribute('[data-testid=frame-index]', 'data-index'));
-    await shot(page, '07-video-playing');
+    await shot(page, '09-video-playing');
     await page.keyboard.press('Space');
     // The demo video is 10 fps: about 30 frames in 3 s (allow for start-up on a loaded machine).
     assert.ok(index >= 15, `frame index advanced to ${index} in 3 s`);
     assert.ok(fps >= 3, `fps shown while playing: ${fps}`);
     const uiSent = Number(await page.getAttribute('[data-testid=requests-sent]', 'data-count'));
     assert.ok(inferFramesSent - sentBefore >= 3, `frames were inferred while playing (${inferFramesSent - sentBefore} infer calls seen, UI counter ${uiSent})`);
-    assert.deepEqual(h.pageErrors.filter((e) => !/favicon/.test(e)), []);
+  });
+
+  it('shows the model statistics as per-request rates after the inferences', async () => {
+    await page.click('[data-testid=nav-models]');
+    await page.click(`[data-testid="model-row-${laneModel}"]`);
+    await page.click('[data-testid=model-tab-stats]');
+    await page.waitForSelector('[data-testid=model-stats]', { timeout: 10_000 });
+    // Two samples at least (2 s apart) give a rate.
+    await page.waitForSelector('[data-testid=chart-throughput] canvas');
+    // The panel samples every 2 s: within a few samples it shows exactly the server's count.
+    let requests = NaN;
+    let server = NaN;
+    for (let i = 0; i < 20 && requests !== server; i++) {
+      const text = (await page.textContent('[data-testid=model-stats]')) ?? '';
+      requests = Number(/Requests(\d+)/.exec(text)?.[1]);
+      server = await serverInferenceCount(laneModel);
+      if (requests !== server) await page.waitForTimeout(500);
+    }
+    assert.equal(requests, server);
+    assert.ok(requests > 3, `requests ${requests}`);
+    await page.waitForTimeout(2200);
+    await shot(page, '10-model-statistics');
+    assert.deepEqual(h.pageErrors, []);
   });
 });
 

@@ -22,6 +22,8 @@ export interface OverlaySet {
   /** Colour offset so B lanes do not reuse A's colours. */
   colorOffset?: number;
   tag?: string;
+  /** The result belongs to an earlier frame (video running ahead of inference): drawn faded. */
+  stale?: boolean;
 }
 
 export interface StageProps {
@@ -143,7 +145,7 @@ export function FrameStage(props: StageProps) {
                 const id = `${si}:${i}`;
                 const top = lane.points[0];
                 return (
-                  <Group key={id}>
+                  <Group key={id} opacity={set.stale ? 0.45 : 1}>
                     <Line
                       points={flat(lane.points)}
                       stroke={color}

@@ -46,8 +46,8 @@ export function InspectorView() {
   const layers = useApp((s) => s.layers);
 
   const overlaysA: OverlaySet[] = [];
-  if (layers.lanes && a.decoded) overlaysA.push({ lanes: a.decoded.lanes, tag: abMode === 'overlay' ? 'A' : undefined });
-  if (layers.lanes && abMode === 'overlay' && b.decoded) overlaysA.push({ lanes: b.decoded.lanes, dashed: true, colorOffset: 4, tag: 'B' });
+  if (layers.lanes && a.decoded) overlaysA.push({ lanes: a.decoded.lanes, tag: abMode === 'overlay' ? 'A' : undefined, stale: a.stale });
+  if (layers.lanes && abMode === 'overlay' && b.decoded) overlaysA.push({ lanes: b.decoded.lanes, dashed: true, colorOffset: 4, tag: 'B', stale: b.stale });
 
   return (
     <div className="view" style={{ gridTemplateColumns: 'minmax(210px, 250px) 1fr minmax(290px, 330px)' }}>
@@ -81,7 +81,7 @@ export function InspectorView() {
                       image={frame.source}
                       frameW={frame.w}
                       frameH={frame.h}
-                      overlays={layers.lanes && d.decoded ? [{ lanes: d.decoded.lanes }] : []}
+                      overlays={layers.lanes && d.decoded ? [{ lanes: d.decoded.lanes, stale: d.stale }] : []}
                       proposals={layers.proposals ? d.decoded?.proposals : undefined}
                       gt={layers.gt ? gtLanes : undefined}
                       showLabels={layers.labels}
@@ -262,6 +262,7 @@ function SourcesPanel() {
           type="file"
           hidden
           multiple
+          data-testid="folder-input"
           {...({ webkitdirectory: '' } as Record<string, string>)}
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
@@ -651,9 +652,9 @@ function ControlsPanel({ frame, a, b, gtFrame }: { frame: { w: number; h: number
       {a.error && <Alert kind="err" testId="decode-error">{a.error}</Alert>}
       {b.error && abMode !== 'off' && <Alert kind="err">{b.error}</Alert>}
       <DecoderSection a={a} />
-      <LayersSection />
-      <LatencySection a={a} b={abMode !== 'off' ? b : null} />
       <LanesSection a={a} b={abMode !== 'off' ? b : null} scoreA={scoreA} scoreB={scoreB} gt={!!gtFrame} />
+      <LatencySection a={a} b={abMode !== 'off' ? b : null} />
+      <LayersSection />
       <PreprocessSection />
       <ExportSection frame={frame} a={a} gtFrame={gtFrame} scoreA={scoreA} />
     </Panel>

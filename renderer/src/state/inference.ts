@@ -40,7 +40,8 @@ export interface InferenceSlice {
   /** Completed results per second over the last second (while playing). */
   inferFps: number;
 
-  clearResults(): void;
+  /** Forget cached results (of one slot, or all). */
+  clearResults(slot?: 'a' | 'b'): void;
   putResult(slot: 'a' | 'b', r: RawResult): void;
   setInferError(slot: 'a' | 'b', e: string | null): void;
   countRequest(delta: 1 | -1): void;
@@ -60,8 +61,13 @@ export const createInferenceSlice: Slice<InferenceSlice> = (set, get) => ({
   inFlight: 0,
   inferFps: 0,
 
-  clearResults() {
-    set({ results: {}, latest: { a: null, b: null }, inferErrors: { a: null, b: null } });
+  clearResults(slot) {
+    if (!slot) {
+      set({ results: {}, latest: { a: null, b: null }, inferErrors: { a: null, b: null } });
+      return;
+    }
+    const results = Object.fromEntries(Object.entries(get().results).filter(([k]) => !k.startsWith(`${slot}|`)));
+    set({ results, latest: { ...get().latest, [slot]: null }, inferErrors: { ...get().inferErrors, [slot]: null } });
   },
   putResult(slot, r) {
     let results = { ...get().results, [`${slot}|${r.frameKey}`]: r };

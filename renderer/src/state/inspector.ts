@@ -148,7 +148,7 @@ export const createInspectorSlice: Slice<InspectorSlice> = (set, get) => ({
   },
   setSlot(which, s) {
     set({ slots: { ...get().slots, [which]: { ...get().slots[which], ...s } } });
-    get().clearResults();
+    get().clearResults(which);
   },
   setAbMode(abMode) {
     set({ abMode });
