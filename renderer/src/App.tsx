@@ -5,7 +5,7 @@ import type { ViewId } from './state/settings';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { Icon, Kbd } from './components/ui';
 import { ServersView } from './panels/ServersView';
-import { ModelsView } from './panels/ModelsView';
+import { ModelsView, useStatsSampling } from './panels/ModelsView';
 import { RepositoryView } from './panels/RepositoryView';
 import { InspectorView } from './panels/InspectorView';
 import { ServerPicker } from './panels/ServerPicker';
@@ -65,6 +65,7 @@ export function App() {
   }, []);
 
   useStatusPolling();
+  useStatsSampling();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -124,7 +124,9 @@ export function FrameStage(props: StageProps) {
           </Layer>
           <Layer listening={false}>
             {props.gt?.map((pts, i) => (
-              <Line key={i} points={flat(pts)} stroke={GT_COLOR} strokeWidth={2.5 * inv} dash={[8 * inv, 6 * inv]} opacity={0.85} lineCap="round" lineJoin="round" />
+              // A wide translucent band: reads as "where the lane should be" under the predictions and
+              // cannot be mistaken for a painted marking.
+              <Line key={i} points={flat(pts)} stroke={GT_COLOR} strokeWidth={12 * inv} opacity={0.32} lineCap="round" lineJoin="round" />
             ))}
           </Layer>
           <Layer listening={false}>

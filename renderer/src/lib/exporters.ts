@@ -30,11 +30,10 @@ export async function exportAnnotatedPng(source: CanvasImageSource | null, w: nu
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
   if (gt) {
-    ctx.setLineDash([lw * 4, lw * 3]);
-    ctx.strokeStyle = 'rgba(255,255,255,0.85)';
-    ctx.lineWidth = lw;
+    // Same look as on screen: ground truth as a wide translucent band under the predictions.
+    ctx.strokeStyle = 'rgba(255,255,255,0.32)';
+    ctx.lineWidth = lw * 5;
     for (const pts of gt) stroke(ctx, pts);
-    ctx.setLineDash([]);
   }
   lanes.forEach((l, i) => {
     ctx.strokeStyle = LANE_COLORS[i % LANE_COLORS.length];

@@ -982,7 +982,7 @@ function LanesSection({ a, b, scoreA, scoreB, gt }: { a: Decoded; b: Decoded | n
     <div className="section">
       <div className="section-title">Lanes{gt ? ' · TuSimple accuracy (this frame)' : ''}</div>
       {block(a, scoreA, 'A', 0)}
-      {b && block(b, scoreB, 'B', 4)}
+      {b && block(b, scoreB, 'B', useApp.getState().abMode === 'overlay' ? 4 : 0)}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { useApp } from '../state/store';
 import { Alert, Panel, StateBadge, fmtMs, fmtShape } from '../components/ui';
 import { TimeChart } from '../components/Chart';
 import { EnsembleGraph, ensembleSteps } from '../components/EnsembleGraph';
-import type { StatSample } from '../state/models';
+import { ratesFrom } from '../lib/stats';
 
 export function ModelsView() {
   const conn = useApp((s) => s.activeConnection());
@@ -23,17 +23,14 @@ export function ModelsView() {
   const unloadModel = useApp((s) => s.unloadModel);
   const sampleStatistics = useApp((s) => s.sampleStatistics);
 
-  // Index auto-refresh (states change as models load/unload) and statistics sampling for rates.
+  // Index auto-refresh while visible (states change as models load/unload). Statistics are
+  // sampled app-wide (useStatsSampling) so the history is there when this view opens.
   useEffect(() => {
     if (!conn) return;
     void refreshIndex();
     void sampleStatistics();
     const a = setInterval(() => void refreshIndex(), 5000);
-    const b = setInterval(() => void sampleStatistics(), 2000);
-    return () => {
-      clearInterval(a);
-      clearInterval(b);
-    };
+    return () => clearInterval(a);
   }, [conn, refreshIndex, sampleStatistics]);
 
   if (!conn) {
@@ -274,33 +271,6 @@ function Overview({ name }: { name: string }) {
   );
 }
 
-interface Rates {
-  t: number[];
-  rps: (number | null)[];
-  latency: (number | null)[];
-  queue: (number | null)[];
-  compute: (number | null)[];
-}
-
-/** Per-interval rates from cumulative counters: requests/s and mean ms per request. */
-export function ratesFrom(samples: StatSample[]): Rates {
-  const r: Rates = { t: [], rps: [], latency: [], queue: [], compute: [] };
-  for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1].entry.inferenceStats;
-    const b = samples[i].entry.inferenceStats;
-    const dt = (samples[i].t - samples[i - 1].t) / 1000;
-    const dn = b.success.count - a.success.count;
-    if (dt <= 0) continue;
-    r.t.push(samples[i].t / 1000);
-    r.rps.push(dn / dt);
-    const per = (x: { ns: number }, y: { ns: number }) => (dn > 0 ? (y.ns - x.ns) / dn / 1e6 : null);
-    r.latency.push(per(a.success, b.success));
-    r.queue.push(per(a.queue, b.queue));
-    r.compute.push(per(a.computeInfer, b.computeInfer));
-  }
-  return r;
-}
-
 function Statistics({ name }: { name: string }) {
   const samples = useApp((s) => s.statsHistory[name]);
   const statsError = useApp((s) => s.statsError);
@@ -363,4 +333,22 @@ function Statistics({ name }: { name: string }) {
       )}
     </div>
   );
+}
+
+/** Samples the active server's statistics every 2 s while connected (cumulative counters -> rates). */
+export function useStatsSampling(): void {
+  const conn = useApp((s) => s.activeConnection());
+  useEffect(() => {
+    if (!conn) return;
+    let busy = false;
+    const t = setInterval(() => {
+      if (busy) return; // never stack requests when the server is slow
+      busy = true;
+      void useApp
+        .getState()
+        .sampleStatistics()
+        .finally(() => (busy = false));
+    }, 2000);
+    return () => clearInterval(t);
+  }, [conn]);
 }
