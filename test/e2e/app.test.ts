@@ -154,6 +154,43 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await shot(page, '04-editor-saved');
   });
 
+  it('form edit + apply to the server as a config override: the server runs it, the file stays as it was', async () => {
+    const model = 'lane_demo';
+    const file = join(h.repoDir, model, 'config.pbtxt');
+    const disk = readFileSync(file, 'utf8');
+    await page.click(`[data-testid="open-config-${model}"]`);
+    await page.waitForSelector(`[data-testid=editor-path]:has-text("${model}/config.pbtxt")`);
+    await page.click('[data-testid=editor-tab-form]');
+    await page.fill('[data-testid=form-instance-count-0]', '2');
+    await page.press('[data-testid=form-instance-count-0]', 'Enter');
+    await page.click('[data-testid=editor-tab-diff-disk]');
+    await page.waitForSelector('[data-testid=diff-disk] .cm-changedLine');
+    await shot(page, '05-diff-vs-disk');
+    await page.click('[data-testid=apply]');
+    await page.waitForSelector('[data-testid=apply-dialog]');
+    // Unsaved edits: the override is preselected, and the dialog says the file is not changed.
+    assert.match((await page.textContent('[data-testid=apply-dialog]')) ?? '', /file on disk is not changed/);
+    await shot(page, '06-apply-dialog');
+    await page.click('[data-testid=apply-confirm]');
+    await page.waitForSelector('[data-testid=apply-dialog]', { state: 'detached', timeout: 30_000 });
+    const loaded = (await h.services.handlers.modelConfig({ connectionId: 'demo', model })).config as { instance_group: { count: number }[] };
+    assert.equal(loaded.instance_group[0].count, 2, 'the server loaded the override');
+    assert.equal(readFileSync(file, 'utf8'), disk, 'the file on disk is unchanged');
+    // Diff vs server: the buffer now matches what the server runs.
+    await page.click('[data-testid=editor-tab-diff-server]');
+    await page.waitForSelector('[data-testid=diff-server]', { timeout: 10_000 });
+    await shot(page, '07-diff-vs-server');
+    // Drop the edit, then load the file's own config again (no override).
+    await page.click('text=Revert');
+    await page.click('[data-testid=apply]');
+    await page.click('text=Repository file');
+    assert.equal((await page.textContent('[data-testid=apply-confirm]'))?.trim(), 'Load from file');
+    await page.click('[data-testid=apply-confirm]');
+    await page.waitForSelector('[data-testid=apply-dialog]', { state: 'detached', timeout: 30_000 });
+    const reloaded = (await h.services.handlers.modelConfig({ connectionId: 'demo', model })).config as { instance_group: { count: number }[] };
+    assert.equal(reloaded.instance_group[0].count, 1);
+  });
+
   it('runs inference on a real TuSimple frame and draws the lanes on the canvas', async () => {
     const serverBefore = await serverInferenceCount();
     await page.click('[data-testid=nav-inspector]');
@@ -208,7 +245,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     assert.ok((await serverInferenceCount()) > serverBefore, 'the server counted the inference');
     // Ground truth for this frame was matched: per-frame TuSimple accuracy is shown.
     await page.waitForSelector('[data-testid=accuracy-a]');
-    await shot(page, '05-inspector-lanes');
+    await shot(page, '08-inspector-lanes');
   });
 
   it('moving the threshold slider changes the lane count without a new inference request', async () => {
@@ -226,7 +263,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) !== n, before, { timeout: 5000 });
     assert.ok((await laneCount()) < before, `fewer lanes at conf ${above} (${await laneCount()}) than at 0.2 (${before})`);
     assert.equal(await page.textContent('[data-testid=opt-conf-value]'), above.toFixed(2));
-    await shot(page, '06-threshold-high');
+    await shot(page, '09-threshold-high');
     // Back down: the same lanes again. Then the top-k slider (also a pure re-decode).
     await setSlider(page, 'opt-conf', 0.2);
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) === n, before, { timeout: 5000 });
@@ -255,9 +292,9 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const b = JSON.parse((await page.getAttribute('[data-testid=stage-b]', 'data-lanes'))!)[0] as { points: [number, number][] }[];
     // The FP16 twin sees the same frame: same number of lanes, nearly the same geometry.
     assert.equal(b.length, a.length);
-    await shot(page, '07-ab-side-by-side');
+    await shot(page, '10-ab-side-by-side');
     await page.click('[data-testid=ab-overlay]');
-    await shot(page, '08-ab-overlay');
+    await shot(page, '11-ab-overlay');
     await page.click('[data-testid=ab-off]');
   });
 
@@ -273,7 +310,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await page.waitForTimeout(3000);
     const fps = Number(await page.getAttribute('[data-testid=fps]', 'data-fps'));
     const index = Number(await page.getAttribute('[data-testid=frame-index]', 'data-index'));
-    await shot(page, '09-video-playing');
+    await shot(page, '12-video-playing');
     await page.keyboard.press('Space');
     // The demo video is 10 fps: about 30 frames in 3 s (allow for start-up on a loaded machine).
     assert.ok(index >= 15, `frame index advanced to ${index} in 3 s`);
@@ -301,7 +338,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     assert.equal(requests, server);
     assert.ok(requests > 3, `requests ${requests}`);
     await page.waitForTimeout(2200);
-    await shot(page, '10-model-statistics');
+    await shot(page, '13-model-statistics');
     assert.deepEqual(h.pageErrors, []);
   });
 });

@@ -141,7 +141,7 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
           <div className="row" key={i} style={{ marginBottom: 6 }}>
             <span className="muted small">[{i}]</span>
             count
-            <NumberField value={Number(g.count ?? 1)} min={1} onCommit={(v) => edit(`instance_group[${i}].count`, { number: v })} />
+            <NumberField value={Number(g.count ?? 1)} min={1} onCommit={(v) => edit(`instance_group[${i}].count`, { number: v })} testId={`form-instance-count-${i}`} />
             kind
             <select value={String(g.kind ?? 'KIND_AUTO')} onChange={(e) => edit(`instance_group[${i}].kind`, { enum: e.target.value })}>
               {KINDS.map((k) => (
