@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, SHARED, shot, startHarness, type Harness } from './harness';
@@ -152,6 +152,20 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const backupPath = backupText ? join(h.repoDir, backupText) : join(modelDir, backups[0]);
     assert.equal(readFileSync(backupPath, 'utf8'), original);
     await shot(page, '04-editor-saved');
+
+    // Someone else changes the file: the next save is refused with a conflict, nothing is lost.
+    const theirs = onDisk + '\n# changed outside the app';
+    writeFileSync(file, theirs);
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n# mine');
+    await page.keyboard.press('Control+s');
+    await page.waitForSelector('[data-testid=save-result]:has-text("changed on disk")');
+    assert.equal(readFileSync(file, 'utf8'), theirs, 'the other change is kept');
+    await shot(page, '04b-editor-conflict');
+    await page.click('[data-testid=reload-from-disk]');
+    await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent?.includes('changed outside the app'));
+    await page.waitForSelector('[data-testid=save]:disabled');
   });
 
   it('form edit + apply to the server as a config override: the server runs it, the file stays as it was', async () => {
@@ -263,6 +277,19 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await hover.waitFor({ timeout: 5000 });
     assert.match((await hover.textContent()) ?? '', new RegExp(`${lanes[0].points.length} pts`));
     await page.mouse.move(box.x + 5, box.y + 5);
+
+    // Wheel zooms about the pointer; '0' fits the frame again.
+    const scale0 = t.scale;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction((s0) => JSON.parse(document.querySelector('[data-testid=stage-a]')!.getAttribute('data-transform')!).scale > s0 * 1.3, scale0);
+    await page.keyboard.press('0');
+    await page.waitForFunction((s0) => Math.abs(JSON.parse(document.querySelector('[data-testid=stage-a]')!.getAttribute('data-transform')!).scale - s0) < 1e-6, scale0);
+    // Pre-NMS proposals layer.
+    await page.keyboard.press('p');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=layer-proposals]') as HTMLInputElement).checked);
+    await shot(page, '08b-proposals');
+    await page.keyboard.press('p');
 
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
     const pngPath = join(h.tmp, 'frame.png');

@@ -50,7 +50,7 @@ export function InspectorView() {
   if (layers.lanes && abMode === 'overlay' && b.decoded) overlaysA.push({ lanes: b.decoded.lanes, dashed: true, colorOffset: 4, tag: 'B', stale: b.stale });
 
   return (
-    <div className="view" style={{ gridTemplateColumns: 'minmax(210px, 250px) 1fr minmax(290px, 330px)' }}>
+    <div className="view grid-inspector">
       <SourcesPanel />
       <section className="panel" data-testid="inspector-stage">
         <DropZone>

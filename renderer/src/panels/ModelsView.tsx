@@ -46,7 +46,7 @@ export function ModelsView() {
   const unavailable = index.filter((m) => m.state === 'UNAVAILABLE').length;
 
   return (
-    <div className="view" style={{ gridTemplateColumns: 'minmax(380px, 44%) 1fr' }}>
+    <div className="view grid-models">
       <Panel
         title={`Repository index · ${index.length} models`}
         flush

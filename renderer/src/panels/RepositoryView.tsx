@@ -18,7 +18,7 @@ type Mode = 'code' | 'form' | 'diff-disk' | 'diff-server' | 'graph';
 
 export function RepositoryView() {
   return (
-    <div className="view" style={{ gridTemplateColumns: 'minmax(220px, 280px) 1fr' }}>
+    <div className="view grid-repo">
       <RepoBrowser />
       <EditorPanel />
     </div>
@@ -149,6 +149,7 @@ function EditorPanel() {
   const revert = useApp((s) => s.revert);
   const serverConfig = useApp((s) => s.serverConfig);
   const serverConfigLoading = useApp((s) => s.serverConfigLoading);
+  const diskNow = useApp((s) => s.diskNow);
   const fetchServerConfig = useApp((s) => s.fetchServerConfig);
   const conn = useApp((s) => s.activeConnection());
   const [mode, setMode] = useState<Mode>('code');
@@ -243,6 +244,9 @@ function EditorPanel() {
                 <button className="btn small" onClick={() => void useApp.getState().fetchServerConfig().then(() => setMode('diff-disk'))}>
                   Compare with disk
                 </button>
+                <button className="btn small" onClick={() => void useApp.getState().openFile(file.path, true)} data-testid="reload-from-disk">
+                  Reload from disk (drop my edits)
+                </button>
                 <button className="btn small danger" onClick={() => void save(true)}>
                   Overwrite (keep backup)
                 </button>
@@ -261,7 +265,15 @@ function EditorPanel() {
             <ConfigForm text={buffer} onChange={setBuffer} />
           </div>
         )}
-        {mode === 'diff-disk' && <DiffView left={file.diskText} right={buffer} leftLabel={`On disk: ${file.path}`} rightLabel="Editor buffer" testId="diff-disk" />}
+        {mode === 'diff-disk' && (
+          <DiffView
+            left={diskNow?.text ?? file.diskText}
+            right={buffer}
+            leftLabel={`On disk${diskNow && diskNow.hash !== file.diskHash ? ' (changed since you opened it)' : ''}: ${file.path}`}
+            rightLabel="Editor buffer"
+            testId="diff-disk"
+          />
+        )}
         {mode === 'diff-server' && (
           <div style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
             {serverConfigLoading && <Progress />}

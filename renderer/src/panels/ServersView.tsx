@@ -20,7 +20,7 @@ export function ServersView() {
   const selected = profiles.find((p) => p.id === activeId) ?? null;
 
   return (
-    <div className="view" style={{ gridTemplateColumns: 'minmax(260px, 320px) 1fr' }}>
+    <div className="view grid-servers">
       <Panel
         title="Servers"
         flush

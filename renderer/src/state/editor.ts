@@ -34,13 +34,15 @@ export interface EditorSlice {
   saving: boolean;
   lastSave: SaveOutcome | null;
   serverConfig: ConfigDiff['server'];
+  /** The file as it is on disk now (for the diff); the save still checks against file.diskHash. */
+  diskNow: { text: string; hash: string } | null;
   serverConfigLoading: boolean;
 
   loadRoots(): Promise<void>;
   setRepositoryRoot(rootId: string): void;
   openRepositoryPath(path: string): Promise<void>;
   refreshListing(): Promise<void>;
-  openFile(path: string): Promise<void>;
+  openFile(path: string, force?: boolean): Promise<void>;
   setBuffer(text: string): void;
   save(force?: boolean): Promise<SaveOutcome | null>;
   revert(): void;
@@ -59,6 +61,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
   saving: false,
   lastSave: null,
   serverConfig: null,
+  diskNow: null,
   serverConfigLoading: false,
 
   async loadRoots() {
@@ -103,11 +106,11 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     }
   },
 
-  async openFile(path) {
+  async openFile(path, force) {
     const rootId = get().rootId;
     if (!rootId) return;
     const cur = get().file;
-    if (cur && cur.path === path && cur.rootId === rootId) return;
+    if (!force && cur && cur.path === path && cur.rootId === rootId) return;
     try {
       const f = await backend().readFile(rootId, path);
       set({
@@ -116,6 +119,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
         fileError: null,
         lastSave: null,
         serverConfig: null,
+        diskNow: null,
       });
     } catch (e) {
       set({ fileError: `${path}: ${errorText(e)}` });
@@ -137,7 +141,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
         message: r.backupPath ? `Saved ${r.path}. Previous version backed up to ${r.backupPath}.` : `Saved ${r.path}.`,
         backupPath: r.backupPath,
       };
-      set({ file: { ...f, diskText: get().buffer, diskHash: r.hash, mtimeMs: r.mtimeMs }, lastSave: outcome });
+      set({ file: { ...f, diskText: get().buffer, diskHash: r.hash, mtimeMs: r.mtimeMs }, lastSave: outcome, diskNow: null });
       return outcome;
     } catch (e) {
       const code = (e as { code?: string }).code;
@@ -164,8 +168,9 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     try {
       const conn = get().activeConnection() ?? undefined;
       const diff = await backend().configDiff(f.rootId, f.path, conn, conn ? f.model : undefined);
-      // Keep the disk copy current too: the diff-vs-disk view should show what is there now.
-      set({ serverConfig: diff.server, file: { ...f, diskText: diff.disk.text, diskHash: diff.disk.hash } });
+      // The diff-vs-disk view shows what is on disk now, but saving keeps checking against the
+      // version the edit started from, so a change made elsewhere is never overwritten silently.
+      set({ serverConfig: diff.server, diskNow: diff.disk });
     } catch (e) {
       set({ serverConfig: { json: null, pbtxt: null, error: { code: 'ERROR', message: errorText(e) } } });
     } finally {
