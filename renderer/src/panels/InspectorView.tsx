@@ -702,12 +702,18 @@ function ModelSection() {
           ))}
         </select>
       </label>
-      <label className="field">
-        Compare
-        <div className="btn-group">
+      <label className="field" title="A/B: compare two models (or servers) on the same frame">
+        A/B
+        <div className="btn-group fill">
           {(['off', 'side', 'overlay'] as const).map((m) => (
-            <button key={m} className={`btn small ${abMode === m ? 'active' : ''}`} onClick={() => setAbMode(m)} data-testid={`ab-${m}`}>
-              {m === 'off' ? 'Off' : m === 'side' ? 'Side by side' : 'Overlay'}
+            <button
+              key={m}
+              className={`btn small ${abMode === m ? 'active' : ''}`}
+              onClick={() => setAbMode(m)}
+              data-testid={`ab-${m}`}
+              title={m === 'off' ? 'One model' : m === 'side' ? 'A and B side by side' : 'B drawn dashed over A'}
+            >
+              {m === 'off' ? 'Off' : m === 'side' ? 'Side' : 'Overlay'}
             </button>
           ))}
         </div>
