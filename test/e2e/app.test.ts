@@ -79,6 +79,19 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const meta = await page.textContent('[data-testid=server-metadata]');
     assert.match(meta ?? '', /triton/i);
     await shot(page, '01-servers');
+
+    // A saved profile of our own (the same server by address), connected, then back to the demo.
+    const url = (await h.services.handlers.demoStatus(undefined)).url!;
+    await page.click('[data-testid=add-server]');
+    await page.fill('[data-testid=profile-name]', 'Bench Orin');
+    await page.fill('[data-testid=profile-url]', url);
+    await page.click('[data-testid=profile-save]');
+    await page.waitForSelector('[data-testid="server-Bench Orin"]');
+    await page.click('[data-testid=connect]');
+    await page.waitForSelector('[data-testid=server-status][data-state=connected]', { timeout: 30_000 });
+    assert.ok((await h.services.handlers.listConnections(undefined)).some((p) => p.name === 'Bench Orin' && p.url === url), 'the profile was saved by the services');
+    await page.click('[data-testid=server-demo]');
+    await page.waitForSelector('[data-testid=server-status][data-state=connected]');
   });
 
   it('lists the repository models with their states, the UNAVAILABLE one with its reason', async () => {

@@ -43,7 +43,7 @@ export function ServersView() {
                   setActive(p.id);
                   setEditing(null);
                 }}
-                data-testid={`server-${p.builtin ? 'demo' : p.id}`}
+                data-testid={`server-${p.builtin ? 'demo' : p.name}`}
               >
                 <span className={`dot ${statusClass(st?.state, st?.ready)}`} />
                 <div className="grow" style={{ minWidth: 0 }}>
@@ -246,11 +246,11 @@ function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileInput; o
       >
         <label className="field">
           Name
-          <input type="text" value={p.name} onChange={(e) => setP({ ...p, name: e.target.value })} required />
+          <input type="text" value={p.name} onChange={(e) => setP({ ...p, name: e.target.value })} required data-testid="profile-name" />
         </label>
         <label className="field">
           Endpoint
-          <input type="text" value={p.url} onChange={(e) => setP({ ...p, url: e.target.value })} placeholder="host:8001" />
+          <input type="text" value={p.url} onChange={(e) => setP({ ...p, url: e.target.value })} placeholder="host:8001" data-testid="profile-url" />
         </label>
         {!urlOk && <Alert kind="warn">Expected host:port of Triton's gRPC endpoint, e.g. orin.local:8001</Alert>}
         <label className="field">
@@ -291,7 +291,7 @@ function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileInput; o
           </>
         )}
         <div className="row" style={{ marginTop: 14 }}>
-          <button className="btn primary" type="submit" disabled={saving || !urlOk}>
+          <button className="btn primary" type="submit" disabled={saving || !urlOk} data-testid="profile-save">
             {saving ? 'Saving…' : 'Save'}
           </button>
           <button className="btn" type="button" onClick={onDone}>
