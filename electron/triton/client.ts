@@ -6,7 +6,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type protobuf from 'protobufjs';
-import { checkTensorData } from '../../shared/tensor/codec';
+import { checkTensorData, type Tensor } from '../../shared/tensor/codec';
+import { datatypeInfo } from '../../shared/tensor/datatypes';
 import { channelSetup, parseTritonUrl, type ParsedUrl } from './connection';
 import {
   fromParameters, toInferResponse, toModelStatistics, toParameters, toRequestedOutputs, type InferResponseMessage,
@@ -14,7 +15,7 @@ import {
 import { toTritonError, TritonError } from './errors';
 import { loadTritonPackageDefinition, loadTritonRoot, MODEL_CONFIG_CONVERSION } from './protos';
 import { InferStream, type InferStreamOptions } from './stream';
-import { BufferPool, encodeInferRequest } from './inferCodec';
+import { allocateInputArena, BufferPool, encodeInferRequest, encodeInferRequestInPlace } from './inferCodec';
 import type {
   CallOptions, CudaSharedMemoryRegion, HealthStatus, InferRequest, InferResponse, LogSettingValue, ModelIndexEntry,
   ModelMetadata, ModelStatistics, ServerMetadata, SystemSharedMemoryRegion, TritonClientOptions,
@@ -196,10 +197,28 @@ export class TritonClient {
 
   async infer(request: InferRequest, opts?: CallOptions): Promise<InferResponse> {
     const msg = buildInferRequest(request);
-    // Serialized here (not by grpc-js) into a reused buffer; it returns to the pool when the call ends.
-    const bytes = encodeInferRequest(msg, this.requestBuffers);
-    const done = () => this.requestBuffers.release(bytes);
+    // Serialized here (not by grpc-js): in place around an input allocated by allocateInput (no
+    // copy), else into a reused buffer that returns to the pool when the call ends.
+    const inPlace = encodeInferRequestInPlace(msg);
+    const bytes = inPlace ? inPlace.bytes : encodeInferRequest(msg, this.requestBuffers);
+    const done = inPlace ? inPlace.release : () => this.requestBuffers.release(bytes);
     return toInferResponse(await this.unary<InferResponseMessage>('inference', 'ModelInfer', msg, opts, { bytes, done }));
+  }
+
+  /**
+   * An input tensor whose bytes infer() sends without copying them (when it is the request's only
+   * input): fill `data` (e.g. with shared/preprocess writing a video frame straight into it) and
+   * pass the tensor to infer(). Reusable across calls; don't write into it while a call using it is
+   * in flight.
+   */
+  allocateInput(name: string, datatype: string, shape: number[]): Tensor {
+    const size = datatypeInfo(datatype).byteSize;
+    if (size === null) throw new TypeError(`allocateInput '${name}': ${datatype} has no fixed element size; build BYTES tensors with makeTensor`);
+    const count = shape.reduce((a, d) => {
+      if (!Number.isInteger(d) || d < 0) throw new TypeError(`allocateInput '${name}': shape [${shape.join(',')}] must be non-negative integers`);
+      return a * d;
+    }, 1);
+    return { name, datatype, shape: [...shape], data: allocateInputArena(count * size) };
   }
 
   /**
@@ -286,6 +305,14 @@ export class TritonClient {
       else out[k] = v.string_param ?? '';
     }
     return out;
+  }
+
+  /**
+   * The underlying gRPC channel, for tools that make raw calls over the same connection (the infer
+   * benchmark's floor does, so that connection-level effects don't count as client overhead).
+   */
+  get channel(): grpc.Channel {
+    return this.client.getChannel() as grpc.Channel;
   }
 
   /** Closes the channel; pending calls fail with CANCELLED/UNAVAILABLE. */

@@ -79,3 +79,61 @@ export function encodeInferRequest(message: { raw_input_contents: Uint8Array[] }
   }
   return buf;
 }
+
+/*
+ * Zero-copy requests. raw_input_contents (field 7) is the last field of a ModelInferRequest, so
+ * protobuf's encoding of a request with one input is `[header: fields 1-6][tag 7, length][tensor
+ * bytes]`. When that input lives in memory the client allocated with room before it (an "input
+ * arena"), the header, tag and length are written just before the tensor bytes and grpc-js is
+ * handed a view of that memory: byte-identical to the normal encoding, and the frame's pixels are
+ * never copied by us. Preprocessing can write a frame straight into the arena.
+ */
+
+/** Room before the tensor for the header (names, shape, parameters) plus tag and length; larger headers fall back to a copy. */
+const ARENA_HEADER_ROOM = 4096;
+
+interface Arena {
+  memory: Buffer;
+  dataLength: number;
+  busy: boolean;
+}
+
+const arenas = new WeakMap<ArrayBufferLike, Arena>();
+
+/** Allocates `byteLength` bytes of tensor memory that infer() can send without copying. */
+export function allocateInputArena(byteLength: number): Uint8Array {
+  if (!Number.isInteger(byteLength) || byteLength < 0) throw new RangeError(`input arena size must be a byte count, got ${byteLength}`);
+  // allocUnsafeSlow: a buffer of its own (not a slice of Node's shared pool), so its ArrayBuffer
+  // identifies the arena.
+  const memory = Buffer.allocUnsafeSlow(ARENA_HEADER_ROOM + byteLength);
+  arenas.set(memory.buffer, { memory, dataLength: byteLength, busy: false });
+  return new Uint8Array(memory.buffer, memory.byteOffset + ARENA_HEADER_ROOM, byteLength);
+}
+
+/**
+ * Serializes `message` in place in front of its single raw input, if that input is an idle arena
+ * with room for the header. Returns undefined when the request does not qualify (the caller then
+ * copies). While the returned bytes are in flight the arena is busy: a concurrent request with the
+ * same tensor takes the copying path instead of overwriting the header.
+ */
+export function encodeInferRequestInPlace(
+  message: { raw_input_contents: Uint8Array[] } & Record<string, unknown>,
+): { bytes: Buffer; release: () => void } | undefined {
+  const raw = message.raw_input_contents;
+  if (raw.length !== 1) return undefined;
+  const data = raw[0]!;
+  const arena = arenas.get(data.buffer);
+  if (!arena || arena.busy) return undefined;
+  if (data.byteOffset !== arena.memory.byteOffset + ARENA_HEADER_ROOM || data.length !== arena.dataLength) return undefined;
+  requestType ??= loadTritonRoot().lookupType('inference.ModelInferRequest');
+  const { raw_input_contents: _raw, ...header } = message;
+  const head = requestType.encode(requestType.fromObject(header)).finish();
+  const start = ARENA_HEADER_ROOM - 1 - varintSize(data.length) - head.length;
+  if (start < 0) return undefined;
+  const mem = arena.memory;
+  mem.set(head, start);
+  mem[start + head.length] = RAW_INPUT_CONTENTS_TAG;
+  writeVarint(mem, start + head.length + 1, data.length);
+  arena.busy = true;
+  return { bytes: mem.subarray(start, ARENA_HEADER_ROOM + data.length), release: () => { arena.busy = false; } };
+}

@@ -292,3 +292,32 @@ test('hot-path request encoding is byte-identical to protobufjs and safe with po
     assert.ok(v.every((x) => x === k + 1), `call ${k + 1} got its own data`);
   });
 });
+
+test('allocateInput: the request is sent from the tensor memory itself and decodes to the same message', async () => {
+  const { encodeInferRequestInPlace } = await import('../../electron/triton/inferCodec');
+  const { buildInferRequest } = await import('../../electron/triton/client');
+  const { loadTritonRoot } = await import('../../electron/triton/protos');
+  const T = loadTritonRoot().lookupType('inference.ModelInferRequest');
+  const input = client.allocateInput('x', 'FP32', [3, 1000]);
+  assert.equal(input.data.length, 12000);
+  new Float32Array(input.data.buffer, input.data.byteOffset, 3000).fill(2.5);
+  const msg = buildInferRequest({ model: 'echo', version: '1', id: 'z', parameters: { p: 1 }, inputs: [input] });
+  const inPlace = encodeInferRequestInPlace(msg)!;
+  assert.ok(inPlace, 'a lone arena input is encoded in place');
+  assert.equal(inPlace.bytes.buffer, input.data.buffer, 'no copy: the bytes are a view of the arena');
+  assert.equal(Buffer.compare(inPlace.bytes, Buffer.from(T.encode(T.fromObject(msg)).finish())), 0, 'byte-identical to protobufjs');
+  assert.equal(encodeInferRequestInPlace(msg), undefined, 'a busy arena is not encoded in place twice');
+  inPlace.release();
+  // A copy of the data, or a request with two inputs, takes the copying path.
+  assert.equal(encodeInferRequestInPlace(buildInferRequest({ model: 'echo', inputs: [makeTensor('x', 'FP32', [1], [1])] })), undefined);
+  assert.equal(encodeInferRequestInPlace(buildInferRequest({ model: 'echo', inputs: [input, input] })), undefined);
+
+  // Over the wire: the server sees the values; concurrent calls with the same tensor all succeed,
+  // and the arena can be refilled for the next frame once they are done.
+  const [a, b] = await Promise.all([client.infer({ model: 'echo', inputs: [input] }), client.infer({ model: 'echo', inputs: [input] })]);
+  for (const r of [a, b]) assert.ok(decodeTensor('FP32', r.outputs[0]!.data).every((v) => v === 2.5));
+  new Float32Array(input.data.buffer, input.data.byteOffset, 3000).fill(-1);
+  const c = await client.infer({ model: 'echo', inputs: [input] });
+  assert.ok(decodeTensor('FP32', c.outputs[0]!.data).every((v) => v === -1));
+  assert.throws(() => client.allocateInput('s', 'BYTES', [1]), /no fixed element size/);
+});
