@@ -65,19 +65,29 @@ export class DemoService {
     };
   }
 
+  /**
+   * Files of the demo media folder and of its direct sub-folders (the generator writes scenes/ and
+   * video/), named by their path relative to it with '/' (e.g. `video/road.webm`).
+   */
   private async listMedia(): Promise<DemoStatus['media']> {
-    let names: string[];
-    try {
-      names = (await readdir(this.opts.mediaDir)).sort();
-    } catch {
-      return [];
-    }
     const out: DemoStatus['media'] = [];
-    for (const name of names) {
-      const s = await stat(join(this.opts.mediaDir, name)).catch(() => null);
-      if (!s?.isFile()) continue;
-      out.push({ name, kind: MEDIA_KINDS[extname(name).toLowerCase()]?.kind ?? 'other', size: s.size });
-    }
+    const visit = async (rel: string, depth: number) => {
+      let names: string[];
+      try {
+        names = (await readdir(join(this.opts.mediaDir, rel))).sort();
+      } catch {
+        return;
+      }
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        const relName = rel ? `${rel}/${name}` : name;
+        const s = await stat(join(this.opts.mediaDir, relName)).catch(() => null);
+        if (s?.isDirectory() && depth < 1) await visit(relName, depth + 1);
+        if (!s?.isFile()) continue;
+        out.push({ name: relName, kind: MEDIA_KINDS[extname(name).toLowerCase()]?.kind ?? 'other', size: s.size });
+      }
+    };
+    await visit('', 0);
     return out;
   }
 

@@ -439,8 +439,8 @@ export const DemoStatusSchema = z.object({
 export type DemoStatus = z.infer<typeof DemoStatusSchema>;
 
 export const DemoMediaRequestSchema = z.strictObject({
-  /** A name from DemoStatus.media (a plain file name; no paths). */
-  name: z.string().min(1).max(255).regex(/^[^/\\]+$/, 'a file name, not a path'),
+  /** A name from DemoStatus.media: a file name, or `folder/file` one level down; never `..` or absolute. */
+  name: z.string().min(1).max(255).regex(/^[^/\\.][^/\\]*(\/[^/\\.][^/\\]*)?$/, 'a file name or folder/file inside the demo media folder'),
 });
 export const MediaFileSchema = z.object({ name: z.string(), mime: z.string(), data: BytesSchema });
 

@@ -75,7 +75,11 @@ test('requests are strict: unknown keys and wrong types are refused, naming the 
   expectInvalid(() => parseRequest('saveConnection', { name: 'orin', url: 'no-port' }), /url: expected 'host:port'/);
   expectInvalid(() => parseRequest('modelMetadata', { connectionId: 'c', model: 'm', version: 'v1' }), /version: version must be a decimal/);
   expectInvalid(() => parseRequest('appInfo', { sneaky: true }), /sneaky|Unrecognized key/i);
-  expectInvalid(() => parseRequest('readDemoMedia', { name: '../secret' }), /name: a file name, not a path/);
+  expectInvalid(() => parseRequest('readDemoMedia', { name: '../secret' }), /name: a file name or folder\/file/);
+  expectInvalid(() => parseRequest('readDemoMedia', { name: 'video/../../secret' }), /name: a file name or folder\/file/);
+  expectInvalid(() => parseRequest('readDemoMedia', { name: '/etc/passwd' }), /name: a file name or folder\/file/);
+  expectInvalid(() => parseRequest('readDemoMedia', { name: 'a\\b' }), /name: a file name or folder\/file/);
+  assert.deepEqual(parseRequest('readDemoMedia', { name: 'video/road.webm' }), { name: 'video/road.webm' });
   expectInvalid(() => parseRequest('loadModel', { connectionId: 'c', model: 'm', configOverride: { pbtxt: 'x', json: {} } }), /configOverride/);
   // methods without arguments accept undefined and {}
   assert.equal(parseRequest('appInfo', undefined), undefined);

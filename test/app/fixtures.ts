@@ -54,6 +54,10 @@ export function makeFixture(): Fixture {
   writeFileSync(join(repo, 'trt_only/config.pbtxt'), PLAN_CONFIG);
   writeFileSync(join(repo, 'trt_only/1/model.plan'), 'not a real engine');
   writeFileSync(join(media, 'frame.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
+  // the generator writes video/ and scenes/ sub-folders; deeper ones are not listed
+  mkdirSync(join(media, 'video/deeper'), { recursive: true });
+  writeFileSync(join(media, 'video/road.webm'), Buffer.from('1a45dfa3', 'hex'));
+  writeFileSync(join(media, 'video/deeper/hidden.webm'), Buffer.from('1a45dfa3', 'hex'));
   const secret = join(dir, 'secret.txt');
   writeFileSync(secret, 'outside the repository');
   // escapes: a file symlink and a directory symlink pointing outside the repository

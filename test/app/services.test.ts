@@ -140,6 +140,13 @@ test('demo media is readable by name only', async () => {
   assert.equal(m.mime, 'image/png');
   assert.deepEqual([...m.data.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
   await rejects(s.handlers.readDemoMedia({ name: 'secret.txt' }), 'NOT_FOUND');
+  // one level of sub-folders is listed (the generator's scenes/ and video/), deeper ones are not
+  const names = (await s.handlers.demoStatus(undefined)).media.map((x) => x.name);
+  assert.ok(names.includes('video/road.webm'), names.join(', '));
+  assert.ok(!names.some((n) => n.includes('hidden')), names.join(', '));
+  const v = await s.handlers.readDemoMedia({ name: 'video/road.webm' });
+  assert.equal(v.mime, 'video/webm');
+  await rejects(s.handlers.readDemoMedia({ name: 'video/deeper' }), 'NOT_FOUND');
 });
 
 test('connection profiles persist; TLS files are read at connect time with a clear error', async () => {

@@ -217,8 +217,10 @@ function SourcesPanel() {
     try {
       const m = await backend().readDemoMedia(name);
       const blob = new Blob([m.data as BlobPart], { type: m.mime });
-      if (kind === 'labels') await loadGt([new File([blob], name)]);
-      else openFiles([new File([blob], name, { type: m.mime })]);
+      // Demo media names may be `folder/file`; a File is named by its last part, as from a picker.
+      const fileName = name.split('/').pop()!;
+      if (kind === 'labels') await loadGt([new File([blob], fileName)]);
+      else openFiles([new File([blob], fileName, { type: m.mime })]);
     } catch (e) {
       useApp.getState().setSourceError(`${name}: ${errorText(e)}`);
     } finally {
