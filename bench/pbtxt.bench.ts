@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PbtxtSyntaxError, formatModelConfig, parseModelConfig } from '../shared/pbtxt';
+import { mulberry32 } from '../scripts/lib/prng';
 
 const corpus = resolve(import.meta.dirname, '../../shared/triton/pbtxt-corpus/files');
 const texts = readdirSync(corpus).sort().map((n) => readFileSync(join(corpus, n), 'utf8'));
@@ -58,17 +59,7 @@ for (let i = 0; i < 20; i++) {
 fmtTimes.sort((a, b) => a - b);
 
 // Fuzz worst case: mutate corpus files, time parse+validate per case; retime the 10 slowest.
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = rng(42);
+const rnd = mulberry32(42);
 const SNIPPETS = ['{', '}', '<', '>', '[', ']', ':', '"', '#', '-', '0x', '\n', 'inf', 'input [', '{'.repeat(150), 'a {'.repeat(120), '"\\x'];
 const slow: { ms: number; text: string }[] = [];
 for (let i = 0; i < 20_000; i++) {

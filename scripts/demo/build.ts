@@ -53,8 +53,8 @@ type Part = 'models' | 'scenes' | 'video';
 /** Sources each part depends on (paths relative to the repo root). */
 const PART_SOURCES: Record<Part, string[]> = {
   models: ['scripts/demo/laneModel.ts', 'scripts/demo/anchors.ts', 'scripts/demo/preprocessModel.ts', 'scripts/onnx/builder.ts', 'scripts/onnx/onnx.proto'],
-  scenes: ['scripts/demo/scene.ts', 'scripts/demo/prng.ts'],
-  video: ['scripts/demo/scene.ts', 'scripts/demo/prng.ts', 'scripts/demo/video.ts'],
+  scenes: ['scripts/demo/scene.ts', 'scripts/demo/prng.ts', 'scripts/lib/prng.ts'],
+  video: ['scripts/demo/scene.ts', 'scripts/demo/prng.ts', 'scripts/lib/prng.ts', 'scripts/demo/video.ts'],
 };
 
 function partHash(part: Part): string {

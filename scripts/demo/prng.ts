@@ -2,18 +2,7 @@
  * Seeded randomness for the procedural demo assets: the same seed must give byte-identical
  * scenes on every machine, so nothing here may use Math.random or platform-dependent maths.
  */
-
-/** mulberry32: a tiny 32-bit PRNG, good enough for picking scene parameters. Returns [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../lib/prng';
 
 export interface Rng {
   next(): number;

@@ -12,20 +12,10 @@ import { join, resolve } from 'node:path';
 import {
   PbtxtSyntaxError, formatModelConfig, parseModelConfig, printDocument, printModelConfig, toProtoJson, fromProtoJson,
 } from '../../shared/pbtxt';
+import { mulberry32 } from '../../scripts/lib/prng';
 
 const corpus = resolve(import.meta.dirname, '../../../shared/triton/pbtxt-corpus/files');
 const texts = readdirSync(corpus).sort().map((n) => readFileSync(join(corpus, n), 'utf8'));
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = [
   '{', '}', '<', '>', '[', ']', ':', ',', ';', '"', "'", '\\', '#', '-', '.', '0', '0x', '08', '1e', '1.5f', 'e',
