@@ -4,7 +4,7 @@
  * these functions only parse and format text.
  */
 import { LaneLabelError } from './errors';
-import { interpolatingSpline } from './spline';
+import { normalisedLaneSpline } from './spline';
 import type { Point } from './types';
 
 export const CULANE_W = 1640;
@@ -50,19 +50,9 @@ export function formatCulaneLines(lanes: readonly (readonly Point[])[], digits =
  * listed bottom -> top.
  */
 export function lanePointsToCulane(points: readonly Point[], width = CULANE_W, height = CULANE_H): Point[] {
-  const sorted = [...points].sort((a, b) => a[1] - b[1]);
-  const ys: number[] = [];
-  const xs: number[] = [];
-  for (const [x, y] of sorted) {
-    const yn = y / height;
-    if (ys.length && yn <= ys[ys.length - 1]) continue;
-    ys.push(yn);
-    xs.push(x / width);
-  }
-  if (ys.length < 2) return [];
-  const f = interpolatingSpline(ys, xs);
-  const minY = ys[0] - 0.01;
-  const maxY = ys[ys.length - 1] + 0.01;
+  const spline = normalisedLaneSpline([...points].sort((a, b) => a[1] - b[1]), width, height);
+  if (!spline) return [];
+  const { x: f, minY, maxY } = spline;
   const out: Point[] = [];
   for (let row = height - 1; row >= 0; row--) {
     const yn = row / height;

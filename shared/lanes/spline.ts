@@ -6,8 +6,35 @@
  * parabola through them; with 2 points (k = 1) the straight line. Outside the data the end pieces
  * are extrapolated (scipy's default ext=0).
  */
+import type { Point } from './types';
 
 export type Interpolant = (t: number) => number;
+
+/** x(y) of a lane in normalised coordinates, and the y range (widened by 0.01) where it is valid. */
+export interface NormalisedLaneSpline {
+  x: Interpolant;
+  minY: number;
+  maxY: number;
+}
+
+/**
+ * The spline LaneATT/CLRNet fit when they write TuSimple/CULane predictions: x(y) through the
+ * lane's pixel points divided by the frame size, valid within 0.01 (normalised) of the lane's y
+ * range. `sortedByY` must be sorted by y; of equal ys the first is kept (the spline needs strictly
+ * increasing y). Undefined when fewer than 2 distinct ys remain.
+ */
+export function normalisedLaneSpline(sortedByY: readonly Point[], width: number, height: number): NormalisedLaneSpline | undefined {
+  const ys: number[] = [];
+  const xs: number[] = [];
+  for (const [x, y] of sortedByY) {
+    const yn = y / height;
+    if (ys.length && yn <= ys[ys.length - 1]) continue;
+    ys.push(yn);
+    xs.push(x / width);
+  }
+  if (ys.length < 2) return undefined;
+  return { x: interpolatingSpline(ys, xs), minY: ys[0] - 0.01, maxY: ys[ys.length - 1] + 0.01 };
+}
 
 /** Interpolant through (ts[i], xs[i]); `ts` must be strictly increasing, at least 2 points. */
 export function interpolatingSpline(ts: ArrayLike<number>, xs: ArrayLike<number>): Interpolant {

@@ -4,7 +4,7 @@
  * Also the conversion of decoded lanes (point lists) to that format, as LaneATT/CLRNet do it.
  */
 import { LaneLabelError } from './errors';
-import { interpolatingSpline } from './spline';
+import { normalisedLaneSpline } from './spline';
 import type { Point } from './types';
 
 export interface TusimpleFrame {
@@ -100,20 +100,10 @@ export function lanePointsToTusimple(
   width = TUSIMPLE_W,
   height = TUSIMPLE_H,
 ): number[] {
-  // Spline needs strictly increasing y: sort, and keep the first of equal ys.
   const sorted = [...points].filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1])).sort((a, b) => a[1] - b[1]);
-  const ys: number[] = [];
-  const xs: number[] = [];
-  for (const [x, y] of sorted) {
-    const yn = y / height;
-    if (ys.length && yn <= ys[ys.length - 1]) continue;
-    ys.push(yn);
-    xs.push(x / width);
-  }
-  if (ys.length < 2) return hSamples.map(() => -2);
-  const f = interpolatingSpline(ys, xs);
-  const minY = ys[0] - 0.01;
-  const maxY = ys[ys.length - 1] + 0.01;
+  const spline = normalisedLaneSpline(sorted, width, height);
+  if (!spline) return hSamples.map(() => -2);
+  const { x: f, minY, maxY } = spline;
   return hSamples.map((h) => {
     const yq = h / height;
     if (yq < minY || yq > maxY) return -2;
