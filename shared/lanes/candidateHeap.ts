@@ -54,3 +54,35 @@ export class CandidateHeap {
     h[i] = item;
   }
 }
+
+/**
+ * Rows for the proposals overlay (LaneATT, CLRNet), best first, at most `max`: the decode's own
+ * above-threshold `candidates[0..count)`, or, when a separate display threshold `proposalConf` is
+ * given, every row of `scores[0..n)` passing it (compared in float32 like the decode; `inclusive`
+ * = the model's own comparison: CLRNet `>=`, LaneATT `>`). Allocates: only called on request.
+ */
+export function rankedProposalRows(
+  heap: CandidateHeap,
+  scores: Float32Array,
+  n: number,
+  candidates: Int32Array,
+  count: number,
+  display: { proposalConf: number | undefined; inclusive: boolean; max: number },
+): number[] {
+  let list = candidates;
+  let listCount = count;
+  if (display.proposalConf !== undefined) {
+    const thr = Math.fround(display.proposalConf);
+    list = new Int32Array(n);
+    listCount = 0;
+    if (display.inclusive) {
+      for (let i = 0; i < n; i++) if (scores[i] >= thr) list[listCount++] = i;
+    } else {
+      for (let i = 0; i < n; i++) if (scores[i] > thr) list[listCount++] = i;
+    }
+  }
+  heap.build(scores, list, listCount);
+  const rows: number[] = [];
+  for (let row = heap.pop(); row >= 0 && rows.length < display.max; row = heap.pop()) rows.push(row);
+  return rows;
+}

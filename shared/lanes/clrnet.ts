@@ -5,7 +5,7 @@
  * LaneATT's kernel on [cols 0-3, length*71, xs*(img_w-1)]; points map back through the crop.
  * Like the LaneATT decoder it reuses typed scratch arrays across calls.
  */
-import { CandidateHeap } from './candidateHeap';
+import { CandidateHeap, rankedProposalRows } from './candidateHeap';
 import { LaneDecodeError } from './errors';
 import { laneNms, ROW_STRIDE } from './laneNms';
 import { roundHalfEven, softmax2Second } from './numeric';
@@ -145,23 +145,16 @@ export class ClrNetDecoder {
     const result: ClrNetResult = { lanes, dropped, nmsKeep, nProposals: n, nAboveConf: count, params: o };
     if (options.proposals) {
       const keptSet = new Set(nmsKeep);
-      let list = this.candidates;
-      let listCount = count;
-      if (options.proposalConf !== undefined) {
-        const thr = Math.fround(options.proposalConf);
-        list = new Int32Array(n);
-        listCount = 0;
-        for (let i = 0; i < n; i++) if (this.scores[i] >= thr) list[listCount++] = i;
-      }
-      this.heap.build(this.scores, list, listCount);
-      const out: Proposal[] = [];
-      const max = options.maxProposals ?? 300;
-      for (let row = this.heap.pop(); row >= 0 && out.length < max; row = this.heap.pop()) {
+      const rows = rankedProposalRows(this.heap, this.scores, n, this.candidates, count, {
+        proposalConf: options.proposalConf,
+        inclusive: true,
+        max: options.maxProposals ?? 300,
+      });
+      result.proposals = rows.map((row) => {
         const off = row * CLRNET_COLS;
         const { m } = this.geometry(raw, off);
-        out.push({ row, score: this.scores[row], points: this.points(raw, off, m, o).points, kept: keptSet.has(row) });
-      }
-      result.proposals = out;
+        return { row, score: this.scores[row], points: this.points(raw, off, m, o).points, kept: keptSet.has(row) };
+      });
     }
     return result;
   }

@@ -7,7 +7,7 @@
  * reused across calls; objects are created only for the few output lanes (and, on request, for
  * the proposals layer).
  */
-import { CandidateHeap } from './candidateHeap';
+import { CandidateHeap, rankedProposalRows } from './candidateHeap';
 import { describeAnchor } from './laneattAnchors';
 import { LaneDecodeError } from './errors';
 import { laneNms, ROW_STRIDE } from './laneNms';
@@ -185,16 +185,12 @@ export class LaneAttDecoder {
 
     const result: LaneAttResult = { lanes, dropped, nmsKeep, nProposals: n, nAboveConf: count, params: o };
     if (options.proposals) {
-      let list = candidates;
-      let listCount = count;
-      if (options.proposalConf !== undefined) {
-        // A separate display threshold: collect its own candidate list (on request only).
-        const thr = Math.fround(options.proposalConf);
-        list = new Int32Array(n);
-        listCount = 0;
-        for (let i = 0; i < n; i++) if (scores[i] > thr) list[listCount++] = i;
-      }
-      result.proposals = this.collectProposals(raw, list, listCount, nmsKeep, o, options.maxProposals ?? 300);
+      const rows = rankedProposalRows(this.heap, scores, n, candidates, count, {
+        proposalConf: options.proposalConf,
+        inclusive: false,
+        max: options.maxProposals ?? 300,
+      });
+      result.proposals = this.collectProposals(raw, rows, nmsKeep, o);
     }
     return result;
   }
@@ -212,26 +208,16 @@ export class LaneAttDecoder {
     return { inputPoints, points };
   }
 
-  /** Pre-NMS proposals of `list`, best first (allocates: only on request, for display). */
-  private collectProposals(
-    raw: Float32Array,
-    list: Int32Array,
-    count: number,
-    nmsKeep: number[],
-    o: ResolvedLaneAttOptions,
-    max: number,
-  ): Proposal[] {
+  /** The proposals overlay entries of `rows` (allocates: only on request, for display). */
+  private collectProposals(raw: Float32Array, rows: number[], nmsKeep: number[], o: ResolvedLaneAttOptions): Proposal[] {
     const keptSet = new Set(nmsKeep);
-    this.heap.build(this.scores, list, count);
-    const out: Proposal[] = [];
-    for (let row = this.heap.pop(); row >= 0 && out.length < max; row = this.heap.pop()) {
+    return rows.map((row) => {
       const off = row * ROW_STRIDE;
       const start = roundHalfEven(raw[off + 2] * (N_OFFSETS - 1));
       const end = Math.min(start + roundHalfEven(raw[off + 4]) - 1, N_OFFSETS - 1);
       const m = selectProposalRows(raw, off + 5, o.imgW, start, end, this.rowsOut);
-      out.push({ row, score: this.scores[row], points: this.rowsToPoints(raw, off, m, o).points, kept: keptSet.has(row) });
-    }
-    return out;
+      return { row, score: this.scores[row], points: this.rowsToPoints(raw, off, m, o).points, kept: keptSet.has(row) };
+    });
   }
 }
 
