@@ -2,9 +2,9 @@
  * Flags every server command shares (--url, TLS, --timeout-ms, --json) and the TritonClient they
  * describe. Commands add their own flags; parse errors become one-line CliErrors (exit 2).
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TritonClient } from '../triton/client';
 import type { TritonClientOptions } from '../triton/types';
+import { parseFlags, type FlagOptions } from './flags';
 import { CliError } from './types';
 
 export const DEFAULT_URL = '127.0.0.1:8001';
@@ -25,8 +25,6 @@ export const CONNECTION_OPTIONS = {
 export const CONNECTION_USAGE =
   '[--url HOST:PORT] [--tls [--ca F] [--cert F --key F] [--insecure] [--server-name N]] [--timeout-ms N] [--json]';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 export interface ConnectionValues {
   url?: string;
   tls?: boolean;
@@ -44,17 +42,15 @@ export interface ConnectionValues {
  * Parses argv with the connection flags plus `extra`. Returns typed values/positionals; exits
  * through CliError (code 2) with the command's usage on bad flags or a wrong positional count.
  */
-export function parseCommandArgs<E extends Options>(
+export function parseCommandArgs<E extends FlagOptions>(
   argv: string[],
   extra: E,
   spec: { usage: string; positionals?: [min: number, max: number] },
 ) {
-  let parsed: { values: ConnectionValues & Record<string, string | boolean | undefined>; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: argv, options: { ...CONNECTION_OPTIONS, ...extra }, allowPositionals: true, strict: true }) as typeof parsed;
-  } catch (err) {
-    throw new CliError(`${(err as Error).message.split('\n')[0]}\n${spec.usage}`, 2);
-  }
+  const parsed = parseFlags(argv, { ...CONNECTION_OPTIONS, ...extra }, spec.usage) as {
+    values: ConnectionValues & Record<string, string | boolean | undefined>;
+    positionals: string[];
+  };
   const [min, max] = spec.positionals ?? [0, 0];
   const n = parsed.positionals.length;
   if (!parsed.values.help && (n < min || n > max)) {

@@ -5,7 +5,7 @@
  * readable summary.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../flags';
 import { CliError, type CliCommand } from '../types';
 import { decodeClrNet, CLRNET_COLS, type ClrNetOptions } from '../../../shared/lanes/clrnet';
 import { decodeLaneAtt, type LaneAttOptions, type LaneAttResult } from '../../../shared/lanes/laneatt';
@@ -96,13 +96,7 @@ const OPTIONS = {
 } as const;
 
 export const command: CliCommand = async (argv) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.split('\n')[0]}\n${USAGE}`, 2);
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseFlags(argv, OPTIONS, USAGE);
   if (v.help) {
     process.stdout.write(USAGE + '\n');
     return 0;

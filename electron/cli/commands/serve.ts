@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { parsePortFlag } from '../flags';
 import { CliError, type CliCommand } from '../types';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -53,8 +54,7 @@ export const command: CliCommand = async (argv) => {
   }
   const repository = values['model-repository'];
   if (!repository) throw new CliError('--model-repository DIR is required', 2);
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535, got '${values.port}'`, 2);
+  const port = parsePortFlag(values.port, 8001);
   const host = values.host!;
   if (!LOOPBACK.has(host) && !values['allow-remote']) {
     throw new CliError(`refusing to listen on non-loopback host '${host}' without --allow-remote (the server has no authentication)`, 2);

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
+import { parsePortFlag } from '../flags';
 import { CliError, type CliCommand } from '../types';
 import WebSocket from 'ws';
 import { startBrowserMode } from '../../bridge/browserMode';
@@ -30,8 +31,7 @@ export const command: CliCommand = async (argv) => {
   } catch (err) {
     throw new CliError(`${(err as Error).message}\nusage: tritonscope ui [--port N] [--host 127.0.0.1] [--no-demo] [--repo DIR] [--open]`, 2);
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535, got '${values.port}'`, 2);
+  const port = parsePortFlag(values.port, 0);
 
   let mode;
   try {
