@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LaneAttDecoder, type LaneAttOptions } from '../shared/lanes/laneatt';
+import { summarize } from './stats';
 
 const GOAL_MS = 1;
 const VECTORS = resolve(import.meta.dirname, '../../shared/lanes/vectors');
@@ -26,12 +27,6 @@ const inputs = readdirSync(VECTORS)
     return { name: n, raw: readF32(join(VECTORS, n)), opts };
   });
 
-function stats(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * s.length))];
-  return { median: q(0.5), p95: q(0.95), min: s[0], max: s[s.length - 1] };
-}
-
 function measure(cases: typeof inputs, iterations: number): number[] {
   const decoder = new LaneAttDecoder();
   for (let i = 0; i < 300; i++) for (const c of cases) decoder.decode(c.raw, c.opts); // warm-up (JIT)
@@ -49,12 +44,12 @@ function measure(cases: typeof inputs, iterations: number): number[] {
 
 const fmt = (v: number) => `${(v * 1000).toFixed(1)} us`;
 console.log(`LaneATT decode, ${inputs[0].raw.length / 77} proposals, ${inputs.length} reference vectors`);
-const all = stats(measure(inputs, 3000 * 1));
+const all = summarize(measure(inputs, 3000 * 1));
 for (const c of inputs) {
-  const s = stats(measure([c], 400));
+  const s = summarize(measure([c], 400));
   console.log(`  ${c.name.padEnd(32)} median ${fmt(s.median)}  p95 ${fmt(s.p95)}`);
 }
-const worst = stats(measure(inputs.map((c) => ({ ...c, opts: { ...c.opts, conf: 0, topk: 5 } })), 1000));
+const worst = summarize(measure(inputs.map((c) => ({ ...c, opts: { ...c.opts, conf: 0, topk: 5 } })), 1000));
 console.log(`  worst case (conf 0: all 2784 pass, topk 5)  median ${fmt(worst.median)}  p95 ${fmt(worst.p95)}`);
 console.log(`all vectors: median ${fmt(all.median)}  p95 ${fmt(all.p95)}  min ${fmt(all.min)}  max ${fmt(all.max)}  (goal: median <= ${GOAL_MS} ms)`);
 if (all.median > GOAL_MS) {

@@ -21,16 +21,11 @@ import { loadTritonRoot } from '../electron/triton/protos';
 import { buildInferRequest } from '../electron/triton/client';
 import { makeTensor } from '../shared/tensor/codec';
 import { makeLaneStubRepo } from '../test/triton-client/helpers/laneStubRepo';
+import { median } from './stats';
 
 const WARMUP = 30;
 const ITERATIONS = Number(process.env['INFER_BENCH_ITERATIONS'] ?? 300);
 const GOAL = 1.1;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 const repo = makeLaneStubRepo();
 const server = await startEmbeddedServer({ modelRepository: repo.dir, loadAll: true });
