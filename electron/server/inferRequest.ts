@@ -270,6 +270,27 @@ function parseClassification(params: Record<string, DecodedParam> | undefined): 
   return k;
 }
 
+/**
+ * int_contents/uint_contents carry 8-, 16- and 32-bit values in one 32-bit field: each value is
+ * cut to the declared width (two's complement wrap, like Triton's C++ cast), little-endian.
+ */
+function narrowIntBytes(values: number[], width: number, signed: boolean): Buffer {
+  const shift = 32 - 8 * width;
+  const buf = Buffer.alloc(values.length * width);
+  values.forEach((v, i) => {
+    if (signed) buf.writeIntLE((v << shift) >> shift, i * width, width);
+    else buf.writeUIntLE((v << shift) >>> shift, i * width, width);
+  });
+  return buf;
+}
+
+/** int64_contents/uint64_contents, little-endian; a value outside the type's range throws (RangeError). */
+function int64Bytes(values: Array<string | number>, signed: boolean): Buffer {
+  const buf = Buffer.alloc(values.length * 8);
+  values.forEach((v, i) => (signed ? buf.writeBigInt64LE(BigInt(v), i * 8) : buf.writeBigUInt64LE(BigInt(v), i * 8)));
+  return buf;
+}
+
 /** Typed `contents` to raw little-endian bytes, with Triton's per-field datatype checks. */
 function serializeContents(name: string, model: string, datatype: string, contents: DecodedContents): Buffer {
   let out: Buffer | undefined;
@@ -290,30 +311,20 @@ function serializeContents(name: string, model: string, datatype: string, conten
   if (c.int_contents?.length) {
     const t = datatype === 'INT8' ? 'INT8' : datatype === 'INT16' ? 'INT16' : 'INT32';
     claim(t);
-    const size = wireElementSize(t)!;
-    const buf = Buffer.alloc(c.int_contents.length * size);
-    c.int_contents.forEach((v, i) => (size === 1 ? buf.writeInt8(((v << 24) >> 24), i) : size === 2 ? buf.writeInt16LE((v << 16) >> 16, i * 2) : buf.writeInt32LE(v | 0, i * 4)));
-    out = buf;
+    out = narrowIntBytes(c.int_contents, wireElementSize(t)!, true);
   }
   if (c.int64_contents?.length) {
     claim('INT64');
-    const buf = Buffer.alloc(c.int64_contents.length * 8);
-    c.int64_contents.forEach((v, i) => buf.writeBigInt64LE(BigInt(v), i * 8));
-    out = buf;
+    out = int64Bytes(c.int64_contents, true);
   }
   if (c.uint_contents?.length) {
     const t = datatype === 'UINT8' ? 'UINT8' : datatype === 'UINT16' ? 'UINT16' : 'UINT32';
     claim(t);
-    const size = wireElementSize(t)!;
-    const buf = Buffer.alloc(c.uint_contents.length * size);
-    c.uint_contents.forEach((v, i) => (size === 1 ? buf.writeUInt8(v & 0xff, i) : size === 2 ? buf.writeUInt16LE(v & 0xffff, i * 2) : buf.writeUInt32LE(v >>> 0, i * 4)));
-    out = buf;
+    out = narrowIntBytes(c.uint_contents, wireElementSize(t)!, false);
   }
   if (c.uint64_contents?.length) {
     claim('UINT64');
-    const buf = Buffer.alloc(c.uint64_contents.length * 8);
-    c.uint64_contents.forEach((v, i) => buf.writeBigUInt64LE(BigInt(v), i * 8));
-    out = buf;
+    out = int64Bytes(c.uint64_contents, false);
   }
   if (c.fp32_contents?.length) {
     claim('FP32');
