@@ -3,26 +3,19 @@
  * Goal: median <= 1 ms per decode on the reference vectors with their own parameters.
  * Also reported (no goal): a worst case where every proposal passes the threshold.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { LaneAttDecoder, type LaneAttOptions } from '../shared/lanes/laneatt';
 import { summarize } from './stats';
+import { VECTORS_DIR as VECTORS, readF32, readJson } from '../test/lanes/helpers';
 
 const GOAL_MS = 1;
-const VECTORS = resolve(import.meta.dirname, '../../shared/lanes/vectors');
-
-function readF32(path: string): Float32Array {
-  const buf = readFileSync(path);
-  const out = new Float32Array(buf.byteLength / 4);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
-}
 
 const inputs = readdirSync(VECTORS)
   .filter((n) => n.endsWith('.f32'))
   .sort()
   .map((n) => {
-    const p = JSON.parse(readFileSync(join(VECTORS, n.replace(/\.f32$/, '.json')), 'utf8')).params;
+    const p = readJson(join(VECTORS, n.replace(/\.f32$/, '.json'))).params;
     const opts: LaneAttOptions = { conf: p.conf, nms: p.nms, topk: p.topk, origW: p.orig_w, origH: p.orig_h, scoresAreProbs: p.scores_are_probs };
     return { name: n, raw: readF32(join(VECTORS, n)), opts };
   });
