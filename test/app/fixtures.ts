@@ -4,9 +4,9 @@
  * media, a secret file OUTSIDE the repository and symlinks pointing at it (for confinement tests),
  * and the services wired to the real TritonClient and the real embedded server.
  */
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from '../helpers/tempDir';
 import { buildOnnxModel } from '../../scripts/onnx/builder';
 import { createServices, type Services } from '../../electron/services';
 
@@ -34,7 +34,7 @@ export interface Fixture {
 }
 
 export function makeFixture(): Fixture {
-  const dir = mkdtempSync(join(tmpdir(), 'tritonscope-app-'));
+  const { dir, cleanup } = makeTempDir('tritonscope-app-');
   const repo = join(dir, 'repo');
   const media = join(dir, 'media');
   const configDir = join(dir, 'config');
@@ -63,7 +63,7 @@ export function makeFixture(): Fixture {
   // escapes: a file symlink and a directory symlink pointing outside the repository
   symlinkSync(secret, join(repo, 'scale2/leak.txt'));
   symlinkSync(dir, join(repo, 'scale2/1/up'));
-  return { dir, repo, media, configDir, secret, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, repo, media, configDir, secret, cleanup };
 }
 
 export async function makeServices(fx: Fixture, mode: 'electron' | 'browser' = 'browser', extra: { poll?: boolean } = {}): Promise<Services> {

@@ -2,9 +2,9 @@
  * Test model repositories built on the fly: tiny real ONNX models (scripts/onnx builder) with
  * their config.pbtxt files in a temp directory, plus helpers to encode/decode raw tensors.
  */
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir, type TempDir } from '../helpers/tempDir';
 import { buildOnnxModel, float32ToFloat16Bits, type OnnxModelSpec } from '../../scripts/onnx/builder';
 
 export const f32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
@@ -137,14 +137,12 @@ output [ { name: "Y" data_type: TYPE_FP32 dims: [ 1 ] } ]
 `,
 } as const;
 
-export interface Repo {
-  dir: string;
-  cleanup(): void;
-}
+export type Repo = TempDir;
 
 /** Writes the standard test repository and returns its path. */
 export function makeRepository(): Repo {
-  const dir = mkdtempSync(join(tmpdir(), 'tritonscope-server-test-'));
+  const repo = makeTempDir('tritonscope-server-test-');
+  const { dir } = repo;
   const model = (name: keyof typeof CONFIGS, versions: Record<number, Uint8Array | null>, filename = 'model.onnx') => {
     mkdirSync(join(dir, name), { recursive: true });
     writeFileSync(join(dir, name, 'config.pbtxt'), CONFIGS[name]);
@@ -165,5 +163,5 @@ export function makeRepository(): Repo {
   model('trt', { 1: new Uint8Array(0) }, 'model.plan');
   model('bad_syntax', { 1: identityModel('float', [1]) });
   model('no_versions', {});
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return repo;
 }

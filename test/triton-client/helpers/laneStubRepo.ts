@@ -4,9 +4,9 @@
  * It has the real LaneATT tensor sizes while costing the server almost nothing, so client
  * overhead is visible (bench) and the CLI's lane decoding has something of the right shape.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir, type TempDir } from '../../helpers/tempDir';
 import { buildOnnxModel } from '../../../scripts/onnx/builder';
 
 export const LANE_IN = [3, 360, 640] as const;
@@ -41,14 +41,15 @@ output [ { name: "predict_lanes" data_type: ${type} dims: [ 2784, 77 ] } ]
 `;
 }
 
-export interface TempRepo { dir: string; cleanup(): void }
+export type TempRepo = TempDir;
 
 export function makeLaneStubRepo(): TempRepo {
-  const dir = mkdtempSync(join(tmpdir(), 'tritonscope-lanestub-'));
+  const repo = makeTempDir('tritonscope-lanestub-');
+  const { dir } = repo;
   for (const [name, elem, type] of [['lane_stub', 'float', 'TYPE_FP32'], ['lane_stub_fp16', 'float16', 'TYPE_FP16']] as const) {
     mkdirSync(join(dir, name, '1'), { recursive: true });
     writeFileSync(join(dir, name, 'config.pbtxt'), config(name, type));
     writeFileSync(join(dir, name, '1', 'model.onnx'), laneStub(elem));
   }
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return repo;
 }
