@@ -23,8 +23,8 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
 
   if (!c) {
     return (
-      <Alert kind="err" title="The form needs a config that parses">
-        Fix the syntax errors in the code view first ({analysis.diagnostics.filter((d) => d.severity === 'error').length} error(s)).
+      <Alert kind="err" title="The form needs a config without errors">
+        Fix the {analysis.diagnostics.filter((d) => d.severity === 'error').length} error(s) listed below in the Code view first (click one to jump to it).
       </Alert>
     );
   }
@@ -54,26 +54,8 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
           name
           <TextField value={String(c.name ?? '')} onCommit={(v) => edit('name', { string: v })} testId="form-name" />
         </label>
-        <label className="field">
-          platform
-          <select value={String(c.platform ?? '')} onChange={(e) => edit('platform', e.target.value ? { string: e.target.value } : null)}>
-            {[...new Set([...PLATFORMS, String(c.platform ?? '')])].map((p) => (
-              <option key={p} value={p}>
-                {p || '(none)'}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          backend
-          <select value={String(c.backend ?? '')} onChange={(e) => edit('backend', e.target.value ? { string: e.target.value } : null)}>
-            {[...new Set([...BACKENDS, String(c.backend ?? '')])].map((p) => (
-              <option key={p} value={p}>
-                {p || '(none)'}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceField label="platform" value={String(c.platform ?? '')} choices={PLATFORMS} onChange={(v) => edit('platform', v ? { string: v } : null)} />
+        <ChoiceField label="backend" value={String(c.backend ?? '')} choices={BACKENDS} onChange={(v) => edit('backend', v ? { string: v } : null)} />
         <label className="field">
           max_batch_size
           <NumberField value={maxBatch} min={0} onCommit={(v) => edit('max_batch_size', { number: v })} testId="form-max-batch" />
@@ -183,6 +165,22 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
         )}
       </div>
     </div>
+  );
+}
+
+/** A string field picked from well-known values; a value outside the list is kept as an option. */
+function ChoiceField({ label, value, choices, onChange }: { label: string; value: string; choices: string[]; onChange(v: string): void }) {
+  return (
+    <label className="field">
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {[...new Set([...choices, value])].map((p) => (
+          <option key={p} value={p}>
+            {p || '(none)'}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

@@ -71,8 +71,14 @@ export function layoutEnsemble(config: Record<string, unknown>): { nodes: Node[]
     rowsByCol.set(col, r + 1);
     return r;
   };
+  // Ensemble inputs/outputs carry their type and dims in the config: show them on the pill.
+  const io = new Map<string, string>();
+  for (const t of [...((config.input as Record<string, unknown>[]) ?? []), ...((config.output as Record<string, unknown>[]) ?? [])]) {
+    const dims = Array.isArray(t.dims) ? `[${(t.dims as unknown[]).join(', ')}]` : '';
+    io.set(String(t.name), `${String(t.data_type ?? '').replace(/^TYPE_/, '')} ${dims}`.trim());
+  }
   for (const [t, col] of depth) {
-    nodes.push({ id: `t:${t}`, kind: 'tensor', label: t, col, row: place(col), role: inputs.includes(t) ? 'input' : outputs.has(t) ? 'output' : 'internal' });
+    nodes.push({ id: `t:${t}`, kind: 'tensor', label: t, sub: io.get(t) || undefined, col, row: place(col), role: inputs.includes(t) ? 'input' : outputs.has(t) ? 'output' : 'internal' });
   }
   steps.forEach((s, i) => {
     nodes.push({ id: `s:${i}`, kind: 'step', label: s.model, sub: s.version >= 0 ? `v${s.version}` : 'latest', col: stepCol[i], row: place(stepCol[i]) });
@@ -86,21 +92,29 @@ export function layoutEnsemble(config: Record<string, unknown>): { nodes: Node[]
   return { nodes, edges, cols };
 }
 
-const COL_W = 240;
+const COL_W = 200;
 const ROW_H = 74;
 const NODE_W = 150;
 const NODE_H = 40;
+/** Below this zoom the labels get unreadable: the graph scrolls instead of shrinking further. */
+const MIN_SCALE = 0.7;
 
 export function EnsembleGraph({ config }: { config: Record<string, unknown> }) {
   const { nodes, edges, cols } = useMemo(() => layoutEnsemble(config), [config]);
   if (!nodes.length) return <div className="muted">This ensemble has no steps.</div>;
   const rows = Math.max(...nodes.map((n) => n.row)) + 1;
   const pos = new Map(nodes.map((n) => [n.id, { x: 20 + n.col * COL_W, y: 20 + n.row * ROW_H }]));
-  const width = 40 + cols * COL_W;
+  const width = 40 + (cols - 1) * COL_W + NODE_W;
   const height = 40 + rows * ROW_H;
   return (
     <div className="graph" data-testid="ensemble-graph" style={{ overflow: 'auto' }}>
-      <svg width={width} height={height} role="img" aria-label="Ensemble pipeline">
+      {/* Scales down to fit the panel (a 5-column pipeline is wider than the model detail pane). */}
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        style={{ width: '100%', maxWidth: width, minWidth: width * MIN_SCALE, height: 'auto', display: 'block' }}
+        role="img"
+        aria-label="Ensemble pipeline"
+      >
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#7d8a9a" />
@@ -132,12 +146,13 @@ export function EnsembleGraph({ config }: { config: Record<string, unknown> }) {
           return (
             <g key={n.id} transform={`translate(${p.x},${p.y})`} data-testid={isStep ? 'ensemble-step' : 'ensemble-tensor'}>
               <rect width={NODE_W} height={NODE_H} rx={isStep ? 5 : 20} fill={isStep ? '#16263a' : '#1b212a'} stroke={stroke} strokeWidth="1.5" />
-              <text x={NODE_W / 2} y={isStep ? 17 : 24} fill="#e6ebf1" fontSize="12" textAnchor="middle" fontWeight={isStep ? 600 : 400}>
+              <title>{n.sub ? `${n.label} · ${n.sub}` : n.label}</title>
+              <text x={NODE_W / 2} y={isStep || n.sub ? 17 : 24} fill="#e6ebf1" fontSize="12" textAnchor="middle" fontWeight={isStep ? 600 : 400}>
                 {n.label.length > 22 ? `${n.label.slice(0, 21)}…` : n.label}
               </text>
-              {isStep && (
-                <text x={NODE_W / 2} y={31} fill="#7d8a9a" fontSize="10" textAnchor="middle">
-                  model · {n.sub}
+              {n.sub && (
+                <text x={NODE_W / 2} y={31} fill="#7d8a9a" fontSize="10" textAnchor="middle" className="mono">
+                  {isStep ? `model · ${n.sub}` : n.sub.length > 26 ? `${n.sub.slice(0, 25)}…` : n.sub}
                 </text>
               )}
             </g>

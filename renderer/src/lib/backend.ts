@@ -2,38 +2,11 @@
  * The one place the UI touches the app API (renderer/api -> Electron IPC or the WebSocket bridge).
  * Panels and slices call these functions, so a change in the contract is absorbed here.
  */
-import type {
-  ConnectionProfile,
-  ConnectionProfileInput,
-  ConnectionStatus,
-  DemoStatus,
-  FileForEdit,
-  ModelIndexEntry,
-  ModelMetadata,
-  ModelStatisticsEntry,
-  RepositoryListing,
-  RepositoryRoot,
-  InferRequest,
-  InferResponse,
-  AppInfo,
-} from '../../../shared/contract/schemas';
+import type * as C from '../../../shared/contract/schemas';
 import type { TritonscopeApi, ApiEventName, ApiEventPayload } from '../../../shared/contract/api';
 
-export type {
-  ConnectionProfile,
-  ConnectionProfileInput,
-  ConnectionStatus,
-  DemoStatus,
-  FileForEdit,
-  ModelIndexEntry,
-  ModelMetadata,
-  ModelStatisticsEntry,
-  RepositoryListing,
-  RepositoryRoot,
-  InferRequest,
-  InferResponse,
-  AppInfo,
-};
+// The contract's own types are the UI's types too.
+export type * from '../../../shared/contract/schemas';
 
 export interface ConfigResponse {
   config: Record<string, unknown>;
@@ -41,7 +14,7 @@ export interface ConfigResponse {
 }
 export interface StatisticsResponse {
   takenAt: number;
-  models: ModelStatisticsEntry[];
+  models: C.ModelStatisticsEntry[];
 }
 export interface SaveResponse {
   path: string;
@@ -60,28 +33,28 @@ export interface MediaFile {
 }
 
 export interface Backend {
-  appInfo(): Promise<AppInfo>;
-  listProfiles(): Promise<ConnectionProfile[]>;
-  saveProfile(p: ConnectionProfileInput): Promise<ConnectionProfile>;
+  appInfo(): Promise<C.AppInfo>;
+  listProfiles(): Promise<C.ConnectionProfile[]>;
+  saveProfile(p: C.ConnectionProfileInput): Promise<C.ConnectionProfile>;
   deleteProfile(id: string): Promise<void>;
-  connect(id: string): Promise<ConnectionStatus>;
+  connect(id: string): Promise<C.ConnectionStatus>;
   disconnect(id: string): Promise<void>;
-  status(id: string): Promise<ConnectionStatus>;
-  repositoryIndex(connectionId: string): Promise<ModelIndexEntry[]>;
-  modelMetadata(connectionId: string, model: string, version?: string): Promise<ModelMetadata>;
+  status(id: string): Promise<C.ConnectionStatus>;
+  repositoryIndex(connectionId: string): Promise<C.ModelIndexEntry[]>;
+  modelMetadata(connectionId: string, model: string, version?: string): Promise<C.ModelMetadata>;
   modelConfig(connectionId: string, model: string, version?: string): Promise<ConfigResponse>;
   modelStatistics(connectionId: string, model?: string): Promise<StatisticsResponse>;
   loadModel(connectionId: string, model: string, override?: { pbtxt: string }): Promise<void>;
   unloadModel(connectionId: string, model: string): Promise<void>;
-  listRoots(): Promise<RepositoryRoot[]>;
-  openRepository(path?: string): Promise<RepositoryRoot | null>;
-  listRepository(rootId: string): Promise<RepositoryListing>;
-  readFile(rootId: string, path: string): Promise<FileForEdit>;
+  listRoots(): Promise<C.RepositoryRoot[]>;
+  openRepository(path?: string): Promise<C.RepositoryRoot | null>;
+  listRepository(rootId: string): Promise<C.RepositoryListing>;
+  readFile(rootId: string, path: string): Promise<C.FileForEdit>;
   saveFile(rootId: string, path: string, text: string, expectedHash: string, force?: boolean): Promise<SaveResponse>;
   configDiff(rootId: string, path: string, connectionId?: string, model?: string): Promise<ConfigDiff>;
-  infer(req: InferRequest): Promise<InferResponse>;
-  demoStatus(): Promise<DemoStatus>;
-  startDemo(): Promise<DemoStatus>;
+  infer(req: C.InferRequest): Promise<C.InferResponse>;
+  demoStatus(): Promise<C.DemoStatus>;
+  startDemo(): Promise<C.DemoStatus>;
   readDemoMedia(name: string): Promise<MediaFile>;
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEventPayload<E>) => void): () => void;
 }

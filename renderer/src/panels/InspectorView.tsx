@@ -166,24 +166,87 @@ function useDecoded(slot: 'a' | 'b', frame: { key: string } | null): Decoded {
 // ---------------------------------------------------------------------------------------------
 // ground truth
 
+type GtSet = { name: string; frames: TusimpleFrame[] };
+type Source = ReturnType<typeof useApp.getState>['source'];
+
+/** The GT frame for frame `index` of the source: images by file name, video frames by number. */
+function gtFor(gt: GtSet | null, source: Source, index: number): TusimpleFrame | null {
+  if (!gt || !source) return null;
+  if (source.kind === 'images') {
+    const name = source.items[index]?.name;
+    if (!name) return null;
+    const base = (p: string) => p.split(/[\\/]/).pop()!.toLowerCase();
+    return gt.frames.find((f) => base(f.raw_file) === base(name)) ?? gt.frames.find((f) => f.raw_file.toLowerCase().endsWith(name.toLowerCase())) ?? null;
+  }
+  // Video: labels are per frame, in order (raw_file names carry the frame number when present).
+  const byNumber = gt.frames.find((f) => {
+    const m = /(\d+)\.[a-z]+$/i.exec(f.raw_file);
+    return m && Number(m[1]) === index;
+  });
+  return byNumber ?? gt.frames[index] ?? null;
+}
+
 function useGtFrame(frame: { key: string; index: number } | null): TusimpleFrame | null {
   const gt = useApp((s) => s.gt);
   const source = useApp((s) => s.source);
+  return useMemo(() => (frame ? gtFor(gt, source, frame.index) : null), [gt, frame, source]);
+}
+
+export interface SequenceScore {
+  /** Labelled frames that have a result of slot A. */
+  frames: number;
+  labelled: number;
+  accuracy: number;
+  fp: number;
+  fn: number;
+}
+
+/** Per result, its frame score under one decoder setting and one GT set (a slider move re-decodes
+ * each cached result once, a new result costs one decode). */
+const scoreCache = new WeakMap<RawResult, { decoder: unknown; gt: unknown; score: TusimpleFrameScore | null }>();
+
+/**
+ * TuSimple accuracy over every labelled frame inferred so far with slot A (the official metric
+ * averages per-frame scores, so frames not yet inferred are simply not counted: the count says so).
+ */
+function useSequenceScore(): SequenceScore | null {
+  const results = useApp((s) => s.results);
+  const gt = useApp((s) => s.gt);
+  const source = useApp((s) => s.source);
+  const decoder = useApp((s) => s.decoder);
   return useMemo(() => {
-    if (!gt || !frame || !source) return null;
-    if (source.kind === 'images') {
-      const name = source.items[frame.index]?.name;
-      if (!name) return null;
-      const base = (p: string) => p.split(/[\\/]/).pop()!.toLowerCase();
-      return gt.frames.find((f) => base(f.raw_file) === base(name)) ?? gt.frames.find((f) => f.raw_file.toLowerCase().endsWith(name.toLowerCase())) ?? null;
+    if (!gt || !source) return null;
+    let n = 0;
+    let acc = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const [key, r] of Object.entries(results)) {
+      if (!key.startsWith('a|')) continue;
+      const g = gtFor(gt, source, r.frameIndex);
+      if (!g) continue;
+      let hit = scoreCache.get(r);
+      if (!hit || hit.decoder !== decoder || hit.gt !== gt) {
+        const dec = decoder.id === 'auto' ? suggestDecoder(r.output.shape) : decoderById(decoder.id);
+        let decoded: UiDecodeResult | null = null;
+        if (dec) {
+          try {
+            decoded = dec.decode(r.output.values, r.output.shape, { w: r.frameW, h: r.frameH }, { ...dec.defaults, ...(decoder.options[dec.id] ?? {}) }, false);
+          } catch {
+            decoded = null;
+          }
+        }
+        hit = { decoder, gt, score: frameScore(decoded, g, r.frameW, r.frameH) };
+        scoreCache.set(r, hit);
+      }
+      if (!hit.score) continue;
+      n++;
+      acc += hit.score.accuracy;
+      fp += hit.score.fp;
+      fn += hit.score.fn;
     }
-    // Video: labels are per frame, in order (raw_file names carry the frame number when present).
-    const byNumber = gt.frames.find((f) => {
-      const m = /(\d+)\.[a-z]+$/i.exec(f.raw_file);
-      return m && Number(m[1]) === frame.index;
-    });
-    return byNumber ?? gt.frames[frame.index] ?? null;
-  }, [gt, frame, source]);
+    const labelled = source.kind === 'images' ? source.items.filter((_, i) => gtFor(gt, source, i)).length : gt.frames.length;
+    return n ? { frames: n, labelled, accuracy: acc / n, fp: fp / n, fn: fn / n } : { frames: 0, labelled, accuracy: 0, fp: 0, fn: 0 };
+  }, [results, gt, source, decoder]);
 }
 
 function frameScore(decoded: UiDecodeResult | null, gt: TusimpleFrame | null, w: number, h: number): TusimpleFrameScore | null {
@@ -212,15 +275,31 @@ function SourcesPanel() {
   const folderInput = useRef<HTMLInputElement>(null);
   const gtInput = useRef<HTMLInputElement>(null);
 
+  const media = (demo?.media ?? []).filter((m) => m.kind !== 'other' && m.name !== 'manifest.json');
+  const [showDemo, setDemoOpen] = useState(true);
+  const folders = demoFolders(media);
+
+  const readDemoFile = async (name: string, typed: boolean): Promise<File> => {
+    const m = await backend().readDemoMedia(name);
+    // Demo media names may be `folder/file`; a File is named by its last part, as from a picker.
+    return new File([m.data as BlobPart], name.split('/').pop()!, typed ? { type: m.mime } : undefined);
+  };
+  /** The folder's TuSimple labels go with its frames: load them unless they are loaded already. */
+  const labelsFor = async (folder: DemoFolder) => {
+    if (folder.labels && useApp.getState().gt?.name !== folder.labels) await loadGt([await readDemoFile(folder.labels, false)], folder.labels);
+  };
+
   const openDemo = async (name: string, kind: string) => {
     setLoadingDemo(name);
     try {
-      const m = await backend().readDemoMedia(name);
-      const blob = new Blob([m.data as BlobPart], { type: m.mime });
-      // Demo media names may be `folder/file`; a File is named by its last part, as from a picker.
-      const fileName = name.split('/').pop()!;
-      if (kind === 'labels') await loadGt([new File([blob], fileName)]);
-      else openFiles([new File([blob], fileName, { type: m.mime })]);
+      if (kind === 'labels') {
+        await loadGt([await readDemoFile(name, false)], name);
+      } else {
+        const file = await readDemoFile(name, true);
+        const folder = folders.find((f) => f.items.some((m) => m.name === name));
+        if (folder) await labelsFor(folder);
+        openFiles([file]);
+      }
     } catch (e) {
       useApp.getState().setSourceError(`${name}: ${errorText(e)}`);
     } finally {
@@ -228,7 +307,19 @@ function SourcesPanel() {
     }
   };
 
-  const media = (demo?.media ?? []).filter((m) => m.kind !== 'other' && m.name !== 'manifest.json');
+  const openDemoFolder = async (folder: DemoFolder) => {
+    setLoadingDemo(folder.name);
+    try {
+      await labelsFor(folder);
+      const images = folder.items.filter((m) => m.kind === 'image');
+      openFiles(await Promise.all(images.map((m) => readDemoFile(m.name, true))), `${folder.name}/`);
+    } catch (e) {
+      useApp.getState().setSourceError(`${folder.name}/: ${errorText(e)}`);
+    } finally {
+      setLoadingDemo(null);
+    }
+  };
+
   return (
     <Panel title="Frames" flush testId="sources">
       <div style={{ padding: 8, display: 'grid', gap: 6 }}>
@@ -288,32 +379,17 @@ function SourcesPanel() {
         {sourceError && <Alert kind="err" testId="source-error">{sourceError}</Alert>}
         {gtError && <Alert kind="err">{gtError}</Alert>}
         {gt && (
-          <div className="row small muted" data-testid="gt-loaded">
-            <span className="dot" style={{ background: GT_COLOR }} /> {gt.name}: {gt.frames.length} labelled frames
-            <button className="btn small" onClick={() => useApp.getState().setGt(null)}>
+          <div className="row small muted" data-testid="gt-loaded" style={{ flexWrap: 'nowrap' }} title={`${gt.name}: ${gt.frames.length} labelled frames`}>
+            <span className="dot" style={{ background: GT_COLOR, flex: 'none' }} />
+            <span className="grow" style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+              {gt.name}: {gt.frames.length} labelled frames
+            </span>
+            <button className="btn small" onClick={() => useApp.getState().setGt(null)} title="Drop the ground truth">
               ✕
             </button>
           </div>
         )}
       </div>
-      {media.length > 0 && (
-        <div style={{ borderTop: '1px solid var(--line)' }}>
-          <div className="section-title" style={{ padding: '8px 10px 2px' }}>
-            Demo media
-          </div>
-          <ul className="list" data-testid="demo-media">
-            {media.map((m) => (
-                <li key={m.name} onClick={() => void openDemo(m.name, m.kind)} data-testid={`demo-${m.name}`}>
-                  <span className="badge">{m.kind}</span>
-                  <span className="grow mono" style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
-                    {m.name}
-                  </span>
-                  {loadingDemo === m.name && <span className="spinner" />}
-                </li>
-              ))}
-          </ul>
-        </div>
-      )}
       {source?.kind === 'images' && (
         <div style={{ borderTop: '1px solid var(--line)' }}>
           <div className="section-title" style={{ padding: '8px 10px 2px' }}>
@@ -340,7 +416,81 @@ function SourcesPanel() {
           <div className="mono">{source.name}</div>
         </div>
       )}
+      {media.length > 0 && (
+        <div style={{ borderTop: '1px solid var(--line)' }}>
+          <div className="section-title" style={{ padding: '8px 10px 2px', cursor: 'pointer' }} onClick={() => setDemoOpen(!showDemo)} data-testid="demo-media-toggle">
+            {showDemo ? '▾' : '▸'} Demo media
+          </div>
+          {showDemo && <ul className="list" data-testid="demo-media">
+            {folders.map((f) => (
+              <DemoFolderItems key={f.name} folder={f} loading={loadingDemo} onOpen={(m) => void openDemo(m.name, m.kind)} onOpenAll={() => void openDemoFolder(f)} />
+            ))}
+          </ul>}
+        </div>
+      )}
     </Panel>
+  );
+}
+
+type DemoMedia = { name: string; kind: string };
+interface DemoFolder {
+  /** '' for files at the top of the demo media folder. */
+  name: string;
+  items: DemoMedia[];
+  /** The folder's TuSimple labels file, if it has one. */
+  labels?: string;
+}
+
+function demoFolders(media: DemoMedia[]): DemoFolder[] {
+  const byName = new Map<string, DemoFolder>();
+  for (const m of media) {
+    const name = m.name.includes('/') ? m.name.slice(0, m.name.lastIndexOf('/')) : '';
+    const f = byName.get(name) ?? { name, items: [] };
+    f.items.push(m);
+    if (m.kind === 'labels' && !f.labels) f.labels = m.name;
+    byName.set(name, f);
+  }
+  return [...byName.values()];
+}
+
+function DemoFolderItems({ folder, loading, onOpen, onOpenAll }: { folder: DemoFolder; loading: string | null; onOpen(m: DemoMedia): void; onOpenAll(): void }) {
+  const images = folder.items.filter((m) => m.kind === 'image').length;
+  return (
+    <>
+      {folder.name && (
+        <li className="folder" data-testid={`demo-folder-${folder.name}`}>
+          <span className="grow mono">{folder.name}/</span>
+          {loading === folder.name && <span className="spinner" />}
+          {images > 1 && (
+            <button
+              className="btn small"
+              onClick={onOpenAll}
+              disabled={!!loading}
+              title={`Open the ${images} images as one sequence${folder.labels ? ' with their TuSimple labels' : ''}`}
+              data-testid={`demo-open-all-${folder.name}`}
+            >
+              All {images}
+              {folder.labels ? ' + GT' : ''}
+            </button>
+          )}
+        </li>
+      )}
+      {folder.items.map((m) => (
+        <li
+          key={m.name}
+          onClick={() => onOpen(m)}
+          data-testid={`demo-${m.name}`}
+          title={m.kind !== 'labels' && folder.labels ? `Opens with ${folder.labels}` : undefined}
+          style={folder.name ? { paddingLeft: 18 } : undefined}
+        >
+          <span className="badge">{m.kind}</span>
+          <span className="grow mono" style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+            {folder.name ? m.name.slice(folder.name.length + 1) : m.name}
+          </span>
+          {loading === m.name && <span className="spinner" />}
+        </li>
+      ))}
+    </>
   );
 }
 
@@ -349,7 +499,7 @@ function ResultDot({ frameKey }: { frameKey: string }) {
   return has ? <span className="dot ok" title="inferred" /> : null;
 }
 
-export function openFiles(files: File[]): void {
+export function openFiles(files: File[], label?: string): void {
   const st = useApp.getState();
   const video = files.find((f) => VIDEO_RE.test(f.name) || f.type.startsWith('video/'));
   if (video) {
@@ -362,15 +512,15 @@ export function openFiles(files: File[]): void {
     return;
   }
   const folder = (images[0] as File & { webkitRelativePath?: string }).webkitRelativePath?.split('/')[0];
-  st.setSource({ kind: 'images', items: images.map((f) => ({ name: f.name, blob: f })), label: folder || (images.length === 1 ? 'Image' : 'Images') });
+  st.setSource({ kind: 'images', items: images.map((f) => ({ name: f.name, blob: f })), label: label || folder || (images.length === 1 ? 'Image' : 'Images') });
 }
 
-async function loadGt(files: File[]): Promise<void> {
+async function loadGt(files: File[], name?: string): Promise<void> {
   const st = useApp.getState();
   try {
     const frames: TusimpleFrame[] = [];
-    for (const f of files) frames.push(...parseTusimpleJson(await f.text(), f.name));
-    st.setGt({ name: files.map((f) => f.name).join(', '), frames });
+    for (const f of files) frames.push(...parseTusimpleJson(await f.text(), name ?? f.name));
+    st.setGt({ name: name ?? files.map((f) => f.name).join(', '), frames });
     st.setLayers({ gt: true });
   } catch (e) {
     st.setGt(null, errorText(e));
@@ -991,6 +1141,33 @@ function LanesSection({ a, b, scoreA, scoreB, gt }: { a: Decoded; b: Decoded | n
       <div className="section-title">Lanes{gt ? ' · TuSimple accuracy (this frame)' : ''}</div>
       {block(a, scoreA, 'A', 0)}
       {b && block(b, scoreB, 'B', useApp.getState().abMode === 'overlay' ? 4 : 0)}
+      <SequenceLine />
+    </div>
+  );
+}
+
+function SequenceLine() {
+  const seq = useSequenceScore();
+  if (!seq || seq.labelled < 2) return null;
+  return (
+    <div
+      className="row small"
+      style={{ marginTop: 2, gap: 10 }}
+      data-testid="accuracy-sequence"
+      data-frames={seq.frames}
+      data-accuracy={seq.accuracy.toFixed(4)}
+      title="TuSimple accuracy averaged over the labelled frames inferred so far with model A, decoded with the current settings"
+    >
+      <span className="muted">
+        sequence · {seq.frames}/{seq.labelled} frames
+      </span>
+      {seq.frames > 0 && (
+        <>
+          <span className={`badge ${seq.accuracy >= 0.9 ? 'ok' : seq.accuracy >= 0.7 ? 'warn' : 'err'}`}>acc {(seq.accuracy * 100).toFixed(1)}%</span>
+          <span className="muted">FP {seq.fp.toFixed(2)}</span>
+          <span className="muted">FN {seq.fn.toFixed(2)}</span>
+        </>
+      )}
     </div>
   );
 }

@@ -124,7 +124,15 @@ export function ModelsView() {
         </table>
         {indexStatus === 'ok' && !index.length && <div className="empty">The repository is empty.</div>}
       </Panel>
-      {selected ? <ModelDetail name={selected} /> : <Panel title="Model"><div className="empty">Select a model.</div></Panel>}
+      {/* Only a model this server lists: a selection kept from another server (or from before the
+          server went down) would otherwise pose as "not loaded". */}
+      {selected && index.some((m) => m.name === selected) ? (
+        <ModelDetail name={selected} />
+      ) : (
+        <Panel title="Model">
+          <div className="empty">{indexStatus === 'error' ? 'The repository index could not be read (see the left).' : index.length ? 'Select a model.' : 'No models.'}</div>
+        </Panel>
+      )}
     </div>
   );
 }

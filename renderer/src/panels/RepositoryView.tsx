@@ -351,6 +351,9 @@ function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; hasErrors:
     }
     const ok = await loadModel(file.model, choice === 'override' ? { pbtxt: buffer } : undefined);
     setBusy(false);
+    // The server's loaded config just changed (or failed to): the "Diff vs server" must not keep
+    // showing the config from before the load.
+    void useApp.getState().fetchServerConfig();
     if (ok) onClose();
     else setError(useApp.getState().modelErrors[file.model] ?? 'Load failed');
   };

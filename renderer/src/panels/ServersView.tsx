@@ -123,6 +123,15 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
           {err}
         </Alert>
       )}
+      {st?.error && (
+        // Full width above the cards: a long gRPC message must not stretch the status card.
+        <Alert kind="err" title={st.state === 'error' ? `Server not reachable (${st.error.code})` : st.error.code} testId="server-error">
+          {withoutCode(st.error.message, st.error.code)}
+        </Alert>
+      )}
+      {st?.state === 'connected' && st.live && st.ready === false && (
+        <NotReadyHint profileId={profile.id} />
+      )}
       {profile.builtin && (
         <Alert kind="info">
           The embedded demo server runs the bundled demo model repository on this machine (no Jetson needed).
@@ -148,11 +157,6 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
             <dt>Next check</dt>
             <dd>{st?.nextCheckInMs != null ? `in ${(st.nextCheckInMs / 1000).toFixed(0)} s${st.consecutiveFailures ? ` (backoff, ${st.consecutiveFailures} failures)` : ''}` : '–'}</dd>
           </dl>
-          {st?.error && (
-            <Alert kind="err" title={st.error.code}>
-              {st.error.message}
-            </Alert>
-          )}
         </div>
         <div className="card" style={{ minWidth: 280, flex: 1 }}>
           <div className="section-title">Server metadata</div>
@@ -208,6 +212,31 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
         </div>
       </div>
     </Panel>
+  );
+}
+
+/** "UNAVAILABLE: cannot connect…" under a title that already names UNAVAILABLE reads twice. */
+export function withoutCode(message: string, code: string): string {
+  return message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message;
+}
+
+/** Live but not ready: in Triton that almost always means a model failed to load. Say so. */
+function NotReadyHint({ profileId }: { profileId: string }) {
+  const isActive = useApp((s) => s.activeId === profileId);
+  // A string, not an array: a fresh array per call would re-render forever (zustand compares by identity).
+  const failedNames = useApp((s) => (isActive ? s.index.filter((m) => m.state === 'UNAVAILABLE').map((m) => m.name).join(', ') : ''));
+  const failed = failedNames ? failedNames.split(', ') : [];
+  const setView = useApp((s) => s.setView);
+  return (
+    <Alert kind="warn" testId="not-ready-hint">
+      The server is live but not ready.{' '}
+      {failed.length
+        ? `${failed.length} model${failed.length > 1 ? 's' : ''} failed to load (${failed.join(', ')}); Triton reports not-ready while any model is UNAVAILABLE.`
+        : 'Triton reports not-ready while a model is still loading or failed to load.'}{' '}
+      <button className="btn small" onClick={() => setView('models')}>
+        Show models
+      </button>
+    </Alert>
   );
 }
 

@@ -2,7 +2,7 @@
  * The active server's model repository: index with states and reasons, per-model metadata and
  * loaded config, load/unload, and a statistics history sampled over time (for per-request rates).
  */
-import type { Slice } from './store';
+import type { AppState, Slice } from './store';
 import { backend, type ConfigResponse, type ModelIndexEntry, type ModelMetadata, type ModelStatisticsEntry } from '../lib/backend';
 import { errorText } from '../lib/errors';
 
@@ -38,6 +38,34 @@ export interface ModelsSlice {
 
 const HISTORY_MS = 10 * 60_000;
 
+type CacheKey = 'metadata' | 'configs';
+type Cached<K extends CacheKey> = ModelsSlice[K][string] extends Loadable<infer T> ? T : never;
+
+/** Per-model cached fetch from the active server: 'loading' while in flight, the error kept in place. */
+async function fetchCached<K extends CacheKey>(
+  get: () => AppState,
+  set: (patch: Partial<AppState>) => void,
+  key: K,
+  name: string,
+  force: boolean | undefined,
+  fetch: (conn: string) => Promise<Cached<K>>,
+): Promise<Cached<K> | null> {
+  const conn = get().activeConnection();
+  if (!conn) return null;
+  const cur = get()[key][name] as Loadable<Cached<K>> | undefined;
+  if (!force && cur?.status === 'ok') return cur.value;
+  const put = (v: Loadable<Cached<K>>) => set({ [key]: { ...get()[key], [name]: v } } as Partial<ModelsSlice>);
+  put({ status: 'loading' });
+  try {
+    const value = await fetch(conn);
+    put({ status: 'ok', value });
+    return value;
+  } catch (e) {
+    put({ status: 'error', error: errorText(e) });
+    return null;
+  }
+}
+
 export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   index: [],
   indexStatus: 'idle',
@@ -72,36 +100,12 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     set({ selectedModel: name });
   },
 
-  async fetchMetadata(name, force) {
-    const conn = get().activeConnection();
-    if (!conn) return null;
-    const cur = get().metadata[name];
-    if (!force && cur?.status === 'ok') return cur.value;
-    set({ metadata: { ...get().metadata, [name]: { status: 'loading' } } });
-    try {
-      const value = await backend().modelMetadata(conn, name);
-      set({ metadata: { ...get().metadata, [name]: { status: 'ok', value } } });
-      return value;
-    } catch (e) {
-      set({ metadata: { ...get().metadata, [name]: { status: 'error', error: errorText(e) } } });
-      return null;
-    }
+  fetchMetadata(name, force) {
+    return fetchCached(get, set, 'metadata', name, force, (conn) => backend().modelMetadata(conn, name));
   },
 
-  async fetchConfig(name, force) {
-    const conn = get().activeConnection();
-    if (!conn) return null;
-    const cur = get().configs[name];
-    if (!force && cur?.status === 'ok') return cur.value;
-    set({ configs: { ...get().configs, [name]: { status: 'loading' } } });
-    try {
-      const value = await backend().modelConfig(conn, name);
-      set({ configs: { ...get().configs, [name]: { status: 'ok', value } } });
-      return value;
-    } catch (e) {
-      set({ configs: { ...get().configs, [name]: { status: 'error', error: errorText(e) } } });
-      return null;
-    }
+  fetchConfig(name, force) {
+    return fetchCached(get, set, 'configs', name, force, (conn) => backend().modelConfig(conn, name));
   },
 
   async sampleStatistics() {

@@ -87,10 +87,9 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
         if (!get().demo?.running) throw new Error(get().demo?.error?.message ?? 'the demo server did not start');
       }
       const status = await backend().connect(id);
+      // A server that does not answer still counts as connected (the services keep polling it with
+      // backoff); its error lives in the status, which the Servers view shows while it lasts.
       set({ statuses: { ...get().statuses, [id]: status }, activeId: id });
-      if (status.state === 'error' && status.error) {
-        set({ connectErrors: { ...get().connectErrors, [id]: `${status.error.code}: ${status.error.message}` } });
-      }
       void get().refreshIndex();
     } catch (e) {
       set({ connectErrors: { ...get().connectErrors, [id]: errorText(e) } });
