@@ -126,6 +126,26 @@ test('tritonscope serve: prints URL and model states, stops on SIGINT', async ()
   }
 });
 
+test('tritonscope serve: loads every model by default, nothing with --load-none', async () => {
+  const bin = resolve(import.meta.dirname, '../../bin/tritonscope.mjs');
+  for (const [extra, expectScaled] of [[[], /scaled: v1 READY/], [['--load-none'], /scaled: not loaded/]] as const) {
+    const child = spawn(process.execPath, [bin, 'serve', '--model-repository', repo.dir, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      await new Promise<void>((done, fail) => {
+        const timer = setTimeout(() => fail(new Error(`serve did not start: ${out}`)), 30_000);
+        child.stdout.on('data', () => out.includes('Press Ctrl+C') && (clearTimeout(timer), done()));
+        child.on('exit', (code) => fail(new Error(`serve exited early (${code})`)));
+      });
+      assert.match(out, expectScaled);
+      if (extra.length === 0) assert.match(out, /add_sub: v1 READY/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }
+});
+
 test('tritonscope serve: refuses non-loopback hosts without --allow-remote', async () => {
   const bin = resolve(import.meta.dirname, '../../bin/tritonscope.mjs');
   const child = spawn(process.execPath, [bin, 'serve', '--model-repository', repo.dir, '--host', '0.0.0.0'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -15,7 +15,9 @@ const HELP = `usage: tritonscope serve --model-repository DIR [options]
   --host H                      bind address (default 127.0.0.1; non-loopback needs --allow-remote)
   --allow-remote                permit a non-loopback --host
   --model-control-mode M        explicit (default) | none
-  --load-model M                load M at start-up in explicit mode (repeatable; '*' = all)
+  --load-model M                load only M at start-up in explicit mode (repeatable; '*' = all, the default)
+  --load-none                   explicit mode: load nothing at start-up (tritonserver's behaviour
+                                without --load-model); models are loaded on request
   --tls-cert F --tls-key F      serve TLS with this PEM certificate and key
   --tls-ca F                    CA for client certificates
   --require-client-cert         mutual TLS: reject clients without a certificate from --tls-ca
@@ -34,6 +36,7 @@ export const command: CliCommand = async (argv) => {
         'allow-remote': { type: 'boolean', default: false },
         'model-control-mode': { type: 'string', default: 'explicit' },
         'load-model': { type: 'string', multiple: true },
+        'load-none': { type: 'boolean', default: false },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-ca': { type: 'string' },
@@ -62,8 +65,11 @@ export const command: CliCommand = async (argv) => {
   const mode = values['model-control-mode'];
   if (mode !== 'explicit' && mode !== 'none') throw new CliError(`--model-control-mode must be explicit or none, got '${mode}'`, 2);
   const loadList = values['load-model'] ?? [];
-  if (mode === 'none' && loadList.length > 0) throw new CliError('--load-model only applies with --model-control-mode explicit', 2);
-  const loadModels = loadList.includes('*') ? '*' : loadList;
+  if (mode === 'none' && (loadList.length > 0 || values['load-none'])) throw new CliError('--load-model/--load-none only apply with --model-control-mode explicit', 2);
+  if (loadList.length > 0 && values['load-none']) throw new CliError('--load-model and --load-none exclude each other', 2);
+  // Unlike tritonserver in explicit mode, serve everything by default: a debugging server that
+  // starts with nothing loaded surprises more than it helps; --load-none keeps Triton's behaviour.
+  const loadModels = values['load-none'] ? [] : loadList.length === 0 || loadList.includes('*') ? '*' : loadList;
 
   const certFile = values['tls-cert'];
   const keyFile = values['tls-key'];
