@@ -176,7 +176,11 @@ export class ConnectionManager {
         throw new ApiError('INVALID_ARGUMENT', `cannot read ${what} file ${path} of connection '${profile.name}': ${(err as Error).message}`);
       }
     };
-    const [ca, cert, key] = await Promise.all([read('CA certificate', tls.caPath), read('client certificate', tls.certPath), read('client key', tls.keyPath)]);
+    // One after another, so a profile with several bad paths always reports the first (CA, then
+    // certificate, then key) rather than whichever read happened to fail first.
+    const ca = await read('CA certificate', tls.caPath);
+    const cert = await read('client certificate', tls.certPath);
+    const key = await read('client key', tls.keyPath);
     if (!!cert !== !!key) {
       throw new ApiError('INVALID_ARGUMENT', `connection '${profile.name}': mutual TLS needs both a client certificate and a client key`);
     }

@@ -402,6 +402,10 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const sentBefore = inferFramesSent;
     await page.click('[data-testid=play]');
     await page.waitForTimeout(3000);
+    // If playback stopped, say why (the source error shown in the UI) instead of timing out.
+    const stillPlaying = await page.locator('[data-testid=fps]').count();
+    const sourceError = stillPlaying ? '' : await page.locator('[data-testid=source-error]').allTextContents();
+    assert.ok(stillPlaying, `playback stopped within 3 s; UI says: ${JSON.stringify(sourceError)}`);
     const fps = Number(await page.getAttribute('[data-testid=fps]', 'data-fps'));
     const index = Number(await page.getAttribute('[data-testid=frame-index]', 'data-index'));
     await shot(page, '12-video-playing');

@@ -143,7 +143,12 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null) {
     let raf = 0;
     let lastIdx = -1;
     const shownAt: number[] = [];
+    let superseded = false;
     v.play().catch((e) => {
+      // The cleanup below pauses the element when this effect is superseded (another source or
+      // element, or pause); the pending play() then rejects with AbortError. That is not a failure
+      // to report, and must not stop the playback a newer run of this effect has started.
+      if (superseded || (e instanceof DOMException && e.name === 'AbortError')) return;
       useApp.getState().setSourceError(`Cannot play ${source.name}: ${errorText(e)}`);
       useApp.getState().setPlaying(false);
     });
@@ -190,6 +195,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null) {
     if (withVfc.requestVideoFrameCallback) vfc = withVfc.requestVideoFrameCallback(onVideoFrame);
 
     return () => {
+      superseded = true;
       cancelAnimationFrame(raf);
       if (vfc && withVfc.cancelVideoFrameCallback) withVfc.cancelVideoFrameCallback(vfc);
       v.pause();
