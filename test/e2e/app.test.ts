@@ -397,7 +397,9 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const video = demo.media.find((m) => m.kind === 'video' && m.name.endsWith('.webm'));
     if (video) await page.click(`[data-testid="demo-${video.name}"]`);
     else await page.setInputFiles('[data-testid=file-input]', [join(REPO_ROOT, 'assets/demo/video/road.webm'), join(REPO_ROOT, 'assets/demo/video/labels.json')]);
-    await page.waitForSelector('[data-testid=stage-a]', { timeout: 15_000 });
+    // The previous test left images open: wait until the video itself is the source (reading it
+    // over the bridge takes a moment), or play would act on the images and then be reset.
+    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', { timeout: 15_000 });
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')) === 0);
     const sentBefore = inferFramesSent;
     await page.click('[data-testid=play]');

@@ -124,6 +124,7 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
     // A demo video picks up its own labels (not the scenes' ones).
     await page.click('[data-testid="demo-video/road.webm"]');
     await page.waitForSelector('[data-testid=gt-loaded]:has-text("video/labels.json")', { timeout: 15_000 });
+    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', { timeout: 15_000 });
     await page.waitForSelector('[data-testid=accuracy-a]', { timeout: 30_000 });
     assert.deepEqual(h.pageErrors, []);
   });

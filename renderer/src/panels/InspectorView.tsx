@@ -24,6 +24,7 @@ const VIDEO_RE = /\.(webm|mp4|m4v|mov|mkv|ogv)$/i;
 export function InspectorView() {
   const [videoEl, setVideoEl] = useState<HTMLVideoElement | null>(null);
   const { frame, redraw } = useFrameMedia(videoEl);
+  const sourceKind = useApp((s) => s.source?.kind ?? 'none');
   const [fit, setFit] = useState(0);
   const [hover, setHover] = useState<{ set: number; index: number; lane: Lane } | null>(null);
 
@@ -52,7 +53,7 @@ export function InspectorView() {
   return (
     <div className="view grid-inspector">
       <SourcesPanel />
-      <section className="panel" data-testid="inspector-stage">
+      <section className="panel" data-testid="inspector-stage" data-source-kind={sourceKind}>
         <DropZone>
           {!frame && <EmptyStage />}
           {frame && abMode !== 'side' && (
