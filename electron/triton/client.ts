@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type protobuf from 'protobufjs';
 import { checkTensorData, type Tensor } from '../../shared/tensor/codec';
-import { datatypeInfo } from '../../shared/tensor/datatypes';
+import { datatypeInfo, elementCount } from '../../shared/tensor/datatypes';
 import { channelSetup, parseTritonUrl, type ParsedUrl } from './connection';
 import {
   fromParameters, toInferResponse, toModelStatistics, toParameters, toRequestedOutputs, type InferResponseMessage,
@@ -214,11 +214,7 @@ export class TritonClient {
   allocateInput(name: string, datatype: string, shape: number[]): Tensor {
     const size = datatypeInfo(datatype).byteSize;
     if (size === null) throw new TypeError(`allocateInput '${name}': ${datatype} has no fixed element size; build BYTES tensors with makeTensor`);
-    const count = shape.reduce((a, d) => {
-      if (!Number.isInteger(d) || d < 0) throw new TypeError(`allocateInput '${name}': shape [${shape.join(',')}] must be non-negative integers`);
-      return a * d;
-    }, 1);
-    return { name, datatype, shape: [...shape], data: allocateInputArena(count * size) };
+    return { name, datatype, shape: [...shape], data: allocateInputArena(elementCount(shape, `allocateInput '${name}'`) * size) };
   }
 
   /**

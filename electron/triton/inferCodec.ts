@@ -58,14 +58,22 @@ export class BufferPool {
 
 let requestType: protobuf.Type | undefined;
 
+type InferRequestMessage = { raw_input_contents: Uint8Array[] } & Record<string, unknown>;
+
+/** The request's small fields (1-6) encoded by protobufjs; the raw inputs are written by the callers. */
+function encodeHeader(message: InferRequestMessage): Uint8Array {
+  requestType ??= loadTritonRoot().lookupType('inference.ModelInferRequest');
+  const { raw_input_contents: _raw, ...header } = message;
+  return requestType.encode(requestType.fromObject(header)).finish();
+}
+
 /**
  * Serializes a ModelInferRequest message object (as built by buildInferRequest) into a buffer from
  * `pool` (or a fresh one). Returns the exact-size buffer to send.
  */
-export function encodeInferRequest(message: { raw_input_contents: Uint8Array[] } & Record<string, unknown>, pool?: BufferPool): Buffer {
-  requestType ??= loadTritonRoot().lookupType('inference.ModelInferRequest');
-  const { raw_input_contents: raw, ...header } = message;
-  const head = requestType.encode(requestType.fromObject(header)).finish();
+export function encodeInferRequest(message: InferRequestMessage, pool?: BufferPool): Buffer {
+  const raw = message.raw_input_contents;
+  const head = encodeHeader(message);
   let size = head.length;
   for (const r of raw) size += 1 + varintSize(r.length) + r.length;
   const buf = pool && size >= 64 * 1024 ? pool.acquire(size) : Buffer.allocUnsafe(size);
@@ -117,7 +125,7 @@ export function allocateInputArena(byteLength: number): Uint8Array {
  * same tensor takes the copying path instead of overwriting the header.
  */
 export function encodeInferRequestInPlace(
-  message: { raw_input_contents: Uint8Array[] } & Record<string, unknown>,
+  message: InferRequestMessage,
 ): { bytes: Buffer; release: () => void } | undefined {
   const raw = message.raw_input_contents;
   if (raw.length !== 1) return undefined;
@@ -125,9 +133,7 @@ export function encodeInferRequestInPlace(
   const arena = arenas.get(data.buffer);
   if (!arena || arena.busy) return undefined;
   if (data.byteOffset !== arena.memory.byteOffset + ARENA_HEADER_ROOM || data.length !== arena.dataLength) return undefined;
-  requestType ??= loadTritonRoot().lookupType('inference.ModelInferRequest');
-  const { raw_input_contents: _raw, ...header } = message;
-  const head = requestType.encode(requestType.fromObject(header)).finish();
+  const head = encodeHeader(message);
   const start = ARENA_HEADER_ROOM - 1 - varintSize(data.length) - head.length;
   if (start < 0) return undefined;
   const mem = arena.memory;
