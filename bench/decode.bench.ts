@@ -16,7 +16,14 @@ const inputs = readdirSync(VECTORS)
   .sort()
   .map((n) => {
     const p = readJson(join(VECTORS, n.replace(/\.f32$/, '.json'))).params;
-    const opts: LaneAttOptions = { conf: p.conf, nms: p.nms, topk: p.topk, origW: p.orig_w, origH: p.orig_h, scoresAreProbs: p.scores_are_probs };
+    const opts: LaneAttOptions = {
+      conf: p.conf,
+      nms: p.nms,
+      topk: p.topk,
+      origW: p.orig_w,
+      origH: p.orig_h,
+      scoresAreProbs: p.scores_are_probs,
+    };
     return { name: n, raw: readF32(join(VECTORS, n)), opts };
   });
 
@@ -42,9 +49,16 @@ for (const c of inputs) {
   const s = summarize(measure([c], 400));
   console.log(`  ${c.name.padEnd(32)} median ${fmt(s.median)}  p95 ${fmt(s.p95)}`);
 }
-const worst = summarize(measure(inputs.map((c) => ({ ...c, opts: { ...c.opts, conf: 0, topk: 5 } })), 1000));
+const worst = summarize(
+  measure(
+    inputs.map((c) => ({ ...c, opts: { ...c.opts, conf: 0, topk: 5 } })),
+    1000,
+  ),
+);
 console.log(`  worst case (conf 0: all 2784 pass, topk 5)  median ${fmt(worst.median)}  p95 ${fmt(worst.p95)}`);
-console.log(`all vectors: median ${fmt(all.median)}  p95 ${fmt(all.p95)}  min ${fmt(all.min)}  max ${fmt(all.max)}  (goal: median <= ${GOAL_MS} ms)`);
+console.log(
+  `all vectors: median ${fmt(all.median)}  p95 ${fmt(all.p95)}  min ${fmt(all.min)}  max ${fmt(all.max)}  (goal: median <= ${GOAL_MS} ms)`,
+);
 if (all.median > GOAL_MS) {
   console.log(`FAIL: median ${all.median.toFixed(3)} ms > ${GOAL_MS} ms`);
   process.exitCode = 1;

@@ -42,14 +42,24 @@ const RequestType = loadTritonRoot().lookupType('inference.ModelInferRequest');
 
 function rawCall(bytes: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    raw.makeUnaryRequest('/inference.GRPCInferenceService/ModelInfer', identity, identity, bytes, new grpc.Metadata(), { deadline: Date.now() + 60_000 },
-      (err, res) => (err ? reject(err) : resolve(res!)));
+    raw.makeUnaryRequest(
+      '/inference.GRPCInferenceService/ModelInfer',
+      identity,
+      identity,
+      bytes,
+      new grpc.Metadata(),
+      { deadline: Date.now() + 60_000 },
+      (err, res) => (err ? reject(err) : resolve(res!)),
+    );
   });
 }
 
 let failed = false;
 try {
-  for (const [model, dtype, elementBytes] of [['lane_stub', 'FP32', 4], ['lane_stub_fp16', 'FP16', 2]] as const) {
+  for (const [model, dtype, elementBytes] of [
+    ['lane_stub', 'FP32', 4],
+    ['lane_stub_fp16', 'FP16', 2],
+  ] as const) {
     const n = 3 * 360 * 640;
     const values = new Float32Array(n);
     for (let i = 0; i < n; i++) values[i] = (i % 251) / 251;
@@ -62,7 +72,8 @@ try {
     const preSerialized = Buffer.from(RequestType.encode(RequestType.fromObject(buildInferRequest(request))).finish());
     const check = await ours.infer(request);
     const checkRaw = await rawCall(preSerialized);
-    if (check.outputs[0]!.data.length !== 2784 * 77 * elementBytes) throw new Error(`unexpected output size ${check.outputs[0]!.data.length}`);
+    if (check.outputs[0]!.data.length !== 2784 * 77 * elementBytes)
+      throw new Error(`unexpected output size ${check.outputs[0]!.data.length}`);
 
     const tOurs: number[] = [];
     const tRaw: number[] = [];
@@ -88,10 +99,10 @@ try {
     if (!ok) failed = true;
     process.stdout.write(
       `infer ${dtype} 1x3x360x640 (request ${preSerialized.length} B, response ${checkRaw.length} B), ${ITERATIONS} iterations after ${WARMUP} warm-up:\n` +
-      `  TritonClient.infer (allocateInput) median ${mOurs.toFixed(3)} ms\n` +
-      `  raw grpc-js (floor) median ${mRaw.toFixed(3)} ms\n` +
-      `  (caller-owned input, one copy: median ${median(tCopy).toFixed(3)} ms, ${(median(tCopy) / mRaw).toFixed(3)}x; not judged)\n` +
-      `  ratio ${ratio.toFixed(3)} (goal <= ${GOAL}) ${ok ? 'OK' : 'MISSED'}; median of paired ratios ${paired.toFixed(3)}\n`,
+        `  TritonClient.infer (allocateInput) median ${mOurs.toFixed(3)} ms\n` +
+        `  raw grpc-js (floor) median ${mRaw.toFixed(3)} ms\n` +
+        `  (caller-owned input, one copy: median ${median(tCopy).toFixed(3)} ms, ${(median(tCopy) / mRaw).toFixed(3)}x; not judged)\n` +
+        `  ratio ${ratio.toFixed(3)} (goal <= ${GOAL}) ${ok ? 'OK' : 'MISSED'}; median of paired ratios ${paired.toFixed(3)}\n`,
     );
   }
 } finally {

@@ -11,7 +11,9 @@ import { mulberry32 } from '../scripts/lib/prng';
 import { summarize } from './stats';
 
 const corpus = resolve(import.meta.dirname, '../../shared/triton/pbtxt-corpus/files');
-const texts = readdirSync(corpus).sort().map((n) => readFileSync(join(corpus, n), 'utf8'));
+const texts = readdirSync(corpus)
+  .sort()
+  .map((n) => readFileSync(join(corpus, n), 'utf8'));
 
 /** The bodies of `input [...]`/`output [...]` etc. from the corpus, renamed to stay unique. */
 function buildBigConfig(targetLines: number): string {
@@ -23,10 +25,16 @@ function buildBigConfig(targetLines: number): string {
     for (const f of r.doc.fields) {
       const name = f.name.text;
       if (!['input', 'output', 'instance_group', 'parameters', 'model_warmup', 'batch_input'].includes(name)) continue;
-      blocks.push(t.slice(f.start, f.sep ? f.sep.end : f.end).replace(/name: "([^"]*)"/g, (_m, s) => `name: "${s}_${n++}"`).replace(/key: "([^"]*)"/g, (_m, s) => `key: "${s}_${n++}"`));
+      blocks.push(
+        t
+          .slice(f.start, f.sep ? f.sep.end : f.end)
+          .replace(/name: "([^"]*)"/g, (_m, s) => `name: "${s}_${n++}"`)
+          .replace(/key: "([^"]*)"/g, (_m, s) => `key: "${s}_${n++}"`),
+      );
     }
   }
-  let out = '# benchmark config assembled from the corpus\nname: "big"\nbackend: "onnxruntime"\nmax_batch_size: 8\ndynamic_batching { preferred_batch_size: [ 2, 4, 8 ] max_queue_delay_microseconds: 100 }\n';
+  let out =
+    '# benchmark config assembled from the corpus\nname: "big"\nbackend: "onnxruntime"\nmax_batch_size: 8\ndynamic_batching { preferred_batch_size: [ 2, 4, 8 ] max_queue_delay_microseconds: 100 }\n';
   let i = 0;
   while (out.split('\n').length < targetLines) out += blocks[i++ % blocks.length] + '\n';
   // Trim to exactly the target at a field boundary is not needed; report the real count.
@@ -58,7 +66,25 @@ for (let i = 0; i < 20; i++) {
 
 // Fuzz worst case: mutate corpus files, time parse+validate per case; retime the 10 slowest.
 const rnd = mulberry32(42);
-const SNIPPETS = ['{', '}', '<', '>', '[', ']', ':', '"', '#', '-', '0x', '\n', 'inf', 'input [', '{'.repeat(150), 'a {'.repeat(120), '"\\x'];
+const SNIPPETS = [
+  '{',
+  '}',
+  '<',
+  '>',
+  '[',
+  ']',
+  ':',
+  '"',
+  '#',
+  '-',
+  '0x',
+  '\n',
+  'inf',
+  'input [',
+  '{'.repeat(150),
+  'a {'.repeat(120),
+  '"\\x',
+];
 const slow: { ms: number; text: string }[] = [];
 for (let i = 0; i < 20_000; i++) {
   let t = texts[Math.floor(rnd() * texts.length)];

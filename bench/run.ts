@@ -10,7 +10,9 @@ import { join } from 'node:path';
 const dir = import.meta.dirname;
 const only = process.argv.slice(2);
 let failed = 0;
-for (const name of readdirSync(dir).filter((n) => n.endsWith('.bench.ts')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((n) => n.endsWith('.bench.ts'))
+  .sort()) {
   if (only.length && !only.some((o) => name.includes(o))) continue;
   process.stdout.write(`\n### ${name}\n`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, name)], { stdio: 'inherit' });

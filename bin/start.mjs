@@ -70,10 +70,18 @@ if (!flag('--skip-build')) {
   }
   if (existsSync(join(root, 'renderer/vite.config.ts'))) {
     if (rendererStale()) {
-      step('renderer (vite build)', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+      step('renderer (vite build)', process.execPath, [
+        join(root, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'renderer/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ]);
     }
   }
-  if (electron && !headlessLinux) step('Electron main/preload (esbuild)', process.execPath, ['scripts/build-electron.mjs', '--if-stale']);
+  if (electron && !headlessLinux)
+    step('Electron main/preload (esbuild)', process.execPath, ['scripts/build-electron.mjs', '--if-stale']);
 }
 
 if (electron && !headlessLinux && !smoke) {
@@ -81,7 +89,10 @@ if (electron && !headlessLinux && !smoke) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
   if (flag('--browser')) process.stdout.write('Starting browser mode (--browser).\n');
-  else if (!electron) process.stdout.write('Electron binary not installed (downloads are skipped on this machine); starting browser mode.\n');
+  else if (!electron)
+    process.stdout.write(
+      'Electron binary not installed (downloads are skipped on this machine); starting browser mode.\n',
+    );
   else process.stdout.write('No display available for Electron; starting browser mode.\n');
 
   const { register } = await import('tsx/esm/api');

@@ -8,7 +8,17 @@
  *   contract API. Navigation, new windows, <webview> and permission requests are refused.
  * - IPC is the thin transport in electron/ipc over the plain-Node services.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  shell,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,7 +94,10 @@ function hardenSessions(): void {
   });
 }
 
-function send(command: 'open-repository' | 'open-images' | 'open-image-folder' | 'open-video' | 'about', extra: object = {}) {
+function send(
+  command: 'open-repository' | 'open-images' | 'open-image-folder' | 'open-video' | 'about',
+  extra: object = {},
+) {
   services?.events.emit('menuCommand', { command, ...extra });
 }
 
@@ -126,7 +139,9 @@ function buildMenu(): Menu {
     {
       label: 'View',
       submenu: [
-        ...(isDev ? [{ role: 'reload' as const }, { role: 'toggleDevTools' as const }, { type: 'separator' as const }] : []),
+        ...(isDev
+          ? [{ role: 'reload' as const }, { role: 'toggleDevTools' as const }, { type: 'separator' as const }]
+          : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

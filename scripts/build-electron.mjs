@@ -43,7 +43,13 @@ export async function buildElectron() {
     define: { 'import.meta.dirname': '__dirname' },
   };
   await Promise.all([
-    build({ ...common, entryPoints: ['electron/main.ts'], outfile: outputs[0], packages: 'external', external: ['electron'] }),
+    build({
+      ...common,
+      entryPoints: ['electron/main.ts'],
+      outfile: outputs[0],
+      packages: 'external',
+      external: ['electron'],
+    }),
     build({ ...common, entryPoints: ['electron/preload.ts'], outfile: outputs[1], external: ['electron'] }),
   ]);
 }

@@ -17,8 +17,21 @@ export const PROTO_PATH = join(repoRoot, 'shared/proto/model_config.proto');
 export const OUTPUT_PATH = join(repoRoot, 'shared/triton/modelConfigSchema.ts');
 
 const SCALARS = new Set([
-  'double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64',
-  'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string', 'bytes',
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes',
 ]);
 
 /** protoc's default json_name: drop underscores, upper-case the letter after each. */
@@ -170,7 +183,9 @@ export function generateModelConfigSchema(protoText: string): string {
     }
     p('    ],');
     const oneofs = m.oneofsArray.filter((o) => !(o.name.startsWith('_') && o.fieldsArray.length === 1));
-    const oneofText = oneofs.map((o) => `${JSON.stringify(o.name)}: [${o.fieldsArray.map((f) => JSON.stringify(f.name)).join(', ')}]`).join(', ');
+    const oneofText = oneofs
+      .map((o) => `${JSON.stringify(o.name)}: [${o.fieldsArray.map((f) => JSON.stringify(f.name)).join(', ')}]`)
+      .join(', ');
     p(`    oneofs: {${oneofText ? ` ${oneofText} ` : ''}},`);
     p('  },');
   }
@@ -180,7 +195,11 @@ export function generateModelConfigSchema(protoText: string): string {
   for (const e of enums) {
     p(`  ${JSON.stringify(fullName(e))}: {`);
     p(`    fullName: ${JSON.stringify(fullName(e))},`);
-    p(`    values: [${Object.entries(e.values).map(([n, v]) => `{ name: ${JSON.stringify(n)}, number: ${v} }`).join(', ')}],`);
+    p(
+      `    values: [${Object.entries(e.values)
+        .map(([n, v]) => `{ name: ${JSON.stringify(n)}, number: ${v} }`)
+        .join(', ')}],`,
+    );
     p('  },');
   }
   p('};');
@@ -189,7 +208,11 @@ export function generateModelConfigSchema(protoText: string): string {
   p('// Every field is optional: an absent field has its proto3 default.');
   for (const e of enums) {
     p();
-    p(`export type ${tsName(fullName(e))} = ${Object.keys(e.values).map((n) => JSON.stringify(n)).join(' | ')};`);
+    p(
+      `export type ${tsName(fullName(e))} = ${Object.keys(e.values)
+        .map((n) => JSON.stringify(n))
+        .join(' | ')};`,
+    );
   }
   for (const m of messages) {
     p();

@@ -16,7 +16,9 @@ function run(label, cmd, cmdArgs) {
   const started = Date.now();
   process.stdout.write(`\n== ${label}\n`);
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: process.env });
-  process.stdout.write(`== ${label}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `== ${label}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -41,6 +43,20 @@ let tests = findTests(join(root, 'test'));
 if (!withE2e) tests = tests.filter((t) => !t.includes('/e2e/'));
 if (filters.length) tests = tests.filter((t) => filters.some((f) => t.includes(f)));
 if (withE2e && tests.some((t) => t.includes('/e2e/')) && existsSync(join(root, 'renderer/vite.config.ts'))) {
-  run('renderer build', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+  run('renderer build', process.execPath, [
+    join(root, 'node_modules/vite/bin/vite.js'),
+    'build',
+    '--config',
+    'renderer/vite.config.ts',
+    '--logLevel',
+    'warn',
+  ]);
 }
-run(`tests (${tests.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...tests]);
+run(`tests (${tests.length} files)`, process.execPath, [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  '--test-reporter=spec',
+  ...tests,
+]);

@@ -30,7 +30,11 @@ export interface PreprocessOptions {
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-interface Tables { key: string; fp32?: Float32Array[]; fp16?: Uint16Array[] }
+interface Tables {
+  key: string;
+  fp32?: Float32Array[];
+  fp16?: Uint16Array[];
+}
 let cached: Tables | undefined; // settings rarely change between frames: one-entry cache
 
 function tablesFor(dtype: 'FP32' | 'FP16', scale: number, mean: readonly number[], std: readonly number[]): Tables {
@@ -76,17 +80,22 @@ export function preprocessImage(pixels: Uint8Array | Uint8ClampedArray, options:
   }
   if (channels !== 3 && channels !== 4) throw new TensorError(`preprocess: channels must be 3 or 4, got ${channels}`);
   if (pixels.length !== w * h * channels) {
-    throw new TensorError(`preprocess: ${w}x${h} pixels with ${channels} channels need ${w * h * channels} bytes, got ${pixels.length}`);
+    throw new TensorError(
+      `preprocess: ${w}x${h} pixels with ${channels} channels need ${w * h * channels} bytes, got ${pixels.length}`,
+    );
   }
-  if (std.some((s) => s === 0 || !Number.isFinite(s))) throw new TensorError(`preprocess: std must be finite and non-zero, got [${std.join(',')}]`);
+  if (std.some((s) => s === 0 || !Number.isFinite(s)))
+    throw new TensorError(`preprocess: std must be finite and non-zero, got [${std.join(',')}]`);
   if (!LITTLE_ENDIAN_HOST) throw new TensorError('preprocess: big-endian hosts are not supported');
   const plane = w * h;
   const elementSize = dtype === 'FP32' ? 4 : 2;
   const byteLength = 3 * plane * elementSize;
   let out = options.out;
   if (out) {
-    if (out.byteLength !== byteLength) throw new TensorError(`preprocess: output buffer has ${out.byteLength} bytes, needs ${byteLength}`);
-    if (out.byteOffset % elementSize !== 0) throw new TensorError(`preprocess: output buffer offset ${out.byteOffset} is not ${elementSize}-byte aligned`);
+    if (out.byteLength !== byteLength)
+      throw new TensorError(`preprocess: output buffer has ${out.byteLength} bytes, needs ${byteLength}`);
+    if (out.byteOffset % elementSize !== 0)
+      throw new TensorError(`preprocess: output buffer offset ${out.byteOffset} is not ${elementSize}-byte aligned`);
   } else {
     out = new Uint8Array(byteLength);
   }
@@ -98,7 +107,9 @@ export function preprocessImage(pixels: Uint8Array | Uint8ClampedArray, options:
   if (dtype === 'FP32') {
     const dst = new Float32Array(out.buffer, out.byteOffset, 3 * plane);
     const [tr, tg, tb] = tables.fp32!;
-    const ro = rPlane * plane, go = plane, bo = bPlane * plane;
+    const ro = rPlane * plane,
+      go = plane,
+      bo = bPlane * plane;
     for (let i = 0, s = 0; i < plane; i++, s += channels) {
       dst[ro + i] = tr![pixels[s]!]!;
       dst[go + i] = tg![pixels[s + 1]!]!;
@@ -107,7 +118,9 @@ export function preprocessImage(pixels: Uint8Array | Uint8ClampedArray, options:
   } else {
     const dst = new Uint16Array(out.buffer, out.byteOffset, 3 * plane);
     const [tr, tg, tb] = tables.fp16!;
-    const ro = rPlane * plane, go = plane, bo = bPlane * plane;
+    const ro = rPlane * plane,
+      go = plane,
+      bo = bPlane * plane;
     for (let i = 0, s = 0; i < plane; i++, s += channels) {
       dst[ro + i] = tr![pixels[s]!]!;
       dst[go + i] = tg![pixels[s + 1]!]!;

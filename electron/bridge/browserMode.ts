@@ -36,7 +36,8 @@ export interface BrowserMode {
 /** Per-user config folder of the CLI/browser mode (Electron uses app.getPath('userData')). */
 export function defaultConfigDir(): string {
   if (process.env.TRITONSCOPE_CONFIG_DIR) return process.env.TRITONSCOPE_CONFIG_DIR;
-  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData/Roaming'), 'tritonscope');
+  if (process.platform === 'win32')
+    return join(process.env.APPDATA ?? join(homedir(), 'AppData/Roaming'), 'tritonscope');
   if (process.platform === 'darwin') return join(homedir(), 'Library/Application Support/tritonscope');
   return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'tritonscope');
 }

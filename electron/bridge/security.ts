@@ -126,7 +126,11 @@ export function isLoopbackHost(host: string): boolean {
  * DNS-rebinding defence: a page on evil.example resolving to 127.0.0.1 still sends
  * `Host: evil.example:PORT`. We accept only the names we are reachable under, with our port.
  */
-export function isAllowedHostHeader(hostHeader: string | undefined, allowedHosts: ReadonlySet<string>, port: number): boolean {
+export function isAllowedHostHeader(
+  hostHeader: string | undefined,
+  allowedHosts: ReadonlySet<string>,
+  port: number,
+): boolean {
   if (!hostHeader) return false;
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader.trim().toLowerCase());
   if (!m) return false;

@@ -74,7 +74,9 @@ export interface Bridge {
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopbackHost(host) && !opts.allowNonLoopback) {
-    throw new Error(`refusing to listen on ${host}: only loopback addresses unless --allow-non-loopback is given (the API can read model repositories)`);
+    throw new Error(
+      `refusing to listen on ${host}: only loopback addresses unless --allow-non-loopback is given (the API can read model repositories)`,
+    );
   }
   const token = opts.token ?? randomBytes(32).toString('base64url');
   const validateResponses = opts.validateResponses ?? process.env.NODE_ENV !== 'production';
@@ -101,7 +103,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   };
 
   const sendText = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) => {
-    res.writeHead(status, { ...securityHeaders(csp), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
+    res.writeHead(status, {
+      ...securityHeaders(csp),
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...extra,
+    });
     res.end(text + '\n');
   };
 
@@ -109,9 +116,16 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (!isAllowedHostHeader(req.headers.host, allowedHosts, port)) return sendText(res, 421, 'unexpected Host header');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const given = authToken(req, url);
-    if (given === null) return sendText(res, 401, 'Tritonscope: open the URL printed by `npm start` / `tritonscope ui` (it carries the access token)');
-    if (!tokensEqual(given, token)) return sendText(res, 403, 'Tritonscope: wrong access token (the token changes every run)');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+    if (given === null)
+      return sendText(
+        res,
+        401,
+        'Tritonscope: open the URL printed by `npm start` / `tritonscope ui` (it carries the access token)',
+      );
+    if (!tokensEqual(given, token))
+      return sendText(res, 403, 'Tritonscope: wrong access token (the token changes every run)');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
     if (url.searchParams.has('token')) {
       // Move the token from the URL into a cookie and drop it from the address bar and history.
       url.searchParams.delete('token');
@@ -123,7 +137,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       });
       return res.end();
     }
-    if (!staticRoot) return sendText(res, 503, `the renderer is not built (${opts.staticDir} missing): run npm start, or npx vite build --config renderer/vite.config.ts`);
+    if (!staticRoot)
+      return sendText(
+        res,
+        503,
+        `the renderer is not built (${opts.staticDir} missing): run npm start, or npx vite build --config renderer/vite.config.ts`,
+      );
     const file = resolveStaticFile(staticRoot, url.pathname);
     if (!file) return sendText(res, 404, 'not found');
     const size = statSync(file).size;
@@ -138,18 +157,22 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   });
 
   const refuseUpgrade = (socket: Duplex, status: number, text: string) => {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+    );
   };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (!isAllowedHostHeader(req.headers.host, allowedHosts, port)) return refuseUpgrade(socket, 421, 'Misdirected Request');
+    if (!isAllowedHostHeader(req.headers.host, allowedHosts, port))
+      return refuseUpgrade(socket, 421, 'Misdirected Request');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
     const origin = req.headers.origin;
     // Browsers always send Origin on WebSocket handshakes; it must be our page. Non-browser
     // clients (tests, scripts) send none and are authenticated by the token alone.
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuseUpgrade(socket, 403, 'Forbidden origin');
+    if (origin !== undefined && origin !== `http://${req.headers.host}`)
+      return refuseUpgrade(socket, 403, 'Forbidden origin');
     const given = authToken(req, url);
     if (given === null) return refuseUpgrade(socket, 401, 'Unauthorized');
     if (!tokensEqual(given, token)) return refuseUpgrade(socket, 403, 'Forbidden');
@@ -177,14 +200,21 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       if (!isBinary) return ws.close(1003, 'binary frames only');
       let msg: WireMessage;
       try {
-        msg = decodeFrame(Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+        msg = decodeFrame(
+          Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data,
+        );
       } catch (err) {
         return ws.close(1007, (err as Error).message.slice(0, 120));
       }
       if (msg.t !== 'call' || !Number.isSafeInteger(msg.id)) return ws.close(1008, 'expected a call message');
       const id = msg.id;
       if (inFlight >= maxInFlight) {
-        return send(ws, { t: 'result', id, ok: false, error: { code: 'RESOURCE_EXHAUSTED', message: `more than ${maxInFlight} calls in flight on one connection` } });
+        return send(ws, {
+          t: 'result',
+          id,
+          ok: false,
+          error: { code: 'RESOURCE_EXHAUSTED', message: `more than ${maxInFlight} calls in flight on one connection` },
+        });
       }
       inFlight++;
       try {

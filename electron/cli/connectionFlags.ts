@@ -54,7 +54,10 @@ export function parseCommandArgs<E extends FlagOptions>(
   const [min, max] = spec.positionals ?? [0, 0];
   const n = parsed.positionals.length;
   if (!parsed.values.help && (n < min || n > max)) {
-    throw new CliError(`${n < min ? 'missing argument' : `unexpected argument '${parsed.positionals[max]}'`}\n${spec.usage}`, 2);
+    throw new CliError(
+      `${n < min ? 'missing argument' : `unexpected argument '${parsed.positionals[max]}'`}\n${spec.usage}`,
+      2,
+    );
   }
   return parsed;
 }
@@ -73,7 +76,9 @@ export function connectionOptions(v: ConnectionValues): TritonClientOptions {
   return {
     url: v.url ?? DEFAULT_URL,
     timeoutMs,
-    tls: wantsTls ? { ca: v.ca, cert: v.cert, key: v.key, insecure: v.insecure, serverName: v['server-name'] } : undefined,
+    tls: wantsTls
+      ? { ca: v.ca, cert: v.cert, key: v.key, insecure: v.insecure, serverName: v['server-name'] }
+      : undefined,
   };
 }
 

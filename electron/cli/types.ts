@@ -3,7 +3,10 @@ export type CliCommand = (argv: string[]) => Promise<number>;
 
 /** An expected failure: printed as one line, without a stack trace. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CliError';
   }

@@ -51,7 +51,11 @@ export interface SaveResult {
 /** The file changed on disk since it was read for editing. */
 export class SaveConflictError extends Error {
   readonly code = 'CONFLICT';
-  constructor(readonly path: string, readonly expectedHash: string, readonly actualHash: string | undefined) {
+  constructor(
+    readonly path: string,
+    readonly expectedHash: string,
+    readonly actualHash: string | undefined,
+  ) {
     super(
       actualHash === undefined
         ? `${path} was deleted on disk since it was opened; reload it or save with force`
@@ -64,7 +68,10 @@ export class SaveConflictError extends Error {
 /** The text does not validate (e.g. config.pbtxt syntax errors). */
 export class SaveValidationError extends Error {
   readonly code = 'INVALID';
-  constructor(readonly path: string, readonly diagnostics: Diagnostic[]) {
+  constructor(
+    readonly path: string,
+    readonly diagnostics: Diagnostic[],
+  ) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     super(
       `refusing to save ${path}: ${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${formatDiagnostic(errors[0])} (save with force to override)`,
@@ -99,7 +106,11 @@ async function currentHash(path: string): Promise<string | undefined> {
 }
 
 function timestamp(d = new Date()): string {
-  return d.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d+)Z$/, '-$1Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace('T', '-')
+    .replace(/\.(\d+)Z$/, '-$1Z');
 }
 
 export async function saveSafely(path: string, text: string, options: SaveOptions = {}): Promise<SaveResult> {

@@ -10,5 +10,9 @@ export const EVENT_PREFIX = 'tritonscope-event:';
 export const methodChannel = (m: ApiMethodName) => `${CHANNEL_PREFIX}${m}`;
 export const eventChannel = (e: ApiEventName) => `${EVENT_PREFIX}${e}`;
 
-export const METHOD_CHANNELS: ReadonlyMap<string, ApiMethodName> = new Map(API_METHOD_NAMES.map((m) => [methodChannel(m), m]));
-export const EVENT_CHANNELS: ReadonlyMap<ApiEventName, string> = new Map(API_EVENT_NAMES.map((e) => [e, eventChannel(e)]));
+export const METHOD_CHANNELS: ReadonlyMap<string, ApiMethodName> = new Map(
+  API_METHOD_NAMES.map((m) => [methodChannel(m), m]),
+);
+export const EVENT_CHANNELS: ReadonlyMap<ApiEventName, string> = new Map(
+  API_EVENT_NAMES.map((e) => [e, eventChannel(e)]),
+);

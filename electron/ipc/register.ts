@@ -57,7 +57,11 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: ApiHandlers,
         if (!opts.isTrustedSender(event)) {
           throw new ApiError('FORBIDDEN', `IPC '${method}' refused: sender is not the Tritonscope window`);
         }
-        if (args.length > 1) throw new ApiError('INVALID_ARGUMENT', `invalid request to ${method}: expected one payload argument, got ${args.length}`);
+        if (args.length > 1)
+          throw new ApiError(
+            'INVALID_ARGUMENT',
+            `invalid request to ${method}: expected one payload argument, got ${args.length}`,
+          );
         const request = parseRequest(method, args[0]);
         const handler = handlers[method] as (req: unknown) => Promise<unknown>;
         const result = await handler(request);
@@ -101,7 +105,10 @@ export function forwardEvents(
  * The sender check used by electron/main: the message must come from one of our windows and
  * from a frame showing our own page (so a navigated or injected frame cannot call the services).
  */
-export function createSenderCheck(opts: { webContentsIds: () => Iterable<number>; isOwnUrl: (url: string) => boolean }) {
+export function createSenderCheck(opts: {
+  webContentsIds: () => Iterable<number>;
+  isOwnUrl: (url: string) => boolean;
+}) {
   return (event: IpcInvokeEventLike): boolean => {
     const ids = new Set(opts.webContentsIds());
     if (!ids.has(event.sender.id)) return false;

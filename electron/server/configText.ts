@@ -5,7 +5,10 @@
 import { fromProtoJson, parseModelConfig } from '../../shared/pbtxt';
 import type { Diagnostic } from '../../shared/diagnostic';
 
-export function parseConfigText(text: string, file: string): { config?: Record<string, unknown>; diagnostics: Diagnostic[] } {
+export function parseConfigText(
+  text: string,
+  file: string,
+): { config?: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const { config, diagnostics } = parseModelConfig(text, { file, semantic: false });
   return { config: config as Record<string, unknown> | undefined, diagnostics };
 }

@@ -25,8 +25,18 @@ export function wireElementSize(datatype: string): number | undefined {
 
 /** onnxruntime-node tensor type per protocol datatype (BF16 has none in onnxruntime-node). */
 const WIRE_TO_ORT: Readonly<Record<string, string>> = {
-  BOOL: 'bool', UINT8: 'uint8', INT8: 'int8', UINT16: 'uint16', INT16: 'int16', UINT32: 'uint32',
-  INT32: 'int32', UINT64: 'uint64', INT64: 'int64', FP16: 'float16', FP32: 'float32', FP64: 'float64',
+  BOOL: 'bool',
+  UINT8: 'uint8',
+  INT8: 'int8',
+  UINT16: 'uint16',
+  INT16: 'int16',
+  UINT32: 'uint32',
+  INT32: 'int32',
+  UINT64: 'uint64',
+  INT64: 'int64',
+  FP16: 'float16',
+  FP32: 'float32',
+  FP64: 'float64',
   BYTES: 'string',
 };
 

@@ -15,7 +15,13 @@ export function ensembleSteps(config: ServerModelConfig) {
 
 /** Composing model names, in step order, without duplicates. */
 export function composingModels(config: ServerModelConfig): string[] {
-  return [...new Set(ensembleSteps(config).map((s) => s.model_name ?? '').filter(Boolean))];
+  return [
+    ...new Set(
+      ensembleSteps(config)
+        .map((s) => s.model_name ?? '')
+        .filter(Boolean),
+    ),
+  ];
 }
 
 const fullShape = (t: TensorConfig, mbs: number) => (mbs > 0 ? [-1, ...(t.dims ?? [])] : [...(t.dims ?? [])]);
@@ -62,17 +68,25 @@ export function validateEnsemble(config: ServerModelConfig, composing: (name: st
     const outputMap = step.output_map ?? {};
     for (const [key, tensor] of Object.entries(inputMap)) {
       const input = (c.input ?? []).find((t) => t.name === key);
-      if (!input) throw new EnsembleError(`in ensemble ${e}, ensemble tensor ${tensor} is mapping to non-existing input ${key} in model ${name}`);
+      if (!input)
+        throw new EnsembleError(
+          `in ensemble ${e}, ensemble tensor ${tensor} is mapping to non-existing input ${key} in model ${name}`,
+        );
       note(tensor, input.data_type, fullShape(input, cmb), name);
     }
     for (const input of c.input ?? []) {
       if (!input.optional && !(input.name in inputMap)) {
-        throw new EnsembleError(`in ensemble ${e}, input ${input.name} in model ${name} is not mapped to any ensemble tensors`);
+        throw new EnsembleError(
+          `in ensemble ${e}, input ${input.name} in model ${name} is not mapped to any ensemble tensors`,
+        );
       }
     }
     for (const [key, tensor] of Object.entries(outputMap)) {
       const output = (c.output ?? []).find((t) => t.name === key);
-      if (!output) throw new EnsembleError(`in ensemble ${e}, ensemble tensor ${tensor} is mapped from non-existing output ${key} in model ${name}`);
+      if (!output)
+        throw new EnsembleError(
+          `in ensemble ${e}, ensemble tensor ${tensor} is mapped from non-existing output ${key} in model ${name}`,
+        );
       note(tensor, output.data_type, fullShape(output, cmb), name);
     }
   }
@@ -80,10 +94,18 @@ export function validateEnsemble(config: ServerModelConfig, composing: (name: st
 }
 
 /** Executes one composing model (through the normal scheduler, so its statistics count). */
-export type ComposingExecutor = (model: string, version: number, inputs: WireTensor[], outputs: string[]) => Promise<ExecutionResult>;
+export type ComposingExecutor = (
+  model: string,
+  version: number,
+  inputs: WireTensor[],
+  outputs: string[],
+) => Promise<ExecutionResult>;
 
 export class EnsembleRunner implements VersionRunner {
-  constructor(private readonly config: ServerModelConfig, private readonly execute_: ComposingExecutor) {}
+  constructor(
+    private readonly config: ServerModelConfig,
+    private readonly execute_: ComposingExecutor,
+  ) {}
 
   async execute(inputs: WireTensor[], outputNames: string[]): Promise<ExecutionResult> {
     const pool = new Map<string, WireTensor>(inputs.map((t) => [t.name, t]));
@@ -98,7 +120,10 @@ export class EnsembleRunner implements VersionRunner {
       for (const r of ready) pending.splice(pending.indexOf(r), 1);
       const results = await Promise.all(
         ready.map(async ({ step }) => {
-          const stepInputs = Object.entries(step.input_map ?? {}).map(([key, tensor]) => ({ ...pool.get(tensor)!, name: key }));
+          const stepInputs = Object.entries(step.input_map ?? {}).map(([key, tensor]) => ({
+            ...pool.get(tensor)!,
+            name: key,
+          }));
           const outputKeys = Object.keys(step.output_map ?? {});
           const result = await this.execute_(step.model_name!, step.model_version ?? -1, stepInputs, outputKeys);
           return { step, result };

@@ -33,11 +33,16 @@ function toStatus(err: unknown): Partial<grpc.StatusObject> {
   return { code: e.grpcCode, details: e.message };
 }
 
-function unary<Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+function unary<Req, Res>(
+  fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
       .then(() => fn(call.request, call))
-      .then((res) => callback(null, res), (err) => callback(toStatus(err) as grpc.ServiceError));
+      .then(
+        (res) => callback(null, res),
+        (err) => callback(toStatus(err) as grpc.ServiceError),
+      );
   };
 }
 
@@ -93,10 +98,12 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
       const files = new Map<string, Uint8Array>();
       for (const [key, p] of Object.entries((req.parameters ?? {}) as Record<string, Any>)) {
         if (key === 'config') {
-          if (p.parameter_choice !== 'string_param') throw invalidArg("invalid value type for load parameter 'config', expected string_param.");
+          if (p.parameter_choice !== 'string_param')
+            throw invalidArg("invalid value type for load parameter 'config', expected string_param.");
           config = p.string_param ?? '';
         } else if (key.startsWith('file:')) {
-          if (p.parameter_choice !== 'bytes_param') throw invalidArg(`invalid value type for load parameter '${key}', expected bytes_param.`);
+          if (p.parameter_choice !== 'bytes_param')
+            throw invalidArg(`invalid value type for load parameter '${key}', expected bytes_param.`);
           files.set(key.slice('file:'.length), p.bytes_param ?? Buffer.alloc(0));
         } else {
           throw invalidArg(`unrecognized load parameter '${key}'.`);
@@ -111,7 +118,8 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
       let unloadDependents = false;
       const p = (req.parameters ?? {}).unload_dependents;
       if (p) {
-        if (p.parameter_choice !== 'bool_param') throw invalidArg("invalid value type for 'unload_dependents' parameter, expected bool_param.");
+        if (p.parameter_choice !== 'bool_param')
+          throw invalidArg("invalid value type for 'unload_dependents' parameter, expected bool_param.");
         unloadDependents = p.bool_param === true;
       }
       await manager.unloadModel(str(req.model_name), unloadDependents);
@@ -131,24 +139,26 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
       call.on('data', (req: DecodedInferRequest) => {
         if (failed) return;
         pending++;
-        runInference(manager, shm, req, 'stream').then(
-          (response) => {
-            if (!failed) call.write({ error_message: '', infer_response: response });
-          },
-          (err) => {
-            if (failed) return;
-            const e = asTritonError(err);
-            if (grpcErrorMode) {
-              failed = true;
-              call.emit('error', { code: e.grpcCode, details: e.message });
-            } else {
-              call.write({ error_message: e.message, infer_response: { id: req.id ?? '' } });
-            }
-          },
-        ).finally(() => {
-          pending--;
-          maybeEnd();
-        });
+        runInference(manager, shm, req, 'stream')
+          .then(
+            (response) => {
+              if (!failed) call.write({ error_message: '', infer_response: response });
+            },
+            (err) => {
+              if (failed) return;
+              const e = asTritonError(err);
+              if (grpcErrorMode) {
+                failed = true;
+                call.emit('error', { code: e.grpcCode, details: e.message });
+              } else {
+                call.write({ error_message: e.message, infer_response: { id: req.id ?? '' } });
+              }
+            },
+          )
+          .finally(() => {
+            pending--;
+            maybeEnd();
+          });
       });
       call.on('end', () => {
         inputEnded = true;
@@ -180,7 +190,8 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
 
     TraceSetting: unary((req: Any) => {
       const updates: Record<string, string[]> = {};
-      for (const [key, v] of Object.entries((req.settings ?? {}) as Record<string, { value?: string[] }>)) updates[key] = v.value ?? [];
+      for (const [key, v] of Object.entries((req.settings ?? {}) as Record<string, { value?: string[] }>))
+        updates[key] = v.value ?? [];
       const settings = ctx.trace.update(str(req.model_name), updates);
       return { settings: Object.fromEntries(Object.entries(settings).map(([k, value]) => [k, { value }])) };
     }),

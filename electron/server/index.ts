@@ -84,10 +84,19 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     'grpc.max_send_message_length': INT32_MAX,
   });
   const defs = loadServiceDefinitions();
-  server.addService(defs.inference, inferenceHandlers({
-    manager, shm, trace: new TraceSettings(), logSettings: new LogSettings(),
-    serverName: SERVER_NAME, serverVersion: SERVER_VERSION, extensions, log,
-  }));
+  server.addService(
+    defs.inference,
+    inferenceHandlers({
+      manager,
+      shm,
+      trace: new TraceSettings(),
+      logSettings: new LogSettings(),
+      serverName: SERVER_NAME,
+      serverVersion: SERVER_VERSION,
+      extensions,
+      log,
+    }),
+  );
   server.addService(defs.health, healthHandlers());
 
   const credentials = options.tls
@@ -101,7 +110,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   let port: number;
   try {
     port = await new Promise<number>((resolvePort, reject) =>
-      server.bindAsync(`${address}:${options.port ?? 0}`, credentials, (err, bound) => (err ? reject(err) : resolvePort(bound))),
+      server.bindAsync(`${address}:${options.port ?? 0}`, credentials, (err, bound) =>
+        err ? reject(err) : resolvePort(bound),
+      ),
     );
   } catch (err) {
     await manager.close();

@@ -36,12 +36,22 @@ export interface DecodedInferRequest {
   model_version: string;
   id: string;
   parameters?: Record<string, DecodedParam>;
-  inputs?: Array<{ name: string; datatype: string; shape: Array<string | number>; parameters?: Record<string, DecodedParam>; contents?: DecodedContents | null }>;
+  inputs?: Array<{
+    name: string;
+    datatype: string;
+    shape: Array<string | number>;
+    parameters?: Record<string, DecodedParam>;
+    contents?: DecodedContents | null;
+  }>;
   outputs?: Array<{ name: string; parameters?: Record<string, DecodedParam> }>;
   raw_input_contents?: Buffer[];
 }
 
-export interface ShmRef { region: string; offset: number; byteSize: number }
+export interface ShmRef {
+  region: string;
+  offset: number;
+  byteSize: number;
+}
 
 export interface RequestedOutput {
   name: string;
@@ -72,11 +82,13 @@ export function prepareInferRequest(
   for (const [key, p] of Object.entries(req.parameters ?? {})) {
     const c = choice(p);
     if (key === 'sequence_id') {
-      if (c !== 'int64_param' && c !== 'string_param') throw invalidArg("invalid value type for 'sequence_id' parameter, expected int64_param or string_param.");
+      if (c !== 'int64_param' && c !== 'string_param')
+        throw invalidArg("invalid value type for 'sequence_id' parameter, expected int64_param or string_param.");
     } else if (key === 'sequence_start' || key === 'sequence_end') {
       if (c !== 'bool_param') throw invalidArg(`invalid value type for '${key}' parameter, expected bool_param.`);
     } else if (key === 'priority') {
-      if (c !== 'int64_param' && c !== 'uint64_param') throw invalidArg("invalid value type for 'priority' parameter, expected int64_param or uint64_param.");
+      if (c !== 'int64_param' && c !== 'uint64_param')
+        throw invalidArg("invalid value type for 'priority' parameter, expected int64_param or uint64_param.");
     } else if (key === 'timeout') {
       if (c !== 'int64_param') throw invalidArg("invalid value type for 'timeout' parameter, expected int64_param.");
     } else if (key.startsWith('triton_')) {
@@ -112,11 +124,15 @@ export function prepareInferRequest(
     const ref = parseShmParams(input.name, input.parameters);
     if (ref) {
       if (input.contents) {
-        throw invalidArg(`unexpected 'content' provided when using shared memory for input tensor '${input.name}' for model '${model}'`);
+        throw invalidArg(
+          `unexpected 'content' provided when using shared memory for input tensor '${input.name}' for model '${model}'`,
+        );
       }
       data.set(input.name, shm.read(ref.region, ref.offset, ref.byteSize));
     } else if (input.contents && raw.length > 0) {
-      throw invalidArg(`contents field must not be specified when using raw_input_contents for '${input.name}' for model '${model}'`);
+      throw invalidArg(
+        `contents field must not be specified when using raw_input_contents for '${input.name}' for model '${model}'`,
+      );
     } else if (input.contents) {
       data.set(input.name, serializeContents(input.name, model, input.datatype, input.contents));
     } else if (rawIndex < raw.length) {
@@ -129,7 +145,8 @@ export function prepareInferRequest(
   for (const output of reqOutputs) {
     const ref = parseShmParams(output.name, output.parameters);
     const classification = parseClassification(output.parameters);
-    if (ref && classification !== undefined) throw invalidArg("output can't set both 'shared_memory_region' and 'classification'");
+    if (ref && classification !== undefined)
+      throw invalidArg("output can't set both 'shared_memory_region' and 'classification'");
     if (ref) shm.check(ref.region, ref.offset, ref.byteSize);
     outputs.push({ name: output.name, shm: ref, classification });
   }
@@ -178,9 +195,11 @@ export function prepareInferRequest(
       const cfg = configInputs.find((i) => i.name === input.name)!;
       if (cfg.is_shape_tensor) continue;
       const shape = shapes.get(input.name)!;
-      if (shape.length === 0) throw invalidArg(`input '${input.name}' has no shape but model requires batch dimension for '${model}'`);
+      if (shape.length === 0)
+        throw invalidArg(`input '${input.name}' has no shape but model requires batch dimension for '${model}'`);
       if (batch === 0) batch = shape[0];
-      else if (shape[0] !== batch) throw invalidArg(`input '${input.name}' batch size does not match other inputs for '${model}'`);
+      else if (shape[0] !== batch)
+        throw invalidArg(`input '${input.name}' batch size does not match other inputs for '${model}'`);
     }
     if (batch > mbs) throw invalidArg(`inference request batch-size must be <= ${mbs} for '${model}'`);
     batchSize = batch;
@@ -193,7 +212,9 @@ export function prepareInferRequest(
     const requestType = isKnownWire(input.datatype) ? input.datatype : '<invalid>';
     const expectedType = configToWire(cfg.data_type);
     if (requestType !== expectedType) {
-      throw invalidArg(`inference input '${input.name}' data-type is '${requestType}', but model '${model}' expects '${expectedType}'`);
+      throw invalidArg(
+        `inference input '${input.name}' data-type is '${requestType}', but model '${model}' expects '${expectedType}'`,
+      );
     }
     const fullShape = shapes.get(input.name)!;
     const shape = mbs > 0 && !cfg.is_shape_tensor ? fullShape.slice(1) : fullShape;
@@ -202,7 +223,9 @@ export function prepareInferRequest(
     if (match) {
       for (let i = 0; i < dims.length; i++) {
         if (shape[i] === -1) {
-          throw invalidArg(`All input dimensions should be specified for input '${input.name}' for model '${model}', got ${dimsText(fullShape)}`);
+          throw invalidArg(
+            `All input dimensions should be specified for input '${input.name}' for model '${model}', got ${dimsText(fullShape)}`,
+          );
         }
         if (dims[i] !== -1 && dims[i] !== shape[i]) {
           match = false;
@@ -212,10 +235,13 @@ export function prepareInferRequest(
     }
     if (!match) {
       const expected = mbs > 0 ? [-1, ...dims] : dims;
-      const note = mbs > 0
-        ? 'NOTE: Setting a non-zero max_batch_size in the model config requires a batch dimension to be prepended to each input shape. If you want to specify the full shape including the batch dim in your input dims config, try setting max_batch_size to zero. See the model configuration docs for more info on max_batch_size.'
-        : '';
-      throw invalidArg(`unexpected shape for input '${input.name}' for model '${model}'. Expected ${dimsText(expected)}, got ${dimsText(fullShape)}. ${note}`);
+      const note =
+        mbs > 0
+          ? 'NOTE: Setting a non-zero max_batch_size in the model config requires a batch dimension to be prepended to each input shape. If you want to specify the full shape including the batch dim in your input dims config, try setting max_batch_size to zero. See the model configuration docs for more info on max_batch_size.'
+          : '';
+      throw invalidArg(
+        `unexpected shape for input '${input.name}' for model '${model}'. Expected ${dimsText(expected)}, got ${dimsText(fullShape)}. ${note}`,
+      );
     }
     const bytes = data.get(input.name)!;
     const elements = fullShape.reduce((a, b) => a * b, 1);
@@ -224,7 +250,9 @@ export function prepareInferRequest(
     } else {
       const expectedBytes = elements * wireElementSize(requestType)!;
       if (bytes.byteLength !== expectedBytes) {
-        throw invalidArg(`input byte size mismatch for input '${input.name}' for model '${model}'. Expected ${expectedBytes}, got ${bytes.byteLength}`);
+        throw invalidArg(
+          `input byte size mismatch for input '${input.name}' for model '${model}'. Expected ${expectedBytes}, got ${bytes.byteLength}`,
+        );
       }
     }
     tensors.push({ name: input.name, datatype: requestType, shape: fullShape, data: bytes });
@@ -238,25 +266,39 @@ function parseShmParams(tensor: string, params: Record<string, DecodedParam> | u
   const p = params ?? {};
   const region = p.shared_memory_region;
   if (region && choice(region) !== 'string_param') {
-    throw invalidArg(`invalid value type for 'shared_memory_region' parameter for tensor '${tensor}', expected string_param.`);
+    throw invalidArg(
+      `invalid value type for 'shared_memory_region' parameter for tensor '${tensor}', expected string_param.`,
+    );
   }
   let offset = 0;
   if (p.shared_memory_offset) {
-    if (!region) throw invalidArg(`'shared_memory_offset' can not be specified without 'shared_memory_region' parameter for tensor '${tensor}'`);
+    if (!region)
+      throw invalidArg(
+        `'shared_memory_offset' can not be specified without 'shared_memory_region' parameter for tensor '${tensor}'`,
+      );
     if (choice(p.shared_memory_offset) !== 'int64_param') {
-      throw invalidArg(`invalid value type for 'shared_memory_offset' parameter for tensor '${tensor}', expected int64_param.`);
+      throw invalidArg(
+        `invalid value type for 'shared_memory_offset' parameter for tensor '${tensor}', expected int64_param.`,
+      );
     }
     offset = Number(p.shared_memory_offset.int64_param);
   }
   let byteSize = 0;
   if (p.shared_memory_byte_size) {
-    if (!region) throw invalidArg(`'shared_memory_byte_size' can not be specified without 'shared_memory_region' parameter for tensor '${tensor}'`);
+    if (!region)
+      throw invalidArg(
+        `'shared_memory_byte_size' can not be specified without 'shared_memory_region' parameter for tensor '${tensor}'`,
+      );
     if (choice(p.shared_memory_byte_size) !== 'int64_param') {
-      throw invalidArg(`invalid value type for 'shared_memory_byte_size' parameter for tensor '${tensor}', expected int64_param.`);
+      throw invalidArg(
+        `invalid value type for 'shared_memory_byte_size' parameter for tensor '${tensor}', expected int64_param.`,
+      );
     }
     byteSize = Number(p.shared_memory_byte_size.int64_param);
   } else if (region) {
-    throw invalidArg(`'shared_memory_byte_size' must be specified along with 'shared_memory_region' parameter for tensor '${tensor}'`);
+    throw invalidArg(
+      `'shared_memory_byte_size' must be specified along with 'shared_memory_region' parameter for tensor '${tensor}'`,
+    );
   }
   return region ? { region: region.string_param ?? '', offset, byteSize } : undefined;
 }
@@ -264,7 +306,8 @@ function parseShmParams(tensor: string, params: Record<string, DecodedParam> | u
 function parseClassification(params: Record<string, DecodedParam> | undefined): number | undefined {
   const p = params?.classification;
   if (!p) return undefined;
-  if (choice(p) !== 'int64_param') throw invalidArg("invalid value type for 'classification' parameter, expected int64_param.");
+  if (choice(p) !== 'int64_param')
+    throw invalidArg("invalid value type for 'classification' parameter, expected int64_param.");
   const k = Number(p.int64_param);
   if (k < 0) throw invalidArg("invalid value for 'classification' parameter, expected >= 0.");
   return k;
@@ -296,11 +339,15 @@ function serializeContents(name: string, model: string, datatype: string, conten
   let out: Buffer | undefined;
   const claim = (contentType: string) => {
     if (out !== undefined && out.byteLength !== 0) {
-      throw invalidArg(`unexpected explicit tensor data for input tensor '${name}' for model '${model}', binary data was already supplied.`);
+      throw invalidArg(
+        `unexpected explicit tensor data for input tensor '${name}' for model '${model}', binary data was already supplied.`,
+      );
     }
     const declared = isKnownWire(datatype) ? datatype : '<invalid>';
     if (contentType !== declared) {
-      throw invalidArg(`unexpected explicit tensor data for input tensor '${name}' for model '${model}' of type '${contentType}', expected datatype '${declared}'`);
+      throw invalidArg(
+        `unexpected explicit tensor data for input tensor '${name}' for model '${model}' of type '${contentType}', expected datatype '${declared}'`,
+      );
     }
   };
   const c = contents;
@@ -353,7 +400,9 @@ function validateBytesInput(name: string, model: string, data: Buffer, expected:
   let count = 0;
   while (offset < data.byteLength) {
     if (count >= expected) {
-      throw invalidArg(`unexpected number of string elements ${count + 1} for inference input '${name}' for model '${model}', expecting ${expected}`);
+      throw invalidArg(
+        `unexpected number of string elements ${count + 1} for inference input '${name}' for model '${model}', expecting ${expected}`,
+      );
     }
     const remaining = data.byteLength - offset;
     if (remaining < 4) {
@@ -372,6 +421,8 @@ function validateBytesInput(name: string, model: string, data: Buffer, expected:
     count++;
   }
   if (count !== expected) {
-    throw invalidArg(`expected ${expected} string elements for inference input '${name}' for model '${model}', got ${count}`);
+    throw invalidArg(
+      `expected ${expected} string elements for inference input '${name}' for model '${model}', got ${count}`,
+    );
   }
 }

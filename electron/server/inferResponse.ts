@@ -44,7 +44,12 @@ export function buildInferResponse(args: {
     let tensor = args.produced.find((t) => t.name === req.name);
     if (!tensor) throw internal(`output '${req.name}' was not produced by model '${args.model}'`);
     if (req.classification !== undefined && req.classification > 0) {
-      tensor = classify(tensor, req.classification, (args.config.max_batch_size ?? 0) > 0, labelsFor(args.config, req.name, args.modelDir));
+      tensor = classify(
+        tensor,
+        req.classification,
+        (args.config.max_batch_size ?? 0) > 0,
+        labelsFor(args.config, req.name, args.modelDir),
+      );
     }
     if (req.shm) {
       if (req.shm.byteSize < tensor.data.byteLength) {
@@ -54,7 +59,9 @@ export function buildInferResponse(args: {
       }
       args.shm.write(req.shm.region, req.shm.offset, tensor.data);
       response.outputs.push({
-        name: tensor.name, datatype: tensor.datatype, shape: tensor.shape,
+        name: tensor.name,
+        datatype: tensor.datatype,
+        shape: tensor.shape,
         parameters: {
           shared_memory_region: { string_param: req.shm.region },
           shared_memory_byte_size: { int64_param: tensor.data.byteLength },
@@ -85,19 +92,49 @@ function readElements(t: WireTensor): number[] {
   const n = (size: number) => d.byteLength / size;
   const out: number[] = [];
   switch (t.datatype) {
-    case 'FP32': for (let i = 0; i < n(4); i++) out.push(d.readFloatLE(i * 4)); break;
-    case 'FP64': for (let i = 0; i < n(8); i++) out.push(d.readDoubleLE(i * 8)); break;
-    case 'FP16': for (let i = 0; i < n(2); i++) out.push(halfToFloat(d.readUInt16LE(i * 2))); break;
-    case 'BF16': for (let i = 0; i < n(2); i++) { const b = Buffer.alloc(4); b.writeUInt16LE(d.readUInt16LE(i * 2), 2); out.push(b.readFloatLE(0)); } break;
-    case 'INT8': for (let i = 0; i < n(1); i++) out.push(d.readInt8(i)); break;
-    case 'UINT8': case 'BOOL': for (let i = 0; i < n(1); i++) out.push(d.readUInt8(i)); break;
-    case 'INT16': for (let i = 0; i < n(2); i++) out.push(d.readInt16LE(i * 2)); break;
-    case 'UINT16': for (let i = 0; i < n(2); i++) out.push(d.readUInt16LE(i * 2)); break;
-    case 'INT32': for (let i = 0; i < n(4); i++) out.push(d.readInt32LE(i * 4)); break;
-    case 'UINT32': for (let i = 0; i < n(4); i++) out.push(d.readUInt32LE(i * 4)); break;
-    case 'INT64': for (let i = 0; i < n(8); i++) out.push(Number(d.readBigInt64LE(i * 8))); break;
-    case 'UINT64': for (let i = 0; i < n(8); i++) out.push(Number(d.readBigUInt64LE(i * 8))); break;
-    default: throw internal(`classification is not supported for ${t.datatype} output '${t.name}'`);
+    case 'FP32':
+      for (let i = 0; i < n(4); i++) out.push(d.readFloatLE(i * 4));
+      break;
+    case 'FP64':
+      for (let i = 0; i < n(8); i++) out.push(d.readDoubleLE(i * 8));
+      break;
+    case 'FP16':
+      for (let i = 0; i < n(2); i++) out.push(halfToFloat(d.readUInt16LE(i * 2)));
+      break;
+    case 'BF16':
+      for (let i = 0; i < n(2); i++) {
+        const b = Buffer.alloc(4);
+        b.writeUInt16LE(d.readUInt16LE(i * 2), 2);
+        out.push(b.readFloatLE(0));
+      }
+      break;
+    case 'INT8':
+      for (let i = 0; i < n(1); i++) out.push(d.readInt8(i));
+      break;
+    case 'UINT8':
+    case 'BOOL':
+      for (let i = 0; i < n(1); i++) out.push(d.readUInt8(i));
+      break;
+    case 'INT16':
+      for (let i = 0; i < n(2); i++) out.push(d.readInt16LE(i * 2));
+      break;
+    case 'UINT16':
+      for (let i = 0; i < n(2); i++) out.push(d.readUInt16LE(i * 2));
+      break;
+    case 'INT32':
+      for (let i = 0; i < n(4); i++) out.push(d.readInt32LE(i * 4));
+      break;
+    case 'UINT32':
+      for (let i = 0; i < n(4); i++) out.push(d.readUInt32LE(i * 4));
+      break;
+    case 'INT64':
+      for (let i = 0; i < n(8); i++) out.push(Number(d.readBigInt64LE(i * 8)));
+      break;
+    case 'UINT64':
+      for (let i = 0; i < n(8); i++) out.push(Number(d.readBigUInt64LE(i * 8)));
+      break;
+    default:
+      throw internal(`classification is not supported for ${t.datatype} output '${t.name}'`);
   }
   return out;
 }

@@ -21,7 +21,12 @@ export async function runInference(
     throw unsupported("ModelInfer RPC doesn't support models with decoupled transaction policy");
   }
   const prepared = prepareInferRequest({ ...req, model_name: req.model_name ?? '', id: req.id ?? '' }, config, shm);
-  const result = await manager.execute(vrec, prepared.inputs, prepared.outputs.map((o) => o.name), prepared.batchSize);
+  const result = await manager.execute(
+    vrec,
+    prepared.inputs,
+    prepared.outputs.map((o) => o.name),
+    prepared.batchSize,
+  );
   const response = buildInferResponse({
     model: rec.name,
     version: vrec.version,

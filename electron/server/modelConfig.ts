@@ -44,7 +44,11 @@ export interface ServerModelConfig {
   dynamic_batching?: { preferred_batch_size?: number[]; [key: string]: unknown };
   sequence_batching?: { max_sequence_idle_microseconds?: number; [key: string]: unknown };
   ensemble_scheduling?: { step?: EnsembleStep[]; [key: string]: unknown };
-  optimization?: { input_pinned_memory?: { enable?: boolean }; output_pinned_memory?: { enable?: boolean }; [key: string]: unknown };
+  optimization?: {
+    input_pinned_memory?: { enable?: boolean };
+    output_pinned_memory?: { enable?: boolean };
+    [key: string]: unknown;
+  };
   model_transaction_policy?: { decoupled?: boolean };
   parameters?: Record<string, { string_value?: string }>;
   [key: string]: unknown;
@@ -116,7 +120,8 @@ export function completeModelConfig(raw: ServerModelConfig, ctx: CompletionConte
   config.backend ??= '';
 
   if (config.platform === 'ensemble') {
-    if (config.backend) throw new ConfigError(`Ensemble model '${model}' must have platform type 'ensemble' and empty backend type`);
+    if (config.backend)
+      throw new ConfigError(`Ensemble model '${model}' must have platform type 'ensemble' and empty backend type`);
   } else {
     if (config.platform && config.backend) {
       const derived = PLATFORM_TO_BACKEND[config.platform];
@@ -156,7 +161,7 @@ export function completeModelConfig(raw: ServerModelConfig, ctx: CompletionConte
     config.model_transaction_policy = { decoupled: config.model_transaction_policy?.decoupled ?? decoupled };
   } else {
     if (!config.default_model_filename) {
-      const key = config.backend === 'tensorflow' ? config.platform ?? '' : config.backend ?? '';
+      const key = config.backend === 'tensorflow' ? (config.platform ?? '') : (config.backend ?? '');
       const filename = DEFAULT_FILENAME[key];
       if (filename) config.default_model_filename = filename;
     }
@@ -190,7 +195,8 @@ function completeInstanceGroups(config: ServerModelConfig, model: string): Insta
     if (!out.name) out.name = `${model}_${index}`;
     if (!out.kind || out.kind === 'KIND_AUTO') out.kind = 'KIND_CPU';
     if (!out.count) {
-      out.count = out.kind === 'KIND_CPU' && (config.backend === 'onnxruntime' || config.backend === 'tensorflow') ? 2 : 1;
+      out.count =
+        out.kind === 'KIND_CPU' && (config.backend === 'onnxruntime' || config.backend === 'tensorflow') ? 2 : 1;
     }
     return out;
   });
@@ -200,13 +206,17 @@ function completeInstanceGroups(config: ServerModelConfig, model: string): Insta
 export function validateModelConfig(config: ServerModelConfig, model: string): void {
   const mbs = config.max_batch_size ?? 0;
   if (mbs < 0) throw new ConfigError(`'max_batch_size' must be non-negative value for ${model}`);
-  for (const [kind, list] of [['input', config.input ?? []], ['output', config.output ?? []]] as const) {
+  for (const [kind, list] of [
+    ['input', config.input ?? []],
+    ['output', config.output ?? []],
+  ] as const) {
     const seen = new Set<string>();
     for (const t of list) {
       if (!t.name) throw new ConfigError(`model ${kind} must specify 'name' for ${model}`);
       if (seen.has(t.name)) throw new ConfigError(`model ${kind} '${t.name}' is specified more than once for ${model}`);
       seen.add(t.name);
-      if (!t.data_type || t.data_type === 'TYPE_INVALID') throw new ConfigError(`model ${kind} '${t.name}' must specify 'data_type'`);
+      if (!t.data_type || t.data_type === 'TYPE_INVALID')
+        throw new ConfigError(`model ${kind} '${t.name}' must specify 'data_type'`);
       for (const d of t.dims ?? []) {
         if (d < 1 && d !== -1) {
           throw new ConfigError(
@@ -219,9 +229,7 @@ export function validateModelConfig(config: ServerModelConfig, model: string): v
   const pbs = config.dynamic_batching?.preferred_batch_size ?? [];
   for (const size of pbs) {
     if (size < 1 || (mbs > 0 && size > mbs)) {
-      throw new ConfigError(
-        `dynamic batching preferred size must be <= max batch size for ${model}`,
-      );
+      throw new ConfigError(`dynamic batching preferred size must be <= max batch size for ${model}`);
     }
   }
   if (config.platform === 'ensemble') validateEnsembleStructure(config, model);
@@ -256,7 +264,9 @@ function validateEnsembleStructure(config: ServerModelConfig, model: string): vo
     for (const tensor of Object.values(step.input_map)) consumed.add(tensor);
     for (const tensor of Object.values(step.output_map)) {
       if (producedBy.has(tensor)) {
-        throw new ConfigError(`ensemble tensor '${tensor}' can appear in an output map only once for ensemble '${model}'`);
+        throw new ConfigError(
+          `ensemble tensor '${tensor}' can appear in an output map only once for ensemble '${model}'`,
+        );
       }
       producedBy.set(tensor, n);
     }

@@ -6,7 +6,15 @@
  * after its in-flight requests finish.
  */
 import { rmSync } from 'node:fs';
-import { listModelDirs, listVersionDirs, pollModel, selectVersions, PollError, type LoadOverrides, type PolledModel } from './repository';
+import {
+  listModelDirs,
+  listVersionDirs,
+  pollModel,
+  selectVersions,
+  PollError,
+  type LoadOverrides,
+  type PolledModel,
+} from './repository';
 import { isEnsemble, type ServerModelConfig } from './modelConfig';
 import { loadVersionRunner } from './backends';
 import { composingModels, EnsembleError, EnsembleRunner, ensembleSteps, validateEnsemble } from './ensemble';
@@ -116,7 +124,8 @@ export class ModelManager {
       await this.doUnload(name, unloadDependents);
       const rec = this.records.get(name);
       const still = rec ? [...rec.versions.values()].filter((v) => v.state === 'READY').map((v) => v.version) : [];
-      if (still.length > 0) throw internal(`failed to unload '${name}', versions that are still available: ${still.join(',')}`);
+      if (still.length > 0)
+        throw internal(`failed to unload '${name}', versions that are still available: ${still.join(',')}`);
     });
   }
 
@@ -170,11 +179,19 @@ export class ModelManager {
 
     const instances = isEnsemble(config)
       ? Number.MAX_SAFE_INTEGER
-      : Math.max(1, (config.instance_group ?? []).reduce((n, g) => n + (g.count ?? 1), 0));
+      : Math.max(
+          1,
+          (config.instance_group ?? []).reduce((n, g) => n + (g.count ?? 1), 0),
+        );
     const loaded = await Promise.all(
       wanted.map(async (version): Promise<VersionRecord> => {
         const vrec: VersionRecord = {
-          version, state: 'LOADING', reason: '', slots: new InstanceSlots(instances), stats: new VersionStatistics(), inflight: 0,
+          version,
+          state: 'LOADING',
+          reason: '',
+          slots: new InstanceSlots(instances),
+          stats: new VersionStatistics(),
+          inflight: 0,
         };
         try {
           vrec.runner = isEnsemble(config)
@@ -244,7 +261,8 @@ export class ModelManager {
       try {
         await this.doLoad(dep, {}, false, chain);
       } catch (err) {
-        if (err instanceof TritonServerError && err.code === 'INTERNAL' && !this.records.has(dep)) unavailableDeps.push(dep);
+        if (err instanceof TritonServerError && err.code === 'INTERNAL' && !this.records.has(dep))
+          unavailableDeps.push(dep);
       }
       const after = this.records.get(dep);
       if (after && !after.explicit) after.implicitBy.add(name);
@@ -283,7 +301,8 @@ export class ModelManager {
       if (!composingModels(rec.config).includes(name)) continue;
       const dep = this.records.get(name);
       let problem: string | undefined;
-      if (!dep || this.readyVersions(dep).length === 0) problem = `ensemble '${rec.name}' depends on '${name}' which has no loaded version.`;
+      if (!dep || this.readyVersions(dep).length === 0)
+        problem = `ensemble '${rec.name}' depends on '${name}' which has no loaded version.`;
       else {
         try {
           validateEnsemble(rec.config, (d) => this.records.get(d)!.config!);
@@ -317,7 +336,12 @@ export class ModelManager {
         if (!depRec || depRec.explicit || !depRec.implicitBy.has(name)) continue;
         depRec.implicitBy.delete(name);
         const usedElsewhere = [...this.records.values()].some(
-          (o) => o !== rec && o.config && isEnsemble(o.config) && this.readyVersions(o).length > 0 && composingModels(o.config).includes(dep),
+          (o) =>
+            o !== rec &&
+            o.config &&
+            isEnsemble(o.config) &&
+            this.readyVersions(o).length > 0 &&
+            composingModels(o.config).includes(dep),
         );
         if (!usedElsewhere) await this.doUnload(dep, true);
       }
@@ -351,7 +375,8 @@ export class ModelManager {
     if (!rec) throw notFound(`Request for unknown model: '${name}' is not found`);
     if (version === -1) {
       const ready = this.readyVersions(rec);
-      if (ready.length === 0 || !rec.config) throw notFound(`Request for unknown model: '${name}' has no available versions`);
+      if (ready.length === 0 || !rec.config)
+        throw notFound(`Request for unknown model: '${name}' has no available versions`);
       const vrec = ready[ready.length - 1];
       return { rec, vrec, config: rec.config };
     }
@@ -443,7 +468,12 @@ export class ModelManager {
    * Runs an already validated request on a READY version, with queueing by instance count and
    * statistics. Failures after acceptance count as `fail`.
    */
-  async execute(vrec: VersionRecord, inputs: WireTensor[], outputNames: string[], batchSize: number): Promise<ExecutionResult> {
+  async execute(
+    vrec: VersionRecord,
+    inputs: WireTensor[],
+    outputNames: string[],
+    batchSize: number,
+  ): Promise<ExecutionResult> {
     const start = process.hrtime.bigint();
     vrec.inflight++;
     try {
@@ -472,7 +502,12 @@ export class ModelManager {
     }
   }
 
-  private async executeComposing(model: string, version: number, inputs: WireTensor[], outputs: string[]): Promise<ExecutionResult> {
+  private async executeComposing(
+    model: string,
+    version: number,
+    inputs: WireTensor[],
+    outputs: string[],
+  ): Promise<ExecutionResult> {
     const { vrec, config } = this.getReady(model, version);
     const batch = (config.max_batch_size ?? 0) > 0 ? (inputs[0]?.shape[0] ?? 1) : 1;
     return this.execute(vrec, inputs, outputs, batch);

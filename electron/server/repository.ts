@@ -54,7 +54,8 @@ export function selectVersions(config: ServerModelConfig, available: number[], l
   if (policy.specific) {
     const wanted = [...new Set(policy.specific.versions ?? [])].sort((a, b) => a - b);
     for (const v of wanted) {
-      if (!available.includes(v)) log?.(`version ${v} is specified for model '${config.name}', but the version directory is not present`);
+      if (!available.includes(v))
+        log?.(`version ${v} is specified for model '${config.name}', but the version directory is not present`);
     }
     return wanted.filter((v) => available.includes(v));
   }
@@ -170,7 +171,9 @@ function parseOverride(text: string, name: string): ServerModelConfig {
     throw new PollError(`Invalid config override: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (config.name !== name) {
-    throw new PollError(`Invalid config override: the name in the override ('${config.name ?? ''}') must match the model name '${name}'`);
+    throw new PollError(
+      `Invalid config override: the name in the override ('${config.name ?? ''}') must match the model name '${name}'`,
+    );
   }
   return config;
 }

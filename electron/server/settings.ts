@@ -75,7 +75,12 @@ export class LogSettings {
     log_format: 'default',
   };
 
-  update(updates: Record<string, { parameter_choice?: string; bool_param?: boolean; uint32_param?: number; string_param?: string }>): void {
+  update(
+    updates: Record<
+      string,
+      { parameter_choice?: string; bool_param?: boolean; uint32_param?: number; string_param?: string }
+    >,
+  ): void {
     const next = { ...this.values };
     for (const [key, v] of Object.entries(updates)) {
       const kind = LOG_KINDS[key];
@@ -95,7 +100,12 @@ export class LogSettings {
     const out: Record<string, LogValue> = {};
     for (const [key, kind] of Object.entries(LOG_KINDS)) {
       const v = this.values[key];
-      out[key] = kind === 'bool' ? { bool_param: Boolean(v) } : kind === 'uint32' ? { uint32_param: Number(v) } : { string_param: String(v) };
+      out[key] =
+        kind === 'bool'
+          ? { bool_param: Boolean(v) }
+          : kind === 'uint32'
+            ? { uint32_param: Number(v) }
+            : { string_param: String(v) };
     }
     return out;
   }

@@ -20,13 +20,17 @@ interface Region {
 export class SharedMemoryManager {
   private readonly regions = new Map<string, Region>();
 
-  constructor(private readonly enabled: boolean, private readonly shmRoot = '/dev/shm') {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly shmRoot = '/dev/shm',
+  ) {}
 
   systemStatus(name: string): Record<string, { name: string; key: string; offset: number; byte_size: number }> {
     const pick = name === '' ? [...this.regions.values()] : [this.regions.get(name)];
     if (pick[0] === undefined && name !== '') throw notFound(`Unable to find system shared memory region: '${name}'`);
     const out: Record<string, { name: string; key: string; offset: number; byte_size: number }> = {};
-    for (const r of pick as Region[]) out[r.name] = { name: r.name, key: r.key, offset: r.offset, byte_size: r.byteSize };
+    for (const r of pick as Region[])
+      out[r.name] = { name: r.name, key: r.key, offset: r.offset, byte_size: r.byteSize };
     return out;
   }
 
@@ -35,7 +39,9 @@ export class SharedMemoryManager {
     const stripped = key.replace(/^\/+/, '');
     if (stripped === '') throw invalidArg(`failed to register shared memory region '${name}': invalid key '${key}'`);
     if (stripped.startsWith('triton_python_backend_shm_region_')) {
-      throw invalidArg(`failed to register shared memory region '${name}': key '${key}' is reserved for the python backend`);
+      throw invalidArg(
+        `failed to register shared memory region '${name}': key '${key}' is reserved for the python backend`,
+      );
     }
     if (stripped.includes('/')) throw internal(`Unable to open shared memory region: '${key}'`);
     if (this.regions.has(name)) throw alreadyExists(`shared memory region '${name}' already in manager`);
@@ -71,7 +77,9 @@ export class SharedMemoryManager {
 
   registerCuda(): void {
     if (!this.enabled) throw unsupported(DISABLED);
-    throw unsupported('CUDA shared memory is not supported by the embedded server (it runs models on the CPU, without CUDA)');
+    throw unsupported(
+      'CUDA shared memory is not supported by the embedded server (it runs models on the CPU, without CUDA)',
+    );
   }
 
   unregisterCuda(): void {
@@ -83,7 +91,8 @@ export class SharedMemoryManager {
     const r = this.regions.get(name);
     if (!r) throw notFound(`Unable to find shared memory region: '${name}'`);
     if (offset < 0 || offset >= r.byteSize) throw invalidArg(`Invalid offset for shared memory region: '${name}'`);
-    if (byteSize < 0 || offset + byteSize > r.byteSize) throw invalidArg(`Invalid offset + byte size for shared memory region: '${name}'`);
+    if (byteSize < 0 || offset + byteSize > r.byteSize)
+      throw invalidArg(`Invalid offset + byte size for shared memory region: '${name}'`);
     return r;
   }
 

@@ -6,10 +6,17 @@
  */
 import type { ComputeTimings } from './backends/types';
 
-interface Duration { count: number; ns: number }
+interface Duration {
+  count: number;
+  ns: number;
+}
 const zero = (): Duration => ({ count: 0, ns: 0 });
 
-interface BatchEntry { compute_input: Duration; compute_infer: Duration; compute_output: Duration }
+interface BatchEntry {
+  compute_input: Duration;
+  compute_infer: Duration;
+  compute_output: Duration;
+}
 
 export class VersionStatistics {
   lastInference = 0;

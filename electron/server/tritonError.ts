@@ -16,7 +16,10 @@ export type TritonErrorCode =
   | 'UNKNOWN';
 
 export class TritonServerError extends Error {
-  constructor(readonly code: TritonErrorCode, message: string) {
+  constructor(
+    readonly code: TritonErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'TritonServerError';
   }
@@ -39,14 +42,22 @@ export const alreadyExists = (message: string) => new TritonServerError('ALREADY
  */
 export function codeString(code: TritonErrorCode): string {
   switch (code) {
-    case 'INVALID_ARGUMENT': return 'Invalid argument';
-    case 'NOT_FOUND': return 'Not found';
-    case 'INTERNAL': return 'Internal';
-    case 'UNAVAILABLE': return 'Unavailable';
-    case 'UNIMPLEMENTED': return 'Unsupported';
-    case 'ALREADY_EXISTS': return 'Already exists';
-    case 'CANCELLED': return 'Cancelled';
-    default: return 'Unknown';
+    case 'INVALID_ARGUMENT':
+      return 'Invalid argument';
+    case 'NOT_FOUND':
+      return 'Not found';
+    case 'INTERNAL':
+      return 'Internal';
+    case 'UNAVAILABLE':
+      return 'Unavailable';
+    case 'UNIMPLEMENTED':
+      return 'Unsupported';
+    case 'ALREADY_EXISTS':
+      return 'Already exists';
+    case 'CANCELLED':
+      return 'Cancelled';
+    default:
+      return 'Unknown';
   }
 }
 

@@ -40,7 +40,10 @@ export class ConfinedRoot {
     try {
       real = await realpath(path);
     } catch (err) {
-      throw new ApiError('NOT_FOUND', `cannot open folder ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}`);
+      throw new ApiError(
+        'NOT_FOUND',
+        `cannot open folder ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}`,
+      );
     }
     if (!(await stat(real)).isDirectory()) throw new ApiError('INVALID_ARGUMENT', `${path} is not a folder`);
     return new ConfinedRoot(real);
@@ -53,7 +56,8 @@ export class ConfinedRoot {
     try {
       real = await realpath(join(this.realRoot, ...segments));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiError('NOT_FOUND', `${rel} does not exist in the opened folder`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new ApiError('NOT_FOUND', `${rel} does not exist in the opened folder`);
       throw err;
     }
     if (!isInside(this.realRoot, real)) {

@@ -106,7 +106,10 @@ export class ConnectionManager {
 
   async save(input: ConnectionProfileInput): Promise<ConnectionProfile> {
     if (input.id && this.builtins.has(input.id)) {
-      throw new ApiError('FAILED_PRECONDITION', `'${this.builtins.get(input.id)!.name}' is built in and cannot be edited`);
+      throw new ApiError(
+        'FAILED_PRECONDITION',
+        `'${this.builtins.get(input.id)!.name}' is built in and cannot be edited`,
+      );
     }
     const id = input.id ?? randomUUID();
     const existing = this.profiles.findIndex((p) => p.id === id);
@@ -118,7 +121,12 @@ export class ConnectionManager {
     this.persist();
     this.changed();
     // Address or TLS changed on a live connection: reconnect so the change takes effect now.
-    if (before && this.live.has(id) && JSON.stringify([before.url, before.tls, before.timeoutMs]) !== JSON.stringify([profile.url, profile.tls, profile.timeoutMs])) {
+    if (
+      before &&
+      this.live.has(id) &&
+      JSON.stringify([before.url, before.tls, before.timeoutMs]) !==
+        JSON.stringify([profile.url, profile.tls, profile.timeoutMs])
+    ) {
       await this.disconnect(id);
       await this.connect(id);
     }
@@ -152,8 +160,16 @@ export class ConnectionManager {
 
   private static initialStatus(id: string, state: ConnectionStatus['state']): ConnectionStatus {
     return {
-      id, state, live: null, ready: null, metadata: null, error: null,
-      lastCheckedAt: null, latencyMs: null, nextCheckInMs: null, consecutiveFailures: 0,
+      id,
+      state,
+      live: null,
+      ready: null,
+      metadata: null,
+      error: null,
+      lastCheckedAt: null,
+      latencyMs: null,
+      nextCheckInMs: null,
+      consecutiveFailures: 0,
     };
   }
 
@@ -169,11 +185,15 @@ export class ConnectionManager {
       if (!path) return undefined;
       try {
         const data = await readFile(path);
-        if (data.byteLength > TLS_FILE_LIMIT) throw new ApiError('TOO_LARGE', `${what} file ${path} is larger than 1 MiB`);
+        if (data.byteLength > TLS_FILE_LIMIT)
+          throw new ApiError('TOO_LARGE', `${what} file ${path} is larger than 1 MiB`);
         return data;
       } catch (err) {
         if (err instanceof ApiError) throw err;
-        throw new ApiError('INVALID_ARGUMENT', `cannot read ${what} file ${path} of connection '${profile.name}': ${(err as Error).message}`);
+        throw new ApiError(
+          'INVALID_ARGUMENT',
+          `cannot read ${what} file ${path} of connection '${profile.name}': ${(err as Error).message}`,
+        );
       }
     };
     // One after another, so a profile with several bad paths always reports the first (CA, then
@@ -182,7 +202,10 @@ export class ConnectionManager {
     const cert = await read('client certificate', tls.certPath);
     const key = await read('client key', tls.keyPath);
     if (!!cert !== !!key) {
-      throw new ApiError('INVALID_ARGUMENT', `connection '${profile.name}': mutual TLS needs both a client certificate and a client key`);
+      throw new ApiError(
+        'INVALID_ARGUMENT',
+        `connection '${profile.name}': mutual TLS needs both a client certificate and a client key`,
+      );
     }
     return { ca, cert, key, insecure: tls.insecure };
   }
@@ -196,7 +219,11 @@ export class ConnectionManager {
     const tls = await this.readTls(profile);
     if (this.live.has(id)) return this.check(id); // a concurrent connect won the race
     const client = this.opts.createClient({ url: profile.url, tls, timeoutMs: profile.timeoutMs ?? 10_000 });
-    const entry: Live = { client, status: ConnectionManager.initialStatus(id, 'connecting'), generation: ++this.generation };
+    const entry: Live = {
+      client,
+      status: ConnectionManager.initialStatus(id, 'connecting'),
+      generation: ++this.generation,
+    };
     this.live.set(id, entry);
     this.opts.emit('connectionStatus', entry.status);
     return this.check(id);
@@ -252,16 +279,29 @@ export class ConnectionManager {
             : entry.client.serverMetadata().then(toServerMetadata),
         ]);
         next = {
-          ...entry.status, state: 'connected', live, ready, metadata, error: null,
-          lastCheckedAt: Date.now(), latencyMs, consecutiveFailures: 0,
+          ...entry.status,
+          state: 'connected',
+          live,
+          ready,
+          metadata,
+          error: null,
+          lastCheckedAt: Date.now(),
+          latencyMs,
+          consecutiveFailures: 0,
           nextCheckInMs: null,
         };
       } catch (err) {
         const e = serializeError(err);
         next = {
-          ...entry.status, state: 'error', live: false, ready: false,
-          error: { code: e.code, message: e.message }, lastCheckedAt: Date.now(), latencyMs: null,
-          consecutiveFailures: entry.status.consecutiveFailures + 1, nextCheckInMs: null,
+          ...entry.status,
+          state: 'error',
+          live: false,
+          ready: false,
+          error: { code: e.code, message: e.message },
+          lastCheckedAt: Date.now(),
+          latencyMs: null,
+          consecutiveFailures: entry.status.consecutiveFailures + 1,
+          nextCheckInMs: null,
         };
       }
       if (entry.generation !== generation || this.live.get(id) !== entry) return next; // disconnected meanwhile

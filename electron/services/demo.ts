@@ -108,9 +108,20 @@ export class DemoService {
           `the demo model repository ${repoDir} is missing or empty; build it with: node --import tsx scripts/demo/build.ts`,
         );
       }
-      this.server = await this.opts.startServer({ modelRepository: repoDir, host: '127.0.0.1', port: 0, controlMode: 'explicit', loadAll: true });
+      this.server = await this.opts.startServer({
+        modelRepository: repoDir,
+        host: '127.0.0.1',
+        port: 0,
+        controlMode: 'explicit',
+        loadAll: true,
+      });
       this.error = null;
-      await this.opts.connections.setBuiltin({ id: DEMO_CONNECTION_ID, name: 'Demo (embedded server)', url: this.server.url, builtin: true });
+      await this.opts.connections.setBuiltin({
+        id: DEMO_CONNECTION_ID,
+        name: 'Demo (embedded server)',
+        url: this.server.url,
+        builtin: true,
+      });
       this.rootId = (await this.opts.repository.openTrusted(repoDir, { builtin: true })).rootId;
       await this.opts.connections.connect(DEMO_CONNECTION_ID);
     } catch (err) {
@@ -140,13 +151,17 @@ export class DemoService {
   async readMedia(name: string) {
     const entry = (await this.listMedia()).find((m) => m.name === name);
     if (!entry) throw new ApiError('NOT_FOUND', `no demo media named '${name}'`);
-    if (entry.size > MAX_MEDIA_BYTES) throw new ApiError('TOO_LARGE', `${name} is larger than ${MAX_MEDIA_BYTES} bytes`);
+    if (entry.size > MAX_MEDIA_BYTES)
+      throw new ApiError('TOO_LARGE', `${name} is larger than ${MAX_MEDIA_BYTES} bytes`);
     const data = await readFile(join(this.opts.mediaDir, name));
     return {
       name,
       mime: MEDIA_KINDS[extname(name).toLowerCase()]?.mime ?? 'application/octet-stream',
       // exact-size buffer: structured clone would otherwise copy a whole pooled ArrayBuffer
-      data: data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? new Uint8Array(data.buffer) : new Uint8Array(data),
+      data:
+        data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
+          ? new Uint8Array(data.buffer)
+          : new Uint8Array(data),
     };
   }
 }

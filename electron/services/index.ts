@@ -71,7 +71,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const emit = events.emit;
   const createClient = opts.createClient ?? (await defaultClientFactory());
   const connections = new ConnectionManager({ configDir: opts.configDir, createClient, emit, poll: opts.poll });
-  const repository = new RepositoryBrowser({ emit, allowOpenByPath: opts.mode === 'browser', pickFolder: opts.pickFolder });
+  const repository = new RepositoryBrowser({
+    emit,
+    allowOpenByPath: opts.mode === 'browser',
+    pickFolder: opts.pickFolder,
+  });
   const serverOps = new ServerOps(connections);
   const inference = new InferenceRelay(connections);
   const demo = new DemoService({

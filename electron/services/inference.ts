@@ -43,10 +43,12 @@ function toOutputs(raw: unknown): InferResponse['outputs'] {
   const rawContents = pick(raw, 'raw_output_contents');
   return outs.map((o, i) => {
     const datatype = String(pick(o, 'datatype'));
-    if (!DATATYPE_SET.has(datatype)) throw new ApiError('INTERNAL', `output '${String(pick(o, 'name'))}' has unknown datatype '${datatype}'`);
+    if (!DATATYPE_SET.has(datatype))
+      throw new ApiError('INTERNAL', `output '${String(pick(o, 'name'))}' has unknown datatype '${datatype}'`);
     let data = pick(o, 'data');
     if (!(data instanceof Uint8Array) && Array.isArray(rawContents)) data = rawContents[i];
-    if (!(data instanceof Uint8Array)) throw new ApiError('INTERNAL', `output '${String(pick(o, 'name'))}' carries no raw bytes`);
+    if (!(data instanceof Uint8Array))
+      throw new ApiError('INTERNAL', `output '${String(pick(o, 'name'))}' carries no raw bytes`);
     return {
       name: String(pick(o, 'name')),
       datatype: datatype as Datatype,

@@ -30,11 +30,20 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export function toIndex(raw: unknown): ModelIndexEntry[] {
   const list = Array.isArray(raw) ? raw : arr(pick(raw, 'models'));
-  return list.map((m) => ({ name: str(pick(m, 'name')), version: str(pick(m, 'version')), state: str(pick(m, 'state')), reason: str(pick(m, 'reason')) }));
+  return list.map((m) => ({
+    name: str(pick(m, 'name')),
+    version: str(pick(m, 'version')),
+    state: str(pick(m, 'state')),
+    reason: str(pick(m, 'reason')),
+  }));
 }
 
 export function toMetadata(raw: unknown): ModelMetadata {
-  const tensor = (t: unknown) => ({ name: str(pick(t, 'name')), datatype: str(pick(t, 'datatype')), shape: arr(pick(t, 'shape')).map(num) });
+  const tensor = (t: unknown) => ({
+    name: str(pick(t, 'name')),
+    datatype: str(pick(t, 'datatype')),
+    shape: arr(pick(t, 'shape')).map(num),
+  });
   return {
     name: str(pick(raw, 'name')),
     versions: arr(pick(raw, 'versions')).map(str),

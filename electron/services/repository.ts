@@ -57,7 +57,10 @@ export class RepositoryBrowser {
   async openRequested(path?: string): Promise<RepositoryRoot | null> {
     if (path === undefined) {
       if (!this.opts.pickFolder) {
-        throw new ApiError('INVALID_ARGUMENT', 'no native folder picker here (browser mode): give the absolute path of the model repository folder');
+        throw new ApiError(
+          'INVALID_ARGUMENT',
+          'no native folder picker here (browser mode): give the absolute path of the model repository folder',
+        );
       }
       const picked = await this.opts.pickFolder();
       return picked === null ? null : this.openTrusted(picked);
@@ -74,7 +77,12 @@ export class RepositoryBrowser {
     for (const r of this.roots.values()) {
       if (r.root.realRoot === root.realRoot) return r.info;
     }
-    const info: RepositoryRoot = { rootId: randomUUID(), path: root.realRoot, name: root.name, ...(extra.builtin ? { builtin: true } : {}) };
+    const info: RepositoryRoot = {
+      rootId: randomUUID(),
+      path: root.realRoot,
+      name: root.name,
+      ...(extra.builtin ? { builtin: true } : {}),
+    };
     this.roots.set(info.rootId, { info, root });
     this.changed();
     return info;
@@ -88,7 +96,11 @@ export class RepositoryBrowser {
 
   private get(rootId: string): OpenRoot {
     const r = this.roots.get(rootId);
-    if (!r) throw new ApiError('NOT_FOUND', `no open repository folder with id '${rootId}' (it was closed or the app restarted)`);
+    if (!r)
+      throw new ApiError(
+        'NOT_FOUND',
+        `no open repository folder with id '${rootId}' (it was closed or the app restarted)`,
+      );
     return r;
   }
 
@@ -108,7 +120,10 @@ export class RepositoryBrowser {
         const sub = await this.insideDir(root, p);
         if (sub) {
           if (/^(0|[1-9]\d*)$/.test(child)) {
-            model.versions.push({ version: child, files: await this.walkFiles(root, sub, `${entry}/${child}`, 1, budget) });
+            model.versions.push({
+              version: child,
+              files: await this.walkFiles(root, sub, `${entry}/${child}`, 1, budget),
+            });
           }
           continue;
         }
@@ -173,7 +188,11 @@ export class RepositoryBrowser {
     const real = await root.resolveExisting(rel);
     const s = await stat(real);
     if (!s.isFile()) throw new ApiError('INVALID_ARGUMENT', `${rel} is not a file`);
-    if (s.size > MAX_EDIT_BYTES) throw new ApiError('TOO_LARGE', `${rel} is ${s.size} bytes; files over ${MAX_EDIT_BYTES} bytes are not opened for editing`);
+    if (s.size > MAX_EDIT_BYTES)
+      throw new ApiError(
+        'TOO_LARGE',
+        `${rel} is ${s.size} bytes; files over ${MAX_EDIT_BYTES} bytes are not opened for editing`,
+      );
     const r = await readForEdit(real);
     return { path: root.toRelative(real), text: r.text, hash: r.hash, mtimeMs: r.mtimeMs, size: s.size };
   }
@@ -181,9 +200,13 @@ export class RepositoryBrowser {
   async saveFile(rootId: string, rel: string, text: string, expectedHash: string, force?: boolean) {
     const { root } = this.get(rootId);
     if (!EDITABLE.test(rel)) {
-      throw new ApiError('FORBIDDEN', `${rel}: only text configuration files (.pbtxt, .txt, .json, .yaml, .md) can be saved`);
+      throw new ApiError(
+        'FORBIDDEN',
+        `${rel}: only text configuration files (.pbtxt, .txt, .json, .yaml, .md) can be saved`,
+      );
     }
-    if (Buffer.byteLength(text) > MAX_EDIT_BYTES) throw new ApiError('TOO_LARGE', `refusing to save more than ${MAX_EDIT_BYTES} bytes`);
+    if (Buffer.byteLength(text) > MAX_EDIT_BYTES)
+      throw new ApiError('TOO_LARGE', `refusing to save more than ${MAX_EDIT_BYTES} bytes`);
     const real = await root.resolveForWrite(rel);
     let result: unknown;
     try {
@@ -198,7 +221,7 @@ export class RepositoryBrowser {
       path: root.toRelative(real),
       hash: after.hash,
       mtimeMs: after.mtimeMs,
-      backupPath: backup && isInside(root.realRoot, backup) ? root.toRelative(backup) : backup ?? null,
+      backupPath: backup && isInside(root.realRoot, backup) ? root.toRelative(backup) : (backup ?? null),
     };
   }
 
@@ -236,7 +259,11 @@ function mapSaveError(err: unknown, real: string, rel: string): unknown {
   const msg = (e: Error) => e.message.split(real).join(rel);
   if (err instanceof SaveConflictError) return new ApiError('CONFLICT', msg(err));
   if (err instanceof SaveValidationError) {
-    return new ApiError('INVALID_ARGUMENT', msg(err), err.diagnostics.map((d) => ({ ...d, file: rel })));
+    return new ApiError(
+      'INVALID_ARGUMENT',
+      msg(err),
+      err.diagnostics.map((d) => ({ ...d, file: rel })),
+    );
   }
   return err;
 }

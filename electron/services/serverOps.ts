@@ -47,7 +47,9 @@ export class ServerOps {
         const first = errors[0];
         throw new ApiError(
           'INVALID_ARGUMENT',
-          first ? `config override: ${first.line}:${first.column}: ${first.message}` : 'config override could not be parsed',
+          first
+            ? `config override: ${first.line}:${first.column}: ${first.message}`
+            : 'config override could not be parsed',
           errors,
         );
       }

@@ -10,15 +10,30 @@ import { checkTensorData, type Tensor } from '../../shared/tensor/codec';
 import { datatypeInfo, elementCount } from '../../shared/tensor/datatypes';
 import { channelSetup, parseTritonUrl, type ParsedUrl } from './connection';
 import {
-  fromParameters, toInferResponse, toModelStatistics, toParameters, toRequestedOutputs, type InferResponseMessage,
+  fromParameters,
+  toInferResponse,
+  toModelStatistics,
+  toParameters,
+  toRequestedOutputs,
+  type InferResponseMessage,
 } from './convert';
 import { toTritonError, TritonError } from './errors';
 import { loadTritonPackageDefinition, loadTritonRoot, MODEL_CONFIG_CONVERSION } from './protos';
 import { InferStream, type InferStreamOptions } from './stream';
 import { allocateInputArena, BufferPool, encodeInferRequest, encodeInferRequestInPlace } from './inferCodec';
 import type {
-  CallOptions, CudaSharedMemoryRegion, HealthStatus, InferRequest, InferResponse, LogSettingValue, ModelIndexEntry,
-  ModelMetadata, ModelStatistics, ServerMetadata, SystemSharedMemoryRegion, TritonClientOptions,
+  CallOptions,
+  CudaSharedMemoryRegion,
+  HealthStatus,
+  InferRequest,
+  InferResponse,
+  LogSettingValue,
+  ModelIndexEntry,
+  ModelMetadata,
+  ModelStatistics,
+  ServerMetadata,
+  SystemSharedMemoryRegion,
+  TritonClientOptions,
 } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -70,7 +85,8 @@ export class TritonClient {
     this.url = options.url;
     this.parsed = parseTritonUrl(options.url);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs < 0) throw new RangeError(`timeoutMs must be >= 0, got ${this.timeoutMs}`);
+    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs < 0)
+      throw new RangeError(`timeoutMs must be >= 0, got ${this.timeoutMs}`);
     const setup = channelSetup(this.parsed, options.tls, options.maxMessageBytes);
     this.tls = setup.tls;
     this.client = new grpc.Client(this.parsed.target, setup.credentials, setup.options);
@@ -78,7 +94,11 @@ export class TritonClient {
 
   // ---- plumbing --------------------------------------------------------------------------------
 
-  private callOptions(opts: CallOptions | undefined): { metadata: grpc.Metadata; options: grpc.CallOptions; timeoutMs: number } {
+  private callOptions(opts: CallOptions | undefined): {
+    metadata: grpc.Metadata;
+    options: grpc.CallOptions;
+    timeoutMs: number;
+  } {
     const timeoutMs = opts?.timeoutMs ?? this.timeoutMs;
     const metadata = new grpc.Metadata();
     if (opts?.headers) for (const [k, v] of Object.entries(opts.headers)) metadata.set(k, v);
@@ -90,17 +110,38 @@ export class TritonClient {
     return { rpc, url: this.url, timeoutMs, tls: this.tls };
   }
 
-  private unary<Res>(service: 'inference' | 'health', rpc: string, request: object, opts?: CallOptions, preSerialized?: { bytes: Buffer; done: () => void }): Promise<Res> {
-    if (this.closed) return Promise.reject(new TritonError(grpc.status.CANCELLED, 'client is closed', { rpc, message: `CANCELLED: ${rpc}: the client was closed` }));
+  private unary<Res>(
+    service: 'inference' | 'health',
+    rpc: string,
+    request: object,
+    opts?: CallOptions,
+    preSerialized?: { bytes: Buffer; done: () => void },
+  ): Promise<Res> {
+    if (this.closed)
+      return Promise.reject(
+        new TritonError(grpc.status.CANCELLED, 'client is closed', {
+          rpc,
+          message: `CANCELLED: ${rpc}: the client was closed`,
+        }),
+      );
     const method = services()[service][rpc]!;
     const { metadata, options, timeoutMs } = this.callOptions(opts);
     if (opts?.signal?.aborted) {
-      return Promise.reject(new TritonError(grpc.status.CANCELLED, 'Cancelled on client', { rpc, message: `CANCELLED: ${rpc} was cancelled` }));
+      return Promise.reject(
+        new TritonError(grpc.status.CANCELLED, 'Cancelled on client', {
+          rpc,
+          message: `CANCELLED: ${rpc} was cancelled`,
+        }),
+      );
     }
     return new Promise<Res>((resolve, reject) => {
       const call = this.client.makeUnaryRequest<object | Buffer, unknown>(
-        method.path, preSerialized ? identity : method.requestSerialize, method.responseDeserialize,
-        preSerialized ? preSerialized.bytes : request, metadata, options,
+        method.path,
+        preSerialized ? identity : method.requestSerialize,
+        method.responseDeserialize,
+        preSerialized ? preSerialized.bytes : request,
+        metadata,
+        options,
         (err, res) => {
           preSerialized?.done();
           opts?.signal?.removeEventListener('abort', onAbort);
@@ -139,9 +180,18 @@ export class TritonClient {
   async modelMetadata(name: string, version = '', opts?: CallOptions): Promise<ModelMetadata> {
     type T = { name?: string; datatype?: string; shape: string[] };
     const r = await this.rpc<{ name?: string; versions: string[]; platform?: string; inputs: T[]; outputs: T[] }>(
-      'ModelMetadata', { name, version }, opts);
+      'ModelMetadata',
+      { name, version },
+      opts,
+    );
     const tensor = (t: T) => ({ name: t.name ?? '', datatype: t.datatype ?? '', shape: t.shape.map(Number) });
-    return { name: r.name ?? '', versions: r.versions, platform: r.platform ?? '', inputs: r.inputs.map(tensor), outputs: r.outputs.map(tensor) };
+    return {
+      name: r.name ?? '',
+      versions: r.versions,
+      platform: r.platform ?? '',
+      inputs: r.inputs.map(tensor),
+      outputs: r.outputs.map(tensor),
+    };
   }
 
   /** grpc.health.v1.Health/Check ('' = the whole server). */
@@ -167,8 +217,17 @@ export class TritonClient {
   // ---- repository ------------------------------------------------------------------------------
 
   async repositoryIndex(options: { ready?: boolean } = {}, opts?: CallOptions): Promise<ModelIndexEntry[]> {
-    const r = await this.rpc<{ models: Array<Partial<ModelIndexEntry>> }>('RepositoryIndex', { repository_name: '', ready: Boolean(options.ready) }, opts);
-    return r.models.map((m) => ({ name: m.name ?? '', version: m.version ?? '', state: m.state ?? '', reason: m.reason ?? '' }));
+    const r = await this.rpc<{ models: Array<Partial<ModelIndexEntry>> }>(
+      'RepositoryIndex',
+      { repository_name: '', ready: Boolean(options.ready) },
+      opts,
+    );
+    return r.models.map((m) => ({
+      name: m.name ?? '',
+      version: m.version ?? '',
+      state: m.state ?? '',
+      reason: m.reason ?? '',
+    }));
   }
 
   /**
@@ -176,7 +235,15 @@ export class TritonClient {
    * and is sent, like tritonclient does, as string_param 'config'; `files` (e.g. {'1/model.onnx': bytes})
    * become bytes_param 'file:<path>' (Triton then requires `config`).
    */
-  async loadModel(name: string, options: { config?: object | string; files?: Record<string, Uint8Array>; parameters?: Record<string, boolean | number | string> } = {}, opts?: CallOptions): Promise<void> {
+  async loadModel(
+    name: string,
+    options: {
+      config?: object | string;
+      files?: Record<string, Uint8Array>;
+      parameters?: Record<string, boolean | number | string>;
+    } = {},
+    opts?: CallOptions,
+  ): Promise<void> {
     const parameters: Record<string, object> = toParameters(options.parameters);
     if (options.config !== undefined) {
       const json = typeof options.config === 'string' ? options.config : JSON.stringify(options.config);
@@ -189,7 +256,8 @@ export class TritonClient {
   }
 
   async unloadModel(name: string, options: { unloadDependents?: boolean } = {}, opts?: CallOptions): Promise<void> {
-    const parameters = options.unloadDependents !== undefined ? { unload_dependents: { bool_param: options.unloadDependents } } : {};
+    const parameters =
+      options.unloadDependents !== undefined ? { unload_dependents: { bool_param: options.unloadDependents } } : {};
     await this.rpc('RepositoryModelUnload', { repository_name: '', model_name: name, parameters }, opts);
   }
 
@@ -202,7 +270,9 @@ export class TritonClient {
     const inPlace = encodeInferRequestInPlace(msg);
     const bytes = inPlace ? inPlace.bytes : encodeInferRequest(msg, this.requestBuffers);
     const done = inPlace ? inPlace.release : () => this.requestBuffers.release(bytes);
-    return toInferResponse(await this.unary<InferResponseMessage>('inference', 'ModelInfer', msg, opts, { bytes, done }));
+    return toInferResponse(
+      await this.unary<InferResponseMessage>('inference', 'ModelInfer', msg, opts, { bytes, done }),
+    );
   }
 
   /**
@@ -213,8 +283,16 @@ export class TritonClient {
    */
   allocateInput(name: string, datatype: string, shape: number[]): Tensor {
     const size = datatypeInfo(datatype).byteSize;
-    if (size === null) throw new TypeError(`allocateInput '${name}': ${datatype} has no fixed element size; build BYTES tensors with makeTensor`);
-    return { name, datatype, shape: [...shape], data: allocateInputArena(elementCount(shape, `allocateInput '${name}'`) * size) };
+    if (size === null)
+      throw new TypeError(
+        `allocateInput '${name}': ${datatype} has no fixed element size; build BYTES tensors with makeTensor`,
+      );
+    return {
+      name,
+      datatype,
+      shape: [...shape],
+      data: allocateInputArena(elementCount(shape, `allocateInput '${name}'`) * size),
+    };
   }
 
   /**
@@ -224,19 +302,27 @@ export class TritonClient {
    * The stream's deadline is opts.timeoutMs only if given (a stream is long-lived).
    */
   streamInfer(options: InferStreamOptions = {}, opts?: CallOptions): InferStream {
-    if (this.closed) throw new TritonError(grpc.status.CANCELLED, 'client is closed', { rpc: 'ModelStreamInfer', message: 'CANCELLED: ModelStreamInfer: the client was closed' });
+    if (this.closed)
+      throw new TritonError(grpc.status.CANCELLED, 'client is closed', {
+        rpc: 'ModelStreamInfer',
+        message: 'CANCELLED: ModelStreamInfer: the client was closed',
+      });
     const method = services().inference['ModelStreamInfer']!;
     const metadata = new grpc.Metadata();
     if (opts?.headers) for (const [k, v] of Object.entries(opts.headers)) metadata.set(k, v);
     if (options.grpcErrors) metadata.set('triton_grpc_error', 'true');
     const timeoutMs = opts?.timeoutMs ?? 0;
     const call = this.client.makeBidiStreamRequest(
-      method.path, method.requestSerialize, method.responseDeserialize, metadata,
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      metadata,
       timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {},
     );
     if (opts?.signal) opts.signal.addEventListener('abort', () => call.cancel(), { once: true });
-    return new InferStream(call as unknown as ConstructorParameters<typeof InferStream>[0], buildInferRequest,
-      (err) => toTritonError(err, this.errorContext('ModelStreamInfer', timeoutMs > 0 ? timeoutMs : undefined)));
+    return new InferStream(call as unknown as ConstructorParameters<typeof InferStream>[0], buildInferRequest, (err) =>
+      toTritonError(err, this.errorContext('ModelStreamInfer', timeoutMs > 0 ? timeoutMs : undefined)),
+    );
   }
 
   // ---- shared memory ---------------------------------------------------------------------------
@@ -244,11 +330,23 @@ export class TritonClient {
   async systemSharedMemoryStatus(name = '', opts?: CallOptions): Promise<SystemSharedMemoryRegion[]> {
     type R = { name?: string; key?: string; offset?: string; byte_size?: string };
     const r = await this.rpc<{ regions: Record<string, R> }>('SystemSharedMemoryStatus', { name }, opts);
-    return Object.entries(r.regions).map(([k, v]) => ({ name: v.name ?? k, key: v.key ?? '', offset: Number(v.offset ?? 0), byteSize: Number(v.byte_size ?? 0) }));
+    return Object.entries(r.regions).map(([k, v]) => ({
+      name: v.name ?? k,
+      key: v.key ?? '',
+      offset: Number(v.offset ?? 0),
+      byteSize: Number(v.byte_size ?? 0),
+    }));
   }
 
-  async systemSharedMemoryRegister(region: { name: string; key: string; offset?: number; byteSize: number }, opts?: CallOptions): Promise<void> {
-    await this.rpc('SystemSharedMemoryRegister', { name: region.name, key: region.key, offset: region.offset ?? 0, byte_size: region.byteSize }, opts);
+  async systemSharedMemoryRegister(
+    region: { name: string; key: string; offset?: number; byteSize: number },
+    opts?: CallOptions,
+  ): Promise<void> {
+    await this.rpc(
+      'SystemSharedMemoryRegister',
+      { name: region.name, key: region.key, offset: region.offset ?? 0, byte_size: region.byteSize },
+      opts,
+    );
   }
 
   /** '' unregisters every system shared-memory region. */
@@ -259,11 +357,22 @@ export class TritonClient {
   async cudaSharedMemoryStatus(name = '', opts?: CallOptions): Promise<CudaSharedMemoryRegion[]> {
     type R = { name?: string; device_id?: string; byte_size?: string };
     const r = await this.rpc<{ regions: Record<string, R> }>('CudaSharedMemoryStatus', { name }, opts);
-    return Object.entries(r.regions).map(([k, v]) => ({ name: v.name ?? k, deviceId: Number(v.device_id ?? 0), byteSize: Number(v.byte_size ?? 0) }));
+    return Object.entries(r.regions).map(([k, v]) => ({
+      name: v.name ?? k,
+      deviceId: Number(v.device_id ?? 0),
+      byteSize: Number(v.byte_size ?? 0),
+    }));
   }
 
-  async cudaSharedMemoryRegister(region: { name: string; rawHandle: Uint8Array; deviceId: number; byteSize: number }, opts?: CallOptions): Promise<void> {
-    await this.rpc('CudaSharedMemoryRegister', { name: region.name, raw_handle: region.rawHandle, device_id: region.deviceId, byte_size: region.byteSize }, opts);
+  async cudaSharedMemoryRegister(
+    region: { name: string; rawHandle: Uint8Array; deviceId: number; byteSize: number },
+    opts?: CallOptions,
+  ): Promise<void> {
+    await this.rpc(
+      'CudaSharedMemoryRegister',
+      { name: region.name, raw_handle: region.rawHandle, device_id: region.deviceId, byte_size: region.byteSize },
+      opts,
+    );
   }
 
   async cudaSharedMemoryUnregister(name = '', opts?: CallOptions): Promise<void> {
@@ -276,24 +385,41 @@ export class TritonClient {
    * Reads (no settings) or updates trace settings, globally or for one model. A value of null or []
    * clears a model-level override. Returns the full current settings.
    */
-  async traceSetting(options: { settings?: Record<string, string | string[] | null>; model?: string } = {}, opts?: CallOptions): Promise<Record<string, string[]>> {
+  async traceSetting(
+    options: { settings?: Record<string, string | string[] | null>; model?: string } = {},
+    opts?: CallOptions,
+  ): Promise<Record<string, string[]>> {
     const settings: Record<string, { value: string[] }> = {};
-    for (const [k, v] of Object.entries(options.settings ?? {})) settings[k] = { value: v === null ? [] : Array.isArray(v) ? v : [v] };
-    const r = await this.rpc<{ settings: Record<string, { value: string[] }> }>('TraceSetting', { settings, model_name: options.model ?? '' }, opts);
+    for (const [k, v] of Object.entries(options.settings ?? {}))
+      settings[k] = { value: v === null ? [] : Array.isArray(v) ? v : [v] };
+    const r = await this.rpc<{ settings: Record<string, { value: string[] }> }>(
+      'TraceSetting',
+      { settings, model_name: options.model ?? '' },
+      opts,
+    );
     return Object.fromEntries(Object.entries(r.settings).map(([k, v]) => [k, v.value]));
   }
 
   /** Reads (no settings) or updates log settings; numbers are sent as uint32_param. */
-  async logSettings(settings: Record<string, LogSettingValue> = {}, opts?: CallOptions): Promise<Record<string, LogSettingValue>> {
+  async logSettings(
+    settings: Record<string, LogSettingValue> = {},
+    opts?: CallOptions,
+  ): Promise<Record<string, LogSettingValue>> {
     const req: Record<string, object> = {};
     for (const [k, v] of Object.entries(settings)) {
       if (typeof v === 'boolean') req[k] = { bool_param: v };
       else if (typeof v === 'number') {
-        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`log setting '${k}': ${v} is not a uint32`);
+        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+          throw new RangeError(`log setting '${k}': ${v} is not a uint32`);
         req[k] = { uint32_param: v };
       } else req[k] = { string_param: v };
     }
-    const r = await this.rpc<{ settings: Record<string, { bool_param?: boolean; uint32_param?: number; string_param?: string; parameter_choice?: string }> }>('LogSettings', { settings: req }, opts);
+    const r = await this.rpc<{
+      settings: Record<
+        string,
+        { bool_param?: boolean; uint32_param?: number; string_param?: string; parameter_choice?: string }
+      >;
+    }>('LogSettings', { settings: req }, opts);
     const out: Record<string, LogSettingValue> = {};
     for (const [k, v] of Object.entries(r.settings)) {
       if (v.parameter_choice === 'bool_param') out[k] = Boolean(v.bool_param);
@@ -319,16 +445,23 @@ export class TritonClient {
 }
 
 /** ModelInferRequest message from our request: inputs' bytes go to raw_input_contents, uncopied. */
-export function buildInferRequest(request: InferRequest): { raw_input_contents: Uint8Array[] } & Record<string, unknown> {
-  if (!request || typeof request.model !== 'string' || !request.model) throw new TypeError('infer: request.model (model name) is required');
+export function buildInferRequest(
+  request: InferRequest,
+): { raw_input_contents: Uint8Array[] } & Record<string, unknown> {
+  if (!request || typeof request.model !== 'string' || !request.model)
+    throw new TypeError('infer: request.model (model name) is required');
   if (!Array.isArray(request.inputs)) throw new TypeError(`infer '${request.model}': request.inputs must be an array`);
   const validate = request.validate !== false;
   const raw: Uint8Array[] = [];
   const inputs = request.inputs.map((t) => {
     const params = t.parameters;
     if (validate) {
-      if (!(t.data instanceof Uint8Array)) throw new TypeError(`infer '${request.model}': input '${t.name}' data must be a Uint8Array of raw tensor bytes`);
-      if (!params || !('shared_memory_region' in params)) checkTensorData(t.datatype, t.shape, t.data, `input '${t.name}'`);
+      if (!(t.data instanceof Uint8Array))
+        throw new TypeError(
+          `infer '${request.model}': input '${t.name}' data must be a Uint8Array of raw tensor bytes`,
+        );
+      if (!params || !('shared_memory_region' in params))
+        checkTensorData(t.datatype, t.shape, t.data, `input '${t.name}'`);
     }
     // Inputs in shared memory carry no bytes; raw entries belong to the other inputs in order.
     if (!params || !('shared_memory_region' in params)) raw.push(t.data);

@@ -36,7 +36,9 @@ export function parseTritonUrl(url: string): ParsedUrl {
     const s = scheme[1]!.toLowerCase();
     if (s === 'grpcs') tls = true;
     else if (s !== 'grpc') {
-      throw new ConnectionConfigError(`unsupported URL scheme '${s}://' in '${url}': give HOST:PORT of Triton's gRPC endpoint (default port ${DEFAULT_GRPC_PORT}), optionally grpc:// or grpcs://`);
+      throw new ConnectionConfigError(
+        `unsupported URL scheme '${s}://' in '${url}': give HOST:PORT of Triton's gRPC endpoint (default port ${DEFAULT_GRPC_PORT}), optionally grpc:// or grpcs://`,
+      );
     }
     rest = rest.slice(scheme[0].length);
   }
@@ -50,7 +52,8 @@ export function parseTritonUrl(url: string): ParsedUrl {
     portText = v6[2];
   } else {
     const i = rest.lastIndexOf(':');
-    if (i >= 0 && rest.indexOf(':') !== i) throw new ConnectionConfigError(`IPv6 address in '${url}' must be in brackets, e.g. [::1]:8001`);
+    if (i >= 0 && rest.indexOf(':') !== i)
+      throw new ConnectionConfigError(`IPv6 address in '${url}' must be in brackets, e.g. [::1]:8001`);
     host = i >= 0 ? rest.slice(0, i) : rest;
     portText = i >= 0 ? rest.slice(i + 1) : undefined;
   }
@@ -81,9 +84,15 @@ export interface ChannelSetup {
   tls: boolean;
 }
 
-export function channelSetup(parsed: ParsedUrl, tlsOption: TlsOptions | boolean | undefined, maxMessageBytes = MAX_MESSAGE_BYTES): ChannelSetup {
+export function channelSetup(
+  parsed: ParsedUrl,
+  tlsOption: TlsOptions | boolean | undefined,
+  maxMessageBytes = MAX_MESSAGE_BYTES,
+): ChannelSetup {
   if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES) {
-    throw new ConnectionConfigError(`maxMessageBytes must be an integer in 1..${MAX_MESSAGE_BYTES}, got ${maxMessageBytes}`);
+    throw new ConnectionConfigError(
+      `maxMessageBytes must be an integer in 1..${MAX_MESSAGE_BYTES}, got ${maxMessageBytes}`,
+    );
   }
   const options: grpc.ChannelOptions = {
     'grpc.max_send_message_length': maxMessageBytes,

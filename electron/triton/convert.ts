@@ -1,7 +1,12 @@
 /** Conversions between our API types and the proto-loader message objects (see protos.ts options). */
 import { encodeTensor } from '../../shared/tensor/codec';
 import type {
-  InferResponse, ModelStatistics, ParameterValue, RequestedOutput, ResponseParameterValue, StatisticDuration,
+  InferResponse,
+  ModelStatistics,
+  ParameterValue,
+  RequestedOutput,
+  ResponseParameterValue,
+  StatisticDuration,
 } from './types';
 
 const INT64_MIN = -(2n ** 63n);
@@ -20,14 +25,17 @@ export interface ParamMessage {
 
 export function toParameter(key: string, v: ParameterValue): ParamMessage {
   switch (typeof v) {
-    case 'boolean': return { bool_param: v };
-    case 'string': return { string_param: v };
+    case 'boolean':
+      return { bool_param: v };
+    case 'string':
+      return { string_param: v };
     case 'bigint':
       if (v < INT64_MIN || v > INT64_MAX) throw new RangeError(`parameter '${key}': ${v} does not fit int64`);
       return { int64_param: v.toString() };
     case 'number':
       if (Number.isInteger(v)) {
-        if (!Number.isSafeInteger(v)) throw new RangeError(`parameter '${key}': ${v} is not exactly representable; pass a bigint`);
+        if (!Number.isSafeInteger(v))
+          throw new RangeError(`parameter '${key}': ${v} is not exactly representable; pass a bigint`);
         return { int64_param: String(v) };
       }
       return { double_param: v };
@@ -53,26 +61,39 @@ function int64Value(s: string | number): number | string {
   return Number.isSafeInteger(n) ? n : String(s);
 }
 
-export function fromParameters(params: Record<string, ParamMessage> | undefined): Record<string, ResponseParameterValue> {
+export function fromParameters(
+  params: Record<string, ParamMessage> | undefined,
+): Record<string, ResponseParameterValue> {
   const out: Record<string, ResponseParameterValue> = {};
   if (!params) return out;
   for (const [k, p] of Object.entries(params)) {
     switch (p.parameter_choice) {
-      case 'bool_param': out[k] = Boolean(p.bool_param); break;
-      case 'int64_param': out[k] = int64Value(p.int64_param ?? 0); break;
-      case 'uint64_param': out[k] = int64Value(p.uint64_param ?? 0); break;
-      case 'double_param': out[k] = p.double_param ?? 0; break;
-      case 'string_param': out[k] = p.string_param ?? ''; break;
-      default: break; // unset oneof or bytes: nothing representable
+      case 'bool_param':
+        out[k] = Boolean(p.bool_param);
+        break;
+      case 'int64_param':
+        out[k] = int64Value(p.int64_param ?? 0);
+        break;
+      case 'uint64_param':
+        out[k] = int64Value(p.uint64_param ?? 0);
+        break;
+      case 'double_param':
+        out[k] = p.double_param ?? 0;
+        break;
+      case 'string_param':
+        out[k] = p.string_param ?? '';
+        break;
+      default:
+        break; // unset oneof or bytes: nothing representable
     }
   }
   return out;
 }
 
 export function toRequestedOutputs(outputs: RequestedOutput[] | undefined) {
-  return (outputs ?? []).map((o) => (typeof o === 'string'
-    ? { name: o, parameters: {} }
-    : { name: o.name, parameters: toParameters(o.parameters) }));
+  return (outputs ?? []).map((o) =>
+    typeof o === 'string' ? { name: o, parameters: {} } : { name: o.name, parameters: toParameters(o.parameters) },
+  );
 }
 
 interface ContentsMessage {
@@ -91,7 +112,13 @@ export interface InferResponseMessage {
   model_version?: string;
   id?: string;
   parameters?: Record<string, ParamMessage>;
-  outputs: Array<{ name?: string; datatype?: string; shape: string[]; parameters?: Record<string, ParamMessage>; contents?: ContentsMessage }>;
+  outputs: Array<{
+    name?: string;
+    datatype?: string;
+    shape: string[];
+    parameters?: Record<string, ParamMessage>;
+    contents?: ContentsMessage;
+  }>;
   raw_output_contents: Uint8Array[];
 }
 
@@ -99,15 +126,34 @@ export interface InferResponseMessage {
 function contentsToBytes(datatype: string, c: ContentsMessage | undefined): Uint8Array {
   if (!c) return new Uint8Array(0);
   switch (datatype) {
-    case 'BOOL': return encodeTensor('BOOL', c.bool_contents ?? []);
-    case 'INT8': case 'INT16': case 'INT32': return encodeTensor(datatype, c.int_contents ?? []);
-    case 'UINT8': case 'UINT16': case 'UINT32': return encodeTensor(datatype, c.uint_contents ?? []);
-    case 'INT64': return encodeTensor('INT64', (c.int64_contents ?? []).map((s) => BigInt(s)));
-    case 'UINT64': return encodeTensor('UINT64', (c.uint64_contents ?? []).map((s) => BigInt(s)));
-    case 'FP32': return encodeTensor('FP32', c.fp32_contents ?? []);
-    case 'FP64': return encodeTensor('FP64', c.fp64_contents ?? []);
-    case 'BYTES': return encodeTensor('BYTES', c.bytes_contents ?? []);
-    default: return new Uint8Array(0);
+    case 'BOOL':
+      return encodeTensor('BOOL', c.bool_contents ?? []);
+    case 'INT8':
+    case 'INT16':
+    case 'INT32':
+      return encodeTensor(datatype, c.int_contents ?? []);
+    case 'UINT8':
+    case 'UINT16':
+    case 'UINT32':
+      return encodeTensor(datatype, c.uint_contents ?? []);
+    case 'INT64':
+      return encodeTensor(
+        'INT64',
+        (c.int64_contents ?? []).map((s) => BigInt(s)),
+      );
+    case 'UINT64':
+      return encodeTensor(
+        'UINT64',
+        (c.uint64_contents ?? []).map((s) => BigInt(s)),
+      );
+    case 'FP32':
+      return encodeTensor('FP32', c.fp32_contents ?? []);
+    case 'FP64':
+      return encodeTensor('FP64', c.fp64_contents ?? []);
+    case 'BYTES':
+      return encodeTensor('BYTES', c.bytes_contents ?? []);
+    default:
+      return new Uint8Array(0);
   }
 }
 
@@ -140,21 +186,38 @@ function duration(d: Partial<StatisticDuration> | undefined): StatisticDuration 
 
 type DurationRecord = Record<string, Partial<StatisticDuration> | undefined>;
 
-function durations<K extends string>(obj: DurationRecord | undefined, keys: readonly K[]): Record<K, StatisticDuration> {
+function durations<K extends string>(
+  obj: DurationRecord | undefined,
+  keys: readonly K[],
+): Record<K, StatisticDuration> {
   const out = {} as Record<K, StatisticDuration>;
   for (const k of keys) out[k] = duration(obj?.[k]);
   return out;
 }
 
-const INFER_KEYS = ['success', 'fail', 'queue', 'compute_input', 'compute_infer', 'compute_output', 'cache_hit', 'cache_miss'] as const;
+const INFER_KEYS = [
+  'success',
+  'fail',
+  'queue',
+  'compute_input',
+  'compute_infer',
+  'compute_output',
+  'cache_hit',
+  'cache_miss',
+] as const;
 const BATCH_KEYS = ['compute_input', 'compute_infer', 'compute_output'] as const;
 const RESPONSE_KEYS = ['compute_infer', 'compute_output', 'success', 'fail', 'empty_response', 'cancel'] as const;
 
 /** Fills absent (zero) counters so every ModelStatistics has the same complete shape. */
 export function toModelStatistics(m: Record<string, unknown>): ModelStatistics {
   const s = m as {
-    name?: string; version?: string; last_inference?: string; inference_count?: string; execution_count?: string;
-    inference_stats?: DurationRecord; batch_stats: Array<DurationRecord & { batch_size?: string }>;
+    name?: string;
+    version?: string;
+    last_inference?: string;
+    inference_count?: string;
+    execution_count?: string;
+    inference_stats?: DurationRecord;
+    batch_stats: Array<DurationRecord & { batch_size?: string }>;
     memory_usage: Array<{ type?: string; id?: string; byte_size?: string }>;
     response_stats: Record<string, DurationRecord>;
   };
@@ -165,8 +228,13 @@ export function toModelStatistics(m: Record<string, unknown>): ModelStatistics {
     inference_count: s.inference_count ?? '0',
     execution_count: s.execution_count ?? '0',
     inference_stats: durations(s.inference_stats, INFER_KEYS),
-    batch_stats: s.batch_stats.map((b) => ({ batch_size: (b.batch_size as unknown as string | undefined) ?? '0', ...durations(b, BATCH_KEYS) })),
+    batch_stats: s.batch_stats.map((b) => ({
+      batch_size: (b.batch_size as unknown as string | undefined) ?? '0',
+      ...durations(b, BATCH_KEYS),
+    })),
     memory_usage: s.memory_usage.map((u) => ({ type: u.type ?? '', id: u.id ?? '0', byte_size: u.byte_size ?? '0' })),
-    response_stats: Object.fromEntries(Object.entries(s.response_stats).map(([k, v]) => [k, durations(v, RESPONSE_KEYS)])),
+    response_stats: Object.fromEntries(
+      Object.entries(s.response_stats).map(([k, v]) => [k, durations(v, RESPONSE_KEYS)]),
+    ),
   };
 }

@@ -8,7 +8,9 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 
 const CODE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(GrpcStatus).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k]),
+  Object.entries(GrpcStatus)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v as number, k]),
 );
 
 export function grpcCodeName(code: number): string {
@@ -55,20 +57,30 @@ export function toTritonError(err: unknown, ctx: ErrorContext): TritonError {
   if (err instanceof TritonError) return err;
   if (!isServiceError(err)) {
     const text = err instanceof Error ? err.message : String(err);
-    return new TritonError(GrpcStatus.INTERNAL, text, { rpc: ctx.rpc, message: `INTERNAL: ${ctx.rpc} failed: ${text}`, cause: err });
+    return new TritonError(GrpcStatus.INTERNAL, text, {
+      rpc: ctx.rpc,
+      message: `INTERNAL: ${ctx.rpc} failed: ${text}`,
+      cause: err,
+    });
   }
   const details = err.details ?? '';
   const opts = { rpc: ctx.rpc, cause: err };
   if (err.code === GrpcStatus.DEADLINE_EXCEEDED) {
     const after = ctx.timeoutMs !== undefined ? ` after ${ctx.timeoutMs} ms` : '';
-    return new TritonError(err.code, details, { ...opts, message: `DEADLINE_EXCEEDED: ${ctx.rpc} did not complete${after} (server ${ctx.url})` });
+    return new TritonError(err.code, details, {
+      ...opts,
+      message: `DEADLINE_EXCEEDED: ${ctx.rpc} did not complete${after} (server ${ctx.url})`,
+    });
   }
   if (err.code === GrpcStatus.UNAVAILABLE) {
     const conn = describeConnectionFailure(details, ctx);
     if (conn) return new TritonError(err.code, details, { ...opts, message: `UNAVAILABLE: ${conn}` });
   }
   if (err.code === GrpcStatus.RESOURCE_EXHAUSTED && /message larger than max|exceeds.*max/i.test(details)) {
-    return new TritonError(err.code, details, { ...opts, message: `RESOURCE_EXHAUSTED: ${ctx.rpc}: ${details} (raise maxMessageBytes)` });
+    return new TritonError(err.code, details, {
+      ...opts,
+      message: `RESOURCE_EXHAUSTED: ${ctx.rpc}: ${details} (raise maxMessageBytes)`,
+    });
   }
   if (err.code === GrpcStatus.CANCELLED && /cancelled on client/i.test(details)) {
     return new TritonError(err.code, details, { ...opts, message: `CANCELLED: ${ctx.rpc} was cancelled` });
@@ -79,9 +91,12 @@ export function toTritonError(err: unknown, ctx: ErrorContext): TritonError {
 /** Recognises transport-level failures (nothing listening, DNS, TLS) in grpc-js's details text. */
 function describeConnectionFailure(details: string, ctx: ErrorContext): string | undefined {
   const where = `Triton at ${ctx.url}`;
-  if (/ECONNREFUSED/.test(details)) return `cannot connect to ${where} (connection refused; is the server running and is the port right?)`;
-  if (/ENOTFOUND|EAI_AGAIN|Name resolution failed|DNS resolution failed/i.test(details)) return `cannot resolve the host of ${where}`;
-  if (/ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/.test(details)) return `cannot reach ${where} (${details.match(/E[A-Z]+/)?.[0]})`;
+  if (/ECONNREFUSED/.test(details))
+    return `cannot connect to ${where} (connection refused; is the server running and is the port right?)`;
+  if (/ENOTFOUND|EAI_AGAIN|Name resolution failed|DNS resolution failed/i.test(details))
+    return `cannot resolve the host of ${where}`;
+  if (/ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/.test(details))
+    return `cannot reach ${where} (${details.match(/E[A-Z]+/)?.[0]})`;
   if (/certificate|SSL|TLS|handshake|self[- ]signed|altnames|alert/i.test(details)) {
     return `TLS handshake with ${where} failed: ${lastClause(details)}`;
   }
@@ -89,7 +104,8 @@ function describeConnectionFailure(details: string, ctx: ErrorContext): string |
     const hint = ctx.tls ? ' (is the server using TLS?)' : ' (does the server require TLS?)';
     return `connection to ${where} failed: ${lastClause(details)}${hint}`;
   }
-  if (/No connection established|Failed to connect/i.test(details)) return `cannot connect to ${where}: ${lastClause(details)}`;
+  if (/No connection established|Failed to connect/i.test(details))
+    return `cannot connect to ${where}: ${lastClause(details)}`;
   return undefined;
 }
 

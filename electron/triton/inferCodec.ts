@@ -35,7 +35,11 @@ function writeVarint(buf: Buffer, pos: number, n: number): number {
 /** Few reusable buffers per exact size (bounded: a handful of sizes, two buffers each). */
 export class BufferPool {
   private readonly free = new Map<number, Buffer[]>();
-  constructor(private readonly maxSizes = 4, private readonly perSize = 2, private readonly minBytes = 64 * 1024) {}
+  constructor(
+    private readonly maxSizes = 4,
+    private readonly perSize = 2,
+    private readonly minBytes = 64 * 1024,
+  ) {}
 
   acquire(size: number): Buffer {
     const list = this.free.get(size);
@@ -110,7 +114,8 @@ const arenas = new WeakMap<ArrayBufferLike, Arena>();
 
 /** Allocates `byteLength` bytes of tensor memory that infer() can send without copying. */
 export function allocateInputArena(byteLength: number): Uint8Array {
-  if (!Number.isInteger(byteLength) || byteLength < 0) throw new RangeError(`input arena size must be a byte count, got ${byteLength}`);
+  if (!Number.isInteger(byteLength) || byteLength < 0)
+    throw new RangeError(`input arena size must be a byte count, got ${byteLength}`);
   // allocUnsafeSlow: a buffer of its own (not a slice of Node's shared pool), so its ArrayBuffer
   // identifies the arena.
   const memory = Buffer.allocUnsafeSlow(ARENA_HEADER_ROOM + byteLength);
@@ -132,7 +137,8 @@ export function encodeInferRequestInPlace(
   const data = raw[0]!;
   const arena = arenas.get(data.buffer);
   if (!arena || arena.busy) return undefined;
-  if (data.byteOffset !== arena.memory.byteOffset + ARENA_HEADER_ROOM || data.length !== arena.dataLength) return undefined;
+  if (data.byteOffset !== arena.memory.byteOffset + ARENA_HEADER_ROOM || data.length !== arena.dataLength)
+    return undefined;
   const head = encodeHeader(message);
   const start = ARENA_HEADER_ROOM - 1 - varintSize(data.length) - head.length;
   if (start < 0) return undefined;
@@ -141,5 +147,10 @@ export function encodeInferRequestInPlace(
   mem[start + head.length] = RAW_INPUT_CONTENTS_TAG;
   writeVarint(mem, start + head.length + 1, data.length);
   arena.busy = true;
-  return { bytes: mem.subarray(start, ARENA_HEADER_ROOM + data.length), release: () => { arena.busy = false; } };
+  return {
+    bytes: mem.subarray(start, ARENA_HEADER_ROOM + data.length),
+    release: () => {
+      arena.busy = false;
+    },
+  };
 }

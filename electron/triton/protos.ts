@@ -46,7 +46,10 @@ export function protoDir(): string {
     let dir = path.resolve(start);
     for (;;) {
       for (const candidate of [dir, path.join(dir, 'shared/proto')]) {
-        if (fs.existsSync(path.join(candidate, 'grpc_service.proto')) && fs.existsSync(path.join(candidate, 'model_config.proto'))) {
+        if (
+          fs.existsSync(path.join(candidate, 'grpc_service.proto')) &&
+          fs.existsSync(path.join(candidate, 'model_config.proto'))
+        ) {
           protoDirCache = candidate;
           return candidate;
         }
@@ -56,7 +59,9 @@ export function protoDir(): string {
       dir = parent;
     }
   }
-  throw new Error(`cannot find shared/proto/grpc_service.proto (searched upward from ${starts.join(', ')}; set TRITONSCOPE_PROTO_DIR)`);
+  throw new Error(
+    `cannot find shared/proto/grpc_service.proto (searched upward from ${starts.join(', ')}; set TRITONSCOPE_PROTO_DIR)`,
+  );
 }
 
 let packageCache: protoLoader.PackageDefinition | undefined;

@@ -80,7 +80,10 @@ export class InferStream implements AsyncIterable<StreamEvent> {
   async infer(request: InferRequest): Promise<InferResponse> {
     const all = await this.inferAll(request);
     const last = all[all.length - 1];
-    if (!last) throw new TritonError(GrpcStatus.INTERNAL, 'stream completed the request without a response', { rpc: 'ModelStreamInfer' });
+    if (!last)
+      throw new TritonError(GrpcStatus.INTERNAL, 'stream completed the request without a response', {
+        rpc: 'ModelStreamInfer',
+      });
     return last;
   }
 
@@ -118,7 +121,9 @@ export class InferStream implements AsyncIterable<StreamEvent> {
           continue;
         }
         if (this.ended) break;
-        await new Promise<void>((r) => { wake = r; });
+        await new Promise<void>((r) => {
+          wake = r;
+        });
         wake = undefined;
       }
       if (this.failure) throw this.failure;
@@ -145,7 +150,14 @@ export class InferStream implements AsyncIterable<StreamEvent> {
   }
 
   private assertOpen(): void {
-    if (this.ended) throw this.failure ?? new TritonError(GrpcStatus.CANCELLED, 'stream has ended', { rpc: 'ModelStreamInfer', message: 'CANCELLED: ModelStreamInfer stream has ended' });
+    if (this.ended)
+      throw (
+        this.failure ??
+        new TritonError(GrpcStatus.CANCELLED, 'stream has ended', {
+          rpc: 'ModelStreamInfer',
+          message: 'CANCELLED: ModelStreamInfer stream has ended',
+        })
+      );
   }
 
   private emit(e: StreamEvent): void {
@@ -156,8 +168,15 @@ export class InferStream implements AsyncIterable<StreamEvent> {
     const id = msg.infer_response?.id ?? '';
     if (msg.error_message) {
       // Triton reports per-request errors in-band without a status code.
-      const error = new TritonError(GrpcStatus.UNKNOWN, msg.error_message, { rpc: 'ModelStreamInfer', message: `ModelStreamInfer: ${msg.error_message.trim().split('\n')[0]}` });
-      const key = this.pending.has(id) ? id : (id === '' && this.pending.size === 1 ? [...this.pending.keys()][0]! : undefined);
+      const error = new TritonError(GrpcStatus.UNKNOWN, msg.error_message, {
+        rpc: 'ModelStreamInfer',
+        message: `ModelStreamInfer: ${msg.error_message.trim().split('\n')[0]}`,
+      });
+      const key = this.pending.has(id)
+        ? id
+        : id === '' && this.pending.size === 1
+          ? [...this.pending.keys()][0]!
+          : undefined;
       if (key !== undefined) {
         this.pending.get(key)!.reject(error);
         this.pending.delete(key);
@@ -184,7 +203,12 @@ export class InferStream implements AsyncIterable<StreamEvent> {
     if (this.ended) return;
     this.ended = true;
     this.failure = error;
-    const reason = error ?? new TritonError(GrpcStatus.UNAVAILABLE, 'stream ended before the response', { rpc: 'ModelStreamInfer', message: 'UNAVAILABLE: ModelStreamInfer stream ended before all responses arrived' });
+    const reason =
+      error ??
+      new TritonError(GrpcStatus.UNAVAILABLE, 'stream ended before the response', {
+        rpc: 'ModelStreamInfer',
+        message: 'UNAVAILABLE: ModelStreamInfer stream ended before all responses arrived',
+      });
     for (const p of this.pending.values()) p.reject(reason);
     this.pending.clear();
   }

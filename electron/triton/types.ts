@@ -118,7 +118,8 @@ export interface ModelIndexEntry {
  * Value of an inference/load parameter. boolean -> bool_param, string -> string_param, integer
  * number or bigint -> int64_param, other number -> double_param; the object forms choose explicitly.
  */
-export type ParameterValue = boolean | number | string | bigint | { double: number } | { uint64: bigint | number | string };
+export type ParameterValue =
+  boolean | number | string | bigint | { double: number } | { uint64: bigint | number | string };
 
 export type RequestedOutput = string | { name: string; parameters?: Record<string, ParameterValue> };
 

@@ -35,7 +35,8 @@ export function bridgeUrl(loc: Pick<Location, 'protocol' | 'host' | 'search' | '
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   // The bridge moves the token from the first URL into an HttpOnly cookie, which the WebSocket
   // handshake sends by itself; a token still present in the URL is passed along explicitly.
-  const token = new URLSearchParams(loc.search).get('token') ?? new URLSearchParams(loc.hash.replace(/^#/, '')).get('token');
+  const token =
+    new URLSearchParams(loc.search).get('token') ?? new URLSearchParams(loc.hash.replace(/^#/, '')).get('token');
   return `${scheme}//${loc.host}/api/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 

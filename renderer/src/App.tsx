@@ -33,9 +33,14 @@ export function App() {
     let off: (() => void) | undefined;
     try {
       const b = backend();
-      void b.demoStatus().then((demo) => useApp.setState({ demo }), () => undefined);
+      void b.demoStatus().then(
+        (demo) => useApp.setState({ demo }),
+        () => undefined,
+      );
       const offs = [
-        b.on('connectionStatus', (status) => useApp.setState({ statuses: { ...useApp.getState().statuses, [status.id]: status } })),
+        b.on('connectionStatus', (status) =>
+          useApp.setState({ statuses: { ...useApp.getState().statuses, [status.id]: status } }),
+        ),
         b.on('connectionsChanged', () => void useApp.getState().loadProfiles()),
         b.on('repositoriesChanged', ({ roots }) => useApp.setState({ roots })),
         b.on('demoStatus', (demo) => useApp.setState({ demo })),
@@ -46,7 +51,11 @@ export function App() {
             if (root) void st.loadRoots().then(() => useApp.getState().setRepositoryRoot(root.rootId));
           } else if (command === 'about') {
             void b.appInfo().then(
-              (i) => st.toast('info', `Tritonscope ${i.appVersion} · ${i.mode}${i.versions.electron ? ` · Electron ${i.versions.electron}` : ''} · Node ${i.versions.node} · ${i.platform}`),
+              (i) =>
+                st.toast(
+                  'info',
+                  `Tritonscope ${i.appVersion} · ${i.mode}${i.versions.electron ? ` · Electron ${i.versions.electron}` : ''} · Node ${i.versions.node} · ${i.platform}`,
+                ),
               () => undefined,
             );
           } else {

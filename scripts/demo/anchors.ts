@@ -11,7 +11,8 @@ const RIGHT_ANGLES = [108, 120, 131, 141, 150, 158];
 const BOTTOM_ANGLES = [165, 150, 141, 131, 120, 108, 100, 90, 80, 72, 60, 49, 39, 30, 15];
 const LATERAL_N = 72;
 const BOTTOM_N = 128;
-export const N_ANCHORS = LATERAL_N * LEFT_ANGLES.length + BOTTOM_N * BOTTOM_ANGLES.length + LATERAL_N * RIGHT_ANGLES.length;
+export const N_ANCHORS =
+  LATERAL_N * LEFT_ANGLES.length + BOTTOM_N * BOTTOM_ANGLES.length + LATERAL_N * RIGHT_ANGLES.length;
 
 export interface AnchorSet {
   /** [N_ANCHORS] start_y (fraction of height from the bottom), start_x (fraction of width) */

@@ -44,7 +44,15 @@ export interface DemoManifest {
   generator: string;
   scenes: { file: string; seed: number; lanes: number }[];
   sceneLabels: string;
-  video: { webm: string; mp4: string; labels: string; fps: number; frames: number; width: number; height: number } | null;
+  video: {
+    webm: string;
+    mp4: string;
+    labels: string;
+    fps: number;
+    frames: number;
+    width: number;
+    height: number;
+  } | null;
   models: Record<string, string>;
 }
 
@@ -52,7 +60,13 @@ type Part = 'models' | 'scenes' | 'video';
 
 /** Sources each part depends on (paths relative to the repo root). */
 const PART_SOURCES: Record<Part, string[]> = {
-  models: ['scripts/demo/laneModel.ts', 'scripts/demo/anchors.ts', 'scripts/demo/preprocessModel.ts', 'scripts/onnx/builder.ts', 'scripts/onnx/onnx.proto'],
+  models: [
+    'scripts/demo/laneModel.ts',
+    'scripts/demo/anchors.ts',
+    'scripts/demo/preprocessModel.ts',
+    'scripts/onnx/builder.ts',
+    'scripts/onnx/onnx.proto',
+  ],
   scenes: ['scripts/demo/scene.ts', 'scripts/demo/prng.ts', 'scripts/lib/prng.ts'],
   video: ['scripts/demo/scene.ts', 'scripts/demo/prng.ts', 'scripts/lib/prng.ts', 'scripts/demo/video.ts'],
 };
@@ -94,7 +108,8 @@ function jsonLines(records: unknown[]): string {
 
 function partOutputs(part: Part): string[] {
   if (part === 'models') return Object.values(MODEL_FILES).map((f) => join(DEMO_REPO_DIR, f));
-  if (part === 'scenes') return [...SCENE_SEEDS.map((_, i) => join(DEMO_DIR, scenePath(i))), join(DEMO_DIR, 'scenes/labels.json')];
+  if (part === 'scenes')
+    return [...SCENE_SEEDS.map((_, i) => join(DEMO_DIR, scenePath(i))), join(DEMO_DIR, 'scenes/labels.json')];
   return ['video/road.webm', 'video/road.mp4', 'video/labels.json'].map((f) => join(DEMO_DIR, f));
 }
 
@@ -116,7 +131,9 @@ async function buildPart(part: Part, log: (s: string) => void): Promise<void> {
     for (const [i, seed] of SCENE_SEEDS.entries()) {
       const scene = sampleScene(seed);
       const { rgb } = renderScene(scene);
-      const jpg = await sharp(rgb, { raw: { width: scene.width, height: scene.height, channels: 3 } }).jpeg({ quality: JPEG_QUALITY }).toBuffer();
+      const jpg = await sharp(rgb, { raw: { width: scene.width, height: scene.height, channels: 3 } })
+        .jpeg({ quality: JPEG_QUALITY })
+        .toBuffer();
       writeAtomic(join(DEMO_DIR, scenePath(i)), jpg);
       labels.push(groundTruth(scene, scenePath(i)));
       log(`  scene ${i + 1}/${SCENE_SEEDS.length} (${scene.markings.length} markings)`);
@@ -125,7 +142,9 @@ async function buildPart(part: Part, log: (s: string) => void): Promise<void> {
     return;
   }
   if (!ffmpegAvailable()) {
-    throw new Error('ffmpeg was not found on PATH; install the Debian package `ffmpeg` (scripts/setup.sh does) to build the demo video');
+    throw new Error(
+      'ffmpeg was not found on PATH; install the Debian package `ffmpeg` (scripts/setup.sh does) to build the demo video',
+    );
   }
   mkdirSync(join(DEMO_DIR, 'video'), { recursive: true });
   const tmpWebm = join(DEMO_DIR, `video/road.tmp-${process.pid}.webm`);
@@ -145,9 +164,21 @@ async function buildPart(part: Part, log: (s: string) => void): Promise<void> {
 function manifest(): DemoManifest {
   return {
     generator: 'scripts/demo/build.ts',
-    scenes: SCENE_SEEDS.map((seed, i) => ({ file: scenePath(i), seed, lanes: groundTruth(sampleScene(seed), '').lanes.length })),
+    scenes: SCENE_SEEDS.map((seed, i) => ({
+      file: scenePath(i),
+      seed,
+      lanes: groundTruth(sampleScene(seed), '').lanes.length,
+    })),
     sceneLabels: 'scenes/labels.json',
-    video: { webm: 'video/road.webm', mp4: 'video/road.mp4', labels: 'video/labels.json', fps: DRIVE.fps, frames: frameCount(DRIVE), width: 1280, height: 720 },
+    video: {
+      webm: 'video/road.webm',
+      mp4: 'video/road.mp4',
+      labels: 'video/labels.json',
+      fps: DRIVE.fps,
+      frames: frameCount(DRIVE),
+      width: 1280,
+      height: 720,
+    },
     models: Object.fromEntries(Object.entries(MODEL_FILES).map(([k, v]) => [k, `../demo-repo/${v}`])),
   };
 }
@@ -167,7 +198,8 @@ export async function buildDemoAssets(opts: { force?: boolean; log?: (s: string)
   const skipped: Part[] = [];
   for (const part of ['models', 'scenes', 'video'] as Part[]) {
     const hash = partHash(part);
-    const fresh = !opts.force && stamp[part] === hash && partOutputs(part).every((f) => existsSync(f) && statSync(f).size > 0);
+    const fresh =
+      !opts.force && stamp[part] === hash && partOutputs(part).every((f) => existsSync(f) && statSync(f).size > 0);
     if (fresh) {
       skipped.push(part);
       continue;
@@ -187,11 +219,15 @@ export async function buildDemoAssets(opts: { force?: boolean; log?: (s: string)
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { force: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { force: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
+  });
   const log = values.quiet ? () => {} : (s: string) => console.log(s);
   try {
     const r = await buildDemoAssets({ force: values.force, log });
-    console.log(`demo assets: ${r.built.length ? `built ${r.built.join(', ')}` : 'up to date'}${r.skipped.length && r.built.length ? ` (kept ${r.skipped.join(', ')})` : ''} in ${(r.ms / 1000).toFixed(1)} s -> ${relative(process.cwd(), DEMO_DIR) || '.'}, ${relative(process.cwd(), DEMO_REPO_DIR)}`);
+    console.log(
+      `demo assets: ${r.built.length ? `built ${r.built.join(', ')}` : 'up to date'}${r.skipped.length && r.built.length ? ` (kept ${r.skipped.join(', ')})` : ''} in ${(r.ms / 1000).toFixed(1)} s -> ${relative(process.cwd(), DEMO_DIR) || '.'}, ${relative(process.cwd(), DEMO_REPO_DIR)}`,
+    );
     return 0;
   } catch (e) {
     console.error(`demo build failed: ${(e as Error).message}`);

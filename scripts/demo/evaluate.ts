@@ -16,7 +16,11 @@ export const TUSIMPLE_DECODE = { conf: 0.2, nms: 45, topk: 5 } as const;
 
 /** Decode an image file (or encoded bytes) into the model's input: [1,3,360,640] RGB in [0,1]. */
 export async function imageToInput(image: string | Uint8Array): Promise<Float32Array> {
-  const { data, info } = await sharp(image).removeAlpha().resize(640, 360, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(image)
+    .removeAlpha()
+    .resize(640, 360, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
   const plane = 640 * 360;
   const out = new Float32Array(3 * plane);
@@ -34,8 +38,14 @@ export function toFloat16(input: Float32Array): Uint16Array {
   return out;
 }
 
-export async function runLaneModel(session: ort.InferenceSession, input: Float32Array, fp16 = false): Promise<Float32Array> {
-  const tensor = fp16 ? new ort.Tensor('float16', toFloat16(input), [1, 3, 360, 640]) : new ort.Tensor('float32', input, [1, 3, 360, 640]);
+export async function runLaneModel(
+  session: ort.InferenceSession,
+  input: Float32Array,
+  fp16 = false,
+): Promise<Float32Array> {
+  const tensor = fp16
+    ? new ort.Tensor('float16', toFloat16(input), [1, 3, 360, 640])
+    : new ort.Tensor('float32', input, [1, 3, 360, 640]);
   const out = await session.run({ input: tensor });
   const raw = out.predict_lanes;
   if (!raw || raw.dims.join(',') !== '1,2784,77') throw new Error(`unexpected output ${raw?.dims}`);
@@ -73,33 +83,63 @@ export async function evaluateLaneModel(
   } finally {
     await session.release();
   }
-  const score = tusimpleAccuracy(predictions, frames.map((f) => f.gt as TusimpleFrame));
+  const score = tusimpleAccuracy(
+    predictions,
+    frames.map((f) => f.gt as TusimpleFrame),
+  );
   return { score, predictions, msPerFrame: ms / Math.max(1, frames.length) };
 }
 
 /** Decode a video with ffmpeg into raw RGB frames (every `step`-th frame), resized to w x h. */
-export async function readVideoFrames(path: string, opts: { step?: number; width?: number; height?: number } = {}): Promise<{ index: number; rgb: Uint8Array }[]> {
+export async function readVideoFrames(
+  path: string,
+  opts: { step?: number; width?: number; height?: number } = {},
+): Promise<{ index: number; rgb: Uint8Array }[]> {
   const { spawn } = await import('node:child_process');
   const step = opts.step ?? 1;
   const w = opts.width ?? 640;
   const h = opts.height ?? 360;
-  const proc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', path, '-vf', `scale=${w}:${h}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-i',
+      path,
+      '-vf',
+      `scale=${w}:${h}`,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const chunks: Buffer[] = [];
   const errs: string[] = [];
   proc.stdout.on('data', (d: Buffer) => chunks.push(d));
   proc.stderr.on('data', (d) => errs.push(String(d)));
   await new Promise<void>((resolve, reject) => {
     proc.on('error', reject);
-    proc.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed decoding ${path}: ${errs.join('').trim()}`))));
+    proc.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ffmpeg failed decoding ${path}: ${errs.join('').trim()}`)),
+    );
   });
   const all = Buffer.concat(chunks);
   const size = w * h * 3;
   const out: { index: number; rgb: Uint8Array }[] = [];
-  for (let i = 0; i * size < all.length; i += step) out.push({ index: i, rgb: new Uint8Array(all.buffer, all.byteOffset + i * size, size) });
+  for (let i = 0; i * size < all.length; i += step)
+    out.push({ index: i, rgb: new Uint8Array(all.buffer, all.byteOffset + i * size, size) });
   return out;
 }
 
 /** Raw RGB 640x360 -> encoded PNG bytes (so video frames go through the same path as image files). */
 export async function rawToPng(rgb: Uint8Array, width = 640, height = 360): Promise<Uint8Array> {
-  return new Uint8Array(await sharp(rgb, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer());
+  return new Uint8Array(
+    await sharp(rgb, { raw: { width, height, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer(),
+  );
 }

@@ -20,7 +20,14 @@
  * Rows whose x falls outside the image are written as -1 so the decode drops them (LaneATT keeps
  * x > 640 inside [start, end]; a real model would not predict those for a lane that left the view).
  */
-import { attr, buildOnnxModel, type OnnxAttrValue, type OnnxElemType, type OnnxNodeSpec, type OnnxTensorSpec } from '../onnx/builder';
+import {
+  attr,
+  buildOnnxModel,
+  type OnnxAttrValue,
+  type OnnxElemType,
+  type OnnxNodeSpec,
+  type OnnxTensorSpec,
+} from '../onnx/builder';
 import { IMG_H, IMG_W, laneAttAnchors, N_ANCHORS, N_ROWS, rowY } from './anchors';
 
 export interface LaneModelParams {
@@ -89,10 +96,18 @@ class Graph {
     return this.const([v], [], 'float', 'k');
   }
 
-  add(a: string, b: string) { return this.op('Add', [a, b]); }
-  sub(a: string, b: string) { return this.op('Sub', [a, b]); }
-  mul(a: string, b: string) { return this.op('Mul', [a, b]); }
-  div(a: string, b: string) { return this.op('Div', [a, b]); }
+  add(a: string, b: string) {
+    return this.op('Add', [a, b]);
+  }
+  sub(a: string, b: string) {
+    return this.op('Sub', [a, b]);
+  }
+  mul(a: string, b: string) {
+    return this.op('Mul', [a, b]);
+  }
+  div(a: string, b: string) {
+    return this.op('Div', [a, b]);
+  }
 }
 
 const PAD = 48; // zero columns each side of the padded marking map (>= every half-window)
@@ -105,7 +120,14 @@ interface PassResult {
 }
 
 /** Gather a window of the padded map around `center` for every anchor row and summarise it. */
-function windowPass(g: Graph, mapFlat: string, rowOffset: string, center: string, halfWidth: number, sigma: number): PassResult {
+function windowPass(
+  g: Graph,
+  mapFlat: string,
+  rowOffset: string,
+  center: string,
+  halfWidth: number,
+  sigma: number,
+): PassResult {
   const width = 2 * halfWidth + 1;
   const wp = IMG_W + 2 * PAD;
   const rounded = g.op('Floor', [g.add(center, g.scalar(0.5))]);
@@ -116,17 +138,26 @@ function windowPass(g: Graph, mapFlat: string, rowOffset: string, center: string
   const win = g.op('Gather', [mapFlat, idx], { axis: 0 }); // [N,S,width]
   const prior = offsets.map((d) => (sigma > 0 ? Math.exp(-(d * d) / (2 * sigma * sigma)) : 1));
   const weighted = g.mul(win, g.const(prior, [width]));
-  const moments = g.op('MatMul', [weighted, g.const(offsets.flatMap((d) => [1, d]), [width, 2])]); // [N,S,2]
-  const [m0, m1] = g.multi('Split', [moments], 2, { axis: 2 }).map((t) => g.op('Squeeze', [t, g.const([2], [1], 'int64')]));
+  const moments = g.op('MatMul', [
+    weighted,
+    g.const(
+      offsets.flatMap((d) => [1, d]),
+      [width, 2],
+    ),
+  ]); // [N,S,2]
+  const [m0, m1] = g
+    .multi('Split', [moments], 2, { axis: 2 })
+    .map((t) => g.op('Squeeze', [t, g.const([2], [1], 'int64')]));
   const eps = g.scalar(1e-3);
   // centroid = (m0*ci + m1 + eps*center) / (m0 + eps): falls back to the centre when nothing is seen
   const centroid = g.div(g.add(g.add(g.mul(m0, ci), m1), g.mul(eps, center)), g.add(m0, eps));
   const peak = g.op('ReduceMax', [win], { axes: [2], keepdims: 0 });
   void wp;
-  const inImage = g.op('Cast', [g.op('And', [
-    g.op('GreaterOrEqual', [center, g.scalar(0)]),
-    g.op('Less', [center, g.scalar(IMG_W)]),
-  ])], { to: 1 });
+  const inImage = g.op(
+    'Cast',
+    [g.op('And', [g.op('GreaterOrEqual', [center, g.scalar(0)]), g.op('Less', [center, g.scalar(IMG_W)])])],
+    { to: 1 },
+  );
   return { centroid, mass: m0, peak, inImage };
 }
 
@@ -137,7 +168,10 @@ function windowPass(g: Graph, mapFlat: string, rowOffset: string, center: string
 function polyFit(g: Graph, x: string, weight: string, anchorXs: string, degree: number, ridge: number): string {
   const B = degree + 1;
   const ts = Array.from({ length: N_ROWS }, (_, i) => i / (N_ROWS - 1));
-  const powers2 = g.const(ts.flatMap((t) => Array.from({ length: 2 * B - 1 }, (_, p) => t ** p)), [N_ROWS, 2 * B - 1]);
+  const powers2 = g.const(
+    ts.flatMap((t) => Array.from({ length: 2 * B - 1 }, (_, p) => t ** p)),
+    [N_ROWS, 2 * B - 1],
+  );
   const basis = ts.flatMap((t) => Array.from({ length: B }, (_, p) => t ** p));
   const basisT = Array.from({ length: B }, (_, p) => ts.map((t) => t ** p)).flat();
   const resid = g.sub(x, anchorXs);
@@ -147,7 +181,9 @@ function polyFit(g: Graph, x: string, weight: string, anchorXs: string, degree: 
   const r = g.multi('Split', [rhs], B, { axis: 1 });
   const lam = g.scalar(ridge);
   // A[p][q] = sum w t^(p+q) (+ ridge on the diagonal), columns [N,1]
-  const A: string[][] = Array.from({ length: B }, (_, p) => Array.from({ length: B }, (_, q) => (p === q ? g.add(s[p + q], lam) : s[p + q])));
+  const A: string[][] = Array.from({ length: B }, (_, p) =>
+    Array.from({ length: B }, (_, q) => (p === q ? g.add(s[p + q], lam) : s[p + q])),
+  );
   const y = [...r];
   for (let k = 0; k < B; k++) {
     for (let i = k + 1; i < B; i++) {
@@ -169,7 +205,11 @@ function polyFit(g: Graph, x: string, weight: string, anchorXs: string, degree: 
 export type LaneModelPrecision = 'fp32' | 'fp16';
 
 /** Build the demo lane model. `fp16` takes a FLOAT16 input (the rest computes in FP32; output FP32). */
-export function buildLaneModel(precision: LaneModelPrecision = 'fp32', params: LaneModelParams = DEFAULT_LANE_MODEL_PARAMS, extraOutputs = false): Uint8Array {
+export function buildLaneModel(
+  precision: LaneModelPrecision = 'fp32',
+  params: LaneModelParams = DEFAULT_LANE_MODEL_PARAMS,
+  extraOutputs = false,
+): Uint8Array {
   const g = new Graph();
   const anchors = laneAttAnchors();
   const N = N_ANCHORS;
@@ -195,7 +235,10 @@ export function buildLaneModel(precision: LaneModelPrecision = 'fp32', params: L
   const ratio = g.div(tophat, g.add(opened, g.scalar(params.bgOffset)));
   // lane paint lies on a dark road: a bright local background is sky or cloud, never road
   const darkBackground = g.op('Cast', [g.op('Less', [opened, g.scalar(0.55)])], { to: 1 });
-  const marking = g.mul(g.mul(g.op('Clip', [g.sub(ratio, g.scalar(params.noiseFloor)), g.scalar(0), g.scalar(1)]), darkBackground), notBlue);
+  const marking = g.mul(
+    g.mul(g.op('Clip', [g.sub(ratio, g.scalar(params.noiseFloor)), g.scalar(0), g.scalar(1)]), darkBackground),
+    notBlue,
+  );
   const padded = g.op('Pad', [marking, g.const([0, 0, 0, PAD, 0, 0, 0, PAD], [8], 'int64')]);
   const mapFlat = g.op('Reshape', [padded, g.const([-1], [1], 'int64')]);
 
@@ -213,9 +256,14 @@ export function buildLaneModel(precision: LaneModelPrecision = 'fp32', params: L
   // so the curve can bend towards the horizon where a low-order polynomial cannot
   for (let it = 0; it < params.snakeIterations; it++) {
     const res = windowPass(g, mapFlat, rowOffset, center, 5, 3);
-    const smooth = g.op('Squeeze', [g.op('AveragePool', [g.op('Unsqueeze', [res.centroid, g.const([1], [1], 'int64')])], {
-      kernel_shape: [5], pads: [2, 2], count_include_pad: 0,
-    }), g.const([1], [1], 'int64')]);
+    const smooth = g.op('Squeeze', [
+      g.op('AveragePool', [g.op('Unsqueeze', [res.centroid, g.const([1], [1], 'int64')])], {
+        kernel_shape: [5],
+        pads: [2, 2],
+        count_include_pad: 0,
+      }),
+      g.const([1], [1], 'int64'),
+    ]);
     center = smooth;
   }
   const fin = windowPass(g, mapFlat, rowOffset, center, 5, 0);
@@ -226,14 +274,27 @@ export function buildLaneModel(precision: LaneModelPrecision = 'fp32', params: L
   // 5. length and score
   const seen = g.op('Cast', [g.op('Greater', [evidence, g.scalar(params.evidence)])], { to: 1 }); // [N,S]
   // a row counts as "lane still there" when at least 2 of the 3 rows around it show paint
-  const seen3 = g.op('Squeeze', [g.op('AveragePool', [g.op('Unsqueeze', [seen, g.const([1], [1], 'int64')])], {
-    kernel_shape: [3], pads: [1, 1], count_include_pad: 1,
-  }), g.const([1], [1], 'int64')]);
+  const seen3 = g.op('Squeeze', [
+    g.op('AveragePool', [g.op('Unsqueeze', [seen, g.const([1], [1], 'int64')])], {
+      kernel_shape: [3],
+      pads: [1, 1],
+      count_include_pad: 1,
+    }),
+    g.const([1], [1], 'int64'),
+  ]);
   const solid = g.op('Cast', [g.op('Greater', [seen3, g.scalar(0.5)])], { to: 1 });
   const startRow = g.const(Array.from(anchors.startRow), [N, 1], 'float', 'start_row');
-  const rowIdx = g.const(Array.from({ length: S }, (_, i) => i), [S], 'float', 'row_idx');
+  const rowIdx = g.const(
+    Array.from({ length: S }, (_, i) => i),
+    [S],
+    'float',
+    'row_idx',
+  );
   const atOrAboveStart = g.op('Cast', [g.op('GreaterOrEqual', [rowIdx, startRow])], { to: 1 }); // [N,S]
-  const topRow = g.op('ReduceMax', [g.mul(g.mul(solid, atOrAboveStart), g.add(rowIdx, g.scalar(1)))], { axes: [1], keepdims: 1 }); // [N,1], 1-based, 0 = none
+  const topRow = g.op('ReduceMax', [g.mul(g.mul(solid, atOrAboveStart), g.add(rowIdx, g.scalar(1)))], {
+    axes: [1],
+    keepdims: 1,
+  }); // [N,1], 1-based, 0 = none
   const length = g.op('Relu', [g.sub(topRow, startRow)]);
   const inRange = g.mul(atOrAboveStart, g.op('Cast', [g.op('Less', [rowIdx, topRow])], { to: 1 }));
   const inView = g.mul(inRange, fin.inImage);
@@ -245,27 +306,40 @@ export function buildLaneModel(precision: LaneModelPrecision = 'fp32', params: L
     g.mul(g.sub(coverage, g.scalar(0.5)), g.scalar(params.coverageGain)),
   );
   if (extraOutputs) {
-    g.nodes.push({ op: 'Concat', inputs: [seenRows, viewRows, coverage, length], outputs: ['debug_stats'], attrs: { axis: 1 } });
+    g.nodes.push({
+      op: 'Concat',
+      inputs: [seenRows, viewRows, coverage, length],
+      outputs: ['debug_stats'],
+      attrs: { axis: 1 },
+    });
   }
 
   const xsOut = g.op('Where', [
     g.op('And', [g.op('GreaterOrEqual', [xs, g.scalar(0)]), g.op('Less', [xs, g.scalar(IMG_W)])]),
-    xs, g.scalar(-1),
+    xs,
+    g.scalar(-1),
   ]);
   const zeros = g.const(new Float32Array(N), [N, 1]);
-  const rows = g.op('Concat', [
-    zeros, logit,
-    g.const(anchors.startY, [N, 1], 'float', 'start_y'), g.const(anchors.startX, [N, 1], 'float', 'start_x'),
-    length, xsOut,
-  ], { axis: 1 });
+  const rows = g.op(
+    'Concat',
+    [
+      zeros,
+      logit,
+      g.const(anchors.startY, [N, 1], 'float', 'start_y'),
+      g.const(anchors.startX, [N, 1], 'float', 'start_x'),
+      length,
+      xsOut,
+    ],
+    { axis: 1 },
+  );
   g.nodes.push({ op: 'Unsqueeze', inputs: [rows, g.const([0], [1], 'int64')], outputs: ['predict_lanes'] });
 
   const debug = extraOutputs
     ? [
-      { name: 'debug_marking', elemType: 'float' as const, shape: [1, 1, IMG_H, IMG_W] },
-      { name: 'debug_evidence', elemType: 'float' as const, shape: [N, S] },
-      { name: 'debug_stats', elemType: 'float' as const, shape: [N, 4] },
-    ]
+        { name: 'debug_marking', elemType: 'float' as const, shape: [1, 1, IMG_H, IMG_W] },
+        { name: 'debug_evidence', elemType: 'float' as const, shape: [N, S] },
+        { name: 'debug_stats', elemType: 'float' as const, shape: [N, 4] },
+      ]
     : [];
   if (extraOutputs) {
     g.nodes.push({ op: 'Identity', inputs: [marking], outputs: ['debug_marking'] });
@@ -274,7 +348,8 @@ export function buildLaneModel(precision: LaneModelPrecision = 'fp32', params: L
   void attr;
   return buildOnnxModel({
     name: 'demo_lane_detector',
-    docString: 'Tritonscope demo lane model: classical marking detector scoring LaneATT anchors (see scripts/demo/laneModel.ts).',
+    docString:
+      'Tritonscope demo lane model: classical marking detector scoring LaneATT anchors (see scripts/demo/laneModel.ts).',
     inputs: [{ name: 'input', elemType: precision === 'fp16' ? 'float16' : 'float', shape: [1, 3, IMG_H, IMG_W] }],
     outputs: [{ name: 'predict_lanes', elemType: 'float', shape: [1, N, 77] }, ...debug],
     nodes: g.nodes,

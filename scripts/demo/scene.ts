@@ -148,7 +148,10 @@ export function rowPaintFraction(scene: Scene, m: Marking, row: number): number 
 }
 
 /** Image rectangle of a vehicle, or undefined when it is behind or too close to the camera. */
-export function vehicleRect(scene: Scene, veh: Vehicle): { left: number; right: number; top: number; bottom: number; z: number } | undefined {
+export function vehicleRect(
+  scene: Scene,
+  veh: Vehicle,
+): { left: number; right: number; top: number; bottom: number; z: number } | undefined {
   const z = veh.zw - scene.travel;
   if (z < 4) return undefined;
   const u = columnAt(scene, veh.xr, z);
@@ -162,10 +165,12 @@ export function vehicleRect(scene: Scene, veh: Vehicle): { left: number; right: 
 export function groundTruth(scene: Scene, rawFile: string): TuSimpleRecord {
   const lanes = [...scene.markings]
     .sort((a, b) => a.xr - b.xr)
-    .map((m) => H_SAMPLES.map((v) => {
-      const u = markingColumn(scene, m, v);
-      return u === undefined ? -2 : Math.floor(u);
-    }))
+    .map((m) =>
+      H_SAMPLES.map((v) => {
+        const u = markingColumn(scene, m, v);
+        return u === undefined ? -2 : Math.floor(u);
+      }),
+    )
     .filter((xs) => xs.filter((x) => x >= 0).length >= 2);
   return { lanes, h_samples: [...H_SAMPLES], raw_file: rawFile };
 }
@@ -180,21 +185,32 @@ export function paintVisibility(scene: Scene): boolean[][] {
   return [...scene.markings]
     .sort((a, b) => a.xr - b.xr)
     .filter((m) => H_SAMPLES.filter((v) => markingColumn(scene, m, v) !== undefined).length >= 2)
-    .map((m) => H_SAMPLES.map((v) => {
-      const u = markingColumn(scene, m, v);
-      if (u === undefined) return false;
-      const z = groundDistance(scene.cam, v + 0.5);
-      if ((m.width * scene.cam.f) / z < 2) return false;
-      if (rowPaintFraction(scene, m, v) < 0.999) return false;
-      return !rects.some((r) => v + 1 > r.top && v < r.bottom + 0.02 * (r.bottom - r.top) + 2 && u > r.left - 2 && u < r.right + 2);
-    }));
+    .map((m) =>
+      H_SAMPLES.map((v) => {
+        const u = markingColumn(scene, m, v);
+        if (u === undefined) return false;
+        const z = groundDistance(scene.cam, v + 0.5);
+        if ((m.width * scene.cam.f) / z < 2) return false;
+        if (rowPaintFraction(scene, m, v) < 0.999) return false;
+        return !rects.some(
+          (r) => v + 1 > r.top && v < r.bottom + 0.02 * (r.bottom - r.top) + 2 && u > r.left - 2 && u < r.right + 2,
+        );
+      }),
+    );
 }
 
 // ---------------------------------------------------------------------------------- sampling
 
 const WHITE: Rgb = [236, 236, 230];
 const YELLOW: Rgb = [232, 188, 48];
-const CAR_COLORS: Rgb[] = [[40, 42, 48], [180, 30, 30], [200, 200, 205], [30, 60, 120], [90, 90, 95], [20, 20, 22]];
+const CAR_COLORS: Rgb[] = [
+  [40, 42, 48],
+  [180, 30, 30],
+  [200, 200, 205],
+  [30, 60, 120],
+  [90, 90, 95],
+  [20, 20, 22],
+];
 
 function jitter(rng: Rng, c: Rgb, amount: number): Rgb {
   return c.map((x) => Math.max(0, Math.min(255, x + rng.range(-amount, amount)))) as Rgb;
@@ -210,7 +226,12 @@ export interface SceneOptions {
 /** A random but fully seed-determined scene. */
 export function sampleScene(seed: number, opts: SceneOptions = {}): Scene {
   const rng = makeRng(seed);
-  const cam: Camera = { f: rng.range(950, 1100), h: rng.range(1.8, 2.3), cx: 640 + rng.range(-30, 30), vy: rng.range(250, 290) };
+  const cam: Camera = {
+    f: rng.range(950, 1100),
+    h: rng.range(1.8, 2.3),
+    cx: 640 + rng.range(-30, 30),
+    vy: rng.range(250, 290),
+  };
   const laneWidth = rng.range(3.4, 3.8);
   const offset = rng.range(-0.5, 0.5);
   // mostly the ego lane's boundaries and one neighbour each side, as in TuSimple; 5 now and then
@@ -223,7 +244,7 @@ export function sampleScene(seed: number, opts: SceneOptions = {}): Scene {
     const leftmost = j === -1 - leftExtra;
     const rightmost = j === rightExtra;
     const yellow = leftmost && rng.chance(0.45);
-    const dashed = leftmost || rightmost ? (n === 2 && rightmost && rng.chance(0.4)) : rng.chance(0.85);
+    const dashed = leftmost || rightmost ? n === 2 && rightmost && rng.chance(0.4) : rng.chance(0.85);
     const dashLen = rng.range(3, 4);
     markings.push({
       xr: (j + 0.5) * laneWidth - offset,
@@ -242,8 +263,12 @@ export function sampleScene(seed: number, opts: SceneOptions = {}): Scene {
   const shadows: Shadow[] = [];
   for (let i = rng.int(0, 4); i > 0; i--) {
     shadows.push({
-      xr: rng.range(roadLeft - 3, roadRight + 3), zw: travel + rng.range(4, 50),
-      rx: rng.range(1.2, 5), rz: rng.range(1.5, 7), strength: rng.range(0.3, 0.45), seed: rng.int(1, 1e9),
+      xr: rng.range(roadLeft - 3, roadRight + 3),
+      zw: travel + rng.range(4, 50),
+      rx: rng.range(1.2, 5),
+      rz: rng.range(1.5, 7),
+      strength: rng.range(0.3, 0.45),
+      seed: rng.int(1, 1e9),
     });
   }
   const vehicles: Vehicle[] = [];
@@ -251,21 +276,36 @@ export function sampleScene(seed: number, opts: SceneOptions = {}): Scene {
     const lane = rng.int(0, markings.length - 2);
     vehicles.push({
       xr: (markings[lane].xr + markings[lane + 1].xr) / 2 + rng.range(-0.3, 0.3),
-      zw: travel + rng.range(14, 45), width: rng.range(1.7, 2.0), height: rng.range(1.3, 1.7),
+      zw: travel + rng.range(14, 45),
+      width: rng.range(1.7, 2.0),
+      height: rng.range(1.3, 1.7),
       color: jitter(rng, rng.pick(CAR_COLORS), 8),
     });
   }
   const gray = rng.range(72, 108);
   const grass = rng.chance(0.6);
   return {
-    seed, width: SCENE_WIDTH, height: SCENE_HEIGHT, cam,
-    k: rng.range(-0.025, 0.025), c: rng.range(-0.0007, 0.0007),
-    travel, zEnd: rng.range(40, 75), roadLeft, roadRight, markings, shadows, vehicles,
+    seed,
+    width: SCENE_WIDTH,
+    height: SCENE_HEIGHT,
+    cam,
+    k: rng.range(-0.025, 0.025),
+    c: rng.range(-0.0007, 0.0007),
+    travel,
+    zEnd: rng.range(40, 75),
+    roadLeft,
+    roadRight,
+    markings,
+    shadows,
+    vehicles,
     asphalt: [gray, gray + rng.range(-3, 3), gray + rng.range(-2, 6)],
     shoulder: grass ? jitter(rng, [78, 110, 52], 14) : jitter(rng, [128, 116, 96], 12),
-    skyTop: jitter(rng, [92, 140, 205], 15), skyHorizon: jitter(rng, [200, 214, 228], 10),
-    treeline: jitter(rng, [52, 74, 48], 10), treelineHeight: rng.range(8, 30),
-    hazeDistance: rng.range(250, 500), textureSeed: rng.int(1, 1e9),
+    skyTop: jitter(rng, [92, 140, 205], 15),
+    skyHorizon: jitter(rng, [200, 214, 228], 10),
+    treeline: jitter(rng, [52, 74, 48], 10),
+    treelineHeight: rng.range(8, 30),
+    hazeDistance: rng.range(250, 500),
+    textureSeed: rng.int(1, 1e9),
   };
 }
 
@@ -300,13 +340,17 @@ export function renderScene(scene: Scene): RenderResult {
       const t = Math.min(1, Math.max(0, (v / cam.vy) ** 1.5));
       for (let u = 0; u < W; u++) {
         const i = rowBase + u * 3;
-        const cloud = Math.max(0, valueNoise(u / 180, v / 60, ts + 1) * 0.7 + valueNoise(u / 60, v / 25, ts + 2) * 0.3 - 0.55) * 2.2;
+        const cloud =
+          Math.max(0, valueNoise(u / 180, v / 60, ts + 1) * 0.7 + valueNoise(u / 60, v / 25, ts + 2) * 0.3 - 0.55) *
+          2.2;
         for (let ch = 0; ch < 3; ch++) {
           const sky = scene.skyTop[ch] + (scene.skyHorizon[ch] - scene.skyTop[ch]) * t;
           px[i + ch] = sky + (248 - sky) * Math.min(1, cloud);
         }
-        const treeH = scene.treelineHeight * (0.35 + 0.65 * valueNoise(u / 35, 0.5, ts + 3)) + 4 * valueNoise(u / 6, 1.5, ts + 4);
-        if (cam.vy - v < treeH) mixInto(px, i, scene.treeline.map((x) => x * (0.8 + 0.4 * valueNoise(u / 5, v / 5, ts + 5))) as Rgb, 1);
+        const treeH =
+          scene.treelineHeight * (0.35 + 0.65 * valueNoise(u / 35, 0.5, ts + 3)) + 4 * valueNoise(u / 6, 1.5, ts + 4);
+        if (cam.vy - v < treeH)
+          mixInto(px, i, scene.treeline.map((x) => x * (0.8 + 0.4 * valueNoise(u / 5, v / 5, ts + 5))) as Rgb, 1);
       }
       continue;
     }
@@ -341,7 +385,7 @@ export function renderScene(scene: Scene): RenderResult {
       for (let u = lo; u <= hi; u++) {
         const cover = Math.max(0, Math.min(u + 1, uc + hw) - Math.max(u, uc - hw));
         if (cover <= 0) continue;
-        const wearNoise = 0.85 + 0.15 * valueNoise(((u + 0.5 - cam.cx) * z) / cam.f * 6, zw * 2, ts + 20 + mi);
+        const wearNoise = 0.85 + 0.15 * valueNoise((((u + 0.5 - cam.cx) * z) / cam.f) * 6, zw * 2, ts + 20 + mi);
         mixInto(px, rowBase + u * 3, m.color, cover * paint * m.wear * wearNoise);
         if (cover * paint > 0.5) paintMask[v * W + u] = mi + 1;
       }

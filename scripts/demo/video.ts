@@ -28,14 +28,29 @@ export function driveFrame(opts: DriveOptions, i: number): Scene {
   const shadowRng = makeRng(opts.seed ^ 0x27d4eb2f);
   const length = speed * opts.seconds + 80;
   const shadows = Array.from({ length: Math.round(length / 22) }, () => ({
-    xr: shadowRng.range(base.roadLeft - 3, base.roadRight + 3), zw: shadowRng.range(6, length),
-    rx: shadowRng.range(1.2, 4.5), rz: shadowRng.range(1.5, 6), strength: shadowRng.range(0.3, 0.42),
+    xr: shadowRng.range(base.roadLeft - 3, base.roadRight + 3),
+    zw: shadowRng.range(6, length),
+    rx: shadowRng.range(1.2, 4.5),
+    rz: shadowRng.range(1.5, 6),
+    strength: shadowRng.range(0.3, 0.42),
     seed: shadowRng.int(1, 1e9),
   }));
   const lanes = base.markings.map((m) => m.xr).sort((a, b) => a - b);
   const vehicles = [
-    { xr: (lanes[0] + lanes[1]) / 2, zw: 30 + (speed - 2) * t, width: 1.8, height: 1.5, color: [180, 30, 30] as [number, number, number] },
-    { xr: (lanes[2] + lanes[3]) / 2, zw: 70 + (speed - 6) * t, width: 1.9, height: 1.6, color: [200, 200, 205] as [number, number, number] },
+    {
+      xr: (lanes[0] + lanes[1]) / 2,
+      zw: 30 + (speed - 2) * t,
+      width: 1.8,
+      height: 1.5,
+      color: [180, 30, 30] as [number, number, number],
+    },
+    {
+      xr: (lanes[2] + lanes[3]) / 2,
+      zw: 70 + (speed - 6) * t,
+      width: 1.9,
+      height: 1.6,
+      color: [200, 200, 205] as [number, number, number],
+    },
   ];
   return {
     ...base,
@@ -74,16 +89,37 @@ interface Encoder {
 }
 
 function startEncoder(args: string[], out: string, width: number, height: number, fps: number): Encoder {
-  const proc = spawn('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
-    ...args, out,
-  ], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const proc = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-s',
+      `${width}x${height}`,
+      '-r',
+      String(fps),
+      '-i',
+      'pipe:0',
+      ...args,
+      out,
+    ],
+    { stdio: ['pipe', 'ignore', 'pipe'] },
+  );
   const stderr: string[] = [];
   proc.stderr!.on('data', (d) => stderr.push(String(d)));
   const done = new Promise<void>((resolve, reject) => {
     proc.on('error', reject);
-    proc.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code} writing ${out}: ${stderr.join('').trim()}`))));
+    proc.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`ffmpeg exited with ${code} writing ${out}: ${stderr.join('').trim()}`)),
+    );
   });
   return { proc, done, stderr };
 }
@@ -97,12 +133,44 @@ async function write(enc: Encoder, chunk: Uint8Array): Promise<void> {
  * Render the drive and encode it to both files in one pass over the frames (each frame is
  * rendered once and piped to two ffmpeg processes). Returns the per-frame labels.
  */
-export async function encodeDrive(opts: DriveOptions, webmPath: string, mp4Path: string, onProgress?: (i: number, n: number) => void): Promise<TuSimpleRecord[]> {
+export async function encodeDrive(
+  opts: DriveOptions,
+  webmPath: string,
+  mp4Path: string,
+  onProgress?: (i: number, n: number) => void,
+): Promise<TuSimpleRecord[]> {
   const n = frameCount(opts);
   const first = driveFrame(opts, 0);
   const { width, height } = first;
-  const webm = startEncoder(['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '38', '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '1', '-pix_fmt', 'yuv420p'], webmPath, width, height, opts.fps);
-  const mp4 = startEncoder(['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '26', '-pix_fmt', 'yuv420p', '-movflags', '+faststart'], mp4Path, width, height, opts.fps);
+  const webm = startEncoder(
+    [
+      '-c:v',
+      'libvpx-vp9',
+      '-b:v',
+      '0',
+      '-crf',
+      '38',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-row-mt',
+      '1',
+      '-pix_fmt',
+      'yuv420p',
+    ],
+    webmPath,
+    width,
+    height,
+    opts.fps,
+  );
+  const mp4 = startEncoder(
+    ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '26', '-pix_fmt', 'yuv420p', '-movflags', '+faststart'],
+    mp4Path,
+    width,
+    height,
+    opts.fps,
+  );
   const labels: TuSimpleRecord[] = [];
   try {
     for (let i = 0; i < n; i++) {

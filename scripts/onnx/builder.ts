@@ -13,18 +13,53 @@ import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 
 export type OnnxElemType =
-  | 'float' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'int64' | 'string' | 'bool'
-  | 'float16' | 'double' | 'uint32' | 'uint64' | 'bfloat16';
+  | 'float'
+  | 'uint8'
+  | 'int8'
+  | 'uint16'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'string'
+  | 'bool'
+  | 'float16'
+  | 'double'
+  | 'uint32'
+  | 'uint64'
+  | 'bfloat16';
 
 /** TensorProto.DataType numbers, as in onnx.proto. */
 export const ONNX_DATA_TYPE: Readonly<Record<OnnxElemType, number>> = {
-  float: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, string: 8, bool: 9,
-  float16: 10, double: 11, uint32: 12, uint64: 13, bfloat16: 16,
+  float: 1,
+  uint8: 2,
+  int8: 3,
+  uint16: 4,
+  int16: 5,
+  int32: 6,
+  int64: 7,
+  string: 8,
+  bool: 9,
+  float16: 10,
+  double: 11,
+  uint32: 12,
+  uint64: 13,
+  bfloat16: 16,
 };
 
 const BYTES_PER_ELEMENT: Readonly<Record<Exclude<OnnxElemType, 'string'>, number>> = {
-  float: 4, uint8: 1, int8: 1, uint16: 2, int16: 2, int32: 4, int64: 8, bool: 1,
-  float16: 2, double: 8, uint32: 4, uint64: 8, bfloat16: 2,
+  float: 4,
+  uint8: 1,
+  int8: 1,
+  uint16: 2,
+  int16: 2,
+  int32: 4,
+  int64: 8,
+  bool: 1,
+  float16: 2,
+  double: 8,
+  uint32: 4,
+  uint64: 8,
+  bfloat16: 2,
 };
 
 /** A graph input or output. Shape entries: a number (fixed), a string (symbolic, e.g. 'batch'), or null (unknown). Omit `shape` for an unknown rank. */
@@ -135,7 +170,9 @@ export class OnnxBuildError extends Error {
 
 function checkElemType(t: unknown, where: string): asserts t is OnnxElemType {
   if (typeof t !== 'string' || !(t in ONNX_DATA_TYPE)) {
-    throw new OnnxBuildError(`${where}: unknown elemType ${JSON.stringify(t)} (expected one of ${Object.keys(ONNX_DATA_TYPE).join(', ')})`);
+    throw new OnnxBuildError(
+      `${where}: unknown elemType ${JSON.stringify(t)} (expected one of ${Object.keys(ONNX_DATA_TYPE).join(', ')})`,
+    );
   }
 }
 
@@ -156,12 +193,12 @@ export function float32ToFloat16Bits(value: number): number {
     let half = mant >>> shift;
     const rem = mant & ((1 << shift) - 1);
     const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && (half & 1))) half++;
+    if (rem > mid || (rem === mid && half & 1)) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >>> 13);
   const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++; // may carry into the exponent: correct
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++; // may carry into the exponent: correct
   return sign | half;
 }
 
@@ -178,7 +215,8 @@ export function float16BitsToFloat32(bits: number): number {
 function elementCount(dims: number[], where: string): number {
   let n = 1;
   for (const [i, d] of dims.entries()) {
-    if (!Number.isInteger(d) || d < 0) throw new OnnxBuildError(`${where}: dims[${i}] = ${d} is not a non-negative integer`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new OnnxBuildError(`${where}: dims[${i}] = ${d} is not a non-negative integer`);
     n *= d;
   }
   return n;
@@ -206,9 +244,15 @@ function rawData(t: OnnxTensorSpec, where: string): Uint8Array {
   };
   for (let i = 0; i < n; i++) {
     switch (type) {
-      case 'float': dv.setFloat32(i * 4, num(i), true); break;
-      case 'double': dv.setFloat64(i * 8, num(i), true); break;
-      case 'float16': dv.setUint16(i * 2, float32ToFloat16Bits(num(i)), true); break;
+      case 'float':
+        dv.setFloat32(i * 4, num(i), true);
+        break;
+      case 'double':
+        dv.setFloat64(i * 8, num(i), true);
+        break;
+      case 'float16':
+        dv.setUint16(i * 2, float32ToFloat16Bits(num(i)), true);
+        break;
       case 'bfloat16': {
         // Truncate-with-rounding of the float32 bits: keep the upper 16 bits.
         const f = new Float32Array([num(i)]);
@@ -217,14 +261,31 @@ function rawData(t: OnnxTensorSpec, where: string): Uint8Array {
         dv.setUint16(i * 2, Number.isNaN(f[0]) ? 0x7fc0 : rounded & 0xffff, true);
         break;
       }
-      case 'uint8': case 'bool': dv.setUint8(i, num(i)); break;
-      case 'int8': dv.setInt8(i, num(i)); break;
-      case 'uint16': dv.setUint16(i * 2, num(i), true); break;
-      case 'int16': dv.setInt16(i * 2, num(i), true); break;
-      case 'int32': dv.setInt32(i * 4, num(i), true); break;
-      case 'uint32': dv.setUint32(i * 4, num(i), true); break;
-      case 'int64': dv.setBigInt64(i * 8, big(i), true); break;
-      case 'uint64': dv.setBigUint64(i * 8, big(i), true); break;
+      case 'uint8':
+      case 'bool':
+        dv.setUint8(i, num(i));
+        break;
+      case 'int8':
+        dv.setInt8(i, num(i));
+        break;
+      case 'uint16':
+        dv.setUint16(i * 2, num(i), true);
+        break;
+      case 'int16':
+        dv.setInt16(i * 2, num(i), true);
+        break;
+      case 'int32':
+        dv.setInt32(i * 4, num(i), true);
+        break;
+      case 'uint32':
+        dv.setUint32(i * 4, num(i), true);
+        break;
+      case 'int64':
+        dv.setBigInt64(i * 8, big(i), true);
+        break;
+      case 'uint64':
+        dv.setBigUint64(i * 8, big(i), true);
+        break;
     }
   }
   return buf;
@@ -253,7 +314,8 @@ function tensorProto(t: OnnxTensorSpec, where: string): Record<string, unknown> 
 }
 
 function valueInfo(v: OnnxValueSpec, where: string): Record<string, unknown> {
-  if (!v || typeof v.name !== 'string' || v.name === '') throw new OnnxBuildError(`${where}: name must be a non-empty string`);
+  if (!v || typeof v.name !== 'string' || v.name === '')
+    throw new OnnxBuildError(`${where}: name must be a non-empty string`);
   checkElemType(v.elemType, `${where} '${v.name}'`);
   const tensorType: Record<string, unknown> = { elem_type: ONNX_DATA_TYPE[v.elemType] };
   if (v.shape !== undefined) {
@@ -262,7 +324,9 @@ function valueInfo(v: OnnxValueSpec, where: string): Record<string, unknown> {
         if (d === null) return {};
         if (typeof d === 'string') return { dim_param: d };
         if (Number.isInteger(d) && d >= 0) return { dim_value: d };
-        throw new OnnxBuildError(`${where} '${v.name}': shape[${i}] = ${String(d)} must be a non-negative integer, a symbolic name or null`);
+        throw new OnnxBuildError(
+          `${where} '${v.name}': shape[${i}] = ${String(d)} must be a non-negative integer, a symbolic name or null`,
+        );
       }),
     };
   }
@@ -285,14 +349,22 @@ function attribute(name: string, value: OnnxAttrValue, where: string): Record<st
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'kind' in value) {
     const v = value.value;
     switch (value.kind) {
-      case 'float': return { name, type: AT.FLOAT, f: floatCheck(v) };
-      case 'floats': return { name, type: AT.FLOATS, floats: (v as number[]).map(floatCheck) };
-      case 'int': return { name, type: AT.INT, i: intCheck(v) };
-      case 'ints': return { name, type: AT.INTS, ints: (v as number[]).map(intCheck) };
-      case 'string': return { name, type: AT.STRING, s: enc.encode(String(v)) };
-      case 'strings': return { name, type: AT.STRINGS, strings: (v as string[]).map((s) => enc.encode(s)) };
-      case 'tensor': return { name, type: AT.TENSOR, t: tensorProto(v as OnnxTensorSpec, w) };
-      case 'graph': return { name, type: AT.GRAPH, g: graphProto(v as OnnxGraphSpec, w, true) };
+      case 'float':
+        return { name, type: AT.FLOAT, f: floatCheck(v) };
+      case 'floats':
+        return { name, type: AT.FLOATS, floats: (v as number[]).map(floatCheck) };
+      case 'int':
+        return { name, type: AT.INT, i: intCheck(v) };
+      case 'ints':
+        return { name, type: AT.INTS, ints: (v as number[]).map(intCheck) };
+      case 'string':
+        return { name, type: AT.STRING, s: enc.encode(String(v)) };
+      case 'strings':
+        return { name, type: AT.STRINGS, strings: (v as string[]).map((s) => enc.encode(s)) };
+      case 'tensor':
+        return { name, type: AT.TENSOR, t: tensorProto(v as OnnxTensorSpec, w) };
+      case 'graph':
+        return { name, type: AT.GRAPH, g: graphProto(v as OnnxGraphSpec, w, true) };
     }
   }
   if (typeof value === 'number') {
@@ -300,11 +372,15 @@ function attribute(name: string, value: OnnxAttrValue, where: string): Record<st
   }
   if (typeof value === 'string') return { name, type: AT.STRING, s: enc.encode(value) };
   if (Array.isArray(value)) {
-    if (value.length === 0) throw new OnnxBuildError(`${w}: an empty list has no type; use attr.ints([]) or attr.floats([])`);
-    if (value.every((x) => typeof x === 'string')) return { name, type: AT.STRINGS, strings: (value as string[]).map((s) => enc.encode(s)) };
+    if (value.length === 0)
+      throw new OnnxBuildError(`${w}: an empty list has no type; use attr.ints([]) or attr.floats([])`);
+    if (value.every((x) => typeof x === 'string'))
+      return { name, type: AT.STRINGS, strings: (value as string[]).map((s) => enc.encode(s)) };
     if (value.every((x) => typeof x === 'number')) {
       const nums = value as number[];
-      return nums.every(Number.isInteger) ? { name, type: AT.INTS, ints: nums } : { name, type: AT.FLOATS, floats: nums };
+      return nums.every(Number.isInteger)
+        ? { name, type: AT.INTS, ints: nums }
+        : { name, type: AT.FLOATS, floats: nums };
     }
   }
   throw new OnnxBuildError(`${w}: unsupported value ${JSON.stringify(value)}`);
@@ -328,17 +404,23 @@ function graphProto(g: OnnxGraphSpec, where: string, nested = false): Record<str
   const inputs = g.inputs.map((v, i) => valueInfo(v, `${where} input #${i}`));
   for (const v of g.inputs) define(v.name, 'graph input');
   const initializers = (g.initializers ?? []).map((t, i) => {
-    if (typeof t.name !== 'string' || t.name === '') throw new OnnxBuildError(`${where} initializer #${i}: name must be a non-empty string`);
+    if (typeof t.name !== 'string' || t.name === '')
+      throw new OnnxBuildError(`${where} initializer #${i}: name must be a non-empty string`);
     return tensorProto(t, `${where} initializer '${t.name}'`);
   });
   for (const t of g.initializers ?? []) define(t.name, 'initializer');
   const nodes = g.nodes.map((n, i) => {
     const label = `${where} node #${i} (${n?.op ?? '?'}${n?.name ? ` '${n.name}'` : ''})`;
-    if (!n || typeof n.op !== 'string' || n.op === '') throw new OnnxBuildError(`${label}: op must be a non-empty string`);
-    if (!Array.isArray(n.inputs) || !Array.isArray(n.outputs)) throw new OnnxBuildError(`${label}: inputs and outputs must be arrays`);
+    if (!n || typeof n.op !== 'string' || n.op === '')
+      throw new OnnxBuildError(`${label}: op must be a non-empty string`);
+    if (!Array.isArray(n.inputs) || !Array.isArray(n.outputs))
+      throw new OnnxBuildError(`${label}: inputs and outputs must be arrays`);
     if (!nested) {
       for (const input of n.inputs) {
-        if (input !== '' && !defined.has(input)) throw new OnnxBuildError(`${label}: input '${input}' is not defined by a graph input, an initializer or an earlier node`);
+        if (input !== '' && !defined.has(input))
+          throw new OnnxBuildError(
+            `${label}: input '${input}' is not defined by a graph input, an initializer or an earlier node`,
+          );
       }
     }
     for (const o of n.outputs) if (o !== '') define(o, label);
@@ -354,7 +436,8 @@ function graphProto(g: OnnxGraphSpec, where: string, nested = false): Record<str
   const outputs = g.outputs.map((v, i) => valueInfo(v, `${where} output #${i}`));
   if (!nested) {
     for (const v of g.outputs) {
-      if (!defined.has(v.name)) throw new OnnxBuildError(`${where}: output '${v.name}' is not produced by any node, input or initializer`);
+      if (!defined.has(v.name))
+        throw new OnnxBuildError(`${where}: output '${v.name}' is not produced by any node, input or initializer`);
     }
   }
   return { node: nodes, name: g.name ?? 'graph', initializer: initializers, input: inputs, output: outputs };
@@ -363,7 +446,8 @@ function graphProto(g: OnnxGraphSpec, where: string, nested = false): Record<str
 /** Build a complete ONNX model file. Throws `OnnxBuildError` naming the offending input/node/field. */
 export function buildOnnxModel(spec: OnnxModelSpec): Uint8Array {
   const opset = spec.opset ?? 17;
-  if (!Number.isInteger(opset) || opset < 1) throw new OnnxBuildError(`model: opset ${opset} is not a positive integer`);
+  if (!Number.isInteger(opset) || opset < 1)
+    throw new OnnxBuildError(`model: opset ${opset} is not a positive integer`);
   const model = {
     ir_version: irVersionFor(opset),
     opset_import: [
@@ -401,16 +485,21 @@ const ELEM_TYPE_BY_NUMBER = new Map(Object.entries(ONNX_DATA_TYPE).map(([k, v]) 
 export function readOnnxModelSummary(bytes: Uint8Array): OnnxModelSummary {
   const Model = onnxMessageType('ModelProto');
   const m = Model.toObject(Model.decode(bytes), { longs: Number, defaults: false }) as {
-    ir_version?: number; producer_name?: string;
+    ir_version?: number;
+    producer_name?: string;
     opset_import?: { domain?: string; version?: number }[];
     metadata_props?: { key?: string; value?: string }[];
     graph?: {
       node?: { op_type?: string }[];
       initializer?: { name?: string }[];
-      input?: RawValueInfo[]; output?: RawValueInfo[];
+      input?: RawValueInfo[];
+      output?: RawValueInfo[];
     };
   };
-  type RawValueInfo = { name?: string; type?: { tensor_type?: { elem_type?: number; shape?: { dim?: { dim_value?: number; dim_param?: string }[] } } } };
+  type RawValueInfo = {
+    name?: string;
+    type?: { tensor_type?: { elem_type?: number; shape?: { dim?: { dim_value?: number; dim_param?: string }[] } } };
+  };
   const vi = (v: RawValueInfo): OnnxValueSpec => {
     const tt = v.type?.tensor_type;
     const elemType = ELEM_TYPE_BY_NUMBER.get(tt?.elem_type ?? -1);

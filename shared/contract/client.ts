@@ -3,7 +3,14 @@
  * `TritonscopeApi`. Pure: the WebSocket constructor is passed in, so the renderer uses the
  * browser's and tests use the `ws` package's.
  */
-import { API_METHOD_NAMES, type ApiEventName, type ApiMethodName, type Envelope, type ExposedApi, type TritonscopeApi } from './api';
+import {
+  API_METHOD_NAMES,
+  type ApiEventName,
+  type ApiMethodName,
+  type Envelope,
+  type ExposedApi,
+  type TritonscopeApi,
+} from './api';
 import { ApiError, deserializeError } from './errors';
 import { decodeFrame, encodeFrame, type WireMessage } from './framing';
 import { isApiEvent } from './validate';
@@ -130,7 +137,10 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSo
     ws.onclose = (ev) => {
       if (socket !== ws) return;
       socket = null;
-      const why = ev.code === 1008 || ev.code === 4401 ? `refused by the bridge (${ev.reason || 'policy'})` : 'connection to the Tritonscope bridge lost';
+      const why =
+        ev.code === 1008 || ev.code === 4401
+          ? `refused by the bridge (${ev.reason || 'policy'})`
+          : 'connection to the Tritonscope bridge lost';
       failPending('UNAVAILABLE', why);
       setState('closed', why);
       if (!closedByUser && opts.reconnect !== false && ev.code !== 4401) {

@@ -124,7 +124,8 @@ function restore(value: unknown, blobs: Uint8Array[], used: boolean[], depth: nu
 export function decodeFrame(frame: ArrayBuffer | Uint8Array): WireMessage {
   const bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame);
   if (bytes.byteLength < 4) throw new FrameError('shorter than its length prefix');
-  if (bytes.byteLength > MAX_FRAME_BYTES) throw new FrameError(`frame of ${bytes.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
+  if (bytes.byteLength > MAX_FRAME_BYTES)
+    throw new FrameError(`frame of ${bytes.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true);
   if (4 + headerLength > bytes.byteLength) throw new FrameError('header length beyond the end of the frame');

@@ -26,16 +26,40 @@ const Version = z.string().regex(/^\d*$/, 'version must be a decimal number').ma
 const Empty = z.strictObject({}).optional();
 
 export const DATATYPES = [
-  'BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64',
-  'FP16', 'BF16', 'FP32', 'FP64', 'BYTES',
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'BF16',
+  'FP32',
+  'FP64',
+  'BYTES',
 ] as const;
 export const DatatypeSchema = z.enum(DATATYPES);
 export type Datatype = z.infer<typeof DatatypeSchema>;
 
 /** Element size in bytes; BYTES is variable (each element is a 4-byte length + payload). */
 export const DATATYPE_BYTES: Record<Datatype, number> = {
-  BOOL: 1, UINT8: 1, INT8: 1, UINT16: 2, INT16: 2, FP16: 2, BF16: 2,
-  UINT32: 4, INT32: 4, FP32: 4, UINT64: 8, INT64: 8, FP64: 8, BYTES: 0,
+  BOOL: 1,
+  UINT8: 1,
+  INT8: 1,
+  UINT16: 2,
+  INT16: 2,
+  FP16: 2,
+  BF16: 2,
+  UINT32: 4,
+  INT32: 4,
+  FP32: 4,
+  UINT64: 8,
+  INT64: 8,
+  FP64: 8,
+  BYTES: 0,
 };
 
 /** One tensor with its raw little-endian bytes, exactly as Triton's raw_input_contents carry it. */
@@ -431,16 +455,18 @@ export const DemoStatusSchema = z.object({
   /** Repository root opened on assets/demo-repo. */
   rootId: z.string().nullable(),
   /** Demo media (images, videos) that readDemoMedia can return. */
-  media: z.array(
-    z.object({ name: z.string(), kind: z.enum(['image', 'video', 'labels', 'other']), size: z.number() }),
-  ),
+  media: z.array(z.object({ name: z.string(), kind: z.enum(['image', 'video', 'labels', 'other']), size: z.number() })),
   error: ErrorInfoSchema.nullable(),
 });
 export type DemoStatus = z.infer<typeof DemoStatusSchema>;
 
 export const DemoMediaRequestSchema = z.strictObject({
   /** A name from DemoStatus.media: a file name, or `folder/file` one level down; never `..` or absolute. */
-  name: z.string().min(1).max(255).regex(/^[^/\\.][^/\\]*(\/[^/\\.][^/\\]*)?$/, 'a file name or folder/file inside the demo media folder'),
+  name: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^/\\.][^/\\]*(\/[^/\\.][^/\\]*)?$/, 'a file name or folder/file inside the demo media folder'),
 });
 export const MediaFileSchema = z.object({ name: z.string(), mime: z.string(), data: BytesSchema });
 

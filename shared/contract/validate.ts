@@ -2,7 +2,15 @@
  * Schema checks shared by every transport, so Electron IPC and the WebSocket bridge refuse exactly
  * the same payloads with exactly the same messages.
  */
-import { apiEvents, apiMethods, type ApiEventName, type ApiEventPayload, type ApiMethodName, type ApiResponse, type ParsedRequest } from './api';
+import {
+  apiEvents,
+  apiMethods,
+  type ApiEventName,
+  type ApiEventPayload,
+  type ApiMethodName,
+  type ApiResponse,
+  type ParsedRequest,
+} from './api';
 import { ApiError, describeZodError } from './errors';
 
 /** Own-property lookup: 'constructor', '__proto__', 'toString' are not methods. */

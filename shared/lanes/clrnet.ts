@@ -65,8 +65,10 @@ function resolve(opts: ClrNetOptions): ResolvedClrNetOptions {
   }
   if (!Number.isFinite(o.conf)) throw new LaneDecodeError(`conf must be a number, got ${o.conf}`);
   if (!(o.nms >= 0)) throw new LaneDecodeError(`nms must be >= 0, got ${o.nms}`);
-  if (!(Number.isInteger(o.topk) && o.topk >= 0)) throw new LaneDecodeError(`topk must be an integer >= 0, got ${o.topk}`);
-  if (!(o.imgW > 1 && o.imgH > 0 && o.origW > 0 && o.origH > 0)) throw new LaneDecodeError('image sizes must be positive');
+  if (!(Number.isInteger(o.topk) && o.topk >= 0))
+    throw new LaneDecodeError(`topk must be an integer >= 0, got ${o.topk}`);
+  if (!(o.imgW > 1 && o.imgH > 0 && o.origW > 0 && o.origH > 0))
+    throw new LaneDecodeError('image sizes must be positive');
   if (!(o.cutHeight >= 0 && o.cutHeight < o.origH)) {
     throw new LaneDecodeError(`cutHeight must be in [0, origH), got ${o.cutHeight}`);
   }
@@ -84,7 +86,9 @@ export class ClrNetDecoder {
   decode(raw: Float32Array, options: ClrNetOptions = {}): ClrNetResult {
     const o = resolve(options);
     if (raw.length === 0 || raw.length % CLRNET_COLS !== 0) {
-      throw new LaneDecodeError(`CLRNet output must hold N x 78 float32 values, got ${raw.length} (${raw.length * 4} bytes)`);
+      throw new LaneDecodeError(
+        `CLRNet output must hold N x 78 float32 values, got ${raw.length} (${raw.length * 4} bytes)`,
+      );
     }
     const n = raw.length / CLRNET_COLS;
     const topk = Math.min(o.topk, n);

@@ -50,7 +50,11 @@ export function formatCulaneLines(lanes: readonly (readonly Point[])[], digits =
  * listed bottom -> top.
  */
 export function lanePointsToCulane(points: readonly Point[], width = CULANE_W, height = CULANE_H): Point[] {
-  const spline = normalisedLaneSpline([...points].sort((a, b) => a[1] - b[1]), width, height);
+  const spline = normalisedLaneSpline(
+    [...points].sort((a, b) => a[1] - b[1]),
+    width,
+    height,
+  );
   if (!spline) return [];
   const { x: f, minY, maxY } = spline;
   const out: Point[] = [];

@@ -80,7 +80,9 @@ export function culaneF1(
   if (pred.length !== gt.length) {
     throw new Error(`culaneF1: ${pred.length} prediction frames for ${gt.length} GT frames`);
   }
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   const frames = gt.map((g, i) => {
     const s = culaneFrameScore(pred[i], g, options);
     tp += s.tp;

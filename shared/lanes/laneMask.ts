@@ -91,7 +91,16 @@ export function rasterizeLane(points: readonly Point[], options: MaskOptions = {
   const width = options.width ?? 1640;
   const height = options.height ?? 590;
   const radius = (options.laneWidth ?? 30) / 2;
-  const mask: LaneMask = { width, height, data: new Uint8Array(width * height), area: 0, x0: width, y0: height, x1: -1, y1: -1 };
+  const mask: LaneMask = {
+    width,
+    height,
+    data: new Uint8Array(width * height),
+    area: 0,
+    x0: width,
+    y0: height,
+    x1: -1,
+    y1: -1,
+  };
   if (points.length < 2) return mask;
   const dense = options.interpolate === false || points.length === 2 ? points : splineInterpTimes(points, 50);
   // cv::line takes integer points (cvRound of the Point2f): identical neighbours add nothing.
@@ -139,8 +148,10 @@ export function rasterizeLane(points: readonly Point[], options: MaskOptions = {
 
 /** |A and B| / |A or B| of two masks of the same size (0 when both are empty). */
 export function maskIou(a: LaneMask, b: LaneMask): number {
-  const x0 = Math.max(a.x0, b.x0), x1 = Math.min(a.x1, b.x1);
-  const y0 = Math.max(a.y0, b.y0), y1 = Math.min(a.y1, b.y1);
+  const x0 = Math.max(a.x0, b.x0),
+    x1 = Math.min(a.x1, b.x1);
+  const y0 = Math.max(a.y0, b.y0),
+    y1 = Math.min(a.y1, b.y1);
   let inter = 0;
   for (let y = y0; y <= y1; y++) {
     const row = y * a.width;

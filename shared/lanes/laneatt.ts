@@ -85,7 +85,8 @@ function resolveOptions(opts: LaneAttOptions): ResolvedLaneAttOptions {
   };
   if (!Number.isFinite(o.conf)) throw new LaneDecodeError(`conf must be a number, got ${opts.conf}`);
   if (!(Number.isFinite(o.nms) && o.nms >= 0)) throw new LaneDecodeError(`nms must be a number >= 0, got ${opts.nms}`);
-  if (!(Number.isInteger(o.topk) && o.topk >= 0)) throw new LaneDecodeError(`topk must be an integer >= 0, got ${opts.topk}`);
+  if (!(Number.isInteger(o.topk) && o.topk >= 0))
+    throw new LaneDecodeError(`topk must be an integer >= 0, got ${opts.topk}`);
   for (const k of ['imgW', 'imgH'] as const) {
     if (!(Number.isFinite(o[k]) && o[k] > 0)) throw new LaneDecodeError(`${k} must be > 0, got ${o[k]}`);
   }
@@ -209,7 +210,12 @@ export class LaneAttDecoder {
   }
 
   /** The proposals overlay entries of `rows` (allocates: only on request, for display). */
-  private collectProposals(raw: Float32Array, rows: number[], nmsKeep: number[], o: ResolvedLaneAttOptions): Proposal[] {
+  private collectProposals(
+    raw: Float32Array,
+    rows: number[],
+    nmsKeep: number[],
+    o: ResolvedLaneAttOptions,
+  ): Proposal[] {
     const keptSet = new Set(nmsKeep);
     return rows.map((row) => {
       const off = row * ROW_STRIDE;

@@ -47,9 +47,7 @@ export const ROW_YS: Float64Array = (() => {
   const halfway = N_OFFSETS >> 1;
   for (let i = 0; i < N_OFFSETS; i++) {
     ys[i] =
-      i < halfway
-        ? Math.fround(1 + Math.fround(step * i))
-        : Math.fround(0 - Math.fround(step * (N_OFFSETS - i - 1)));
+      i < halfway ? Math.fround(1 + Math.fround(step * i)) : Math.fround(0 - Math.fround(step * (N_OFFSETS - i - 1)));
   }
   return ys;
 })();

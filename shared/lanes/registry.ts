@@ -45,7 +45,9 @@ function proposalRows(shape: readonly number[], cols: number): { batch: number; 
 /** The float32 values of image `batchIndex`, checking the data length against the shape. */
 function sliceBatch(raw: Float32Array, shape: readonly number[], perImage: number, batchIndex = 0): Float32Array {
   if (shape.some((d) => d === -1)) {
-    throw new LaneDecodeError(`shape [${shape.join(', ')}] has a dynamic (-1) dimension: pass the concrete output shape`);
+    throw new LaneDecodeError(
+      `shape [${shape.join(', ')}] has a dynamic (-1) dimension: pass the concrete output shape`,
+    );
   }
   const total = shape.reduce((a, b) => a * b, 1);
   if (raw.length !== total) {
@@ -61,14 +63,30 @@ function sliceBatch(raw: Float32Array, shape: readonly number[], perImage: numbe
 }
 
 const confSlider = (description: string): OptionDescriptor => ({
-  key: 'conf', label: 'Confidence', kind: 'number', min: 0, max: 1, step: 0.01, description,
+  key: 'conf',
+  label: 'Confidence',
+  kind: 'number',
+  min: 0,
+  max: 1,
+  step: 0.01,
+  description,
 });
 const nmsSlider: OptionDescriptor = {
-  key: 'nms', label: 'NMS threshold (px)', kind: 'number', min: 0, max: 200, step: 1,
+  key: 'nms',
+  label: 'NMS threshold (px)',
+  kind: 'number',
+  min: 0,
+  max: 200,
+  step: 1,
   description: 'Suppress a proposal whose mean horizontal distance to a kept one is below this (input pixels).',
 };
 const topkSlider: OptionDescriptor = {
-  key: 'topk', label: 'Max lanes (top-k)', kind: 'integer', min: 1, max: 20, step: 1,
+  key: 'topk',
+  label: 'Max lanes (top-k)',
+  kind: 'integer',
+  min: 1,
+  max: 20,
+  step: 1,
   description: 'Maximum proposals kept by the NMS (a kept proposal with < 2 points still uses a slot).',
 };
 
@@ -87,14 +105,17 @@ export const laneattDecoder: LaneDecoder<LaneAttOptions, LaneAttResult> = {
     nmsSlider,
     topkSlider,
     {
-      key: 'scoresAreProbs', label: 'Scores already softmaxed', kind: 'boolean',
+      key: 'scoresAreProbs',
+      label: 'Scores already softmaxed',
+      kind: 'boolean',
       description: 'Columns 0-1 hold probabilities (softmax inside the exported graph): do not softmax again.',
     },
   ],
   matchesShape: (shape) => proposalRows(shape, 77) !== null,
   decode(raw, shape, options = {}) {
     const p = proposalRows(shape, 77);
-    if (!p) throw new LaneDecodeError(`LaneATT expects an output of shape [N, 77] or [B, N, 77], got [${shape.join(', ')}]`);
+    if (!p)
+      throw new LaneDecodeError(`LaneATT expects an output of shape [N, 77] or [B, N, 77], got [${shape.join(', ')}]`);
     return decodeLaneAtt(sliceBatch(raw, shape, p.rows * 77, options.batchIndex), options);
   },
 };
@@ -112,11 +133,17 @@ export const ufldDecoder: LaneDecoder<UfldOptions, UfldResult> = {
   },
   options: [
     {
-      key: 'mode', label: 'Decode', kind: 'choice', choices: ['tusimple-eval', 'culane-eval', 'demo'],
+      key: 'mode',
+      label: 'Decode',
+      kind: 'choice',
+      choices: ['tusimple-eval', 'culane-eval', 'demo'],
       description: 'Which upstream decode to mirror (evaluation scripts or demo.py visualisation).',
     },
     {
-      key: 'dataset', label: 'Dataset', kind: 'choice', choices: ['tusimple', 'culane'],
+      key: 'dataset',
+      label: 'Dataset',
+      kind: 'choice',
+      choices: ['tusimple', 'culane'],
       description: 'Row anchors and griding; recognised from the shape when omitted.',
     },
   ],
@@ -147,7 +174,8 @@ export const clrnetDecoder: LaneDecoder<ClrNetOptions, ClrNetResult> = {
   matchesShape: (shape) => proposalRows(shape, CLRNET_COLS) !== null,
   decode(raw, shape, options = {}) {
     const p = proposalRows(shape, CLRNET_COLS);
-    if (!p) throw new LaneDecodeError(`CLRNet expects an output of shape [N, 78] or [B, N, 78], got [${shape.join(', ')}]`);
+    if (!p)
+      throw new LaneDecodeError(`CLRNet expects an output of shape [N, 78] or [B, N, 78], got [${shape.join(', ')}]`);
     return decodeClrNet(sliceBatch(raw, shape, p.rows * CLRNET_COLS, options.batchIndex), options);
   },
 };
@@ -199,7 +227,9 @@ export function suggestDecoders(shape: readonly number[]): DecoderSuggestion[] {
     out.push({
       name: 'ufld',
       confidence: ds ? 'exact' : 'possible',
-      reason: ds ? `UFLD ${ds} config (${normalized.slice(-3).join(' x ')})` : 'fits UFLD [1, G+1, R, L] (pass dataset and row anchors)',
+      reason: ds
+        ? `UFLD ${ds} config (${normalized.slice(-3).join(' x ')})`
+        : 'fits UFLD [1, G+1, R, L] (pass dataset and row anchors)',
     });
   }
   return out.sort((a, b) => (a.confidence === b.confidence ? 0 : a.confidence === 'exact' ? -1 : 1));

@@ -23,7 +23,11 @@ export interface NormalisedLaneSpline {
  * range. `sortedByY` must be sorted by y; of equal ys the first is kept (the spline needs strictly
  * increasing y). Undefined when fewer than 2 distinct ys remain.
  */
-export function normalisedLaneSpline(sortedByY: readonly Point[], width: number, height: number): NormalisedLaneSpline | undefined {
+export function normalisedLaneSpline(
+  sortedByY: readonly Point[],
+  width: number,
+  height: number,
+): NormalisedLaneSpline | undefined {
   const ys: number[] = [];
   const xs: number[] = [];
   for (const [x, y] of sortedByY) {
@@ -45,7 +49,9 @@ export function interpolatingSpline(ts: ArrayLike<number>, xs: ArrayLike<number>
     if (!(ts[i] > ts[i - 1])) throw new Error('interpolatingSpline: ts must be strictly increasing');
   }
   if (n === 2) {
-    const t0 = ts[0], x0 = xs[0], slope = (xs[1] - xs[0]) / (ts[1] - ts[0]);
+    const t0 = ts[0],
+      x0 = xs[0],
+      slope = (xs[1] - xs[0]) / (ts[1] - ts[0]);
     return (t) => x0 + slope * (t - t0);
   }
   if (n === 3) {

@@ -35,11 +35,15 @@ const DEFAULTS = { pixelThresh: 20, ptThresh: 0.85, maxRunTimeMs: 200 };
 
 /** Least-squares slope angle of x = k*y + b over the lane's valid rows (x >= 0); 0 with < 2 rows. */
 export function tusimpleLaneAngle(xs: readonly number[], hSamples: readonly number[]): number {
-  let n = 0, sy = 0, sx = 0;
+  let n = 0,
+    sy = 0,
+    sx = 0;
   for (let i = 0; i < xs.length; i++) if (xs[i] >= 0) (n++, (sy += hSamples[i]), (sx += xs[i]));
   if (n < 2) return 0;
-  const my = sy / n, mx = sx / n;
-  let cov = 0, vary = 0;
+  const my = sy / n,
+    mx = sx / n;
+  let cov = 0,
+    vary = 0;
   for (let i = 0; i < xs.length; i++) {
     if (xs[i] < 0) continue;
     const dy = hSamples[i] - my;
@@ -78,8 +82,15 @@ export function tusimpleFrameScore(
   });
   if (runTimeMs > o.maxRunTimeMs || gtLanes.length + 2 < predLanes.length) {
     return {
-      accuracy: 0, fp: 0, fn: 1, lineAccuracies: [], thresholds: [],
-      matched: 0, fpCount: 0, fnCount: 0, rejected: true,
+      accuracy: 0,
+      fp: 0,
+      fn: 1,
+      lineAccuracies: [],
+      thresholds: [],
+      matched: 0,
+      fpCount: 0,
+      fnCount: 0,
+      rejected: true,
     };
   }
   const thresholds = gtLanes.map((g) => o.pixelThresh / Math.cos(tusimpleLaneAngle(g, hSamples)));
@@ -137,7 +148,9 @@ export function tusimpleAccuracy(
   const preds = Array.isArray(pred) ? (pred as TusimpleFrame[]) : [pred as TusimpleFrame];
   const gts = Array.isArray(gt) ? (gt as TusimpleFrame[]) : [gt as TusimpleFrame];
   if (preds.length !== gts.length) {
-    throw new LaneLabelError(`We do not get the predictions of all the test tasks: ${preds.length} predictions for ${gts.length} GT frames`);
+    throw new LaneLabelError(
+      `We do not get the predictions of all the test tasks: ${preds.length} predictions for ${gts.length} GT frames`,
+    );
   }
   const byFile = new Map<string, TusimpleFrame>();
   for (const g of gts) {
@@ -146,7 +159,9 @@ export function tusimpleAccuracy(
   }
   const seen = new Set<string>();
   const frames: TusimpleSequenceScore['frames'] = [];
-  let acc = 0, fp = 0, fn = 0;
+  let acc = 0,
+    fp = 0,
+    fn = 0;
   for (const p of preds) {
     const g = byFile.get(p.raw_file);
     if (!g) throw new LaneLabelError(`prediction raw_file "${p.raw_file}" does not exist in the GT`);
@@ -159,7 +174,9 @@ export function tusimpleAccuracy(
     fn += s.fn;
   }
   const num = gts.length || 1;
-  const a = acc / num, fpr = fp / num, fnr = fn / num;
+  const a = acc / num,
+    fpr = fp / num,
+    fnr = fn / num;
   const tp = 1 - fpr;
   const precision = tp + fpr === 0 ? 0 : tp / (tp + fpr);
   const recall = tp + fnr === 0 ? 0 : tp / (tp + fnr);

@@ -98,7 +98,9 @@ export function decodeUfld(raw: Float32Array, shape: readonly number[], options:
   }
   const dataset = options.dataset ?? ufldDatasetOf(shape);
   if (!dataset) {
-    throw new LaneDecodeError(`cannot tell the UFLD dataset from shape [${shape.join(', ')}]: pass dataset and rowAnchors`);
+    throw new LaneDecodeError(
+      `cannot tell the UFLD dataset from shape [${shape.join(', ')}]: pass dataset and rowAnchors`,
+    );
   }
   const anchors = options.rowAnchors ?? UFLD_ROW_ANCHORS[dataset];
   if (anchors.length !== s.rows) {
@@ -107,8 +109,8 @@ export function decodeUfld(raw: Float32Array, shape: readonly number[], options:
   const mode: UfldMode = options.mode ?? (dataset === 'tusimple' ? 'tusimple-eval' : 'culane-eval');
   const G = s.cells - 1;
   const [defW, defH] = UFLD_ORIG_SIZE[dataset];
-  const origW = mode === 'demo' ? options.origW ?? defW : mode === 'culane-eval' ? 1640 : 1280;
-  const origH = mode === 'demo' ? options.origH ?? defH : mode === 'culane-eval' ? 590 : 720;
+  const origW = mode === 'demo' ? (options.origW ?? defW) : mode === 'culane-eval' ? 1640 : 1280;
+  const origH = mode === 'demo' ? (options.origH ?? defH) : mode === 'culane-eval' ? 590 : 720;
 
   const { R, L } = { R: s.rows, L: s.slots };
   const at = (c: number, r: number, l: number) => raw[(c * R + r) * L + l];
@@ -127,7 +129,7 @@ export function decodeUfld(raw: Float32Array, shape: readonly number[], options:
       let arg = 0;
       for (let c = 0; c <= G; c++) {
         const v = at(c, r, l);
-        if (v > maxAll) (maxAll = v), (arg = c);
+        if (v > maxAll) ((maxAll = v), (arg = c));
         if (c < G && v > max) max = v;
       }
       // scipy.special.softmax on float32: exp(x - max) and its sum in float32.
@@ -179,7 +181,16 @@ export function decodeUfld(raw: Float32Array, shape: readonly number[], options:
       if (points.length >= 2) lanes.push({ slot: l, row: l, score: score(rows, l), points, upstreamPoints: points });
     }
     scaleToFrame(lanes, mode, origW, origH, options);
-    return { dataset, mode, griding: G, shape: [...shape], origW, origH, lanes, tusimple: { h_samples: hSamples, lanes: xsLists } };
+    return {
+      dataset,
+      mode,
+      griding: G,
+      shape: [...shape],
+      origW,
+      origH,
+      lanes,
+      tusimple: { h_samples: hSamples, lanes: xsLists },
+    };
   }
 
   // culane-eval / demo: k = 0 is the bottom anchor (rows flipped), 1-based expectation, 0 = absent.
@@ -194,9 +205,8 @@ export function decodeUfld(raw: Float32Array, shape: readonly number[], options:
       const r = R - 1 - k;
       const loc = loc1[r * L + l];
       if (!(loc > 0)) continue;
-      const x = Math.trunc(((loc * colW) * origW) / INPUT_W) - 1;
-      const y =
-        mode === 'culane-eval' ? Math.trunc(590 - k * 20) - 1 : Math.trunc(origH * (anchors[r] / INPUT_H)) - 1;
+      const x = Math.trunc((loc * colW * origW) / INPUT_W) - 1;
+      const y = mode === 'culane-eval' ? Math.trunc(590 - k * 20) - 1 : Math.trunc(origH * (anchors[r] / INPUT_H)) - 1;
       points.push([x, y]);
       rows.push(r);
     }

@@ -11,8 +11,16 @@ import type { Diagnostic } from '../diagnostic';
 import type { DocumentNode, FieldNode, MessageNode, ScalarNode } from './cst';
 import type { Token } from './lexer';
 import {
-  ROOT_MESSAGE, describeFieldType, didYouMean, enumIndex, is64BitType, isIntegerType, mapEntryFields, messageIndex,
-  type FieldDescriptor, type ScalarType,
+  ROOT_MESSAGE,
+  describeFieldType,
+  didYouMean,
+  enumIndex,
+  is64BitType,
+  isIntegerType,
+  mapEntryFields,
+  messageIndex,
+  type FieldDescriptor,
+  type ScalarType,
 } from './schema';
 import { rememberExactInteger, integerText } from './exactIntegers';
 import { ValueError, exactIntegerText, toBool, toFloat, toInteger, toStringValue } from './values';
@@ -63,7 +71,8 @@ type Obj = Record<string, unknown>;
 
 /** Defines a key without tripping over `__proto__` in user-controlled map keys. */
 function setKey(obj: Obj, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
 
@@ -73,14 +82,31 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
   const file = doc.file;
   if (doc.syntaxError) return { diagnostics: [doc.syntaxError], sources };
 
-  const report = (start: number, end: number, code: string, message: string, path?: string, severity: 'error' | 'warning' = 'error') => {
+  const report = (
+    start: number,
+    end: number,
+    code: string,
+    message: string,
+    path?: string,
+    severity: 'error' | 'warning' = 'error',
+  ) => {
     const a = doc.lines.position(start);
     const b = doc.lines.position(end);
-    const d: Diagnostic = { severity, code, message, file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    const d: Diagnostic = {
+      severity,
+      code,
+      message,
+      file,
+      line: a.line,
+      column: a.column,
+      endLine: b.line,
+      endColumn: b.column,
+    };
     if (path) d.path = path;
     diagnostics.push(d);
   };
-  const reportToken = (t: Token, code: string, message: string, path?: string) => report(t.start, t.end, code, message, path);
+  const reportToken = (t: Token, code: string, message: string, path?: string) =>
+    report(t.start, t.end, code, message, path);
 
   function bindMessage(fields: FieldNode[], typeName: string, path: string): Obj {
     const idx = messageIndex(typeName);
@@ -107,7 +133,12 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
       const seen = fd.label !== 'repeated' ? firstSeen.get(name) : undefined;
       if (seen) {
         const first = doc.lines.position(seen.name.start);
-        reportToken(f.name, 'duplicate-field', `Non-repeated field "${name}" is specified multiple times (first at line ${first.line}:${first.column})`, fpath);
+        reportToken(
+          f.name,
+          'duplicate-field',
+          `Non-repeated field "${name}" is specified multiple times (first at line ${first.line}:${first.column})`,
+          fpath,
+        );
         continue;
       }
       if (fd.oneof) {
@@ -136,24 +167,43 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
     const v = f.value;
     const isMessage = fd.type === 'message' || !!fd.map;
     if (v.kind === 'list' && fd.label !== 'repeated') {
-      report(v.open.start, v.open.end, 'wrong-type', `Field "${fd.name}" is not repeated (${describeFieldType(fd)}): a list [ ... ] is not allowed`, fpath);
+      report(
+        v.open.start,
+        v.open.end,
+        'wrong-type',
+        `Field "${fd.name}" is not repeated (${describeFieldType(fd)}): a list [ ... ] is not allowed`,
+        fpath,
+      );
       return;
     }
     if (!isMessage && v.kind === 'message') {
-      report(v.open.start, v.open.end, 'wrong-type', `Field "${fd.name}" is a ${fd.type === 'enum' ? `enum (${fd.typeName})` : fd.type}, not a message: write ${fd.name}: value`, fpath);
+      report(
+        v.open.start,
+        v.open.end,
+        'wrong-type',
+        `Field "${fd.name}" is a ${fd.type === 'enum' ? `enum (${fd.typeName})` : fd.type}, not a message: write ${fd.name}: value`,
+        fpath,
+      );
       return;
     }
     if (!isMessage && !f.colon) {
       // protobuf requires `name: value` for scalars, including lists of scalars.
-      report(f.name.end, v.start, 'missing-colon', `Expected ':' between field name "${fd.name}" and its value (${describeFieldType(fd)})`, fpath);
+      report(
+        f.name.end,
+        v.start,
+        'missing-colon',
+        `Expected ':' between field name "${fd.name}" and its value (${describeFieldType(fd)})`,
+        fpath,
+      );
       return;
     }
     const items: (ScalarNode | MessageNode)[] = v.kind === 'list' ? v.items.map((i) => i.value) : [v];
     const elements = (src[fd.name] ??= []);
     let arr: unknown[] | undefined;
     let map: Obj | undefined;
-    if (fd.map) map = (obj[fd.name] as Obj | undefined) ?? (obj[fd.name] = {}) as Obj;
-    else if (fd.label === 'repeated') arr = (obj[fd.name] as unknown[] | undefined) ?? (obj[fd.name] = []) as unknown[];
+    if (fd.map) map = (obj[fd.name] as Obj | undefined) ?? ((obj[fd.name] = {}) as Obj);
+    else if (fd.label === 'repeated')
+      arr = (obj[fd.name] as unknown[] | undefined) ?? ((obj[fd.name] = []) as unknown[]);
     for (const node of items) {
       const index = arr ? arr.length : undefined;
       const epath = index !== undefined ? `${fpath}[${index}]` : fpath;
@@ -161,7 +211,14 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
         const entry = bindMapEntry(node, fd, fpath);
         if (!entry) continue;
         if (Object.prototype.hasOwnProperty.call(map!, entry.key)) {
-          report(node.start, node.end, 'duplicate-map-key', `Duplicate key ${JSON.stringify(entry.key)} in map "${fd.name}": the later entry wins`, `${fpath}[${JSON.stringify(entry.key)}]`, 'warning');
+          report(
+            node.start,
+            node.end,
+            'duplicate-map-key',
+            `Duplicate key ${JSON.stringify(entry.key)} in map "${fd.name}": the later entry wins`,
+            `${fpath}[${JSON.stringify(entry.key)}]`,
+            'warning',
+          );
         }
         setKey(map!, entry.key, entry.value);
         elements.push({ field: f, node, key: entry.key });
@@ -181,13 +238,25 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
   function bindValue(node: ScalarNode | MessageNode, fd: FieldDescriptor, path: string): unknown {
     if (fd.type === 'message') {
       if (node.kind !== 'message') {
-        report(node.start, node.end, 'wrong-type', `Field "${fd.name}" is a message (${fd.typeName}): write ${fd.name} { ... } instead of a scalar value`, path);
+        report(
+          node.start,
+          node.end,
+          'wrong-type',
+          `Field "${fd.name}" is a message (${fd.typeName}): write ${fd.name} { ... } instead of a scalar value`,
+          path,
+        );
         return undefined;
       }
       return bindMessage(node.fields, fd.typeName!, path);
     }
     if (node.kind === 'message') {
-      report(node.open.start, node.open.end, 'wrong-type', `Field "${fd.name}" is a ${fd.type === 'enum' ? `enum (${fd.typeName})` : fd.type}, not a message: write ${fd.name}: value`, path);
+      report(
+        node.open.start,
+        node.open.end,
+        'wrong-type',
+        `Field "${fd.name}" is a ${fd.type === 'enum' ? `enum (${fd.typeName})` : fd.type}, not a message: write ${fd.name}: value`,
+        path,
+      );
       return undefined;
     }
     try {
@@ -239,14 +308,32 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
       const n = toInteger(toks, 'int32');
       const name = e.byNumber.get(n);
       if (name !== undefined) return name;
-      throw new ValueError(`Unknown enumeration number ${n} of ${fd.typeName}. Valid values: ${e.desc.values.map((v) => `${v.name}=${v.number}`).join(', ')}`, tok, 'bad-enum');
+      throw new ValueError(
+        `Unknown enumeration number ${n} of ${fd.typeName}. Valid values: ${e.desc.values.map((v) => `${v.name}=${v.number}`).join(', ')}`,
+        tok,
+        'bad-enum',
+      );
     }
-    throw new ValueError(`Expected an enumeration value of ${fd.typeName} (${valid()}), found ${toks.map((t) => t.text).join('')}`, tok, 'bad-enum');
+    throw new ValueError(
+      `Expected an enumeration value of ${fd.typeName} (${valid()}), found ${toks.map((t) => t.text).join('')}`,
+      tok,
+      'bad-enum',
+    );
   }
 
-  function bindMapEntry(node: ScalarNode | MessageNode, fd: FieldDescriptor, fpath: string): { key: string; value: unknown } | undefined {
+  function bindMapEntry(
+    node: ScalarNode | MessageNode,
+    fd: FieldDescriptor,
+    fpath: string,
+  ): { key: string; value: unknown } | undefined {
     if (node.kind !== 'message') {
-      report(node.start, node.end, 'wrong-type', `Field "${fd.name}" is a map (${describeFieldType(fd)}): write ${fd.name} { key: ... value: ... }`, fpath);
+      report(
+        node.start,
+        node.end,
+        'wrong-type',
+        `Field "${fd.name}" is a map (${describeFieldType(fd)}): write ${fd.name} { key: ... value: ... }`,
+        fpath,
+      );
       return undefined;
     }
     const { key: keyFd, value: valueFd } = mapEntryFields(fd);
@@ -257,12 +344,22 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
       const n = f.name.text;
       if (n !== 'key' && n !== 'value') {
         const guess = didYouMean(n, ['key', 'value']);
-        reportToken(f.name, 'unknown-field', `Map entry of "${fd.name}" has no field named "${n}"; it has only "key" and "value".${guess ? ` Did you mean "${guess}"?` : ''}`, fpath);
+        reportToken(
+          f.name,
+          'unknown-field',
+          `Map entry of "${fd.name}" has no field named "${n}"; it has only "key" and "value".${guess ? ` Did you mean "${guess}"?` : ''}`,
+          fpath,
+        );
         ok = false;
         continue;
       }
       if ((n === 'key' && keyNode) || (n === 'value' && valueNode)) {
-        reportToken(f.name, 'duplicate-field', `Non-repeated field "${n}" is specified multiple times in a map entry of "${fd.name}"`, fpath);
+        reportToken(
+          f.name,
+          'duplicate-field',
+          `Non-repeated field "${n}" is specified multiple times in a map entry of "${fd.name}"`,
+          fpath,
+        );
         ok = false;
         continue;
       }
@@ -298,11 +395,16 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
 
 function defaultMapValue(fd: FieldDescriptor): unknown {
   switch (fd.type) {
-    case 'message': return {};
-    case 'string': case 'bytes': return '';
-    case 'bool': return false;
-    case 'enum': return enumIndex(fd.typeName!).zeroName;
-    default: return 0;
+    case 'message':
+      return {};
+    case 'string':
+    case 'bytes':
+      return '';
+    case 'bool':
+      return false;
+    case 'enum':
+      return enumIndex(fd.typeName!).zeroName;
+    default:
+      return 0;
   }
 }
-

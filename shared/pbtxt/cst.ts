@@ -81,7 +81,12 @@ export interface DocumentNode {
 export const MAX_NESTING_DEPTH = 100;
 
 class SyntaxFailure {
-  constructor(readonly start: number, readonly end: number, readonly message: string, readonly code = 'syntax') {}
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly message: string,
+    readonly code = 'syntax',
+  ) {}
 }
 
 export function describeToken(t: Token): string {
@@ -103,7 +108,8 @@ export function parseDocument(text: string, file?: string): DocumentNode {
 
   // A lexical error surfaces when the parser reaches the synthetic EOF that replaced the bad token.
   const unexpected = (t: Token, expected: string): SyntaxFailure => {
-    if (t.kind === 'eof' && lex.error) return new SyntaxFailure(lex.error.offset, lex.error.end, lex.error.message, lex.error.code);
+    if (t.kind === 'eof' && lex.error)
+      return new SyntaxFailure(lex.error.offset, lex.error.end, lex.error.message, lex.error.code);
     return new SyntaxFailure(t.start, Math.max(t.end, t.start + 1), `${expected}, found ${describeToken(t)}`);
   };
 
@@ -115,13 +121,24 @@ export function parseDocument(text: string, file?: string): DocumentNode {
         if (closer === undefined && !lex.error) return fields;
         if (lex.error) throw unexpected(t, '');
         const where = lines.position(openTok!.start);
-        throw new SyntaxFailure(t.start, t.start, `Expected '${closer}' to close the '${openTok!.text}' opened at line ${where.line}:${where.column}, found end of file`, 'unclosed');
+        throw new SyntaxFailure(
+          t.start,
+          t.start,
+          `Expected '${closer}' to close the '${openTok!.text}' opened at line ${where.line}:${where.column}, found end of file`,
+          'unclosed',
+        );
       }
       if (t.kind === 'punct' && (t.text === '}' || t.text === '>')) {
         if (t.text === closer) return fields;
-        if (closer === undefined) throw new SyntaxFailure(t.start, t.end, `Unexpected '${t.text}': no message is open here`);
+        if (closer === undefined)
+          throw new SyntaxFailure(t.start, t.end, `Unexpected '${t.text}': no message is open here`);
         const where = lines.position(openTok!.start);
-        throw new SyntaxFailure(t.start, t.end, `Expected '${closer}' to close the '${openTok!.text}' opened at line ${where.line}:${where.column}, found '${t.text}'`, 'unclosed');
+        throw new SyntaxFailure(
+          t.start,
+          t.end,
+          `Expected '${closer}' to close the '${openTok!.text}' opened at line ${where.line}:${where.column}, found '${t.text}'`,
+          'unclosed',
+        );
       }
       fields.push(parseField(depth));
     }
@@ -131,7 +148,12 @@ export function parseDocument(text: string, file?: string): DocumentNode {
     const name = next();
     if (name.kind !== 'ident') {
       if (isPunct(name, '[')) {
-        throw new SyntaxFailure(name.start, name.end, 'Extensions and Any type URLs ([...] field names) are not supported in a model configuration', 'unsupported');
+        throw new SyntaxFailure(
+          name.start,
+          name.end,
+          'Extensions and Any type URLs ([...] field names) are not supported in a model configuration',
+          'unsupported',
+        );
       }
       pos--;
       throw unexpected(name, 'Expected a field name');
@@ -203,13 +225,24 @@ export function parseDocument(text: string, file?: string): DocumentNode {
       if (!isPunct(s, ',')) {
         pos--;
         const where = lines.position(open.start);
-        throw unexpected(s, `Expected ',' or ']' in the list of '${fieldName.text}' opened at line ${where.line}:${where.column}`);
+        throw unexpected(
+          s,
+          `Expected ',' or ']' in the list of '${fieldName.text}' opened at line ${where.line}:${where.column}`,
+        );
       }
       item.comma = s;
     }
   }
 
-  const doc: DocumentNode = { kind: 'document', source: text, file, fields: [], eof: tokens[tokens.length - 1], tokens, lines };
+  const doc: DocumentNode = {
+    kind: 'document',
+    source: text,
+    file,
+    fields: [],
+    eof: tokens[tokens.length - 1],
+    tokens,
+    lines,
+  };
   try {
     doc.fields = parseFields(0, undefined, undefined);
   } catch (err) {
@@ -217,8 +250,14 @@ export function parseDocument(text: string, file?: string): DocumentNode {
     const a = lines.position(err.start);
     const b = lines.position(Math.max(err.end, err.start));
     doc.syntaxError = {
-      severity: 'error', code: err.code, message: err.message, file,
-      line: a.line, column: a.column, endLine: b.line, endColumn: b.column,
+      severity: 'error',
+      code: err.code,
+      message: err.message,
+      file,
+      line: a.line,
+      column: a.column,
+      endLine: b.line,
+      endColumn: b.column,
     };
   }
   return doc;

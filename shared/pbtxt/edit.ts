@@ -30,7 +30,15 @@ export interface PathSegment {
 }
 
 function pathError(path: string, message: string, doc?: DocumentNode): PbtxtSyntaxError {
-  const d: Diagnostic = { severity: 'error', code: 'bad-path', message: `${path}: ${message}`, file: doc?.file, line: 1, column: 1, path };
+  const d: Diagnostic = {
+    severity: 'error',
+    code: 'bad-path',
+    message: `${path}: ${message}`,
+    file: doc?.file,
+    line: 1,
+    column: 1,
+    path,
+  };
   return new PbtxtSyntaxError([d]);
 }
 
@@ -118,7 +126,11 @@ function lookupField(c: Container, name: string, path: string, doc: DocumentNode
   const fd = idx.byName.get(name);
   if (!fd) {
     const guess = didYouMean(name, idx.byName.keys());
-    throw pathError(path, `message ${c.typeName} has no field "${name}"${guess ? `; did you mean "${guess}"?` : ''}`, doc);
+    throw pathError(
+      path,
+      `message ${c.typeName} has no field "${name}"${guess ? `; did you mean "${guess}"?` : ''}`,
+      doc,
+    );
   }
   return fd;
 }
@@ -170,7 +182,10 @@ export function planRemoveField(doc: DocumentNode, path: string | PathSegment[])
 function plan(doc: DocumentNode, pathIn: string | PathSegment[], value: unknown): TextEdit {
   if (doc.syntaxError) throw new PbtxtSyntaxError([doc.syntaxError]);
   const segs = typeof pathIn === 'string' ? parsePath(pathIn) : pathIn;
-  const pathStr = typeof pathIn === 'string' ? pathIn : segs.map((s) => s.name + (s.index === undefined ? '' : `[${JSON.stringify(s.index)}]`)).join('.');
+  const pathStr =
+    typeof pathIn === 'string'
+      ? pathIn
+      : segs.map((s) => s.name + (s.index === undefined ? '' : `[${JSON.stringify(s.index)}]`)).join('.');
   const text = doc.source;
   let c: Container = { fields: doc.fields, typeName: ROOT_MESSAGE };
 
@@ -181,17 +196,30 @@ function plan(doc: DocumentNode, pathIn: string | PathSegment[], value: unknown)
     const els = elementsOf(c.fields, seg.name);
 
     if (seg.index === undefined) {
-      if (fd.label === 'repeated' && !last) throw pathError(pathStr, `"${seg.name}" is repeated: give an index or key, e.g. ${seg.name}[0]`, doc);
+      if (fd.label === 'repeated' && !last)
+        throw pathError(pathStr, `"${seg.name}" is repeated: give an index or key, e.g. ${seg.name}[0]`, doc);
       if (last) {
         if (value === undefined) return removeOccurrences(text, [...new Set(els.map((e) => e.field))]);
-        if (!els.length) return insertInto(text, doc, c, renderForEdit({ kind: 'field', fd, value: normalizeForField(fd, value, pathStr, doc) }, insertionIndent(text, doc, c)));
+        if (!els.length)
+          return insertInto(
+            text,
+            doc,
+            c,
+            renderForEdit(
+              { kind: 'field', fd, value: normalizeForField(fd, value, pathStr, doc) },
+              insertionIndent(text, doc, c),
+            ),
+          );
         const occurrences = [...new Set(els.map((e) => e.field))];
         const first = occurrences[0];
         if (fd.label !== 'repeated' && fd.type !== 'message' && first.value.kind === 'scalar') {
           // A singular scalar: replace just the value tokens.
           return { from: first.value.start, to: first.value.end, insert: valueText(value, fd, undefined, 0) };
         }
-        const rendered = renderForEdit({ kind: 'field', fd, value: normalizeForField(fd, value, pathStr, doc) }, indentOfLine(text, first.start));
+        const rendered = renderForEdit(
+          { kind: 'field', fd, value: normalizeForField(fd, value, pathStr, doc) },
+          indentOfLine(text, first.start),
+        );
         const edits: TextEdit[] = [{ from: first.start, to: first.end, insert: rendered }];
         for (const o of occurrences.slice(1)) edits.push(removalOf(text, o.start, o.sep ? o.sep.end : o.end));
         return merge(text, edits);
@@ -200,7 +228,12 @@ function plan(doc: DocumentNode, pathIn: string | PathSegment[], value: unknown)
       if (!els.length) {
         const nested = nestValue(segs.slice(si + 1), value, pathStr, doc);
         if (nested === undefined) return { from: 0, to: 0, insert: '' };
-        return insertInto(text, doc, c, renderForEdit({ kind: 'field', fd, value: nested }, insertionIndent(text, doc, c)));
+        return insertInto(
+          text,
+          doc,
+          c,
+          renderForEdit({ kind: 'field', fd, value: nested }, insertionIndent(text, doc, c)),
+        );
       }
       const node = els[els.length - 1].node;
       if (node.kind !== 'message') throw pathError(pathStr, `"${seg.name}" is not a message in the text`, doc);
@@ -217,19 +250,37 @@ function plan(doc: DocumentNode, pathIn: string | PathSegment[], value: unknown)
       if (!entry) {
         if (value === undefined) return { from: 0, to: 0, insert: '' };
         const entryValue = last ? value : nestValue(segs.slice(si + 1), value, pathStr, doc);
-        return insertInto(text, doc, c, renderForEdit({ kind: 'entry', fd, key, value: entryValue }, insertionIndent(text, doc, c)));
+        return insertInto(
+          text,
+          doc,
+          c,
+          renderForEdit({ kind: 'entry', fd, key, value: entryValue }, insertionIndent(text, doc, c)),
+        );
       }
       if (last) {
         if (value === undefined) return removeElement(text, entry);
         // Replace the entry's value field.
-        const ec: Container = { fields: (entry.node as MessageNode).fields, typeName: entryType, message: entry.node as MessageNode };
+        const ec: Container = {
+          fields: (entry.node as MessageNode).fields,
+          typeName: entryType,
+          message: entry.node as MessageNode,
+        };
         return planInContainer(doc, ec, 'value', value, pathStr);
       }
       const valueEl = elementsOf((entry.node as MessageNode).fields, 'value');
       if (!valueEl.length) {
         const nested = nestValue(segs.slice(si + 1), value, pathStr, doc);
-        const ec: Container = { fields: (entry.node as MessageNode).fields, typeName: entryType, message: entry.node as MessageNode };
-        return insertInto(text, doc, ec, renderForEdit({ kind: 'field', fd: entryType.value, value: nested }, insertionIndent(text, doc, ec)));
+        const ec: Container = {
+          fields: (entry.node as MessageNode).fields,
+          typeName: entryType,
+          message: entry.node as MessageNode,
+        };
+        return insertInto(
+          text,
+          doc,
+          ec,
+          renderForEdit({ kind: 'field', fd: entryType.value, value: nested }, insertionIndent(text, doc, ec)),
+        );
       }
       const vnode = valueEl[valueEl.length - 1].node;
       if (vnode.kind !== 'message') throw pathError(pathStr, `map "${seg.name}" has scalar values`, doc);
@@ -238,7 +289,12 @@ function plan(doc: DocumentNode, pathIn: string | PathSegment[], value: unknown)
     }
     const index = seg.index;
     if (typeof index !== 'number') throw pathError(pathStr, `"${seg.name}" needs a numeric index`, doc);
-    if (index > els.length) throw pathError(pathStr, `index ${index} is out of range ("${seg.name}" has ${els.length} element${els.length === 1 ? '' : 's'})`, doc);
+    if (index > els.length)
+      throw pathError(
+        pathStr,
+        `index ${index} is out of range ("${seg.name}" has ${els.length} element${els.length === 1 ? '' : 's'})`,
+        doc,
+      );
     if (index === els.length) {
       // Append a new element.
       if (value === undefined) throw pathError(pathStr, `index ${index} is out of range`, doc);
@@ -249,7 +305,14 @@ function plan(doc: DocumentNode, pathIn: string | PathSegment[], value: unknown)
     if (last) {
       if (value === undefined) return removeElement(text, el);
       if (fd.type === 'message') {
-        return { from: el.node.start, to: el.node.end, insert: renderForEdit({ kind: 'element', fd, value: normalizeForField(fd, value, pathStr, doc, true) }, indentOfLine(text, el.node.start)) };
+        return {
+          from: el.node.start,
+          to: el.node.end,
+          insert: renderForEdit(
+            { kind: 'element', fd, value: normalizeForField(fd, value, pathStr, doc, true) },
+            indentOfLine(text, el.node.start),
+          ),
+        };
       }
       return { from: el.node.start, to: el.node.end, insert: valueText(value, fd, undefined, 0) };
     }
@@ -264,9 +327,11 @@ function planInContainer(doc: DocumentNode, c: Container, name: string, value: u
   const text = doc.source;
   const fd = lookupField(c, name, pathStr, doc);
   const els = elementsOf(c.fields, name);
-  if (!els.length) return insertInto(text, doc, c, renderForEdit({ kind: 'field', fd, value }, insertionIndent(text, doc, c)));
+  if (!els.length)
+    return insertInto(text, doc, c, renderForEdit({ kind: 'field', fd, value }, insertionIndent(text, doc, c)));
   const f = els[els.length - 1].field;
-  if (fd.type !== 'message' && f.value.kind === 'scalar') return { from: f.value.start, to: f.value.end, insert: valueText(value, fd, undefined, 0) };
+  if (fd.type !== 'message' && f.value.kind === 'scalar')
+    return { from: f.value.start, to: f.value.end, insert: valueText(value, fd, undefined, 0) };
   return { from: f.start, to: f.end, insert: renderForEdit({ kind: 'field', fd, value }, indentOfLine(text, f.start)) };
 }
 
@@ -278,7 +343,8 @@ function nestValue(rest: PathSegment[], value: unknown, pathStr: string, doc: Do
     const seg = rest[i];
     if (seg.index !== undefined) {
       if (typeof seg.index === 'number') {
-        if (seg.index !== 0) throw pathError(pathStr, `cannot create element ${seg.index} of missing "${seg.name}"`, doc);
+        if (seg.index !== 0)
+          throw pathError(pathStr, `cannot create element ${seg.index} of missing "${seg.name}"`, doc);
         v = { [seg.name]: [v] };
       } else v = { [seg.name]: { [seg.index]: v } };
     } else v = { [seg.name]: v };
@@ -286,11 +352,21 @@ function nestValue(rest: PathSegment[], value: unknown, pathStr: string, doc: Do
   return v;
 }
 
-function normalizeForField(fd: FieldDescriptor, value: unknown, pathStr: string, doc: DocumentNode, element = false): unknown {
+function normalizeForField(
+  fd: FieldDescriptor,
+  value: unknown,
+  pathStr: string,
+  doc: DocumentNode,
+  element = false,
+): unknown {
   if (!element && fd.label === 'repeated' && !fd.map && !Array.isArray(value)) {
     throw pathError(pathStr, `"${fd.name}" is repeated: set it to an array`, doc);
   }
-  if ((fd.type === 'message' && (element || fd.label !== 'repeated')) && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+  if (
+    fd.type === 'message' &&
+    (element || fd.label !== 'repeated') &&
+    (typeof value !== 'object' || value === null || Array.isArray(value))
+  ) {
     throw pathError(pathStr, `"${fd.name}" is a message: set it to an object`, doc);
   }
   return value;
@@ -309,7 +385,8 @@ function insertInto(text: string, doc: DocumentNode, c: Container, rendered: str
   if (last) {
     const end = last.sep ? last.sep.end : last.end;
     const lineEnd = restOfLineIsFree(text, end);
-    if (lineEnd !== undefined) return { from: lineEnd, to: lineEnd, insert: '\n' + indentOfLine(text, last.start) + rendered };
+    if (lineEnd !== undefined)
+      return { from: lineEnd, to: lineEnd, insert: '\n' + indentOfLine(text, last.start) + rendered };
     return { from: end, to: end, insert: ' ' + rendered };
   }
   if (c.message) {
@@ -327,10 +404,22 @@ function insertInto(text: string, doc: DocumentNode, c: Container, rendered: str
   return { from: text.length, to: text.length, insert: (needsNewline ? '\n' : '') + rendered + '\n' };
 }
 
-function appendElement(text: string, doc: DocumentNode, c: Container, fd: FieldDescriptor, els: Element[], value: unknown): TextEdit {
+function appendElement(
+  text: string,
+  doc: DocumentNode,
+  c: Container,
+  fd: FieldDescriptor,
+  els: Element[],
+  value: unknown,
+): TextEdit {
   const lastEl = els[els.length - 1];
   if (!lastEl) {
-    return insertInto(text, doc, c, renderForEdit({ kind: 'field', fd, value: [value] }, insertionIndent(text, doc, c)));
+    return insertInto(
+      text,
+      doc,
+      c,
+      renderForEdit({ kind: 'field', fd, value: [value] }, insertionIndent(text, doc, c)),
+    );
   }
   if (lastEl.item !== undefined && lastEl.field.value.kind === 'list') {
     // Append to the list: `, value` after the last item, on a new line for message lists written that way.
@@ -338,16 +427,25 @@ function appendElement(text: string, doc: DocumentNode, c: Container, fd: FieldD
     const end = lastEl.node.end;
     const onOwnLine = firstOnLine(text, lastEl.node.start);
     const indent = indentOfLine(text, lastEl.node.start);
-    const rendered = fd.type === 'message' ? renderForEdit({ kind: 'element', fd, value }, indent) : valueText(value, fd, undefined, 0);
+    const rendered =
+      fd.type === 'message'
+        ? renderForEdit({ kind: 'element', fd, value }, indent)
+        : valueText(value, fd, undefined, 0);
     const after = list.items[list.items.length - 1].comma ? '' : ',';
     const at = list.items[list.items.length - 1].comma?.end ?? end;
-    return { from: at, to: at, insert: after + (onOwnLine ? '\n' + indent : ' ') + rendered + (list.items[list.items.length - 1].comma ? ',' : '') };
+    return {
+      from: at,
+      to: at,
+      insert:
+        after + (onOwnLine ? '\n' + indent : ' ') + rendered + (list.items[list.items.length - 1].comma ? ',' : ''),
+    };
   }
   // Repeated-field style (`input { }` occurrences): add another occurrence after the last one.
   const f = lastEl.field;
   const end = f.sep ? f.sep.end : f.end;
   const indent = indentOfLine(text, f.start);
-  const body = fd.type === 'message' ? renderForEdit({ kind: 'element', fd, value }, indent) : valueText(value, fd, undefined, 0);
+  const body =
+    fd.type === 'message' ? renderForEdit({ kind: 'element', fd, value }, indent) : valueText(value, fd, undefined, 0);
   const rendered = fd.type === 'message' ? `${fd.name} ${body}` : `${fd.name}: ${body}`;
   const lineEnd = restOfLineIsFree(text, end);
   if (lineEnd !== undefined) return { from: lineEnd, to: lineEnd, insert: '\n' + indent + rendered };
@@ -369,7 +467,10 @@ function removalOf(text: string, from: number, to: number): TextEdit {
 
 function removeOccurrences(text: string, fields: FieldNode[]): TextEdit {
   if (!fields.length) return { from: 0, to: 0, insert: '' };
-  return merge(text, fields.map((f) => removalOf(text, f.start, f.sep ? f.sep.end : f.end)));
+  return merge(
+    text,
+    fields.map((f) => removalOf(text, f.start, f.sep ? f.sep.end : f.end)),
+  );
 }
 
 function removeElement(text: string, el: Element): TextEdit {

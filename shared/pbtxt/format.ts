@@ -13,10 +13,7 @@
  */
 import type { DocumentNode, FieldNode, MessageNode, ScalarNode } from './cst';
 import { integerText } from './exactIntegers';
-import {
-  ROOT_MESSAGE, enumIndex, isIntegerType, mapEntryFields, messageIndex,
-  type FieldDescriptor,
-} from './schema';
+import { ROOT_MESSAGE, enumIndex, isIntegerType, mapEntryFields, messageIndex, type FieldDescriptor } from './schema';
 import { exactIntegerText, formatFloat, quoteString, toBool, toFloat, toStringValue } from './values';
 
 const INDENT = '  ';
@@ -127,7 +124,9 @@ export function formatDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): stri
   return out.text();
 }
 
-function fieldsOf(typeName: string | { key: FieldDescriptor; value: FieldDescriptor }): (name: string) => FieldDescriptor {
+function fieldsOf(
+  typeName: string | { key: FieldDescriptor; value: FieldDescriptor },
+): (name: string) => FieldDescriptor {
   if (typeof typeName === 'string') {
     const idx = messageIndex(typeName);
     return (name) => idx.byName.get(name)!;
@@ -135,7 +134,12 @@ function fieldsOf(typeName: string | { key: FieldDescriptor; value: FieldDescrip
   return (name) => (name === 'key' ? typeName.key : typeName.value);
 }
 
-function formatFields(out: Out, fields: FieldNode[], type: string | { key: FieldDescriptor; value: FieldDescriptor }, atStart: boolean): void {
+function formatFields(
+  out: Out,
+  fields: FieldNode[],
+  type: string | { key: FieldDescriptor; value: FieldDescriptor },
+  atStart: boolean,
+): void {
   const lookup = fieldsOf(type);
   fields.forEach((f, i) => {
     const fd = lookup(f.name.text);
@@ -213,7 +217,13 @@ function hasComment(pre: string): boolean {
   return pre.indexOf('#') >= 0;
 }
 
-function formatMessageBody(out: Out, m: MessageNode, head: string, type: string | { key: FieldDescriptor; value: FieldDescriptor }, suffix: string): void {
+function formatMessageBody(
+  out: Out,
+  m: MessageNode,
+  head: string,
+  type: string | { key: FieldDescriptor; value: FieldDescriptor },
+  suffix: string,
+): void {
   if (!m.fields.length && !hasComment(m.close.pre)) {
     out.push(`${head}{ }${suffix}`);
     return;
@@ -294,12 +304,24 @@ function printMessageBlock(out: Out, head: string, sub: Obj, typeName: string, s
   out.push(`}${suffix}`);
 }
 
-function printSingle(out: Out, name: string, v: unknown, fd: FieldDescriptor, container: object, key: string | number): void {
+function printSingle(
+  out: Out,
+  name: string,
+  v: unknown,
+  fd: FieldDescriptor,
+  container: object,
+  key: string | number,
+): void {
   if (fd.type === 'message') printMessageBlock(out, `${name} `, v as Obj, fd.typeName!, '');
   else out.push(`${name}: ${valueText(v, fd, container, key)}`);
 }
 
-export function valueText(v: unknown, fd: FieldDescriptor, container: object | undefined, key: string | number): string {
+export function valueText(
+  v: unknown,
+  fd: FieldDescriptor,
+  container: object | undefined,
+  key: string | number,
+): string {
   switch (fd.type) {
     case 'string':
     case 'bytes':
@@ -316,7 +338,6 @@ export function valueText(v: unknown, fd: FieldDescriptor, container: object | u
       return integerText(container, key, Number(v));
   }
 }
-
 
 /**
  * Text for edits: one field, one element of a repeated field, or one map entry, rendered

@@ -24,8 +24,14 @@ export { toProtoJson, fromProtoJson, type FromJsonOptions } from './protoJson';
 export { validateModelConfig, PLATFORM_BACKENDS, shape as formatShape, type ValidateOptions } from './validate';
 export { bindDocument, SourceMap, type ElementSource } from './bind';
 export {
-  setField, removeField, planSetField, planRemoveField, applyTextEdit, parsePath,
-  type TextEdit, type PathSegment,
+  setField,
+  removeField,
+  planSetField,
+  planRemoveField,
+  applyTextEdit,
+  parsePath,
+  type TextEdit,
+  type PathSegment,
 } from './edit';
 
 export interface ParseOptions {

@@ -37,10 +37,33 @@ export interface LexResult {
 }
 
 const enum C {
-  TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, SPACE = 32,
-  DQUOTE = 34, HASH = 35, SQUOTE = 39, PLUS = 43, MINUS = 45, DOT = 46,
-  D0 = 48, D7 = 55, D9 = 57, UA = 65, UE = 69, UF = 70, UX = 88, UZ = 90, BSLASH = 92, UNDERSCORE = 95,
-  LA = 97, LE = 101, /** 'f' */ LF_ = 102, LX = 120, LZ = 122,
+  TAB = 9,
+  LF = 10,
+  VT = 11,
+  FF = 12,
+  CR = 13,
+  SPACE = 32,
+  DQUOTE = 34,
+  HASH = 35,
+  SQUOTE = 39,
+  PLUS = 43,
+  MINUS = 45,
+  DOT = 46,
+  D0 = 48,
+  D7 = 55,
+  D9 = 57,
+  UA = 65,
+  UE = 69,
+  UF = 70,
+  UX = 88,
+  UZ = 90,
+  BSLASH = 92,
+  UNDERSCORE = 95,
+  LA = 97,
+  LE = 101,
+  /** 'f' */ LF_ = 102,
+  LX = 120,
+  LZ = 122,
 }
 
 /** Single-character punctuation tokens of text format. `/` and `.` appear in Any/extension names. */

@@ -13,8 +13,15 @@ import type { Diagnostic } from '../diagnostic';
 import type { ModelConfig } from '../triton/modelConfigSchema';
 import { PbtxtSyntaxError } from './errors';
 import {
-  INT_RANGES, ROOT_MESSAGE, didYouMean, enumIndex, is64BitType, isIntegerType, messageIndex,
-  type FieldDescriptor, type ScalarType,
+  INT_RANGES,
+  ROOT_MESSAGE,
+  didYouMean,
+  enumIndex,
+  is64BitType,
+  isIntegerType,
+  messageIndex,
+  type FieldDescriptor,
+  type ScalarType,
 } from './schema';
 import { integerText, rememberExactInteger } from './exactIntegers';
 import { canonicalFloat32 } from './values';
@@ -22,7 +29,10 @@ import { canonicalFloat32 } from './values';
 type Obj = Record<string, unknown>;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-export function toProtoJson(config: ModelConfig | Record<string, unknown>, typeName = ROOT_MESSAGE): Record<string, Json> {
+export function toProtoJson(
+  config: ModelConfig | Record<string, unknown>,
+  typeName = ROOT_MESSAGE,
+): Record<string, Json> {
   return messageToJson(config as Obj, typeName);
 }
 
@@ -37,7 +47,8 @@ function messageToJson(obj: Obj, typeName: string): { [k: string]: Json } {
       const m: { [k: string]: Json } = {};
       for (const [k, ev] of entries) {
         const jv = valueToJson(ev, fd, v as Obj, k);
-        if (k === '__proto__') Object.defineProperty(m, k, { value: jv, enumerable: true, writable: true, configurable: true });
+        if (k === '__proto__')
+          Object.defineProperty(m, k, { value: jv, enumerable: true, writable: true, configurable: true });
         else m[k] = jv;
       }
       out[fd.jsonName] = m;
@@ -96,11 +107,28 @@ export function fromProtoJson(json: unknown, options: FromJsonOptions = {}): Mod
       const before = text.slice(0, offset);
       const line = before.split('\n').length;
       const column = offset - before.lastIndexOf('\n');
-      throw new PbtxtSyntaxError([{ severity: 'error', code: 'json-syntax', message: `Invalid JSON: ${(err as Error).message}`, file, line, column }]);
+      throw new PbtxtSyntaxError([
+        {
+          severity: 'error',
+          code: 'json-syntax',
+          message: `Invalid JSON: ${(err as Error).message}`,
+          file,
+          line,
+          column,
+        },
+      ]);
     }
   }
   const fail = (path: string, code: string, message: string) => {
-    diagnostics.push({ severity: 'error', code, message: path ? `${path}: ${message}` : message, file, line: 1, column: 1, ...(path ? { path } : {}) });
+    diagnostics.push({
+      severity: 'error',
+      code,
+      message: path ? `${path}: ${message}` : message,
+      file,
+      line: 1,
+      column: 1,
+      ...(path ? { path } : {}),
+    });
   };
 
   function message(v: unknown, typeName: string, path: string): Obj | undefined {
@@ -116,7 +144,11 @@ export function fromProtoJson(json: unknown, options: FromJsonOptions = {}): Mod
       const fpath = path ? `${path}.${key}` : key;
       if (!fd) {
         const guess = didYouMean(key, [...idx.byName.keys()]);
-        fail(fpath, 'unknown-field', `message ${typeName} has no field named "${key}"${guess ? `; did you mean "${guess}"?` : ''}`);
+        fail(
+          fpath,
+          'unknown-field',
+          `message ${typeName} has no field named "${key}"${guess ? `; did you mean "${guess}"?` : ''}`,
+        );
         continue;
       }
       if (raw === null) continue;
@@ -127,7 +159,11 @@ export function fromProtoJson(json: unknown, options: FromJsonOptions = {}): Mod
       if (fd.oneof) {
         const other = seenOneof.get(fd.oneof);
         if (other) {
-          fail(fpath, 'oneof-conflict', `"${fd.name}" and "${other}" are both set, but they are members of oneof "${fd.oneof}"`);
+          fail(
+            fpath,
+            'oneof-conflict',
+            `"${fd.name}" and "${other}" are both set, but they are members of oneof "${fd.oneof}"`,
+          );
           continue;
         }
         seenOneof.set(fd.oneof, fd.name);
@@ -155,7 +191,8 @@ export function fromProtoJson(json: unknown, options: FromJsonOptions = {}): Mod
         }
         const value = single(ev, fd, `${path}[${JSON.stringify(k)}]`);
         if (value === undefined) continue;
-        if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        if (key === '__proto__')
+          Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
         else out[key] = value;
       }
       return out;
@@ -191,11 +228,19 @@ export function fromProtoJson(json: unknown, options: FromJsonOptions = {}): Mod
           const name = e.byUpperName.get(raw.toUpperCase());
           if (name) return name;
           const guess = didYouMean(raw, e.byName.keys());
-          fail(path, 'bad-enum', `unknown value "${raw}" of enum ${fd.typeName}${guess ? `; did you mean "${guess}"?` : ''}; valid values: ${e.desc.values.map((x) => x.name).join(', ')}`);
+          fail(
+            path,
+            'bad-enum',
+            `unknown value "${raw}" of enum ${fd.typeName}${guess ? `; did you mean "${guess}"?` : ''}; valid values: ${e.desc.values.map((x) => x.name).join(', ')}`,
+          );
           return undefined;
         }
         if (typeof raw === 'number' && Number.isInteger(raw) && e.byNumber.has(raw)) return e.byNumber.get(raw);
-        fail(path, 'bad-enum', `expected an enum name of ${fd.typeName} (${e.desc.values.map((x) => x.name).join(', ')}), got ${JSON.stringify(raw)}`);
+        fail(
+          path,
+          'bad-enum',
+          `expected an enum name of ${fd.typeName} (${e.desc.values.map((x) => x.name).join(', ')}), got ${JSON.stringify(raw)}`,
+        );
         return undefined;
       }
       case 'string':

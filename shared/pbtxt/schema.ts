@@ -3,8 +3,13 @@
  * name, enum values by name and number, integer ranges, and "did you mean" suggestions.
  */
 import {
-  ENUMS, MESSAGES, ROOT_MESSAGE,
-  type EnumDescriptor, type FieldDescriptor, type MessageDescriptor, type ScalarType,
+  ENUMS,
+  MESSAGES,
+  ROOT_MESSAGE,
+  type EnumDescriptor,
+  type FieldDescriptor,
+  type MessageDescriptor,
+  type ScalarType,
 } from '../triton/modelConfigSchema';
 
 export { ROOT_MESSAGE };

@@ -8,7 +8,11 @@ import type { Token } from './lexer';
 import { INT_RANGES, type ScalarType } from './schema';
 
 export class ValueError {
-  constructor(readonly message: string, readonly token?: Token, readonly code = 'wrong-type') {}
+  constructor(
+    readonly message: string,
+    readonly token?: Token,
+    readonly code = 'wrong-type',
+  ) {}
 }
 
 /** Parses an unsigned integer token (`123`, `0x1f`, `017`) exactly. */
@@ -33,7 +37,8 @@ export function toInteger(tokens: Token[], type: ScalarType): number {
   const negative = tokens.length === 2;
   const tok = tokens[tokens.length - 1];
   if (tok.kind !== 'int') {
-    const what = tok.kind === 'float' ? 'a floating-point number' : tok.kind === 'string' ? 'a string' : `'${tok.text}'`;
+    const what =
+      tok.kind === 'float' ? 'a floating-point number' : tok.kind === 'string' ? 'a string' : `'${tok.text}'`;
     throw new ValueError(`Expected an integer (${type}), found ${what}`, tok);
   }
   if (negative && !range.signed) {
@@ -77,7 +82,10 @@ export function toFloat(tokens: Token[], type: 'float' | 'double'): number {
   } else if (tok.kind === 'ident' && tok.text.toLowerCase() in FLOAT_WORDS) {
     v = FLOAT_WORDS[tok.text.toLowerCase()];
   } else {
-    throw new ValueError(`Expected a number (${type}), found ${tok.kind === 'string' ? 'a string' : `'${tok.text}'`}`, tok);
+    throw new ValueError(
+      `Expected a number (${type}), found ${tok.kind === 'string' ? 'a string' : `'${tok.text}'`}`,
+      tok,
+    );
   }
   if (negative) v = -v;
   return type === 'float' ? canonicalFloat32(v) : v;
@@ -102,8 +110,14 @@ export function toBool(tokens: Token[]): boolean {
   if (tokens.length === 1) {
     if (tok.kind === 'ident') {
       switch (tok.text) {
-        case 'true': case 'True': case 't': return true;
-        case 'false': case 'False': case 'f': return false;
+        case 'true':
+        case 'True':
+        case 't':
+          return true;
+        case 'false':
+        case 'False':
+        case 'f':
+          return false;
       }
     } else if (tok.kind === 'int') {
       if (tok.text === '1') return true;
@@ -133,7 +147,17 @@ function hexVal(c: number): number {
 }
 
 const SIMPLE_ESCAPES: Record<string, number> = {
-  a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '?': 63, "'": 39, '"': 34,
+  a: 7,
+  b: 8,
+  f: 12,
+  n: 10,
+  r: 13,
+  t: 9,
+  v: 11,
+  '\\': 92,
+  '?': 63,
+  "'": 39,
+  '"': 34,
 };
 
 function unescapeString(tok: Token): string {
@@ -163,7 +187,12 @@ function unescapeString(tok: Token): string {
         k++;
       }
       i--;
-      if (v > 255) throw new ValueError(`Octal escape \\${body.slice(i - k + 1, i + 1)} is out of range (max \\377)`, tok, 'bad-escape');
+      if (v > 255)
+        throw new ValueError(
+          `Octal escape \\${body.slice(i - k + 1, i + 1)} is out of range (max \\377)`,
+          tok,
+          'bad-escape',
+        );
       bytes.push(v);
     } else if (e === 'x' || e === 'X') {
       let v = 0;
@@ -173,19 +202,29 @@ function unescapeString(tok: Token): string {
         i++;
         k++;
       }
-      if (k === 0) throw new ValueError('Invalid escape sequence in string literal: \\x needs hex digits', tok, 'bad-escape');
+      if (k === 0)
+        throw new ValueError('Invalid escape sequence in string literal: \\x needs hex digits', tok, 'bad-escape');
       bytes.push(v);
     } else if (e === 'u' || e === 'U') {
       const len = e === 'u' ? 4 : 8;
       let v = 0;
       for (let k = 0; k < len; k++) {
         const h = hexVal(body.charCodeAt(i + 1 + k));
-        if (h < 0) throw new ValueError(`Invalid escape sequence in string literal: \\${e} needs ${len} hex digits`, tok, 'bad-escape');
+        if (h < 0)
+          throw new ValueError(
+            `Invalid escape sequence in string literal: \\${e} needs ${len} hex digits`,
+            tok,
+            'bad-escape',
+          );
         v = v * 16 + h;
       }
       i += len;
       if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
-        throw new ValueError(`Invalid escape sequence in string literal: \\${e}${body.slice(i - len + 1, i + 1)} is not a valid code point`, tok, 'bad-escape');
+        throw new ValueError(
+          `Invalid escape sequence in string literal: \\${e}${body.slice(i - len + 1, i + 1)} is not a valid code point`,
+          tok,
+          'bad-escape',
+        );
       }
       pushUtf8(bytes, v);
     } else {
@@ -193,7 +232,8 @@ function unescapeString(tok: Token): string {
     }
   }
   const decoded = decodeUtf8(bytes);
-  if (decoded === undefined) throw new ValueError('String value is not valid UTF-8 (proto3 string fields must be UTF-8)', tok, 'bad-escape');
+  if (decoded === undefined)
+    throw new ValueError('String value is not valid UTF-8 (proto3 string fields must be UTF-8)', tok, 'bad-escape');
   return decoded;
 }
 
@@ -207,16 +247,28 @@ function pushUtf8(bytes: number[], cp: number): void {
 /** Strict UTF-8 decoder (no DOM TextDecoder in shared/); undefined on malformed input. */
 export function decodeUtf8(bytes: number[]): string | undefined {
   let out = '';
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i];
     let cp: number;
     let need: number;
     let min: number;
-    if (b < 0x80) { cp = b; need = 0; min = 0; }
-    else if (b >= 0xc2 && b < 0xe0) { cp = b & 31; need = 1; min = 0x80; }
-    else if (b >= 0xe0 && b < 0xf0) { cp = b & 15; need = 2; min = 0x800; }
-    else if (b >= 0xf0 && b < 0xf5) { cp = b & 7; need = 3; min = 0x10000; }
-    else return undefined;
+    if (b < 0x80) {
+      cp = b;
+      need = 0;
+      min = 0;
+    } else if (b >= 0xc2 && b < 0xe0) {
+      cp = b & 31;
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b < 0xf0) {
+      cp = b & 15;
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b < 0xf5) {
+      cp = b & 7;
+      need = 3;
+      min = 0x10000;
+    } else return undefined;
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k];
       if (c === undefined || (c & 0xc0) !== 0x80) return undefined;
@@ -235,11 +287,21 @@ export function quoteString(s: string): string {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     switch (c) {
-      case 34: out += '\\"'; break;
-      case 92: out += '\\\\'; break;
-      case 10: out += '\\n'; break;
-      case 13: out += '\\r'; break;
-      case 9: out += '\\t'; break;
+      case 34:
+        out += '\\"';
+        break;
+      case 92:
+        out += '\\\\';
+        break;
+      case 10:
+        out += '\\n';
+        break;
+      case 13:
+        out += '\\r';
+        break;
+      case 9:
+        out += '\\t';
+        break;
       default:
         if (c < 32 || c === 127) out += '\\' + c.toString(8).padStart(3, '0');
         else out += s[i];

@@ -7,12 +7,8 @@
  * larger receive buffer, so alignment varies; misaligned data is copied once). Pass `copy: true`
  * when the result must outlive or be detached from the source bytes.
  */
-import {
-  datatypeInfo, elementCount, TensorError, type Datatype,
-} from './datatypes';
-import {
-  bf16BitsFromFloat32Bits, fp16BitsFromFloat32Bits, fp16DecodeTable, type Bf16Mode,
-} from './half';
+import { datatypeInfo, elementCount, TensorError, type Datatype } from './datatypes';
+import { bf16BitsFromFloat32Bits, fp16BitsFromFloat32Bits, fp16DecodeTable, type Bf16Mode } from './half';
 
 /** A tensor as it travels: name, protocol datatype, full shape (incl. batch dim) and raw bytes. */
 export interface Tensor {
@@ -67,7 +63,11 @@ export interface DecodeOptions {
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 type TypedCtor = {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): ArrayLike<number | bigint> & { buffer: ArrayBufferLike };
+  new (
+    buffer: ArrayBufferLike,
+    byteOffset: number,
+    length: number,
+  ): ArrayLike<number | bigint> & { buffer: ArrayBufferLike };
   new (length: number): ArrayLike<number | bigint> & { set(a: ArrayLike<number | bigint>): void };
   BYTES_PER_ELEMENT: number;
 };
@@ -125,12 +125,16 @@ export function encodeTensor(datatype: string, values: EncodableValues, options:
     return out;
   }
   if (dt === 'FP16' || dt === 'BF16') {
-    if (values instanceof Uint16Array) return LITTLE_ENDIAN_HOST ? bytesOf(values) : encodeViaDataView(values, 2, (dv, o, v) => dv.setUint16(o, Number(v), true));
+    if (values instanceof Uint16Array)
+      return LITTLE_ENDIAN_HOST
+        ? bytesOf(values)
+        : encodeViaDataView(values, 2, (dv, o, v) => dv.setUint16(o, Number(v), true));
     const n = values.length;
     const out = new Uint16Array(n);
     const mode = options.bf16 ?? 'round';
     // Read the float32 bit patterns directly when the source is a Float32Array (no per-element Math.fround).
-    const srcBits = values instanceof Float32Array ? new Uint32Array(values.buffer, values.byteOffset, values.length) : undefined;
+    const srcBits =
+      values instanceof Float32Array ? new Uint32Array(values.buffer, values.byteOffset, values.length) : undefined;
     const scratch = new Float32Array(1);
     const scratchBits = new Uint32Array(scratch.buffer);
     for (let i = 0; i < n; i++) {
@@ -144,7 +148,9 @@ export function encodeTensor(datatype: string, values: EncodableValues, options:
       }
       out[i] = dt === 'FP16' ? fp16BitsFromFloat32Bits(bits) : bf16BitsFromFloat32Bits(bits, mode);
     }
-    return LITTLE_ENDIAN_HOST ? bytesOf(out) : encodeViaDataView(out, 2, (dv, o, v) => dv.setUint16(o, Number(v), true));
+    return LITTLE_ENDIAN_HOST
+      ? bytesOf(out)
+      : encodeViaDataView(out, 2, (dv, o, v) => dv.setUint16(o, Number(v), true));
   }
   const Ctor = VIEW_CTORS[dt]!;
   if (isTypedArray(values) && values.constructor === (Ctor as unknown)) {
@@ -173,8 +179,12 @@ export function encodeTensor(datatype: string, values: EncodableValues, options:
 }
 
 const INT_RANGES: Record<string, [number, number]> = {
-  UINT8: [0, 0xff], UINT16: [0, 0xffff], UINT32: [0, 0xffffffff],
-  INT8: [-0x80, 0x7f], INT16: [-0x8000, 0x7fff], INT32: [-0x80000000, 0x7fffffff],
+  UINT8: [0, 0xff],
+  UINT16: [0, 0xffff],
+  UINT32: [0, 0xffffffff],
+  INT8: [-0x80, 0x7f],
+  INT16: [-0x8000, 0x7fff],
+  INT32: [-0x80000000, 0x7fffffff],
 };
 
 function checkIntegerRange(dt: string, v: number, i: number, what: string): void {
@@ -185,7 +195,11 @@ function checkIntegerRange(dt: string, v: number, i: number, what: string): void
   }
 }
 
-function encodeViaDataView(values: ArrayLike<number | bigint>, size: number, set: (dv: DataView, o: number, v: number | bigint) => void): Uint8Array {
+function encodeViaDataView(
+  values: ArrayLike<number | bigint>,
+  size: number,
+  set: (dv: DataView, o: number, v: number | bigint) => void,
+): Uint8Array {
   const out = new Uint8Array(values.length * size);
   const dv = new DataView(out.buffer);
   for (let i = 0; i < values.length; i++) set(dv, i * size, values[i]!);
@@ -195,16 +209,24 @@ function encodeViaDataView(values: ArrayLike<number | bigint>, size: number, set
 function encodeBigEndianHost(dt: Datatype, values: ArrayLike<number | bigint>): Uint8Array {
   const size = datatypeInfo(dt).byteSize!;
   const setters: Record<string, (dv: DataView, o: number, v: number | bigint) => void> = {
-    UINT8: (d, o, v) => d.setUint8(o, Number(v)), INT8: (d, o, v) => d.setInt8(o, Number(v)),
-    UINT16: (d, o, v) => d.setUint16(o, Number(v), true), INT16: (d, o, v) => d.setInt16(o, Number(v), true),
-    UINT32: (d, o, v) => d.setUint32(o, Number(v), true), INT32: (d, o, v) => d.setInt32(o, Number(v), true),
-    UINT64: (d, o, v) => d.setBigUint64(o, BigInt(v), true), INT64: (d, o, v) => d.setBigInt64(o, BigInt(v), true),
-    FP32: (d, o, v) => d.setFloat32(o, Number(v), true), FP64: (d, o, v) => d.setFloat64(o, Number(v), true),
+    UINT8: (d, o, v) => d.setUint8(o, Number(v)),
+    INT8: (d, o, v) => d.setInt8(o, Number(v)),
+    UINT16: (d, o, v) => d.setUint16(o, Number(v), true),
+    INT16: (d, o, v) => d.setInt16(o, Number(v), true),
+    UINT32: (d, o, v) => d.setUint32(o, Number(v), true),
+    INT32: (d, o, v) => d.setInt32(o, Number(v), true),
+    UINT64: (d, o, v) => d.setBigUint64(o, BigInt(v), true),
+    INT64: (d, o, v) => d.setBigInt64(o, BigInt(v), true),
+    FP32: (d, o, v) => d.setFloat32(o, Number(v), true),
+    FP64: (d, o, v) => d.setFloat64(o, Number(v), true),
   };
   return encodeViaDataView(values, size, setters[dt]!);
 }
 
-interface TextCodec { encode(s: string): Uint8Array; decode(b: Uint8Array): string }
+interface TextCodec {
+  encode(s: string): Uint8Array;
+  decode(b: Uint8Array): string;
+}
 // TextEncoder/TextDecoder exist in every runtime we target (Node, Chromium) but are not part of the
 // pure ES2022 lib that shared/ is type-checked against, so they are looked up on globalThis.
 const textGlobals = globalThis as unknown as {
@@ -250,11 +272,15 @@ export function decodeBytesElements(bytes: Uint8Array, expectedCount?: number, w
   let o = 0;
   while (o < bytes.length) {
     if (o + 4 > bytes.length) {
-      throw new TensorError(`${what}: incomplete length indicator for element ${out.length} at byte ${o} (only ${bytes.length - o} bytes left)`);
+      throw new TensorError(
+        `${what}: incomplete length indicator for element ${out.length} at byte ${o} (only ${bytes.length - o} bytes left)`,
+      );
     }
     const len = dv.getUint32(o, true);
     if (o + 4 + len > bytes.length) {
-      throw new TensorError(`${what}: element ${out.length} declares ${len} bytes at byte ${o} but only ${bytes.length - o - 4} remain`);
+      throw new TensorError(
+        `${what}: element ${out.length} declares ${len} bytes at byte ${o} but only ${bytes.length - o - 4} remain`,
+      );
     }
     out.push(bytes.subarray(o + 4, o + 4 + len));
     o += 4 + len;
@@ -277,7 +303,11 @@ export function bytesElementsToStrings(elements: readonly Uint8Array[], what = '
 }
 
 /** Decodes raw tensor bytes into values (see DecodedValues for the type per datatype). */
-export function decodeTensor<D extends Datatype>(datatype: D, bytes: Uint8Array, options?: DecodeOptions): DecodedValues[D];
+export function decodeTensor<D extends Datatype>(
+  datatype: D,
+  bytes: Uint8Array,
+  options?: DecodeOptions,
+): DecodedValues[D];
 export function decodeTensor(datatype: string, bytes: Uint8Array, options?: DecodeOptions): TensorValues;
 export function decodeTensor(datatype: string, bytes: Uint8Array, options: DecodeOptions = {}): TensorValues {
   const info = datatypeInfo(datatype);
@@ -287,7 +317,9 @@ export function decodeTensor(datatype: string, bytes: Uint8Array, options: Decod
   if (dt === 'BYTES') return decodeBytesElements(options.copy ? copyBytes(bytes) : bytes, count, what);
   const size = info.byteSize;
   if (count !== undefined && bytes.length !== count * size) {
-    throw new TensorError(`${what}: shape [${options.shape!.join(',')}] needs ${count * size} bytes, got ${bytes.length}`);
+    throw new TensorError(
+      `${what}: shape [${options.shape!.join(',')}] needs ${count * size} bytes, got ${bytes.length}`,
+    );
   }
   if (bytes.length % size !== 0) {
     throw new TensorError(`${what}: ${bytes.length} bytes is not a whole number of ${size}-byte ${dt} elements`);
@@ -323,7 +355,9 @@ export function decodeTensor(datatype: string, bytes: Uint8Array, options: Decod
 
 function readUint16(bytes: Uint8Array, n: number): Uint16Array {
   if (LITTLE_ENDIAN_HOST) {
-    return bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, n) : new Uint16Array(copyBytes(bytes).buffer, 0, n);
+    return bytes.byteOffset % 2 === 0
+      ? new Uint16Array(bytes.buffer, bytes.byteOffset, n)
+      : new Uint16Array(copyBytes(bytes).buffer, 0, n);
   }
   const out = new Uint16Array(n);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -337,34 +371,55 @@ function decodeBigEndianHost(dt: Datatype, bytes: Uint8Array, n: number): Tensor
   const out = new Ctor(n) as unknown as Record<number, number | bigint>;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const get: Record<string, (o: number) => number | bigint> = {
-    UINT8: (o) => dv.getUint8(o), INT8: (o) => dv.getInt8(o),
-    UINT16: (o) => dv.getUint16(o, true), INT16: (o) => dv.getInt16(o, true),
-    UINT32: (o) => dv.getUint32(o, true), INT32: (o) => dv.getInt32(o, true),
-    UINT64: (o) => dv.getBigUint64(o, true), INT64: (o) => dv.getBigInt64(o, true),
-    FP32: (o) => dv.getFloat32(o, true), FP64: (o) => dv.getFloat64(o, true),
+    UINT8: (o) => dv.getUint8(o),
+    INT8: (o) => dv.getInt8(o),
+    UINT16: (o) => dv.getUint16(o, true),
+    INT16: (o) => dv.getInt16(o, true),
+    UINT32: (o) => dv.getUint32(o, true),
+    INT32: (o) => dv.getInt32(o, true),
+    UINT64: (o) => dv.getBigUint64(o, true),
+    INT64: (o) => dv.getBigInt64(o, true),
+    FP32: (o) => dv.getFloat32(o, true),
+    FP64: (o) => dv.getFloat64(o, true),
   };
   for (let i = 0; i < n; i++) out[i] = get[dt]!(i * size);
   return out as unknown as TensorValues;
 }
 
 /** Builds a Tensor, checking that the values fill the shape exactly. */
-export function makeTensor(name: string, datatype: string, shape: readonly number[], values: EncodableValues | Uint8Array, options: EncodeOptions & { raw?: boolean } = {}): Tensor {
+export function makeTensor(
+  name: string,
+  datatype: string,
+  shape: readonly number[],
+  values: EncodableValues | Uint8Array,
+  options: EncodeOptions & { raw?: boolean } = {},
+): Tensor {
   const what = `tensor '${name}'`;
   const count = elementCount(shape, what);
-  const data = options.raw ? (values as Uint8Array) : encodeTensor(datatype, values as EncodableValues, { ...options, what });
+  const data = options.raw
+    ? (values as Uint8Array)
+    : encodeTensor(datatype, values as EncodableValues, { ...options, what });
   checkTensorData(datatype, shape, data, what, count);
   return { name, datatype, shape: [...shape], data };
 }
 
 /** Throws a clear TensorError unless `data` is exactly the bytes of a `datatype` tensor of `shape`. */
-export function checkTensorData(datatype: string, shape: readonly number[], data: Uint8Array, what = 'tensor', count = elementCount(shape, what)): void {
+export function checkTensorData(
+  datatype: string,
+  shape: readonly number[],
+  data: Uint8Array,
+  what = 'tensor',
+  count = elementCount(shape, what),
+): void {
   const size = datatypeInfo(datatype).byteSize;
   if (size === null) {
     decodeBytesElements(data, count, what);
     return;
   }
   if (data.length !== count * size) {
-    throw new TensorError(`${what}: ${datatype} shape [${shape.join(',')}] needs ${count * size} bytes, got ${data.length}`);
+    throw new TensorError(
+      `${what}: ${datatype} shape [${shape.join(',')}] needs ${count * size} bytes, got ${data.length}`,
+    );
   }
 }
 
@@ -372,4 +427,3 @@ export function checkTensorData(datatype: string, shape: readonly number[], data
 export function tensorValues(t: Tensor, options: Omit<DecodeOptions, 'shape' | 'what'> = {}): TensorValues {
   return decodeTensor(t.datatype, t.data, { ...options, shape: t.shape, what: `tensor '${t.name}'` });
 }
-

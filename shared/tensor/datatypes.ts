@@ -36,7 +36,9 @@ export function isDatatype(s: string): s is Datatype {
 export function datatypeInfo(datatype: string): DatatypeInfo {
   const info = byDatatype.get(datatype);
   if (!info) {
-    throw new TensorError(`unknown datatype '${datatype}' (expected one of ${DATATYPES.map((d) => d.datatype).join(', ')})`);
+    throw new TensorError(
+      `unknown datatype '${datatype}' (expected one of ${DATATYPES.map((d) => d.datatype).join(', ')})`,
+    );
   }
   return info;
 }
@@ -48,9 +50,8 @@ export function datatypeToConfig(datatype: string): ConfigDataType {
 
 /** 'TYPE_FP32' -> 'FP32', 'TYPE_STRING' -> 'BYTES'. Also accepts the enum number. */
 export function configToDatatype(configType: string | number): Datatype {
-  const info = typeof configType === 'number'
-    ? DATATYPES.find((d) => d.configValue === configType)
-    : byConfig.get(configType);
+  const info =
+    typeof configType === 'number' ? DATATYPES.find((d) => d.configValue === configType) : byConfig.get(configType);
   if (!info) throw new TensorError(`config data type '${configType}' has no protocol datatype`);
   return info.datatype;
 }
@@ -77,7 +78,9 @@ export function elementCount(shape: readonly number[], what = 'tensor'): number 
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i]!;
     if (!Number.isSafeInteger(d) || d < 0) {
-      throw new TensorError(`${what}: dimension ${i} of shape [${shape.join(',')}] must be a non-negative integer, got ${d}`);
+      throw new TensorError(
+        `${what}: dimension ${i} of shape [${shape.join(',')}] must be a non-negative integer, got ${d}`,
+      );
     }
     n *= d;
   }

@@ -1,7 +1,17 @@
 export * from './datatypes';
 export * from './half';
 export {
-  encodeTensor, decodeTensor, decodeBytesElements, bytesElementsToStrings, makeTensor, checkTensorData,
-  tensorValues, type Tensor, type DecodedValues, type TensorValues, type EncodableValues,
-  type EncodeOptions, type DecodeOptions,
+  encodeTensor,
+  decodeTensor,
+  decodeBytesElements,
+  bytesElementsToStrings,
+  makeTensor,
+  checkTensorData,
+  tensorValues,
+  type Tensor,
+  type DecodedValues,
+  type TensorValues,
+  type EncodableValues,
+  type EncodeOptions,
+  type DecodeOptions,
 } from './codec';

@@ -32,7 +32,10 @@ before(async () => {
   fx = makeFixture();
   const dist = join(fx.dir, 'dist');
   mkdirSync(join(dist, 'assets'), { recursive: true });
-  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Tritonscope</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(
+    join(dist, 'index.html'),
+    '<!doctype html><title>Tritonscope</title><script type="module" src="./assets/app.js"></script>',
+  );
   writeFileSync(join(dist, 'assets/app.js'), 'console.log(1)');
   symlinkSync(fx.secret, join(dist, 'assets/leak.js'));
   mode = await startBrowserMode({
@@ -48,7 +51,11 @@ after(async () => {
   fx?.cleanup();
 });
 
-function raw(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${base}${path}`, { method, headers }, (res) => {
       let body = '';
@@ -107,7 +114,14 @@ test('DNS rebinding: a foreign Host header is refused even with the token', asyn
 });
 
 test('static serving does not leave dist/renderer', async () => {
-  for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/leak.js', '/.hidden', '/assets/%00x']) {
+  for (const p of [
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/assets/..%2f..%2fsecret.txt',
+    '/assets/leak.js',
+    '/.hidden',
+    '/assets/%00x',
+  ]) {
     const r = await raw(p, { cookie: cookie() });
     assert.equal(r.status, 404, p);
     assert.doesNotMatch(r.body, /outside the repository/);
@@ -136,8 +150,14 @@ test('WebSocket needs the token and our own Origin', async () => {
   assert.equal(await wsUpgradeStatus(wsBase), 401);
   assert.equal(await wsUpgradeStatus(`${wsBase}?token=wrong`), 403);
   assert.equal(await wsUpgradeStatus(wsBase, { cookie: cookie(), origin: 'http://evil.example' }), 403);
-  assert.equal(await wsUpgradeStatus(wsBase, { cookie: cookie(), origin: `http://localhost:${mode.bridge.port}` }), 403);
-  assert.equal(await wsUpgradeStatus(wsBase, { cookie: cookie(), origin: `http://127.0.0.1:${mode.bridge.port}` }), 101);
+  assert.equal(
+    await wsUpgradeStatus(wsBase, { cookie: cookie(), origin: `http://localhost:${mode.bridge.port}` }),
+    403,
+  );
+  assert.equal(
+    await wsUpgradeStatus(wsBase, { cookie: cookie(), origin: `http://127.0.0.1:${mode.bridge.port}` }),
+    101,
+  );
   assert.equal(await wsUpgradeStatus(`${wsBase}?token=${token}`), 101);
   assert.equal(await wsUpgradeStatus(`ws://127.0.0.1:${mode.bridge.port}/other?token=${token}`), 404);
 });
@@ -147,7 +167,9 @@ function client(): { api: TritonscopeApi; transport: WebSocketTransport } {
     url: `ws://127.0.0.1:${mode.bridge.port}/api/ws`,
     reconnect: false,
     createSocket: (url) =>
-      new WebSocket(url, { headers: { cookie: cookie(), origin: `http://127.0.0.1:${mode.bridge.port}` } }) as unknown as WebSocketLike,
+      new WebSocket(url, {
+        headers: { cookie: cookie(), origin: `http://127.0.0.1:${mode.bridge.port}` },
+      }) as unknown as WebSocketLike,
   });
   return { api: createApiClient(transport), transport };
 }
@@ -165,8 +187,16 @@ test('the contract over the bridge: real server calls, binary infer round trip, 
     assert.deepEqual(index.models.map((m) => `${m.name}:${m.state}`).sort(), ['scale2:READY', 'trt_only:UNAVAILABLE']);
 
     // two requests in flight at once, matched by id
-    const [a, b] = await Promise.all([1, 10].map((k, i) =>
-      api.infer({ connectionId: 'demo', model: 'scale2', id: `r${i}`, inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([1, 2, 3, 4, 5, 6].map((v) => v * k)) }] })));
+    const [a, b] = await Promise.all(
+      [1, 10].map((k, i) =>
+        api.infer({
+          connectionId: 'demo',
+          model: 'scale2',
+          id: `r${i}`,
+          inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([1, 2, 3, 4, 5, 6].map((v) => v * k)) }],
+        }),
+      ),
+    );
     assert.equal(a.id, 'r0');
     assert.deepEqual(readF32(a.outputs[0].data), [2, 4, 6, 8, 10, 12]);
     assert.deepEqual(readF32(b.outputs[0].data), [20, 40, 60, 80, 100, 120]);
@@ -177,10 +207,22 @@ test('the contract over the bridge: real server calls, binary infer round trip, 
     const ev = (await changed) as { profiles: { name: string }[] };
     assert.ok(ev.profiles.some((p) => p.name === 'jetson'));
 
-    await assert.rejects(api.infer({ connectionId: 'demo', model: 'scale2', inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([1]) }] }),
-      (e: unknown) => e instanceof ApiError && e.code === 'INVALID_ARGUMENT' && /needs 24 bytes, got 4/.test(e.message));
-    await assert.rejects(transport.call('__proto__' as never, {}), (e: unknown) => e instanceof ApiError && e.code === 'UNKNOWN_METHOD');
-    await assert.rejects(api.readFile({ rootId: demo.rootId!, path: 'scale2/leak.txt' }), (e: unknown) => e instanceof ApiError && e.code === 'FORBIDDEN');
+    await assert.rejects(
+      api.infer({
+        connectionId: 'demo',
+        model: 'scale2',
+        inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([1]) }],
+      }),
+      (e: unknown) => e instanceof ApiError && e.code === 'INVALID_ARGUMENT' && /needs 24 bytes, got 4/.test(e.message),
+    );
+    await assert.rejects(
+      transport.call('__proto__' as never, {}),
+      (e: unknown) => e instanceof ApiError && e.code === 'UNKNOWN_METHOD',
+    );
+    await assert.rejects(
+      api.readFile({ rootId: demo.rootId!, path: 'scale2/leak.txt' }),
+      (e: unknown) => e instanceof ApiError && e.code === 'FORBIDDEN',
+    );
     const media = await api.readDemoMedia({ name: 'frame.png' });
     assert.deepEqual([...media.data.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
   } finally {
@@ -189,11 +231,12 @@ test('the contract over the bridge: real server calls, binary infer round trip, 
 });
 
 test('malformed frames close the socket; text frames are refused', async () => {
-  const open = () => new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${mode.bridge.port}/api/ws?token=${token}`);
-    ws.on('open', () => resolve(ws));
-    ws.on('error', reject);
-  });
+  const open = () =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${mode.bridge.port}/api/ws?token=${token}`);
+      ws.on('open', () => resolve(ws));
+      ws.on('error', reject);
+    });
   const closeCode = (ws: WebSocket) => new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   let ws = await open();
   let closed = closeCode(ws);

@@ -35,7 +35,13 @@ test('every method has request and response schemas; events have schemas', () =>
     assert.ok(apiMethods[name].request, name);
     assert.ok(apiMethods[name].response, name);
   }
-  assert.deepEqual(Object.keys(apiEvents).sort(), ['connectionStatus', 'connectionsChanged', 'demoStatus', 'menuCommand', 'repositoriesChanged']);
+  assert.deepEqual(Object.keys(apiEvents).sort(), [
+    'connectionStatus',
+    'connectionsChanged',
+    'demoStatus',
+    'menuCommand',
+    'repositoriesChanged',
+  ]);
 });
 
 test('isApiMethod only accepts own method names (no prototype keys)', () => {
@@ -54,33 +60,61 @@ test('infer request: valid tensors pass, byte size must match shape x datatype',
   });
   assert.equal(req.inputs[0].data, data, 'bytes are not copied by validation');
   expectInvalid(
-    () => parseRequest('infer', { connectionId: 'c1', model: 'lanes', inputs: [{ name: 'x', datatype: 'FP32', shape: [2, 3], data: new Uint8Array(23) }] }),
+    () =>
+      parseRequest('infer', {
+        connectionId: 'c1',
+        model: 'lanes',
+        inputs: [{ name: 'x', datatype: 'FP32', shape: [2, 3], data: new Uint8Array(23) }],
+      }),
     /inputs\[0\]\.data: tensor 'x': shape \[2,3\] of FP32 needs 24 bytes, got 23/,
   );
   expectInvalid(
-    () => parseRequest('infer', { connectionId: 'c1', model: 'lanes', inputs: [{ name: 'x', datatype: 'FP33', shape: [1], data: new Uint8Array(4) }] }),
+    () =>
+      parseRequest('infer', {
+        connectionId: 'c1',
+        model: 'lanes',
+        inputs: [{ name: 'x', datatype: 'FP33', shape: [1], data: new Uint8Array(4) }],
+      }),
     /inputs\[0\]\.datatype/,
   );
   expectInvalid(
-    () => parseRequest('infer', { connectionId: 'c1', model: 'lanes', inputs: [{ name: 'x', datatype: 'FP32', shape: [1], data: [0, 0, 0, 0] }] }),
+    () =>
+      parseRequest('infer', {
+        connectionId: 'c1',
+        model: 'lanes',
+        inputs: [{ name: 'x', datatype: 'FP32', shape: [1], data: [0, 0, 0, 0] }],
+      }),
     /inputs\[0\]\.data: Expected a Uint8Array/,
   );
   // Node Buffers are Uint8Arrays and are accepted.
-  parseRequest('infer', { connectionId: 'c', model: 'm', inputs: [{ name: 'x', datatype: 'UINT8', shape: [3], data: Buffer.from([1, 2, 3]) }] });
+  parseRequest('infer', {
+    connectionId: 'c',
+    model: 'm',
+    inputs: [{ name: 'x', datatype: 'UINT8', shape: [3], data: Buffer.from([1, 2, 3]) }],
+  });
 });
 
 test('requests are strict: unknown keys and wrong types are refused, naming the field', () => {
   expectInvalid(() => parseRequest('connect', { id: 'a', extra: 1 }), /extra|Unrecognized key/i);
   expectInvalid(() => parseRequest('connect', {}), /id:/);
   expectInvalid(() => parseRequest('saveConnection', { name: 'orin', url: 'no-port' }), /url: expected 'host:port'/);
-  expectInvalid(() => parseRequest('modelMetadata', { connectionId: 'c', model: 'm', version: 'v1' }), /version: version must be a decimal/);
+  expectInvalid(
+    () => parseRequest('modelMetadata', { connectionId: 'c', model: 'm', version: 'v1' }),
+    /version: version must be a decimal/,
+  );
   expectInvalid(() => parseRequest('appInfo', { sneaky: true }), /sneaky|Unrecognized key/i);
   expectInvalid(() => parseRequest('readDemoMedia', { name: '../secret' }), /name: a file name or folder\/file/);
-  expectInvalid(() => parseRequest('readDemoMedia', { name: 'video/../../secret' }), /name: a file name or folder\/file/);
+  expectInvalid(
+    () => parseRequest('readDemoMedia', { name: 'video/../../secret' }),
+    /name: a file name or folder\/file/,
+  );
   expectInvalid(() => parseRequest('readDemoMedia', { name: '/etc/passwd' }), /name: a file name or folder\/file/);
   expectInvalid(() => parseRequest('readDemoMedia', { name: 'a\\b' }), /name: a file name or folder\/file/);
   assert.deepEqual(parseRequest('readDemoMedia', { name: 'video/road.webm' }), { name: 'video/road.webm' });
-  expectInvalid(() => parseRequest('loadModel', { connectionId: 'c', model: 'm', configOverride: { pbtxt: 'x', json: {} } }), /configOverride/);
+  expectInvalid(
+    () => parseRequest('loadModel', { connectionId: 'c', model: 'm', configOverride: { pbtxt: 'x', json: {} } }),
+    /configOverride/,
+  );
   // methods without arguments accept undefined and {}
   assert.equal(parseRequest('appInfo', undefined), undefined);
   assert.deepEqual(parseRequest('listConnections', {}), {});
@@ -95,9 +129,16 @@ test('requests are strict: unknown keys and wrong types are refused, naming the 
 
 test('responses are validated too', () => {
   const status = {
-    id: 'c1', state: 'connected', live: true, ready: true,
+    id: 'c1',
+    state: 'connected',
+    live: true,
+    ready: true,
     metadata: { name: 'triton', version: '2.50.0', extensions: ['statistics'] },
-    error: null, lastCheckedAt: 1, latencyMs: 0.5, nextCheckInMs: 2000, consecutiveFailures: 0,
+    error: null,
+    lastCheckedAt: 1,
+    latencyMs: 0.5,
+    nextCheckInMs: 2000,
+    consecutiveFailures: 0,
   };
   assert.deepEqual(parseResponse('connect', status), status);
   expectInvalid(() => parseResponse('connect', { ...status, state: 'happy' }), /invalid response from connect: state/);
@@ -110,7 +151,10 @@ test('errors serialize to {code, message} and back', () => {
   assert.equal(e.message, 'changed on disk');
   const fsErr = Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
   assert.deepEqual(serializeError(fsErr), { code: 'NOT_FOUND', message: 'ENOENT: no such file' });
-  const grpcLike = Object.assign(new Error("Request for unknown model: 'x' is not found"), { code: 'NOT_FOUND', grpcCode: 5 });
+  const grpcLike = Object.assign(new Error("Request for unknown model: 'x' is not found"), {
+    code: 'NOT_FOUND',
+    grpcCode: 5,
+  });
   assert.equal(serializeError(grpcLike).code, 'NOT_FOUND');
   assert.deepEqual(serializeError('boom'), { code: 'INTERNAL', message: 'boom' });
 });
@@ -120,7 +164,9 @@ test('framing round-trips nested binary blobs exactly, aligned for typed-array v
   const b = new Uint8Array([1, 2, 3]); // odd length: the next blob must still be aligned
   const c = new Float64Array([Number.MAX_VALUE, -0]);
   const msg: WireMessage = {
-    t: 'result', id: 7, ok: true,
+    t: 'result',
+    id: 7,
+    ok: true,
     payload: {
       outputs: [
         { name: 'a', datatype: 'FP32', shape: [4], data: new Uint8Array(a.buffer) },

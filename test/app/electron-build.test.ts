@@ -26,11 +26,19 @@ test('esbuild bundles: preload is self-contained CJS, main only requires package
   const { buildElectron } = await import('../../scripts/build-electron.mjs');
   await buildElectron();
   const requires = (file: string) =>
-    [...new Set([...readFileSync(join(root, 'dist/electron', file), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
+    [
+      ...new Set(
+        [...readFileSync(join(root, 'dist/electron', file), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]),
+      ),
+    ].sort();
   assert.deepEqual(requires('preload.cjs'), ['electron']);
   const main = requires('main.cjs');
   assert.ok(main.includes('electron'));
-  assert.deepEqual(main.filter((r) => r.startsWith('.') || r.startsWith('/')), [], 'no relative requires');
+  assert.deepEqual(
+    main.filter((r) => r.startsWith('.') || r.startsWith('/')),
+    [],
+    'no relative requires',
+  );
   const preload = readFileSync(join(root, 'dist/electron/preload.cjs'), 'utf8');
   assert.match(preload, /exposeInMainWorld\)?\(\s*"tritonscope"/);
 });

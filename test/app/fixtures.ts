@@ -66,7 +66,11 @@ export function makeFixture(): Fixture {
   return { dir, repo, media, configDir, secret, cleanup };
 }
 
-export async function makeServices(fx: Fixture, mode: 'electron' | 'browser' = 'browser', extra: { poll?: boolean } = {}): Promise<Services> {
+export async function makeServices(
+  fx: Fixture,
+  mode: 'electron' | 'browser' = 'browser',
+  extra: { poll?: boolean } = {},
+): Promise<Services> {
   return createServices({
     mode,
     configDir: fx.configDir,

@@ -5,10 +5,23 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { registerIpcHandlers, createSenderCheck, forwardEvents, type IpcInvokeEventLike, type IpcMainLike } from '../../electron/ipc/register';
+import {
+  registerIpcHandlers,
+  createSenderCheck,
+  forwardEvents,
+  type IpcInvokeEventLike,
+  type IpcMainLike,
+} from '../../electron/ipc/register';
 import { buildExposedApi, type IpcRendererLike } from '../../electron/ipc/exposed';
 import { METHOD_CHANNELS } from '../../electron/ipc/channels';
-import { API_METHOD_NAMES, API_EVENT_NAMES, createApiClient, transportFromExposed, ApiError, type Envelope } from '../../shared/contract';
+import {
+  API_METHOD_NAMES,
+  API_EVENT_NAMES,
+  createApiClient,
+  transportFromExposed,
+  ApiError,
+  type Envelope,
+} from '../../shared/contract';
 import type { Services } from '../../electron/services';
 import { makeFixture, makeServices, f32, readF32, type Fixture } from './fixtures';
 
@@ -37,7 +50,10 @@ before(async () => {
   s = await makeServices(fx, 'electron');
   ipcMain = new FakeIpcMain();
   registration = registerIpcHandlers(ipcMain, s.handlers, {
-    isTrustedSender: createSenderCheck({ webContentsIds: () => [OUR_WINDOW], isOwnUrl: (u) => u.startsWith('app://tritonscope/') }),
+    isTrustedSender: createSenderCheck({
+      webContentsIds: () => [OUR_WINDOW],
+      isOwnUrl: (u) => u.startsWith('app://tritonscope/'),
+    }),
     validateResponses: true,
   });
 });
@@ -47,7 +63,9 @@ after(async () => {
 });
 
 /** ipcRenderer stand-in that delivers invoke() to the registered main-side handler. */
-function loopbackRenderer(event: IpcInvokeEventLike): IpcRendererLike & { emit(channel: string, payload: unknown): void } {
+function loopbackRenderer(
+  event: IpcInvokeEventLike,
+): IpcRendererLike & { emit(channel: string, payload: unknown): void } {
   const listeners = new Map<string, Set<(e: unknown, ...a: unknown[]) => void>>();
   return {
     invoke: async (channel, ...args) => {
@@ -91,12 +109,23 @@ test('a call from another webContents or another page is refused', async () => {
 });
 
 test('invalid payloads are refused with a clear error before reaching a service', async () => {
-  const call = (ch: string, ...args: unknown[]) => ipcMain.handlers.get(`tritonscope:${ch}`)!(trusted, ...args) as Promise<Envelope<unknown>>;
+  const call = (ch: string, ...args: unknown[]) =>
+    ipcMain.handlers.get(`tritonscope:${ch}`)!(trusted, ...args) as Promise<Envelope<unknown>>;
   const cases: [string, unknown[], RegExp][] = [
     ['connect', [{}], /invalid request to connect: id:/],
     ['connect', [{ id: 'x', admin: true }], /admin|Unrecognized key/i],
     ['readFile', [{ rootId: 'r', path: 42 }], /path: /],
-    ['infer', [{ connectionId: 'c', model: 'm', inputs: [{ name: 'x', datatype: 'FP32', shape: [4], data: new Uint8Array(3) }] }], /needs 16 bytes, got 3/],
+    [
+      'infer',
+      [
+        {
+          connectionId: 'c',
+          model: 'm',
+          inputs: [{ name: 'x', datatype: 'FP32', shape: [4], data: new Uint8Array(3) }],
+        },
+      ],
+      /needs 16 bytes, got 3/,
+    ],
     ['appInfo', [undefined, 'extra'], /expected one payload argument/],
   ];
   for (const [ch, args, re] of cases) {
@@ -114,7 +143,8 @@ test('the preload object exposes only the contract methods and on(); calls reach
   const exposed = buildExposedApi(renderer);
   assert.deepEqual(Object.keys(exposed).sort(), [...API_METHOD_NAMES, 'on'].sort());
   assert.ok(Object.isFrozen(exposed));
-  for (const k of ['invoke', 'send', 'ipcRenderer', 'sendSync']) assert.equal((exposed as unknown as Record<string, unknown>)[k], undefined);
+  for (const k of ['invoke', 'send', 'ipcRenderer', 'sendSync'])
+    assert.equal((exposed as unknown as Record<string, unknown>)[k], undefined);
   assert.throws(() => exposed.on('not-an-event' as never, () => {}), /unknown event/);
 
   const api = createApiClient(transportFromExposed(exposed));
@@ -122,11 +152,21 @@ test('the preload object exposes only the contract methods and on(); calls reach
   assert.equal(demo.running, true);
   const index = await api.repositoryIndex({ connectionId: 'demo' });
   assert.deepEqual(index.models.map((m) => `${m.name}:${m.state}`).sort(), ['scale2:READY', 'trt_only:UNAVAILABLE']);
-  const r = await api.infer({ connectionId: 'demo', model: 'scale2', inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([0.5, 1, 1.5, 2, 2.5, 3]) }] });
+  const r = await api.infer({
+    connectionId: 'demo',
+    model: 'scale2',
+    inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([0.5, 1, 1.5, 2, 2.5, 3]) }],
+  });
   assert.deepEqual(readF32(r.outputs[0].data), [1, 2, 3, 4, 5, 6]);
   // service errors keep their code across the envelope
-  await assert.rejects(api.readFile({ rootId: demo.rootId!, path: '../secret.txt' }), (e: unknown) => e instanceof ApiError && e.code === 'FORBIDDEN');
-  await assert.rejects(api.modelMetadata({ connectionId: 'demo', model: 'nope' }), (e: unknown) => e instanceof ApiError && e.code === 'NOT_FOUND');
+  await assert.rejects(
+    api.readFile({ rootId: demo.rootId!, path: '../secret.txt' }),
+    (e: unknown) => e instanceof ApiError && e.code === 'FORBIDDEN',
+  );
+  await assert.rejects(
+    api.modelMetadata({ connectionId: 'demo', model: 'nope' }),
+    (e: unknown) => e instanceof ApiError && e.code === 'NOT_FOUND',
+  );
 });
 
 test('events are forwarded to the window (validated) and delivered without the IPC event object', async () => {
@@ -135,13 +175,17 @@ test('events are forwarded to the window (validated) and delivered without the I
   const received: unknown[][] = [];
   const off = exposed.on('repositoriesChanged', (...args: unknown[]) => received.push(args));
   const sent: [string, unknown][] = [];
-  const stop = forwardEvents(s.events, () => ({
-    isDestroyed: () => false,
-    send: (channel, payload) => {
-      sent.push([channel, payload]);
-      renderer.emit(channel, structuredClone(payload));
-    },
-  }), { validate: true });
+  const stop = forwardEvents(
+    s.events,
+    () => ({
+      isDestroyed: () => false,
+      send: (channel, payload) => {
+        sent.push([channel, payload]);
+        renderer.emit(channel, structuredClone(payload));
+      },
+    }),
+    { validate: true },
+  );
   await s.handlers.openRepository({}).catch(() => undefined); // electron mode without a picker: refused, no event
   await s.repository.openTrusted(fx.media);
   stop();

@@ -42,15 +42,30 @@ test('file access is confined to the opened folder: ../, absolute paths and syml
   await rejects(s.handlers.readFile({ rootId, path: fx.secret }), 'FORBIDDEN', /absolute/);
   await rejects(s.handlers.readFile({ rootId, path: 'scale2/leak.txt' }), 'FORBIDDEN', /resolves outside/);
   await rejects(s.handlers.readFile({ rootId, path: 'scale2/1/up/secret.txt' }), 'FORBIDDEN', /resolves outside/);
-  await rejects(s.handlers.saveFile({ rootId, path: 'scale2/1/up/secret.txt', text: 'x', expectedHash: '' }), 'FORBIDDEN');
-  await rejects(s.handlers.saveFile({ rootId, path: 'scale2/leak.txt', text: 'pwned', expectedHash: '', force: true }), 'FORBIDDEN');
+  await rejects(
+    s.handlers.saveFile({ rootId, path: 'scale2/1/up/secret.txt', text: 'x', expectedHash: '' }),
+    'FORBIDDEN',
+  );
+  await rejects(
+    s.handlers.saveFile({ rootId, path: 'scale2/leak.txt', text: 'pwned', expectedHash: '', force: true }),
+    'FORBIDDEN',
+  );
   await rejects(s.handlers.readFile({ rootId: 'nope', path: 'scale2/config.pbtxt' }), 'NOT_FOUND');
-  await rejects(s.handlers.saveFile({ rootId, path: 'scale2/1/model.onnx', text: 'x', expectedHash: '' }), 'FORBIDDEN', /only text configuration files/);
+  await rejects(
+    s.handlers.saveFile({ rootId, path: 'scale2/1/model.onnx', text: 'x', expectedHash: '' }),
+    'FORBIDDEN',
+    /only text configuration files/,
+  );
   assert.equal(readFileSync(fx.secret, 'utf8'), 'outside the repository', 'secret untouched');
   // escaping symlinks are not even listed
   const listing = await s.handlers.listRepositoryModels({ rootId });
   const all = listing.models.flatMap((m) => [...m.files, ...m.versions.flatMap((v) => v.files)].map((f) => f.path));
-  assert.deepEqual(all.sort(), ['scale2/1/model.onnx', 'scale2/config.pbtxt', 'trt_only/1/model.plan', 'trt_only/config.pbtxt']);
+  assert.deepEqual(all.sort(), [
+    'scale2/1/model.onnx',
+    'scale2/config.pbtxt',
+    'trt_only/1/model.plan',
+    'trt_only/config.pbtxt',
+  ]);
 });
 
 test('browser mode may open folders by path; electron mode only through the dialog', async () => {
@@ -75,13 +90,24 @@ test('edit flow: read, validate, refused invalid save, conflict, save with backu
 
   const broken = file.text.replace('dims: [ 2, 3 ] } ]\noutput', 'dims: [ 2, 3 } ]\noutput');
   const v = await s.handlers.validateConfig({ text: broken, file: path });
-  assert.ok(v.diagnostics.some((d) => d.severity === 'error' && d.line === 4), JSON.stringify(v.diagnostics));
-  await rejects(s.handlers.saveFile({ rootId, path, text: broken, expectedHash: file.hash }), 'INVALID_ARGUMENT', /scale2\/config\.pbtxt/);
+  assert.ok(
+    v.diagnostics.some((d) => d.severity === 'error' && d.line === 4),
+    JSON.stringify(v.diagnostics),
+  );
+  await rejects(
+    s.handlers.saveFile({ rootId, path, text: broken, expectedHash: file.hash }),
+    'INVALID_ARGUMENT',
+    /scale2\/config\.pbtxt/,
+  );
 
   // someone else edits the file on disk: our stale hash must be refused
   writeFileSync(join(fx.repo, path), file.text + '# external edit\n');
   const edited = file.text.replace('name: "scale2"', 'name: "scale2"\n# tuned');
-  await rejects(s.handlers.saveFile({ rootId, path, text: edited, expectedHash: file.hash }), 'CONFLICT', /changed on disk/);
+  await rejects(
+    s.handlers.saveFile({ rootId, path, text: edited, expectedHash: file.hash }),
+    'CONFLICT',
+    /changed on disk/,
+  );
 
   const fresh = await s.handlers.readFile({ rootId, path });
   const saved = await s.handlers.saveFile({ rootId, path, text: edited, expectedHash: fresh.hash });
@@ -108,7 +134,9 @@ test('server ops and inference relay through the real embedded server', async ()
   assert.deepEqual(meta.inputs, [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3] }]);
 
   const r = await s.handlers.infer({
-    connectionId: 'demo', model: 'scale2', id: 'req-1',
+    connectionId: 'demo',
+    model: 'scale2',
+    id: 'req-1',
     inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([1, 2, 3, 4, 5, 6.5]) }],
   });
   assert.equal(r.id, 'req-1');
@@ -121,17 +149,39 @@ test('server ops and inference relay through the real embedded server', async ()
 
   // load with a pbtxt override: a syntax error comes back with line:column, a valid one applies
   await rejects(
-    s.handlers.loadModel({ connectionId: 'demo', model: 'scale2', configOverride: { pbtxt: 'name: "scale2"\nmax_batch_size: [' } }),
-    'INVALID_ARGUMENT', /config override: 2:\d+/,
+    s.handlers.loadModel({
+      connectionId: 'demo',
+      model: 'scale2',
+      configOverride: { pbtxt: 'name: "scale2"\nmax_batch_size: [' },
+    }),
+    'INVALID_ARGUMENT',
+    /config override: 2:\d+/,
   );
-  await s.handlers.loadModel({ connectionId: 'demo', model: 'scale2', configOverride: { pbtxt: SCALE_CONFIG.replace('name: "scale2"', 'name: "scale2"\nparameters { key: "tag" value { string_value: "override" } }') } });
+  await s.handlers.loadModel({
+    connectionId: 'demo',
+    model: 'scale2',
+    configOverride: {
+      pbtxt: SCALE_CONFIG.replace(
+        'name: "scale2"',
+        'name: "scale2"\nparameters { key: "tag" value { string_value: "override" } }',
+      ),
+    },
+  });
   const cfg = await s.handlers.modelConfig({ connectionId: 'demo', model: 'scale2' });
   assert.deepEqual((cfg.config.parameters as Record<string, unknown>).tag, { string_value: 'override' });
 
   await s.handlers.unloadModel({ connectionId: 'demo', model: 'scale2' });
   const after = await s.handlers.repositoryIndex({ connectionId: 'demo' });
   assert.equal(after.models.find((m) => m.name === 'scale2')?.state, 'UNAVAILABLE');
-  await rejects(s.handlers.infer({ connectionId: 'demo', model: 'scale2', inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([1, 2, 3, 4, 5, 6]) }] }), 'NOT_FOUND', /has no available versions/);
+  await rejects(
+    s.handlers.infer({
+      connectionId: 'demo',
+      model: 'scale2',
+      inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([1, 2, 3, 4, 5, 6]) }],
+    }),
+    'NOT_FOUND',
+    /has no available versions/,
+  );
   await s.handlers.loadModel({ connectionId: 'demo', model: 'scale2' });
 });
 
@@ -153,20 +203,33 @@ test('connection profiles persist; TLS files are read at connect time with a cle
   const events: string[] = [];
   const unsub = s.events.subscribe((e) => events.push(e));
   const p = await s.handlers.saveConnection({
-    name: 'orin (mTLS)', url: '127.0.0.1:1',
-    tls: { enabled: true, caPath: join(fx.dir, 'no-ca.pem'), certPath: join(fx.dir, 'c.pem'), keyPath: join(fx.dir, 'k.pem') },
+    name: 'orin (mTLS)',
+    url: '127.0.0.1:1',
+    tls: {
+      enabled: true,
+      caPath: join(fx.dir, 'no-ca.pem'),
+      certPath: join(fx.dir, 'c.pem'),
+      keyPath: join(fx.dir, 'k.pem'),
+    },
   });
   unsub();
   assert.ok(events.includes('connectionsChanged'));
   const stored = JSON.parse(readFileSync(join(fx.configDir, 'connections.json'), 'utf8'));
   assert.equal(stored.profiles[0].tls.caPath, join(fx.dir, 'no-ca.pem'));
-  await rejects(s.handlers.connect({ id: p.id }), 'INVALID_ARGUMENT', /cannot read CA certificate file .*no-ca\.pem of connection 'orin \(mTLS\)'/);
+  await rejects(
+    s.handlers.connect({ id: p.id }),
+    'INVALID_ARGUMENT',
+    /cannot read CA certificate file .*no-ca\.pem of connection 'orin \(mTLS\)'/,
+  );
 
   // a second services instance (app restart) sees the profile; the builtin demo profile is not persisted
   const again = await makeServices(fx);
   try {
     const list = await again.handlers.listConnections(undefined);
-    assert.deepEqual(list.map((x) => x.name), ['orin (mTLS)']);
+    assert.deepEqual(
+      list.map((x) => x.name),
+      ['orin (mTLS)'],
+    );
     await again.handlers.deleteConnection({ id: p.id });
     assert.deepEqual(await again.handlers.listConnections(undefined), []);
   } finally {
@@ -178,7 +241,12 @@ test('connection profiles persist; TLS files are read at connect time with a cle
 test('status polling backs off while a server is down and recovers', async () => {
   const polled = await makeServices(fx, 'browser', { poll: true });
   try {
-    const p = await polled.handlers.saveConnection({ name: 'down', url: '127.0.0.1:9', pollIntervalMs: 500, timeoutMs: 1000 });
+    const p = await polled.handlers.saveConnection({
+      name: 'down',
+      url: '127.0.0.1:9',
+      pollIntervalMs: 500,
+      timeoutMs: 1000,
+    });
     const seen: ConnectionStatus[] = [];
     polled.events.subscribe((e, payload) => {
       if (e === 'connectionStatus' && (payload as ConnectionStatus).id === p.id) seen.push(payload as ConnectionStatus);

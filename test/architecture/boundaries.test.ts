@@ -20,7 +20,8 @@ function sources(dir: string): string[] {
   return out;
 }
 
-const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
+const IMPORT_RE =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -48,11 +49,15 @@ test('shared/ imports only shared/ and no Node or DOM modules', () => {
 
 test('electron/ never imports renderer/, renderer/ never imports electron/', () => {
   const bad: string[] = [];
-  for (const [side, forbidden] of [['electron', 'renderer'], ['renderer', 'electron']] as const) {
+  for (const [side, forbidden] of [
+    ['electron', 'renderer'],
+    ['renderer', 'electron'],
+  ] as const) {
     for (const file of sources(join(root, side))) {
       for (const spec of importsOf(file)) {
         if (topDirOf(file, spec) === forbidden) bad.push(`${relative(root, file)} -> ${spec}`);
-        if (side === 'renderer' && (spec === 'electron' || spec.startsWith('node:'))) bad.push(`${relative(root, file)} -> ${spec}`);
+        if (side === 'renderer' && (spec === 'electron' || spec.startsWith('node:')))
+          bad.push(`${relative(root, file)} -> ${spec}`);
       }
     }
   }

@@ -8,11 +8,22 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { buildDemoAssets, DEMO_DIR, DEMO_REPO_DIR, DRIVE, SCENE_SEEDS, type DemoManifest } from '../../scripts/demo/build';
+import {
+  buildDemoAssets,
+  DEMO_DIR,
+  DEMO_REPO_DIR,
+  DRIVE,
+  SCENE_SEEDS,
+  type DemoManifest,
+} from '../../scripts/demo/build';
 import { groundTruth, sampleScene, type TuSimpleRecord } from '../../scripts/demo/scene';
 import { driveFrame, frameCount } from '../../scripts/demo/video';
 
-const lines = (f: string): TuSimpleRecord[] => readFileSync(join(DEMO_DIR, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TuSimpleRecord);
+const lines = (f: string): TuSimpleRecord[] =>
+  readFileSync(join(DEMO_DIR, f), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TuSimpleRecord);
 
 before(async () => {
   await buildDemoAssets({ log: () => {} });
@@ -36,7 +47,7 @@ test('manifest lists the scenes, labels, video and models, and they exist', () =
   }
 });
 
-test('scene labels are the generator\'s exact ground truth and the JPEGs are 1280x720', async () => {
+test("scene labels are the generator's exact ground truth and the JPEGs are 1280x720", async () => {
   const labels = lines('scenes/labels.json');
   assert.equal(labels.length, SCENE_SEEDS.length);
   for (const [i, seed] of SCENE_SEEDS.entries()) {
@@ -50,16 +61,39 @@ test('scene labels are the generator\'s exact ground truth and the JPEGs are 128
   assert.ok(laneCounts.size >= 3, `scene set mixes lane counts: ${[...laneCounts]}`);
 });
 
-function ffprobe(file: string): { codec_name: string; width: number; height: number; r_frame_rate: string; nb_read_frames: string } {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries',
-    'stream=codec_name,width,height,r_frame_rate,nb_read_frames', '-of', 'json', file], { encoding: 'utf8' });
+function ffprobe(file: string): {
+  codec_name: string;
+  width: number;
+  height: number;
+  r_frame_rate: string;
+  nb_read_frames: string;
+} {
+  const r = spawnSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name,width,height,r_frame_rate,nb_read_frames',
+      '-of',
+      'json',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout).streams[0];
 }
 
 test('the drive is a VP9 WebM and an H.264 MP4 with one label line per frame', () => {
   const n = frameCount(DRIVE);
-  for (const [file, codec] of [['video/road.webm', 'vp9'], ['video/road.mp4', 'h264']] as const) {
+  for (const [file, codec] of [
+    ['video/road.webm', 'vp9'],
+    ['video/road.mp4', 'h264'],
+  ] as const) {
     const s = ffprobe(join(DEMO_DIR, file));
     assert.equal(s.codec_name, codec, file);
     assert.equal(s.width, 1280);
@@ -69,7 +103,8 @@ test('the drive is a VP9 WebM and an H.264 MP4 with one label line per frame', (
   }
   const labels = lines('video/labels.json');
   assert.equal(labels.length, n);
-  for (const i of [0, Math.floor(n / 2), n - 1]) assert.deepEqual(labels[i], groundTruth(driveFrame(DRIVE, i), labels[i].raw_file));
+  for (const i of [0, Math.floor(n / 2), n - 1])
+    assert.deepEqual(labels[i], groundTruth(driveFrame(DRIVE, i), labels[i].raw_file));
   assert.ok(n / DRIVE.fps >= 6 && n / DRIVE.fps <= 8);
 });
 

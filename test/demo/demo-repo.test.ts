@@ -17,9 +17,20 @@ import { startEmbeddedServer } from '../../electron/server/index';
 import { TritonClient } from '../../electron/triton/index';
 
 const TRITON_TYPE: Record<OnnxElemType, string> = {
-  float: 'TYPE_FP32', float16: 'TYPE_FP16', uint8: 'TYPE_UINT8', int64: 'TYPE_INT64', int32: 'TYPE_INT32',
-  double: 'TYPE_FP64', int8: 'TYPE_INT8', uint16: 'TYPE_UINT16', int16: 'TYPE_INT16', bool: 'TYPE_BOOL',
-  string: 'TYPE_STRING', uint32: 'TYPE_UINT32', uint64: 'TYPE_UINT64', bfloat16: 'TYPE_BF16',
+  float: 'TYPE_FP32',
+  float16: 'TYPE_FP16',
+  uint8: 'TYPE_UINT8',
+  int64: 'TYPE_INT64',
+  int32: 'TYPE_INT32',
+  double: 'TYPE_FP64',
+  int8: 'TYPE_INT8',
+  uint16: 'TYPE_UINT16',
+  int16: 'TYPE_INT16',
+  bool: 'TYPE_BOOL',
+  string: 'TYPE_STRING',
+  uint32: 'TYPE_UINT32',
+  uint64: 'TYPE_UINT64',
+  bfloat16: 'TYPE_BF16',
 };
 
 type TensorSpec = NonNullable<ModelConfig['input']>[number];
@@ -31,14 +42,24 @@ before(async () => {
     const file = join(DEMO_REPO_DIR, name, 'config.pbtxt');
     if (!existsSync(file)) continue;
     const r = parseModelConfig(readFileSync(file, 'utf8'), { file });
-    assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.message}`), [], file);
+    assert.deepEqual(
+      r.diagnostics.map((d) => `${d.severity} ${d.message}`),
+      [],
+      file,
+    );
     assert.ok(r.config, file);
     configs.set(name, r.config);
   }
 });
 
 test('the repository holds the expected models, each named like its directory', () => {
-  assert.deepEqual([...configs.keys()].sort(), ['laneDetect_trt', 'lane_demo', 'lane_demo_fp16', 'lane_pipeline', 'lane_preprocess']);
+  assert.deepEqual([...configs.keys()].sort(), [
+    'laneDetect_trt',
+    'lane_demo',
+    'lane_demo_fp16',
+    'lane_pipeline',
+    'lane_preprocess',
+  ]);
   for (const [dir, c] of configs) assert.equal(c.name, dir);
   assert.equal(configs.get('lane_pipeline')!.platform, 'ensemble');
   assert.equal(configs.get('laneDetect_trt')!.platform, 'tensorrt_plan');
@@ -46,14 +67,18 @@ test('the repository holds the expected models, each named like its directory', 
   assert.ok(existsSync(join(DEMO_REPO_DIR, 'lane_pipeline/1')), 'ensembles need a version directory');
 });
 
-test('each ONNX model\'s inputs and outputs match its config (names, types, full shapes)', () => {
+test("each ONNX model's inputs and outputs match its config (names, types, full shapes)", () => {
   for (const name of ['lane_demo', 'lane_demo_fp16', 'lane_preprocess']) {
     const c = configs.get(name)!;
     assert.equal(c.backend, 'onnxruntime');
     assert.equal(c.max_batch_size ?? 0, 0);
     const m = readOnnxModelSummary(readFileSync(join(DEMO_REPO_DIR, name, '1/model.onnx')));
     const side = (cfg: NonNullable<ModelConfig['input']>, onnx: typeof m.inputs) => {
-      assert.deepEqual(cfg.map((t) => t.name), onnx.map((t) => t.name), name);
+      assert.deepEqual(
+        cfg.map((t) => t.name),
+        onnx.map((t) => t.name),
+        name,
+      );
       cfg.forEach((t, i) => {
         assert.equal(t.data_type, TRITON_TYPE[onnx[i].elemType], `${name} ${t.name}`);
         assert.deepEqual(t.dims, onnx[i].shape, `${name} ${t.name}`);
@@ -64,7 +89,7 @@ test('each ONNX model\'s inputs and outputs match its config (names, types, full
   }
 });
 
-test('ensemble steps connect: every mapped tensor has the producer\'s and consumer\'s type and shape', () => {
+test("ensemble steps connect: every mapped tensor has the producer's and consumer's type and shape", () => {
   const ens = configs.get('lane_pipeline')!;
   const steps = ens.ensemble_scheduling!.step!;
   const tensors = new Map<string, { type: string; dims: number[] }>();
@@ -75,7 +100,11 @@ test('ensemble steps connect: every mapped tensor has the producer\'s and consum
     for (const [modelInput, ensTensor] of Object.entries(step.input_map ?? {})) {
       const spec: TensorSpec | undefined = model.input!.find((t) => t.name === modelInput);
       assert.ok(spec, `${step.model_name} has input ${modelInput}`);
-      assert.deepEqual(tensors.get(ensTensor), { type: spec.data_type, dims: spec.dims }, `${ensTensor} -> ${step.model_name}.${modelInput}`);
+      assert.deepEqual(
+        tensors.get(ensTensor),
+        { type: spec.data_type, dims: spec.dims },
+        `${ensTensor} -> ${step.model_name}.${modelInput}`,
+      );
     }
     for (const [modelOutput, ensTensor] of Object.entries(step.output_map ?? {})) {
       const spec: TensorSpec | undefined = model.output!.find((t) => t.name === modelOutput);
@@ -83,7 +112,8 @@ test('ensemble steps connect: every mapped tensor has the producer\'s and consum
       tensors.set(ensTensor, { type: spec.data_type!, dims: spec.dims! });
     }
   }
-  for (const t of ens.output!) assert.deepEqual(tensors.get(t.name!), { type: t.data_type, dims: t.dims }, `ensemble output ${t.name}`);
+  for (const t of ens.output!)
+    assert.deepEqual(tensors.get(t.name!), { type: t.data_type, dims: t.dims }, `ensemble output ${t.name}`);
 });
 
 test('embedded server: ONNX models READY, TensorRT stub UNAVAILABLE with a reason, pipeline == preprocess + model', async () => {
@@ -92,13 +122,20 @@ test('embedded server: ONNX models READY, TensorRT stub UNAVAILABLE with a reaso
   try {
     const index = await client.repositoryIndex();
     const state = Object.fromEntries(index.map((e) => [e.name, e]));
-    for (const n of ['lane_demo', 'lane_demo_fp16', 'lane_preprocess', 'lane_pipeline']) assert.equal(state[n]?.state, 'READY', n);
+    for (const n of ['lane_demo', 'lane_demo_fp16', 'lane_preprocess', 'lane_pipeline'])
+      assert.equal(state[n]?.state, 'READY', n);
     assert.equal(state.laneDetect_trt?.state, 'UNAVAILABLE');
     assert.match(state.laneDetect_trt.reason, /tensorrt|TensorRT|plan/);
 
-    const { data } = await sharp(join(DEMO_DIR, 'scenes/scene_03.jpg')).resize(640, 360, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(join(DEMO_DIR, 'scenes/scene_03.jpg'))
+      .resize(640, 360, { fit: 'fill' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const image = new Uint8Array(data);
-    const viaServer = await client.infer({ model: 'lane_pipeline', inputs: [{ name: 'IMAGE', datatype: 'UINT8', shape: [360, 640, 3], data: image }] });
+    const viaServer = await client.infer({
+      model: 'lane_pipeline',
+      inputs: [{ name: 'IMAGE', datatype: 'UINT8', shape: [360, 640, 3], data: image }],
+    });
     const out = viaServer.outputs.find((o) => o.name === 'LANES')!;
     assert.deepEqual(out.shape, [1, 2784, 77]);
     const lanes = new Float32Array(Uint8Array.from(out.data).buffer);

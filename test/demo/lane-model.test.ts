@@ -12,11 +12,23 @@ import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { decodeLaneAtt } from '../../shared/lanes/laneatt';
 import { buildDemoAssets, DEMO_DIR, DEMO_REPO_DIR, MODEL_FILES } from '../../scripts/demo/build';
-import { evaluateLaneModel, imageToInput, rawToPng, rawToTusimple, readVideoFrames, runLaneModel, TUSIMPLE_DECODE } from '../../scripts/demo/evaluate';
+import {
+  evaluateLaneModel,
+  imageToInput,
+  rawToPng,
+  rawToTusimple,
+  readVideoFrames,
+  runLaneModel,
+  TUSIMPLE_DECODE,
+} from '../../scripts/demo/evaluate';
 import { tusimpleAccuracy } from '../../shared/lanes/tusimpleMetric';
 import type { TuSimpleRecord } from '../../scripts/demo/scene';
 
-const lines = (f: string): TuSimpleRecord[] => readFileSync(join(DEMO_DIR, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TuSimpleRecord);
+const lines = (f: string): TuSimpleRecord[] =>
+  readFileSync(join(DEMO_DIR, f), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TuSimpleRecord);
 let fp32: Uint8Array;
 let sceneGt: TuSimpleRecord[];
 
@@ -27,26 +39,41 @@ before(async () => {
 });
 
 test('TuSimple accuracy >= 0.9 on the still scenes (JPEG -> 640x360 -> model -> LaneATT decode)', async () => {
-  const r = await evaluateLaneModel(fp32, sceneGt.map((gt) => ({ image: join(DEMO_DIR, gt.raw_file), gt })));
-  console.log(`# scenes: accuracy ${r.score.accuracy.toFixed(4)} FP ${r.score.fp.toFixed(3)} FN ${r.score.fn.toFixed(3)} (${r.msPerFrame.toFixed(0)} ms/frame)`);
+  const r = await evaluateLaneModel(
+    fp32,
+    sceneGt.map((gt) => ({ image: join(DEMO_DIR, gt.raw_file), gt })),
+  );
+  console.log(
+    `# scenes: accuracy ${r.score.accuracy.toFixed(4)} FP ${r.score.fp.toFixed(3)} FN ${r.score.fn.toFixed(3)} (${r.msPerFrame.toFixed(0)} ms/frame)`,
+  );
   assert.equal(r.score.frames.length, 16);
   assert.ok(r.score.accuracy >= 0.9, `accuracy ${r.score.accuracy}`);
-  assert.ok(r.score.frames.every((f) => !f.rejected), 'no frame has more than gt + 2 lanes');
+  assert.ok(
+    r.score.frames.every((f) => !f.rejected),
+    'no frame has more than gt + 2 lanes',
+  );
 });
 
 test('TuSimple accuracy >= 0.9 on frames decoded from the MP4 drive', async () => {
   const gt = lines('video/labels.json');
   const frames = await readVideoFrames(join(DEMO_DIR, 'video/road.mp4'), { step: 3 });
   assert.equal(frames.length, Math.ceil(gt.length / 3));
-  const r = await evaluateLaneModel(fp32, await Promise.all(frames.map(async (f) => ({ image: await rawToPng(f.rgb), gt: gt[f.index] }))));
-  console.log(`# video: accuracy ${r.score.accuracy.toFixed(4)} FP ${r.score.fp.toFixed(3)} FN ${r.score.fn.toFixed(3)} over ${frames.length} frames`);
+  const r = await evaluateLaneModel(
+    fp32,
+    await Promise.all(frames.map(async (f) => ({ image: await rawToPng(f.rgb), gt: gt[f.index] }))),
+  );
+  console.log(
+    `# video: accuracy ${r.score.accuracy.toFixed(4)} FP ${r.score.fp.toFixed(3)} FN ${r.score.fn.toFixed(3)} over ${frames.length} frames`,
+  );
   assert.ok(r.score.accuracy >= 0.9, `accuracy ${r.score.accuracy}`);
 });
 
 test('it looks at the image: a plain road has no lanes, a mirrored scene has mirrored lanes', async () => {
   const session = await ort.InferenceSession.create(fp32);
   try {
-    const plain = await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 90, g: 90, b: 92 } } }).png().toBuffer();
+    const plain = await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 90, g: 90, b: 92 } } })
+      .png()
+      .toBuffer();
     const none = decodeLaneAtt(await runLaneModel(session, await imageToInput(plain)), TUSIMPLE_DECODE);
     assert.equal(none.lanes.length, 0);
 
@@ -81,7 +108,9 @@ test('FP16 twin: same lanes as FP32 (within a pixel) and the same accuracy bar',
         // match by nearest lane (order can swap between near-equal scores)
         const dist = (lb: typeof la) => {
           const ys = new Map(lb.points.map(([x, y]) => [Math.round(y), x]));
-          const d = la.points.filter(([, y]) => ys.has(Math.round(y))).map(([x, y]) => Math.abs(x - ys.get(Math.round(y))!));
+          const d = la.points
+            .filter(([, y]) => ys.has(Math.round(y)))
+            .map(([x, y]) => Math.abs(x - ys.get(Math.round(y))!));
           return d.length ? d.reduce((s, v) => s + v, 0) / d.length : Infinity;
         };
         const best = Math.min(...b.map(dist));
@@ -95,6 +124,10 @@ test('FP16 twin: same lanes as FP32 (within a pixel) and the same accuracy bar',
     await s32.release();
     await s16.release();
   }
-  const r = await evaluateLaneModel(fp16, sceneGt.map((gt) => ({ image: join(DEMO_DIR, gt.raw_file), gt })), { fp16: true });
+  const r = await evaluateLaneModel(
+    fp16,
+    sceneGt.map((gt) => ({ image: join(DEMO_DIR, gt.raw_file), gt })),
+    { fp16: true },
+  );
   assert.ok(r.score.accuracy >= 0.9, `FP16 accuracy ${r.score.accuracy}`);
 });

@@ -6,7 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  groundTruth, H_SAMPLES, markingColumn, paintVisibility, renderScene, sampleScene, SCENE_HEIGHT, SCENE_WIDTH, type Scene,
+  groundTruth,
+  H_SAMPLES,
+  markingColumn,
+  paintVisibility,
+  renderScene,
+  sampleScene,
+  SCENE_HEIGHT,
+  SCENE_WIDTH,
+  type Scene,
 } from '../../scripts/demo/scene';
 import { driveFrame, driveLabels, frameCount } from '../../scripts/demo/video';
 
@@ -23,7 +31,10 @@ test('same seed -> byte-identical frame and labels; other seeds differ', () => {
 });
 
 test('labels are TuSimple-shaped: 56 h_samples 160..710, one int per row, -2 or inside the image', () => {
-  assert.deepEqual(H_SAMPLES, Array.from({ length: 56 }, (_, i) => 160 + 10 * i));
+  assert.deepEqual(
+    H_SAMPLES,
+    Array.from({ length: 56 }, (_, i) => 160 + 10 * i),
+  );
   const counts = new Set<number>();
   for (let seed = 1; seed <= 40; seed++) {
     const scene = sampleScene(seed);
@@ -83,7 +94,7 @@ function checkLabelsOnPaint(scene: Scene): { checked: number; brighter: number }
   return { checked, brighter };
 }
 
-test('every label on a visible, unoccluded marking row lies on that marking\'s paint', () => {
+test("every label on a visible, unoccluded marking row lies on that marking's paint", () => {
   let checked = 0;
   let brighter = 0;
   for (let seed = 100; seed < 112; seed++) {
@@ -102,9 +113,11 @@ test('dashed markings leave gaps that the labels run through (as TuSimple annota
     const scene = sampleScene(seed);
     const gt = groundTruth(scene, 'x');
     const vis = paintVisibility(scene);
-    gt.lanes.forEach((lane, li) => H_SAMPLES.forEach((_, r) => {
-      if (lane[r] >= 0 && !vis[li][r]) gapRows++;
-    }));
+    gt.lanes.forEach((lane, li) =>
+      H_SAMPLES.forEach((_, r) => {
+        if (lane[r] >= 0 && !vis[li][r]) gapRows++;
+      }),
+    );
   }
   assert.ok(gapRows > 50, `${gapRows} labelled rows without visible paint`);
 });
@@ -119,13 +132,15 @@ test('the drive moves smoothly: labels change a little from frame to frame', () 
     const a = labels[i - 1];
     const b = labels[i];
     assert.equal(a.lanes.length, b.lanes.length, `frame ${i}`);
-    a.lanes.forEach((lane, li) => lane.forEach((x, r) => {
-      const y = b.lanes[li][r];
-      if (x >= 0 && y >= 0 && H_SAMPLES[r] > 400) {
-        assert.ok(Math.abs(x - y) < 40, `frame ${i} lane ${li} row ${H_SAMPLES[r]}: ${x} -> ${y}`);
-        if (x !== y) moved++;
-      }
-    }));
+    a.lanes.forEach((lane, li) =>
+      lane.forEach((x, r) => {
+        const y = b.lanes[li][r];
+        if (x >= 0 && y >= 0 && H_SAMPLES[r] > 400) {
+          assert.ok(Math.abs(x - y) < 40, `frame ${i} lane ${li} row ${H_SAMPLES[r]}: ${x} -> ${y}`);
+          if (x !== y) moved++;
+        }
+      }),
+    );
   }
   assert.ok(moved > 50, 'lanes move over the drive');
   assert.equal(sha(renderScene(driveFrame(opts, 5)).rgb), sha(renderScene(driveFrame(opts, 5)).rgb));

@@ -41,7 +41,9 @@ function countInferFrames(p: Page): void {
 
 /** Inferences the embedded server counted (one model, or all). */
 async function serverInferenceCount(model?: string): Promise<number> {
-  const r = await h.services.handlers.modelStatistics(model ? { connectionId: 'demo', model } : { connectionId: 'demo' });
+  const r = await h.services.handlers.modelStatistics(
+    model ? { connectionId: 'demo', model } : { connectionId: 'demo' },
+  );
   return r.models.reduce((a, m) => a + m.inferenceCount, 0);
 }
 
@@ -89,7 +91,10 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await page.waitForSelector('[data-testid="server-Bench Orin"]');
     await page.click('[data-testid=connect]');
     await page.waitForSelector('[data-testid=server-status][data-state=connected]', { timeout: 30_000 });
-    assert.ok((await h.services.handlers.listConnections(undefined)).some((p) => p.name === 'Bench Orin' && p.url === url), 'the profile was saved by the services');
+    assert.ok(
+      (await h.services.handlers.listConnections(undefined)).some((p) => p.name === 'Bench Orin' && p.url === url),
+      'the profile was saved by the services',
+    );
     await page.click('[data-testid=server-demo]');
     await page.waitForSelector('[data-testid=server-status][data-state=connected]');
   });
@@ -97,11 +102,15 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
   it('lists the repository models with their states, the UNAVAILABLE one with its reason', async () => {
     const truth = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models;
     const unavailable = truth.filter((m) => m.state === 'UNAVAILABLE');
-    assert.ok(truth.some((m) => m.state === 'READY'), 'the demo repository has READY models');
+    assert.ok(
+      truth.some((m) => m.state === 'READY'),
+      'the demo repository has READY models',
+    );
     assert.ok(unavailable.length > 0, 'the demo repository has an UNAVAILABLE model');
 
     await page.click('[data-testid=nav-models]');
-    for (const m of truth) await page.waitForSelector(`[data-testid="model-row-${m.name}"][data-state="${m.state}"]`, { timeout: 15_000 });
+    for (const m of truth)
+      await page.waitForSelector(`[data-testid="model-row-${m.name}"][data-state="${m.state}"]`, { timeout: 15_000 });
     for (const m of unavailable) {
       const reason = await page.textContent(`[data-testid="model-row-${m.name}"] [data-testid=model-reason]`);
       assert.ok(m.reason.length > 0);
@@ -115,9 +124,13 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
   });
 
   it('edits config.pbtxt: a deliberate error is reported at its line, then fixed and saved with a backup', async () => {
-    const listing = await h.services.handlers.listRepositoryModels({ rootId: (await h.services.handlers.demoStatus(undefined)).rootId! });
+    const listing = await h.services.handlers.listRepositoryModels({
+      rootId: (await h.services.handlers.demoStatus(undefined)).rootId!,
+    });
     const index = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models;
-    const target = listing.models.find((m) => m.configPath && index.some((i) => i.name === m.name && i.state === 'READY'))!;
+    const target = listing.models.find(
+      (m) => m.configPath && index.some((i) => i.name === m.name && i.state === 'READY'),
+    )!;
     assert.ok(target, 'a READY model with a config.pbtxt');
     const file = join(h.repoDir, target.configPath!);
     const original = readFileSync(file, 'utf8');
@@ -161,7 +174,10 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const modelDir = join(h.repoDir, target.name);
     const backups = readdirSync(modelDir).filter((n) => n !== 'config.pbtxt' && n.startsWith('config.pbtxt'));
     const backupText = (await result.textContent())!.match(/backed up to (\S+?)\.?$/)?.[1];
-    assert.ok(backups.length > 0 || (backupText && existsSync(join(h.repoDir, backupText))), `a backup exists (dir: ${readdirSync(modelDir).join(', ')})`);
+    assert.ok(
+      backups.length > 0 || (backupText && existsSync(join(h.repoDir, backupText))),
+      `a backup exists (dir: ${readdirSync(modelDir).join(', ')})`,
+    );
     const backupPath = backupText ? join(h.repoDir, backupText) : join(modelDir, backups[0]);
     assert.equal(readFileSync(backupPath, 'utf8'), original);
     await shot(page, '04-editor-saved');
@@ -177,7 +193,9 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     assert.equal(readFileSync(file, 'utf8'), theirs, 'the other change is kept');
     await shot(page, '04b-editor-conflict');
     await page.click('[data-testid=reload-from-disk]');
-    await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent?.includes('changed outside the app'));
+    await page.waitForFunction(() =>
+      document.querySelector('.cm-content')?.textContent?.includes('changed outside the app'),
+    );
     await page.waitForSelector('[data-testid=save]:disabled');
   });
 
@@ -200,7 +218,9 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await shot(page, '06-apply-dialog');
     await page.click('[data-testid=apply-confirm]');
     await page.waitForSelector('[data-testid=apply-dialog]', { state: 'detached', timeout: 30_000 });
-    const loaded = (await h.services.handlers.modelConfig({ connectionId: 'demo', model })).config as { instance_group: { count: number }[] };
+    const loaded = (await h.services.handlers.modelConfig({ connectionId: 'demo', model })).config as {
+      instance_group: { count: number }[];
+    };
     assert.equal(loaded.instance_group[0].count, 2, 'the server loaded the override');
     assert.equal(readFileSync(file, 'utf8'), disk, 'the file on disk is unchanged');
     // Diff vs server: the buffer now matches what the server runs.
@@ -214,7 +234,9 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     assert.equal((await page.textContent('[data-testid=apply-confirm]'))?.trim(), 'Load from file');
     await page.click('[data-testid=apply-confirm]');
     await page.waitForSelector('[data-testid=apply-dialog]', { state: 'detached', timeout: 30_000 });
-    const reloaded = (await h.services.handlers.modelConfig({ connectionId: 'demo', model })).config as { instance_group: { count: number }[] };
+    const reloaded = (await h.services.handlers.modelConfig({ connectionId: 'demo', model })).config as {
+      instance_group: { count: number }[];
+    };
     assert.equal(reloaded.instance_group[0].count, 1);
   });
 
@@ -224,13 +246,21 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await page.setInputFiles('[data-testid=file-input]', [TUSIMPLE_FRAME, TUSIMPLE_LABELS]);
     await page.waitForSelector('[data-testid=gt-loaded]');
     // A lane model is chosen automatically from the server's READY models.
-    await page.waitForFunction(() => (document.querySelector('[data-testid=model-select-a]') as HTMLSelectElement | null)?.value, null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=model-select-a]') as HTMLSelectElement | null)?.value,
+      null,
+      { timeout: 15_000 },
+    );
     laneModel = await page.$eval('[data-testid=model-select-a]', (e) => (e as HTMLSelectElement).value);
     // Low threshold first so the frame certainly shows lanes.
     await setSlider(page, 'opt-conf', 0.05).catch(() => undefined);
     await page.waitForSelector('[data-testid=lane-count]', { timeout: 30_000 });
     await setSlider(page, 'opt-conf', 0.05);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) > 0, null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) > 0,
+      null,
+      { timeout: 10_000 },
+    );
 
     const { lanes, transform, colors } = await page.evaluate(() => {
       const el = document.querySelector('[data-testid=stage-a]')!;
@@ -261,11 +291,18 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
       },
       { lanes, t: transform },
     );
-    const palette = ['#ff3b6b', '#29d3ff', '#ffd400', '#7cff4f', '#ff8a1f', '#c77dff', '#00ffb3', '#ff5ce1'].map(hexToRgb);
+    const palette = ['#ff3b6b', '#29d3ff', '#ffd400', '#7cff4f', '#ff8a1f', '#c77dff', '#00ffb3', '#ff5ce1'].map(
+      hexToRgb,
+    );
     samples.forEach((pts, i) => {
       const [r, g, b] = palette[i % palette.length];
-      const hits = pts.filter(([pr, pg, pb, pa]) => pa > 200 && Math.abs(pr - r) + Math.abs(pg - g) + Math.abs(pb - b) < 60).length;
-      assert.ok(pts.length > 0 && hits / pts.length >= 0.8, `lane ${i + 1}: ${hits}/${pts.length} sampled points have its colour`);
+      const hits = pts.filter(
+        ([pr, pg, pb, pa]) => pa > 200 && Math.abs(pr - r) + Math.abs(pg - g) + Math.abs(pb - b) < 60,
+      ).length;
+      assert.ok(
+        pts.length > 0 && hits / pts.length >= 0.8,
+        `lane ${i + 1}: ${hits}/${pts.length} sampled points have its colour`,
+      );
     });
     // The request really went over the bridge to the server (the counters used below are live).
     assert.ok(inferFramesSent >= 1, 'an infer call was seen on the bridge socket');
@@ -295,12 +332,24 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const scale0 = t.scale;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.wheel(0, -400);
-    await page.waitForFunction((s0) => JSON.parse(document.querySelector('[data-testid=stage-a]')!.getAttribute('data-transform')!).scale > s0 * 1.3, scale0);
+    await page.waitForFunction(
+      (s0) =>
+        JSON.parse(document.querySelector('[data-testid=stage-a]')!.getAttribute('data-transform')!).scale > s0 * 1.3,
+      scale0,
+    );
     await page.keyboard.press('0');
-    await page.waitForFunction((s0) => Math.abs(JSON.parse(document.querySelector('[data-testid=stage-a]')!.getAttribute('data-transform')!).scale - s0) < 1e-6, scale0);
+    await page.waitForFunction(
+      (s0) =>
+        Math.abs(
+          JSON.parse(document.querySelector('[data-testid=stage-a]')!.getAttribute('data-transform')!).scale - s0,
+        ) < 1e-6,
+      scale0,
+    );
     // Pre-NMS proposals layer.
     await page.keyboard.press('p');
-    await page.waitForFunction(() => (document.querySelector('[data-testid=layer-proposals]') as HTMLInputElement).checked);
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=layer-proposals]') as HTMLInputElement).checked,
+    );
     await shot(page, '08b-proposals');
     await page.keyboard.press('p');
 
@@ -311,12 +360,18 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const meta = await sharp(pngPath).metadata();
     assert.deepEqual([meta.format, meta.width, meta.height], ['png', 1280, 720], 'the PNG has the frame resolution');
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
-    const body = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { lanes: unknown[]; model: string; tusimple?: { accuracy: number } };
+    const body = JSON.parse(readFileSync((await json.path())!, 'utf8')) as {
+      lanes: unknown[];
+      model: string;
+      tusimple?: { accuracy: number };
+    };
     assert.equal(body.lanes.length, lanes.length);
     assert.equal(body.model, laneModel);
     assert.equal(typeof body.tusimple?.accuracy, 'number');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
-    const rows = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    const rows = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(rows[0].split(',')[0], 'slot');
     assert.equal(rows.length, 2, 'one cached result, one row');
     assert.equal(rows[1].split(',')[3], String(lanes.length));
@@ -324,26 +379,45 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
 
   it('moving the threshold slider changes the lane count without a new inference request', async () => {
     await setSlider(page, 'opt-conf', 0.2);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) > 0);
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) > 0,
+    );
     const sentBefore = inferFramesSent;
     const serverBefore = await serverInferenceCount(laneModel);
     const counterBefore = Number(await page.getAttribute('[data-testid=requests-sent]', 'data-count'));
     const laneCount = async () => Number(await page.getAttribute('[data-testid=stage-a]', 'data-lane-count'));
-    const scores = JSON.parse((await page.getAttribute('[data-testid=stage-a]', 'data-lanes'))!)[0].map((l: { score: number }) => l.score) as number[];
+    const scores = JSON.parse((await page.getAttribute('[data-testid=stage-a]', 'data-lanes'))!)[0].map(
+      (l: { score: number }) => l.score,
+    ) as number[];
     const before = scores.length;
     // A threshold at or above the best score keeps nothing (the test is strict: score > conf).
     const above = Math.min(1, Math.ceil(Math.max(...scores) * 100) / 100);
     await setSlider(page, 'opt-conf', above);
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) !== n, before, { timeout: 5000 });
-    assert.ok((await laneCount()) < before, `fewer lanes at conf ${above} (${await laneCount()}) than at 0.2 (${before})`);
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) !== n,
+      before,
+      { timeout: 5000 },
+    );
+    assert.ok(
+      (await laneCount()) < before,
+      `fewer lanes at conf ${above} (${await laneCount()}) than at 0.2 (${before})`,
+    );
     assert.equal(await page.textContent('[data-testid=opt-conf-value]'), above.toFixed(2));
     await shot(page, '09-threshold-high');
     // Back down: the same lanes again. Then the top-k slider (also a pure re-decode).
     await setSlider(page, 'opt-conf', 0.2);
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) === n, before, { timeout: 5000 });
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) === n,
+      before,
+      { timeout: 5000 },
+    );
     if (before > 1) {
       await setSlider(page, 'opt-topk', before - 1);
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) === n, before - 1, { timeout: 5000 });
+      await page.waitForFunction(
+        (n) => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) === n,
+        before - 1,
+        { timeout: 5000 },
+      );
       await setSlider(page, 'opt-topk', 5);
     }
     await page.waitForTimeout(300);
@@ -354,16 +428,26 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
 
   it('A/B: compares two models on the same frame side by side (FP32 vs FP16 twin)', async () => {
     const index = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models;
-    const other = index.find((m) => m.state === 'READY' && m.name !== laneModel && /fp16/i.test(m.name)) ?? index.find((m) => m.state === 'READY' && m.name !== laneModel);
+    const other =
+      index.find((m) => m.state === 'READY' && m.name !== laneModel && /fp16/i.test(m.name)) ??
+      index.find((m) => m.state === 'READY' && m.name !== laneModel);
     assert.ok(other, 'a second READY model');
     await page.click('[data-testid=ab-side]');
     await page.selectOption('[data-testid=model-select-b]', other.name);
     await page.waitForSelector('[data-testid=stage-b]');
     for (const id of ['stage-a', 'stage-b']) {
-      await page.waitForFunction((id) => Number(document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-lane-count')) > 0, id, { timeout: 30_000 });
+      await page.waitForFunction(
+        (id) => Number(document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-lane-count')) > 0,
+        id,
+        { timeout: 30_000 },
+      );
     }
-    const a = JSON.parse((await page.getAttribute('[data-testid=stage-a]', 'data-lanes'))!)[0] as { points: [number, number][] }[];
-    const b = JSON.parse((await page.getAttribute('[data-testid=stage-b]', 'data-lanes'))!)[0] as { points: [number, number][] }[];
+    const a = JSON.parse((await page.getAttribute('[data-testid=stage-a]', 'data-lanes'))!)[0] as {
+      points: [number, number][];
+    }[];
+    const b = JSON.parse((await page.getAttribute('[data-testid=stage-b]', 'data-lanes'))!)[0] as {
+      points: [number, number][];
+    }[];
     // The FP16 twin sees the same frame: same number of lanes, nearly the same geometry.
     assert.equal(b.length, a.length);
     await shot(page, '10-ab-side-by-side');
@@ -373,15 +457,23 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
   });
 
   it('drag and drop: more frames are dropped on the stage; arrow keys step between them', async () => {
-    const files = ['0001.png', '0002.png'].map((n) => ({ name: n, b64: readFileSync(join(SHARED, 'lanes/real/tusimple', n)).toString('base64') }));
+    const files = ['0001.png', '0002.png'].map((n) => ({
+      name: n,
+      b64: readFileSync(join(SHARED, 'lanes/real/tusimple', n)).toString('base64'),
+    }));
     const dt = await page.evaluateHandle((files) => {
       const dt = new DataTransfer();
-      for (const f of files) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: 'image/png' }));
+      for (const f of files)
+        dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: 'image/png' }));
       return dt;
     }, files);
     await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer: dt });
     await page.waitForSelector('[data-testid=frame-list] li:nth-child(2)');
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) > 0, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lane-count')) > 0,
+      null,
+      { timeout: 30_000 },
+    );
     await page.locator('[data-testid=stage-a]').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('ArrowRight');
     await page.waitForSelector('[data-testid=frame-index][data-index="1"]');
@@ -396,11 +488,19 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const demo = await h.services.handlers.demoStatus(undefined);
     const video = demo.media.find((m) => m.kind === 'video' && m.name.endsWith('.webm'));
     if (video) await page.click(`[data-testid="demo-${video.name}"]`);
-    else await page.setInputFiles('[data-testid=file-input]', [join(REPO_ROOT, 'assets/demo/video/road.webm'), join(REPO_ROOT, 'assets/demo/video/labels.json')]);
+    else
+      await page.setInputFiles('[data-testid=file-input]', [
+        join(REPO_ROOT, 'assets/demo/video/road.webm'),
+        join(REPO_ROOT, 'assets/demo/video/labels.json'),
+      ]);
     // The previous test left images open: wait until the video itself is the source (reading it
     // over the bridge takes a moment), or play would act on the images and then be reset.
-    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', { timeout: 15_000 });
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')) === 0);
+    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', {
+      timeout: 15_000,
+    });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')) === 0,
+    );
     const sentBefore = inferFramesSent;
     await page.click('[data-testid=play]');
     await page.waitForTimeout(3000);
@@ -416,7 +516,10 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     assert.ok(index >= 15, `frame index advanced to ${index} in 3 s`);
     assert.ok(fps >= 3, `fps shown while playing: ${fps}`);
     const uiSent = Number(await page.getAttribute('[data-testid=requests-sent]', 'data-count'));
-    assert.ok(inferFramesSent - sentBefore >= 3, `frames were inferred while playing (${inferFramesSent - sentBefore} infer calls seen, UI counter ${uiSent})`);
+    assert.ok(
+      inferFramesSent - sentBefore >= 3,
+      `frames were inferred while playing (${inferFramesSent - sentBefore} infer calls seen, UI counter ${uiSent})`,
+    );
   });
 
   it('shows the model statistics as per-request rates after the inferences', async () => {

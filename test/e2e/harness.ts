@@ -30,14 +30,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { demoRepo?: string; demoMedia?: string; viewport?: { width: number; height: number } } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { demoRepo?: string; demoMedia?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Harness> {
   if (!existsSync(join(DIST, 'index.html'))) {
-    throw new Error(`${DIST}/index.html is missing: build the renderer first (npx vite build --config renderer/vite.config.ts)`);
+    throw new Error(
+      `${DIST}/index.html is missing: build the renderer first (npx vite build --config renderer/vite.config.ts)`,
+    );
   }
   const tmp = mkdtempSync(join(tmpdir(), 'tritonscope-e2e-'));
   const repoDir = join(tmp, 'repo');
   // Edits in the tests must not touch the checkout: the services see a copy.
-  cpSync(opts.demoRepo ?? process.env.TRITONSCOPE_E2E_REPO ?? join(REPO_ROOT, 'assets/demo-repo'), repoDir, { recursive: true });
+  cpSync(opts.demoRepo ?? process.env.TRITONSCOPE_E2E_REPO ?? join(REPO_ROOT, 'assets/demo-repo'), repoDir, {
+    recursive: true,
+  });
   mkdirSync(join(tmp, 'config'));
   mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -57,10 +63,24 @@ export async function startHarness(opts: { demoRepo?: string; demoMedia?: string
     cleanup.push(() => bridge.close());
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
     });
     cleanup.push(() => browser.close());
-    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, deviceScaleFactor: 1, acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: opts.viewport ?? { width: 1440, height: 900 },
+      deviceScaleFactor: 1,
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));

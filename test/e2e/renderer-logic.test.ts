@@ -19,7 +19,13 @@ import type { ModelMetadata, ModelStatisticsEntry } from '../../shared/contract'
 import { fp16ToFloat32 } from '../../shared/tensor';
 import { SHARED, REPO_ROOT } from './harness';
 
-const PRE = { channelOrder: 'RGB' as const, scale: 1 / 255, mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number], dtype: 'auto' as const };
+const PRE = {
+  channelOrder: 'RGB' as const,
+  scale: 1 / 255,
+  mean: [0, 0, 0] as [number, number, number],
+  std: [1, 1, 1] as [number, number, number],
+  dtype: 'auto' as const,
+};
 
 function meta(inputs: ModelMetadata['inputs'], outputs: ModelMetadata['outputs'] = []): ModelMetadata {
   return { name: 'm', versions: ['1'], platform: 'onnxruntime_onnx', inputs, outputs };
@@ -27,31 +33,71 @@ function meta(inputs: ModelMetadata['inputs'], outputs: ModelMetadata['outputs']
 
 test('imageInputOf: NCHW with a variable batch dim, 3-D HWC without batch, and a clear error otherwise', () => {
   const a = imageInputOf(meta([{ name: 'input', datatype: 'FP32', shape: [-1, 3, 360, 640] }]));
-  assert.deepEqual(a, { name: 'input', datatype: 'FP32', shape: [1, 3, 360, 640], layout: 'NCHW', height: 360, width: 640 });
+  assert.deepEqual(a, {
+    name: 'input',
+    datatype: 'FP32',
+    shape: [1, 3, 360, 640],
+    layout: 'NCHW',
+    height: 360,
+    width: 640,
+  });
   const b = imageInputOf(meta([{ name: 'IMAGE', datatype: 'UINT8', shape: [360, 640, 3] }]));
-  assert.deepEqual(b, { name: 'IMAGE', datatype: 'UINT8', shape: [360, 640, 3], layout: 'NHWC', height: 360, width: 640 });
-  assert.throws(() => imageInputOf(meta([{ name: 'x', datatype: 'FP32', shape: [1, 16] }])), /no image input.*x FP32 \[1,16\]/);
+  assert.deepEqual(b, {
+    name: 'IMAGE',
+    datatype: 'UINT8',
+    shape: [360, 640, 3],
+    layout: 'NHWC',
+    height: 360,
+    width: 640,
+  });
+  assert.throws(
+    () => imageInputOf(meta([{ name: 'x', datatype: 'FP32', shape: [1, 16] }])),
+    /no image input.*x FP32 \[1,16\]/,
+  );
 });
 
 test('buildInputTensor: FP32/FP16 planar via shared/preprocess, UINT8 HWC with BGR order', () => {
   // 2x1 RGBA: red, then blue.
   const px = new Uint8ClampedArray([255, 0, 0, 255, 0, 0, 255, 255]);
-  const fp32 = buildInputTensor(px, { name: 'i', datatype: 'FP32', shape: [1, 3, 1, 2], layout: 'NCHW', width: 2, height: 1 }, PRE);
+  const fp32 = buildInputTensor(
+    px,
+    { name: 'i', datatype: 'FP32', shape: [1, 3, 1, 2], layout: 'NCHW', width: 2, height: 1 },
+    PRE,
+  );
   assert.deepEqual([...new Float32Array(fp32.data.buffer, fp32.data.byteOffset, 6)], [1, 0, 0, 0, 0, 1]);
-  const fp16 = buildInputTensor(px, { name: 'i', datatype: 'FP16', shape: [1, 3, 1, 2], layout: 'NCHW', width: 2, height: 1 }, { ...PRE, channelOrder: 'BGR' });
+  const fp16 = buildInputTensor(
+    px,
+    { name: 'i', datatype: 'FP16', shape: [1, 3, 1, 2], layout: 'NCHW', width: 2, height: 1 },
+    { ...PRE, channelOrder: 'BGR' },
+  );
   const halves = new Uint16Array(fp16.data.buffer, fp16.data.byteOffset, 6);
   assert.deepEqual([...halves].map(fp16ToFloat32), [0, 1, 0, 0, 1, 0]);
-  const u8 = buildInputTensor(px, { name: 'I', datatype: 'UINT8', shape: [1, 2, 3], layout: 'NHWC', width: 2, height: 1 }, { ...PRE, channelOrder: 'BGR' });
+  const u8 = buildInputTensor(
+    px,
+    { name: 'I', datatype: 'UINT8', shape: [1, 2, 3], layout: 'NHWC', width: 2, height: 1 },
+    { ...PRE, channelOrder: 'BGR' },
+  );
   assert.deepEqual([...u8.data], [0, 0, 255, 255, 0, 0]);
-  assert.throws(() => buildInputTensor(px, { name: 'i', datatype: 'INT32', shape: [1, 3, 1, 2], layout: 'NCHW', width: 2, height: 1 }, PRE), /INT32/);
+  assert.throws(
+    () =>
+      buildInputTensor(
+        px,
+        { name: 'i', datatype: 'INT32', shape: [1, 3, 1, 2], layout: 'NCHW', width: 2, height: 1 },
+        PRE,
+      ),
+    /INT32/,
+  );
 });
 
 test('pickLaneOutput picks the largest floating-point output', () => {
-  const m = meta([], [
-    { name: 'count', datatype: 'INT32', shape: [1] },
-    { name: 'small', datatype: 'FP32', shape: [1, 4] },
-    { name: 'predict_lanes', datatype: 'FP32', shape: [1, 2784, 77] },
-  ]);
+  const m = meta(
+    [],
+    [
+      { name: 'count', datatype: 'INT32', shape: [1] },
+      { name: 'small', datatype: 'FP32', shape: [1, 4] },
+      { name: 'predict_lanes', datatype: 'FP32', shape: [1, 2784, 77] },
+    ],
+  );
   assert.equal(pickLaneOutput(m), 'predict_lanes');
 });
 
@@ -65,16 +111,31 @@ test('decoder adapter: suggestion from shape, and LaneATT lanes equal the refere
   const buf = readFileSync(join(dir, '01_culane_4lanes.f32'));
   const raw = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   const p = expected.params;
-  const r = decoderById('laneatt')!.decode(raw, [1, 2784, 77], { w: p.orig_w, h: p.orig_h }, { conf: p.conf, nms: p.nms, topk: p.topk }, true);
+  const r = decoderById('laneatt')!.decode(
+    raw,
+    [1, 2784, 77],
+    { w: p.orig_w, h: p.orig_h },
+    { conf: p.conf, nms: p.nms, topk: p.topk },
+    true,
+  );
   assert.equal(r.lanes.length, expected.lanes.length);
   r.lanes.forEach((l, i) => {
     assert.equal(l.points.length, expected.lanes[i].points_orig.length);
     const [x, y] = l.points[0];
-    assert.ok(Math.abs(x - expected.lanes[i].points_orig[0][0]) < 1e-3 && Math.abs(y - expected.lanes[i].points_orig[0][1]) < 1e-3);
+    assert.ok(
+      Math.abs(x - expected.lanes[i].points_orig[0][0]) < 1e-3 &&
+        Math.abs(y - expected.lanes[i].points_orig[0][1]) < 1e-3,
+    );
   });
   assert.ok(r.proposals && r.proposals.length >= r.lanes.length);
   // Higher threshold on the same raw output: never more lanes (what the slider does).
-  const fewer = decoderById('laneatt')!.decode(raw, [1, 2784, 77], { w: 1640, h: 590 }, { conf: 0.99, nms: 50, topk: 4 }, false);
+  const fewer = decoderById('laneatt')!.decode(
+    raw,
+    [1, 2784, 77],
+    { w: 1640, h: 590 },
+    { conf: 0.99, nms: 50, topk: 4 },
+    false,
+  );
   assert.ok(fewer.lanes.length < r.lanes.length);
 });
 
@@ -87,7 +148,10 @@ test('form edits change only the edited field text (comments and layout kept)', 
   const kind = editConfigText(text, 'instance_group[0].kind', { enum: 'KIND_GPU' });
   assert.equal(kind, text.replace('kind: KIND_CPU', 'kind: KIND_GPU'));
   const dims = editConfigText(text, 'input[0].dims', { list: [1, 3, 720, 1280] });
-  assert.equal(analyzeConfig(dims).json?.input && (analyzeConfig(dims).json!.input as { dims: number[] }[])[0].dims.join(','), '1,3,720,1280');
+  assert.equal(
+    analyzeConfig(dims).json?.input && (analyzeConfig(dims).json!.input as { dims: number[] }[])[0].dims.join(','),
+    '1,3,720,1280',
+  );
   assert.ok(dims.startsWith(text.slice(0, text.indexOf('input ['))), 'text before the edit is byte-identical');
   assert.throws(() => editConfigText('name: "x"\ninput [ {', 'name', { string: 'y' }), /syntax/);
 });
@@ -109,8 +173,21 @@ test('statistics: cumulative counters become per-interval request rates and mean
   const entry = (count: number, ns: number, queueNs: number): ModelStatisticsEntry => {
     const z = { count: 0, ns: 0 };
     return {
-      name: 'm', version: '1', lastInference: 0, inferenceCount: count, executionCount: count,
-      inferenceStats: { success: { count, ns }, fail: z, queue: { count, ns: queueNs }, computeInput: z, computeInfer: { count, ns: ns / 2 }, computeOutput: z, cacheHit: z, cacheMiss: z },
+      name: 'm',
+      version: '1',
+      lastInference: 0,
+      inferenceCount: count,
+      executionCount: count,
+      inferenceStats: {
+        success: { count, ns },
+        fail: z,
+        queue: { count, ns: queueNs },
+        computeInput: z,
+        computeInfer: { count, ns: ns / 2 },
+        computeOutput: z,
+        cacheHit: z,
+        cacheMiss: z,
+      },
       batchStats: [],
     };
   };

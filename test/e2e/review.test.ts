@@ -35,7 +35,10 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
     const failed = await page.getAttribute('[data-testid^=model-row-][data-state=UNAVAILABLE]', 'data-testid');
     await page.click('[data-testid=nav-servers]');
     const hint = await page.waitForSelector('[data-testid=not-ready-hint]', { timeout: 15_000 });
-    assert.ok((await hint.textContent())?.includes(failed!.replace('model-row-', '')), 'the hint names the UNAVAILABLE model');
+    assert.ok(
+      (await hint.textContent())?.includes(failed!.replace('model-row-', '')),
+      'the hint names the UNAVAILABLE model',
+    );
   });
 
   it('a server that is down: one error in place, the code not repeated, and no stale model detail', async () => {
@@ -49,7 +52,11 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
     const text = (await err.textContent()) ?? '';
     assert.match(text, /UNAVAILABLE/);
     assert.doesNotMatch(text, /UNAVAILABLE: UNAVAILABLE/, `the code is said once: ${text}`);
-    assert.equal(await page.locator('[data-testid=connect-error]').count(), 0, 'not also shown as a second "Connection failed" box');
+    assert.equal(
+      await page.locator('[data-testid=connect-error]').count(),
+      0,
+      'not also shown as a second "Connection failed" box',
+    );
     await shot(page, 'review-01-server-down');
 
     // The Models view of the down server: the index error, and no detail of a model from the demo server.
@@ -64,7 +71,9 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
 
   it('the ensemble graph fits the model pane (no node cut off)', async () => {
     await page.click('[data-testid=nav-models]');
-    const ensemble = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models.find((m) => m.name === 'lane_pipeline');
+    const ensemble = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models.find(
+      (m) => m.name === 'lane_pipeline',
+    );
     assert.ok(ensemble, 'the demo repository has the lane_pipeline ensemble');
     await page.click('[data-testid=model-row-lane_pipeline]');
     await page.click('[data-testid=model-tab-ensemble]');
@@ -87,11 +96,17 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
     await page.click('[data-testid=editor-tab-diff-server]');
     const serverSide = () => page.locator('[data-testid=diff-server] .cm-merge-a').textContent();
     await page.waitForSelector('[data-testid=diff-server] .cm-merge-a');
-    await page.waitForFunction(() => /count: 1/.test(document.querySelector('[data-testid=diff-server] .cm-merge-a')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /count: 1/.test(document.querySelector('[data-testid=diff-server] .cm-merge-a')?.textContent ?? ''),
+    );
     await page.click('[data-testid=apply]');
     await page.click('[data-testid=apply-confirm]');
     await page.waitForSelector('[data-testid=apply-dialog]', { state: 'detached', timeout: 30_000 });
-    await page.waitForFunction(() => /count: 3/.test(document.querySelector('[data-testid=diff-server] .cm-merge-a')?.textContent ?? ''), null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => /count: 3/.test(document.querySelector('[data-testid=diff-server] .cm-merge-a')?.textContent ?? ''),
+      null,
+      { timeout: 15_000 },
+    );
     assert.match((await serverSide()) ?? '', /count: 3/);
     await shot(page, 'review-02-diff-after-apply');
     // Leave the server as the file says (other tests in this file do not depend on it, but be tidy).
@@ -124,7 +139,9 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
     // A demo video picks up its own labels (not the scenes' ones).
     await page.click('[data-testid="demo-video/road.webm"]');
     await page.waitForSelector('[data-testid=gt-loaded]:has-text("video/labels.json")', { timeout: 15_000 });
-    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', { timeout: 15_000 });
+    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', {
+      timeout: 15_000,
+    });
     await page.waitForSelector('[data-testid=accuracy-a]', { timeout: 30_000 });
     assert.deepEqual(h.pageErrors, []);
   });

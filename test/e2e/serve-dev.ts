@@ -6,7 +6,9 @@
 import { parseArgs } from 'node:util';
 import { startHarness, shot } from './harness';
 
-const { values } = parseArgs({ options: { repo: { type: 'string' }, seconds: { type: 'string', default: '600' }, shot: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { repo: { type: 'string' }, seconds: { type: 'string', default: '600' }, shot: { type: 'string' } },
+});
 const h = await startHarness({ demoRepo: values.repo });
 console.log(h.bridge.url);
 if (values.shot) {

@@ -36,7 +36,12 @@ test('decode laneatt --json reproduces every LaneATT vector', async () => {
     await Promise.all(
       names.slice(i, i + 2).map(async (name) => {
         const want = readJson(join(VECTORS_DIR, `${name}.json`));
-        const r = await run(['laneatt', join(VECTORS_DIR, `${name}.f32`), ...laneAttArgs(want.params, want.h_samples), '--json']);
+        const r = await run([
+          'laneatt',
+          join(VECTORS_DIR, `${name}.f32`),
+          ...laneAttArgs(want.params, want.h_samples),
+          '--json',
+        ]);
         assert.equal(r.code, 0, `${name}: ${r.stderr}`);
         assertDeepClose(JSON.parse(r.stdout), want, vectorTolerance, name);
       }),
@@ -58,7 +63,14 @@ test('decode ufld --json reproduces every UFLD vector', async () => {
 });
 
 test('without --json: a readable summary', async () => {
-  const r = await run(['laneatt', join(VECTORS_DIR, '07_topk_short_lane_quirk.f32'), '--orig-w', '1640', '--orig-h', '590']);
+  const r = await run([
+    'laneatt',
+    join(VECTORS_DIR, '07_topk_short_lane_quirk.f32'),
+    '--orig-w',
+    '1640',
+    '--orig-h',
+    '590',
+  ]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^laneatt: 2784 proposals, 14 above conf 0.5, NMS \(50 px, top 4\) kept 4, 2 lanes/);
   assert.match(r.stdout, /lane 1: row 2062 \(bottom\/108\/60\), score 0.9500, rows 0..39, 40 points/);

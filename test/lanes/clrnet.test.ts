@@ -13,7 +13,8 @@ function laneAttAsClrNet(raw: Float32Array): Float32Array {
   const n = raw.length / 77;
   const out = new Float32Array(n * 78);
   for (let i = 0; i < n; i++) {
-    const s = i * 77, d = i * 78;
+    const s = i * 77,
+      d = i * 78;
     out.set(raw.subarray(s, s + 4), d);
     out[d + 4] = 0.5; // theta: unused by the decode
     out[d + 5] = raw[s + 4] / 71;
@@ -30,10 +31,25 @@ for (const name of ['01_culane_4lanes', '02_tusimple_5lanes', '04_mid_image_star
     const ref = decodeLaneAtt(raw, { conf, nms, topk });
     // Crop nothing, original = 640 x 360: points come out in LaneATT's input pixels.
     // conf + 1e-7 turns CLRNet's >= into LaneATT's > for these scores.
-    const got = decodeClrNet(laneAttAsClrNet(raw), { conf: conf + 1e-7, nms, topk, imgW: 641, imgH: 360, origW: 640, origH: 360, cutHeight: 0 });
+    const got = decodeClrNet(laneAttAsClrNet(raw), {
+      conf: conf + 1e-7,
+      nms,
+      topk,
+      imgW: 641,
+      imgH: 360,
+      origW: 640,
+      origH: 360,
+      cutHeight: 0,
+    });
     assert.deepEqual(got.nmsKeep, ref.nmsKeep);
-    assert.deepEqual(got.lanes.map((l) => l.row), ref.lanes.map((l) => l.row));
-    assert.deepEqual(got.dropped.map((d) => d.row), ref.dropped.map((d) => d.row));
+    assert.deepEqual(
+      got.lanes.map((l) => l.row),
+      ref.lanes.map((l) => l.row),
+    );
+    assert.deepEqual(
+      got.dropped.map((d) => d.row),
+      ref.dropped.map((d) => d.row),
+    );
     got.lanes.forEach((l, i) => {
       assert.equal(l.points.length, ref.lanes[i].points.length);
       l.points.forEach(([x, y], j) => {
@@ -67,7 +83,13 @@ test('the confidence test is >= (LaneATT uses >)', () => {
   const raw = oneLane(0.75, 0, 40, 0.5);
   const score = decodeClrNet(raw, { conf: 0 }).lanes[0].score;
   assert.equal(decodeClrNet(raw, { conf: score }).lanes.length, 1);
-  assert.equal(decodeLaneAtt(new Float32Array(77).fill(0).map((_, i) => (i === 1 ? raw[1] : i === 4 ? 40 : i >= 5 ? 320 : 0)), { conf: score }).lanes.length, 0);
+  assert.equal(
+    decodeLaneAtt(
+      new Float32Array(77).fill(0).map((_, i) => (i === 1 ? raw[1] : i === 4 ? 40 : i >= 5 ? 320 : 0)),
+      { conf: score },
+    ).lanes.length,
+    0,
+  );
 });
 
 test('NMS runs in pixels of the 800-wide input: lanes 40 px apart merge at threshold 50, not at 30', () => {

@@ -27,17 +27,32 @@ test('the real CULane keypoint file parses: 3 lanes, bottom -> top, x may be neg
 });
 
 test('malformed .lines.txt names the file and line', () => {
-  assert.throws(() => parseCulaneLines('1 2 3 4\n5 6 7\n', 'a.lines.txt'), (e: Error) => e instanceof LaneLabelError && /^a\.lines\.txt:2: odd number/.test(e.message));
+  assert.throws(
+    () => parseCulaneLines('1 2 3 4\n5 6 7\n', 'a.lines.txt'),
+    (e: Error) => e instanceof LaneLabelError && /^a\.lines\.txt:2: odd number/.test(e.message),
+  );
   assert.throws(() => parseCulaneLines('1 2 x 4', 'b.lines.txt'), /b\.lines\.txt:1: value 2 is not a number: "x"/);
 });
 
 test('our 16 px masks reproduce the real CULane seg label (laneseg_label_w16) of the same frame', async () => {
-  const { data, info } = await sharp(join(REAL_DIR, 'culane/culane_test_mask.png')).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(join(REAL_DIR, 'culane/culane_test_mask.png'))
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   assert.equal(info.width * info.height, 1640 * 590);
   const lanes = gt();
   const labelMasks = [1, 2, 3].map((v) => {
-    const m: LaneMask = { width: 1640, height: 590, data: new Uint8Array(1640 * 590), area: 0, x0: 0, y0: 0, x1: 1639, y1: 589 };
-    for (let i = 0; i < data.length; i++) if (data[i] === v) (m.data[i] = 1), m.area++;
+    const m: LaneMask = {
+      width: 1640,
+      height: 590,
+      data: new Uint8Array(1640 * 590),
+      area: 0,
+      x0: 0,
+      y0: 0,
+      x1: 1639,
+      y1: 589,
+    };
+    for (let i = 0; i < data.length; i++) if (data[i] === v) ((m.data[i] = 1), m.area++);
     return m;
   });
   const ious = lanes.map((l) => labelMasks.map((m) => maskIou(rasterizeLane(l, { laneWidth: 16 }), m)));
@@ -85,10 +100,14 @@ test('CULane F1 over frames sums TP/FP/FN; empty GT counts FPs, empty prediction
 
 test('Hungarian matching maximises total IoU (checked against brute force)', () => {
   let seed = 7;
-  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-  const perms = (n: number): number[][] => (n === 0 ? [[]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)])));
+  const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const perms = (n: number): number[][] =>
+    n === 0
+      ? [[]]
+      : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
   for (let trial = 0; trial < 40; trial++) {
-    const rows = 1 + Math.floor(rand() * 4), cols = 1 + Math.floor(rand() * 4);
+    const rows = 1 + Math.floor(rand() * 4),
+      cols = 1 + Math.floor(rand() * 4);
     const w = Array.from({ length: rows }, () => Array.from({ length: cols }, () => rand()));
     const n = Math.max(rows, cols);
     let best = -1;
@@ -105,16 +124,34 @@ test('Hungarian matching maximises total IoU (checked against brute force)', () 
     assert.equal(used.length, Math.min(rows, cols));
   }
   // Greedy would pair (0,0)=0.9 and leave 0.1; the optimum crosses over.
-  assert.deepEqual(maxWeightAssignment([[0.9, 0.8], [0.7, 0.1]]), [1, 0]);
+  assert.deepEqual(
+    maxWeightAssignment([
+      [0.9, 0.8],
+      [0.7, 0.1],
+    ]),
+    [1, 0],
+  );
 });
 
 test('spline densification passes through the points; CULane resampling keeps in-image rows', () => {
-  const pts: Point[] = [[100, 500], [150, 400], [220, 300], [300, 200]];
+  const pts: Point[] = [
+    [100, 500],
+    [150, 400],
+    [220, 300],
+    [300, 200],
+  ];
   const dense = splineInterpTimes(pts, 50);
   assert.equal(dense.length, 3 * 50 + 1);
   pts.forEach((p, i) => assert.ok(Math.hypot(dense[i * 50][0] - p[0], dense[i * 50][1] - p[1]) < 1e-9));
-  const rows = lanePointsToCulane([[-50, 300], [100, 500]], 1640, 590);
+  const rows = lanePointsToCulane(
+    [
+      [-50, 300],
+      [100, 500],
+    ],
+    1640,
+    590,
+  );
   assert.ok(rows.every(([x]) => x >= 0 && x < 1640));
   assert.ok(rows[0][1] > rows[rows.length - 1][1], 'bottom -> top');
-  assert.ok(Math.abs(rows[0][1] - (500 + Math.floor(0.01 * 590))) < 1e-9, "extends 0.01 * 590 px past the last point");
+  assert.ok(Math.abs(rows[0][1] - (500 + Math.floor(0.01 * 590))) < 1e-9, 'extends 0.01 * 590 px past the last point');
 });

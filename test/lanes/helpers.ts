@@ -44,7 +44,8 @@ export function assertDeepClose(got: unknown, want: unknown, tol: (path: string)
     } else if (b !== null && typeof b === 'object') {
       if (a === null || typeof a !== 'object') issues.push(`${p}: got ${JSON.stringify(a)}, want an object`);
       else {
-        const ka = Object.keys(a).join(','), kb = Object.keys(b).join(',');
+        const ka = Object.keys(a).join(','),
+          kb = Object.keys(b).join(',');
         if (ka !== kb) issues.push(`${p}: keys ${ka} != ${kb}`);
         for (const k of Object.keys(b)) walk(a[k], b[k], `${p}.${k}`);
       }

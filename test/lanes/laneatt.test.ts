@@ -48,7 +48,10 @@ test('vector 07: a proposal dropped for < 2 points still consumed a top-k slot',
   const r = decodeLaneAtt(raw, { topk: 4 });
   assert.equal(r.nmsKeep.length, 4);
   assert.equal(r.lanes.length, 2);
-  assert.deepEqual(r.dropped.map((d) => d.row), [1429, 511]);
+  assert.deepEqual(
+    r.dropped.map((d) => d.row),
+    [1429, 511],
+  );
   // With two more slots the NMS reaches further down the list instead of back-filling.
   const wider = decodeLaneAtt(raw, { topk: 6 });
   assert.ok(wider.lanes.length > 2);
@@ -90,7 +93,9 @@ test('scores-are-probs: an export with the softmax inside the graph decodes to t
 });
 
 /** One synthetic proposal row with the given start row, raw length and a constant x. */
-function syntheticRows(rows: { logit: number; startRow: number; length: number; x: number | ((i: number) => number) }[]) {
+function syntheticRows(
+  rows: { logit: number; startRow: number; length: number; x: number | ((i: number) => number) }[],
+) {
   const raw = new Float32Array(rows.length * 77);
   rows.forEach((r, k) => {
     const off = k * 77;
@@ -122,7 +127,9 @@ test('rows below a side anchor extend only while inside the image; negative xs m
   const rows = r.lanes[0].inputPoints.map(([, y]) => Math.round(71 * (1 - y / 360)));
   assert.deepEqual(rows, [14, 13, 11, 10, 9, 8, 7, 6, 5, 4]);
   // x > image width is kept inside [start, end] but stops the below-start extension.
-  const wide = syntheticRows([{ logit: 5, startRow: 5, length: 3, x: (i) => (i === 2 ? 700 : 650 - (i >= 5 ? 0 : 100)) }]);
+  const wide = syntheticRows([
+    { logit: 5, startRow: 5, length: 3, x: (i) => (i === 2 ? 700 : 650 - (i >= 5 ? 0 : 100)) },
+  ]);
   const w = decodeLaneAtt(wide, {});
   const wRows = w.lanes[0].inputPoints.map(([, y]) => Math.round(71 * (1 - y / 360)));
   assert.deepEqual(wRows, [7, 6, 5, 4, 3]);
@@ -134,7 +141,10 @@ test('pre-NMS proposals come best first with points and the kept flag', () => {
   assert.equal(r.proposals!.length, r.nAboveConf);
   for (let i = 1; i < r.proposals!.length; i++) assert.ok(r.proposals![i - 1].score >= r.proposals![i].score);
   assert.deepEqual(
-    r.proposals!.filter((p) => p.kept).map((p) => p.row).sort(),
+    r
+      .proposals!.filter((p) => p.kept)
+      .map((p) => p.row)
+      .sort(),
     [...r.nmsKeep].sort(),
   );
   const kept = r.proposals!.find((p) => p.row === r.lanes[0].row)!;
@@ -160,7 +170,10 @@ test('points scale to the original image size (resize without crop)', () => {
 });
 
 test('bad input is rejected with a clear error', () => {
-  assert.throws(() => decodeLaneAtt(new Float32Array(77 * 3 + 1)), (e: Error) => e instanceof LaneDecodeError && /N x 77/.test(e.message));
+  assert.throws(
+    () => decodeLaneAtt(new Float32Array(77 * 3 + 1)),
+    (e: Error) => e instanceof LaneDecodeError && /N x 77/.test(e.message),
+  );
   assert.throws(() => decodeLaneAtt(new Float32Array(0)), LaneDecodeError);
   assert.throws(() => decodeLaneAtt(new Float32Array(77), { topk: 1.5 }), /topk/);
   assert.throws(() => decodeLaneAtt(new Float32Array(77), { nms: -1 }), /nms/);

@@ -38,7 +38,10 @@ test('every decoder describes itself for the UI', () => {
     }
   }
   const la = decoders.laneatt;
-  assert.deepEqual(la.options.map((o) => o.key), ['conf', 'nms', 'topk', 'scoresAreProbs']);
+  assert.deepEqual(
+    la.options.map((o) => o.key),
+    ['conf', 'nms', 'topk', 'scoresAreProbs'],
+  );
   assert.equal(la.defaults.conf, 0.5);
   assert.deepEqual(la.presets.tusimple, { conf: 0.2, nms: 45, topk: 5 });
   assert.throws(() => getDecoder('yolo'), /unknown decoder 'yolo'/);
@@ -53,9 +56,15 @@ test('registry decode equals the direct decode; batch outputs pick the image by 
   const batch = new Float32Array(raw.length * 2);
   batch.set(other, 0);
   batch.set(raw, raw.length);
-  assert.deepEqual(decoders.laneatt.decode(batch, [2, 2784, 77], { batchIndex: 1, origW: 1640, origH: 590 }).lanes, direct.lanes);
+  assert.deepEqual(
+    decoders.laneatt.decode(batch, [2, 2784, 77], { batchIndex: 1, origW: 1640, origH: 590 }).lanes,
+    direct.lanes,
+  );
   assert.throws(() => decoders.laneatt.decode(batch, [2, 2784, 77], { batchIndex: 2 }), /batchIndex 2/);
-  assert.throws(() => decoders.laneatt.decode(raw, [2784, 78]), (e: Error) => e instanceof LaneDecodeError && /\[N, 77\]/.test(e.message));
+  assert.throws(
+    () => decoders.laneatt.decode(raw, [2784, 78]),
+    (e: Error) => e instanceof LaneDecodeError && /\[N, 77\]/.test(e.message),
+  );
   assert.throws(() => decoders.laneatt.decode(raw, [1000, 77]), /needs 77000 float32/);
   assert.throws(() => decoders.laneatt.decode(raw, [-1, 2784, 77]), /dynamic/);
 

@@ -66,7 +66,7 @@ test('angle-adjusted threshold: 20 / cos(slope angle) of the least-squares line 
   assert.equal(tusimpleLaneAngle([-2, -2, 5, -2], h), 0);
 });
 
-test('shifted lanes match exactly while the shift is below each lane\'s threshold', () => {
+test("shifted lanes match exactly while the shift is below each lane's threshold", () => {
   const f = gtFrames()[1];
   const { thresholds } = tusimpleFrameScore(f.lanes, f.lanes, f.h_samples);
   for (const dx of [5, 19.9, 25, 40, 60, 80]) {
@@ -150,7 +150,11 @@ test('prediction lanes of the wrong length are a format error', () => {
 
 test('malformed label files name the file and line', () => {
   assert.throws(
-    () => parseTusimpleJson('{"lanes": [], "h_samples": [1], "raw_file": "a"}\n{"lanes": [[1, 2]], "h_samples": [1], "raw_file": "b"}', 'gt.json'),
+    () =>
+      parseTusimpleJson(
+        '{"lanes": [], "h_samples": [1], "raw_file": "a"}\n{"lanes": [[1, 2]], "h_samples": [1], "raw_file": "b"}',
+        'gt.json',
+      ),
     (e: Error) => e instanceof LaneLabelError && /^gt\.json:2: .*lanes\[0\].*2 values/.test(e.message),
   );
   assert.throws(() => parseTusimpleJson('{"lanes": [\n', 'p.json'), /^LaneLabelError|p\.json:1: invalid JSON/);
@@ -172,8 +176,18 @@ test('decoded point lists convert back to TuSimple rows (spline at h_samples, -2
     );
   }
   // Within 0.01 (normalised, 7.2 px) past the ends the spline extrapolates; beyond that -2.
-  const xs = lanePointsToTusimple([[100, 300], [110, 400], [120, 500]], [290, 295, 300, 500, 507, 508, 510]);
-  assert.deepEqual(xs.map((x) => (x < 0 ? 'absent' : 'present')), ['absent', 'present', 'present', 'present', 'present', 'absent', 'absent']);
+  const xs = lanePointsToTusimple(
+    [
+      [100, 300],
+      [110, 400],
+      [120, 500],
+    ],
+    [290, 295, 300, 500, 507, 508, 510],
+  );
+  assert.deepEqual(
+    xs.map((x) => (x < 0 ? 'absent' : 'present')),
+    ['absent', 'present', 'present', 'present', 'present', 'absent', 'absent'],
+  );
   [99.5, 100, 120, 120.7].forEach((want, i) => assert.ok(Math.abs(xs[i + 1] - want) <= 1, `${xs[i + 1]} ~ ${want}`));
 });
 
@@ -194,7 +208,8 @@ test('end to end on the real frames: GT lanes encoded as LaneATT proposals decod
         const y = 360 * (1 - i / 71);
         let x = -1000;
         for (let j = 0; j + 1 < pts.length; j++) {
-          const [x0, y0] = pts[j], [x1, y1] = pts[j + 1];
+          const [x0, y0] = pts[j],
+            [x1, y1] = pts[j + 1];
           if (y >= y0 && y <= y1) x = x0 + ((x1 - x0) * (y - y0)) / (y1 - y0);
         }
         raw[off + 5 + i] = x;

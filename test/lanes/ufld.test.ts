@@ -6,7 +6,9 @@ import { LaneDecodeError } from '../../shared/lanes/errors';
 import { tusimpleFrameScore } from '../../shared/lanes/tusimpleMetric';
 import { assertDeepClose, readF32, readJson, UFLD_DIR } from './helpers';
 
-const cases: { name: string; input: string; shape: number[]; args: string[] }[] = readJson(join(UFLD_DIR, 'cases.json'));
+const cases: { name: string; input: string; shape: number[]; args: string[] }[] = readJson(
+  join(UFLD_DIR, 'cases.json'),
+);
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -41,7 +43,10 @@ test('tusimple-eval lanes score against the synthetic truth the vector README de
   const r = decodeUfld(readF32(join(UFLD_DIR, c.input)), c.shape);
   const t = r.tusimple!;
   assert.equal(t.lanes.length, 4);
-  assert.ok(t.lanes[3].every((x) => x === -2), 'slot 3 is absent everywhere but still emitted');
+  assert.ok(
+    t.lanes[3].every((x) => x === -2),
+    'slot 3 is absent everywhere but still emitted',
+  );
   assert.equal(r.lanes.length, 3, 'Lane objects only for slots with points');
   // Rows above y = 260 are absent in every slot.
   for (const xs of t.lanes) xs.forEach((x, i) => t.h_samples[i] < 260 && assert.equal(x, -2));
@@ -65,7 +70,9 @@ test('demo mode scales to any frame size', () => {
 });
 
 test('a lane with only 2 present rows is not drawn in culane-eval/demo (needs > 2)', () => {
-  const G = 100, R = 56, L = 1;
+  const G = 100,
+    R = 56,
+    L = 1;
   const raw = new Float32Array((G + 1) * R * L);
   for (let r = 0; r < R; r++) raw[(G * R + r) * L] = 10; // absent everywhere
   for (const r of [40, 41]) {
@@ -85,10 +92,16 @@ test('a lane with only 2 present rows is not drawn in culane-eval/demo (needs > 
 });
 
 test('wrong sizes and unknown shapes are clear errors', () => {
-  assert.throws(() => decodeUfld(new Float32Array(10), [1, 101, 56, 4]), (e: Error) => e instanceof LaneDecodeError && /22624 float32/.test(e.message));
+  assert.throws(
+    () => decodeUfld(new Float32Array(10), [1, 101, 56, 4]),
+    (e: Error) => e instanceof LaneDecodeError && /22624 float32/.test(e.message),
+  );
   assert.throws(() => decodeUfld(new Float32Array(51 * 10 * 4), [1, 51, 10, 4]), /dataset/);
   assert.throws(() => decodeUfld(new Float32Array(4), [2, 2]), /shape/);
-  assert.throws(() => decodeUfld(new Float32Array(101 * 56 * 4), [1, 101, 56, 4], { dataset: 'culane' }), /row anchors/);
+  assert.throws(
+    () => decodeUfld(new Float32Array(101 * 56 * 4), [1, 101, 56, 4], { dataset: 'culane' }),
+    /row anchors/,
+  );
 });
 
 test('evaluation modes keep the upstream points but scale Lane.points to a given frame', () => {

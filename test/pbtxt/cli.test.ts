@@ -19,32 +19,61 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tritonscope-pbtxt-cli-'));
   try {
     const good = join(dir, 'good.pbtxt');
-    await writeFile(good, 'name: "m" # the model\nbackend: "onnxruntime"\nmax_batch_size: 0x8\ninput < name: "i", data_type: 11; dims: [1, 3, 360, 640] >\n');
+    await writeFile(
+      good,
+      'name: "m" # the model\nbackend: "onnxruntime"\nmax_batch_size: 0x8\ninput < name: "i", data_type: 11; dims: [1, 3, 360, 640] >\n',
+    );
     const bad = join(dir, 'bad.pbtxt');
     await writeFile(bad, 'name: "m"\nmax_batch_sise: 4\ninput {\n  data_type: TYPE_FP23\n}\n');
 
     // check: warnings only -> exit 0, file:line:col lines.
     let r = cli('check', good);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`^${good.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:42: warning: .*full shape is \\[-1,1,3,360,640\\]`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^${good.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:42: warning: .*full shape is \\[-1,1,3,360,640\\]`,
+        'm',
+      ),
+    );
     // check: errors -> exit 1.
     r = cli('check', bad);
     assert.equal(r.code, 1);
-    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.slice(bad.length)), [
-      ':2:1: error: Message type "inference.ModelConfig" has no field named "max_batch_sise". Did you mean "max_batch_size"?',
-      r.stdout.trim().split('\n')[1].slice(bad.length),
-    ]);
-    assert.match(r.stdout, /:4:14: error: Field "data_type": Unknown enumeration value "TYPE_FP23".*Did you mean "TYPE_FP32"/);
+    assert.deepEqual(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(bad.length)),
+      [
+        ':2:1: error: Message type "inference.ModelConfig" has no field named "max_batch_sise". Did you mean "max_batch_size"?',
+        r.stdout.trim().split('\n')[1].slice(bad.length),
+      ],
+    );
+    assert.match(
+      r.stdout,
+      /:4:14: error: Field "data_type": Unknown enumeration value "TYPE_FP23".*Did you mean "TYPE_FP32"/,
+    );
     assert.match(r.stderr, /2 errors, 0 warnings/);
     r = cli('check', bad, '--json');
     assert.equal(r.code, 1);
     const ds = JSON.parse(r.stdout);
-    assert.deepEqual(ds.map((d: { code: string; line: number; column: number }) => [d.code, d.line, d.column]), [['unknown-field', 2, 1], ['bad-enum', 4, 14]]);
+    assert.deepEqual(
+      ds.map((d: { code: string; line: number; column: number }) => [d.code, d.line, d.column]),
+      [
+        ['unknown-field', 2, 1],
+        ['bad-enum', 4, 14],
+      ],
+    );
 
     // json: canonical proto3 JSON.
     r = cli('json', good);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { name: 'm', backend: 'onnxruntime', maxBatchSize: 8, input: [{ name: 'i', dataType: 'TYPE_FP32', dims: ['1', '3', '360', '640'] }] });
+    assert.deepEqual(JSON.parse(r.stdout), {
+      name: 'm',
+      backend: 'onnxruntime',
+      maxBatchSize: 8,
+      input: [{ name: 'i', dataType: 'TYPE_FP32', dims: ['1', '3', '360', '640'] }],
+    });
     const name = 'server__docs__examples__model_repository__densenet_onnx__config';
     r = cli('json', join(corpus, 'files', `${name}.pbtxt`));
     assert.deepEqual(JSON.parse(r.stdout), JSON.parse(readFileSync(join(corpus, 'json', `${name}.json`), 'utf8')));
@@ -55,7 +84,8 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
     // fmt to stdout, then --write with a backup.
     r = cli('fmt', good);
     assert.equal(r.code, 0, r.stderr);
-    const canonical = 'name: "m" # the model\nbackend: "onnxruntime"\nmax_batch_size: 8\ninput {\n  name: "i"\n  data_type: TYPE_FP32\n  dims: [ 1, 3, 360, 640 ]\n}\n';
+    const canonical =
+      'name: "m" # the model\nbackend: "onnxruntime"\nmax_batch_size: 8\ninput {\n  name: "i"\n  data_type: TYPE_FP32\n  dims: [ 1, 3, 360, 640 ]\n}\n';
     assert.equal(r.stdout, canonical);
     r = cli('fmt', good, '--write');
     assert.equal(r.code, 0, r.stderr);

@@ -8,11 +8,18 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  formatModelConfig, fromProtoJson, parseModelConfig, printDocument, printModelConfig, toProtoJson,
+  formatModelConfig,
+  fromProtoJson,
+  parseModelConfig,
+  printDocument,
+  printModelConfig,
+  toProtoJson,
 } from '../../shared/pbtxt';
 
 const corpus = resolve(import.meta.dirname, '../../../shared/triton/pbtxt-corpus');
-const names = readdirSync(join(corpus, 'files')).filter((n) => n.endsWith('.pbtxt')).sort();
+const names = readdirSync(join(corpus, 'files'))
+  .filter((n) => n.endsWith('.pbtxt'))
+  .sort();
 
 /** Compare as JSON values (the reference files are JSON text). */
 const asJson = (v: unknown) => JSON.parse(JSON.stringify(v));
@@ -31,7 +38,8 @@ test('every corpus file parses without syntax or schema errors and prints back b
     const text = readFileSync(join(corpus, 'files', name), 'utf8');
     const r = parseModelConfig(text, { file: name, semantic: false });
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
-    if (!r.config || errors.length) failures.push(`${name}: ${errors.map((d) => `${d.line}:${d.column} ${d.message}`).join('; ')}`);
+    if (!r.config || errors.length)
+      failures.push(`${name}: ${errors.map((d) => `${d.line}:${d.column} ${d.message}`).join('; ')}`);
     if (printDocument(r.doc) !== text) failures.push(`${name}: lossless print differs`);
   }
   assert.deepEqual(failures, []);

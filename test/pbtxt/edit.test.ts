@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  PbtxtSyntaxError, applyTextEdit, parseDocument, parseModelConfig, planSetField, printDocument, removeField, setField, toProtoJson,
+  PbtxtSyntaxError,
+  applyTextEdit,
+  parseDocument,
+  parseModelConfig,
+  planSetField,
+  printDocument,
+  removeField,
+  setField,
+  toProtoJson,
 } from '../../shared/pbtxt';
 
 const SOURCE = `# LaneATT on Orin
@@ -49,9 +57,14 @@ function assertOnlyChanged(before: string, after: string, expectedInsert: string
   let p = 0;
   while (p < before.length && before[p] === after[p]) p++;
   let s = 0;
-  while (s < before.length - p && s < after.length - p && before[before.length - 1 - s] === after[after.length - 1 - s]) s++;
+  while (s < before.length - p && s < after.length - p && before[before.length - 1 - s] === after[after.length - 1 - s])
+    s++;
   const inserted = after.slice(p, after.length - s);
-  if (typeof expectedInsert === 'string') assert.ok(inserted.length <= expectedInsert.length && expectedInsert.includes(inserted), `changed text ${JSON.stringify(inserted)}`);
+  if (typeof expectedInsert === 'string')
+    assert.ok(
+      inserted.length <= expectedInsert.length && expectedInsert.includes(inserted),
+      `changed text ${JSON.stringify(inserted)}`,
+    );
   else assert.match(inserted, expectedInsert);
 }
 
@@ -75,36 +88,71 @@ test('set a field inside a repeated message, and an element of a repeated scalar
   const b = printDocument(setField(doc, 'input[0].dims[0]', 1));
   assert.equal(b, SOURCE.replace('dims: [ 3, 360, 640 ]', 'dims: [ 1, 360, 640 ]'));
   const c = printDocument(setField(doc, 'output[0].data_type', 'TYPE_FP16'));
-  assert.equal(c, SOURCE.replace('data_type: TYPE_FP32\n    dims: [ 2784, 77 ]', 'data_type: TYPE_FP16\n    dims: [ 2784, 77 ]'));
+  assert.equal(
+    c,
+    SOURCE.replace('data_type: TYPE_FP32\n    dims: [ 2784, 77 ]', 'data_type: TYPE_FP16\n    dims: [ 2784, 77 ]'),
+  );
 });
 
 test('replace a whole sub-message: only that block changes, comments elsewhere stay', () => {
   const doc = parseDocument(SOURCE);
-  const after = printDocument(setField(doc, 'dynamic_batching', { preferred_batch_size: [4, 8], max_queue_delay_microseconds: 500 }));
+  const after = printDocument(
+    setField(doc, 'dynamic_batching', { preferred_batch_size: [4, 8], max_queue_delay_microseconds: 500 }),
+  );
   const start = SOURCE.indexOf('dynamic_batching {');
   assert.equal(after.slice(0, start), SOURCE.slice(0, start));
-  assert.equal(after.slice(start), 'dynamic_batching {\n  preferred_batch_size: [ 4, 8 ]\n  max_queue_delay_microseconds: 500\n}\n');
+  assert.equal(
+    after.slice(start),
+    'dynamic_batching {\n  preferred_batch_size: [ 4, 8 ]\n  max_queue_delay_microseconds: 500\n}\n',
+  );
   assert.deepEqual(config(after).dynamic_batching, { preferred_batch_size: [4, 8], max_queue_delay_microseconds: 500 });
 });
 
 test('insert a missing field (and missing parents) after the last sibling, keeping trailing comments', () => {
   const doc = parseDocument(SOURCE);
   const a = printDocument(setField(doc, 'instance_group', [{ count: 2, kind: 'KIND_GPU', gpus: [0] }]));
-  assert.equal(a, SOURCE + 'instance_group [\n  {\n    count: 2\n    gpus: [ 0 ]\n    kind: KIND_GPU\n  }\n]\n'.replace('count: 2\n    gpus: [ 0 ]\n    kind: KIND_GPU', 'kind: KIND_GPU\n    count: 2\n    gpus: [ 0 ]'));
+  assert.equal(
+    a,
+    SOURCE +
+      'instance_group [\n  {\n    count: 2\n    gpus: [ 0 ]\n    kind: KIND_GPU\n  }\n]\n'.replace(
+        'count: 2\n    gpus: [ 0 ]\n    kind: KIND_GPU',
+        'kind: KIND_GPU\n    count: 2\n    gpus: [ 0 ]',
+      ),
+  );
   const b = printDocument(setField(doc, 'input[0].format', 'FORMAT_NCHW'));
-  assert.equal(b, SOURCE.replace('dims: [ 3, 360, 640 ]  # CHW\n', 'dims: [ 3, 360, 640 ]  # CHW\n    format: FORMAT_NCHW\n'));
+  assert.equal(
+    b,
+    SOURCE.replace('dims: [ 3, 360, 640 ]  # CHW\n', 'dims: [ 3, 360, 640 ]  # CHW\n    format: FORMAT_NCHW\n'),
+  );
   const c = printDocument(setField(doc, 'optimization.cuda.graphs', true));
   assert.equal(c, SOURCE + 'optimization {\n  cuda {\n    graphs: true\n  }\n}\n');
   assert.equal(config(c).optimization!.cuda!.graphs, true);
   const d = printDocument(setField(doc, 'dynamic_batching.preserve_ordering', true));
-  assert.equal(d, SOURCE.replace('max_queue_delay_microseconds: 100\n', 'max_queue_delay_microseconds: 100\n  preserve_ordering: true\n'));
+  assert.equal(
+    d,
+    SOURCE.replace(
+      'max_queue_delay_microseconds: 100\n',
+      'max_queue_delay_microseconds: 100\n  preserve_ordering: true\n',
+    ),
+  );
 });
 
 test('append an element to a list of messages and to a list of scalars', () => {
   const doc = parseDocument(SOURCE);
   const a = printDocument(setField(doc, 'output[2]', { name: 'extra', data_type: 'TYPE_INT32', dims: [1] }));
-  assert.equal(config(a).output!.map((o) => o.name).join(), 'proposals,scores,extra');
-  assert.equal(a, SOURCE.replace('    dims: [ 2784 ]\n  }\n]', '    dims: [ 2784 ]\n  },\n  {\n    name: "extra"\n    data_type: TYPE_INT32\n    dims: [ 1 ]\n  }\n]'));
+  assert.equal(
+    config(a)
+      .output!.map((o) => o.name)
+      .join(),
+    'proposals,scores,extra',
+  );
+  assert.equal(
+    a,
+    SOURCE.replace(
+      '    dims: [ 2784 ]\n  }\n]',
+      '    dims: [ 2784 ]\n  },\n  {\n    name: "extra"\n    data_type: TYPE_INT32\n    dims: [ 1 ]\n  }\n]',
+    ),
+  );
   const b = printDocument(setField(doc, 'input[0].dims[3]', 1));
   assert.equal(b, SOURCE.replace('dims: [ 3, 360, 640 ]', 'dims: [ 3, 360, 640, 1 ]'));
   assert.throws(() => setField(doc, 'output[5]', {}), /index 5 is out of range/);
@@ -125,8 +173,14 @@ test('remove a field, a list element, a whole repeated field', () => {
   const doc = parseDocument(SOURCE);
   assert.equal(printDocument(removeField(doc, 'platform')), SOURCE.replace('platform: "onnxruntime_onnx"\n', ''));
   const el = printDocument(removeField(doc, 'output[0]'));
-  assert.deepEqual(config(el).output!.map((o) => o.name), ['scores']);
-  assert.equal(el, SOURCE.replace('  {\n    name: "proposals"\n    data_type: TYPE_FP32\n    dims: [ 2784, 77 ]\n  },\n', ''));
+  assert.deepEqual(
+    config(el).output!.map((o) => o.name),
+    ['scores'],
+  );
+  assert.equal(
+    el,
+    SOURCE.replace('  {\n    name: "proposals"\n    data_type: TYPE_FP32\n    dims: [ 2784, 77 ]\n  },\n', ''),
+  );
   const last = printDocument(removeField(doc, 'input[0].dims[2]'));
   assert.equal(last, SOURCE.replace('dims: [ 3, 360, 640 ]', 'dims: [ 3, 360 ]'));
   const all = printDocument(setField(doc, 'output', undefined));
@@ -156,7 +210,10 @@ test('every corpus file: setting max_batch_size changes only that text and only 
 
 test('bad paths and broken documents raise PbtxtSyntaxError', () => {
   const doc = parseDocument(SOURCE);
-  assert.throws(() => setField(doc, 'max_batch_sise', 1), (e: unknown) => e instanceof PbtxtSyntaxError && /did you mean "max_batch_size"/.test(e.message));
+  assert.throws(
+    () => setField(doc, 'max_batch_sise', 1),
+    (e: unknown) => e instanceof PbtxtSyntaxError && /did you mean "max_batch_size"/.test(e.message),
+  );
   assert.throws(() => setField(doc, 'input.name', 'x'), /is repeated: give an index/);
   assert.throws(() => setField(doc, 'input', { name: 'x' }), /set it to an array/);
   assert.throws(() => setField(parseDocument('name: "x'), 'name', 'y'), PbtxtSyntaxError);

@@ -10,19 +10,81 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  PbtxtSyntaxError, formatModelConfig, parseModelConfig, printDocument, printModelConfig, toProtoJson, fromProtoJson,
+  PbtxtSyntaxError,
+  formatModelConfig,
+  parseModelConfig,
+  printDocument,
+  printModelConfig,
+  toProtoJson,
+  fromProtoJson,
 } from '../../shared/pbtxt';
 import { mulberry32 } from '../../scripts/lib/prng';
 
 const corpus = resolve(import.meta.dirname, '../../../shared/triton/pbtxt-corpus/files');
-const texts = readdirSync(corpus).sort().map((n) => readFileSync(join(corpus, n), 'utf8'));
+const texts = readdirSync(corpus)
+  .sort()
+  .map((n) => readFileSync(join(corpus, n), 'utf8'));
 
 const SNIPPETS = [
-  '{', '}', '<', '>', '[', ']', ':', ',', ';', '"', "'", '\\', '#', '-', '.', '0', '0x', '08', '1e', '1.5f', 'e',
-  '\n', ' ', '\t', 'a', '_', 'inf', '-nan', 'TYPE_FP32', 'KIND_GPU', 'input', 'dims', 'key', 'value', 'true', 't',
-  '99999999999999999999999', '-2147483649', '"\\x', '"\\u12', '"\\777"', '\u00e9', '\ud83d\ude00', '\ud800', '\u0000',
-  '\r', 'max_batch_size: ', 'input [', 'dynamic_batching {', 'parameters { key: "a" value { string_value: "b" } }',
-  '{'.repeat(150), '['.repeat(150), 'a {'.repeat(120), 'dims: [ ', ', ]', '[ , ]', 'value: [', '/', '[ext.x]: 1',
+  '{',
+  '}',
+  '<',
+  '>',
+  '[',
+  ']',
+  ':',
+  ',',
+  ';',
+  '"',
+  "'",
+  '\\',
+  '#',
+  '-',
+  '.',
+  '0',
+  '0x',
+  '08',
+  '1e',
+  '1.5f',
+  'e',
+  '\n',
+  ' ',
+  '\t',
+  'a',
+  '_',
+  'inf',
+  '-nan',
+  'TYPE_FP32',
+  'KIND_GPU',
+  'input',
+  'dims',
+  'key',
+  'value',
+  'true',
+  't',
+  '99999999999999999999999',
+  '-2147483649',
+  '"\\x',
+  '"\\u12',
+  '"\\777"',
+  '\u00e9',
+  '\ud83d\ude00',
+  '\ud800',
+  '\u0000',
+  '\r',
+  'max_batch_size: ',
+  'input [',
+  'dynamic_batching {',
+  'parameters { key: "a" value { string_value: "b" } }',
+  '{'.repeat(150),
+  '['.repeat(150),
+  'a {'.repeat(120),
+  'dims: [ ',
+  ', ]',
+  '[ , ]',
+  'value: [',
+  '/',
+  '[ext.x]: 1',
 ];
 
 function mutate(text: string, rnd: () => number): string {
@@ -60,7 +122,8 @@ function mutate(text: string, rnd: () => number): string {
     } else {
       const a = pos();
       const b = pos();
-      text = text.slice(0, Math.min(a, b)) + text.slice(Math.max(a, b), Math.max(a, b) + 20) + text.slice(Math.min(a, b));
+      text =
+        text.slice(0, Math.min(a, b)) + text.slice(Math.max(a, b), Math.max(a, b) + 20) + text.slice(Math.min(a, b));
     }
   }
   return text;
@@ -73,7 +136,10 @@ function runCase(text: string, i: number): boolean {
   const r = parseModelConfig(text, { file: `case-${i}.pbtxt` });
   assert.equal(printDocument(r.doc), text, `case ${i}: lossless print`);
   for (const d of r.diagnostics) {
-    assert.ok(d.line >= 1 && d.column >= 1 && typeof d.message === 'string' && d.message.length > 0, `case ${i}: diagnostic shape`);
+    assert.ok(
+      d.line >= 1 && d.column >= 1 && typeof d.message === 'string' && d.message.length > 0,
+      `case ${i}: diagnostic shape`,
+    );
   }
   if (r.config) {
     const json = toProtoJson(r.config);
@@ -100,7 +166,9 @@ test(`${CASES} seeded mutations: no exception other than PbtxtSyntaxError, lossl
       else withErrors++;
     } catch (err) {
       if (!(err instanceof PbtxtSyntaxError)) {
-        throw new Error(`case ${i} threw ${(err as Error).stack}\n--- input ---\n${JSON.stringify(text).slice(0, 2000)}`);
+        throw new Error(
+          `case ${i} threw ${(err as Error).stack}\n--- input ---\n${JSON.stringify(text).slice(0, 2000)}`,
+        );
       }
       withErrors++;
     }
@@ -127,7 +195,9 @@ test(`${CASES} seeded mutations: no exception other than PbtxtSyntaxError, lossl
     return { index, length: text.length, first: ms, best };
   });
   const slowest = retimed.reduce((a, b) => (b.best > a.best ? b : a));
-  process.stdout.write(`# fuzz: ${CASES} cases, ${withConfig} parsed to a config, ${withErrors} with errors; slowest single sample ${timings[0].ms.toFixed(2)} ms (case #${timings[0].index}); slowest case re-timed: #${slowest.index} (${slowest.length} chars) ${slowest.best.toFixed(2)} ms\n`);
+  process.stdout.write(
+    `# fuzz: ${CASES} cases, ${withConfig} parsed to a config, ${withErrors} with errors; slowest single sample ${timings[0].ms.toFixed(2)} ms (case #${timings[0].index}); slowest case re-timed: #${slowest.index} (${slowest.length} chars) ${slowest.best.toFixed(2)} ms\n`,
+  );
   assert.ok(withConfig > 1000 && withErrors > 1000, 'the mutations exercise both valid and invalid inputs');
   assert.ok(slowest.best < 50, `slowest case #${slowest.index} takes ${slowest.best.toFixed(1)} ms`);
 });

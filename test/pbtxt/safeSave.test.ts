@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BACKUP_DIR, SaveConflictError, SaveValidationError, readForEdit, saveSafely } from '../../electron/files/safeSave';
+import {
+  BACKUP_DIR,
+  SaveConflictError,
+  SaveValidationError,
+  readForEdit,
+  saveSafely,
+} from '../../electron/files/safeSave';
 
 async function withDir(fn: (dir: string) => Promise<void>) {
   const dir = await mkdtemp(join(tmpdir(), 'tritonscope-safesave-'));
@@ -84,7 +90,10 @@ test('text that does not parse is refused unless forced; custom validators are u
     await saveSafely(other, 'anything {', {});
     const s3 = await readForEdit(other);
     await assert.rejects(
-      saveSafely(other, 'bad', { expectedHash: s3.hash, validate: () => [{ severity: 'error', code: 'x', message: 'nope', line: 1, column: 1 }] }),
+      saveSafely(other, 'bad', {
+        expectedHash: s3.hash,
+        validate: () => [{ severity: 'error', code: 'x', message: 'nope', line: 1, column: 1 }],
+      }),
       /nope/,
     );
   }));

@@ -13,7 +13,10 @@ test('shared/triton/modelConfigSchema.ts is up to date with model_config.proto',
 
 test('the schema has the ModelConfig fields, numbers and types of PROTOCOL.md section 9', () => {
   const protocol = readFileSync(resolve(import.meta.dirname, '../../../shared/triton/PROTOCOL.md'), 'utf8');
-  const section = protocol.slice(protocol.indexOf('**`inference.ModelConfig`**'), protocol.indexOf('Selected sub-messages'));
+  const section = protocol.slice(
+    protocol.indexOf('**`inference.ModelConfig`**'),
+    protocol.indexOf('Selected sub-messages'),
+  );
   const rows = [...section.matchAll(/^\| (\d+) \| `(\w+)` \| ([^|]+) \| ([^|]*) \|$/gm)];
   assert.ok(rows.length >= 25);
   const fields = new Map(MESSAGES['inference.ModelConfig'].fields.map((f) => [f.name, f]));
@@ -25,6 +28,12 @@ test('the schema has the ModelConfig fields, numbers and types of PROTOCOL.md se
     else if (label.includes('repeated')) assert.equal(f.label, 'repeated', name);
     if (label.includes('oneof')) assert.equal(f.oneof, label.trim().split(' ')[1], name);
   }
-  assert.equal(MESSAGES['inference.ModelConfig'].fields.find((f) => f.name === 'max_batch_size')!.jsonName, 'maxBatchSize');
-  assert.deepEqual(ENUMS['inference.ModelInstanceGroup.Kind'].values.map((v) => v.name), ['KIND_AUTO', 'KIND_GPU', 'KIND_CPU', 'KIND_MODEL']);
+  assert.equal(
+    MESSAGES['inference.ModelConfig'].fields.find((f) => f.name === 'max_batch_size')!.jsonName,
+    'maxBatchSize',
+  );
+  assert.deepEqual(
+    ENUMS['inference.ModelInstanceGroup.Kind'].values.map((v) => v.name),
+    ['KIND_AUTO', 'KIND_GPU', 'KIND_CPU', 'KIND_MODEL'],
+  );
 });

@@ -9,7 +9,8 @@ import { buildOnnxModel, float32ToFloat16Bits, type OnnxModelSpec } from '../../
 
 export const f32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
 export const i32 = (values: number[]) => new Uint8Array(new Int32Array(values).buffer);
-export const readF32 = (bytes: Uint8Array) => Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+export const readF32 = (bytes: Uint8Array) =>
+  Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
 export const fp16 = (values: number[]) => new Uint8Array(new Uint16Array(values.map(float32ToFloat16Bits)).buffer);
 
 /** BYTES wire encoding: uint32 LE length + bytes per element. */
@@ -38,8 +39,14 @@ export function decodeBytesTensor(bytes: Uint8Array): string[] {
 /** A + B and A - B on float[4]. */
 export function addSubModel(): Uint8Array {
   return buildOnnxModel({
-    inputs: [{ name: 'A', elemType: 'float', shape: [4] }, { name: 'B', elemType: 'float', shape: [4] }],
-    outputs: [{ name: 'SUM', elemType: 'float', shape: [4] }, { name: 'DIFF', elemType: 'float', shape: [4] }],
+    inputs: [
+      { name: 'A', elemType: 'float', shape: [4] },
+      { name: 'B', elemType: 'float', shape: [4] },
+    ],
+    outputs: [
+      { name: 'SUM', elemType: 'float', shape: [4] },
+      { name: 'DIFF', elemType: 'float', shape: [4] },
+    ],
     nodes: [
       { op: 'Add', inputs: ['A', 'B'], outputs: ['SUM'] },
       { op: 'Sub', inputs: ['A', 'B'], outputs: ['DIFF'] },
@@ -57,7 +64,10 @@ export function scaleModel(factor: number): Uint8Array {
   });
 }
 
-export function identityModel(elemType: OnnxModelSpec['inputs'][number]['elemType'], shape: (number | string)[]): Uint8Array {
+export function identityModel(
+  elemType: OnnxModelSpec['inputs'][number]['elemType'],
+  shape: (number | string)[],
+): Uint8Array {
   return buildOnnxModel({
     inputs: [{ name: 'X', elemType, shape }],
     outputs: [{ name: 'Y', elemType, shape }],

@@ -7,7 +7,18 @@ import assert from 'node:assert/strict';
 import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { TritonClient, TritonError } from '../../electron/triton';
-import { CONFIGS, addSubModel, bytesTensor, decodeBytesTensor, f32, fp16, i32, makeRepository, readF32, type Repo } from './fixtures';
+import {
+  CONFIGS,
+  addSubModel,
+  bytesTensor,
+  decodeBytesTensor,
+  f32,
+  fp16,
+  i32,
+  makeRepository,
+  readF32,
+  type Repo,
+} from './fixtures';
 
 let repo: Repo;
 let server: EmbeddedServer;
@@ -64,10 +75,16 @@ describe('health and metadata', () => {
     assert.equal(await client.modelReady('add_sub', '2'), false);
     assert.equal(await client.modelReady('nope'), false);
     assert.equal(await client.modelReady('pipeline'), false);
-    await rejects(client.modelReady('add_sub', 'x1'), 'INVALID_ARGUMENT',
-      "failed to get model version from specified version string 'x1' (details: stol), version should be an integral value > 0");
-    await rejects(client.modelReady('add_sub', '-1'), 'INVALID_ARGUMENT',
-      "invalid model version specified '-1' , version should be an integral value > 0");
+    await rejects(
+      client.modelReady('add_sub', 'x1'),
+      'INVALID_ARGUMENT',
+      "failed to get model version from specified version string 'x1' (details: stol), version should be an integral value > 0",
+    );
+    await rejects(
+      client.modelReady('add_sub', '-1'),
+      'INVALID_ARGUMENT',
+      "invalid model version specified '-1' , version should be an integral value > 0",
+    );
   });
 
   test('model metadata: batch dim -1 prepended, platform/backend rule, versions', async () => {
@@ -80,15 +97,26 @@ describe('health and metadata', () => {
     assert.deepEqual(one.versions, ['1']);
     const add = await client.modelMetadata('add_sub');
     assert.equal(add.platform, 'onnxruntime_onnx', 'platform derived from backend onnxruntime');
-    assert.deepEqual(add.inputs.map((t) => t.shape), [[4], [4]]);
+    assert.deepEqual(
+      add.inputs.map((t) => t.shape),
+      [[4], [4]],
+    );
     const strings = await client.modelMetadata('strings');
     assert.equal(strings.inputs[0].datatype, 'BYTES');
   });
 
   test("'Request for unknown model' variants", async () => {
     await rejects(client.modelMetadata('nope'), 'NOT_FOUND', "Request for unknown model: 'nope' is not found");
-    await rejects(client.modelConfig('add_sub', '7'), 'NOT_FOUND', "Request for unknown model: 'add_sub' version 7 is not found");
-    await rejects(client.modelMetadata('add_sub', 'abc'), 'INVALID_ARGUMENT', /^failed to get model version from specified version string 'abc'/);
+    await rejects(
+      client.modelConfig('add_sub', '7'),
+      'NOT_FOUND',
+      "Request for unknown model: 'add_sub' version 7 is not found",
+    );
+    await rejects(
+      client.modelMetadata('add_sub', 'abc'),
+      'INVALID_ARGUMENT',
+      /^failed to get model version from specified version string 'abc'/,
+    );
   });
 });
 
@@ -117,17 +145,24 @@ describe('inference', () => {
     assert.equal(r.model, 'add_sub');
     assert.equal(r.version, '1');
     assert.equal(r.id, 'r1');
-    assert.deepEqual(r.outputs.map((o) => o.name), ['SUM', 'DIFF']);
+    assert.deepEqual(
+      r.outputs.map((o) => o.name),
+      ['SUM', 'DIFF'],
+    );
     assert.deepEqual(readF32(r.outputs[0].data), [11, 22, 33, 44]);
     assert.deepEqual(readF32(r.outputs[1].data), [-9, -18, -27, -36]);
     assert.deepEqual(r.outputs[0].shape, [4]);
     const only = await client.infer({ model: 'add_sub', inputs: addInputs(), outputs: ['DIFF'] });
-    assert.deepEqual(only.outputs.map((o) => o.name), ['DIFF']);
+    assert.deepEqual(
+      only.outputs.map((o) => o.name),
+      ['DIFF'],
+    );
   });
 
   test('classification: top-k as BYTES with labels', async () => {
     const r = await client.infer({
-      model: 'add_sub', inputs: addInputs([0, 5, 1, 3], [0, 0, 0, 0]),
+      model: 'add_sub',
+      inputs: addInputs([0, 5, 1, 3], [0, 0, 0, 0]),
       outputs: [{ name: 'SUM', parameters: { classification: 2 } }],
     });
     assert.equal(r.outputs[0].datatype, 'BYTES');
@@ -144,12 +179,22 @@ describe('inference', () => {
     assert.equal(latest.version, '2');
     assert.deepEqual(readF32(latest.outputs[0].data), [3, 6, 9, 12, 15, 18]);
     await rejects(
-      client.infer({ model: 'scaled', inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [9, 3], data: f32(new Array(27).fill(0)) }] }),
-      'INVALID_ARGUMENT', "inference request batch-size must be <= 8 for 'scaled'");
-    await rejects(
-      client.infer({ model: 'scaled', inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [3], data: f32([1, 2, 3]) }], validate: false }),
+      client.infer({
+        model: 'scaled',
+        inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [9, 3], data: f32(new Array(27).fill(0)) }],
+      }),
       'INVALID_ARGUMENT',
-      "unexpected shape for input 'INPUT' for model 'scaled'. Expected [-1,3], got [3]. NOTE: Setting a non-zero max_batch_size in the model config requires a batch dimension to be prepended to each input shape. If you want to specify the full shape including the batch dim in your input dims config, try setting max_batch_size to zero. See the model configuration docs for more info on max_batch_size.");
+      "inference request batch-size must be <= 8 for 'scaled'",
+    );
+    await rejects(
+      client.infer({
+        model: 'scaled',
+        inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [3], data: f32([1, 2, 3]) }],
+        validate: false,
+      }),
+      'INVALID_ARGUMENT',
+      "unexpected shape for input 'INPUT' for model 'scaled'. Expected [-1,3], got [3]. NOTE: Setting a non-zero max_batch_size in the model config requires a batch dimension to be prepended to each input shape. If you want to specify the full shape including the batch dim in your input dims config, try setting max_batch_size to zero. See the model configuration docs for more info on max_batch_size.",
+    );
   });
 
   test('FP16 travels as raw half bytes', async () => {
@@ -160,48 +205,115 @@ describe('inference', () => {
   });
 
   test('BYTES tensors and their validation', async () => {
-    const r = await client.infer({ model: 'strings', inputs: [{ name: 'X', datatype: 'BYTES', shape: [2], data: bytesTensor(['ab', '']) }] });
+    const r = await client.infer({
+      model: 'strings',
+      inputs: [{ name: 'X', datatype: 'BYTES', shape: [2], data: bytesTensor(['ab', '']) }],
+    });
     assert.deepEqual(decodeBytesTensor(r.outputs[0].data), ['ab', '']);
     await rejects(
-      client.infer({ model: 'strings', inputs: [{ name: 'X', datatype: 'BYTES', shape: [2], data: bytesTensor(['only one']) }], validate: false }),
-      'INVALID_ARGUMENT', "expected 2 string elements for inference input 'X' for model 'strings', got 1");
+      client.infer({
+        model: 'strings',
+        inputs: [{ name: 'X', datatype: 'BYTES', shape: [2], data: bytesTensor(['only one']) }],
+        validate: false,
+      }),
+      'INVALID_ARGUMENT',
+      "expected 2 string elements for inference input 'X' for model 'strings', got 1",
+    );
     await rejects(
-      client.infer({ model: 'strings', inputs: [{ name: 'X', datatype: 'BYTES', shape: [2], data: new Uint8Array([2, 0]) }], validate: false }),
-      'INVALID_ARGUMENT', /^incomplete string length indicator for inference input 'X' for model 'strings', expecting 4 bytes but only 2 bytes available/);
+      client.infer({
+        model: 'strings',
+        inputs: [{ name: 'X', datatype: 'BYTES', shape: [2], data: new Uint8Array([2, 0]) }],
+        validate: false,
+      }),
+      'INVALID_ARGUMENT',
+      /^incomplete string length indicator for inference input 'X' for model 'strings', expecting 4 bytes but only 2 bytes available/,
+    );
   });
 
   test('validation order and texts (4.4)', async () => {
     const bad = (req: Parameters<TritonClient['infer']>[0]) => client.infer({ ...req, validate: false });
     await rejects(bad({ model: 'nope', inputs: [] }), 'NOT_FOUND', "Request for unknown model: 'nope' is not found");
     await rejects(bad({ model: 'add_sub', version: 'v1', inputs: [] }), 'INVALID_ARGUMENT', /details: stol/);
-    await rejects(bad({ model: 'add_sub', inputs: addInputs(), parameters: { triton_foo: true } }), 'INVALID_ARGUMENT',
-      "parameter keys starting with 'triton_' are reserved for Triton usage. Only the following keys starting with 'triton_' are allowed: triton_enable_empty_final_response");
-    await rejects(bad({ model: 'add_sub', inputs: addInputs(), parameters: { custom: { uint64: 5 } } }), 'INVALID_ARGUMENT',
-      "invalid value type for 'custom' parameter, expected int64_param, bool_param, or string_param.");
-    await rejects(bad({ model: 'add_sub', id: 'dup', inputs: [...addInputs(), addInputs()[0]] }), 'INVALID_ARGUMENT',
-      "[request id: dup] input 'A' already exists in request");
-    await rejects(bad({ model: 'add_sub', inputs: addInputs(), outputs: ['NOPE'] }), 'INVALID_ARGUMENT',
-      "unexpected inference output 'NOPE' for model 'add_sub'");
-    await rejects(bad({ model: 'add_sub', inputs: [addInputs()[0]] }), 'INVALID_ARGUMENT',
-      "[request id: <id_unknown>] expected 2 inputs but got 1 inputs for model 'add_sub'. Got input(s) ['A'], but missing required input(s) ['B']. Please provide all required input(s).");
-    await rejects(bad({ model: 'add_sub', inputs: [addInputs()[0], { ...addInputs()[1], name: 'C' }] }), 'INVALID_ARGUMENT',
-      "unexpected inference input 'C' for model 'add_sub'");
-    await rejects(bad({ model: 'add_sub', inputs: [addInputs()[0], { name: 'B', datatype: 'FP64', shape: [4], data: new Uint8Array(32) }] }),
-      'INVALID_ARGUMENT', "inference input 'B' data-type is 'FP64', but model 'add_sub' expects 'FP32'");
-    await rejects(bad({ model: 'add_sub', inputs: [addInputs()[0], { name: 'B', datatype: 'fp32', shape: [4], data: f32([1, 2, 3, 4]) }] }),
-      'INVALID_ARGUMENT', "inference input 'B' data-type is '<invalid>', but model 'add_sub' expects 'FP32'");
-    await rejects(bad({ model: 'add_sub', inputs: [addInputs()[0], { name: 'B', datatype: 'FP32', shape: [5], data: f32([1, 2, 3, 4, 5]) }] }),
-      'INVALID_ARGUMENT', "unexpected shape for input 'B' for model 'add_sub'. Expected [4], got [5]. ");
-    await rejects(bad({ model: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [-1], data: i32([1]) }] }),
-      'INVALID_ARGUMENT', "All input dimensions should be specified for input 'X' for model 'ints', got [-1]");
-    await rejects(bad({ model: 'add_sub', inputs: [addInputs()[0], { name: 'B', datatype: 'FP32', shape: [4], data: new Uint8Array(12) }] }),
-      'INVALID_ARGUMENT', "input byte size mismatch for input 'B' for model 'add_sub'. Expected 16, got 12");
+    await rejects(
+      bad({ model: 'add_sub', inputs: addInputs(), parameters: { triton_foo: true } }),
+      'INVALID_ARGUMENT',
+      "parameter keys starting with 'triton_' are reserved for Triton usage. Only the following keys starting with 'triton_' are allowed: triton_enable_empty_final_response",
+    );
+    await rejects(
+      bad({ model: 'add_sub', inputs: addInputs(), parameters: { custom: { uint64: 5 } } }),
+      'INVALID_ARGUMENT',
+      "invalid value type for 'custom' parameter, expected int64_param, bool_param, or string_param.",
+    );
+    await rejects(
+      bad({ model: 'add_sub', id: 'dup', inputs: [...addInputs(), addInputs()[0]] }),
+      'INVALID_ARGUMENT',
+      "[request id: dup] input 'A' already exists in request",
+    );
+    await rejects(
+      bad({ model: 'add_sub', inputs: addInputs(), outputs: ['NOPE'] }),
+      'INVALID_ARGUMENT',
+      "unexpected inference output 'NOPE' for model 'add_sub'",
+    );
+    await rejects(
+      bad({ model: 'add_sub', inputs: [addInputs()[0]] }),
+      'INVALID_ARGUMENT',
+      "[request id: <id_unknown>] expected 2 inputs but got 1 inputs for model 'add_sub'. Got input(s) ['A'], but missing required input(s) ['B']. Please provide all required input(s).",
+    );
+    await rejects(
+      bad({ model: 'add_sub', inputs: [addInputs()[0], { ...addInputs()[1], name: 'C' }] }),
+      'INVALID_ARGUMENT',
+      "unexpected inference input 'C' for model 'add_sub'",
+    );
+    await rejects(
+      bad({
+        model: 'add_sub',
+        inputs: [addInputs()[0], { name: 'B', datatype: 'FP64', shape: [4], data: new Uint8Array(32) }],
+      }),
+      'INVALID_ARGUMENT',
+      "inference input 'B' data-type is 'FP64', but model 'add_sub' expects 'FP32'",
+    );
+    await rejects(
+      bad({
+        model: 'add_sub',
+        inputs: [addInputs()[0], { name: 'B', datatype: 'fp32', shape: [4], data: f32([1, 2, 3, 4]) }],
+      }),
+      'INVALID_ARGUMENT',
+      "inference input 'B' data-type is '<invalid>', but model 'add_sub' expects 'FP32'",
+    );
+    await rejects(
+      bad({
+        model: 'add_sub',
+        inputs: [addInputs()[0], { name: 'B', datatype: 'FP32', shape: [5], data: f32([1, 2, 3, 4, 5]) }],
+      }),
+      'INVALID_ARGUMENT',
+      "unexpected shape for input 'B' for model 'add_sub'. Expected [4], got [5]. ",
+    );
+    await rejects(
+      bad({ model: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [-1], data: i32([1]) }] }),
+      'INVALID_ARGUMENT',
+      "All input dimensions should be specified for input 'X' for model 'ints', got [-1]",
+    );
+    await rejects(
+      bad({
+        model: 'add_sub',
+        inputs: [addInputs()[0], { name: 'B', datatype: 'FP32', shape: [4], data: new Uint8Array(12) }],
+      }),
+      'INVALID_ARGUMENT',
+      "input byte size mismatch for input 'B' for model 'add_sub'. Expected 16, got 12",
+    );
   });
 
   test('rejected requests do not count in statistics; successes do', async () => {
     const before = (await client.modelStatistics('ints'))[0];
-    await rejects(client.infer({ model: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [2], data: i32([1]) }], validate: false }),
-      'INVALID_ARGUMENT', "input byte size mismatch for input 'X' for model 'ints'. Expected 8, got 4");
+    await rejects(
+      client.infer({
+        model: 'ints',
+        inputs: [{ name: 'X', datatype: 'INT32', shape: [2], data: i32([1]) }],
+        validate: false,
+      }),
+      'INVALID_ARGUMENT',
+      "input byte size mismatch for input 'X' for model 'ints'. Expected 8, got 4",
+    );
     const mid = (await client.modelStatistics('ints'))[0];
     assert.deepEqual(mid, before);
     await client.infer({ model: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [3], data: i32([7, 8, 9]) }] });
@@ -214,18 +326,32 @@ describe('inference', () => {
     assert.ok(Number(s.inference_stats.compute_infer.ns) > 0);
     assert.equal(s.inference_stats.fail.count, '0');
     assert.ok(Math.abs(Number(s.last_inference) - Date.now()) < 60_000, 'last_inference is ms since epoch');
-    assert.deepEqual(s.batch_stats.map((b) => b.batch_size), ['1']);
+    assert.deepEqual(
+      s.batch_stats.map((b) => b.batch_size),
+      ['1'],
+    );
   });
 
   test('batch statistics count batch elements', async () => {
-    await client.infer({ model: 'scaled', version: '1', inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [4, 3], data: f32(new Array(12).fill(1)) }] });
+    await client.infer({
+      model: 'scaled',
+      version: '1',
+      inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [4, 3], data: f32(new Array(12).fill(1)) }],
+    });
     const [s] = await client.modelStatistics('scaled', '1');
     assert.ok(s.batch_stats.some((b) => b.batch_size === '4' && b.compute_infer.count === '1'));
     assert.ok(Number(s.inference_count) >= 4);
     await rejects(client.modelStatistics('nope'), 'INVALID_ARGUMENT', "requested model 'nope' is not available");
-    await rejects(client.modelStatistics('scaled', '5'), 'INVALID_ARGUMENT', "requested model version is not available for model 'scaled'");
+    await rejects(
+      client.modelStatistics('scaled', '5'),
+      'INVALID_ARGUMENT',
+      "requested model version is not available for model 'scaled'",
+    );
     const all = await client.modelStatistics();
-    assert.deepEqual(all.map((m) => `${m.name}/${m.version}`), ['add_sub/1', 'half/1', 'ints/1', 'scaled/1', 'scaled/2', 'strings/1']);
+    assert.deepEqual(
+      all.map((m) => `${m.name}/${m.version}`),
+      ['add_sub/1', 'half/1', 'ints/1', 'scaled/1', 'scaled/2', 'strings/1'],
+    );
   });
 
   test('typed contents: int_contents for INT32, mixing with raw is rejected', async () => {
@@ -233,14 +359,34 @@ describe('inference', () => {
     const raw = await rawStub();
     const call = (req: object) => raw.call('ModelInfer', req);
     try {
-      const r = await call({ model_name: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [3], contents: { int_contents: [5, -6, 7] } }] });
+      const r = await call({
+        model_name: 'ints',
+        inputs: [{ name: 'X', datatype: 'INT32', shape: [3], contents: { int_contents: [5, -6, 7] } }],
+      });
       assert.deepEqual(Array.from(new Int32Array(new Uint8Array(r.raw_output_contents[0]).buffer)), [5, -6, 7]);
-      await assert.rejects(call({ model_name: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [1], contents: { fp32_contents: [1] } }] }),
-        (e: any) => e.code === 3 && e.details === "unexpected explicit tensor data for input tensor 'X' for model 'ints' of type 'FP32', expected datatype 'INT32'");
-      await assert.rejects(call({ model_name: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [1], contents: { int_contents: [1] } }], raw_input_contents: [Buffer.alloc(4)] }),
-        (e: any) => e.details === "contents field must not be specified when using raw_input_contents for 'X' for model 'ints'");
-      await assert.rejects(call({ model_name: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [1] }] }),
-        (e: any) => e.details === "unable to find data for input tensor 'X' for model 'ints' in request.");
+      await assert.rejects(
+        call({
+          model_name: 'ints',
+          inputs: [{ name: 'X', datatype: 'INT32', shape: [1], contents: { fp32_contents: [1] } }],
+        }),
+        (e: any) =>
+          e.code === 3 &&
+          e.details ===
+            "unexpected explicit tensor data for input tensor 'X' for model 'ints' of type 'FP32', expected datatype 'INT32'",
+      );
+      await assert.rejects(
+        call({
+          model_name: 'ints',
+          inputs: [{ name: 'X', datatype: 'INT32', shape: [1], contents: { int_contents: [1] } }],
+          raw_input_contents: [Buffer.alloc(4)],
+        }),
+        (e: any) =>
+          e.details === "contents field must not be specified when using raw_input_contents for 'X' for model 'ints'",
+      );
+      await assert.rejects(
+        call({ model_name: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [1] }] }),
+        (e: any) => e.details === "unable to find data for input tensor 'X' for model 'ints' in request.",
+      );
     } finally {
       raw.close();
     }
@@ -248,10 +394,21 @@ describe('inference', () => {
 
   test('concurrent requests on different models', async () => {
     const results = await Promise.all([
-      ...Array.from({ length: 6 }, (_, i) => client.infer({ model: 'add_sub', inputs: addInputs([i, 0, 0, 0], [0, 0, 0, 0]) })),
-      ...Array.from({ length: 6 }, () => client.infer({ model: 'scaled', version: '1', inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: f32([1, 1, 1]) }] })),
+      ...Array.from({ length: 6 }, (_, i) =>
+        client.infer({ model: 'add_sub', inputs: addInputs([i, 0, 0, 0], [0, 0, 0, 0]) }),
+      ),
+      ...Array.from({ length: 6 }, () =>
+        client.infer({
+          model: 'scaled',
+          version: '1',
+          inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: f32([1, 1, 1]) }],
+        }),
+      ),
     ]);
-    assert.deepEqual(results.slice(0, 6).map((r) => readF32(r.outputs[0].data)[0]), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      results.slice(0, 6).map((r) => readF32(r.outputs[0].data)[0]),
+      [0, 1, 2, 3, 4, 5],
+    );
     assert.ok(results.slice(6).every((r) => readF32(r.outputs[0].data)[0] === 2));
   });
 });
@@ -260,7 +417,10 @@ describe('streaming', () => {
   test('responses carry triton_final_response; errors arrive inside the stream', async () => {
     const stream = client.streamInfer();
     const ok = stream.infer({ model: 'add_sub', id: 's1', inputs: addInputs() });
-    const bad = stream.infer({ model: 'nope', id: 's2', inputs: [] }).then(() => undefined, (e: unknown) => e);
+    const bad = stream.infer({ model: 'nope', id: 's2', inputs: [] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const r = await ok;
     assert.equal(r.parameters.triton_final_response, true);
     assert.deepEqual(readF32(r.outputs[0].data), [11, 22, 33, 44]);
@@ -275,7 +435,11 @@ describe('streaming', () => {
   test('triton_grpc_error header: first error ends the stream with a gRPC status', async () => {
     const stream = client.streamInfer({ grpcErrors: true });
     const bad = stream.infer({ model: 'add_sub', id: 'g1', inputs: [addInputs()[0]], validate: false });
-    await assert.rejects(bad, (e: any) => e instanceof TritonError && e.code === 'INVALID_ARGUMENT' && /expected 2 inputs but got 1/.test(e.details));
+    await assert.rejects(
+      bad,
+      (e: any) =>
+        e instanceof TritonError && e.code === 'INVALID_ARGUMENT' && /expected 2 inputs but got 1/.test(e.details),
+    );
     await assert.rejects(stream.end(), (e: any) => e.code === 'INVALID_ARGUMENT');
   });
 });
@@ -283,25 +447,65 @@ describe('streaming', () => {
 describe('repository', () => {
   test('index: sorted, name-only for never-loaded, per-version state, ready filter', async () => {
     const index = await client.repositoryIndex();
-    assert.deepEqual(index.map((e) => e.name), [
-      'add_sub', 'bad_pipeline', 'bad_syntax', 'broken_onnx', 'half', 'ints', 'no_versions', 'pipeline', 'scaled', 'scaled', 'strings', 'trt',
-    ]);
-    assert.deepEqual(index.find((e) => e.name === 'trt'), { name: 'trt', version: '', state: '', reason: '' });
-    assert.deepEqual(index.filter((e) => e.name === 'scaled').map((e) => [e.version, e.state]), [['1', 'READY'], ['2', 'READY']]);
+    assert.deepEqual(
+      index.map((e) => e.name),
+      [
+        'add_sub',
+        'bad_pipeline',
+        'bad_syntax',
+        'broken_onnx',
+        'half',
+        'ints',
+        'no_versions',
+        'pipeline',
+        'scaled',
+        'scaled',
+        'strings',
+        'trt',
+      ],
+    );
+    assert.deepEqual(
+      index.find((e) => e.name === 'trt'),
+      { name: 'trt', version: '', state: '', reason: '' },
+    );
+    assert.deepEqual(
+      index.filter((e) => e.name === 'scaled').map((e) => [e.version, e.state]),
+      [
+        ['1', 'READY'],
+        ['2', 'READY'],
+      ],
+    );
     const ready = await client.repositoryIndex({ ready: true });
     assert.ok(ready.every((e) => e.state === 'READY'));
     assert.ok(!ready.some((e) => e.name === 'trt'));
   });
 
   test('load failures: ORT reason, non-runnable backend, poll failure, no versions', async () => {
-    await rejects(client.loadModel('broken_onnx'), 'INVALID_ARGUMENT',
-      /^load failed for model 'broken_onnx': version 1 is at UNAVAILABLE state: Internal: onnx runtime error: .*ModelProto does not have a graph.*;\n$/s);
-    await rejects(client.loadModel('trt'), 'INVALID_ARGUMENT',
-      "load failed for model 'trt': version 1 is at UNAVAILABLE state: Unavailable: the embedded server cannot run 'tensorrt' models (model.plan); connect to a real Triton to run them;\n");
-    await rejects(client.loadModel('bad_syntax'), 'INTERNAL', "failed to load 'bad_syntax', failed to poll from model repository");
-    await rejects(client.loadModel('missing_dir'), 'INTERNAL', "failed to load 'missing_dir', failed to poll from model repository");
-    await rejects(client.loadModel('no_versions'), 'INVALID_ARGUMENT',
-      "load failed for model 'no_versions': at least one version must be available under the version policy of model 'no_versions'\n");
+    await rejects(
+      client.loadModel('broken_onnx'),
+      'INVALID_ARGUMENT',
+      /^load failed for model 'broken_onnx': version 1 is at UNAVAILABLE state: Internal: onnx runtime error: .*ModelProto does not have a graph.*;\n$/s,
+    );
+    await rejects(
+      client.loadModel('trt'),
+      'INVALID_ARGUMENT',
+      "load failed for model 'trt': version 1 is at UNAVAILABLE state: Unavailable: the embedded server cannot run 'tensorrt' models (model.plan); connect to a real Triton to run them;\n",
+    );
+    await rejects(
+      client.loadModel('bad_syntax'),
+      'INTERNAL',
+      "failed to load 'bad_syntax', failed to poll from model repository",
+    );
+    await rejects(
+      client.loadModel('missing_dir'),
+      'INTERNAL',
+      "failed to load 'missing_dir', failed to poll from model repository",
+    );
+    await rejects(
+      client.loadModel('no_versions'),
+      'INVALID_ARGUMENT',
+      "load failed for model 'no_versions': at least one version must be available under the version policy of model 'no_versions'\n",
+    );
     const index = await client.repositoryIndex();
     const trt = index.find((e) => e.name === 'trt')!;
     assert.equal(trt.state, 'UNAVAILABLE');
@@ -314,20 +518,44 @@ describe('repository', () => {
   });
 
   test('load parameter validation order and texts', async () => {
-    await rejects(client.loadModel('add_sub', { parameters: { foo: 'x' } }), 'INVALID_ARGUMENT', "unrecognized load parameter 'foo'.");
-    await rejects(client.loadModel('add_sub', { parameters: { config: true } }), 'INVALID_ARGUMENT',
-      "invalid value type for load parameter 'config', expected string_param.");
-    await rejects(client.loadModel(''), 'INVALID_ARGUMENT', 'Model name cannot be empty. Please enter a valid name to deploy.');
-    await rejects(client.loadModel('../etc'), 'INVALID_ARGUMENT', "invalid model name '../etc', model name must not contain path traversal characters");
-    await rejects(client.loadModel('add_sub', { config: '{ not json' }), 'INTERNAL', "failed to load 'add_sub', failed to poll from model repository");
-    await rejects(client.loadModel('add_sub', { config: { name: 'other', backend: 'onnxruntime' } }), 'INTERNAL',
-      "failed to load 'add_sub', failed to poll from model repository");
+    await rejects(
+      client.loadModel('add_sub', { parameters: { foo: 'x' } }),
+      'INVALID_ARGUMENT',
+      "unrecognized load parameter 'foo'.",
+    );
+    await rejects(
+      client.loadModel('add_sub', { parameters: { config: true } }),
+      'INVALID_ARGUMENT',
+      "invalid value type for load parameter 'config', expected string_param.",
+    );
+    await rejects(
+      client.loadModel(''),
+      'INVALID_ARGUMENT',
+      'Model name cannot be empty. Please enter a valid name to deploy.',
+    );
+    await rejects(
+      client.loadModel('../etc'),
+      'INVALID_ARGUMENT',
+      "invalid model name '../etc', model name must not contain path traversal characters",
+    );
+    await rejects(
+      client.loadModel('add_sub', { config: '{ not json' }),
+      'INTERNAL',
+      "failed to load 'add_sub', failed to poll from model repository",
+    );
+    await rejects(
+      client.loadModel('add_sub', { config: { name: 'other', backend: 'onnxruntime' } }),
+      'INTERNAL',
+      "failed to load 'add_sub', failed to poll from model repository",
+    );
     assert.equal(await client.modelReady('add_sub'), true, 'a failed reload keeps the loaded version serving');
   });
 
   test('config override replaces config.pbtxt; reload without it restores the file', async () => {
     const override = {
-      name: 'scaled', backend: 'onnxruntime', max_batch_size: 4,
+      name: 'scaled',
+      backend: 'onnxruntime',
+      max_batch_size: 4,
       version_policy: { specific: { versions: [1] } },
       input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
       output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
@@ -337,7 +565,13 @@ describe('repository', () => {
     assert.equal(c.max_batch_size, 4);
     assert.deepEqual((await client.modelMetadata('scaled')).versions, ['1']);
     const index = await client.repositoryIndex();
-    assert.deepEqual(index.filter((e) => e.name === 'scaled').map((e) => [e.version, e.state, e.reason]), [['1', 'READY', ''], ['2', 'UNAVAILABLE', 'unloaded']]);
+    assert.deepEqual(
+      index.filter((e) => e.name === 'scaled').map((e) => [e.version, e.state, e.reason]),
+      [
+        ['1', 'READY', ''],
+        ['2', 'UNAVAILABLE', 'unloaded'],
+      ],
+    );
     await client.loadModel('scaled');
     assert.equal(((await client.modelConfig('scaled')) as Record<string, any>).max_batch_size, 8);
     assert.deepEqual((await client.modelMetadata('scaled')).versions, ['1', '2']);
@@ -345,12 +579,22 @@ describe('repository', () => {
 
   test('file override: model files from the request (config mandatory)', async () => {
     const config = {
-      name: 'uploaded', backend: 'onnxruntime',
-      input: [{ name: 'A', data_type: 'TYPE_FP32', dims: [4] }, { name: 'B', data_type: 'TYPE_FP32', dims: [4] }],
-      output: [{ name: 'SUM', data_type: 'TYPE_FP32', dims: [4] }, { name: 'DIFF', data_type: 'TYPE_FP32', dims: [4] }],
+      name: 'uploaded',
+      backend: 'onnxruntime',
+      input: [
+        { name: 'A', data_type: 'TYPE_FP32', dims: [4] },
+        { name: 'B', data_type: 'TYPE_FP32', dims: [4] },
+      ],
+      output: [
+        { name: 'SUM', data_type: 'TYPE_FP32', dims: [4] },
+        { name: 'DIFF', data_type: 'TYPE_FP32', dims: [4] },
+      ],
     };
-    await rejects(client.loadModel('uploaded', { files: { '1/model.onnx': addSubModel() } }), 'INTERNAL',
-      "failed to load 'uploaded', failed to poll from model repository");
+    await rejects(
+      client.loadModel('uploaded', { files: { '1/model.onnx': addSubModel() } }),
+      'INTERNAL',
+      "failed to load 'uploaded', failed to poll from model repository",
+    );
     await client.loadModel('uploaded', { config, files: { '1/model.onnx': addSubModel() } });
     const r = await client.infer({ model: 'uploaded', inputs: addInputs() });
     assert.deepEqual(readF32(r.outputs[0].data), [11, 22, 33, 44]);
@@ -367,7 +611,10 @@ describe('repository', () => {
     const c = (await client.modelConfig('pipeline')) as Record<string, any>;
     assert.deepEqual(c.model_transaction_policy, { decoupled: false });
     assert.equal(c.instance_group, undefined);
-    const r = await client.infer({ model: 'pipeline', inputs: [{ name: 'IN', datatype: 'FP32', shape: [4], data: f32([1, 2, 3, 4]) }] });
+    const r = await client.infer({
+      model: 'pipeline',
+      inputs: [{ name: 'IN', datatype: 'FP32', shape: [4], data: f32([1, 2, 3, 4]) }],
+    });
     assert.deepEqual(readF32(r.outputs[0].data), [3, 6, 9, 12]);
     const [es] = await client.modelStatistics('pipeline');
     assert.equal(es.inference_stats.success.count, '1');
@@ -375,10 +622,21 @@ describe('repository', () => {
     assert.ok(Number(cs.execution_count) >= 2, 'composing executions are counted on the composing model');
     await client.unloadModel('pipeline', { unloadDependents: true });
     assert.equal(await client.modelReady('pipeline'), false);
-    assert.equal(await client.modelReady('add_sub'), false, 'implicitly loaded composing model unloaded with dependents');
-    await rejects(client.unloadModel('pipeline', {}).then(() => client.infer({ model: 'pipeline', inputs: [] })), 'NOT_FOUND',
-      "Request for unknown model: 'pipeline' has no available versions");
-    await rejects(client.modelConfig('pipeline', '1'), 'UNAVAILABLE', "Request for unknown model: 'pipeline' version 1 is not at ready state");
+    assert.equal(
+      await client.modelReady('add_sub'),
+      false,
+      'implicitly loaded composing model unloaded with dependents',
+    );
+    await rejects(
+      client.unloadModel('pipeline', {}).then(() => client.infer({ model: 'pipeline', inputs: [] })),
+      'NOT_FOUND',
+      "Request for unknown model: 'pipeline' has no available versions",
+    );
+    await rejects(
+      client.modelConfig('pipeline', '1'),
+      'UNAVAILABLE',
+      "Request for unknown model: 'pipeline' version 1 is not at ready state",
+    );
   });
 
   test('ensemble: unloading a composing model unloads the ensemble; dtype mismatch fails the load', async () => {
@@ -387,8 +645,11 @@ describe('repository', () => {
     await client.unloadModel('add_sub');
     assert.equal(await client.modelReady('pipeline'), false);
     await client.loadModel('add_sub');
-    await rejects(client.loadModel('bad_pipeline'), 'INVALID_ARGUMENT',
-      "load failed for model 'bad_pipeline': in ensemble bad_pipeline, ensemble tensor IN: inconsistent data type: TYPE_INT32 is inferred from model bad_pipeline while TYPE_FP32 is inferred from model add_sub\n");
+    await rejects(
+      client.loadModel('bad_pipeline'),
+      'INVALID_ARGUMENT',
+      "load failed for model 'bad_pipeline': in ensemble bad_pipeline, ensemble tensor IN: inconsistent data type: TYPE_INT32 is inferred from model bad_pipeline while TYPE_FP32 is inferred from model add_sub\n",
+    );
     const entry = (await client.repositoryIndex()).find((e) => e.name === 'bad_pipeline')!;
     assert.equal(entry.state, 'UNAVAILABLE');
     assert.match(entry.reason, /inconsistent data type/);
@@ -400,14 +661,31 @@ describe('repository', () => {
     // TritonClient only sends well-formed parameters; malformed ones go through a plain grpc-js stub.
     const raw = await rawStub();
     try {
-      await assert.rejects(raw.call('RepositoryModelUnload', { model_name: 'add_sub', parameters: { unload_dependents: { string_param: 'yes' } } }),
-        (e: any) => e.code === 3 && e.details === "invalid value type for 'unload_dependents' parameter, expected bool_param.");
-      await assert.rejects(raw.call('RepositoryIndex', { repository_name: 'models' }),
-        (e: any) => e.code === 12 && e.details === "'repository_name' specification is not supported");
-      await assert.rejects(raw.call('RepositoryModelLoad', { repository_name: 'models', model_name: 'add_sub' }),
-        (e: any) => e.code === 12 && e.details === "'repository_name' specification is not supported");
-      await assert.rejects(raw.call('RepositoryModelLoad', { model_name: 'add_sub', parameters: { 'file:1/model.onnx': { string_param: 'x' } } }),
-        (e: any) => e.code === 3 && e.details === "invalid value type for load parameter 'file:1/model.onnx', expected bytes_param.");
+      await assert.rejects(
+        raw.call('RepositoryModelUnload', {
+          model_name: 'add_sub',
+          parameters: { unload_dependents: { string_param: 'yes' } },
+        }),
+        (e: any) =>
+          e.code === 3 && e.details === "invalid value type for 'unload_dependents' parameter, expected bool_param.",
+      );
+      await assert.rejects(
+        raw.call('RepositoryIndex', { repository_name: 'models' }),
+        (e: any) => e.code === 12 && e.details === "'repository_name' specification is not supported",
+      );
+      await assert.rejects(
+        raw.call('RepositoryModelLoad', { repository_name: 'models', model_name: 'add_sub' }),
+        (e: any) => e.code === 12 && e.details === "'repository_name' specification is not supported",
+      );
+      await assert.rejects(
+        raw.call('RepositoryModelLoad', {
+          model_name: 'add_sub',
+          parameters: { 'file:1/model.onnx': { string_param: 'x' } },
+        }),
+        (e: any) =>
+          e.code === 3 &&
+          e.details === "invalid value type for load parameter 'file:1/model.onnx', expected bytes_param.",
+      );
     } finally {
       raw.close();
     }
@@ -422,7 +700,8 @@ async function rawStub() {
   const pkg = grpc.loadPackageDefinition(loadTritonPackageDefinition()) as any;
   const stub = new pkg.inference.GRPCInferenceService(server.url, grpc.credentials.createInsecure());
   return {
-    call: (rpc: string, req: object) => new Promise<any>((resolve, reject) => stub[rpc](req, (e: any, r: any) => (e ? reject(e) : resolve(r)))),
+    call: (rpc: string, req: object) =>
+      new Promise<any>((resolve, reject) => stub[rpc](req, (e: any, r: any) => (e ? reject(e) : resolve(r)))),
     close: () => stub.close(),
   };
 }
@@ -434,10 +713,28 @@ describe('shared memory, trace and log settings', () => {
     await rejects(client.systemSharedMemoryRegister({ name: 'r', key: '/r', byteSize: 16 }), 'UNIMPLEMENTED', disabled);
     await rejects(client.systemSharedMemoryUnregister('r'), 'UNIMPLEMENTED', disabled);
     assert.deepEqual(await client.cudaSharedMemoryStatus(), []);
-    await rejects(client.cudaSharedMemoryRegister({ name: 'c', rawHandle: new Uint8Array(64), deviceId: 0, byteSize: 16 }), 'UNIMPLEMENTED', disabled);
+    await rejects(
+      client.cudaSharedMemoryRegister({ name: 'c', rawHandle: new Uint8Array(64), deviceId: 0, byteSize: 16 }),
+      'UNIMPLEMENTED',
+      disabled,
+    );
     await rejects(client.systemSharedMemoryStatus('r'), 'NOT_FOUND', "Unable to find system shared memory region: 'r'");
-    await rejects(client.infer({ model: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [1], data: new Uint8Array(0), parameters: { shared_memory_region: 'r', shared_memory_byte_size: 4 } }] }),
-      'NOT_FOUND', "Unable to find shared memory region: 'r'");
+    await rejects(
+      client.infer({
+        model: 'ints',
+        inputs: [
+          {
+            name: 'X',
+            datatype: 'INT32',
+            shape: [1],
+            data: new Uint8Array(0),
+            parameters: { shared_memory_region: 'r', shared_memory_byte_size: 4 },
+          },
+        ],
+      }),
+      'NOT_FOUND',
+      "Unable to find shared memory region: 'r'",
+    );
   });
 
   test('trace and log settings are stored and returned', async () => {
@@ -448,7 +745,11 @@ describe('shared memory, trace and log settings', () => {
     assert.deepEqual(t1.trace_rate, ['10']);
     const m = await client.traceSetting({ model: 'add_sub', settings: { trace_count: '5' } });
     assert.deepEqual(m.trace_count, ['5']);
-    assert.deepEqual((await client.traceSetting()).trace_count, ['-1'], 'model-level setting does not change the global one');
+    assert.deepEqual(
+      (await client.traceSetting()).trace_count,
+      ['-1'],
+      'model-level setting does not change the global one',
+    );
     const l0 = await client.logSettings();
     assert.equal(l0.log_info, true);
     const l1 = await client.logSettings({ log_verbose_level: 2, log_info: false });
@@ -461,16 +762,31 @@ describe('shared memory, trace and log settings', () => {
 describe('repository_name and control mode', () => {
   test("'none' mode loads everything and refuses load/unload", async () => {
     mkdirSync(repo.dir + '/none_mode_extra', { recursive: true });
-    writeFileSync(repo.dir + '/none_mode_extra/config.pbtxt', CONFIGS.add_sub.replace('"add_sub"', '"none_mode_extra"'));
+    writeFileSync(
+      repo.dir + '/none_mode_extra/config.pbtxt',
+      CONFIGS.add_sub.replace('"add_sub"', '"none_mode_extra"'),
+    );
     mkdirSync(repo.dir + '/none_mode_extra/1');
     writeFileSync(repo.dir + '/none_mode_extra/1/model.onnx', addSubModel());
     const none = await startEmbeddedServer({ modelRepository: repo.dir, controlMode: 'none' });
     const c2 = new TritonClient({ url: none.url });
     try {
       assert.equal(await c2.modelReady('none_mode_extra'), true, "'none' mode loads every model at start-up");
-      await rejects(c2.loadModel('add_sub'), 'UNAVAILABLE', 'explicit model load / unload is not allowed if polling is enabled');
-      await rejects(c2.unloadModel('add_sub'), 'UNAVAILABLE', 'explicit model load / unload is not allowed if polling is enabled');
-      await rejects(c2.loadModel('add_sub', { parameters: { bogus: 1 } }), 'INVALID_ARGUMENT', "unrecognized load parameter 'bogus'.");
+      await rejects(
+        c2.loadModel('add_sub'),
+        'UNAVAILABLE',
+        'explicit model load / unload is not allowed if polling is enabled',
+      );
+      await rejects(
+        c2.unloadModel('add_sub'),
+        'UNAVAILABLE',
+        'explicit model load / unload is not allowed if polling is enabled',
+      );
+      await rejects(
+        c2.loadModel('add_sub', { parameters: { bogus: 1 } }),
+        'INVALID_ARGUMENT',
+        "unrecognized load parameter 'bogus'.",
+      );
       assert.equal(await c2.serverReady(), false, 'broken models in the repository make a strict server un-ready');
     } finally {
       c2.close();

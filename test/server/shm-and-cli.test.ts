@@ -33,48 +33,105 @@ after(async () => {
   rmSync(SHM_FILE, { force: true });
 });
 
-test('system shared memory: register, infer from and into a region, status, unregister', { skip: !HAS_DEV_SHM && 'no /dev/shm' }, async () => {
-  const region = Buffer.alloc(64);
-  Buffer.from(f32([1, 2, 3]).buffer).copy(region, 8);
-  writeFileSync(SHM_FILE, region);
-  assert.ok((await client.serverMetadata()).extensions.includes('system_shared_memory'));
-  await client.systemSharedMemoryRegister({ name: 'io', key: `/${SHM_KEY}`, offset: 0, byteSize: 64 });
-  await assert.rejects(client.systemSharedMemoryRegister({ name: 'io', key: `/${SHM_KEY}`, byteSize: 8 }),
-    (e: unknown) => e instanceof TritonError && e.code === 'ALREADY_EXISTS' && e.details === "shared memory region 'io' already in manager");
-  await assert.rejects(client.systemSharedMemoryRegister({ name: 'big', key: `/${SHM_KEY}`, byteSize: 65 }),
-    (e: unknown) => e instanceof TritonError && e.code === 'INVALID_ARGUMENT' && e.details === "failed to register shared memory region 'big': invalid args");
-  await assert.rejects(client.systemSharedMemoryRegister({ name: 'x', key: '/no-such-region-here', byteSize: 8 }),
-    (e: unknown) => e instanceof TritonError && e.code === 'INTERNAL' && e.details === "Unable to open shared memory region: '/no-such-region-here'");
-  assert.deepEqual(await client.systemSharedMemoryStatus(), [{ name: 'io', key: `/${SHM_KEY}`, offset: 0, byteSize: 64 }]);
+test(
+  'system shared memory: register, infer from and into a region, status, unregister',
+  { skip: !HAS_DEV_SHM && 'no /dev/shm' },
+  async () => {
+    const region = Buffer.alloc(64);
+    Buffer.from(f32([1, 2, 3]).buffer).copy(region, 8);
+    writeFileSync(SHM_FILE, region);
+    assert.ok((await client.serverMetadata()).extensions.includes('system_shared_memory'));
+    await client.systemSharedMemoryRegister({ name: 'io', key: `/${SHM_KEY}`, offset: 0, byteSize: 64 });
+    await assert.rejects(
+      client.systemSharedMemoryRegister({ name: 'io', key: `/${SHM_KEY}`, byteSize: 8 }),
+      (e: unknown) =>
+        e instanceof TritonError &&
+        e.code === 'ALREADY_EXISTS' &&
+        e.details === "shared memory region 'io' already in manager",
+    );
+    await assert.rejects(
+      client.systemSharedMemoryRegister({ name: 'big', key: `/${SHM_KEY}`, byteSize: 65 }),
+      (e: unknown) =>
+        e instanceof TritonError &&
+        e.code === 'INVALID_ARGUMENT' &&
+        e.details === "failed to register shared memory region 'big': invalid args",
+    );
+    await assert.rejects(
+      client.systemSharedMemoryRegister({ name: 'x', key: '/no-such-region-here', byteSize: 8 }),
+      (e: unknown) =>
+        e instanceof TritonError &&
+        e.code === 'INTERNAL' &&
+        e.details === "Unable to open shared memory region: '/no-such-region-here'",
+    );
+    assert.deepEqual(await client.systemSharedMemoryStatus(), [
+      { name: 'io', key: `/${SHM_KEY}`, offset: 0, byteSize: 64 },
+    ]);
 
-  const r = await client.infer({
-    model: 'scaled', version: '1',
-    inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: new Uint8Array(0),
-      parameters: { shared_memory_region: 'io', shared_memory_byte_size: 12, shared_memory_offset: 8 } }],
-    outputs: [{ name: 'OUTPUT', parameters: { shared_memory_region: 'io', shared_memory_byte_size: 12, shared_memory_offset: 32 } }],
-  });
-  assert.equal(r.outputs[0].data.byteLength, 0, 'outputs written to shared memory have an empty raw entry');
-  assert.deepEqual(r.outputs[0].shape, [1, 3]);
-  assert.deepEqual(readF32(new Uint8Array(readFileSync(SHM_FILE).subarray(32, 44))), [2, 4, 6]);
+    const r = await client.infer({
+      model: 'scaled',
+      version: '1',
+      inputs: [
+        {
+          name: 'INPUT',
+          datatype: 'FP32',
+          shape: [1, 3],
+          data: new Uint8Array(0),
+          parameters: { shared_memory_region: 'io', shared_memory_byte_size: 12, shared_memory_offset: 8 },
+        },
+      ],
+      outputs: [
+        {
+          name: 'OUTPUT',
+          parameters: { shared_memory_region: 'io', shared_memory_byte_size: 12, shared_memory_offset: 32 },
+        },
+      ],
+    });
+    assert.equal(r.outputs[0].data.byteLength, 0, 'outputs written to shared memory have an empty raw entry');
+    assert.deepEqual(r.outputs[0].shape, [1, 3]);
+    assert.deepEqual(readF32(new Uint8Array(readFileSync(SHM_FILE).subarray(32, 44))), [2, 4, 6]);
 
-  await assert.rejects(client.infer({
-    model: 'scaled', version: '1',
-    inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: new Uint8Array(0),
-      parameters: { shared_memory_region: 'io', shared_memory_byte_size: 12, shared_memory_offset: 60 } }],
-  }), (e: unknown) => e instanceof TritonError && e.code === 'INVALID_ARGUMENT' && e.details === "Invalid offset + byte size for shared memory region: 'io'");
-  await assert.rejects(client.infer({
-    model: 'scaled', version: '1',
-    inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: f32([1, 2, 3]) }],
-    outputs: [{ name: 'OUTPUT', parameters: { shared_memory_region: 'io', shared_memory_byte_size: 4 } }],
-  }), (e: unknown) => e instanceof TritonError && e.code === 'INTERNAL' &&
-    e.details === "shared memory size specified with the request for output 'OUTPUT' (4 bytes) should be at least 12 bytes to hold the results");
+    await assert.rejects(
+      client.infer({
+        model: 'scaled',
+        version: '1',
+        inputs: [
+          {
+            name: 'INPUT',
+            datatype: 'FP32',
+            shape: [1, 3],
+            data: new Uint8Array(0),
+            parameters: { shared_memory_region: 'io', shared_memory_byte_size: 12, shared_memory_offset: 60 },
+          },
+        ],
+      }),
+      (e: unknown) =>
+        e instanceof TritonError &&
+        e.code === 'INVALID_ARGUMENT' &&
+        e.details === "Invalid offset + byte size for shared memory region: 'io'",
+    );
+    await assert.rejects(
+      client.infer({
+        model: 'scaled',
+        version: '1',
+        inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: f32([1, 2, 3]) }],
+        outputs: [{ name: 'OUTPUT', parameters: { shared_memory_region: 'io', shared_memory_byte_size: 4 } }],
+      }),
+      (e: unknown) =>
+        e instanceof TritonError &&
+        e.code === 'INTERNAL' &&
+        e.details ===
+          "shared memory size specified with the request for output 'OUTPUT' (4 bytes) should be at least 12 bytes to hold the results",
+    );
 
-  await client.systemSharedMemoryUnregister('unknown-name');
-  await client.systemSharedMemoryUnregister();
-  assert.deepEqual(await client.systemSharedMemoryStatus(), []);
-  await assert.rejects(client.cudaSharedMemoryRegister({ name: 'c', rawHandle: new Uint8Array(64), deviceId: 0, byteSize: 8 }),
-    (e: unknown) => e instanceof TritonError && e.code === 'UNIMPLEMENTED');
-});
+    await client.systemSharedMemoryUnregister('unknown-name');
+    await client.systemSharedMemoryUnregister();
+    assert.deepEqual(await client.systemSharedMemoryStatus(), []);
+    await assert.rejects(
+      client.cudaSharedMemoryRegister({ name: 'c', rawHandle: new Uint8Array(64), deviceId: 0, byteSize: 8 }),
+      (e: unknown) => e instanceof TritonError && e.code === 'UNIMPLEMENTED',
+    );
+  },
+);
 
 test('version strings follow std::stol', () => {
   assert.equal(parseVersionString(''), -1);
@@ -83,14 +140,21 @@ test('version strings follow std::stol', () => {
   assert.equal(parseVersionString('0'), 0);
   assert.throws(() => parseVersionString('abc'), /details: stol/);
   assert.throws(() => parseVersionString('99999999999999999999'), /details: stol/, 'out of range is also a stol error');
-  assert.throws(() => parseVersionString('-2'), /invalid model version specified '-2' , version should be an integral value > 0/);
+  assert.throws(
+    () => parseVersionString('-2'),
+    /invalid model version specified '-2' , version should be an integral value > 0/,
+  );
 });
 
 test('tritonscope serve: prints URL and model states, stops on SIGINT', async () => {
   const bin = resolve(import.meta.dirname, '../../bin/tritonscope.mjs');
-  const child = spawn(process.execPath, [bin, 'serve', '--model-repository', repo.dir, '--port', '0', '--load-model', 'scaled', '--load-model', 'trt'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, 'serve', '--model-repository', repo.dir, '--port', '0', '--load-model', 'scaled', '--load-model', 'trt'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   let err = '';
@@ -128,8 +192,13 @@ test('tritonscope serve: prints URL and model states, stops on SIGINT', async ()
 
 test('tritonscope serve: loads every model by default, nothing with --load-none', async () => {
   const bin = resolve(import.meta.dirname, '../../bin/tritonscope.mjs');
-  for (const [extra, expectScaled] of [[[], /scaled: v1 READY/], [['--load-none'], /scaled: not loaded/]] as const) {
-    const child = spawn(process.execPath, [bin, 'serve', '--model-repository', repo.dir, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const [extra, expectScaled] of [
+    [[], /scaled: v1 READY/],
+    [['--load-none'], /scaled: not loaded/],
+  ] as const) {
+    const child = spawn(process.execPath, [bin, 'serve', '--model-repository', repo.dir, '--port', '0', ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {
@@ -148,7 +217,9 @@ test('tritonscope serve: loads every model by default, nothing with --load-none'
 
 test('tritonscope serve: refuses non-loopback hosts without --allow-remote', async () => {
   const bin = resolve(import.meta.dirname, '../../bin/tritonscope.mjs');
-  const child = spawn(process.execPath, [bin, 'serve', '--model-repository', repo.dir, '--host', '0.0.0.0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve', '--model-repository', repo.dir, '--host', '0.0.0.0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));

@@ -10,7 +10,10 @@ import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server'
 import { TritonClient, TritonError } from '../../electron/triton';
 import { f32, makeRepository, readF32, type Repo } from './fixtures';
 
-interface Pem { cert: string; key: string }
+interface Pem {
+  cert: string;
+  key: string;
+}
 
 function keyPair() {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -20,7 +23,13 @@ function keyPair() {
   };
 }
 
-function certificate(cn: string, serial: string, issuer: { cert?: forge.pki.Certificate; key?: forge.pki.PrivateKey }, isCa: boolean, altNames: object[] = []) {
+function certificate(
+  cn: string,
+  serial: string,
+  issuer: { cert?: forge.pki.Certificate; key?: forge.pki.PrivateKey },
+  isCa: boolean,
+  altNames: object[] = [],
+) {
   const keys = keyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -39,7 +48,11 @@ function certificate(cn: string, serial: string, issuer: { cert?: forge.pki.Cert
   if (altNames.length) extensions.push({ name: 'subjectAltName', altNames });
   cert.setExtensions(extensions);
   cert.sign((issuer.key ?? keys.privateKey) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  return { cert, key: keys.privateKey, pem: { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) } as Pem };
+  return {
+    cert,
+    key: keys.privateKey,
+    pem: { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) } as Pem,
+  };
 }
 
 let repo: Repo;
@@ -51,7 +64,10 @@ let mtls: EmbeddedServer;
 before(async () => {
   repo = makeRepository();
   ca = certificate('tritonscope test CA', '01', {}, true);
-  serverCert = certificate('localhost', '02', ca, false, [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }]).pem;
+  serverCert = certificate('localhost', '02', ca, false, [
+    { type: 2, value: 'localhost' },
+    { type: 7, ip: '127.0.0.1' },
+  ]).pem;
   clientCert = certificate('tritonscope test client', '03', ca, false).pem;
   mtls = await startEmbeddedServer({
     modelRepository: repo.dir,
@@ -66,10 +82,17 @@ after(async () => {
 });
 
 test('mTLS: client with a CA-signed certificate gets through, inference works', async () => {
-  const client = new TritonClient({ url: mtls.url, tls: { ca: ca.pem.cert, cert: clientCert.cert, key: clientCert.key } });
+  const client = new TritonClient({
+    url: mtls.url,
+    tls: { ca: ca.pem.cert, cert: clientCert.cert, key: clientCert.key },
+  });
   try {
     assert.equal(await client.serverLive(), true);
-    const r = await client.infer({ model: 'scaled', version: '1', inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: f32([1, 2, 3]) }] });
+    const r = await client.infer({
+      model: 'scaled',
+      version: '1',
+      inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: f32([1, 2, 3]) }],
+    });
     assert.deepEqual(readF32(r.outputs[0].data), [2, 4, 6]);
   } finally {
     client.close();
@@ -95,7 +118,10 @@ test('mTLS: a plaintext client is refused', async () => {
 });
 
 test('TLS without client certificates: server verified by CA; unknown CA rejected', async () => {
-  const server = await startEmbeddedServer({ modelRepository: repo.dir, tls: { cert: serverCert.cert, key: serverCert.key } });
+  const server = await startEmbeddedServer({
+    modelRepository: repo.dir,
+    tls: { cert: serverCert.cert, key: serverCert.key },
+  });
   const good = new TritonClient({ url: server.url, tls: { ca: ca.pem.cert } });
   const otherCa = certificate('some other CA', '09', {}, true);
   const bad = new TritonClient({ url: server.url, tls: { ca: otherCa.pem.cert }, timeoutMs: 5000 });

@@ -1,10 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DATATYPES, configToDatatype, datatypeToConfig, elementByteSize, elementCount, isDatatype, TensorError,
+  DATATYPES,
+  configToDatatype,
+  datatypeToConfig,
+  elementByteSize,
+  elementCount,
+  isDatatype,
+  TensorError,
 } from '../../shared/tensor/datatypes';
 import {
-  bytesElementsToStrings, checkTensorData, decodeBytesElements, decodeTensor, encodeTensor, makeTensor, tensorValues,
+  bytesElementsToStrings,
+  checkTensorData,
+  decodeBytesElements,
+  decodeTensor,
+  encodeTensor,
+  makeTensor,
+  tensorValues,
 } from '../../shared/tensor/codec';
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -52,7 +64,10 @@ test('BYTES: 4-byte LE length prefixes, the PROTOCOL.md example, UTF-8 and binar
   assert.deepEqual([...els[1]!], [0, 255, 10]);
   assert.throws(() => decodeTensor('BYTES', enc, { shape: [3] }), /expected 3 string elements, got 2/);
   assert.throws(() => decodeBytesElements(new Uint8Array([5, 0, 0])), /incomplete length indicator for element 0/);
-  assert.throws(() => decodeBytesElements(new Uint8Array([5, 0, 0, 0, 1, 2])), /declares 5 bytes at byte 0 but only 2 remain/);
+  assert.throws(
+    () => decodeBytesElements(new Uint8Array([5, 0, 0, 0, 1, 2])),
+    /declares 5 bytes at byte 0 but only 2 remain/,
+  );
   assert.throws(() => bytesElementsToStrings([new Uint8Array([0xff, 0xfe])]), /not valid UTF-8/);
   assert.deepEqual(decodeTensor('BYTES', new Uint8Array(0), { shape: [0] }), []);
 });
@@ -60,10 +75,14 @@ test('BYTES: 4-byte LE length prefixes, the PROTOCOL.md example, UTF-8 and binar
 test('round trip of every datatype including extremes', () => {
   const cases: Array<[string, unknown[]]> = [
     ['BOOL', [true, false]],
-    ['UINT8', [0, 1, 255]], ['INT8', [-128, 0, 127]],
-    ['UINT16', [0, 65535]], ['INT16', [-32768, 32767]],
-    ['UINT32', [0, 4294967295]], ['INT32', [-2147483648, 2147483647]],
-    ['UINT64', [0n, 2n ** 64n - 1n, 12345678901234567890n]], ['INT64', [-(2n ** 63n), -1n, 2n ** 63n - 1n]],
+    ['UINT8', [0, 1, 255]],
+    ['INT8', [-128, 0, 127]],
+    ['UINT16', [0, 65535]],
+    ['INT16', [-32768, 32767]],
+    ['UINT32', [0, 4294967295]],
+    ['INT32', [-2147483648, 2147483647]],
+    ['UINT64', [0n, 2n ** 64n - 1n, 12345678901234567890n]],
+    ['INT64', [-(2n ** 63n), -1n, 2n ** 63n - 1n]],
     ['FP32', [0, -0, 1.5, Infinity, -Infinity, 3.4028234663852886e38, 2 ** -149]],
     ['FP64', [Math.PI, -Number.MAX_VALUE, Number.MIN_VALUE, -0]],
     ['FP16', [0, -0, 0.5, 65504, -65504, 2 ** -24, Infinity]],
@@ -73,7 +92,11 @@ test('round trip of every datatype including extremes', () => {
     const bytes = encodeTensor(dt, values as number[]);
     const back = decodeTensor(dt, bytes, { shape: [values.length] });
     assert.equal(back.length, values.length, dt);
-    for (let i = 0; i < values.length; i++) assert.ok(Object.is((back as ArrayLike<unknown>)[i], values[i]), `${dt}[${i}]: ${String((back as ArrayLike<unknown>)[i])} != ${String(values[i])}`);
+    for (let i = 0; i < values.length; i++)
+      assert.ok(
+        Object.is((back as ArrayLike<unknown>)[i], values[i]),
+        `${dt}[${i}]: ${String((back as ArrayLike<unknown>)[i])} != ${String(values[i])}`,
+      );
   }
   const nan = decodeTensor('FP16', encodeTensor('FP16', [NaN]));
   assert.ok(Number.isNaN(nan[0]));
@@ -135,13 +158,25 @@ test('clear errors for bad values, shapes and byte sizes', () => {
   assert.throws(() => encodeTensor('BOOL', [2]), /must be a boolean/);
   assert.throws(() => encodeTensor('FP32', ['1' as unknown as number]), /must be a number/);
   assert.throws(() => encodeTensor('XYZ', [1]), /unknown datatype 'XYZ'/);
-  assert.throws(() => decodeTensor('FP32', new Uint8Array(10)), /10 bytes is not a whole number of 4-byte FP32 elements/);
-  assert.throws(() => decodeTensor('FP32', new Uint8Array(8), { shape: [1, 3] }), /shape \[1,3\] needs 12 bytes, got 8/);
-  assert.throws(() => elementCount([1, -1, 3]), /dimension 1 of shape \[1,-1,3\] must be a non-negative integer, got -1/);
-  assert.throws(() => makeTensor('x', 'FP32', [2, 2], [1, 2, 3]), /tensor 'x': FP32 shape \[2,2\] needs 16 bytes, got 12/);
+  assert.throws(
+    () => decodeTensor('FP32', new Uint8Array(10)),
+    /10 bytes is not a whole number of 4-byte FP32 elements/,
+  );
+  assert.throws(
+    () => decodeTensor('FP32', new Uint8Array(8), { shape: [1, 3] }),
+    /shape \[1,3\] needs 12 bytes, got 8/,
+  );
+  assert.throws(
+    () => elementCount([1, -1, 3]),
+    /dimension 1 of shape \[1,-1,3\] must be a non-negative integer, got -1/,
+  );
+  assert.throws(
+    () => makeTensor('x', 'FP32', [2, 2], [1, 2, 3]),
+    /tensor 'x': FP32 shape \[2,2\] needs 16 bytes, got 12/,
+  );
   assert.throws(() => checkTensorData('BYTES', [2], encodeTensor('BYTES', ['a'])), /expected 2 string elements, got 1/);
   const t = makeTensor('y', 'INT16', [1, 2], [3, 4]);
   assert.deepEqual(t.shape, [1, 2]);
-  assert.deepEqual([...tensorValues(t) as Int16Array], [3, 4]);
+  assert.deepEqual([...(tensorValues(t) as Int16Array)], [3, 4]);
   assert.equal(elementCount([]), 1); // scalar
 });

@@ -1,8 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  bf16BitsFromFloat32Bits, bf16ToFloat32, float32Bits, float32BitsFromFp16Bits, float32FromBits,
-  float32ToBf16, float32ToFp16, fp16BitsFromFloat32Bits, fp16DecodeTable, fp16ToFloat32,
+  bf16BitsFromFloat32Bits,
+  bf16ToFloat32,
+  float32Bits,
+  float32BitsFromFp16Bits,
+  float32FromBits,
+  float32ToBf16,
+  float32ToFp16,
+  fp16BitsFromFloat32Bits,
+  fp16DecodeTable,
+  fp16ToFloat32,
 } from '../../shared/tensor/half';
 
 /** Independent FP16 value formula (exact in double). */
@@ -29,10 +37,12 @@ function oracleHalf(x: number): number {
   const max = POS_HALVES[0x7bff]!;
   const overflowMid = max + 2 ** (15 - 10) / 2; // midpoint between 65504 and the next (65536)
   if (a >= overflowMid) return sign | 0x7c00; // ties at 65520 go to even = infinity
-  let lo = 0, hi = 0x7bff; // find largest h with POS_HALVES[h] <= a
+  let lo = 0,
+    hi = 0x7bff; // find largest h with POS_HALVES[h] <= a
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (POS_HALVES[mid]! <= a) lo = mid; else hi = mid - 1;
+    if (POS_HALVES[mid]! <= a) lo = mid;
+    else hi = mid - 1;
   }
   if (lo === 0x7bff) return sign | lo;
   const m = (POS_HALVES[lo]! + POS_HALVES[lo + 1]!) / 2;
@@ -79,7 +89,7 @@ test('FP16 rounding matches the nearest-even oracle at every midpoint and its ne
 
 test('FP16 rounding matches the oracle for 300k random float32 bit patterns', () => {
   let seed = 12345;
-  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0));
+  const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
   for (let i = 0; i < 300000; i++) {
     const bits = rnd();
     const x = float32FromBits(bits);
@@ -137,8 +147,11 @@ function oracleBf16(bits: number): number {
 
 test('BF16 rounding (nearest even) matches the oracle; truncation drops the low half', () => {
   let seed = 987;
-  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0));
-  const cases = [0x3f808000, 0x3f818000, 0x3f80ffff, 0x7f7fffff, 0x7f7f8000, 0x7f7effff, 0xff7fffff, 0x00008000, 0x00018000, 0x80000000];
+  const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+  const cases = [
+    0x3f808000, 0x3f818000, 0x3f80ffff, 0x7f7fffff, 0x7f7f8000, 0x7f7effff, 0xff7fffff, 0x00008000, 0x00018000,
+    0x80000000,
+  ];
   for (let i = 0; i < 200000; i++) cases.push(rnd());
   for (const bits of cases) {
     const x = float32FromBits(bits);

@@ -27,15 +27,22 @@ test('mean/std are applied per channel after scaling (in R,G,B order, also for B
   const expectRgb = [f((255 / 255 - 0.485) / 0.229), f((128 / 255 - 0.456) / 0.224), f((0 - 0.406) / 0.225)];
   const out = decodeTensor('FP32', preprocessImage(rgb, { width: 1, height: 1, channels: 3, mean, std }));
   out.forEach((v, i) => assert.ok(Math.abs(v - expectRgb[i]!) < 1e-6, `${v} vs ${expectRgb[i]}`));
-  const bgr = decodeTensor('FP32', preprocessImage(rgb, { width: 1, height: 1, channels: 3, mean, std, channelOrder: 'BGR' }));
+  const bgr = decodeTensor(
+    'FP32',
+    preprocessImage(rgb, { width: 1, height: 1, channels: 3, mean, std, channelOrder: 'BGR' }),
+  );
   assert.deepEqual([...bgr], [out[2], out[1], out[0]]);
 });
 
 test('FP16 output equals the FP32 output rounded to half', () => {
-  const w = 7, h = 5;
+  const w = 7,
+    h = 5;
   const px = new Uint8Array(w * h * 4);
   for (let i = 0; i < px.length; i++) px[i] = (i * 37) & 0xff;
-  const f32 = decodeTensor('FP32', preprocessImage(px, { width: w, height: h, mean: [0.5, 0.5, 0.5], std: [0.25, 0.3, 0.7] }));
+  const f32 = decodeTensor(
+    'FP32',
+    preprocessImage(px, { width: w, height: h, mean: [0.5, 0.5, 0.5], std: [0.25, 0.3, 0.7] }),
+  );
   const f16 = preprocessImage(px, { width: w, height: h, dtype: 'FP16', mean: [0.5, 0.5, 0.5], std: [0.25, 0.3, 0.7] });
   assert.equal(f16.length, preprocessedByteSize(w, h, 'FP16'));
   const bits = new Uint16Array(f16.buffer, f16.byteOffset, f16.length / 2);
@@ -46,9 +53,21 @@ test('reuses the output buffer across frames and validates inputs', () => {
   const out = new Uint8Array(preprocessedByteSize(2, 2));
   const a = preprocessImage(RGBA, { width: 2, height: 2, out });
   assert.equal(a, out);
-  assert.throws(() => preprocessImage(RGBA, { width: 3, height: 2 }), /3x2 pixels with 4 channels need 24 bytes, got 16/);
-  assert.throws(() => preprocessImage(RGBA, { width: 2, height: 2, out: new Uint8Array(5) }), /output buffer has 5 bytes, needs 48/);
-  assert.throws(() => preprocessImage(RGBA, { width: 2, height: 2, out: new Uint8Array(49).subarray(1) }), /not 4-byte aligned/);
-  assert.throws(() => preprocessImage(RGBA, { width: 2, height: 2, std: [1, 0, 1] }), /std must be finite and non-zero/);
+  assert.throws(
+    () => preprocessImage(RGBA, { width: 3, height: 2 }),
+    /3x2 pixels with 4 channels need 24 bytes, got 16/,
+  );
+  assert.throws(
+    () => preprocessImage(RGBA, { width: 2, height: 2, out: new Uint8Array(5) }),
+    /output buffer has 5 bytes, needs 48/,
+  );
+  assert.throws(
+    () => preprocessImage(RGBA, { width: 2, height: 2, out: new Uint8Array(49).subarray(1) }),
+    /not 4-byte aligned/,
+  );
+  assert.throws(
+    () => preprocessImage(RGBA, { width: 2, height: 2, std: [1, 0, 1] }),
+    /std must be finite and non-zero/,
+  );
   assert.throws(() => preprocessImage(RGBA, { width: 0, height: 2 }), /positive integers/);
 });

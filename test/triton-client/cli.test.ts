@@ -34,10 +34,13 @@ before(async () => {
   tmp = fs.mkdtempSync(path.join(repo.dir, '..', 'tritonscope-cli-'));
   image = path.join(tmp, 'road.png');
   // 1280x720 gradient image: exercises decode + resize to the model's 640x360.
-  const w = 1280, h = 720;
+  const w = 1280,
+    h = 720;
   const px = Buffer.alloc(w * h * 3);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px.set([x % 256, y % 256, 128], (y * w + x) * 3);
-  await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(image);
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toFile(image);
 });
 after(async () => {
   await server.close();
@@ -67,7 +70,10 @@ test('models lists states; load/unload change them', async () => {
   assert.equal(load.code, 0, load.stderr);
   assert.equal(load.stdout.trim(), "loaded 'lane_stub_fp16'");
   const json = JSON.parse((await cli('models', '--url', server.url, '--json')).stdout);
-  assert.deepEqual(json.find((m: { name: string }) => m.name === 'lane_stub_fp16'), { name: 'lane_stub_fp16', version: '1', state: 'READY', reason: '' });
+  assert.deepEqual(
+    json.find((m: { name: string }) => m.name === 'lane_stub_fp16'),
+    { name: 'lane_stub_fp16', version: '1', state: 'READY', reason: '' },
+  );
   const unload = await cli('unload', 'lane_stub_fp16', '--url', server.url);
   assert.equal(unload.code, 0, unload.stderr);
   const after = JSON.parse((await cli('models', '--url', server.url, '--json')).stdout);
@@ -87,7 +93,15 @@ test('config prints pbtxt by default and JSON with --json', async () => {
 
 test('load --config-file sends the pbtxt as a config override; syntax errors point at file:line', async () => {
   const good = path.join(tmp, 'override.pbtxt');
-  fs.writeFileSync(good, fs.readFileSync(path.join(repo.dir, 'lane_stub', 'config.pbtxt'), 'utf8').replace('max_batch_size: 1', 'max_batch_size: 1\nparameters { key: "origin" value { string_value: "cli-test" } }'));
+  fs.writeFileSync(
+    good,
+    fs
+      .readFileSync(path.join(repo.dir, 'lane_stub', 'config.pbtxt'), 'utf8')
+      .replace(
+        'max_batch_size: 1',
+        'max_batch_size: 1\nparameters { key: "origin" value { string_value: "cli-test" } }',
+      ),
+  );
   const r = await cli('load', 'lane_stub', '--config-file', good, '--url', server.url);
   assert.equal(r.code, 0, r.stderr);
   const js = JSON.parse((await cli('config', 'lane_stub', '--url', server.url, '--json')).stdout);
@@ -102,14 +116,22 @@ test('load --config-file sends the pbtxt as a config override; syntax errors poi
 
 test('load --config-file stops on semantic errors unless --force, which lets the server judge', async () => {
   const file = path.join(tmp, 'semantic.pbtxt');
-  fs.writeFileSync(file, fs.readFileSync(path.join(repo.dir, 'lane_stub', 'config.pbtxt'), 'utf8')
-    .replace('max_batch_size: 1', 'max_batch_size: 1\ndynamic_batching { preferred_batch_size: [ 4 ] }'));
+  fs.writeFileSync(
+    file,
+    fs
+      .readFileSync(path.join(repo.dir, 'lane_stub', 'config.pbtxt'), 'utf8')
+      .replace('max_batch_size: 1', 'max_batch_size: 1\ndynamic_batching { preferred_batch_size: [ 4 ] }'),
+  );
   const local = await cli('load', 'lane_stub', '--config-file', file, '--url', server.url);
   assert.equal(local.code, 1);
-  assert.match(local.stderr, /^tritonscope load: .*semantic\.pbtxt:4:\d+: error: dynamic batching preferred size must be <= max batch size/);
+  assert.match(
+    local.stderr,
+    /^tritonscope load: .*semantic\.pbtxt:4:\d+: error: dynamic batching preferred size must be <= max batch size/,
+  );
   const forced = await cli('load', 'lane_stub', '--config-file', file, '--force', '--url', server.url);
   assert.doesNotMatch(forced.stderr, /semantic\.pbtxt/);
-  if (forced.code !== 0) assert.match(forced.stderr, /^tritonscope load: [A-Z_]+: /, 'a server-side error is reported with its gRPC code');
+  if (forced.code !== 0)
+    assert.match(forced.stderr, /^tritonscope load: [A-Z_]+: /, 'a server-side error is reported with its gRPC code');
   // Leave the model as the other tests expect it.
   assert.equal((await cli('load', 'lane_stub', '--url', server.url)).code, 0);
 });
@@ -131,13 +153,27 @@ test('infer: FP32 image through the model, JSON summary with stats and decoded l
   assert.equal(s.lanes[0].decoder, 'laneatt');
   assert.equal(s.lanes[0].output, 'predict_lanes');
   for (const lane of s.lanes[0].lanes) {
-    for (const [x, y] of lane.points) assert.ok(y >= 0 && y <= 720 && Number.isFinite(x), 'points are in original-image pixels');
+    for (const [x, y] of lane.points)
+      assert.ok(y >= 0 && y <= 720 && Number.isFinite(x), 'points are in original-image pixels');
   }
 });
 
 test('infer --dtype FP16 against the FP16 twin; --json', async () => {
   assert.equal((await cli('load', 'lane_stub_fp16', '--url', server.url)).code, 0);
-  const r = await cli('infer', '--model', 'lane_stub_fp16', '--image', image, '--dtype', 'FP16', '--json', '--decoder', 'none', '--url', server.url);
+  const r = await cli(
+    'infer',
+    '--model',
+    'lane_stub_fp16',
+    '--image',
+    image,
+    '--dtype',
+    'FP16',
+    '--json',
+    '--decoder',
+    'none',
+    '--url',
+    server.url,
+  );
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout);
   assert.equal(s.input.datatype, 'FP16');
@@ -161,11 +197,22 @@ test('failures exit non-zero with one line', async () => {
   assert.equal(unknown.stderr, "tritonscope config: NOT_FOUND: Request for unknown model: 'nope' is not found\n");
   const refused = await cli('status', '--url', '127.0.0.1:1', '--timeout-ms', '3000');
   assert.equal(refused.code, 1);
-  assert.equal(refused.stderr, 'tritonscope status: UNAVAILABLE: cannot connect to Triton at 127.0.0.1:1 (connection refused; is the server running and is the port right?)\n');
+  assert.equal(
+    refused.stderr,
+    'tritonscope status: UNAVAILABLE: cannot connect to Triton at 127.0.0.1:1 (connection refused; is the server running and is the port right?)\n',
+  );
   const badFlag = await cli('models', '--bogus');
   assert.equal(badFlag.code, 2);
   assert.match(badFlag.stderr, /^tritonscope models: Unknown option '--bogus'/);
-  const noImage = await cli('infer', '--model', 'lane_stub', '--image', path.join(tmp, 'missing.png'), '--url', server.url);
+  const noImage = await cli(
+    'infer',
+    '--model',
+    'lane_stub',
+    '--image',
+    path.join(tmp, 'missing.png'),
+    '--url',
+    server.url,
+  );
   assert.equal(noImage.code, 1);
   assert.match(noImage.stderr, /^tritonscope infer: cannot read image '.*missing\.png'/);
   const tlsFiles = await cli('status', '--url', server.url, '--tls', '--ca', path.join(tmp, 'nope.crt'));

@@ -26,7 +26,11 @@ const last = (rpc: string) => [...peer.received].reverse().find((r) => r.rpc ===
 test('health and metadata RPCs', async () => {
   assert.equal(await client.serverLive(), true);
   assert.equal(await client.serverReady(), false); // absent bool on the wire -> false, not undefined
-  assert.deepEqual(await client.serverMetadata(), { name: 'triton', version: '2.61.0', extensions: ['model_repository', 'statistics'] });
+  assert.deepEqual(await client.serverMetadata(), {
+    name: 'triton',
+    version: '2.61.0',
+    extensions: ['model_repository', 'statistics'],
+  });
   assert.equal(await client.modelReady('echo'), true);
   assert.equal(await client.modelReady('other', '3'), false);
   assert.deepEqual(last('ModelReady'), { name: 'other', version: '3' });
@@ -80,7 +84,9 @@ test('loadModel sends config as JSON string_param and files as bytes_param file:
   await client.loadModel('echo');
   assert.deepEqual(last('RepositoryModelLoad').parameters, {});
   await client.unloadModel('echo', { unloadDependents: true });
-  assert.deepEqual(last('RepositoryModelUnload').parameters, { unload_dependents: { bool_param: true, parameter_choice: 'bool_param' } });
+  assert.deepEqual(last('RepositoryModelUnload').parameters, {
+    unload_dependents: { bool_param: true, parameter_choice: 'bool_param' },
+  });
 });
 
 test('errors carry code name, number and Triton text, with a one-line message', async () => {
@@ -96,7 +102,10 @@ test('errors carry code name, number and Triton text, with a one-line message', 
   await assert.rejects(client.loadModel('bad'), (e: TritonError) => {
     assert.equal(e.code, 'INVALID_ARGUMENT');
     assert.ok(e.details.endsWith(';\n'), 'details keep the server text verbatim');
-    assert.equal(e.message, "INVALID_ARGUMENT: load failed for model 'bad': version 1 is at UNAVAILABLE state: Internal: boom;");
+    assert.equal(
+      e.message,
+      "INVALID_ARGUMENT: load failed for model 'bad': version 1 is at UNAVAILABLE state: Internal: boom;",
+    );
     return true;
   });
 });
@@ -105,29 +114,53 @@ test('infer: raw bytes out and in, shapes as numbers, parameters both ways, requ
   const x = makeTensor('x', 'FP32', [1, 2, 3], new Float32Array([1, 2, 3, 4, 5, 6]));
   const b = makeTensor('b', 'BYTES', [2], ['ab', '']);
   const r = await client.infer({
-    model: 'echo', id: 'req-1', inputs: [x, b],
+    model: 'echo',
+    id: 'req-1',
+    inputs: [x, b],
     parameters: { flag: true, count: 7, big: 2n ** 62n, ratio: 0.5, label: 'hi', u: { uint64: 2n ** 64n - 1n } },
   });
   assert.equal(r.id, 'req-1');
   assert.equal(r.model, 'echo');
   assert.equal(r.version, '1');
-  assert.deepEqual(r.outputs.map((o) => [o.name, o.datatype, o.shape]), [['x_out', 'FP32', [1, 2, 3]], ['b_out', 'BYTES', [2]]]);
+  assert.deepEqual(
+    r.outputs.map((o) => [o.name, o.datatype, o.shape]),
+    [
+      ['x_out', 'FP32', [1, 2, 3]],
+      ['b_out', 'BYTES', [2]],
+    ],
+  );
   assert.deepEqual([...decodeTensor('FP32', r.outputs[0]!.data)], [1, 2, 3, 4, 5, 6]);
   assert.deepEqual(Buffer.from(r.outputs[1]!.data), Buffer.from(encodeTensor('BYTES', ['ab', ''])));
-  assert.deepEqual(r.parameters, { flag: true, count: 7, big: String(2n ** 62n), ratio: 0.5, label: 'hi', u: '18446744073709551615' });
+  assert.deepEqual(r.parameters, {
+    flag: true,
+    count: 7,
+    big: String(2n ** 62n),
+    ratio: 0.5,
+    label: 'hi',
+    u: '18446744073709551615',
+  });
   const sent = last('ModelInfer');
-  assert.deepEqual(sent.inputs.map((i: { shape: string[] }) => i.shape), [['1', '2', '3'], ['2']]);
+  assert.deepEqual(
+    sent.inputs.map((i: { shape: string[] }) => i.shape),
+    [['1', '2', '3'], ['2']],
+  );
   assert.equal(sent.raw_input_contents.length, 2);
   assert.equal(sent.parameters.count.parameter_choice, 'int64_param');
   assert.equal(sent.parameters.ratio.parameter_choice, 'double_param');
   const only = await client.infer({ model: 'echo', inputs: [x, b], outputs: ['b_out'] });
-  assert.deepEqual(only.outputs.map((o) => o.name), ['b_out']);
+  assert.deepEqual(
+    only.outputs.map((o) => o.name),
+    ['b_out'],
+  );
   assert.deepEqual(last('ModelInfer').outputs, [{ name: 'b_out', parameters: {} }]);
 });
 
 test('infer validates inputs client-side unless told not to', async () => {
   const bad = { name: 'x', datatype: 'FP32', shape: [1, 3], data: new Uint8Array(8) };
-  await assert.rejects(client.infer({ model: 'echo', inputs: [bad] }), /input 'x': FP32 shape \[1,3\] needs 12 bytes, got 8/);
+  await assert.rejects(
+    client.infer({ model: 'echo', inputs: [bad] }),
+    /input 'x': FP32 shape \[1,3\] needs 12 bytes, got 8/,
+  );
   const r = await client.infer({ model: 'echo', inputs: [bad], validate: false });
   assert.equal(r.outputs[0]!.data.length, 8);
 });
@@ -179,7 +212,10 @@ test('connection refused gives a clear UNAVAILABLE naming the URL', async () => 
     await assert.rejects(dead.serverLive(), (e: TritonError) => {
       assert.equal(e.code, 'UNAVAILABLE');
       assert.equal(e.grpcCode, 14);
-      assert.equal(e.message, `UNAVAILABLE: cannot connect to Triton at 127.0.0.1:${port} (connection refused; is the server running and is the port right?)`);
+      assert.equal(
+        e.message,
+        `UNAVAILABLE: cannot connect to Triton at 127.0.0.1:${port} (connection refused; is the server running and is the port right?)`,
+      );
       return true;
     });
   } finally {
@@ -190,24 +226,40 @@ test('connection refused gives a clear UNAVAILABLE naming the URL', async () => 
 test('shared memory (system and CUDA) RPCs', async () => {
   assert.deepEqual(await client.systemSharedMemoryStatus(), []);
   await client.systemSharedMemoryRegister({ name: 'in0', key: '/in0', byteSize: 1024 });
-  await assert.rejects(client.systemSharedMemoryRegister({ name: 'in0', key: '/in0', byteSize: 1 }), /ALREADY_EXISTS: shared memory region 'in0' already in manager/);
-  assert.deepEqual(await client.systemSharedMemoryStatus('in0'), [{ name: 'in0', key: '/in0', offset: 0, byteSize: 1024 }]);
+  await assert.rejects(
+    client.systemSharedMemoryRegister({ name: 'in0', key: '/in0', byteSize: 1 }),
+    /ALREADY_EXISTS: shared memory region 'in0' already in manager/,
+  );
+  assert.deepEqual(await client.systemSharedMemoryStatus('in0'), [
+    { name: 'in0', key: '/in0', offset: 0, byteSize: 1024 },
+  ]);
   await client.systemSharedMemoryUnregister();
   await assert.rejects(client.systemSharedMemoryStatus('in0'), (e: TritonError) => e.code === 'NOT_FOUND');
   assert.deepEqual(await client.cudaSharedMemoryStatus(), [{ name: 'gpu0', deviceId: 0, byteSize: 4096 }]);
-  await assert.rejects(client.cudaSharedMemoryRegister({ name: 'g', rawHandle: new Uint8Array(64), deviceId: 0, byteSize: 16 }), (e: TritonError) => e.code === 'UNIMPLEMENTED' && e.grpcCode === 12);
+  await assert.rejects(
+    client.cudaSharedMemoryRegister({ name: 'g', rawHandle: new Uint8Array(64), deviceId: 0, byteSize: 16 }),
+    (e: TritonError) => e.code === 'UNIMPLEMENTED' && e.grpcCode === 12,
+  );
   assert.equal(last('CudaSharedMemoryRegister').raw_handle.length, 64);
   await client.cudaSharedMemoryUnregister('g');
 });
 
 test('trace and log settings', async () => {
   assert.deepEqual(await client.traceSetting(), { trace_level: ['OFF'], trace_rate: ['1000'] });
-  const t = await client.traceSetting({ settings: { trace_level: ['TIMESTAMPS', 'TENSORS'], trace_rate: '10', trace_count: null }, model: 'echo' });
+  const t = await client.traceSetting({
+    settings: { trace_level: ['TIMESTAMPS', 'TENSORS'], trace_rate: '10', trace_count: null },
+    model: 'echo',
+  });
   assert.deepEqual(t.trace_level, ['TIMESTAMPS', 'TENSORS']);
   assert.deepEqual(t.trace_count, []);
   assert.equal(last('TraceSetting').model_name, 'echo');
   assert.deepEqual(await client.logSettings(), { log_info: true, log_verbose_level: 0, log_format: 'default' });
-  assert.deepEqual(await client.logSettings({ log_verbose_level: 2, log_info: false, log_file: 'x.log' }), { log_info: false, log_verbose_level: 2, log_format: 'default', log_file: 'x.log' });
+  assert.deepEqual(await client.logSettings({ log_verbose_level: 2, log_info: false, log_file: 'x.log' }), {
+    log_info: false,
+    log_verbose_level: 2,
+    log_format: 'default',
+    log_file: 'x.log',
+  });
   await assert.rejects(client.logSettings({ log_verbose_level: -1 }), /not a uint32/);
 });
 
@@ -237,11 +289,16 @@ test('streamInfer collects all responses of a decoupled model and iterates event
     for await (const e of stream) seen.push({ id: e.id, final: e.final, has: Boolean(e.response) });
   })();
   const all = await stream.inferAll({ model: 'decoupled', id: 'd', inputs: [makeTensor('x', 'UINT8', [1], [1])] });
-  assert.deepEqual(all.map((r) => r.parameters['step']), [0, 1, 2]);
+  assert.deepEqual(
+    all.map((r) => r.parameters['step']),
+    [0, 1, 2],
+  );
   await stream.end();
   await iterating;
   assert.deepEqual(seen, [
-    { id: 'd', final: false, has: true }, { id: 'd', final: false, has: true }, { id: 'd', final: false, has: true },
+    { id: 'd', final: false, has: true },
+    { id: 'd', final: false, has: true },
+    { id: 'd', final: false, has: true },
     { id: 'd', final: true, has: false },
   ]);
 });
@@ -249,19 +306,36 @@ test('streamInfer collects all responses of a decoupled model and iterates event
 test('streamInfer with grpcErrors ends the stream with a gRPC status', async () => {
   const stream = client.streamInfer({ grpcErrors: true });
   const p = stream.infer({ model: 'nope', id: 'z', inputs: [] });
-  await assert.rejects(p, (e: TritonError) => e.code === 'NOT_FOUND' && e.message === "NOT_FOUND: Request for unknown model: 'nope' is not found");
+  await assert.rejects(
+    p,
+    (e: TritonError) =>
+      e.code === 'NOT_FOUND' && e.message === "NOT_FOUND: Request for unknown model: 'nope' is not found",
+  );
   assert.equal(last('ModelStreamInfer').model_name, 'nope');
   assert.throws(() => stream.send({ model: 'echo', inputs: [] }), /NOT_FOUND/);
 });
 
 test('URL parsing and option validation', () => {
-  assert.deepEqual(parseTritonUrl('localhost'), { target: 'localhost:8001', host: 'localhost', port: 8001, tls: false });
-  assert.deepEqual(parseTritonUrl('grpcs://triton.local:443/'), { target: 'triton.local:443', host: 'triton.local', port: 443, tls: true });
+  assert.deepEqual(parseTritonUrl('localhost'), {
+    target: 'localhost:8001',
+    host: 'localhost',
+    port: 8001,
+    tls: false,
+  });
+  assert.deepEqual(parseTritonUrl('grpcs://triton.local:443/'), {
+    target: 'triton.local:443',
+    host: 'triton.local',
+    port: 443,
+    tls: true,
+  });
   assert.equal(parseTritonUrl('[::1]:9000').target, '[::1]:9000');
   assert.throws(() => parseTritonUrl('http://x:8000'), /unsupported URL scheme 'http:\/\/'.*gRPC endpoint/);
   assert.throws(() => parseTritonUrl('x:99999'), /invalid port '99999'/);
   assert.throws(() => parseTritonUrl('::1:8001'), /must be in brackets/);
-  assert.throws(() => new TritonClient({ url: 'x:1', tls: { cert: '/nonexistent/c.pem', key: '/nonexistent/k.pem' } }), /cannot read TLS client certificate file '\/nonexistent\/c.pem': ENOENT/);
+  assert.throws(
+    () => new TritonClient({ url: 'x:1', tls: { cert: '/nonexistent/c.pem', key: '/nonexistent/k.pem' } }),
+    /cannot read TLS client certificate file '\/nonexistent\/c.pem': ENOENT/,
+  );
   assert.throws(() => new TritonClient({ url: 'x:1', maxMessageBytes: 2 ** 31 }), /maxMessageBytes/);
 });
 
@@ -271,9 +345,16 @@ test('hot-path request encoding is byte-identical to protobufjs and safe with po
   const { loadTritonRoot } = await import('../../electron/triton/protos');
   const T = loadTritonRoot().lookupType('inference.ModelInferRequest');
   const req = {
-    model: 'echo', version: '2', id: 'q', parameters: { p: 1, s: 'x' }, outputs: ['a_out', { name: 'b_out', parameters: { classification: 3 } }],
-    inputs: [makeTensor('a', 'FP32', [2, 70000], new Float32Array(140000).fill(1.5)), makeTensor('b', 'BYTES', [1], ['z']),
-      { ...makeTensor('c', 'FP32', [1], [0]), parameters: { shared_memory_region: 'r', shared_memory_byte_size: 4 } }],
+    model: 'echo',
+    version: '2',
+    id: 'q',
+    parameters: { p: 1, s: 'x' },
+    outputs: ['a_out', { name: 'b_out', parameters: { classification: 3 } }],
+    inputs: [
+      makeTensor('a', 'FP32', [2, 70000], new Float32Array(140000).fill(1.5)),
+      makeTensor('b', 'BYTES', [1], ['z']),
+      { ...makeTensor('c', 'FP32', [1], [0]), parameters: { shared_memory_region: 'r', shared_memory_byte_size: 4 } },
+    ],
   };
   const msg = buildInferRequest(req);
   assert.equal(msg.raw_input_contents.length, 2, 'the shared-memory input carries no raw entry');
@@ -285,11 +366,17 @@ test('hot-path request encoding is byte-identical to protobufjs and safe with po
   assert.equal(encodeInferRequest(msg, pool), ours, 'a released buffer of the same size is reused');
   assert.notEqual(encodeInferRequest(msg, pool), ours, 'a buffer in use is not handed out twice');
   // Concurrent calls of the same size each keep their own bytes until they complete.
-  const results = await Promise.all([1, 2, 3, 4].map((k) =>
-    client.infer({ model: 'echo', inputs: [makeTensor('x', 'FP32', [100000], new Float32Array(100000).fill(k))] })));
+  const results = await Promise.all(
+    [1, 2, 3, 4].map((k) =>
+      client.infer({ model: 'echo', inputs: [makeTensor('x', 'FP32', [100000], new Float32Array(100000).fill(k))] }),
+    ),
+  );
   results.forEach((r, k) => {
     const v = decodeTensor('FP32', r.outputs[0]!.data);
-    assert.ok(v.every((x) => x === k + 1), `call ${k + 1} got its own data`);
+    assert.ok(
+      v.every((x) => x === k + 1),
+      `call ${k + 1} got its own data`,
+    );
   });
 });
 
@@ -305,16 +392,26 @@ test('allocateInput: the request is sent from the tensor memory itself and decod
   const inPlace = encodeInferRequestInPlace(msg)!;
   assert.ok(inPlace, 'a lone arena input is encoded in place');
   assert.equal(inPlace.bytes.buffer, input.data.buffer, 'no copy: the bytes are a view of the arena');
-  assert.equal(Buffer.compare(inPlace.bytes, Buffer.from(T.encode(T.fromObject(msg)).finish())), 0, 'byte-identical to protobufjs');
+  assert.equal(
+    Buffer.compare(inPlace.bytes, Buffer.from(T.encode(T.fromObject(msg)).finish())),
+    0,
+    'byte-identical to protobufjs',
+  );
   assert.equal(encodeInferRequestInPlace(msg), undefined, 'a busy arena is not encoded in place twice');
   inPlace.release();
   // A copy of the data, or a request with two inputs, takes the copying path.
-  assert.equal(encodeInferRequestInPlace(buildInferRequest({ model: 'echo', inputs: [makeTensor('x', 'FP32', [1], [1])] })), undefined);
+  assert.equal(
+    encodeInferRequestInPlace(buildInferRequest({ model: 'echo', inputs: [makeTensor('x', 'FP32', [1], [1])] })),
+    undefined,
+  );
   assert.equal(encodeInferRequestInPlace(buildInferRequest({ model: 'echo', inputs: [input, input] })), undefined);
 
   // Over the wire: the server sees the values; concurrent calls with the same tensor all succeed,
   // and the arena can be refilled for the next frame once they are done.
-  const [a, b] = await Promise.all([client.infer({ model: 'echo', inputs: [input] }), client.infer({ model: 'echo', inputs: [input] })]);
+  const [a, b] = await Promise.all([
+    client.infer({ model: 'echo', inputs: [input] }),
+    client.infer({ model: 'echo', inputs: [input] }),
+  ]);
   for (const r of [a, b]) assert.ok(decodeTensor('FP32', r.outputs[0]!.data).every((v) => v === 2.5));
   new Float32Array(input.data.buffer, input.data.byteOffset, 3000).fill(-1);
   const c = await client.infer({ model: 'echo', inputs: [input] });

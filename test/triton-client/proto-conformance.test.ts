@@ -24,9 +24,23 @@ function loadRoot(): protobuf.Root {
   return root;
 }
 
-interface FieldRow { line: number; number: number; name: string; type: string; label: string }
-interface MessageTable { line: number; name: string; rows: FieldRow[] }
-interface EnumLine { line: number; name: string; values: Array<[string, number]> }
+interface FieldRow {
+  line: number;
+  number: number;
+  name: string;
+  type: string;
+  label: string;
+}
+interface MessageTable {
+  line: number;
+  name: string;
+  rows: FieldRow[];
+}
+interface EnumLine {
+  line: number;
+  name: string;
+  values: Array<[string, number]>;
+}
 
 /** Parses the `| # | field | type | label |` tables under `**\`inference.X\`**` / `*nested* \`X.Y\`` headings. */
 function parseProtocol(md: string) {
@@ -81,8 +95,23 @@ function parseProtocol(md: string) {
   return { messages, enums, rpcs, datatypes };
 }
 
-const SCALARS = new Set(['double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64',
-  'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string', 'bytes']);
+const SCALARS = new Set([
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes',
+]);
 
 const root = loadRoot();
 const md = fs.readFileSync(protocolMd, 'utf8');
@@ -111,7 +140,10 @@ test('PROTOCOL.md yields the expected number of tables (parser sanity)', () => {
   const fieldRows = md.match(/^\| \d+ \| /gm) ?? [];
   assert.equal(parsed.messages.length, headings.length);
   assert.ok(parsed.messages.length >= 90, `only ${parsed.messages.length} message tables parsed`);
-  assert.equal(parsed.messages.reduce((n, m) => n + m.rows.length, 0), fieldRows.length);
+  assert.equal(
+    parsed.messages.reduce((n, m) => n + m.rows.length, 0),
+    fieldRows.length,
+  );
   assert.equal(parsed.enums.length, 5);
   assert.equal(parsed.rpcs.length, 20);
   assert.equal(parsed.datatypes.length, 15); // incl. TYPE_INVALID
@@ -131,10 +163,15 @@ test('every message table in PROTOCOL.md matches our descriptors exactly', () =>
     }
     for (const row of table.rows) {
       const f = type.fields[row.name];
-      if (!f) { problems.push(`PROTOCOL.md:${row.line}: ${table.name}.${row.name} missing`); continue; }
+      if (!f) {
+        problems.push(`PROTOCOL.md:${row.line}: ${table.name}.${row.name} missing`);
+        continue;
+      }
       if (f.id !== row.number) problems.push(`${table.name}.${row.name}: number ${f.id}, expected ${row.number}`);
-      if (describeType(f) !== row.type) problems.push(`${table.name}.${row.name}: type ${describeType(f)}, expected ${row.type}`);
-      if (describeLabel(f) !== row.label) problems.push(`${table.name}.${row.name}: label '${describeLabel(f)}', expected '${row.label}'`);
+      if (describeType(f) !== row.type)
+        problems.push(`${table.name}.${row.name}: type ${describeType(f)}, expected ${row.type}`);
+      if (describeLabel(f) !== row.label)
+        problems.push(`${table.name}.${row.name}: label '${describeLabel(f)}', expected '${row.label}'`);
     }
   }
   assert.deepEqual(problems, []);
@@ -173,31 +210,74 @@ test('grpc.health.v1.Health/Check has the standard shape', () => {
   assert.equal(check.resolvedRequestType!.fields['service']!.id, 1);
   const status = check.resolvedResponseType!.fields['status']!;
   assert.equal(status.id, 1);
-  assert.deepEqual({ ...(status.resolvedType as protobuf.Enum).values },
-    { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 });
+  assert.deepEqual(
+    { ...(status.resolvedType as protobuf.Enum).values },
+    { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 },
+  );
 });
 
 test('model_config.proto is complete: every message Triton defines there exists', () => {
   // Messages not covered by PROTOCOL.md's tables are listed here (learned from Triton's
   // model_config.proto); their field numbers are exercised by the corpus walk below.
-  const required = ['DataType', 'ModelRateLimiter', 'ModelRateLimiter.Resource', 'ModelInstanceGroup',
-    'ModelTensorReshape', 'ModelInput', 'ModelInput.Format', 'ModelOutput', 'BatchInput', 'BatchInput.Kind',
-    'BatchOutput', 'BatchOutput.Kind', 'ModelVersionPolicy', 'ModelOptimizationPolicy', 'ModelQueuePolicy',
-    'ModelDynamicBatching', 'ModelSequenceBatching', 'ModelEnsembling', 'ModelParameter', 'ModelWarmup',
-    'ModelOperations', 'ModelTransactionPolicy', 'ModelRepositoryAgents', 'ModelRepositoryAgents.Agent',
-    'ModelResponseCache', 'ModelMetrics', 'ModelMetrics.MetricControl',
-    'ModelMetrics.MetricControl.MetricIdentifier', 'ModelMetrics.MetricControl.HistogramOptions', 'ModelConfig'];
+  const required = [
+    'DataType',
+    'ModelRateLimiter',
+    'ModelRateLimiter.Resource',
+    'ModelInstanceGroup',
+    'ModelTensorReshape',
+    'ModelInput',
+    'ModelInput.Format',
+    'ModelOutput',
+    'BatchInput',
+    'BatchInput.Kind',
+    'BatchOutput',
+    'BatchOutput.Kind',
+    'ModelVersionPolicy',
+    'ModelOptimizationPolicy',
+    'ModelQueuePolicy',
+    'ModelDynamicBatching',
+    'ModelSequenceBatching',
+    'ModelEnsembling',
+    'ModelParameter',
+    'ModelWarmup',
+    'ModelOperations',
+    'ModelTransactionPolicy',
+    'ModelRepositoryAgents',
+    'ModelRepositoryAgents.Agent',
+    'ModelResponseCache',
+    'ModelMetrics',
+    'ModelMetrics.MetricControl',
+    'ModelMetrics.MetricControl.MetricIdentifier',
+    'ModelMetrics.MetricControl.HistogramOptions',
+    'ModelConfig',
+  ];
   for (const n of required) assert.ok(root.lookup(`inference.${n}`), n);
   const input = root.lookupType('inference.ModelInput');
   assert.deepEqual(Object.fromEntries(input.fieldsArray.map((f) => [f.name, f.id])), {
-    name: 1, data_type: 2, format: 3, dims: 4, reshape: 5, is_shape_tensor: 6, allow_ragged_batch: 7,
-    optional: 8, is_non_linear_format_io: 9,
+    name: 1,
+    data_type: 2,
+    format: 3,
+    dims: 4,
+    reshape: 5,
+    is_shape_tensor: 6,
+    allow_ragged_batch: 7,
+    optional: 8,
+    is_non_linear_format_io: 9,
   });
   const output = root.lookupType('inference.ModelOutput');
   assert.deepEqual(Object.fromEntries(output.fieldsArray.map((f) => [f.name, f.id])), {
-    name: 1, data_type: 2, dims: 3, reshape: 5, label_filename: 4, is_shape_tensor: 6, is_non_linear_format_io: 7,
+    name: 1,
+    data_type: 2,
+    dims: 3,
+    reshape: 5,
+    label_filename: 4,
+    is_shape_tensor: 6,
+    is_non_linear_format_io: 7,
   });
-  assert.deepEqual({ ...root.lookupEnum("inference.ModelInput.Format").values }, { FORMAT_NONE: 0, FORMAT_NHWC: 1, FORMAT_NCHW: 2 });
+  assert.deepEqual(
+    { ...root.lookupEnum('inference.ModelInput.Format').values },
+    { FORMAT_NONE: 0, FORMAT_NHWC: 1, FORMAT_NCHW: 2 },
+  );
 });
 
 /**
@@ -210,16 +290,22 @@ function checkJson(type: protobuf.Type, value: unknown, where: string, problems:
     problems.push(`${where}: expected an object`);
     return;
   }
-  const byJsonName = new Map(type.fieldsArray.map((f) => [f.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), f]));
+  const byJsonName = new Map(
+    type.fieldsArray.map((f) => [f.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), f]),
+  );
   for (const [key, v] of Object.entries(value)) {
     const f = byJsonName.get(key);
-    if (!f) { problems.push(`${where}.${key}: no such field in ${type.fullName}`); continue; }
+    if (!f) {
+      problems.push(`${where}.${key}: no such field in ${type.fullName}`);
+      continue;
+    }
     const checkOne = (x: unknown, w: string) => {
       if (f.resolvedType instanceof protobuf.Type) checkJson(f.resolvedType, x, w, problems);
       else if (f.resolvedType instanceof protobuf.Enum) {
         if (typeof x !== 'string' || !(x in f.resolvedType.values)) problems.push(`${w}: bad enum value ${String(x)}`);
       } else if (/int64|fixed64/.test(f.type)) {
-        if (typeof x !== 'string' || !/^-?\d+$/.test(x)) problems.push(`${w}: 64-bit value ${JSON.stringify(x)} not a decimal string`);
+        if (typeof x !== 'string' || !/^-?\d+$/.test(x))
+          problems.push(`${w}: 64-bit value ${JSON.stringify(x)} not a decimal string`);
       }
     };
     if (f instanceof protobuf.MapField) {

@@ -23,7 +23,9 @@ before(async () => {
   }
   const keyCert = [{ private_key: Buffer.from(pki.server.key), cert_chain: Buffer.from(pki.server.cert) }];
   tlsServer = await startPeerServer({ credentials: grpc.ServerCredentials.createSsl(null, keyCert, false) });
-  mtlsServer = await startPeerServer({ credentials: grpc.ServerCredentials.createSsl(Buffer.from(pki.ca.cert), keyCert, true) });
+  mtlsServer = await startPeerServer({
+    credentials: grpc.ServerCredentials.createSsl(Buffer.from(pki.ca.cert), keyCert, true),
+  });
 });
 after(async () => {
   await tlsServer.close();
@@ -31,7 +33,10 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function withClient<T>(opts: ConstructorParameters<typeof TritonClient>[0], fn: (c: TritonClient) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  opts: ConstructorParameters<typeof TritonClient>[0],
+  fn: (c: TritonClient) => Promise<T>,
+): Promise<T> {
   const c = new TritonClient({ timeoutMs: 5000, ...opts });
   try {
     return await fn(c);
@@ -47,29 +52,44 @@ test('TLS with our CA (file path) verifies the server', async () => {
 });
 
 test('TLS to "localhost" and a server-name override both verify', async () => {
-  await withClient({ url: `localhost:${tlsServer.port}`, tls: { ca: pki.ca.cert } }, async (c) => assert.equal(await c.serverLive(), true));
-  await withClient({ url: `127.0.0.1:${tlsServer.port}`, tls: { ca: pki.ca.cert, serverName: 'localhost' } }, async (c) => assert.equal(await c.serverLive(), true));
+  await withClient({ url: `localhost:${tlsServer.port}`, tls: { ca: pki.ca.cert } }, async (c) =>
+    assert.equal(await c.serverLive(), true),
+  );
+  await withClient(
+    { url: `127.0.0.1:${tlsServer.port}`, tls: { ca: pki.ca.cert, serverName: 'localhost' } },
+    async (c) => assert.equal(await c.serverLive(), true),
+  );
 });
 
 test('a wrong CA is rejected with a clear TLS message', async () => {
   await withClient({ url: tlsServer.url, tls: { ca: pki.otherCa.cert } }, async (c) => {
     await assert.rejects(c.serverLive(), (e: TritonError) => {
       assert.equal(e.code, 'UNAVAILABLE');
-      assert.match(e.message, new RegExp(`^UNAVAILABLE: TLS handshake with Triton at ${tlsServer.url.replace(/\./g, '\\.')} failed: `));
+      assert.match(
+        e.message,
+        new RegExp(`^UNAVAILABLE: TLS handshake with Triton at ${tlsServer.url.replace(/\./g, '\\.')} failed: `),
+      );
       return true;
     });
   });
 });
 
 test('a server-name mismatch is rejected', async () => {
-  await withClient({ url: tlsServer.url, tls: { ca: pki.ca.cert, serverName: 'not-the-server.example' } }, async (c) => {
-    await assert.rejects(c.serverLive(), (e: TritonError) => e.code === 'UNAVAILABLE');
-  });
+  await withClient(
+    { url: tlsServer.url, tls: { ca: pki.ca.cert, serverName: 'not-the-server.example' } },
+    async (c) => {
+      await assert.rejects(c.serverLive(), (e: TritonError) => e.code === 'UNAVAILABLE');
+    },
+  );
 });
 
 test('insecure skips verification (unknown CA accepted)', async () => {
-  await withClient({ url: tlsServer.url, tls: { insecure: true } }, async (c) => assert.equal(await c.serverLive(), true));
-  await withClient({ url: tlsServer.url, tls: { ca: pki.otherCa.cert, insecure: true } }, async (c) => assert.equal(await c.serverLive(), true));
+  await withClient({ url: tlsServer.url, tls: { insecure: true } }, async (c) =>
+    assert.equal(await c.serverLive(), true),
+  );
+  await withClient({ url: tlsServer.url, tls: { ca: pki.otherCa.cert, insecure: true } }, async (c) =>
+    assert.equal(await c.serverLive(), true),
+  );
 });
 
 test('plaintext client against a TLS server fails clearly', async () => {
@@ -79,11 +99,20 @@ test('plaintext client against a TLS server fails clearly', async () => {
 });
 
 test('mTLS: client certificate accepted; an infer round-trips', async () => {
-  await withClient({ url: mtlsServer.url, tls: { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'client.crt'), key: path.join(dir, 'client.key') } }, async (c) => {
-    assert.equal(await c.serverLive(), true);
-    const r = await c.infer({ model: 'echo', inputs: [{ name: 'x', datatype: 'UINT8', shape: [3], data: new Uint8Array([1, 2, 3]) }] });
-    assert.deepEqual([...r.outputs[0]!.data], [1, 2, 3]);
-  });
+  await withClient(
+    {
+      url: mtlsServer.url,
+      tls: { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'client.crt'), key: path.join(dir, 'client.key') },
+    },
+    async (c) => {
+      assert.equal(await c.serverLive(), true);
+      const r = await c.infer({
+        model: 'echo',
+        inputs: [{ name: 'x', datatype: 'UINT8', shape: [3], data: new Uint8Array([1, 2, 3]) }],
+      });
+      assert.deepEqual([...r.outputs[0]!.data], [1, 2, 3]);
+    },
+  );
 });
 
 test('mTLS: missing client certificate is rejected', async () => {
@@ -93,11 +122,17 @@ test('mTLS: missing client certificate is rejected', async () => {
 });
 
 test('mTLS: a client certificate from another CA is rejected', async () => {
-  await withClient({ url: mtlsServer.url, tls: { ca: pki.ca.cert, cert: pki.otherClient.cert, key: pki.otherClient.key } }, async (c) => {
-    await assert.rejects(c.serverLive(), (e: TritonError) => e.code === 'UNAVAILABLE');
-  });
+  await withClient(
+    { url: mtlsServer.url, tls: { ca: pki.ca.cert, cert: pki.otherClient.cert, key: pki.otherClient.key } },
+    async (c) => {
+      await assert.rejects(c.serverLive(), (e: TritonError) => e.code === 'UNAVAILABLE');
+    },
+  );
 });
 
 test('certificate without key is a configuration error', () => {
-  assert.throws(() => new TritonClient({ url: mtlsServer.url, tls: { cert: pki.client.cert } }), /needs both a client certificate and its key/);
+  assert.throws(
+    () => new TritonClient({ url: mtlsServer.url, tls: { cert: pki.client.cert } }),
+    /needs both a client certificate and its key/,
+  );
 });

@@ -11,7 +11,11 @@ import { CliError, type CliCommand } from '../types';
 const USAGE = `usage: tritonscope config MODEL [--pbtxt|--json] [--model-version V] ${CONNECTION_USAGE}`;
 
 export const command: CliCommand = async (argv) => {
-  const { values, positionals } = parseCommandArgs(argv, { pbtxt: { type: 'boolean' }, 'model-version': { type: 'string' } }, { usage: USAGE, positionals: [1, 1] });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { pbtxt: { type: 'boolean' }, 'model-version': { type: 'string' } },
+    { usage: USAGE, positionals: [1, 1] },
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

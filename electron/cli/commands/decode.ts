@@ -40,7 +40,9 @@ async function readF32(path: string): Promise<Float32Array> {
     buf = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new CliError(
+      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+    );
   }
   if (buf.byteLength === 0 || buf.byteLength % 4 !== 0) {
     throw new CliError(`${path}: ${buf.byteLength} bytes is not a whole number of float32 values`);
@@ -62,7 +64,10 @@ function num(name: string, v: string | undefined, integer = false): number | und
 
 function parseShape(v: string | undefined): number[] | undefined {
   if (v === undefined) return undefined;
-  const dims = v.split(/[,x ]+/).filter(Boolean).map(Number);
+  const dims = v
+    .split(/[,x ]+/)
+    .filter(Boolean)
+    .map(Number);
   if (!dims.length || !dims.every((d) => Number.isInteger(d) && d > 0)) {
     throw new CliError(`--shape must be positive integers like 1,101,56,4, got '${v}'`, 2);
   }
@@ -72,7 +77,9 @@ function parseShape(v: string | undefined): number[] | undefined {
 function checkShapeSize(path: string, shape: number[], values: number): void {
   const want = shape.reduce((a, b) => a * b, 1);
   if (want !== values) {
-    throw new CliError(`${path}: ${values * 4} bytes does not match shape [${shape.join(', ')}] (${want * 4} bytes expected)`);
+    throw new CliError(
+      `${path}: ${values * 4} bytes does not match shape [${shape.join(', ')}] (${want * 4} bytes expected)`,
+    );
   }
 }
 
@@ -103,10 +110,12 @@ export const command: CliCommand = async (argv) => {
   }
   const [model, file, ...extra] = positionals;
   if (!model || !file || extra.length) throw new CliError(`expected a decoder name and one RAW.f32 file\n${USAGE}`, 2);
-  if (!(model in decoders)) throw new CliError(`unknown decoder '${model}' (known: ${Object.keys(decoders).join(', ')})`, 2);
+  if (!(model in decoders))
+    throw new CliError(`unknown decoder '${model}' (known: ${Object.keys(decoders).join(', ')})`, 2);
   const origW = num('orig-w', v['orig-w']);
   const origH = num('orig-h', v['orig-h']);
-  if ((origW === undefined) !== (origH === undefined)) throw new CliError('--orig-w and --orig-h must be given together', 2);
+  if ((origW === undefined) !== (origH === undefined))
+    throw new CliError('--orig-w and --orig-h must be given together', 2);
   const shape = parseShape(v.shape);
   // Validate every numeric flag before touching the file, so usage errors come first.
   const conf = num('conf', v.conf);
@@ -142,7 +151,8 @@ export const command: CliCommand = async (argv) => {
 
   if (model === 'ufld') {
     const dataset = v.dataset as UfldDataset | undefined;
-    if (dataset && !['tusimple', 'culane'].includes(dataset)) throw new CliError(`--dataset must be tusimple or culane, got '${dataset}'`, 2);
+    if (dataset && !['tusimple', 'culane'].includes(dataset))
+      throw new CliError(`--dataset must be tusimple or culane, got '${dataset}'`, 2);
     const mode = v.mode as UfldMode | undefined;
     if (mode && !['tusimple-eval', 'culane-eval', 'demo'].includes(mode)) {
       throw new CliError(`--mode must be tusimple-eval, culane-eval or demo, got '${mode}'`, 2);
@@ -154,7 +164,8 @@ export const command: CliCommand = async (argv) => {
     if (v.json) out(JSON.stringify(ufldReport(result), null, 1));
     else {
       const lines = [`ufld ${result.dataset} (${result.mode}): shape [${s.join(', ')}], ${result.lanes.length} lanes`];
-      for (const l of result.lanes) lines.push(`  slot ${l.slot}: ${l.points.length} points, score ${l.score.toFixed(3)}${span(l)}`);
+      for (const l of result.lanes)
+        lines.push(`  slot ${l.slot}: ${l.points.length} points, score ${l.score.toFixed(3)}${span(l)}`);
       out(lines.join('\n'));
     }
     return 0;
@@ -163,7 +174,8 @@ export const command: CliCommand = async (argv) => {
   // clrnet
   const preset = v.preset ? presetOf('clrnet', v.preset) : {};
   if (shape) checkShapeSize(file, shape, raw.length);
-  if (raw.length % CLRNET_COLS !== 0) throw new CliError(`${file}: ${raw.length * 4} bytes is not N x 78 float32 values (CLRNet priors)`);
+  if (raw.length % CLRNET_COLS !== 0)
+    throw new CliError(`${file}: ${raw.length * 4} bytes is not N x 78 float32 values (CLRNet priors)`);
   const opts: ClrNetOptions = {
     ...preset,
     ...defined({
@@ -187,9 +199,17 @@ export const command: CliCommand = async (argv) => {
           n_above_conf: result.nAboveConf,
           nms_keep: result.nmsKeep,
           lanes: result.lanes.map((l) => ({
-            row: l.row, score: l.score, start_y: l.startY, start_x: l.startX, length_raw: l.lengthRaw,
-            start: l.start, length: l.length, end: l.end, n_points: l.points.length,
-            points: l.inputPoints, points_orig: l.points,
+            row: l.row,
+            score: l.score,
+            start_y: l.startY,
+            start_x: l.startX,
+            length_raw: l.lengthRaw,
+            start: l.start,
+            length: l.length,
+            end: l.end,
+            n_points: l.points.length,
+            points: l.inputPoints,
+            points_orig: l.points,
           })),
           dropped: result.dropped,
           ...(result.proposals ? { proposals: result.proposals } : {}),

@@ -40,7 +40,10 @@ export function summariseOutput(o: InferOutput): OutputSummary {
   const base = { name: o.name, datatype: o.datatype, shape: o.shape, bytes: o.data.length };
   const values = decodeTensor(o.datatype, o.data);
   if (o.datatype === 'BYTES') return { ...base, elements: values.length };
-  let min = Infinity, max = -Infinity, sum = 0, n = 0;
+  let min = Infinity,
+    max = -Infinity,
+    sum = 0,
+    n = 0;
   for (let i = 0; i < values.length; i++) {
     const raw = (values as ArrayLike<number | bigint | boolean>)[i]!;
     const v = typeof raw === 'number' ? raw : Number(raw);
@@ -56,16 +59,30 @@ export function summariseOutput(o: InferOutput): OutputSummary {
 function parseTriple(text: string | undefined, flag: string): [number, number, number] | undefined {
   if (text === undefined) return undefined;
   const parts = text.split(',').map(Number);
-  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p))) throw new CliError(`${flag} needs three numbers R,G,B, got '${text}'`, 2);
+  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p)))
+    throw new CliError(`${flag} needs three numbers R,G,B, got '${text}'`, 2);
   return parts as [number, number, number];
 }
 
 export const command: CliCommand = async (argv) => {
-  const { values } = parseCommandArgs(argv, {
-    model: { type: 'string' }, image: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' },
-    input: { type: 'string' }, size: { type: 'string' }, 'channel-order': { type: 'string' }, scale: { type: 'string' },
-    mean: { type: 'string' }, std: { type: 'string' }, decoder: { type: 'string' }, 'model-version': { type: 'string' },
-  }, { usage: USAGE });
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      model: { type: 'string' },
+      image: { type: 'string' },
+      dtype: { type: 'string' },
+      out: { type: 'string' },
+      input: { type: 'string' },
+      size: { type: 'string' },
+      'channel-order': { type: 'string' },
+      scale: { type: 'string' },
+      mean: { type: 'string' },
+      std: { type: 'string' },
+      decoder: { type: 'string' },
+      'model-version': { type: 'string' },
+    },
+    { usage: USAGE },
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -74,7 +91,8 @@ export const command: CliCommand = async (argv) => {
   const image = values.image as string | undefined;
   if (!model || !image) throw new CliError(`--model and --image are required\n${USAGE}`, 2);
   const dtypeFlag = values.dtype as string | undefined;
-  if (dtypeFlag !== undefined && dtypeFlag !== 'FP32' && dtypeFlag !== 'FP16') throw new CliError(`--dtype must be FP32 or FP16, got '${dtypeFlag}'`, 2);
+  if (dtypeFlag !== undefined && dtypeFlag !== 'FP32' && dtypeFlag !== 'FP16')
+    throw new CliError(`--dtype must be FP32 or FP16, got '${dtypeFlag}'`, 2);
   const order = (values['channel-order'] as string | undefined) ?? 'RGB';
   if (order !== 'RGB' && order !== 'BGR') throw new CliError(`--channel-order must be RGB or BGR, got '${order}'`, 2);
   const scale = values.scale === undefined ? 1 / 255 : Number(values.scale);
@@ -82,7 +100,8 @@ export const command: CliCommand = async (argv) => {
   const mean = parseTriple(values.mean as string | undefined, '--mean');
   const std = parseTriple(values.std as string | undefined, '--std');
   const decoderFlag = values.decoder as string | undefined;
-  if (decoderFlag && decoderFlag !== 'none' && !(decoderFlag in decoders)) throw new CliError(`unknown --decoder '${decoderFlag}' (laneatt, ufld, clrnet, none)`, 2);
+  if (decoderFlag && decoderFlag !== 'none' && !(decoderFlag in decoders))
+    throw new CliError(`unknown --decoder '${decoderFlag}' (laneatt, ufld, clrnet, none)`, 2);
   let sizeOverride: [number, number] | undefined;
   if (values.size !== undefined) {
     const m = /^(\d+)x(\d+)$/.exec(values.size as string);
@@ -102,50 +121,101 @@ export const command: CliCommand = async (argv) => {
 
   return withTritonClient(values, async (client) => {
     const version = (values['model-version'] as string | undefined) ?? '';
-    const [metadata, config] = await Promise.all([client.modelMetadata(model, version), client.modelConfig(model, version)]);
+    const [metadata, config] = await Promise.all([
+      client.modelMetadata(model, version),
+      client.modelConfig(model, version),
+    ]);
     const inputName = values.input as string | undefined;
     const input = inputName ? metadata.inputs.find((i) => i.name === inputName) : metadata.inputs[0];
-    if (!input) throw new CliError(inputName ? `model '${model}' has no input '${inputName}' (inputs: ${metadata.inputs.map((i) => i.name).join(', ')})` : `model '${model}' has no inputs`);
-    if (!inputName && metadata.inputs.length > 1) throw new CliError(`model '${model}' has ${metadata.inputs.length} inputs; choose one with --input (${metadata.inputs.map((i) => i.name).join(', ')})`, 2);
+    if (!input)
+      throw new CliError(
+        inputName
+          ? `model '${model}' has no input '${inputName}' (inputs: ${metadata.inputs.map((i) => i.name).join(', ')})`
+          : `model '${model}' has no inputs`,
+      );
+    if (!inputName && metadata.inputs.length > 1)
+      throw new CliError(
+        `model '${model}' has ${metadata.inputs.length} inputs; choose one with --input (${metadata.inputs.map((i) => i.name).join(', ')})`,
+        2,
+      );
     const cfgInput = config.input?.find((i) => i.name === input.name);
-    if (cfgInput?.format === 'FORMAT_NHWC') throw new CliError(`input '${input.name}' is NHWC; only NCHW image inputs are supported`);
+    if (cfgInput?.format === 'FORMAT_NHWC')
+      throw new CliError(`input '${input.name}' is NHWC; only NCHW image inputs are supported`);
     const batching = (config.max_batch_size ?? 0) > 0;
     // Metadata shows the batch dim as -1 for batching models; the rest is [C,H,W] or [1,C,H,W].
     const dims = batching ? input.shape.slice(1) : input.shape;
     const chw = dims.length === 4 && (dims[0] === 1 || dims[0] === -1) ? dims.slice(1) : dims;
-    if (chw.length !== 3) throw new CliError(`input '${input.name}' has shape [${input.shape.join(',')}]; expected an NCHW image input [N,3,H,W]`);
+    if (chw.length !== 3)
+      throw new CliError(
+        `input '${input.name}' has shape [${input.shape.join(',')}]; expected an NCHW image input [N,3,H,W]`,
+      );
     if (chw[0] !== 3) throw new CliError(`input '${input.name}' has ${chw[0]} channels; expected 3 (NCHW)`);
     const [width, height] = sizeOverride ?? [chw[2]!, chw[1]!];
-    if (width <= 0 || height <= 0) throw new CliError(`input '${input.name}' has variable H/W [${input.shape.join(',')}]; pass --size WxH`, 2);
+    if (width <= 0 || height <= 0)
+      throw new CliError(`input '${input.name}' has variable H/W [${input.shape.join(',')}]; pass --size WxH`, 2);
     const dtype = dtypeFlag ?? input.datatype;
-    if (dtype !== 'FP32' && dtype !== 'FP16') throw new CliError(`input '${input.name}' is ${input.datatype}; infer supports FP32 and FP16 image inputs`);
+    if (dtype !== 'FP32' && dtype !== 'FP16')
+      throw new CliError(`input '${input.name}' is ${input.datatype}; infer supports FP32 and FP16 image inputs`);
     const shape = batching || dims.length === 4 ? [1, 3, height, width] : [3, height, width];
 
-    const { data: pixels } = await sharp(image).resize(width, height, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const tensorBytes = preprocessImage(pixels, { width, height, channels: 3, dtype, channelOrder: order, scale, mean, std });
+    const { data: pixels } = await sharp(image)
+      .resize(width, height, { fit: 'fill' })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const tensorBytes = preprocessImage(pixels, {
+      width,
+      height,
+      channels: 3,
+      dtype,
+      channelOrder: order,
+      scale,
+      mean,
+      std,
+    });
 
     const t0 = performance.now();
-    const response = await client.infer({ model, version, inputs: [{ name: input.name, datatype: dtype, shape, data: tensorBytes }] });
+    const response = await client.infer({
+      model,
+      version,
+      inputs: [{ name: input.name, datatype: dtype, shape, data: tensorBytes }],
+    });
     const latencyMs = performance.now() - t0;
 
     const outputs = response.outputs.map(summariseOutput);
-    const lanes: Array<{ output: string; decoder: DecoderName; lanes: Array<{ score: number; points: Lane['points'] }> }> = [];
+    const lanes: Array<{
+      output: string;
+      decoder: DecoderName;
+      lanes: Array<{ score: number; points: Lane['points'] }>;
+    }> = [];
     if (decoderFlag !== 'none') {
       for (const o of response.outputs) {
         if (o.datatype !== 'FP32' && o.datatype !== 'FP16') continue;
         const name = (decoderFlag as DecoderName | undefined) ?? suggestDecoders(o.shape)[0]?.name;
         if (!name || !decoders[name].matchesShape(o.shape)) continue;
         const raw = decodeTensor(o.datatype, o.data, { shape: o.shape });
-        const opts = name === 'ufld'
-          ? { mode: 'demo' as const, origW: original.width, origH: original.height }
-          : { origW: original.width, origH: original.height };
-        const result = (decoders[name].decode as (r: Float32Array, s: readonly number[], o: object) => { lanes: Lane[] })(raw, o.shape, opts);
-        lanes.push({ output: o.name, decoder: name, lanes: result.lanes.map((l) => ({ score: l.score, points: l.points })) });
+        const opts =
+          name === 'ufld'
+            ? { mode: 'demo' as const, origW: original.width, origH: original.height }
+            : { origW: original.width, origH: original.height };
+        const result = (
+          decoders[name].decode as (r: Float32Array, s: readonly number[], o: object) => { lanes: Lane[] }
+        )(raw, o.shape, opts);
+        lanes.push({
+          output: o.name,
+          decoder: name,
+          lanes: result.lanes.map((l) => ({ score: l.score, points: l.points })),
+        });
       }
     }
     const summary = {
-      model: response.model, version: response.version, image: { path: image, ...original },
-      input: { name: input.name, datatype: dtype, shape }, latencyMs: Number(latencyMs.toFixed(3)), outputs, lanes,
+      model: response.model,
+      version: response.version,
+      image: { path: image, ...original },
+      input: { name: input.name, datatype: dtype, shape },
+      latencyMs: Number(latencyMs.toFixed(3)),
+      outputs,
+      lanes,
     };
     if (values.out) {
       try {
@@ -159,10 +229,19 @@ export const command: CliCommand = async (argv) => {
       return 0;
     }
     const fmt = (v: number | undefined) => (v === undefined ? '-' : Number(v.toPrecision(6)).toString());
-    process.stdout.write(`${response.model} v${response.version}: ${image} (${original.width}x${original.height}) -> ${input.name} ${dtype} [${shape.join(',')}] in ${latencyMs.toFixed(1)} ms\n`);
-    process.stdout.write(`${formatTable(['OUTPUT', 'DATATYPE', 'SHAPE', 'MIN', 'MAX', 'MEAN'], outputs.map((o) => [o.name, o.datatype, `[${o.shape.join(',')}]`, fmt(o.min), fmt(o.max), fmt(o.mean)]))}\n`);
+    process.stdout.write(
+      `${response.model} v${response.version}: ${image} (${original.width}x${original.height}) -> ${input.name} ${dtype} [${shape.join(',')}] in ${latencyMs.toFixed(1)} ms\n`,
+    );
+    process.stdout.write(
+      `${formatTable(
+        ['OUTPUT', 'DATATYPE', 'SHAPE', 'MIN', 'MAX', 'MEAN'],
+        outputs.map((o) => [o.name, o.datatype, `[${o.shape.join(',')}]`, fmt(o.min), fmt(o.max), fmt(o.mean)]),
+      )}\n`,
+    );
     for (const l of lanes) {
-      process.stdout.write(`${l.output}: ${l.decoder} -> ${l.lanes.length} lane(s)${l.lanes.map((x, i) => `\n  #${i + 1} score ${x.score.toFixed(3)}, ${x.points.length} points`).join('')}\n`);
+      process.stdout.write(
+        `${l.output}: ${l.decoder} -> ${l.lanes.length} lane(s)${l.lanes.map((x, i) => `\n  #${i + 1} score ${x.score.toFixed(3)}, ${x.points.length} points`).join('')}\n`,
+      );
     }
     if (values.out) process.stdout.write(`summary written to ${values.out}\n`);
     return 0;

@@ -23,7 +23,8 @@ export async function configOverrideFromFile(file: string, options: { force?: bo
   if (/\.json$/i.test(file) || /^\s*\{\s*"/.test(text)) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('expected a JSON object');
       return JSON.stringify(parsed);
     } catch (err) {
       throw new CliError(`${file}: invalid JSON: ${(err as Error).message}`);
@@ -36,13 +37,19 @@ export async function configOverrideFromFile(file: string, options: { force?: bo
   if (errors.length > 0 || !parsed.config) {
     const first = errors[0];
     const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
-    throw new CliError(first ? `${formatDiagnostic({ ...first, file: first.file ?? file })}${more}` : `${file}: not a valid ModelConfig`);
+    throw new CliError(
+      first ? `${formatDiagnostic({ ...first, file: first.file ?? file })}${more}` : `${file}: not a valid ModelConfig`,
+    );
   }
   return JSON.stringify(toProtoJson(parsed.config));
 }
 
 export const command: CliCommand = async (argv) => {
-  const { values, positionals } = parseCommandArgs(argv, { 'config-file': { type: 'string' }, force: { type: 'boolean' } }, { usage: USAGE, positionals: [1, 1] });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { 'config-file': { type: 'string' }, force: { type: 'boolean' } },
+    { usage: USAGE, positionals: [1, 1] },
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -21,7 +21,12 @@ export const command: CliCommand = async (argv) => {
       process.stdout.write('no models in the repository\n');
       return 0;
     }
-    const rows = models.map((m) => [m.name, m.version || '-', m.state || '(not loaded)', m.reason.trim().split('\n')[0] ?? '']);
+    const rows = models.map((m) => [
+      m.name,
+      m.version || '-',
+      m.state || '(not loaded)',
+      m.reason.trim().split('\n')[0] ?? '',
+    ]);
     process.stdout.write(`${formatTable(['MODEL', 'VERSION', 'STATE', 'REASON'], rows)}\n`);
     return 0;
   });

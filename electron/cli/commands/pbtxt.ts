@@ -49,7 +49,9 @@ export const command: CliCommand = async (argv) => {
       const errors = diagnostics.filter((d) => d.severity === 'error').length;
       if (!values.json) {
         const warnings = diagnostics.length - errors;
-        process.stderr.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+        process.stderr.write(
+          `${file}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`,
+        );
       }
       return errors ? 1 : 0;
     }

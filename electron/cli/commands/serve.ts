@@ -60,13 +60,19 @@ export const command: CliCommand = async (argv) => {
   const port = parsePortFlag(values.port, 8001);
   const host = values.host!;
   if (!LOOPBACK.has(host) && !values['allow-remote']) {
-    throw new CliError(`refusing to listen on non-loopback host '${host}' without --allow-remote (the server has no authentication)`, 2);
+    throw new CliError(
+      `refusing to listen on non-loopback host '${host}' without --allow-remote (the server has no authentication)`,
+      2,
+    );
   }
   const mode = values['model-control-mode'];
-  if (mode !== 'explicit' && mode !== 'none') throw new CliError(`--model-control-mode must be explicit or none, got '${mode}'`, 2);
+  if (mode !== 'explicit' && mode !== 'none')
+    throw new CliError(`--model-control-mode must be explicit or none, got '${mode}'`, 2);
   const loadList = values['load-model'] ?? [];
-  if (mode === 'none' && (loadList.length > 0 || values['load-none'])) throw new CliError('--load-model/--load-none only apply with --model-control-mode explicit', 2);
-  if (loadList.length > 0 && values['load-none']) throw new CliError('--load-model and --load-none exclude each other', 2);
+  if (mode === 'none' && (loadList.length > 0 || values['load-none']))
+    throw new CliError('--load-model/--load-none only apply with --model-control-mode explicit', 2);
+  if (loadList.length > 0 && values['load-none'])
+    throw new CliError('--load-model and --load-none exclude each other', 2);
   // Unlike tritonserver in explicit mode, serve everything by default: a debugging server that
   // starts with nothing loaded surprises more than it helps; --load-none keeps Triton's behaviour.
   const loadModels = values['load-none'] ? [] : loadList.length === 0 || loadList.includes('*') ? '*' : loadList;
@@ -74,8 +80,10 @@ export const command: CliCommand = async (argv) => {
   const certFile = values['tls-cert'];
   const keyFile = values['tls-key'];
   if (Boolean(certFile) !== Boolean(keyFile)) throw new CliError('--tls-cert and --tls-key go together', 2);
-  if ((values['tls-ca'] || values['require-client-cert']) && !certFile) throw new CliError('--tls-ca/--require-client-cert need --tls-cert and --tls-key', 2);
-  if (values['require-client-cert'] && !values['tls-ca']) throw new CliError('--require-client-cert needs --tls-ca to verify client certificates', 2);
+  if ((values['tls-ca'] || values['require-client-cert']) && !certFile)
+    throw new CliError('--tls-ca/--require-client-cert need --tls-cert and --tls-key', 2);
+  if (values['require-client-cert'] && !values['tls-ca'])
+    throw new CliError('--require-client-cert needs --tls-ca to verify client certificates', 2);
   const readPem = (file: string, flag: string) => {
     try {
       return readFileSync(file);
@@ -83,14 +91,15 @@ export const command: CliCommand = async (argv) => {
       throw new CliError(`${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   };
-  const tls = certFile && keyFile
-    ? {
-        cert: readPem(certFile, '--tls-cert'),
-        key: readPem(keyFile, '--tls-key'),
-        ca: values['tls-ca'] ? readPem(values['tls-ca'], '--tls-ca') : undefined,
-        requireClientCert: values['require-client-cert'],
-      }
-    : undefined;
+  const tls =
+    certFile && keyFile
+      ? {
+          cert: readPem(certFile, '--tls-cert'),
+          key: readPem(keyFile, '--tls-key'),
+          ca: values['tls-ca'] ? readPem(values['tls-ca'], '--tls-ca') : undefined,
+          requireClientCert: values['require-client-cert'],
+        }
+      : undefined;
 
   const { startEmbeddedServer } = await import('../../server');
   const verbose = values.verbose;
@@ -110,11 +119,15 @@ export const command: CliCommand = async (argv) => {
     throw new CliError((err as Error).message);
   }
 
-  process.stdout.write(`tritonscope embedded server listening on ${tls ? 'grpcs://' : ''}${server.url} (model control mode: ${mode})\n`);
+  process.stdout.write(
+    `tritonscope embedded server listening on ${tls ? 'grpcs://' : ''}${server.url} (model control mode: ${mode})\n`,
+  );
   const entries = server.repositoryIndex();
   if (entries.length === 0) process.stdout.write('  (no models in the repository)\n');
   for (const e of entries) {
-    const what = e.state ? `${e.version ? `v${e.version} ` : ''}${e.state}${e.reason ? ` — ${e.reason}` : ''}` : 'not loaded';
+    const what = e.state
+      ? `${e.version ? `v${e.version} ` : ''}${e.state}${e.reason ? ` — ${e.reason}` : ''}`
+      : 'not loaded';
     process.stdout.write(`  ${e.name}: ${what}\n`);
   }
   process.stdout.write('Press Ctrl+C to stop.\n');

@@ -15,13 +15,20 @@ function avgMs(d: StatisticDuration): string {
 }
 
 export const command: CliCommand = async (argv) => {
-  const { values, positionals } = parseCommandArgs(argv, { 'model-version': { type: 'string' } }, { usage: USAGE, positionals: [0, 1] });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { 'model-version': { type: 'string' } },
+    { usage: USAGE, positionals: [0, 1] },
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   return withTritonClient(values, async (client) => {
-    const stats = await client.modelStatistics(positionals[0] ?? '', (values['model-version'] as string | undefined) ?? '');
+    const stats = await client.modelStatistics(
+      positionals[0] ?? '',
+      (values['model-version'] as string | undefined) ?? '',
+    );
     if (values.json) {
       printJson(stats);
       return 0;
@@ -33,10 +40,24 @@ export const command: CliCommand = async (argv) => {
     const rows = stats.map((s) => {
       const i = s.inference_stats;
       const last = s.last_inference === '0' ? 'never' : new Date(Number(s.last_inference)).toISOString();
-      return [s.name, s.version, s.inference_count, s.execution_count, i.success.count, i.fail.count,
-        avgMs(i.success), avgMs(i.queue), avgMs(i.compute_input), avgMs(i.compute_infer), avgMs(i.compute_output), last];
+      return [
+        s.name,
+        s.version,
+        s.inference_count,
+        s.execution_count,
+        i.success.count,
+        i.fail.count,
+        avgMs(i.success),
+        avgMs(i.queue),
+        avgMs(i.compute_input),
+        avgMs(i.compute_infer),
+        avgMs(i.compute_output),
+        last,
+      ];
     });
-    process.stdout.write(`${formatTable(['MODEL', 'VERSION', 'INFERENCES', 'EXECUTIONS', 'OK', 'FAILED', 'AVG_MS', 'QUEUE_MS', 'INPUT_MS', 'INFER_MS', 'OUTPUT_MS', 'LAST_INFERENCE'], rows)}\n`);
+    process.stdout.write(
+      `${formatTable(['MODEL', 'VERSION', 'INFERENCES', 'EXECUTIONS', 'OK', 'FAILED', 'AVG_MS', 'QUEUE_MS', 'INPUT_MS', 'INFER_MS', 'OUTPUT_MS', 'LAST_INFERENCE'], rows)}\n`,
+    );
     return 0;
   });
 };

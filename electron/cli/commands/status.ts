@@ -15,20 +15,24 @@ export const command: CliCommand = async (argv) => {
     const live = await client.serverLive();
     const [ready, metadata] = await Promise.all([client.serverReady(), client.serverMetadata()]);
     // Health is optional (older servers and some proxies lack it): report rather than fail.
-    const health = await client.healthCheck().catch((e: unknown) => (e instanceof TritonError ? `n/a (${e.code})` : 'n/a'));
+    const health = await client
+      .healthCheck()
+      .catch((e: unknown) => (e instanceof TritonError ? `n/a (${e.code})` : 'n/a'));
     if (values.json) {
       printJson({ url: client.url, live, ready, health, metadata });
       return 0;
     }
     const yes = (b: boolean) => (b ? 'yes' : 'no');
-    process.stdout.write([
-      `Triton at ${client.url}${client.tls ? ' (TLS)' : ''}`,
-      `  live:        ${yes(live)}`,
-      `  ready:       ${yes(ready)}`,
-      `  health:      ${health}`,
-      `  server:      ${metadata.name} ${metadata.version}`,
-      `  extensions:  ${metadata.extensions.join(' ') || '-'}`,
-    ].join('\n') + '\n');
+    process.stdout.write(
+      [
+        `Triton at ${client.url}${client.tls ? ' (TLS)' : ''}`,
+        `  live:        ${yes(live)}`,
+        `  ready:       ${yes(ready)}`,
+        `  health:      ${health}`,
+        `  server:      ${metadata.name} ${metadata.version}`,
+        `  extensions:  ${metadata.extensions.join(' ') || '-'}`,
+      ].join('\n') + '\n',
+    );
     return 0;
   });
 };

@@ -29,7 +29,10 @@ export const command: CliCommand = async (argv) => {
       strict: true,
     }));
   } catch (err) {
-    throw new CliError(`${(err as Error).message}\nusage: tritonscope ui [--port N] [--host 127.0.0.1] [--no-demo] [--repo DIR] [--open]`, 2);
+    throw new CliError(
+      `${(err as Error).message}\nusage: tritonscope ui [--port N] [--host 127.0.0.1] [--no-demo] [--repo DIR] [--open]`,
+      2,
+    );
   }
   const port = parsePortFlag(values.port, 0);
 
@@ -46,7 +49,9 @@ export const command: CliCommand = async (argv) => {
   } catch (err) {
     throw new CliError((err as Error).message);
   }
-  process.stdout.write(`Tritonscope (browser mode) is running at:\n\n  ${mode.bridge.url}\n\nThe token in the URL is required and changes every run. Press Ctrl+C to stop.\n`);
+  process.stdout.write(
+    `Tritonscope (browser mode) is running at:\n\n  ${mode.bridge.url}\n\nThe token in the URL is required and changes every run. Press Ctrl+C to stop.\n`,
+  );
 
   if (values.smoke) {
     const ok = await smokeCheck(mode.bridge.url);

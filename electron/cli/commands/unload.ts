@@ -5,7 +5,11 @@ import type { CliCommand } from '../types';
 const USAGE = `usage: tritonscope unload MODEL [--unload-dependents] ${CONNECTION_USAGE}`;
 
 export const command: CliCommand = async (argv) => {
-  const { values, positionals } = parseCommandArgs(argv, { 'unload-dependents': { type: 'boolean' } }, { usage: USAGE, positionals: [1, 1] });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { 'unload-dependents': { type: 'boolean' } },
+    { usage: USAGE, positionals: [1, 1] },
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -11,10 +11,25 @@ import { loadOnnxRunner } from './onnxRunner';
 
 /** Backends that exist in Triton but that this server cannot execute. */
 const KNOWN_TRITON_BACKENDS = new Set([
-  'tensorrt', 'python', 'pytorch', 'tensorflow', 'openvino', 'fil', 'dali', 'vllm', 'tensorrtllm', 'identity', 'repeat', 'square',
+  'tensorrt',
+  'python',
+  'pytorch',
+  'tensorflow',
+  'openvino',
+  'fil',
+  'dali',
+  'vllm',
+  'tensorrtllm',
+  'identity',
+  'repeat',
+  'square',
 ]);
 
-export async function loadVersionRunner(config: ServerModelConfig, modelDir: string, version: number): Promise<VersionRunner> {
+export async function loadVersionRunner(
+  config: ServerModelConfig,
+  modelDir: string,
+  version: number,
+): Promise<VersionRunner> {
   const backend = config.backend ?? '';
   const versionDir = join(modelDir, String(version));
   const filename = config.default_model_filename ?? '';
@@ -29,5 +44,7 @@ export async function loadVersionRunner(config: ServerModelConfig, modelDir: str
       `the embedded server cannot run '${backend}' models${what}; connect to a real Triton to run them`,
     );
   }
-  throw invalidArg(`unable to find backend library for backend '${backend}', try specifying runtime on the model configuration.`);
+  throw invalidArg(
+    `unable to find backend library for backend '${backend}', try specifying runtime on the model configuration.`,
+  );
 }

@@ -13,12 +13,16 @@ import type { ExecutionResult, VersionRunner, WireTensor } from './types';
 
 type OrtTensor = InstanceType<typeof ort.Tensor>;
 
-const dimsText = (dims: ReadonlyArray<number | string>) => `[${dims.map((d) => (typeof d === 'number' ? d : -1)).join(',')}]`;
+const dimsText = (dims: ReadonlyArray<number | string>) =>
+  `[${dims.map((d) => (typeof d === 'number' ? d : -1)).join(',')}]`;
 
 export async function loadOnnxRunner(modelFile: string, config: ServerModelConfig): Promise<VersionRunner> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(modelFile, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(modelFile, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+    });
   } catch (err) {
     // ORT's own words ("Load model from <file> failed: ..."), as Triton's ORT backend reports them.
     throw internal(`onnx runtime error: ${(err as Error).message.trimEnd()}`);
@@ -38,12 +42,20 @@ function checkAgainstConfig(session: ort.InferenceSession, config: ServerModelCo
   const outputs = config.output ?? [];
   const mbs = config.max_batch_size ?? 0;
   if (inputs.length !== session.inputNames.length) {
-    throw invalidArg(`unable to load model '${model}', configuration expects ${inputs.length} inputs, model provides ${session.inputNames.length}`);
+    throw invalidArg(
+      `unable to load model '${model}', configuration expects ${inputs.length} inputs, model provides ${session.inputNames.length}`,
+    );
   }
-  const check = (kind: 'input' | 'output', tensor: TensorConfig, meta: ort.InferenceSession.ValueMetadata | undefined) => {
+  const check = (
+    kind: 'input' | 'output',
+    tensor: TensorConfig,
+    meta: ort.InferenceSession.ValueMetadata | undefined,
+  ) => {
     const allowed = kind === 'input' ? session.inputNames : session.outputNames;
-    if (!meta) throw invalidArg(`unexpected inference ${kind} '${tensor.name}', allowed ${kind}s are: ${allowed.join(', ')}`);
-    if (!meta.isTensor) throw invalidArg(`model '${model}', tensor '${tensor.name}': only tensor ${kind}s are supported`);
+    if (!meta)
+      throw invalidArg(`unexpected inference ${kind} '${tensor.name}', allowed ${kind}s are: ${allowed.join(', ')}`);
+    if (!meta.isTensor)
+      throw invalidArg(`model '${model}', tensor '${tensor.name}': only tensor ${kind}s are supported`);
     const wire = ortToWire(meta.type);
     const expected = configToWire(tensor.data_type);
     if (wire !== expected) {
@@ -55,23 +67,37 @@ function checkAgainstConfig(session: ort.InferenceSession, config: ServerModelCo
     const full = mbs > 0 ? [-1, ...configShape] : configShape;
     // An empty ORT shape means "unknown rank" (or a scalar); nothing to compare then.
     if (meta.shape.length > 0 && meta.shape.length !== full.length) {
-      const batchNote = mbs > 0
-        ? ` (an initial batch dimension because max_batch_size > 0 followed by the explicit tensor shape, making complete shape ${dimsText(full)})`
-        : ` (shape ${dimsText(full)})`;
+      const batchNote =
+        mbs > 0
+          ? ` (an initial batch dimension because max_batch_size > 0 followed by the explicit tensor shape, making complete shape ${dimsText(full)})`
+          : ` (shape ${dimsText(full)})`;
       throw invalidArg(
         `model '${model}', tensor '${tensor.name}': the model expects ${meta.shape.length} dimensions (shape ${dimsText(meta.shape)}) but the model configuration specifies ${full.length} dimensions${batchNote}`,
       );
     }
   };
-  for (const t of inputs) check('input', t, session.inputMetadata.find((m) => m.name === t.name));
-  for (const t of outputs) check('output', t, session.outputMetadata.find((m) => m.name === t.name));
+  for (const t of inputs)
+    check(
+      'input',
+      t,
+      session.inputMetadata.find((m) => m.name === t.name),
+    );
+  for (const t of outputs)
+    check(
+      'output',
+      t,
+      session.outputMetadata.find((m) => m.name === t.name),
+    );
 }
 
 class OnnxRunner implements VersionRunner {
   private readonly inputConfig: Map<string, TensorConfig>;
   private readonly outputConfig: Map<string, TensorConfig>;
 
-  constructor(private readonly session: ort.InferenceSession, private readonly config: ServerModelConfig) {
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly config: ServerModelConfig,
+  ) {
     this.inputConfig = new Map((config.input ?? []).map((t) => [t.name, t]));
     this.outputConfig = new Map((config.output ?? []).map((t) => [t.name, t]));
   }
@@ -132,23 +158,76 @@ function view<T>(data: Buffer, size: number, make: (buf: ArrayBuffer, offset: nu
 
 function toOrtTensor(input: WireTensor, shape: number[]): OrtTensor {
   const type = wireToOrt(input.datatype);
-  if (!type) throw invalidArg(`the embedded server cannot pass ${input.datatype} tensors to onnxruntime (input '${input.name}')`);
+  if (!type)
+    throw invalidArg(
+      `the embedded server cannot pass ${input.datatype} tensors to onnxruntime (input '${input.name}')`,
+    );
   const d = input.data;
   switch (type) {
-    case 'float32': return new ort.Tensor('float32', view(d, 4, (b, o, l) => new Float32Array(b, o, l)), shape);
-    case 'float64': return new ort.Tensor('float64', view(d, 8, (b, o, l) => new Float64Array(b, o, l)), shape);
-    case 'float16': return new ort.Tensor('float16', view(d, 2, (b, o, l) => new Uint16Array(b, o, l)), shape);
-    case 'int8': return new ort.Tensor('int8', new Int8Array(d.buffer, d.byteOffset, d.byteLength), shape);
-    case 'uint8': return new ort.Tensor('uint8', new Uint8Array(d.buffer, d.byteOffset, d.byteLength), shape);
-    case 'bool': return new ort.Tensor('bool', new Uint8Array(d.buffer, d.byteOffset, d.byteLength), shape);
-    case 'int16': return new ort.Tensor('int16', view(d, 2, (b, o, l) => new Int16Array(b, o, l)), shape);
-    case 'uint16': return new ort.Tensor('uint16', view(d, 2, (b, o, l) => new Uint16Array(b, o, l)), shape);
-    case 'int32': return new ort.Tensor('int32', view(d, 4, (b, o, l) => new Int32Array(b, o, l)), shape);
-    case 'uint32': return new ort.Tensor('uint32', view(d, 4, (b, o, l) => new Uint32Array(b, o, l)), shape);
-    case 'int64': return new ort.Tensor('int64', view(d, 8, (b, o, l) => new BigInt64Array(b, o, l)), shape);
-    case 'uint64': return new ort.Tensor('uint64', view(d, 8, (b, o, l) => new BigUint64Array(b, o, l)), shape);
-    case 'string': return new ort.Tensor('string', decodeBytesTensor(d), shape);
-    default: throw invalidArg(`unsupported datatype ${input.datatype} for input '${input.name}'`);
+    case 'float32':
+      return new ort.Tensor(
+        'float32',
+        view(d, 4, (b, o, l) => new Float32Array(b, o, l)),
+        shape,
+      );
+    case 'float64':
+      return new ort.Tensor(
+        'float64',
+        view(d, 8, (b, o, l) => new Float64Array(b, o, l)),
+        shape,
+      );
+    case 'float16':
+      return new ort.Tensor(
+        'float16',
+        view(d, 2, (b, o, l) => new Uint16Array(b, o, l)),
+        shape,
+      );
+    case 'int8':
+      return new ort.Tensor('int8', new Int8Array(d.buffer, d.byteOffset, d.byteLength), shape);
+    case 'uint8':
+      return new ort.Tensor('uint8', new Uint8Array(d.buffer, d.byteOffset, d.byteLength), shape);
+    case 'bool':
+      return new ort.Tensor('bool', new Uint8Array(d.buffer, d.byteOffset, d.byteLength), shape);
+    case 'int16':
+      return new ort.Tensor(
+        'int16',
+        view(d, 2, (b, o, l) => new Int16Array(b, o, l)),
+        shape,
+      );
+    case 'uint16':
+      return new ort.Tensor(
+        'uint16',
+        view(d, 2, (b, o, l) => new Uint16Array(b, o, l)),
+        shape,
+      );
+    case 'int32':
+      return new ort.Tensor(
+        'int32',
+        view(d, 4, (b, o, l) => new Int32Array(b, o, l)),
+        shape,
+      );
+    case 'uint32':
+      return new ort.Tensor(
+        'uint32',
+        view(d, 4, (b, o, l) => new Uint32Array(b, o, l)),
+        shape,
+      );
+    case 'int64':
+      return new ort.Tensor(
+        'int64',
+        view(d, 8, (b, o, l) => new BigInt64Array(b, o, l)),
+        shape,
+      );
+    case 'uint64':
+      return new ort.Tensor(
+        'uint64',
+        view(d, 8, (b, o, l) => new BigUint64Array(b, o, l)),
+        shape,
+      );
+    case 'string':
+      return new ort.Tensor('string', decodeBytesTensor(d), shape);
+    default:
+      throw invalidArg(`unsupported datatype ${input.datatype} for input '${input.name}'`);
   }
 }
 
@@ -159,7 +238,8 @@ function fromOrtTensor(name: string, tensor: OrtTensor, shape: number[], configW
   }
   const data = tensor.data as ArrayBufferView;
   const size = wireElementSize(datatype);
-  if (size === undefined) throw new TritonServerError('INTERNAL', `unsupported output datatype ${tensor.type} for '${name}'`);
+  if (size === undefined)
+    throw new TritonServerError('INTERNAL', `unsupported output datatype ${tensor.type} for '${name}'`);
   return { name, datatype, shape, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
 }
 

@@ -9,7 +9,13 @@ export interface Series {
   unit?: string;
 }
 
-export function TimeChart(props: { title: string; series: Series[]; data: [number[], ...(number | null)[][]]; height?: number; testId?: string }) {
+export function TimeChart(props: {
+  title: string;
+  series: Series[];
+  data: [number[], ...(number | null)[][]];
+  height?: number;
+  testId?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const key = props.series.map((s) => s.label).join('|');
@@ -40,7 +46,9 @@ export function TimeChart(props: { title: string; series: Series[]; data: [numbe
     };
     const u = new uPlot(opts, props.data as uPlot.AlignedData, el);
     plot.current = u;
-    const ro = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height: props.height ?? 150 }));
+    const ro = new ResizeObserver(() =>
+      u.setSize({ width: Math.max(200, el.clientWidth), height: props.height ?? 150 }),
+    );
     ro.observe(el);
     return () => {
       ro.disconnect();

@@ -34,8 +34,16 @@ const theme = EditorView.theme(
     '.cm-tooltip': { backgroundColor: '#1b212a', border: '1px solid #3a4555', color: '#e6ebf1' },
     '.cm-diagnostic-error': { borderLeftColor: '#ff6b6b' },
     '.cm-diagnostic-warning': { borderLeftColor: '#f2b84b' },
-    '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy #ff6b6b', textUnderlineOffset: '3px' },
-    '.cm-lintRange-warning': { backgroundImage: 'none', textDecoration: 'underline wavy #f2b84b', textUnderlineOffset: '3px' },
+    '.cm-lintRange-error': {
+      backgroundImage: 'none',
+      textDecoration: 'underline wavy #ff6b6b',
+      textUnderlineOffset: '3px',
+    },
+    '.cm-lintRange-warning': {
+      backgroundImage: 'none',
+      textDecoration: 'underline wavy #f2b84b',
+      textUnderlineOffset: '3px',
+    },
     '.cm-matchingBracket': { backgroundColor: 'rgba(74,163,255,0.2)', outline: 'none' },
   },
   { dark: true },

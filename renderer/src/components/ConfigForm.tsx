@@ -9,9 +9,32 @@ import { editConfigText, type FieldValue } from '../lib/pbtxtEdit';
 import { Alert } from './ui';
 import { errorText } from '../lib/errors';
 
-const DATA_TYPES = ['TYPE_BOOL', 'TYPE_UINT8', 'TYPE_UINT16', 'TYPE_UINT32', 'TYPE_UINT64', 'TYPE_INT8', 'TYPE_INT16', 'TYPE_INT32', 'TYPE_INT64', 'TYPE_FP16', 'TYPE_FP32', 'TYPE_FP64', 'TYPE_STRING', 'TYPE_BF16'];
+const DATA_TYPES = [
+  'TYPE_BOOL',
+  'TYPE_UINT8',
+  'TYPE_UINT16',
+  'TYPE_UINT32',
+  'TYPE_UINT64',
+  'TYPE_INT8',
+  'TYPE_INT16',
+  'TYPE_INT32',
+  'TYPE_INT64',
+  'TYPE_FP16',
+  'TYPE_FP32',
+  'TYPE_FP64',
+  'TYPE_STRING',
+  'TYPE_BF16',
+];
 const KINDS = ['KIND_AUTO', 'KIND_GPU', 'KIND_CPU', 'KIND_MODEL'];
-const PLATFORMS = ['', 'onnxruntime_onnx', 'tensorrt_plan', 'pytorch_libtorch', 'tensorflow_savedmodel', 'tensorflow_graphdef', 'ensemble'];
+const PLATFORMS = [
+  '',
+  'onnxruntime_onnx',
+  'tensorrt_plan',
+  'pytorch_libtorch',
+  'tensorflow_savedmodel',
+  'tensorflow_graphdef',
+  'ensemble',
+];
 const BACKENDS = ['', 'onnxruntime', 'tensorrt', 'pytorch', 'tensorflow', 'python', 'openvino', 'dali', 'fil'];
 
 type Json = Record<string, unknown>;
@@ -24,7 +47,8 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
   if (!c) {
     return (
       <Alert kind="err" title="The form needs a config without errors">
-        Fix the {analysis.diagnostics.filter((d) => d.severity === 'error').length} error(s) listed below in the Code view first (click one to jump to it).
+        Fix the {analysis.diagnostics.filter((d) => d.severity === 'error').length} error(s) listed below in the Code
+        view first (click one to jump to it).
       </Alert>
     );
   }
@@ -54,11 +78,26 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
           name
           <TextField value={String(c.name ?? '')} onCommit={(v) => edit('name', { string: v })} testId="form-name" />
         </label>
-        <ChoiceField label="platform" value={String(c.platform ?? '')} choices={PLATFORMS} onChange={(v) => edit('platform', v ? { string: v } : null)} />
-        <ChoiceField label="backend" value={String(c.backend ?? '')} choices={BACKENDS} onChange={(v) => edit('backend', v ? { string: v } : null)} />
+        <ChoiceField
+          label="platform"
+          value={String(c.platform ?? '')}
+          choices={PLATFORMS}
+          onChange={(v) => edit('platform', v ? { string: v } : null)}
+        />
+        <ChoiceField
+          label="backend"
+          value={String(c.backend ?? '')}
+          choices={BACKENDS}
+          onChange={(v) => edit('backend', v ? { string: v } : null)}
+        />
         <label className="field">
           max_batch_size
-          <NumberField value={maxBatch} min={0} onCommit={(v) => edit('max_batch_size', { number: v })} testId="form-max-batch" />
+          <NumberField
+            value={maxBatch}
+            min={0}
+            onCommit={(v) => edit('max_batch_size', { number: v })}
+            testId="form-max-batch"
+          />
         </label>
       </div>
 
@@ -83,10 +122,16 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
                   return (
                     <tr key={i}>
                       <td>
-                        <TextField value={String(t.name ?? '')} onCommit={(v) => edit(`${kind}[${i}].name`, { string: v })} />
+                        <TextField
+                          value={String(t.name ?? '')}
+                          onCommit={(v) => edit(`${kind}[${i}].name`, { string: v })}
+                        />
                       </td>
                       <td>
-                        <select value={String(t.data_type ?? 'TYPE_INVALID')} onChange={(e) => edit(`${kind}[${i}].data_type`, { enum: e.target.value })}>
+                        <select
+                          value={String(t.data_type ?? 'TYPE_INVALID')}
+                          onChange={(e) => edit(`${kind}[${i}].data_type`, { enum: e.target.value })}
+                        >
                           {[...new Set([...DATA_TYPES, String(t.data_type ?? 'TYPE_INVALID')])].map((d) => (
                             <option key={d}>{d}</option>
                           ))}
@@ -96,7 +141,10 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
                         <TextField
                           value={dims.join(', ')}
                           onCommit={(v) => {
-                            const parts = v.split(/[\s,]+/).filter(Boolean).map(Number);
+                            const parts = v
+                              .split(/[\s,]+/)
+                              .filter(Boolean)
+                              .map(Number);
                             if (parts.some((p) => !Number.isInteger(p))) {
                               setError(`${kind}[${i}].dims: expected integers separated by commas, got "${v}"`);
                               return;
@@ -106,7 +154,9 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
                           mono
                         />
                       </td>
-                      <td className="mono small muted">[{[...(maxBatch > 0 ? ['-1'] : []), ...dims.map(String)].join(', ')}]</td>
+                      <td className="mono small muted">
+                        [{[...(maxBatch > 0 ? ['-1'] : []), ...dims.map(String)].join(', ')}]
+                      </td>
                     </tr>
                   );
                 })}
@@ -118,14 +168,24 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
 
       <div className="card">
         <div className="section-title">instance_group</div>
-        {!groups.length && <div className="muted small">Not set: Triton's default (one instance per GPU, or one on CPU).</div>}
+        {!groups.length && (
+          <div className="muted small">Not set: Triton's default (one instance per GPU, or one on CPU).</div>
+        )}
         {groups.map((g, i) => (
           <div className="row" key={i} style={{ marginBottom: 6 }}>
             <span className="muted small">[{i}]</span>
             count
-            <NumberField value={Number(g.count ?? 1)} min={1} onCommit={(v) => edit(`instance_group[${i}].count`, { number: v })} testId={`form-instance-count-${i}`} />
+            <NumberField
+              value={Number(g.count ?? 1)}
+              min={1}
+              onCommit={(v) => edit(`instance_group[${i}].count`, { number: v })}
+              testId={`form-instance-count-${i}`}
+            />
             kind
-            <select value={String(g.kind ?? 'KIND_AUTO')} onChange={(e) => edit(`instance_group[${i}].kind`, { enum: e.target.value })}>
+            <select
+              value={String(g.kind ?? 'KIND_AUTO')}
+              onChange={(e) => edit(`instance_group[${i}].kind`, { enum: e.target.value })}
+            >
               {KINDS.map((k) => (
                 <option key={k}>{k}</option>
               ))}
@@ -137,20 +197,33 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
       <div className="card">
         <div className="section-title">dynamic_batching</div>
         <label className="check" style={{ marginBottom: 8 }}>
-          <input type="checkbox" checked={!!dyn} onChange={(e) => edit('dynamic_batching', e.target.checked ? { message: true } : null)} data-testid="form-dynamic" /> Enabled
+          <input
+            type="checkbox"
+            checked={!!dyn}
+            onChange={(e) => edit('dynamic_batching', e.target.checked ? { message: true } : null)}
+            data-testid="form-dynamic"
+          />{' '}
+          Enabled
         </label>
         {dyn && (
           <>
             <label className="field">
               max_queue_delay_microseconds
-              <NumberField value={Number(dyn.max_queue_delay_microseconds ?? 0)} min={0} onCommit={(v) => edit('dynamic_batching.max_queue_delay_microseconds', { number: v })} />
+              <NumberField
+                value={Number(dyn.max_queue_delay_microseconds ?? 0)}
+                min={0}
+                onCommit={(v) => edit('dynamic_batching.max_queue_delay_microseconds', { number: v })}
+              />
             </label>
             <label className="field">
               preferred_batch_size
               <TextField
                 value={((dyn.preferred_batch_size as number[] | undefined) ?? []).join(', ')}
                 onCommit={(v) => {
-                  const parts = v.split(/[\s,]+/).filter(Boolean).map(Number);
+                  const parts = v
+                    .split(/[\s,]+/)
+                    .filter(Boolean)
+                    .map(Number);
                   if (parts.some((p) => !Number.isInteger(p) || p <= 0)) {
                     setError(`preferred_batch_size: expected positive integers, got "${v}"`);
                     return;
@@ -169,7 +242,17 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
 }
 
 /** A string field picked from well-known values; a value outside the list is kept as an option. */
-function ChoiceField({ label, value, choices, onChange }: { label: string; value: string; choices: string[]; onChange(v: string): void }) {
+function ChoiceField({
+  label,
+  value,
+  choices,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  choices: string[];
+  onChange(v: string): void;
+}) {
   return (
     <label className="field">
       {label}
@@ -185,7 +268,17 @@ function ChoiceField({ label, value, choices, onChange }: { label: string; value
 }
 
 /** Text input that commits on Enter or blur (not per keystroke), so each commit is one clean edit. */
-function TextField({ value, onCommit, mono, testId }: { value: string; onCommit(v: string): void; mono?: boolean; testId?: string }) {
+function TextField({
+  value,
+  onCommit,
+  mono,
+  testId,
+}: {
+  value: string;
+  onCommit(v: string): void;
+  mono?: boolean;
+  testId?: string;
+}) {
   const [v, setV] = useState(value);
   useEffect(() => setV(value), [value]);
   const commit = () => {
@@ -208,7 +301,17 @@ function TextField({ value, onCommit, mono, testId }: { value: string; onCommit(
   );
 }
 
-function NumberField({ value, min, onCommit, testId }: { value: number; min?: number; onCommit(v: number): void; testId?: string }) {
+function NumberField({
+  value,
+  min,
+  onCommit,
+  testId,
+}: {
+  value: number;
+  min?: number;
+  onCommit(v: number): void;
+  testId?: string;
+}) {
   const [v, setV] = useState(String(value));
   useEffect(() => setV(String(value)), [value]);
   const commit = () => {

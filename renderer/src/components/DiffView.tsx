@@ -3,7 +3,13 @@ import { useEffect, useRef } from 'react';
 import { MergeView } from '@codemirror/merge';
 import { baseExtensions } from './CodeEditor';
 
-export function DiffView(props: { left: string; right: string; leftLabel: string; rightLabel: string; testId?: string }) {
+export function DiffView(props: {
+  left: string;
+  right: string;
+  leftLabel: string;
+  rightLabel: string;
+  testId?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const mv = new MergeView({
@@ -19,7 +25,10 @@ export function DiffView(props: { left: string; right: string; leftLabel: string
   const same = props.left === props.right;
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }} data-testid={props.testId}>
-      <div className="row small" style={{ padding: '4px 10px', borderBottom: '1px solid var(--line)', background: 'var(--bg1)' }}>
+      <div
+        className="row small"
+        style={{ padding: '4px 10px', borderBottom: '1px solid var(--line)', background: 'var(--bg1)' }}
+      >
         <span className="grow muted">{props.leftLabel}</span>
         <span className="grow muted">{props.rightLabel}</span>
       </div>

@@ -73,20 +73,40 @@ export function layoutEnsemble(config: Record<string, unknown>): { nodes: Node[]
   };
   // Ensemble inputs/outputs carry their type and dims in the config: show them on the pill.
   const io = new Map<string, string>();
-  for (const t of [...((config.input as Record<string, unknown>[]) ?? []), ...((config.output as Record<string, unknown>[]) ?? [])]) {
+  for (const t of [
+    ...((config.input as Record<string, unknown>[]) ?? []),
+    ...((config.output as Record<string, unknown>[]) ?? []),
+  ]) {
     const dims = Array.isArray(t.dims) ? `[${(t.dims as unknown[]).join(', ')}]` : '';
     io.set(String(t.name), `${String(t.data_type ?? '').replace(/^TYPE_/, '')} ${dims}`.trim());
   }
   for (const [t, col] of depth) {
-    nodes.push({ id: `t:${t}`, kind: 'tensor', label: t, sub: io.get(t) || undefined, col, row: place(col), role: inputs.includes(t) ? 'input' : outputs.has(t) ? 'output' : 'internal' });
+    nodes.push({
+      id: `t:${t}`,
+      kind: 'tensor',
+      label: t,
+      sub: io.get(t) || undefined,
+      col,
+      row: place(col),
+      role: inputs.includes(t) ? 'input' : outputs.has(t) ? 'output' : 'internal',
+    });
   }
   steps.forEach((s, i) => {
-    nodes.push({ id: `s:${i}`, kind: 'step', label: s.model, sub: s.version >= 0 ? `v${s.version}` : 'latest', col: stepCol[i], row: place(stepCol[i]) });
+    nodes.push({
+      id: `s:${i}`,
+      kind: 'step',
+      label: s.model,
+      sub: s.version >= 0 ? `v${s.version}` : 'latest',
+      col: stepCol[i],
+      row: place(stepCol[i]),
+    });
   });
   const edges: Edge[] = [];
   steps.forEach((s, i) => {
-    for (const [k, t] of Object.entries(s.inputMap)) edges.push({ from: `t:${t}`, to: `s:${i}`, label: k !== t ? k : undefined });
-    for (const [k, t] of Object.entries(s.outputMap)) edges.push({ from: `s:${i}`, to: `t:${t}`, label: k !== t ? k : undefined });
+    for (const [k, t] of Object.entries(s.inputMap))
+      edges.push({ from: `t:${t}`, to: `s:${i}`, label: k !== t ? k : undefined });
+    for (const [k, t] of Object.entries(s.outputMap))
+      edges.push({ from: `s:${i}`, to: `t:${t}`, label: k !== t ? k : undefined });
   });
   const cols = Math.max(0, ...nodes.map((n) => n.col)) + 1;
   return { nodes, edges, cols };
@@ -116,7 +136,15 @@ export function EnsembleGraph({ config }: { config: Record<string, unknown> }) {
         aria-label="Ensemble pipeline"
       >
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#7d8a9a" />
           </marker>
         </defs>
@@ -130,7 +158,13 @@ export function EnsembleGraph({ config }: { config: Record<string, unknown> }) {
           const mx = (x1 + x2) / 2;
           return (
             <g key={i}>
-              <path d={`M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2 - 2} ${y2}`} stroke="#4a5668" strokeWidth="1.5" fill="none" markerEnd="url(#arrow)" />
+              <path
+                d={`M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2 - 2} ${y2}`}
+                stroke="#4a5668"
+                strokeWidth="1.5"
+                fill="none"
+                markerEnd="url(#arrow)"
+              />
               {e.label && (
                 <text x={mx} y={(y1 + y2) / 2 - 4} fill="#7d8a9a" fontSize="10" textAnchor="middle">
                   {e.label}
@@ -142,12 +176,36 @@ export function EnsembleGraph({ config }: { config: Record<string, unknown> }) {
         {nodes.map((n) => {
           const p = pos.get(n.id)!;
           const isStep = n.kind === 'step';
-          const stroke = isStep ? '#4aa3ff' : n.role === 'input' ? '#3ecf8e' : n.role === 'output' ? '#f2b84b' : '#4a5668';
+          const stroke = isStep
+            ? '#4aa3ff'
+            : n.role === 'input'
+              ? '#3ecf8e'
+              : n.role === 'output'
+                ? '#f2b84b'
+                : '#4a5668';
           return (
-            <g key={n.id} transform={`translate(${p.x},${p.y})`} data-testid={isStep ? 'ensemble-step' : 'ensemble-tensor'}>
-              <rect width={NODE_W} height={NODE_H} rx={isStep ? 5 : 20} fill={isStep ? '#16263a' : '#1b212a'} stroke={stroke} strokeWidth="1.5" />
+            <g
+              key={n.id}
+              transform={`translate(${p.x},${p.y})`}
+              data-testid={isStep ? 'ensemble-step' : 'ensemble-tensor'}
+            >
+              <rect
+                width={NODE_W}
+                height={NODE_H}
+                rx={isStep ? 5 : 20}
+                fill={isStep ? '#16263a' : '#1b212a'}
+                stroke={stroke}
+                strokeWidth="1.5"
+              />
               <title>{n.sub ? `${n.label} · ${n.sub}` : n.label}</title>
-              <text x={NODE_W / 2} y={isStep || n.sub ? 17 : 24} fill="#e6ebf1" fontSize="12" textAnchor="middle" fontWeight={isStep ? 600 : 400}>
+              <text
+                x={NODE_W / 2}
+                y={isStep || n.sub ? 17 : 24}
+                fill="#e6ebf1"
+                fontSize="12"
+                textAnchor="middle"
+                fontWeight={isStep ? 600 : 400}
+              >
                 {n.label.length > 22 ? `${n.label.slice(0, 21)}…` : n.label}
               </text>
               {n.sub && (
@@ -160,8 +218,12 @@ export function EnsembleGraph({ config }: { config: Record<string, unknown> }) {
         })}
       </svg>
       <div className="row muted small" style={{ gap: 14, marginTop: 6 }}>
-        <span><span className="dot ok" /> ensemble input</span>
-        <span><span className="dot warn" /> ensemble output</span>
+        <span>
+          <span className="dot ok" /> ensemble input
+        </span>
+        <span>
+          <span className="dot warn" /> ensemble output
+        </span>
         <span>▭ step (model)</span>
       </div>
     </div>

@@ -126,7 +126,15 @@ export function FrameStage(props: StageProps) {
             {props.gt?.map((pts, i) => (
               // A wide translucent band: reads as "where the lane should be" under the predictions and
               // cannot be mistaken for a painted marking.
-              <Line key={i} points={flat(pts)} stroke={GT_COLOR} strokeWidth={12 * inv} opacity={0.32} lineCap="round" lineJoin="round" />
+              <Line
+                key={i}
+                points={flat(pts)}
+                stroke={GT_COLOR}
+                strokeWidth={12 * inv}
+                opacity={0.32}
+                lineCap="round"
+                lineJoin="round"
+              />
             ))}
           </Layer>
           <Layer listening={false}>
@@ -171,8 +179,22 @@ export function FrameStage(props: StageProps) {
                     />
                     {props.showLabels && top && (
                       <Label x={top[0]} y={top[1]} scaleX={inv} scaleY={inv} listening={false}>
-                        <Tag fill="rgba(8,10,14,0.82)" stroke={color} strokeWidth={1} cornerRadius={3} pointerDirection="down" pointerWidth={8} pointerHeight={5} />
-                        <Text text={`${set.tag ? `${set.tag} ` : ''}${i + 1} · ${lane.score.toFixed(2)}`} fontFamily="monospace" fontSize={11} padding={3} fill={color} />
+                        <Tag
+                          fill="rgba(8,10,14,0.82)"
+                          stroke={color}
+                          strokeWidth={1}
+                          cornerRadius={3}
+                          pointerDirection="down"
+                          pointerWidth={8}
+                          pointerHeight={5}
+                        />
+                        <Text
+                          text={`${set.tag ? `${set.tag} ` : ''}${i + 1} · ${lane.score.toFixed(2)}`}
+                          fontFamily="monospace"
+                          fontSize={11}
+                          padding={3}
+                          fill={color}
+                        />
                       </Label>
                     )}
                   </Group>

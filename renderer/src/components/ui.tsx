@@ -36,7 +36,12 @@ export function StateBadge({ state }: { state: string }) {
   );
 }
 
-export function Alert(props: { kind: 'err' | 'warn' | 'ok' | 'info'; title?: string; children: ReactNode; testId?: string }) {
+export function Alert(props: {
+  kind: 'err' | 'warn' | 'ok' | 'info';
+  title?: string;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <div className={`alert ${props.kind}`} role={props.kind === 'err' ? 'alert' : 'status'} data-testid={props.testId}>
       {props.title && <div className="alert-title">{props.title}</div>}
@@ -82,7 +87,14 @@ export function Icon({ name }: { name: 'servers' | 'models' | 'repo' | 'inspect'
     help: 'M10 18a8 8 0 100-16 8 8 0 000 16zM7.5 7.5a2.5 2.5 0 114 2c-.9.6-1.5 1-1.5 2.2M10 14.5h.01',
   }[name];
   return (
-    <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      viewBox="0 0 20 20"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d={p} />
     </svg>
   );

@@ -24,7 +24,11 @@ export interface SaveResponse {
 }
 export interface ConfigDiff {
   disk: { text: string; hash: string };
-  server: { json: Record<string, unknown> | null; pbtxt: string | null; error: { code: string; message: string } | null } | null;
+  server: {
+    json: Record<string, unknown> | null;
+    pbtxt: string | null;
+    error: { code: string; message: string } | null;
+  } | null;
 }
 export interface MediaFile {
   name: string;
@@ -86,8 +90,10 @@ export function backendFromApi(api: TritonscopeApi): Backend {
     },
     status: (id) => api.connectionStatus({ id }),
     repositoryIndex: async (connectionId) => (await api.repositoryIndex({ connectionId })).models,
-    modelMetadata: (connectionId, model, version) => api.modelMetadata({ connectionId, model, ...(version ? { version } : {}) }),
-    modelConfig: (connectionId, model, version) => api.modelConfig({ connectionId, model, ...(version ? { version } : {}) }),
+    modelMetadata: (connectionId, model, version) =>
+      api.modelMetadata({ connectionId, model, ...(version ? { version } : {}) }),
+    modelConfig: (connectionId, model, version) =>
+      api.modelConfig({ connectionId, model, ...(version ? { version } : {}) }),
     modelStatistics: (connectionId, model) => api.modelStatistics({ connectionId, ...(model ? { model } : {}) }),
     loadModel: async (connectionId, model, override) => {
       await api.loadModel({ connectionId, model, ...(override ? { configOverride: override } : {}) });
@@ -99,7 +105,8 @@ export function backendFromApi(api: TritonscopeApi): Backend {
     openRepository: (path) => api.openRepository(path ? { path } : {}),
     listRepository: (rootId) => api.listRepositoryModels({ rootId }),
     readFile: (rootId, path) => api.readFile({ rootId, path }),
-    saveFile: (rootId, path, text, expectedHash, force) => api.saveFile({ rootId, path, text, expectedHash, ...(force ? { force } : {}) }),
+    saveFile: (rootId, path, text, expectedHash, force) =>
+      api.saveFile({ rootId, path, text, expectedHash, ...(force ? { force } : {}) }),
     configDiff: (rootId, path, connectionId, model) =>
       api.configDiff({ rootId, path, ...(connectionId ? { connectionId } : {}), ...(model ? { model } : {}) }),
     infer: (req) => api.infer(req),

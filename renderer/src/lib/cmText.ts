@@ -18,7 +18,8 @@ export function toCmDiagnostics(state: EditorState, diags: readonly Diagnostic[]
       const rest = line.text.slice(from - line.from);
       const m = /^[\w."'-]+/.exec(rest);
       to = Math.min(line.to, from + (m ? m[0].length : 1));
-      if (to === from && from > line.from) return { from: from - 1, to: from, severity: d.severity, message: d.message, source: d.code };
+      if (to === from && from > line.from)
+        return { from: from - 1, to: from, severity: d.severity, message: d.message, source: d.code };
     }
     return { from, to, severity: d.severity, message: d.message, source: d.code };
   });

@@ -5,7 +5,13 @@
 import { useApp } from '../state/store';
 import { LANE_COLORS } from '../components/FrameStage';
 import { decoderById, suggestDecoder } from './decoders';
-import { lanesToTusimpleFrame, tusimpleFrameScore, type Lane, type Point, type TusimpleFrameScore } from '../../../shared/lanes';
+import {
+  lanesToTusimpleFrame,
+  tusimpleFrameScore,
+  type Lane,
+  type Point,
+  type TusimpleFrameScore,
+} from '../../../shared/lanes';
 import type { RawResult } from '../state/inference';
 
 function download(blob: Blob, name: string): void {
@@ -19,7 +25,14 @@ function download(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export async function exportAnnotatedPng(source: CanvasImageSource | null, w: number, h: number, lanes: Lane[], gt: Point[][] | undefined, name: string): Promise<void> {
+export async function exportAnnotatedPng(
+  source: CanvasImageSource | null,
+  w: number,
+  h: number,
+  lanes: Lane[],
+  gt: Point[][] | undefined,
+  name: string,
+): Promise<void> {
   if (!source) throw new Error('no frame to export');
   const canvas = document.createElement('canvas');
   canvas.width = w;
@@ -80,12 +93,30 @@ export function exportLanesJson(
     lanes: a.decoded?.lanes.map((l) => ({ score: l.score, points: l.points })) ?? [],
     tusimple: score ? { accuracy: score.accuracy, fp: score.fp, fn: score.fn } : undefined,
   };
-  download(new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }), `lanes-frame-${frame.index + 1}.json`);
+  download(
+    new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }),
+    `lanes-frame-${frame.index + 1}.json`,
+  );
 }
 
 export function metricsRows(): string[][] {
   const st = useApp.getState();
-  const rows: string[][] = [['slot', 'frame', 'model', 'lanes', 'mean_score', 'preprocess_ms', 'request_ms', 'rpc_ms', 'decode_ms', 'tusimple_acc', 'fp', 'fn']];
+  const rows: string[][] = [
+    [
+      'slot',
+      'frame',
+      'model',
+      'lanes',
+      'mean_score',
+      'preprocess_ms',
+      'request_ms',
+      'rpc_ms',
+      'decode_ms',
+      'tusimple_acc',
+      'fp',
+      'fn',
+    ],
+  ];
   const entries = Object.entries(st.results).sort(([, x], [, y]) => x.frameIndex - y.frameIndex);
   for (const [key, r] of entries) {
     const slot = key.split('|')[0];
@@ -95,20 +126,33 @@ export function metricsRows(): string[][] {
     if (dec) {
       const t0 = performance.now();
       try {
-        lanes = dec.decode(r.output.values, r.output.shape, { w: r.frameW, h: r.frameH }, { ...dec.defaults, ...(st.decoder.options[dec.id] ?? {}) }, false).lanes;
+        lanes = dec.decode(
+          r.output.values,
+          r.output.shape,
+          { w: r.frameW, h: r.frameH },
+          { ...dec.defaults, ...(st.decoder.options[dec.id] ?? {}) },
+          false,
+        ).lanes;
       } catch {
         lanes = [];
       }
       decodeMs = performance.now() - t0;
     }
-    let acc = '', fp = '', fn = '';
+    let acc = '',
+      fp = '',
+      fn = '';
     const gt = st.gt?.frames;
     if (gt && st.source?.kind === 'images') {
       const name = r.frameKey.split(':').slice(2).join(':').toLowerCase();
       const g = gt.find((f) => f.raw_file.toLowerCase().split(/[\\/]/).pop() === name);
       if (g) {
         try {
-          const s = tusimpleFrameScore(lanesToTusimpleFrame(lanes, g.raw_file, g.h_samples, r.frameW, r.frameH).lanes, g.lanes, g.h_samples, 0);
+          const s = tusimpleFrameScore(
+            lanesToTusimpleFrame(lanes, g.raw_file, g.h_samples, r.frameW, r.frameH).lanes,
+            g.lanes,
+            g.h_samples,
+            0,
+          );
           acc = s.accuracy.toFixed(4);
           fp = s.fp.toFixed(4);
           fn = s.fn.toFixed(4);

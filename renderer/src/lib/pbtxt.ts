@@ -40,7 +40,17 @@ export function analyzeConfig(text: string, file?: string): ConfigAnalysis {
     };
   } catch (e) {
     // The parser promises not to throw; if it ever does, show that rather than nothing.
-    value = { diagnostics: [{ severity: 'error', code: 'internal', message: `pbtxt parser failed: ${(e as Error).message}`, line: 1, column: 1 }] };
+    value = {
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'internal',
+          message: `pbtxt parser failed: ${(e as Error).message}`,
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
   }
   last = { key, value };
   return value;

@@ -31,10 +31,24 @@ export function imageInputOf(meta: ModelMetadata): InputSpec {
     if (shape.length !== 4) continue;
     shape[0] = shape[0] < 0 ? 1 : shape[0];
     if (shape[1] === 3 && shape[2] > 0 && shape[3] > 0) {
-      return { name: t.name, datatype: t.datatype, shape: t.shape.length === 3 ? shape.slice(1) : shape, layout: 'NCHW', height: shape[2], width: shape[3] };
+      return {
+        name: t.name,
+        datatype: t.datatype,
+        shape: t.shape.length === 3 ? shape.slice(1) : shape,
+        layout: 'NCHW',
+        height: shape[2],
+        width: shape[3],
+      };
     }
     if (shape[3] === 3 && shape[1] > 0 && shape[2] > 0) {
-      return { name: t.name, datatype: t.datatype, shape: t.shape.length === 3 ? shape.slice(1) : shape, layout: 'NHWC', height: shape[1], width: shape[2] };
+      return {
+        name: t.name,
+        datatype: t.datatype,
+        shape: t.shape.length === 3 ? shape.slice(1) : shape,
+        layout: 'NHWC',
+        height: shape[1],
+        width: shape[2],
+      };
     }
   }
   const desc = meta.inputs.map((t) => `${t.name} ${t.datatype} [${t.shape.join(',')}]`).join(', ');
@@ -47,8 +61,12 @@ export function framePixels(source: CanvasImageSource, w: number, h: number): Ui
   const key = `${w}x${h}`;
   let c = canvases.get(key);
   if (!c) {
-    const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(w, h) : Object.assign(document.createElement('canvas'), { width: w, height: h });
-    const ctx = canvas.getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
+    const canvas =
+      typeof OffscreenCanvas !== 'undefined'
+        ? new OffscreenCanvas(w, h)
+        : Object.assign(document.createElement('canvas'), { width: w, height: h });
+    const ctx = canvas.getContext('2d', { willReadFrequently: true }) as
+      OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
     if (!ctx) throw new Error('2D canvas is not available');
     c = { ctx };
     canvases.set(key, c);
@@ -59,7 +77,11 @@ export function framePixels(source: CanvasImageSource, w: number, h: number): Ui
   return c.ctx.getImageData(0, 0, w, h).data;
 }
 
-export function buildInputTensor(pixels: Uint8ClampedArray, spec: InputSpec, pre: PreprocessSettings): { name: string; datatype: 'FP32' | 'FP16' | 'UINT8'; shape: number[]; data: Uint8Array } {
+export function buildInputTensor(
+  pixels: Uint8ClampedArray,
+  spec: InputSpec,
+  pre: PreprocessSettings,
+): { name: string; datatype: 'FP32' | 'FP16' | 'UINT8'; shape: number[]; data: Uint8Array } {
   const { width, height } = spec;
   const dt = pre.dtype === 'auto' ? spec.datatype : pre.dtype;
   if (dt === 'UINT8') {
@@ -68,7 +90,9 @@ export function buildInputTensor(pixels: Uint8ClampedArray, spec: InputSpec, pre
     const out = new Uint8Array(3 * plane);
     const bgr = pre.channelOrder === 'BGR';
     for (let i = 0, s = 0; i < plane; i++, s += 4) {
-      const r = pixels[s], g = pixels[s + 1], b = pixels[s + 2];
+      const r = pixels[s],
+        g = pixels[s + 1],
+        b = pixels[s + 2];
       if (spec.layout === 'NHWC') {
         out[i * 3] = bgr ? b : r;
         out[i * 3 + 1] = g;
@@ -81,9 +105,19 @@ export function buildInputTensor(pixels: Uint8ClampedArray, spec: InputSpec, pre
     }
     return { name: spec.name, datatype: 'UINT8', shape: spec.shape, data: out };
   }
-  if (dt !== 'FP32' && dt !== 'FP16') throw new Error(`input '${spec.name}' has datatype ${dt}; the inspector builds FP32, FP16 or UINT8 image tensors`);
+  if (dt !== 'FP32' && dt !== 'FP16')
+    throw new Error(`input '${spec.name}' has datatype ${dt}; the inspector builds FP32, FP16 or UINT8 image tensors`);
   if (spec.layout !== 'NCHW') throw new Error(`input '${spec.name}' is HWC; ${dt} tensors are built planar (CHW) only`);
-  const data = preprocessImage(pixels, { width, height, channels: 4, dtype: dt, channelOrder: pre.channelOrder, scale: pre.scale, mean: pre.mean, std: pre.std });
+  const data = preprocessImage(pixels, {
+    width,
+    height,
+    channels: 4,
+    dtype: dt,
+    channelOrder: pre.channelOrder,
+    scale: pre.scale,
+    mean: pre.mean,
+    std: pre.std,
+  });
   return { name: spec.name, datatype: dt, shape: spec.shape, data };
 }
 
@@ -121,7 +155,8 @@ export async function inferFrame(args: {
   const out = res.outputs.find((o) => o.name === outName) ?? res.outputs[0];
   if (!out) throw new Error(`${args.meta.name} returned no outputs`);
   const values = decodeTensor(out.datatype, out.data, { shape: out.shape, copy: true });
-  if (!(values instanceof Float32Array)) throw new Error(`output '${out.name}' is ${out.datatype}; lane decoders need floating-point output`);
+  if (!(values instanceof Float32Array))
+    throw new Error(`output '${out.name}' is ${out.datatype}; lane decoders need floating-point output`);
   return {
     frameKey: args.frameKey,
     frameIndex: args.frameIndex,

@@ -69,7 +69,11 @@ export function inferCurrent(frame: FrameRef, mode: 'drop' | 'force' | 'missing'
 
 const completions: number[] = [];
 
-async function runOne(slot: 'a' | 'b', target: { connectionId: string; model: string }, frame: FrameRef): Promise<void> {
+async function runOne(
+  slot: 'a' | 'b',
+  target: { connectionId: string; model: string },
+  frame: FrameRef,
+): Promise<void> {
   const st = useApp.getState();
   st.countRequest(1);
   try {

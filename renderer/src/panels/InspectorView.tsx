@@ -11,7 +11,16 @@ import { useFrameMedia } from './useFrameMedia';
 import { inferCurrent, forgetMetadata, metadataFor, slotTarget } from '../lib/runner';
 import { decoderById, suggestDecoder, suggestionReason, UI_DECODERS, type UiDecodeResult } from '../lib/decoders';
 import { imageInputOf } from '../lib/pipeline';
-import { parseTusimpleJson, lanesToTusimpleFrame, tusimpleFrameScore, tusimpleLanePoints, type TusimpleFrame, type TusimpleFrameScore, type Lane, type Point } from '../../../shared/lanes';
+import {
+  parseTusimpleJson,
+  lanesToTusimpleFrame,
+  tusimpleFrameScore,
+  tusimpleLanePoints,
+  type TusimpleFrame,
+  type TusimpleFrameScore,
+  type Lane,
+  type Point,
+} from '../../../shared/lanes';
 import type { RawResult } from '../state/inference';
 import { IMAGENET } from '../state/inspector';
 import { backend, type ModelMetadata } from '../lib/backend';
@@ -43,12 +52,20 @@ export function InspectorView() {
   const a = useDecoded('a', frame);
   const b = useDecoded('b', frame);
   const gtFrame = useGtFrame(frame);
-  const gtLanes = useMemo(() => (gtFrame ? gtFrame.lanes.map((xs) => tusimpleLanePoints(xs, gtFrame.h_samples)).filter((p) => p.length > 1) : undefined), [gtFrame]);
+  const gtLanes = useMemo(
+    () =>
+      gtFrame
+        ? gtFrame.lanes.map((xs) => tusimpleLanePoints(xs, gtFrame.h_samples)).filter((p) => p.length > 1)
+        : undefined,
+    [gtFrame],
+  );
   const layers = useApp((s) => s.layers);
 
   const overlaysA: OverlaySet[] = [];
-  if (layers.lanes && a.decoded) overlaysA.push({ lanes: a.decoded.lanes, tag: abMode === 'overlay' ? 'A' : undefined, stale: a.stale });
-  if (layers.lanes && abMode === 'overlay' && b.decoded) overlaysA.push({ lanes: b.decoded.lanes, dashed: true, colorOffset: 4, tag: 'B', stale: b.stale });
+  if (layers.lanes && a.decoded)
+    overlaysA.push({ lanes: a.decoded.lanes, tag: abMode === 'overlay' ? 'A' : undefined, stale: a.stale });
+  if (layers.lanes && abMode === 'overlay' && b.decoded)
+    overlaysA.push({ lanes: b.decoded.lanes, dashed: true, colorOffset: 4, tag: 'B', stale: b.stale });
 
   return (
     <div className="view grid-inspector">
@@ -156,10 +173,23 @@ function useDecoded(slot: 'a' | 'b', frame: { key: string } | null): Decoded {
     const opts = { ...dec.defaults, ...(decoder.options[dec.id] ?? {}) };
     try {
       const t0 = performance.now();
-      const decoded = dec.decode(result.output.values, result.output.shape, { w: result.frameW, h: result.frameH }, opts, showProposals);
+      const decoded = dec.decode(
+        result.output.values,
+        result.output.shape,
+        { w: result.frameW, h: result.frameH },
+        opts,
+        showProposals,
+      );
       return { result, stale: !exact, decoded, decoderId: dec.id, decodeMs: performance.now() - t0, error: null };
     } catch (e) {
-      return { result, stale: !exact, decoded: null, decoderId: dec.id, decodeMs: null, error: `${dec.label}: ${errorText(e)}` };
+      return {
+        result,
+        stale: !exact,
+        decoded: null,
+        decoderId: dec.id,
+        decodeMs: null,
+        error: `${dec.label}: ${errorText(e)}`,
+      };
     }
   }, [result, exact, decoder, showProposals]);
 }
@@ -177,7 +207,11 @@ function gtFor(gt: GtSet | null, source: Source, index: number): TusimpleFrame |
     const name = source.items[index]?.name;
     if (!name) return null;
     const base = (p: string) => p.split(/[\\/]/).pop()!.toLowerCase();
-    return gt.frames.find((f) => base(f.raw_file) === base(name)) ?? gt.frames.find((f) => f.raw_file.toLowerCase().endsWith(name.toLowerCase())) ?? null;
+    return (
+      gt.frames.find((f) => base(f.raw_file) === base(name)) ??
+      gt.frames.find((f) => f.raw_file.toLowerCase().endsWith(name.toLowerCase())) ??
+      null
+    );
   }
   // Video: labels are per frame, in order (raw_file names carry the frame number when present).
   const byNumber = gt.frames.find((f) => {
@@ -231,7 +265,13 @@ function useSequenceScore(): SequenceScore | null {
         let decoded: UiDecodeResult | null = null;
         if (dec) {
           try {
-            decoded = dec.decode(r.output.values, r.output.shape, { w: r.frameW, h: r.frameH }, { ...dec.defaults, ...(decoder.options[dec.id] ?? {}) }, false);
+            decoded = dec.decode(
+              r.output.values,
+              r.output.shape,
+              { w: r.frameW, h: r.frameH },
+              { ...dec.defaults, ...(decoder.options[dec.id] ?? {}) },
+              false,
+            );
           } catch {
             decoded = null;
           }
@@ -245,12 +285,20 @@ function useSequenceScore(): SequenceScore | null {
       fp += hit.score.fp;
       fn += hit.score.fn;
     }
-    const labelled = source.kind === 'images' ? source.items.filter((_, i) => gtFor(gt, source, i)).length : gt.frames.length;
-    return n ? { frames: n, labelled, accuracy: acc / n, fp: fp / n, fn: fn / n } : { frames: 0, labelled, accuracy: 0, fp: 0, fn: 0 };
+    const labelled =
+      source.kind === 'images' ? source.items.filter((_, i) => gtFor(gt, source, i)).length : gt.frames.length;
+    return n
+      ? { frames: n, labelled, accuracy: acc / n, fp: fp / n, fn: fn / n }
+      : { frames: 0, labelled, accuracy: 0, fp: 0, fn: 0 };
   }, [results, gt, source, decoder]);
 }
 
-function frameScore(decoded: UiDecodeResult | null, gt: TusimpleFrame | null, w: number, h: number): TusimpleFrameScore | null {
+function frameScore(
+  decoded: UiDecodeResult | null,
+  gt: TusimpleFrame | null,
+  w: number,
+  h: number,
+): TusimpleFrameScore | null {
   if (!decoded || !gt) return null;
   const pred = lanesToTusimpleFrame(decoded.lanes, gt.raw_file, gt.h_samples, w, h);
   try {
@@ -287,7 +335,8 @@ function SourcesPanel() {
   };
   /** The folder's TuSimple labels go with its frames: load them unless they are loaded already. */
   const labelsFor = async (folder: DemoFolder) => {
-    if (folder.labels && useApp.getState().gt?.name !== folder.labels) await loadGt([await readDemoFile(folder.labels, false)], folder.labels);
+    if (folder.labels && useApp.getState().gt?.name !== folder.labels)
+      await loadGt([await readDemoFile(folder.labels, false)], folder.labels);
   };
 
   const openDemo = async (name: string, kind: string) => {
@@ -377,10 +426,19 @@ function SourcesPanel() {
             void loadGt(files);
           }}
         />
-        {sourceError && <Alert kind="err" testId="source-error">{sourceError}</Alert>}
+        {sourceError && (
+          <Alert kind="err" testId="source-error">
+            {sourceError}
+          </Alert>
+        )}
         {gtError && <Alert kind="err">{gtError}</Alert>}
         {gt && (
-          <div className="row small muted" data-testid="gt-loaded" style={{ flexWrap: 'nowrap' }} title={`${gt.name}: ${gt.frames.length} labelled frames`}>
+          <div
+            className="row small muted"
+            data-testid="gt-loaded"
+            style={{ flexWrap: 'nowrap' }}
+            title={`${gt.name}: ${gt.frames.length} labelled frames`}
+          >
             <span className="dot" style={{ background: GT_COLOR, flex: 'none' }} />
             <span className="grow" style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
               {gt.name}: {gt.frames.length} labelled frames
@@ -419,14 +477,27 @@ function SourcesPanel() {
       )}
       {media.length > 0 && (
         <div style={{ borderTop: '1px solid var(--line)' }}>
-          <div className="section-title" style={{ padding: '8px 10px 2px', cursor: 'pointer' }} onClick={() => setDemoOpen(!showDemo)} data-testid="demo-media-toggle">
+          <div
+            className="section-title"
+            style={{ padding: '8px 10px 2px', cursor: 'pointer' }}
+            onClick={() => setDemoOpen(!showDemo)}
+            data-testid="demo-media-toggle"
+          >
             {showDemo ? '▾' : '▸'} Demo media
           </div>
-          {showDemo && <ul className="list" data-testid="demo-media">
-            {folders.map((f) => (
-              <DemoFolderItems key={f.name} folder={f} loading={loadingDemo} onOpen={(m) => void openDemo(m.name, m.kind)} onOpenAll={() => void openDemoFolder(f)} />
-            ))}
-          </ul>}
+          {showDemo && (
+            <ul className="list" data-testid="demo-media">
+              {folders.map((f) => (
+                <DemoFolderItems
+                  key={f.name}
+                  folder={f}
+                  loading={loadingDemo}
+                  onOpen={(m) => void openDemo(m.name, m.kind)}
+                  onOpenAll={() => void openDemoFolder(f)}
+                />
+              ))}
+            </ul>
+          )}
         </div>
       )}
     </Panel>
@@ -454,7 +525,17 @@ function demoFolders(media: DemoMedia[]): DemoFolder[] {
   return [...byName.values()];
 }
 
-function DemoFolderItems({ folder, loading, onOpen, onOpenAll }: { folder: DemoFolder; loading: string | null; onOpen(m: DemoMedia): void; onOpenAll(): void }) {
+function DemoFolderItems({
+  folder,
+  loading,
+  onOpen,
+  onOpenAll,
+}: {
+  folder: DemoFolder;
+  loading: string | null;
+  onOpen(m: DemoMedia): void;
+  onOpenAll(): void;
+}) {
   const images = folder.items.filter((m) => m.kind === 'image').length;
   return (
     <>
@@ -507,13 +588,24 @@ export function openFiles(files: File[], label?: string): void {
     st.setSource({ kind: 'video', name: video.name, url: URL.createObjectURL(video), objectUrl: true });
     return;
   }
-  const images = files.filter((f) => IMAGE_RE.test(f.name) || f.type.startsWith('image/')).sort((x, y) => x.name.localeCompare(y.name, undefined, { numeric: true }));
+  const images = files
+    .filter((f) => IMAGE_RE.test(f.name) || f.type.startsWith('image/'))
+    .sort((x, y) => x.name.localeCompare(y.name, undefined, { numeric: true }));
   if (!images.length) {
-    st.setSourceError(`None of ${files.length} file(s) is an image or a video (${files.slice(0, 3).map((f) => f.name).join(', ')}${files.length > 3 ? ', …' : ''}).`);
+    st.setSourceError(
+      `None of ${files.length} file(s) is an image or a video (${files
+        .slice(0, 3)
+        .map((f) => f.name)
+        .join(', ')}${files.length > 3 ? ', …' : ''}).`,
+    );
     return;
   }
   const folder = (images[0] as File & { webkitRelativePath?: string }).webkitRelativePath?.split('/')[0];
-  st.setSource({ kind: 'images', items: images.map((f) => ({ name: f.name, blob: f })), label: label || folder || (images.length === 1 ? 'Image' : 'Images') });
+  st.setSource({
+    kind: 'images',
+    items: images.map((f) => ({ name: f.name, blob: f })),
+    label: label || folder || (images.length === 1 ? 'Image' : 'Images'),
+  });
 }
 
 async function loadGt(files: File[], name?: string): Promise<void> {
@@ -626,32 +718,83 @@ function Transport({ frame, onFit }: { frame: { key: string } | null; onFit(): v
       <button className="btn icon" disabled={disabled} onClick={() => setFrame(0)} title="First frame (Home)">
         <TIcon d="M4 3v10M13 3L6 8l7 5z" />
       </button>
-      <button className="btn icon" disabled={disabled} onClick={() => setFrame(frameIndex - 1)} title="Previous frame (←)" data-testid="step-back">
+      <button
+        className="btn icon"
+        disabled={disabled}
+        onClick={() => setFrame(frameIndex - 1)}
+        title="Previous frame (←)"
+        data-testid="step-back"
+      >
         <TIcon d="M11 3L5 8l6 5z" />
       </button>
-      <button className="btn icon primary" disabled={disabled} onClick={() => setPlaying(!playing)} title="Play / pause (Space)" data-testid="play">
+      <button
+        className="btn icon primary"
+        disabled={disabled}
+        onClick={() => setPlaying(!playing)}
+        title="Play / pause (Space)"
+        data-testid="play"
+      >
         {playing ? <TIcon d="M4 3h3v10H4zM9 3h3v10H9z" /> : <TIcon d="M4 2.5l9 5.5-9 5.5z" />}
       </button>
-      <button className="btn icon" disabled={disabled} onClick={() => setFrame(frameIndex + 1)} title="Next frame (→)" data-testid="step-forward">
+      <button
+        className="btn icon"
+        disabled={disabled}
+        onClick={() => setFrame(frameIndex + 1)}
+        title="Next frame (→)"
+        data-testid="step-forward"
+      >
         <TIcon d="M5 3l6 5-6 5z" />
       </button>
-      <button className="btn icon" disabled={disabled} onClick={() => setFrame(frameCount - 1)} title="Last frame (End)">
+      <button
+        className="btn icon"
+        disabled={disabled}
+        onClick={() => setFrame(frameCount - 1)}
+        title="Last frame (End)"
+      >
         <TIcon d="M12 3v10M3 3l7 5-7 5z" />
       </button>
-      <input type="range" min={0} max={Math.max(0, frameCount - 1)} value={frameIndex} disabled={disabled} onChange={(e) => setFrame(Number(e.target.value))} aria-label="Seek" data-testid="seek" />
-      <span className="mono small" data-testid="frame-index" data-index={frameIndex} style={{ minWidth: 90, textAlign: 'right' }}>
+      <input
+        type="range"
+        min={0}
+        max={Math.max(0, frameCount - 1)}
+        value={frameIndex}
+        disabled={disabled}
+        onChange={(e) => setFrame(Number(e.target.value))}
+        aria-label="Seek"
+        data-testid="seek"
+      />
+      <span
+        className="mono small"
+        data-testid="frame-index"
+        data-index={frameIndex}
+        style={{ minWidth: 90, textAlign: 'right' }}
+      >
         {frameCount ? `${frameIndex + 1} / ${frameCount}` : '– / –'}
       </span>
       {source?.kind === 'video' && (
         <label className="small muted row" title="Frame rate used for stepping and frame numbers">
           fps
-          <input type="number" min={1} max={240} value={videoFps} onChange={(e) => Number(e.target.value) > 0 && useApp.getState().setVideoFps(Number(e.target.value))} style={{ width: 52 }} />
+          <input
+            type="number"
+            min={1}
+            max={240}
+            value={videoFps}
+            onChange={(e) => Number(e.target.value) > 0 && useApp.getState().setVideoFps(Number(e.target.value))}
+            style={{ width: 52 }}
+          />
         </label>
       )}
       {source?.kind === 'images' && (
         <label className="small muted row" title="Playback rate of the image sequence">
           fps
-          <input type="number" min={1} max={60} value={imageFps} onChange={(e) => Number(e.target.value) > 0 && useApp.setState({ imageFps: Number(e.target.value) })} style={{ width: 46 }} />
+          <input
+            type="number"
+            min={1}
+            max={60}
+            value={imageFps}
+            onChange={(e) => Number(e.target.value) > 0 && useApp.setState({ imageFps: Number(e.target.value) })}
+            style={{ width: 46 }}
+          />
         </label>
       )}
       <button className="btn small" onClick={onFit} title="Fit (0)">
@@ -690,7 +833,12 @@ function useInspectorKeys(frame: import('../lib/runner').FrameRef | null, fit: (
     (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) {
-        if (!(t.tagName === 'INPUT' && (t as HTMLInputElement).type === 'range' && (e.key === ' ' || e.key === '[' || e.key === ']'))) return;
+        if (!(
+          t.tagName === 'INPUT' &&
+          (t as HTMLInputElement).type === 'range' &&
+          (e.key === ' ' || e.key === '[' || e.key === ']')
+        ))
+          return;
       }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const st = useApp.getState();
@@ -783,26 +931,59 @@ function useDefaultModel() {
 
 function score(name: string): number {
   const n = name.toLowerCase();
-  return (n.includes('lane') ? 2 : 0) + (n.includes('fp16') || n.includes('ensemble') || n.includes('pipeline') ? -1 : 0);
+  return (
+    (n.includes('lane') ? 2 : 0) + (n.includes('fp16') || n.includes('ensemble') || n.includes('pipeline') ? -1 : 0)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // controls
 
-function ControlsPanel({ frame, a, b, gtFrame }: { frame: { w: number; h: number; index: number; key: string } | null; a: Decoded; b: Decoded; gtFrame: TusimpleFrame | null }) {
+function ControlsPanel({
+  frame,
+  a,
+  b,
+  gtFrame,
+}: {
+  frame: { w: number; h: number; index: number; key: string } | null;
+  a: Decoded;
+  b: Decoded;
+  gtFrame: TusimpleFrame | null;
+}) {
   const abMode = useApp((s) => s.abMode);
   const errA = useApp((s) => s.inferErrors.a);
   const errB = useApp((s) => s.inferErrors.b);
   const conn = useApp((s) => s.activeConnection());
-  const scoreA = useMemo(() => (frame ? frameScore(a.decoded, gtFrame, a.result?.frameW ?? frame.w, a.result?.frameH ?? frame.h) : null), [a, gtFrame, frame]);
-  const scoreB = useMemo(() => (frame && abMode !== 'off' ? frameScore(b.decoded, gtFrame, b.result?.frameW ?? frame.w, b.result?.frameH ?? frame.h) : null), [b, gtFrame, frame, abMode]);
+  const scoreA = useMemo(
+    () => (frame ? frameScore(a.decoded, gtFrame, a.result?.frameW ?? frame.w, a.result?.frameH ?? frame.h) : null),
+    [a, gtFrame, frame],
+  );
+  const scoreB = useMemo(
+    () =>
+      frame && abMode !== 'off'
+        ? frameScore(b.decoded, gtFrame, b.result?.frameW ?? frame.w, b.result?.frameH ?? frame.h)
+        : null,
+    [b, gtFrame, frame, abMode],
+  );
   return (
     <Panel title="Inference" testId="inspector-controls">
       {!conn && <Alert kind="warn">Connect to a server (Servers view) to run models.</Alert>}
       <ModelSection />
-      {errA && <Alert kind="err" testId="infer-error" title="Inference failed (A)">{errA}</Alert>}
-      {errB && abMode !== 'off' && <Alert kind="err" title="Inference failed (B)">{errB}</Alert>}
-      {a.error && <Alert kind="err" testId="decode-error">{a.error}</Alert>}
+      {errA && (
+        <Alert kind="err" testId="infer-error" title="Inference failed (A)">
+          {errA}
+        </Alert>
+      )}
+      {errB && abMode !== 'off' && (
+        <Alert kind="err" title="Inference failed (B)">
+          {errB}
+        </Alert>
+      )}
+      {a.error && (
+        <Alert kind="err" testId="decode-error">
+          {a.error}
+        </Alert>
+      )}
       {b.error && abMode !== 'off' && <Alert kind="err">{b.error}</Alert>}
       <DecoderSection a={a} />
       <LanesSection a={a} b={abMode !== 'off' ? b : null} scoreA={scoreA} scoreB={scoreB} gt={!!gtFrame} />
@@ -846,7 +1027,11 @@ function ModelSection() {
       <div className="section-title">Model</div>
       <label className="field">
         {abMode === 'off' ? 'Model' : 'A'}
-        <select value={slots.a.model ?? ''} onChange={(e) => setSlot('a', { model: e.target.value || null })} data-testid="model-select-a">
+        <select
+          value={slots.a.model ?? ''}
+          onChange={(e) => setSlot('a', { model: e.target.value || null })}
+          data-testid="model-select-a"
+        >
           <option value="">— choose —</option>
           {ready.map((m) => (
             <option key={m.name} value={m.name}>
@@ -875,7 +1060,10 @@ function ModelSection() {
         <>
           <label className="field">
             B server
-            <select value={slots.b.connectionId ?? ''} onChange={(e) => setSlot('b', { connectionId: e.target.value || null, model: null })}>
+            <select
+              value={slots.b.connectionId ?? ''}
+              onChange={(e) => setSlot('b', { connectionId: e.target.value || null, model: null })}
+            >
               <option value="">same as A</option>
               {connected.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -886,7 +1074,11 @@ function ModelSection() {
           </label>
           <label className="field">
             B
-            <select value={slots.b.model ?? ''} onChange={(e) => setSlot('b', { model: e.target.value || null })} data-testid="model-select-b">
+            <select
+              value={slots.b.model ?? ''}
+              onChange={(e) => setSlot('b', { model: e.target.value || null })}
+              data-testid="model-select-b"
+            >
               <option value="">— choose —</option>
               {(remoteModels ?? ready.map((m) => m.name)).map((m) => (
                 <option key={m} value={m}>
@@ -900,11 +1092,22 @@ function ModelSection() {
       <ModelInputInfo />
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <label className="check">
-          <input type="checkbox" checked={autoInfer} onChange={(e) => setAutoInfer(e.target.checked)} /> Infer on frame change
+          <input type="checkbox" checked={autoInfer} onChange={(e) => setAutoInfer(e.target.checked)} /> Infer on frame
+          change
         </label>
-        <label className="check" title="Requests in flight per model while a video plays; frames are skipped beyond this">
+        <label
+          className="check"
+          title="Requests in flight per model while a video plays; frames are skipped beyond this"
+        >
           in flight
-          <input type="number" min={1} max={8} value={maxInFlight} onChange={(e) => setMaxInFlight(Number(e.target.value))} style={{ width: 44 }} />
+          <input
+            type="number"
+            min={1}
+            max={8}
+            value={maxInFlight}
+            onChange={(e) => setMaxInFlight(Number(e.target.value))}
+            style={{ width: 44 }}
+          />
         </label>
       </div>
     </div>
@@ -939,7 +1142,8 @@ function ModelInputInfo() {
     <div className="small muted" style={{ margin: '2px 0 8px' }} data-testid="model-io">
       {spec ? (
         <>
-          in <span className="mono">{spec.name}</span> {spec.datatype} {fmtShape(meta.inputs.find((i) => i.name === spec!.name)!.shape)} → out{' '}
+          in <span className="mono">{spec.name}</span> {spec.datatype}{' '}
+          {fmtShape(meta.inputs.find((i) => i.name === spec!.name)!.shape)} → out{' '}
           {meta.outputs.map((o) => (
             <span key={o.name} className="mono">
               {o.name} {fmtShape(o.shape)}{' '}
@@ -983,7 +1187,12 @@ function DecoderSection({ a }: { a: Decoded }) {
         <div className="row" style={{ marginBottom: 6 }}>
           <span className="small muted">Preset</span>
           {Object.entries(active.presets).map(([name, values]) => (
-            <button key={name} className="btn small" onClick={() => Object.entries(values).forEach(([k, v]) => setOption(active.id, k, v))} title={JSON.stringify(values)}>
+            <button
+              key={name}
+              className="btn small"
+              onClick={() => Object.entries(values).forEach(([k, v]) => setOption(active.id, k, v))}
+              title={JSON.stringify(values)}
+            >
               {name}
             </button>
           ))}
@@ -994,7 +1203,13 @@ function DecoderSection({ a }: { a: Decoded }) {
         if (o.kind === 'boolean') {
           return (
             <label className="check" key={o.key} title={o.description} style={{ marginBottom: 4 }}>
-              <input type="checkbox" checked={cur === true} onChange={(e) => setOption(active.id, o.key, e.target.checked)} data-testid={`opt-${o.key}`} /> {o.label}
+              <input
+                type="checkbox"
+                checked={cur === true}
+                onChange={(e) => setOption(active.id, o.key, e.target.checked)}
+                data-testid={`opt-${o.key}`}
+              />{' '}
+              {o.label}
             </label>
           );
         }
@@ -1002,7 +1217,11 @@ function DecoderSection({ a }: { a: Decoded }) {
           return (
             <label className="field" key={o.key} title={o.description}>
               {o.label}
-              <select value={cur === undefined ? '' : String(cur)} onChange={(e) => setOption(active.id, o.key, e.target.value)} data-testid={`opt-${o.key}`}>
+              <select
+                value={cur === undefined ? '' : String(cur)}
+                onChange={(e) => setOption(active.id, o.key, e.target.value)}
+                data-testid={`opt-${o.key}`}
+              >
                 <option value="">auto</option>
                 {o.choices?.map((c) => (
                   <option key={c}>{c}</option>
@@ -1025,7 +1244,9 @@ function DecoderSection({ a }: { a: Decoded }) {
               data-testid={`opt-${o.key}`}
               aria-label={o.label}
             />
-            <output data-testid={`opt-${o.key}-value`}>{o.kind === 'integer' || (o.step ?? 0) >= 1 ? v.toFixed(0) : v.toFixed(2)}</output>
+            <output data-testid={`opt-${o.key}-value`}>
+              {o.kind === 'integer' || (o.step ?? 0) >= 1 ? v.toFixed(0) : v.toFixed(2)}
+            </output>
           </div>
         );
       })}
@@ -1052,16 +1273,30 @@ function LayersSection() {
       <div className="section-title">Layers</div>
       <div className="row" style={{ gap: 12 }}>
         <label className="check">
-          <input type="checkbox" checked={layers.lanes} onChange={(e) => setLayers({ lanes: e.target.checked })} /> Lanes
+          <input type="checkbox" checked={layers.lanes} onChange={(e) => setLayers({ lanes: e.target.checked })} />{' '}
+          Lanes
         </label>
         <label className="check">
-          <input type="checkbox" checked={layers.labels} onChange={(e) => setLayers({ labels: e.target.checked })} /> Scores
+          <input type="checkbox" checked={layers.labels} onChange={(e) => setLayers({ labels: e.target.checked })} />{' '}
+          Scores
         </label>
         <label className="check" title="P">
-          <input type="checkbox" checked={layers.proposals} onChange={(e) => setLayers({ proposals: e.target.checked })} data-testid="layer-proposals" /> Proposals
+          <input
+            type="checkbox"
+            checked={layers.proposals}
+            onChange={(e) => setLayers({ proposals: e.target.checked })}
+            data-testid="layer-proposals"
+          />{' '}
+          Proposals
         </label>
         <label className="check" title="G">
-          <input type="checkbox" checked={layers.gt} disabled={!gt} onChange={(e) => setLayers({ gt: e.target.checked })} /> Ground truth
+          <input
+            type="checkbox"
+            checked={layers.gt}
+            disabled={!gt}
+            onChange={(e) => setLayers({ gt: e.target.checked })}
+          />{' '}
+          Ground truth
         </label>
       </div>
     </div>
@@ -1071,26 +1306,36 @@ function LayersSection() {
 function LatencySection({ a, b }: { a: Decoded; b: Decoded | null }) {
   const rows = [a, ...(b ? [b] : [])].filter((d) => d.result);
   if (!rows.length) return null;
-  const max = Math.max(...rows.map((d) => d.result!.timing.preprocessMs + d.result!.timing.requestMs + (d.decodeMs ?? 0)));
+  const max = Math.max(
+    ...rows.map((d) => d.result!.timing.preprocessMs + d.result!.timing.requestMs + (d.decodeMs ?? 0)),
+  );
   return (
     <div className="section" data-testid="latency">
       <div className="section-title">Latency</div>
       {rows.map((d, i) => {
         const t = d.result!.timing;
         const total = t.preprocessMs + t.requestMs + (d.decodeMs ?? 0);
-        const bar = (v: number, cls: string) => <div className={`bar ${cls}`} style={{ width: `${(v / max) * 100}%` }} />;
+        const bar = (v: number, cls: string) => (
+          <div className={`bar ${cls}`} style={{ width: `${(v / max) * 100}%` }} />
+        );
         return (
           <div key={i} className="timing" style={{ marginBottom: 6 }}>
-            {rows.length > 1 && <span style={{ gridColumn: '1 / 4' }} className="small muted">{i === 0 ? 'A' : 'B'} · {d.result!.model}</span>}
+            {rows.length > 1 && (
+              <span style={{ gridColumn: '1 / 4' }} className="small muted">
+                {i === 0 ? 'A' : 'B'} · {d.result!.model}
+              </span>
+            )}
             <span className="muted">preprocess</span>
             {bar(t.preprocessMs, 'pre')}
             <span className="val">{fmtMs(t.preprocessMs)}</span>
             <span className="muted">request</span>
             {bar(t.requestMs, 'req')}
-            <span className="val" data-testid="latency-request">{fmtMs(t.requestMs)}</span>
+            <span className="val" data-testid="latency-request">
+              {fmtMs(t.requestMs)}
+            </span>
             {t.rpcMs !== undefined && (
               <>
-                <span className="muted">  of it gRPC</span>
+                <span className="muted"> of it gRPC</span>
                 {bar(t.rpcMs, 'req')}
                 <span className="val">{fmtMs(t.rpcMs)}</span>
               </>
@@ -1110,12 +1355,28 @@ function LatencySection({ a, b }: { a: Decoded; b: Decoded | null }) {
   );
 }
 
-function LanesSection({ a, b, scoreA, scoreB, gt }: { a: Decoded; b: Decoded | null; scoreA: TusimpleFrameScore | null; scoreB: TusimpleFrameScore | null; gt: boolean }) {
+function LanesSection({
+  a,
+  b,
+  scoreA,
+  scoreB,
+  gt,
+}: {
+  a: Decoded;
+  b: Decoded | null;
+  scoreA: TusimpleFrameScore | null;
+  scoreB: TusimpleFrameScore | null;
+  gt: boolean;
+}) {
   if (!a.decoded && !b?.decoded) return null;
   const block = (d: Decoded, s: TusimpleFrameScore | null, tag: string, offset: number) =>
     d.decoded && (
       <div style={{ marginBottom: 8 }} key={tag}>
-        {b && <div className="small muted">{tag} · {d.result?.model}</div>}
+        {b && (
+          <div className="small muted">
+            {tag} · {d.result?.model}
+          </div>
+        )}
         <div className="lane-legend" data-testid={`lanes-${tag.toLowerCase()}`}>
           {d.decoded.lanes.map((l, i) => (
             <div key={i}>
@@ -1126,8 +1387,15 @@ function LanesSection({ a, b, scoreA, scoreB, gt }: { a: Decoded; b: Decoded | n
           {!d.decoded.lanes.length && <div className="muted">no lanes above the threshold</div>}
         </div>
         {s && (
-          <div className="row small" style={{ marginTop: 4, gap: 10 }} data-testid={`accuracy-${tag.toLowerCase()}`} data-accuracy={s.accuracy.toFixed(4)}>
-            <span className={`badge ${s.accuracy >= 0.9 ? 'ok' : s.accuracy >= 0.7 ? 'warn' : 'err'}`}>acc {(s.accuracy * 100).toFixed(1)}%</span>
+          <div
+            className="row small"
+            style={{ marginTop: 4, gap: 10 }}
+            data-testid={`accuracy-${tag.toLowerCase()}`}
+            data-accuracy={s.accuracy.toFixed(4)}
+          >
+            <span className={`badge ${s.accuracy >= 0.9 ? 'ok' : s.accuracy >= 0.7 ? 'warn' : 'err'}`}>
+              acc {(s.accuracy * 100).toFixed(1)}%
+            </span>
             <span className="muted">FP {s.fp.toFixed(2)}</span>
             <span className="muted">FN {s.fn.toFixed(2)}</span>
             <span className="muted">
@@ -1164,7 +1432,9 @@ function SequenceLine() {
       </span>
       {seq.frames > 0 && (
         <>
-          <span className={`badge ${seq.accuracy >= 0.9 ? 'ok' : seq.accuracy >= 0.7 ? 'warn' : 'err'}`}>acc {(seq.accuracy * 100).toFixed(1)}%</span>
+          <span className={`badge ${seq.accuracy >= 0.9 ? 'ok' : seq.accuracy >= 0.7 ? 'warn' : 'err'}`}>
+            acc {(seq.accuracy * 100).toFixed(1)}%
+          </span>
           <span className="muted">FP {seq.fp.toFixed(2)}</span>
           <span className="muted">FN {seq.fn.toFixed(2)}</span>
         </>
@@ -1211,7 +1481,11 @@ function PreprocessSection() {
             Channels
             <div className="btn-group">
               {(['RGB', 'BGR'] as const).map((c) => (
-                <button key={c} className={`btn small ${pre.channelOrder === c ? 'active' : ''}`} onClick={() => setPre({ channelOrder: c })}>
+                <button
+                  key={c}
+                  className={`btn small ${pre.channelOrder === c ? 'active' : ''}`}
+                  onClick={() => setPre({ channelOrder: c })}
+                >
                   {c}
                 </button>
               ))}
@@ -1258,7 +1532,17 @@ function PreprocessSection() {
   );
 }
 
-function ExportSection({ frame, a, gtFrame, scoreA }: { frame: { w: number; h: number; index: number; key: string } | null; a: Decoded; gtFrame: TusimpleFrame | null; scoreA: TusimpleFrameScore | null }) {
+function ExportSection({
+  frame,
+  a,
+  gtFrame,
+  scoreA,
+}: {
+  frame: { w: number; h: number; index: number; key: string } | null;
+  a: Decoded;
+  gtFrame: TusimpleFrame | null;
+  scoreA: TusimpleFrameScore | null;
+}) {
   const results = useApp((s) => s.results);
   const [busy, setBusy] = useState(false);
   const count = Object.keys(results).length;
@@ -1274,8 +1558,17 @@ function ExportSection({ frame, a, gtFrame, scoreA }: { frame: { w: number; h: n
             if (!frame || !a.decoded) return;
             setBusy(true);
             try {
-              const gtPts: Point[][] | undefined = gtFrame ? gtFrame.lanes.map((xs) => tusimpleLanePoints(xs, gtFrame.h_samples)) : undefined;
-              await exportAnnotatedPng(frameSourceForExport(), frame.w, frame.h, a.decoded.lanes, gtPts, `frame-${frame.index + 1}.png`);
+              const gtPts: Point[][] | undefined = gtFrame
+                ? gtFrame.lanes.map((xs) => tusimpleLanePoints(xs, gtFrame.h_samples))
+                : undefined;
+              await exportAnnotatedPng(
+                frameSourceForExport(),
+                frame.w,
+                frame.h,
+                a.decoded.lanes,
+                gtPts,
+                `frame-${frame.index + 1}.png`,
+              );
             } catch (e) {
               useApp.getState().toast('err', `Export failed: ${errorText(e)}`);
             } finally {
@@ -1286,7 +1579,12 @@ function ExportSection({ frame, a, gtFrame, scoreA }: { frame: { w: number; h: n
         >
           PNG
         </button>
-        <button className="btn small" disabled={!a.decoded || !frame} onClick={() => frame && a.decoded && exportLanesJson(frame, a, scoreA)} data-testid="export-json">
+        <button
+          className="btn small"
+          disabled={!a.decoded || !frame}
+          onClick={() => frame && a.decoded && exportLanesJson(frame, a, scoreA)}
+          data-testid="export-json"
+        >
           Lanes JSON
         </button>
         <button className="btn small" disabled={!count} onClick={() => exportMetricsCsv()} data-testid="export-csv">

@@ -101,11 +101,20 @@ export function ModelsView() {
                 </td>
                 <td className="num">{m.version || '–'}</td>
                 <td>
-                  <StateBadge state={busy[m.name] === 'loading' ? 'LOADING' : busy[m.name] === 'unloading' ? 'UNLOADING' : m.state} />
+                  <StateBadge
+                    state={
+                      busy[m.name] === 'loading' ? 'LOADING' : busy[m.name] === 'unloading' ? 'UNLOADING' : m.state
+                    }
+                  />
                 </td>
                 <td style={{ textAlign: 'right' }} onClick={(e) => e.stopPropagation()}>
                   <div className="row" style={{ justifyContent: 'flex-end', gap: 4, flexWrap: 'nowrap' }}>
-                    <button className="btn small" disabled={!!busy[m.name]} onClick={() => void loadModel(m.name)} data-testid={`load-${m.name}`}>
+                    <button
+                      className="btn small"
+                      disabled={!!busy[m.name]}
+                      onClick={() => void loadModel(m.name)}
+                      data-testid={`load-${m.name}`}
+                    >
                       {m.state === 'READY' ? 'Reload' : 'Load'}
                     </button>
                     <button
@@ -130,7 +139,13 @@ export function ModelsView() {
         <ModelDetail name={selected} />
       ) : (
         <Panel title="Model">
-          <div className="empty">{indexStatus === 'error' ? 'The repository index could not be read (see the left).' : index.length ? 'Select a model.' : 'No models.'}</div>
+          <div className="empty">
+            {indexStatus === 'error'
+              ? 'The repository index could not be read (see the left).'
+              : index.length
+                ? 'Select a model.'
+                : 'No models.'}
+          </div>
         </Panel>
       )}
     </div>
@@ -179,7 +194,12 @@ function ModelDetail({ name }: { name: string }) {
       </header>
       <div className="tabs">
         {(['overview', 'config', 'stats', ...(isEnsemble ? ['ensemble'] : [])] as Tab[]).map((t) => (
-          <button key={t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)} data-testid={`model-tab-${t}`}>
+          <button
+            key={t}
+            className={tab === t ? 'active' : ''}
+            onClick={() => setTab(t)}
+            data-testid={`model-tab-${t}`}
+          >
             {t === 'stats' ? 'Statistics' : t[0].toUpperCase() + t.slice(1)}
           </button>
         ))}
@@ -190,7 +210,9 @@ function ModelDetail({ name }: { name: string }) {
             {entry.reason || 'No reason given by the server.'}
           </Alert>
         )}
-        {!ready && entry?.state !== 'UNAVAILABLE' && <Alert kind="warn">The model is not loaded; metadata and config are available once it is READY.</Alert>}
+        {!ready && entry?.state !== 'UNAVAILABLE' && (
+          <Alert kind="warn">The model is not loaded; metadata and config are available once it is READY.</Alert>
+        )}
         {tab === 'overview' && ready && <Overview name={name} />}
         {tab === 'config' && ready && (
           <>
@@ -232,9 +254,19 @@ function Overview({ name }: { name: string }) {
         <dt>Versions</dt>
         <dd>{m.versions.join(', ') || '–'}</dd>
         <dt>Max batch size</dt>
-        <dd>{config ? (maxBatch > 0 ? `${maxBatch} (batch dim is implicit in config dims)` : '0 (no batching: dims are the full shape)') : '–'}</dd>
+        <dd>
+          {config
+            ? maxBatch > 0
+              ? `${maxBatch} (batch dim is implicit in config dims)`
+              : '0 (no batching: dims are the full shape)'
+            : '–'}
+        </dd>
         <dt>Dynamic batching</dt>
-        <dd>{dyn ? `on${dyn.max_queue_delay_microseconds ? `, max queue delay ${dyn.max_queue_delay_microseconds} µs` : ''}${Array.isArray(dyn.preferred_batch_size) && dyn.preferred_batch_size.length ? `, preferred ${JSON.stringify(dyn.preferred_batch_size)}` : ''}` : 'off'}</dd>
+        <dd>
+          {dyn
+            ? `on${dyn.max_queue_delay_microseconds ? `, max queue delay ${dyn.max_queue_delay_microseconds} µs` : ''}${Array.isArray(dyn.preferred_batch_size) && dyn.preferred_batch_size.length ? `, preferred ${JSON.stringify(dyn.preferred_batch_size)}` : ''}`
+            : 'off'}
+        </dd>
         <dt>Instances</dt>
         <dd>{groups.length ? groups.map((g) => `${g.count ?? 1}× ${g.kind ?? 'KIND_AUTO'}`).join(', ') : 'default'}</dd>
         {steps.length > 0 && (
@@ -309,7 +341,12 @@ function Statistics({ name }: { name: string }) {
           </div>
         ))}
       </div>
-      <TimeChart title="Throughput (requests/s)" series={[{ label: 'req/s', color: '#4aa3ff' }]} data={[rates.t, rates.rps]} testId="chart-throughput" />
+      <TimeChart
+        title="Throughput (requests/s)"
+        series={[{ label: 'req/s', color: '#4aa3ff' }]}
+        data={[rates.t, rates.rps]}
+        testId="chart-throughput"
+      />
       <TimeChart
         title="Per-request time (ms), per sampling interval"
         series={[

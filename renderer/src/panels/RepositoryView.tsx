@@ -54,7 +54,12 @@ function RepoBrowser() {
       }
     >
       <div style={{ padding: 8, borderBottom: '1px solid var(--line)' }}>
-        <select value={rootId ?? ''} onChange={(e) => setRoot(e.target.value)} style={{ width: '100%', marginBottom: 6 }} aria-label="Repository folder">
+        <select
+          value={rootId ?? ''}
+          onChange={(e) => setRoot(e.target.value)}
+          style={{ width: '100%', marginBottom: 6 }}
+          aria-label="Repository folder"
+        >
           {!roots.length && <option value="">No folder open</option>}
           {roots.map((r) => (
             <option key={r.rootId} value={r.rootId}>
@@ -69,7 +74,14 @@ function RepoBrowser() {
             void openPath(path.trim());
           }}
         >
-          <input type="text" className="grow" placeholder="/path/to/model_repository" value={path} onChange={(e) => setPath(e.target.value)} aria-label="Folder path" />
+          <input
+            type="text"
+            className="grow"
+            placeholder="/path/to/model_repository"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            aria-label="Folder path"
+          />
           <button className="btn small" type="submit">
             Open
           </button>
@@ -86,17 +98,27 @@ function RepoBrowser() {
           const st = stateOf(m.name);
           return (
             <li key={m.name} style={{ display: 'block', padding: 0 }}>
-              <div className="row" style={{ padding: '4px 8px', gap: 6 }} onClick={() => setOpen({ ...open, [m.name]: !expanded })}>
+              <div
+                className="row"
+                style={{ padding: '4px 8px', gap: 6 }}
+                onClick={() => setOpen({ ...open, [m.name]: !expanded })}
+              >
                 <span className="icon">{expanded ? '▾' : '▸'}</span>
                 <span className="grow" style={{ fontWeight: 550 }}>
                   {m.name}
                 </span>
-                {st && <span className={`dot ${st === 'READY' ? 'ok' : st === 'UNAVAILABLE' ? 'err' : ''}`} title={st} />}
+                {st && (
+                  <span className={`dot ${st === 'READY' ? 'ok' : st === 'UNAVAILABLE' ? 'err' : ''}`} title={st} />
+                )}
               </div>
               {m.configPath && (
                 <div
                   className={`row ${file?.path === m.configPath ? 'selected' : ''}`}
-                  style={{ padding: '3px 8px 3px 28px', gap: 6, background: file?.path === m.configPath ? 'var(--bg2)' : undefined }}
+                  style={{
+                    padding: '3px 8px 3px 28px',
+                    gap: 6,
+                    background: file?.path === m.configPath ? 'var(--bg2)' : undefined,
+                  }}
                   onClick={() => void openFile(m.configPath!)}
                   data-testid={`open-config-${m.name}`}
                 >
@@ -122,14 +144,22 @@ function RepoBrowser() {
                       ))}
                     </div>
                   ))}
-                  {!m.configPath && <div className="muted small" style={{ padding: '2px 8px 2px 28px' }}>no config.pbtxt (auto-complete config)</div>}
+                  {!m.configPath && (
+                    <div className="muted small" style={{ padding: '2px 8px 2px 28px' }}>
+                      no config.pbtxt (auto-complete config)
+                    </div>
+                  )}
                 </>
               )}
             </li>
           );
         })}
       </ul>
-      {listing?.truncated && <div className="muted small" style={{ padding: 8 }}>Listing truncated.</div>}
+      {listing?.truncated && (
+        <div className="muted small" style={{ padding: 8 }}>
+          Listing truncated.
+        </div>
+      )}
     </Panel>
   );
 }
@@ -193,7 +223,11 @@ function EditorPanel() {
   return (
     <section className="panel" data-testid="editor-panel">
       <header className="panel-head">
-        <span style={{ textTransform: 'none', letterSpacing: 0, fontSize: 12.5 }} className="mono" data-testid="editor-path">
+        <span
+          style={{ textTransform: 'none', letterSpacing: 0, fontSize: 12.5 }}
+          className="mono"
+          data-testid="editor-path"
+        >
           {file.path}
           {dirty && <span style={{ color: 'var(--warn)' }}> ●</span>}
         </span>
@@ -211,10 +245,22 @@ function EditorPanel() {
           <button className="btn small" onClick={revert} disabled={!dirty}>
             Revert
           </button>
-          <button className="btn small primary" onClick={() => void save()} disabled={!dirty || saving} title="Save (Ctrl+S)" data-testid="save">
+          <button
+            className="btn small primary"
+            onClick={() => void save()}
+            disabled={!dirty || saving}
+            title="Save (Ctrl+S)"
+            data-testid="save"
+          >
             {saving ? 'Saving…' : 'Save'} <Kbd>Ctrl+S</Kbd>
           </button>
-          <button className="btn small" onClick={() => setApplyOpen(true)} disabled={!conn} title={conn ? 'Load this model on the server' : 'Connect to a server first'} data-testid="apply">
+          <button
+            className="btn small"
+            onClick={() => setApplyOpen(true)}
+            disabled={!conn}
+            title={conn ? 'Load this model on the server' : 'Connect to a server first'}
+            data-testid="apply"
+          >
             Apply to server…
           </button>
         </span>
@@ -230,21 +276,41 @@ function EditorPanel() {
             ...(isEnsemble ? [['graph', 'Pipeline']] : []),
           ] as [Mode, string][]
         ).map(([m, label]) => (
-          <button key={m} className={mode === m ? 'active' : ''} onClick={() => setMode(m)} data-testid={`editor-tab-${m}`}>
+          <button
+            key={m}
+            className={mode === m ? 'active' : ''}
+            onClick={() => setMode(m)}
+            data-testid={`editor-tab-${m}`}
+          >
             {label}
           </button>
         ))}
       </div>
       {lastSave && (
         <div style={{ padding: '8px 10px 0' }}>
-          <Alert kind={lastSave.kind === 'saved' ? 'ok' : lastSave.kind === 'conflict' ? 'warn' : 'err'} testId="save-result">
+          <Alert
+            kind={lastSave.kind === 'saved' ? 'ok' : lastSave.kind === 'conflict' ? 'warn' : 'err'}
+            testId="save-result"
+          >
             {lastSave.message}
             {lastSave.kind === 'conflict' && (
               <div className="row" style={{ marginTop: 6 }}>
-                <button className="btn small" onClick={() => void useApp.getState().fetchServerConfig().then(() => setMode('diff-disk'))}>
+                <button
+                  className="btn small"
+                  onClick={() =>
+                    void useApp
+                      .getState()
+                      .fetchServerConfig()
+                      .then(() => setMode('diff-disk'))
+                  }
+                >
                   Compare with disk
                 </button>
-                <button className="btn small" onClick={() => void useApp.getState().openFile(file.path, true)} data-testid="reload-from-disk">
+                <button
+                  className="btn small"
+                  onClick={() => void useApp.getState().openFile(file.path, true)}
+                  data-testid="reload-from-disk"
+                >
                   Reload from disk (drop my edits)
                 </button>
                 <button className="btn small danger" onClick={() => void save(true)}>
@@ -258,7 +324,13 @@ function EditorPanel() {
       <div style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
         {/* The code editor stays mounted (hidden) so undo history and cursor survive tab switches. */}
         <div style={{ flex: 1, minHeight: 0, display: mode === 'code' ? 'block' : 'none' }}>
-          <CodeEditor value={buffer} onChange={setBuffer} diagnostics={analysis.diagnostics} onSave={() => void save()} onReady={setView} />
+          <CodeEditor
+            value={buffer}
+            onChange={setBuffer}
+            diagnostics={analysis.diagnostics}
+            onSave={() => void save()}
+            onReady={setView}
+          />
         </div>
         {mode === 'form' && (
           <div style={{ flex: 1, minHeight: 0, overflow: 'auto', padding: 12 }}>
@@ -288,7 +360,11 @@ function EditorPanel() {
             {serverConfig && (serverConfig.pbtxt != null || serverConfig.json != null) && (
               <DiffView
                 left={serverConfig.pbtxt ?? JSON.stringify(serverConfig.json, null, 2)}
-                right={serverConfig.pbtxt != null ? formatForDiff(buffer) : JSON.stringify(analyzeConfig(buffer).json ?? {}, null, 2)}
+                right={
+                  serverConfig.pbtxt != null
+                    ? formatForDiff(buffer)
+                    : JSON.stringify(analyzeConfig(buffer).json ?? {}, null, 2)
+                }
                 leftLabel={`Loaded on the server (${file.model}), canonical form`}
                 rightLabel="Editor buffer, canonical form"
                 testId="diff-server"
@@ -312,12 +388,25 @@ function formatForDiff(text: string): string {
   return analyzeConfig(text).canonical ?? text;
 }
 
-function Diagnostics({ diagnostics, onJump }: { diagnostics: ReturnType<typeof analyzeConfig>['diagnostics']; onJump(line: number, col: number): void }) {
+function Diagnostics({
+  diagnostics,
+  onJump,
+}: {
+  diagnostics: ReturnType<typeof analyzeConfig>['diagnostics'];
+  onJump(line: number, col: number): void;
+}) {
   if (!diagnostics.length) return null;
   return (
     <ul className="list diag-list" data-testid="diagnostics">
       {diagnostics.map((d, i) => (
-        <li key={i} className={d.severity} onClick={() => onJump(d.line, d.column)} data-testid="diagnostic" data-line={d.line} data-column={d.column}>
+        <li
+          key={i}
+          className={d.severity}
+          onClick={() => onJump(d.line, d.column)}
+          data-testid="diagnostic"
+          data-line={d.line}
+          data-column={d.column}
+        >
           <span className="loc">
             {d.line}:{d.column}
           </span>
@@ -359,29 +448,37 @@ function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; hasErrors:
   };
   return (
     <div className="modal-back" onClick={onClose}>
-      <div className="modal" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="Apply to server" data-testid="apply-dialog">
+      <div
+        className="modal"
+        onClick={(e) => e.stopPropagation()}
+        role="dialog"
+        aria-label="Apply to server"
+        data-testid="apply-dialog"
+      >
         <h3>Load “{file.model}” on the server</h3>
         <div className="choice">
           <label className={choice === 'override' ? 'on' : ''}>
             <input type="radio" checked={choice === 'override'} onChange={() => setChoice('override')} />
             <span>
               <b>Config override</b>
-              Send the editor's text with the load request. The server uses it instead of its config.pbtxt; the file on disk is not changed, and
-              the override is lost when the server restarts.
+              Send the editor's text with the load request. The server uses it instead of its config.pbtxt; the file on
+              disk is not changed, and the override is lost when the server restarts.
             </span>
           </label>
           <label className={choice === 'file' ? 'on' : ''}>
             <input type="radio" checked={choice === 'file'} onChange={() => setChoice('file')} />
             <span>
               <b>Repository file</b>
-              {dirty ? 'Save the editor to config.pbtxt (with a backup), then load' : 'Load'} from the server's repository, exactly as it is on disk.
+              {dirty ? 'Save the editor to config.pbtxt (with a backup), then load' : 'Load'} from the server's
+              repository, exactly as it is on disk.
             </span>
           </label>
         </div>
-        {hasErrors && (
-          <Alert kind="warn">The config has errors; the server will most likely reject it.</Alert>
-        )}
-        <p className="muted small">The server must see the same repository folder for the file choice to apply your edits (true for the embedded demo server).</p>
+        {hasErrors && <Alert kind="warn">The config has errors; the server will most likely reject it.</Alert>}
+        <p className="muted small">
+          The server must see the same repository folder for the file choice to apply your edits (true for the embedded
+          demo server).
+        </p>
         {error && <Alert kind="err">{error}</Alert>}
         {busy && <Progress />}
         <div className="row" style={{ justifyContent: 'flex-end', marginTop: 10 }}>

@@ -19,8 +19,16 @@ export function ServerPicker() {
   const connected = st && st.state !== 'disconnected';
   return (
     <div className="row" data-testid="server-picker">
-      <span className={`dot ${statusClass(st?.state, st?.ready)}`} title={st ? `${st.state}${st.ready ? ', ready' : ''}` : 'disconnected'} />
-      <select value={activeId ?? ''} onChange={(e) => setActive(e.target.value)} aria-label="Active server" style={{ minWidth: 200 }}>
+      <span
+        className={`dot ${statusClass(st?.state, st?.ready)}`}
+        title={st ? `${st.state}${st.ready ? ', ready' : ''}` : 'disconnected'}
+      />
+      <select
+        value={activeId ?? ''}
+        onChange={(e) => setActive(e.target.value)}
+        aria-label="Active server"
+        style={{ minWidth: 200 }}
+      >
         {profiles.length === 0 && <option value="">No servers</option>}
         {profiles.map((p) => (
           <option key={p.id} value={p.id}>
@@ -29,7 +37,12 @@ export function ServerPicker() {
         ))}
       </select>
       {activeId && !connected && (
-        <button className="btn small primary" disabled={!!busy} onClick={() => void connect(activeId)} data-testid="topbar-connect">
+        <button
+          className="btn small primary"
+          disabled={!!busy}
+          onClick={() => void connect(activeId)}
+          data-testid="topbar-connect"
+        >
           {busy ? 'Connecting…' : 'Connect'}
         </button>
       )}

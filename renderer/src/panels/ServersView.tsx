@@ -31,7 +31,11 @@ export function ServersView() {
           </button>
         }
       >
-        {profilesError && <Alert kind="err" title="Could not list saved servers">{profilesError}</Alert>}
+        {profilesError && (
+          <Alert kind="err" title="Could not list saved servers">
+            {profilesError}
+          </Alert>
+        )}
         <ul className="list">
           {profiles.map((p) => {
             const st = statuses[p.id];
@@ -64,7 +68,10 @@ export function ServersView() {
       {editing ? (
         <ProfileEditor initial={editing} onDone={() => setEditing(null)} />
       ) : selected ? (
-        <ServerDetail profile={selected} onEdit={() => setEditing({ ...selected, tls: selected.tls ?? { enabled: false } })} />
+        <ServerDetail
+          profile={selected}
+          onEdit={() => setEditing({ ...selected, tls: selected.tls ?? { enabled: false } })}
+        />
       ) : (
         <Panel title="Server">
           <div className="empty">Pick or add a server.</div>
@@ -107,11 +114,21 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
             </>
           )}
           {connected ? (
-            <button className="btn small" onClick={() => void disconnect(profile.id)} disabled={!!busy} data-testid="disconnect">
+            <button
+              className="btn small"
+              onClick={() => void disconnect(profile.id)}
+              disabled={!!busy}
+              data-testid="disconnect"
+            >
               Disconnect
             </button>
           ) : (
-            <button className="btn small primary" onClick={() => void connect(profile.id)} disabled={!!busy} data-testid="connect">
+            <button
+              className="btn small primary"
+              onClick={() => void connect(profile.id)}
+              disabled={!!busy}
+              data-testid="connect"
+            >
               {busy === 'connecting' ? 'Connecting…' : 'Connect'}
             </button>
           )}
@@ -125,13 +142,15 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
       )}
       {st?.error && (
         // Full width above the cards: a long gRPC message must not stretch the status card.
-        <Alert kind="err" title={st.state === 'error' ? `Server not reachable (${st.error.code})` : st.error.code} testId="server-error">
+        <Alert
+          kind="err"
+          title={st.state === 'error' ? `Server not reachable (${st.error.code})` : st.error.code}
+          testId="server-error"
+        >
           {withoutCode(st.error.message, st.error.code)}
         </Alert>
       )}
-      {st?.state === 'connected' && st.live && st.ready === false && (
-        <NotReadyHint profileId={profile.id} />
-      )}
+      {st?.state === 'connected' && st.live && st.ready === false && <NotReadyHint profileId={profile.id} />}
       {profile.builtin && (
         <Alert kind="info">
           The embedded demo server runs the bundled demo model repository on this machine (no Jetson needed).
@@ -141,7 +160,12 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
       <div className="row" style={{ gap: 24, alignItems: 'flex-start' }}>
         <div className="card" style={{ minWidth: 280 }}>
           <div className="section-title">Status</div>
-          <dl className="kv" data-testid="server-status" data-state={st?.state ?? 'disconnected'} data-ready={String(!!st?.ready)}>
+          <dl
+            className="kv"
+            data-testid="server-status"
+            data-state={st?.state ?? 'disconnected'}
+            data-ready={String(!!st?.ready)}
+          >
             <dt>Connection</dt>
             <dd>
               <span className={`badge ${statusClass(st?.state, st?.ready)}`}>{st?.state ?? 'disconnected'}</span>
@@ -155,7 +179,11 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
             <dt>Last check</dt>
             <dd>{st?.lastCheckedAt ? `${Math.max(0, Math.round((now - st.lastCheckedAt) / 1000))} s ago` : '–'}</dd>
             <dt>Next check</dt>
-            <dd>{st?.nextCheckInMs != null ? `in ${(st.nextCheckInMs / 1000).toFixed(0)} s${st.consecutiveFailures ? ` (backoff, ${st.consecutiveFailures} failures)` : ''}` : '–'}</dd>
+            <dd>
+              {st?.nextCheckInMs != null
+                ? `in ${(st.nextCheckInMs / 1000).toFixed(0)} s${st.consecutiveFailures ? ` (backoff, ${st.consecutiveFailures} failures)` : ''}`
+                : '–'}
+            </dd>
           </dl>
         </div>
         <div className="card" style={{ minWidth: 280, flex: 1 }}>
@@ -224,7 +252,14 @@ export function withoutCode(message: string, code: string): string {
 function NotReadyHint({ profileId }: { profileId: string }) {
   const isActive = useApp((s) => s.activeId === profileId);
   // A string, not an array: a fresh array per call would re-render forever (zustand compares by identity).
-  const failedNames = useApp((s) => (isActive ? s.index.filter((m) => m.state === 'UNAVAILABLE').map((m) => m.name).join(', ') : ''));
+  const failedNames = useApp((s) =>
+    isActive
+      ? s.index
+          .filter((m) => m.state === 'UNAVAILABLE')
+          .map((m) => m.name)
+          .join(', ')
+      : '',
+  );
   const failed = failedNames ? failedNames.split(', ') : [];
   const setView = useApp((s) => s.setView);
   return (
@@ -264,7 +299,15 @@ function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileInput; o
           setSaving(true);
           const saved = await saveProfile({
             ...p,
-            tls: tls.enabled ? { enabled: true, caPath: clean(tls.caPath ?? ''), certPath: clean(tls.certPath ?? ''), keyPath: clean(tls.keyPath ?? ''), insecure: !!tls.insecure } : { enabled: false },
+            tls: tls.enabled
+              ? {
+                  enabled: true,
+                  caPath: clean(tls.caPath ?? ''),
+                  certPath: clean(tls.certPath ?? ''),
+                  keyPath: clean(tls.keyPath ?? ''),
+                  insecure: !!tls.insecure,
+                }
+              : { enabled: false },
           });
           setSaving(false);
           if (saved) {
@@ -275,11 +318,23 @@ function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileInput; o
       >
         <label className="field">
           Name
-          <input type="text" value={p.name} onChange={(e) => setP({ ...p, name: e.target.value })} required data-testid="profile-name" />
+          <input
+            type="text"
+            value={p.name}
+            onChange={(e) => setP({ ...p, name: e.target.value })}
+            required
+            data-testid="profile-name"
+          />
         </label>
         <label className="field">
           Endpoint
-          <input type="text" value={p.url} onChange={(e) => setP({ ...p, url: e.target.value })} placeholder="host:8001" data-testid="profile-url" />
+          <input
+            type="text"
+            value={p.url}
+            onChange={(e) => setP({ ...p, url: e.target.value })}
+            placeholder="host:8001"
+            data-testid="profile-url"
+          />
         </label>
         {!urlOk && <Alert kind="warn">Expected host:port of Triton's gRPC endpoint, e.g. orin.local:8001</Alert>}
         <label className="field">
@@ -296,27 +351,49 @@ function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileInput; o
           TLS
         </div>
         <label className="check" style={{ marginBottom: 8 }}>
-          <input type="checkbox" checked={tls.enabled} onChange={(e) => setTls({ enabled: e.target.checked })} /> Use TLS (grpcs)
+          <input type="checkbox" checked={tls.enabled} onChange={(e) => setTls({ enabled: e.target.checked })} /> Use
+          TLS (grpcs)
         </label>
         {tls.enabled && (
           <>
             <label className="field">
               CA certificate
-              <input type="text" value={tls.caPath ?? ''} onChange={(e) => setTls({ caPath: e.target.value })} placeholder="/path/to/ca.pem (optional)" />
+              <input
+                type="text"
+                value={tls.caPath ?? ''}
+                onChange={(e) => setTls({ caPath: e.target.value })}
+                placeholder="/path/to/ca.pem (optional)"
+              />
             </label>
             <label className="field">
               Client cert
-              <input type="text" value={tls.certPath ?? ''} onChange={(e) => setTls({ certPath: e.target.value })} placeholder="/path/to/client.pem (mTLS)" />
+              <input
+                type="text"
+                value={tls.certPath ?? ''}
+                onChange={(e) => setTls({ certPath: e.target.value })}
+                placeholder="/path/to/client.pem (mTLS)"
+              />
             </label>
             <label className="field">
               Client key
-              <input type="text" value={tls.keyPath ?? ''} onChange={(e) => setTls({ keyPath: e.target.value })} placeholder="/path/to/client.key (mTLS)" />
+              <input
+                type="text"
+                value={tls.keyPath ?? ''}
+                onChange={(e) => setTls({ keyPath: e.target.value })}
+                placeholder="/path/to/client.key (mTLS)"
+              />
             </label>
             <label className="check">
-              <input type="checkbox" checked={!!tls.insecure} onChange={(e) => setTls({ insecure: e.target.checked })} /> Skip certificate verification
-              (self-signed test servers only)
+              <input
+                type="checkbox"
+                checked={!!tls.insecure}
+                onChange={(e) => setTls({ insecure: e.target.checked })}
+              />{' '}
+              Skip certificate verification (self-signed test servers only)
             </label>
-            <p className="muted small">Files are referenced by path on the machine running Tritonscope and read when connecting.</p>
+            <p className="muted small">
+              Files are referenced by path on the machine running Tritonscope and read when connecting.
+            </p>
           </>
         )}
         <div className="row" style={{ marginTop: 14 }}>

@@ -108,7 +108,12 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null) {
       setFrame({ source: v, w: v.videoWidth, h: v.videoHeight, key: `vid:${idx}`, index: idx });
       redraw.emit();
     };
-    const onError = () => useApp.getState().setSourceError(`${source.name}: the video cannot be decoded (${v.error?.message || `media error ${v.error?.code}`})`);
+    const onError = () =>
+      useApp
+        .getState()
+        .setSourceError(
+          `${source.name}: the video cannot be decoded (${v.error?.message || `media error ${v.error?.code}`})`,
+        );
     const onEnded = () => useApp.getState().setPlaying(false);
     v.addEventListener('loadedmetadata', onMeta);
     v.addEventListener('loadeddata', onFrameReady);
@@ -211,7 +216,8 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null) {
     if (source?.kind !== 'video' || !videoEl || playing) return;
     if (!Number.isFinite(videoEl.duration)) return;
     const target = (frameIndex + 0.5) / videoFps;
-    if (Math.abs(videoEl.currentTime - target) > 0.5 / videoFps) videoEl.currentTime = Math.min(target, videoEl.duration);
+    if (Math.abs(videoEl.currentTime - target) > 0.5 / videoFps)
+      videoEl.currentTime = Math.min(target, videoEl.duration);
   }, [source, videoEl, playing, frameIndex, videoFps]);
 
   // Stills and paused video: infer a frame once when it is shown (cached afterwards).

@@ -3,7 +3,13 @@
  * being edited (disk text + hash for safe saving), the buffer, and the server's loaded config for diffs.
  */
 import type { Slice } from './store';
-import { backend, type ConfigDiff, type RepositoryListing, type RepositoryRoot, type SaveResponse } from '../lib/backend';
+import {
+  backend,
+  type ConfigDiff,
+  type RepositoryListing,
+  type RepositoryRoot,
+  type SaveResponse,
+} from '../lib/backend';
 import { errorText } from '../lib/errors';
 
 export interface OpenFile {
@@ -114,7 +120,14 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     try {
       const f = await backend().readFile(rootId, path);
       set({
-        file: { rootId, path: f.path, model: f.path.split('/')[0], diskText: f.text, diskHash: f.hash, mtimeMs: f.mtimeMs },
+        file: {
+          rootId,
+          path: f.path,
+          model: f.path.split('/')[0],
+          diskText: f.text,
+          diskHash: f.hash,
+          mtimeMs: f.mtimeMs,
+        },
         buffer: f.text,
         fileError: null,
         lastSave: null,
@@ -141,13 +154,20 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
         message: r.backupPath ? `Saved ${r.path}. Previous version backed up to ${r.backupPath}.` : `Saved ${r.path}.`,
         backupPath: r.backupPath,
       };
-      set({ file: { ...f, diskText: get().buffer, diskHash: r.hash, mtimeMs: r.mtimeMs }, lastSave: outcome, diskNow: null });
+      set({
+        file: { ...f, diskText: get().buffer, diskHash: r.hash, mtimeMs: r.mtimeMs },
+        lastSave: outcome,
+        diskNow: null,
+      });
       return outcome;
     } catch (e) {
       const code = (e as { code?: string }).code;
       const outcome: SaveOutcome =
         code === 'CONFLICT'
-          ? { kind: 'conflict', message: `${f.path} changed on disk since you opened it. Reload to see the new version, or overwrite it (a backup is kept).` }
+          ? {
+              kind: 'conflict',
+              message: `${f.path} changed on disk since you opened it. Reload to see the new version, or overwrite it (a backup is kept).`,
+            }
           : { kind: 'error', message: `Save failed: ${errorText(e)}` };
       set({ lastSave: outcome });
       return outcome;

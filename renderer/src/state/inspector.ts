@@ -89,7 +89,10 @@ export interface InspectorSlice {
 }
 
 /** Image-net mean/std is what most lane models (LaneATT, UFLD) were trained with. */
-export const IMAGENET = { mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number] };
+export const IMAGENET = {
+  mean: [0.485, 0.456, 0.406] as [number, number, number],
+  std: [0.229, 0.224, 0.225] as [number, number, number],
+};
 
 export const createInspectorSlice: Slice<InspectorSlice> = (set, get) => ({
   source: null,
@@ -114,7 +117,15 @@ export const createInspectorSlice: Slice<InspectorSlice> = (set, get) => ({
   setSource(source) {
     const prev = get().source;
     if (prev?.kind === 'video' && prev.objectUrl && prev !== source) URL.revokeObjectURL(prev.url);
-    set({ source, sourceError: null, frameIndex: 0, frameCount: source?.kind === 'images' ? source.items.length : 0, playing: false, frameSize: null, displayFps: 0 });
+    set({
+      source,
+      sourceError: null,
+      frameIndex: 0,
+      frameCount: source?.kind === 'images' ? source.items.length : 0,
+      playing: false,
+      frameSize: null,
+      displayFps: 0,
+    });
     get().clearResults();
   },
   setSourceError(sourceError) {

@@ -3,7 +3,13 @@
  * loaded config, load/unload, and a statistics history sampled over time (for per-request rates).
  */
 import type { AppState, Slice } from './store';
-import { backend, type ConfigResponse, type ModelIndexEntry, type ModelMetadata, type ModelStatisticsEntry } from '../lib/backend';
+import {
+  backend,
+  type ConfigResponse,
+  type ModelIndexEntry,
+  type ModelMetadata,
+  type ModelStatisticsEntry,
+} from '../lib/backend';
 import { errorText } from '../lib/errors';
 
 export interface StatSample {
@@ -11,7 +17,8 @@ export interface StatSample {
   entry: ModelStatisticsEntry;
 }
 
-export type Loadable<T> = { status: 'idle' } | { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: string };
+export type Loadable<T> =
+  { status: 'idle' } | { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: string };
 
 export interface ModelsSlice {
   index: ModelIndexEntry[];
@@ -79,7 +86,15 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   modelErrors: {},
 
   resetModels() {
-    set({ index: [], indexStatus: 'idle', indexError: null, metadata: {}, configs: {}, statsHistory: {}, modelErrors: {} });
+    set({
+      index: [],
+      indexStatus: 'idle',
+      indexError: null,
+      metadata: {},
+      configs: {},
+      statsHistory: {},
+      modelErrors: {},
+    });
   },
 
   async refreshIndex() {
@@ -128,10 +143,16 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   async loadModel(name, override) {
     const conn = get().activeConnection();
     if (!conn) return false;
-    set({ modelBusy: { ...get().modelBusy, [name]: 'loading' }, modelErrors: { ...get().modelErrors, [name]: undefined } });
+    set({
+      modelBusy: { ...get().modelBusy, [name]: 'loading' },
+      modelErrors: { ...get().modelErrors, [name]: undefined },
+    });
     try {
       await backend().loadModel(conn, name, override);
-      get().toast('ok', override ? `Loaded ${name} with the editor's config (override)` : `Loaded ${name} from its repository config`);
+      get().toast(
+        'ok',
+        override ? `Loaded ${name} with the editor's config (override)` : `Loaded ${name} from its repository config`,
+      );
       return true;
     } catch (e) {
       set({ modelErrors: { ...get().modelErrors, [name]: errorText(e) } });
@@ -151,7 +172,10 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   async unloadModel(name) {
     const conn = get().activeConnection();
     if (!conn) return false;
-    set({ modelBusy: { ...get().modelBusy, [name]: 'unloading' }, modelErrors: { ...get().modelErrors, [name]: undefined } });
+    set({
+      modelBusy: { ...get().modelBusy, [name]: 'unloading' },
+      modelErrors: { ...get().modelErrors, [name]: undefined },
+    });
     try {
       await backend().unloadModel(conn, name);
       get().toast('ok', `Unloaded ${name}`);

@@ -4,13 +4,24 @@
  * services themselves cannot be reached.
  */
 import type { Slice } from './store';
-import { backend, type ConnectionProfile, type ConnectionProfileInput, type ConnectionStatus, type DemoStatus } from '../lib/backend';
+import {
+  backend,
+  type ConnectionProfile,
+  type ConnectionProfileInput,
+  type ConnectionStatus,
+  type DemoStatus,
+} from '../lib/backend';
 import { errorText } from '../lib/errors';
 
 /** Id of the embedded demo server's built-in profile (it exists once the demo server runs). */
 export const DEMO_ID = 'demo';
 
-export const DEMO_PLACEHOLDER: ConnectionProfile = { id: DEMO_ID, name: 'Demo (embedded server)', url: 'started on demand', builtin: true };
+export const DEMO_PLACEHOLDER: ConnectionProfile = {
+  id: DEMO_ID,
+  name: 'Demo (embedded server)',
+  url: 'started on demand',
+  builtin: true,
+};
 
 export interface ServersSlice {
   profiles: ConnectionProfile[];
@@ -122,7 +133,12 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
         set({
           statuses: {
             ...get().statuses,
-            [id]: { ...prev, state: 'error', error: { code: 'UNAVAILABLE', message: errorText(e) }, consecutiveFailures: prev.consecutiveFailures + 1 },
+            [id]: {
+              ...prev,
+              state: 'error',
+              error: { code: 'UNAVAILABLE', message: errorText(e) },
+              consecutiveFailures: prev.consecutiveFailures + 1,
+            },
           },
         });
       }
@@ -146,8 +162,21 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
       await get().loadProfiles();
       if (demo.rootId) get().setRepositoryRoot(demo.rootId);
     } catch (e) {
-      const prev = get().demo ?? { running: false, url: null, connectionId: null, rootId: null, media: [], error: null };
-      set({ demo: { ...prev, running: false, error: { code: (e as { code?: string }).code ?? 'ERROR', message: errorText(e) } } });
+      const prev = get().demo ?? {
+        running: false,
+        url: null,
+        connectionId: null,
+        rootId: null,
+        media: [],
+        error: null,
+      };
+      set({
+        demo: {
+          ...prev,
+          running: false,
+          error: { code: (e as { code?: string }).code ?? 'ERROR', message: errorText(e) },
+        },
+      });
     } finally {
       set({ demoStarting: false });
     }

@@ -2,7 +2,10 @@
 import crypto from 'node:crypto';
 import forge from 'node-forge';
 
-export interface Pem { cert: string; key: string }
+export interface Pem {
+  cert: string;
+  key: string;
+}
 
 function keyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -15,8 +18,11 @@ function keyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki
 let serial = 1;
 
 function makeCert(opts: {
-  cn: string; issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey }; ca?: boolean;
-  altNames?: Array<{ type: number; value?: string; ip?: string }>; clientAuth?: boolean;
+  cn: string;
+  issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey };
+  ca?: boolean;
+  altNames?: Array<{ type: number; value?: string; ip?: string }>;
+  clientAuth?: boolean;
 }): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey; pem: Pem } {
   const kp = keyPair();
   const cert = forge.pki.createCertificate();
@@ -28,9 +34,16 @@ function makeCert(opts: {
   cert.setSubject(subject);
   cert.setIssuer(opts.issuer ? opts.issuer.cert.subject.attributes : subject);
   const ext: object[] = [];
-  if (opts.ca) ext.push({ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true });
+  if (opts.ca)
+    ext.push(
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    );
   else {
-    ext.push({ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, keyEncipherment: true });
+    ext.push(
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    );
     ext.push({ name: 'extKeyUsage', serverAuth: !opts.clientAuth, clientAuth: Boolean(opts.clientAuth) });
   }
   if (opts.altNames) ext.push({ name: 'subjectAltName', altNames: opts.altNames });
@@ -51,8 +64,12 @@ export interface TestPki {
 export function makeTestPki(): TestPki {
   const ca = makeCert({ cn: 'Tritonscope Test CA', ca: true });
   const server = makeCert({
-    cn: 'localhost', issuer: ca,
-    altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }],
+    cn: 'localhost',
+    issuer: ca,
+    altNames: [
+      { type: 2, value: 'localhost' },
+      { type: 7, ip: '127.0.0.1' },
+    ],
   });
   const client = makeCert({ cn: 'tritonscope-client', issuer: ca, clientAuth: true });
   const other = makeCert({ cn: 'Other CA', ca: true });

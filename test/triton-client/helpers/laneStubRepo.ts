@@ -46,7 +46,10 @@ export type TempRepo = TempDir;
 export function makeLaneStubRepo(): TempRepo {
   const repo = makeTempDir('tritonscope-lanestub-');
   const { dir } = repo;
-  for (const [name, elem, type] of [['lane_stub', 'float', 'TYPE_FP32'], ['lane_stub_fp16', 'float16', 'TYPE_FP16']] as const) {
+  for (const [name, elem, type] of [
+    ['lane_stub', 'float', 'TYPE_FP32'],
+    ['lane_stub_fp16', 'float16', 'TYPE_FP16'],
+  ] as const) {
     mkdirSync(join(dir, name, '1'), { recursive: true });
     writeFileSync(join(dir, name, 'config.pbtxt'), config(name, type));
     writeFileSync(join(dir, name, '1', 'model.onnx'), laneStub(elem));
