@@ -3,21 +3,8 @@
 /* eslint-disable */
 
 export type ScalarType =
-  | 'double'
-  | 'float'
-  | 'int32'
-  | 'int64'
-  | 'uint32'
-  | 'uint64'
-  | 'sint32'
-  | 'sint64'
-  | 'fixed32'
-  | 'fixed64'
-  | 'sfixed32'
-  | 'sfixed64'
-  | 'bool'
-  | 'string'
-  | 'bytes';
+  | 'double' | 'float' | 'int32' | 'int64' | 'uint32' | 'uint64' | 'sint32' | 'sint64'
+  | 'fixed32' | 'fixed64' | 'sfixed32' | 'sfixed64' | 'bool' | 'string' | 'bytes';
 
 export interface FieldDescriptor {
   /** Proto field name (snake_case), as written in config.pbtxt. */
@@ -52,1141 +39,507 @@ export interface EnumDescriptor {
 export const ROOT_MESSAGE = 'inference.ModelConfig';
 
 export const MESSAGES: Record<string, MessageDescriptor> = {
-  'inference.ModelRateLimiter': {
-    fullName: 'inference.ModelRateLimiter',
+  "inference.ModelRateLimiter": {
+    fullName: "inference.ModelRateLimiter",
     fields: [
-      {
-        name: 'resources',
-        jsonName: 'resources',
-        number: 1,
-        type: 'message',
-        typeName: 'inference.ModelRateLimiter.Resource',
-        label: 'repeated',
-      },
-      { name: 'priority', jsonName: 'priority', number: 2, type: 'uint32', label: 'optional' },
+      { name: "resources", jsonName: "resources", number: 1, type: "message", typeName: "inference.ModelRateLimiter.Resource", label: "repeated" },
+      { name: "priority", jsonName: "priority", number: 2, type: "uint32", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelRateLimiter.Resource': {
-    fullName: 'inference.ModelRateLimiter.Resource',
+  "inference.ModelRateLimiter.Resource": {
+    fullName: "inference.ModelRateLimiter.Resource",
     fields: [
-      { name: 'name', jsonName: 'name', number: 1, type: 'string', label: 'optional' },
-      { name: 'global', jsonName: 'global', number: 2, type: 'bool', label: 'optional' },
-      { name: 'count', jsonName: 'count', number: 3, type: 'uint32', label: 'optional' },
+      { name: "name", jsonName: "name", number: 1, type: "string", label: "optional" },
+      { name: "global", jsonName: "global", number: 2, type: "bool", label: "optional" },
+      { name: "count", jsonName: "count", number: 3, type: "uint32", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelInstanceGroup': {
-    fullName: 'inference.ModelInstanceGroup',
+  "inference.ModelInstanceGroup": {
+    fullName: "inference.ModelInstanceGroup",
     fields: [
-      { name: 'name', jsonName: 'name', number: 1, type: 'string', label: 'optional' },
-      {
-        name: 'kind',
-        jsonName: 'kind',
-        number: 4,
-        type: 'enum',
-        typeName: 'inference.ModelInstanceGroup.Kind',
-        label: 'optional',
-      },
-      { name: 'count', jsonName: 'count', number: 2, type: 'int32', label: 'optional' },
-      {
-        name: 'rate_limiter',
-        jsonName: 'rateLimiter',
-        number: 6,
-        type: 'message',
-        typeName: 'inference.ModelRateLimiter',
-        label: 'optional',
-      },
-      { name: 'gpus', jsonName: 'gpus', number: 3, type: 'int32', label: 'repeated' },
-      {
-        name: 'secondary_devices',
-        jsonName: 'secondaryDevices',
-        number: 8,
-        type: 'message',
-        typeName: 'inference.ModelInstanceGroup.SecondaryDevice',
-        label: 'repeated',
-      },
-      { name: 'profile', jsonName: 'profile', number: 5, type: 'string', label: 'repeated' },
-      { name: 'passive', jsonName: 'passive', number: 7, type: 'bool', label: 'optional' },
-      { name: 'host_policy', jsonName: 'hostPolicy', number: 9, type: 'string', label: 'optional' },
+      { name: "name", jsonName: "name", number: 1, type: "string", label: "optional" },
+      { name: "kind", jsonName: "kind", number: 4, type: "enum", typeName: "inference.ModelInstanceGroup.Kind", label: "optional" },
+      { name: "count", jsonName: "count", number: 2, type: "int32", label: "optional" },
+      { name: "rate_limiter", jsonName: "rateLimiter", number: 6, type: "message", typeName: "inference.ModelRateLimiter", label: "optional" },
+      { name: "gpus", jsonName: "gpus", number: 3, type: "int32", label: "repeated" },
+      { name: "secondary_devices", jsonName: "secondaryDevices", number: 8, type: "message", typeName: "inference.ModelInstanceGroup.SecondaryDevice", label: "repeated" },
+      { name: "profile", jsonName: "profile", number: 5, type: "string", label: "repeated" },
+      { name: "passive", jsonName: "passive", number: 7, type: "bool", label: "optional" },
+      { name: "host_policy", jsonName: "hostPolicy", number: 9, type: "string", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelInstanceGroup.SecondaryDevice': {
-    fullName: 'inference.ModelInstanceGroup.SecondaryDevice',
+  "inference.ModelInstanceGroup.SecondaryDevice": {
+    fullName: "inference.ModelInstanceGroup.SecondaryDevice",
     fields: [
-      {
-        name: 'kind',
-        jsonName: 'kind',
-        number: 1,
-        type: 'enum',
-        typeName: 'inference.ModelInstanceGroup.SecondaryDevice.SecondaryDeviceKind',
-        label: 'optional',
-      },
-      { name: 'device_id', jsonName: 'deviceId', number: 2, type: 'int64', label: 'optional' },
+      { name: "kind", jsonName: "kind", number: 1, type: "enum", typeName: "inference.ModelInstanceGroup.SecondaryDevice.SecondaryDeviceKind", label: "optional" },
+      { name: "device_id", jsonName: "deviceId", number: 2, type: "int64", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelTensorReshape': {
-    fullName: 'inference.ModelTensorReshape',
-    fields: [{ name: 'shape', jsonName: 'shape', number: 1, type: 'int64', label: 'repeated' }],
-    oneofs: {},
-  },
-  'inference.ModelInput': {
-    fullName: 'inference.ModelInput',
+  "inference.ModelTensorReshape": {
+    fullName: "inference.ModelTensorReshape",
     fields: [
-      { name: 'name', jsonName: 'name', number: 1, type: 'string', label: 'optional' },
-      {
-        name: 'data_type',
-        jsonName: 'dataType',
-        number: 2,
-        type: 'enum',
-        typeName: 'inference.DataType',
-        label: 'optional',
-      },
-      {
-        name: 'format',
-        jsonName: 'format',
-        number: 3,
-        type: 'enum',
-        typeName: 'inference.ModelInput.Format',
-        label: 'optional',
-      },
-      { name: 'dims', jsonName: 'dims', number: 4, type: 'int64', label: 'repeated' },
-      {
-        name: 'reshape',
-        jsonName: 'reshape',
-        number: 5,
-        type: 'message',
-        typeName: 'inference.ModelTensorReshape',
-        label: 'optional',
-      },
-      { name: 'is_shape_tensor', jsonName: 'isShapeTensor', number: 6, type: 'bool', label: 'optional' },
-      { name: 'allow_ragged_batch', jsonName: 'allowRaggedBatch', number: 7, type: 'bool', label: 'optional' },
-      { name: 'optional', jsonName: 'optional', number: 8, type: 'bool', label: 'optional' },
-      { name: 'is_non_linear_format_io', jsonName: 'isNonLinearFormatIo', number: 9, type: 'bool', label: 'optional' },
+      { name: "shape", jsonName: "shape", number: 1, type: "int64", label: "repeated" },
     ],
     oneofs: {},
   },
-  'inference.ModelOutput': {
-    fullName: 'inference.ModelOutput',
+  "inference.ModelInput": {
+    fullName: "inference.ModelInput",
     fields: [
-      { name: 'name', jsonName: 'name', number: 1, type: 'string', label: 'optional' },
-      {
-        name: 'data_type',
-        jsonName: 'dataType',
-        number: 2,
-        type: 'enum',
-        typeName: 'inference.DataType',
-        label: 'optional',
-      },
-      { name: 'dims', jsonName: 'dims', number: 3, type: 'int64', label: 'repeated' },
-      {
-        name: 'reshape',
-        jsonName: 'reshape',
-        number: 5,
-        type: 'message',
-        typeName: 'inference.ModelTensorReshape',
-        label: 'optional',
-      },
-      { name: 'label_filename', jsonName: 'labelFilename', number: 4, type: 'string', label: 'optional' },
-      { name: 'is_shape_tensor', jsonName: 'isShapeTensor', number: 6, type: 'bool', label: 'optional' },
-      { name: 'is_non_linear_format_io', jsonName: 'isNonLinearFormatIo', number: 7, type: 'bool', label: 'optional' },
+      { name: "name", jsonName: "name", number: 1, type: "string", label: "optional" },
+      { name: "data_type", jsonName: "dataType", number: 2, type: "enum", typeName: "inference.DataType", label: "optional" },
+      { name: "format", jsonName: "format", number: 3, type: "enum", typeName: "inference.ModelInput.Format", label: "optional" },
+      { name: "dims", jsonName: "dims", number: 4, type: "int64", label: "repeated" },
+      { name: "reshape", jsonName: "reshape", number: 5, type: "message", typeName: "inference.ModelTensorReshape", label: "optional" },
+      { name: "is_shape_tensor", jsonName: "isShapeTensor", number: 6, type: "bool", label: "optional" },
+      { name: "allow_ragged_batch", jsonName: "allowRaggedBatch", number: 7, type: "bool", label: "optional" },
+      { name: "optional", jsonName: "optional", number: 8, type: "bool", label: "optional" },
+      { name: "is_non_linear_format_io", jsonName: "isNonLinearFormatIo", number: 9, type: "bool", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.BatchInput': {
-    fullName: 'inference.BatchInput',
+  "inference.ModelOutput": {
+    fullName: "inference.ModelOutput",
     fields: [
-      {
-        name: 'kind',
-        jsonName: 'kind',
-        number: 1,
-        type: 'enum',
-        typeName: 'inference.BatchInput.Kind',
-        label: 'optional',
-      },
-      { name: 'target_name', jsonName: 'targetName', number: 2, type: 'string', label: 'repeated' },
-      {
-        name: 'data_type',
-        jsonName: 'dataType',
-        number: 3,
-        type: 'enum',
-        typeName: 'inference.DataType',
-        label: 'optional',
-      },
-      { name: 'source_input', jsonName: 'sourceInput', number: 4, type: 'string', label: 'repeated' },
+      { name: "name", jsonName: "name", number: 1, type: "string", label: "optional" },
+      { name: "data_type", jsonName: "dataType", number: 2, type: "enum", typeName: "inference.DataType", label: "optional" },
+      { name: "dims", jsonName: "dims", number: 3, type: "int64", label: "repeated" },
+      { name: "reshape", jsonName: "reshape", number: 5, type: "message", typeName: "inference.ModelTensorReshape", label: "optional" },
+      { name: "label_filename", jsonName: "labelFilename", number: 4, type: "string", label: "optional" },
+      { name: "is_shape_tensor", jsonName: "isShapeTensor", number: 6, type: "bool", label: "optional" },
+      { name: "is_non_linear_format_io", jsonName: "isNonLinearFormatIo", number: 7, type: "bool", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.BatchOutput': {
-    fullName: 'inference.BatchOutput',
+  "inference.BatchInput": {
+    fullName: "inference.BatchInput",
     fields: [
-      { name: 'target_name', jsonName: 'targetName', number: 1, type: 'string', label: 'repeated' },
-      {
-        name: 'kind',
-        jsonName: 'kind',
-        number: 2,
-        type: 'enum',
-        typeName: 'inference.BatchOutput.Kind',
-        label: 'optional',
-      },
-      { name: 'source_input', jsonName: 'sourceInput', number: 3, type: 'string', label: 'repeated' },
+      { name: "kind", jsonName: "kind", number: 1, type: "enum", typeName: "inference.BatchInput.Kind", label: "optional" },
+      { name: "target_name", jsonName: "targetName", number: 2, type: "string", label: "repeated" },
+      { name: "data_type", jsonName: "dataType", number: 3, type: "enum", typeName: "inference.DataType", label: "optional" },
+      { name: "source_input", jsonName: "sourceInput", number: 4, type: "string", label: "repeated" },
     ],
     oneofs: {},
   },
-  'inference.ModelVersionPolicy': {
-    fullName: 'inference.ModelVersionPolicy',
+  "inference.BatchOutput": {
+    fullName: "inference.BatchOutput",
     fields: [
-      {
-        name: 'latest',
-        jsonName: 'latest',
-        number: 1,
-        type: 'message',
-        typeName: 'inference.ModelVersionPolicy.Latest',
-        label: 'optional',
-        oneof: 'policy_choice',
-      },
-      {
-        name: 'all',
-        jsonName: 'all',
-        number: 2,
-        type: 'message',
-        typeName: 'inference.ModelVersionPolicy.All',
-        label: 'optional',
-        oneof: 'policy_choice',
-      },
-      {
-        name: 'specific',
-        jsonName: 'specific',
-        number: 3,
-        type: 'message',
-        typeName: 'inference.ModelVersionPolicy.Specific',
-        label: 'optional',
-        oneof: 'policy_choice',
-      },
-    ],
-    oneofs: { policy_choice: ['latest', 'all', 'specific'] },
-  },
-  'inference.ModelVersionPolicy.Latest': {
-    fullName: 'inference.ModelVersionPolicy.Latest',
-    fields: [{ name: 'num_versions', jsonName: 'numVersions', number: 1, type: 'uint32', label: 'optional' }],
-    oneofs: {},
-  },
-  'inference.ModelVersionPolicy.All': {
-    fullName: 'inference.ModelVersionPolicy.All',
-    fields: [],
-    oneofs: {},
-  },
-  'inference.ModelVersionPolicy.Specific': {
-    fullName: 'inference.ModelVersionPolicy.Specific',
-    fields: [{ name: 'versions', jsonName: 'versions', number: 1, type: 'int64', label: 'repeated' }],
-    oneofs: {},
-  },
-  'inference.ModelOptimizationPolicy': {
-    fullName: 'inference.ModelOptimizationPolicy',
-    fields: [
-      {
-        name: 'graph',
-        jsonName: 'graph',
-        number: 1,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.Graph',
-        label: 'optional',
-      },
-      {
-        name: 'priority',
-        jsonName: 'priority',
-        number: 2,
-        type: 'enum',
-        typeName: 'inference.ModelOptimizationPolicy.ModelPriority',
-        label: 'optional',
-      },
-      {
-        name: 'cuda',
-        jsonName: 'cuda',
-        number: 3,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.Cuda',
-        label: 'optional',
-      },
-      {
-        name: 'execution_accelerators',
-        jsonName: 'executionAccelerators',
-        number: 4,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.ExecutionAccelerators',
-        label: 'optional',
-      },
-      {
-        name: 'input_pinned_memory',
-        jsonName: 'inputPinnedMemory',
-        number: 5,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.PinnedMemoryBuffer',
-        label: 'optional',
-      },
-      {
-        name: 'output_pinned_memory',
-        jsonName: 'outputPinnedMemory',
-        number: 6,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.PinnedMemoryBuffer',
-        label: 'optional',
-      },
-      {
-        name: 'gather_kernel_buffer_threshold',
-        jsonName: 'gatherKernelBufferThreshold',
-        number: 7,
-        type: 'uint32',
-        label: 'optional',
-      },
-      { name: 'eager_batching', jsonName: 'eagerBatching', number: 8, type: 'bool', label: 'optional' },
+      { name: "target_name", jsonName: "targetName", number: 1, type: "string", label: "repeated" },
+      { name: "kind", jsonName: "kind", number: 2, type: "enum", typeName: "inference.BatchOutput.Kind", label: "optional" },
+      { name: "source_input", jsonName: "sourceInput", number: 3, type: "string", label: "repeated" },
     ],
     oneofs: {},
   },
-  'inference.ModelOptimizationPolicy.Graph': {
-    fullName: 'inference.ModelOptimizationPolicy.Graph',
-    fields: [{ name: 'level', jsonName: 'level', number: 1, type: 'int32', label: 'optional' }],
-    oneofs: {},
-  },
-  'inference.ModelOptimizationPolicy.Cuda': {
-    fullName: 'inference.ModelOptimizationPolicy.Cuda',
+  "inference.ModelVersionPolicy": {
+    fullName: "inference.ModelVersionPolicy",
     fields: [
-      { name: 'graphs', jsonName: 'graphs', number: 1, type: 'bool', label: 'optional' },
-      { name: 'busy_wait_events', jsonName: 'busyWaitEvents', number: 2, type: 'bool', label: 'optional' },
-      {
-        name: 'graph_spec',
-        jsonName: 'graphSpec',
-        number: 3,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.Cuda.GraphSpec',
-        label: 'repeated',
-      },
-      { name: 'output_copy_stream', jsonName: 'outputCopyStream', number: 4, type: 'bool', label: 'optional' },
+      { name: "latest", jsonName: "latest", number: 1, type: "message", typeName: "inference.ModelVersionPolicy.Latest", label: "optional", oneof: "policy_choice" },
+      { name: "all", jsonName: "all", number: 2, type: "message", typeName: "inference.ModelVersionPolicy.All", label: "optional", oneof: "policy_choice" },
+      { name: "specific", jsonName: "specific", number: 3, type: "message", typeName: "inference.ModelVersionPolicy.Specific", label: "optional", oneof: "policy_choice" },
+    ],
+    oneofs: { "policy_choice": ["latest", "all", "specific"] },
+  },
+  "inference.ModelVersionPolicy.Latest": {
+    fullName: "inference.ModelVersionPolicy.Latest",
+    fields: [
+      { name: "num_versions", jsonName: "numVersions", number: 1, type: "uint32", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelOptimizationPolicy.Cuda.GraphSpec': {
-    fullName: 'inference.ModelOptimizationPolicy.Cuda.GraphSpec',
+  "inference.ModelVersionPolicy.All": {
+    fullName: "inference.ModelVersionPolicy.All",
     fields: [
-      { name: 'batch_size', jsonName: 'batchSize', number: 1, type: 'int32', label: 'optional' },
-      {
-        name: 'input',
-        jsonName: 'input',
-        number: 2,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.Cuda.GraphSpec.Shape',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
-      {
-        name: 'graph_lower_bound',
-        jsonName: 'graphLowerBound',
-        number: 3,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.Cuda.GraphSpec.LowerBound',
-        label: 'optional',
-      },
     ],
     oneofs: {},
   },
-  'inference.ModelOptimizationPolicy.Cuda.GraphSpec.Shape': {
-    fullName: 'inference.ModelOptimizationPolicy.Cuda.GraphSpec.Shape',
-    fields: [{ name: 'dim', jsonName: 'dim', number: 1, type: 'int64', label: 'repeated' }],
-    oneofs: {},
-  },
-  'inference.ModelOptimizationPolicy.Cuda.GraphSpec.LowerBound': {
-    fullName: 'inference.ModelOptimizationPolicy.Cuda.GraphSpec.LowerBound',
+  "inference.ModelVersionPolicy.Specific": {
+    fullName: "inference.ModelVersionPolicy.Specific",
     fields: [
-      { name: 'batch_size', jsonName: 'batchSize', number: 1, type: 'int32', label: 'optional' },
-      {
-        name: 'input',
-        jsonName: 'input',
-        number: 2,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.Cuda.GraphSpec.Shape',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
+      { name: "versions", jsonName: "versions", number: 1, type: "int64", label: "repeated" },
     ],
     oneofs: {},
   },
-  'inference.ModelOptimizationPolicy.ExecutionAccelerators': {
-    fullName: 'inference.ModelOptimizationPolicy.ExecutionAccelerators',
+  "inference.ModelOptimizationPolicy": {
+    fullName: "inference.ModelOptimizationPolicy",
     fields: [
-      {
-        name: 'gpu_execution_accelerator',
-        jsonName: 'gpuExecutionAccelerator',
-        number: 1,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.ExecutionAccelerators.Accelerator',
-        label: 'repeated',
-      },
-      {
-        name: 'cpu_execution_accelerator',
-        jsonName: 'cpuExecutionAccelerator',
-        number: 2,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy.ExecutionAccelerators.Accelerator',
-        label: 'repeated',
-      },
+      { name: "graph", jsonName: "graph", number: 1, type: "message", typeName: "inference.ModelOptimizationPolicy.Graph", label: "optional" },
+      { name: "priority", jsonName: "priority", number: 2, type: "enum", typeName: "inference.ModelOptimizationPolicy.ModelPriority", label: "optional" },
+      { name: "cuda", jsonName: "cuda", number: 3, type: "message", typeName: "inference.ModelOptimizationPolicy.Cuda", label: "optional" },
+      { name: "execution_accelerators", jsonName: "executionAccelerators", number: 4, type: "message", typeName: "inference.ModelOptimizationPolicy.ExecutionAccelerators", label: "optional" },
+      { name: "input_pinned_memory", jsonName: "inputPinnedMemory", number: 5, type: "message", typeName: "inference.ModelOptimizationPolicy.PinnedMemoryBuffer", label: "optional" },
+      { name: "output_pinned_memory", jsonName: "outputPinnedMemory", number: 6, type: "message", typeName: "inference.ModelOptimizationPolicy.PinnedMemoryBuffer", label: "optional" },
+      { name: "gather_kernel_buffer_threshold", jsonName: "gatherKernelBufferThreshold", number: 7, type: "uint32", label: "optional" },
+      { name: "eager_batching", jsonName: "eagerBatching", number: 8, type: "bool", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelOptimizationPolicy.ExecutionAccelerators.Accelerator': {
-    fullName: 'inference.ModelOptimizationPolicy.ExecutionAccelerators.Accelerator',
+  "inference.ModelOptimizationPolicy.Graph": {
+    fullName: "inference.ModelOptimizationPolicy.Graph",
     fields: [
-      { name: 'name', jsonName: 'name', number: 1, type: 'string', label: 'optional' },
-      {
-        name: 'parameters',
-        jsonName: 'parameters',
-        number: 2,
-        type: 'string',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
+      { name: "level", jsonName: "level", number: 1, type: "int32", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelOptimizationPolicy.PinnedMemoryBuffer': {
-    fullName: 'inference.ModelOptimizationPolicy.PinnedMemoryBuffer',
-    fields: [{ name: 'enable', jsonName: 'enable', number: 1, type: 'bool', label: 'optional' }],
-    oneofs: {},
-  },
-  'inference.ModelQueuePolicy': {
-    fullName: 'inference.ModelQueuePolicy',
+  "inference.ModelOptimizationPolicy.Cuda": {
+    fullName: "inference.ModelOptimizationPolicy.Cuda",
     fields: [
-      {
-        name: 'timeout_action',
-        jsonName: 'timeoutAction',
-        number: 1,
-        type: 'enum',
-        typeName: 'inference.ModelQueuePolicy.TimeoutAction',
-        label: 'optional',
-      },
-      {
-        name: 'default_timeout_microseconds',
-        jsonName: 'defaultTimeoutMicroseconds',
-        number: 2,
-        type: 'uint64',
-        label: 'optional',
-      },
-      { name: 'allow_timeout_override', jsonName: 'allowTimeoutOverride', number: 3, type: 'bool', label: 'optional' },
-      { name: 'max_queue_size', jsonName: 'maxQueueSize', number: 4, type: 'uint32', label: 'optional' },
+      { name: "graphs", jsonName: "graphs", number: 1, type: "bool", label: "optional" },
+      { name: "busy_wait_events", jsonName: "busyWaitEvents", number: 2, type: "bool", label: "optional" },
+      { name: "graph_spec", jsonName: "graphSpec", number: 3, type: "message", typeName: "inference.ModelOptimizationPolicy.Cuda.GraphSpec", label: "repeated" },
+      { name: "output_copy_stream", jsonName: "outputCopyStream", number: 4, type: "bool", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelDynamicBatching': {
-    fullName: 'inference.ModelDynamicBatching',
+  "inference.ModelOptimizationPolicy.Cuda.GraphSpec": {
+    fullName: "inference.ModelOptimizationPolicy.Cuda.GraphSpec",
     fields: [
-      { name: 'preferred_batch_size', jsonName: 'preferredBatchSize', number: 1, type: 'int32', label: 'repeated' },
-      {
-        name: 'max_queue_delay_microseconds',
-        jsonName: 'maxQueueDelayMicroseconds',
-        number: 2,
-        type: 'uint64',
-        label: 'optional',
-      },
-      { name: 'preserve_ordering', jsonName: 'preserveOrdering', number: 3, type: 'bool', label: 'optional' },
-      { name: 'priority_levels', jsonName: 'priorityLevels', number: 4, type: 'uint64', label: 'optional' },
-      {
-        name: 'default_priority_level',
-        jsonName: 'defaultPriorityLevel',
-        number: 5,
-        type: 'uint64',
-        label: 'optional',
-      },
-      {
-        name: 'default_queue_policy',
-        jsonName: 'defaultQueuePolicy',
-        number: 6,
-        type: 'message',
-        typeName: 'inference.ModelQueuePolicy',
-        label: 'optional',
-      },
-      {
-        name: 'priority_queue_policy',
-        jsonName: 'priorityQueuePolicy',
-        number: 7,
-        type: 'message',
-        typeName: 'inference.ModelQueuePolicy',
-        label: 'repeated',
-        map: { keyType: 'uint64' },
-      },
+      { name: "batch_size", jsonName: "batchSize", number: 1, type: "int32", label: "optional" },
+      { name: "input", jsonName: "input", number: 2, type: "message", typeName: "inference.ModelOptimizationPolicy.Cuda.GraphSpec.Shape", label: "repeated", map: { keyType: "string" } },
+      { name: "graph_lower_bound", jsonName: "graphLowerBound", number: 3, type: "message", typeName: "inference.ModelOptimizationPolicy.Cuda.GraphSpec.LowerBound", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelSequenceBatching': {
-    fullName: 'inference.ModelSequenceBatching',
+  "inference.ModelOptimizationPolicy.Cuda.GraphSpec.Shape": {
+    fullName: "inference.ModelOptimizationPolicy.Cuda.GraphSpec.Shape",
     fields: [
-      {
-        name: 'direct',
-        jsonName: 'direct',
-        number: 3,
-        type: 'message',
-        typeName: 'inference.ModelSequenceBatching.StrategyDirect',
-        label: 'optional',
-        oneof: 'strategy_choice',
-      },
-      {
-        name: 'oldest',
-        jsonName: 'oldest',
-        number: 4,
-        type: 'message',
-        typeName: 'inference.ModelSequenceBatching.StrategyOldest',
-        label: 'optional',
-        oneof: 'strategy_choice',
-      },
-      {
-        name: 'max_sequence_idle_microseconds',
-        jsonName: 'maxSequenceIdleMicroseconds',
-        number: 1,
-        type: 'uint64',
-        label: 'optional',
-      },
-      {
-        name: 'control_input',
-        jsonName: 'controlInput',
-        number: 2,
-        type: 'message',
-        typeName: 'inference.ModelSequenceBatching.ControlInput',
-        label: 'repeated',
-      },
-      {
-        name: 'state',
-        jsonName: 'state',
-        number: 5,
-        type: 'message',
-        typeName: 'inference.ModelSequenceBatching.State',
-        label: 'repeated',
-      },
-      { name: 'iterative_sequence', jsonName: 'iterativeSequence', number: 6, type: 'bool', label: 'optional' },
-    ],
-    oneofs: { strategy_choice: ['direct', 'oldest'] },
-  },
-  'inference.ModelSequenceBatching.Control': {
-    fullName: 'inference.ModelSequenceBatching.Control',
-    fields: [
-      {
-        name: 'kind',
-        jsonName: 'kind',
-        number: 1,
-        type: 'enum',
-        typeName: 'inference.ModelSequenceBatching.Control.Kind',
-        label: 'optional',
-      },
-      { name: 'int32_false_true', jsonName: 'int32FalseTrue', number: 2, type: 'int32', label: 'repeated' },
-      { name: 'fp32_false_true', jsonName: 'fp32FalseTrue', number: 3, type: 'float', label: 'repeated' },
-      { name: 'bool_false_true', jsonName: 'boolFalseTrue', number: 5, type: 'bool', label: 'repeated' },
-      {
-        name: 'data_type',
-        jsonName: 'dataType',
-        number: 4,
-        type: 'enum',
-        typeName: 'inference.DataType',
-        label: 'optional',
-      },
+      { name: "dim", jsonName: "dim", number: 1, type: "int64", label: "repeated" },
     ],
     oneofs: {},
   },
-  'inference.ModelSequenceBatching.ControlInput': {
-    fullName: 'inference.ModelSequenceBatching.ControlInput',
+  "inference.ModelOptimizationPolicy.Cuda.GraphSpec.LowerBound": {
+    fullName: "inference.ModelOptimizationPolicy.Cuda.GraphSpec.LowerBound",
     fields: [
-      { name: 'name', jsonName: 'name', number: 1, type: 'string', label: 'optional' },
-      {
-        name: 'control',
-        jsonName: 'control',
-        number: 2,
-        type: 'message',
-        typeName: 'inference.ModelSequenceBatching.Control',
-        label: 'repeated',
-      },
+      { name: "batch_size", jsonName: "batchSize", number: 1, type: "int32", label: "optional" },
+      { name: "input", jsonName: "input", number: 2, type: "message", typeName: "inference.ModelOptimizationPolicy.Cuda.GraphSpec.Shape", label: "repeated", map: { keyType: "string" } },
     ],
     oneofs: {},
   },
-  'inference.ModelSequenceBatching.InitialState': {
-    fullName: 'inference.ModelSequenceBatching.InitialState',
+  "inference.ModelOptimizationPolicy.ExecutionAccelerators": {
+    fullName: "inference.ModelOptimizationPolicy.ExecutionAccelerators",
     fields: [
-      {
-        name: 'data_type',
-        jsonName: 'dataType',
-        number: 1,
-        type: 'enum',
-        typeName: 'inference.DataType',
-        label: 'optional',
-      },
-      { name: 'dims', jsonName: 'dims', number: 2, type: 'int64', label: 'repeated' },
-      { name: 'zero_data', jsonName: 'zeroData', number: 3, type: 'bool', label: 'optional', oneof: 'state_data' },
-      { name: 'data_file', jsonName: 'dataFile', number: 4, type: 'string', label: 'optional', oneof: 'state_data' },
-      { name: 'name', jsonName: 'name', number: 5, type: 'string', label: 'optional' },
-    ],
-    oneofs: { state_data: ['zero_data', 'data_file'] },
-  },
-  'inference.ModelSequenceBatching.State': {
-    fullName: 'inference.ModelSequenceBatching.State',
-    fields: [
-      { name: 'input_name', jsonName: 'inputName', number: 1, type: 'string', label: 'optional' },
-      { name: 'output_name', jsonName: 'outputName', number: 2, type: 'string', label: 'optional' },
-      {
-        name: 'data_type',
-        jsonName: 'dataType',
-        number: 3,
-        type: 'enum',
-        typeName: 'inference.DataType',
-        label: 'optional',
-      },
-      { name: 'dims', jsonName: 'dims', number: 4, type: 'int64', label: 'repeated' },
-      {
-        name: 'initial_state',
-        jsonName: 'initialState',
-        number: 5,
-        type: 'message',
-        typeName: 'inference.ModelSequenceBatching.InitialState',
-        label: 'repeated',
-      },
-      {
-        name: 'use_same_buffer_for_input_output',
-        jsonName: 'useSameBufferForInputOutput',
-        number: 6,
-        type: 'bool',
-        label: 'optional',
-      },
-      { name: 'use_growable_memory', jsonName: 'useGrowableMemory', number: 7, type: 'bool', label: 'optional' },
+      { name: "gpu_execution_accelerator", jsonName: "gpuExecutionAccelerator", number: 1, type: "message", typeName: "inference.ModelOptimizationPolicy.ExecutionAccelerators.Accelerator", label: "repeated" },
+      { name: "cpu_execution_accelerator", jsonName: "cpuExecutionAccelerator", number: 2, type: "message", typeName: "inference.ModelOptimizationPolicy.ExecutionAccelerators.Accelerator", label: "repeated" },
     ],
     oneofs: {},
   },
-  'inference.ModelSequenceBatching.StrategyDirect': {
-    fullName: 'inference.ModelSequenceBatching.StrategyDirect',
+  "inference.ModelOptimizationPolicy.ExecutionAccelerators.Accelerator": {
+    fullName: "inference.ModelOptimizationPolicy.ExecutionAccelerators.Accelerator",
     fields: [
-      {
-        name: 'max_queue_delay_microseconds',
-        jsonName: 'maxQueueDelayMicroseconds',
-        number: 1,
-        type: 'uint64',
-        label: 'optional',
-      },
-      {
-        name: 'minimum_slot_utilization',
-        jsonName: 'minimumSlotUtilization',
-        number: 2,
-        type: 'float',
-        label: 'optional',
-      },
+      { name: "name", jsonName: "name", number: 1, type: "string", label: "optional" },
+      { name: "parameters", jsonName: "parameters", number: 2, type: "string", label: "repeated", map: { keyType: "string" } },
     ],
     oneofs: {},
   },
-  'inference.ModelSequenceBatching.StrategyOldest': {
-    fullName: 'inference.ModelSequenceBatching.StrategyOldest',
+  "inference.ModelOptimizationPolicy.PinnedMemoryBuffer": {
+    fullName: "inference.ModelOptimizationPolicy.PinnedMemoryBuffer",
     fields: [
-      {
-        name: 'max_candidate_sequences',
-        jsonName: 'maxCandidateSequences',
-        number: 1,
-        type: 'int32',
-        label: 'optional',
-      },
-      { name: 'preferred_batch_size', jsonName: 'preferredBatchSize', number: 2, type: 'int32', label: 'repeated' },
-      {
-        name: 'max_queue_delay_microseconds',
-        jsonName: 'maxQueueDelayMicroseconds',
-        number: 3,
-        type: 'uint64',
-        label: 'optional',
-      },
-      { name: 'preserve_ordering', jsonName: 'preserveOrdering', number: 4, type: 'bool', label: 'optional' },
+      { name: "enable", jsonName: "enable", number: 1, type: "bool", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelEnsembling': {
-    fullName: 'inference.ModelEnsembling',
+  "inference.ModelQueuePolicy": {
+    fullName: "inference.ModelQueuePolicy",
     fields: [
-      {
-        name: 'step',
-        jsonName: 'step',
-        number: 1,
-        type: 'message',
-        typeName: 'inference.ModelEnsembling.Step',
-        label: 'repeated',
-      },
-      { name: 'max_inflight_requests', jsonName: 'maxInflightRequests', number: 2, type: 'uint32', label: 'optional' },
+      { name: "timeout_action", jsonName: "timeoutAction", number: 1, type: "enum", typeName: "inference.ModelQueuePolicy.TimeoutAction", label: "optional" },
+      { name: "default_timeout_microseconds", jsonName: "defaultTimeoutMicroseconds", number: 2, type: "uint64", label: "optional" },
+      { name: "allow_timeout_override", jsonName: "allowTimeoutOverride", number: 3, type: "bool", label: "optional" },
+      { name: "max_queue_size", jsonName: "maxQueueSize", number: 4, type: "uint32", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelEnsembling.Step': {
-    fullName: 'inference.ModelEnsembling.Step',
+  "inference.ModelDynamicBatching": {
+    fullName: "inference.ModelDynamicBatching",
     fields: [
-      { name: 'model_name', jsonName: 'modelName', number: 1, type: 'string', label: 'optional' },
-      { name: 'model_version', jsonName: 'modelVersion', number: 2, type: 'int64', label: 'optional' },
-      {
-        name: 'input_map',
-        jsonName: 'inputMap',
-        number: 3,
-        type: 'string',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
-      {
-        name: 'output_map',
-        jsonName: 'outputMap',
-        number: 4,
-        type: 'string',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
-      { name: 'model_namespace', jsonName: 'modelNamespace', number: 5, type: 'string', label: 'optional' },
+      { name: "preferred_batch_size", jsonName: "preferredBatchSize", number: 1, type: "int32", label: "repeated" },
+      { name: "max_queue_delay_microseconds", jsonName: "maxQueueDelayMicroseconds", number: 2, type: "uint64", label: "optional" },
+      { name: "preserve_ordering", jsonName: "preserveOrdering", number: 3, type: "bool", label: "optional" },
+      { name: "priority_levels", jsonName: "priorityLevels", number: 4, type: "uint64", label: "optional" },
+      { name: "default_priority_level", jsonName: "defaultPriorityLevel", number: 5, type: "uint64", label: "optional" },
+      { name: "default_queue_policy", jsonName: "defaultQueuePolicy", number: 6, type: "message", typeName: "inference.ModelQueuePolicy", label: "optional" },
+      { name: "priority_queue_policy", jsonName: "priorityQueuePolicy", number: 7, type: "message", typeName: "inference.ModelQueuePolicy", label: "repeated", map: { keyType: "uint64" } },
     ],
     oneofs: {},
   },
-  'inference.ModelParameter': {
-    fullName: 'inference.ModelParameter',
-    fields: [{ name: 'string_value', jsonName: 'stringValue', number: 1, type: 'string', label: 'optional' }],
-    oneofs: {},
-  },
-  'inference.ModelWarmup': {
-    fullName: 'inference.ModelWarmup',
+  "inference.ModelSequenceBatching": {
+    fullName: "inference.ModelSequenceBatching",
     fields: [
-      { name: 'name', jsonName: 'name', number: 1, type: 'string', label: 'optional' },
-      { name: 'batch_size', jsonName: 'batchSize', number: 2, type: 'uint32', label: 'optional' },
-      {
-        name: 'inputs',
-        jsonName: 'inputs',
-        number: 3,
-        type: 'message',
-        typeName: 'inference.ModelWarmup.Input',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
-      { name: 'count', jsonName: 'count', number: 4, type: 'uint32', label: 'optional' },
+      { name: "direct", jsonName: "direct", number: 3, type: "message", typeName: "inference.ModelSequenceBatching.StrategyDirect", label: "optional", oneof: "strategy_choice" },
+      { name: "oldest", jsonName: "oldest", number: 4, type: "message", typeName: "inference.ModelSequenceBatching.StrategyOldest", label: "optional", oneof: "strategy_choice" },
+      { name: "max_sequence_idle_microseconds", jsonName: "maxSequenceIdleMicroseconds", number: 1, type: "uint64", label: "optional" },
+      { name: "control_input", jsonName: "controlInput", number: 2, type: "message", typeName: "inference.ModelSequenceBatching.ControlInput", label: "repeated" },
+      { name: "state", jsonName: "state", number: 5, type: "message", typeName: "inference.ModelSequenceBatching.State", label: "repeated" },
+      { name: "iterative_sequence", jsonName: "iterativeSequence", number: 6, type: "bool", label: "optional" },
+    ],
+    oneofs: { "strategy_choice": ["direct", "oldest"] },
+  },
+  "inference.ModelSequenceBatching.Control": {
+    fullName: "inference.ModelSequenceBatching.Control",
+    fields: [
+      { name: "kind", jsonName: "kind", number: 1, type: "enum", typeName: "inference.ModelSequenceBatching.Control.Kind", label: "optional" },
+      { name: "int32_false_true", jsonName: "int32FalseTrue", number: 2, type: "int32", label: "repeated" },
+      { name: "fp32_false_true", jsonName: "fp32FalseTrue", number: 3, type: "float", label: "repeated" },
+      { name: "bool_false_true", jsonName: "boolFalseTrue", number: 5, type: "bool", label: "repeated" },
+      { name: "data_type", jsonName: "dataType", number: 4, type: "enum", typeName: "inference.DataType", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelWarmup.Input': {
-    fullName: 'inference.ModelWarmup.Input',
+  "inference.ModelSequenceBatching.ControlInput": {
+    fullName: "inference.ModelSequenceBatching.ControlInput",
     fields: [
-      {
-        name: 'data_type',
-        jsonName: 'dataType',
-        number: 1,
-        type: 'enum',
-        typeName: 'inference.DataType',
-        label: 'optional',
-      },
-      { name: 'dims', jsonName: 'dims', number: 2, type: 'int64', label: 'repeated' },
-      { name: 'zero_data', jsonName: 'zeroData', number: 3, type: 'bool', label: 'optional', oneof: 'input_data_type' },
-      {
-        name: 'random_data',
-        jsonName: 'randomData',
-        number: 4,
-        type: 'bool',
-        label: 'optional',
-        oneof: 'input_data_type',
-      },
-      {
-        name: 'input_data_file',
-        jsonName: 'inputDataFile',
-        number: 5,
-        type: 'string',
-        label: 'optional',
-        oneof: 'input_data_type',
-      },
-    ],
-    oneofs: { input_data_type: ['zero_data', 'random_data', 'input_data_file'] },
-  },
-  'inference.ModelOperations': {
-    fullName: 'inference.ModelOperations',
-    fields: [
-      { name: 'op_library_filename', jsonName: 'opLibraryFilename', number: 1, type: 'string', label: 'repeated' },
+      { name: "name", jsonName: "name", number: 1, type: "string", label: "optional" },
+      { name: "control", jsonName: "control", number: 2, type: "message", typeName: "inference.ModelSequenceBatching.Control", label: "repeated" },
     ],
     oneofs: {},
   },
-  'inference.ModelTransactionPolicy': {
-    fullName: 'inference.ModelTransactionPolicy',
-    fields: [{ name: 'decoupled', jsonName: 'decoupled', number: 1, type: 'bool', label: 'optional' }],
-    oneofs: {},
-  },
-  'inference.ModelRepositoryAgents': {
-    fullName: 'inference.ModelRepositoryAgents',
+  "inference.ModelSequenceBatching.InitialState": {
+    fullName: "inference.ModelSequenceBatching.InitialState",
     fields: [
-      {
-        name: 'agents',
-        jsonName: 'agents',
-        number: 1,
-        type: 'message',
-        typeName: 'inference.ModelRepositoryAgents.Agent',
-        label: 'repeated',
-      },
+      { name: "data_type", jsonName: "dataType", number: 1, type: "enum", typeName: "inference.DataType", label: "optional" },
+      { name: "dims", jsonName: "dims", number: 2, type: "int64", label: "repeated" },
+      { name: "zero_data", jsonName: "zeroData", number: 3, type: "bool", label: "optional", oneof: "state_data" },
+      { name: "data_file", jsonName: "dataFile", number: 4, type: "string", label: "optional", oneof: "state_data" },
+      { name: "name", jsonName: "name", number: 5, type: "string", label: "optional" },
+    ],
+    oneofs: { "state_data": ["zero_data", "data_file"] },
+  },
+  "inference.ModelSequenceBatching.State": {
+    fullName: "inference.ModelSequenceBatching.State",
+    fields: [
+      { name: "input_name", jsonName: "inputName", number: 1, type: "string", label: "optional" },
+      { name: "output_name", jsonName: "outputName", number: 2, type: "string", label: "optional" },
+      { name: "data_type", jsonName: "dataType", number: 3, type: "enum", typeName: "inference.DataType", label: "optional" },
+      { name: "dims", jsonName: "dims", number: 4, type: "int64", label: "repeated" },
+      { name: "initial_state", jsonName: "initialState", number: 5, type: "message", typeName: "inference.ModelSequenceBatching.InitialState", label: "repeated" },
+      { name: "use_same_buffer_for_input_output", jsonName: "useSameBufferForInputOutput", number: 6, type: "bool", label: "optional" },
+      { name: "use_growable_memory", jsonName: "useGrowableMemory", number: 7, type: "bool", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelRepositoryAgents.Agent': {
-    fullName: 'inference.ModelRepositoryAgents.Agent',
+  "inference.ModelSequenceBatching.StrategyDirect": {
+    fullName: "inference.ModelSequenceBatching.StrategyDirect",
     fields: [
-      { name: 'name', jsonName: 'name', number: 1, type: 'string', label: 'optional' },
-      {
-        name: 'parameters',
-        jsonName: 'parameters',
-        number: 2,
-        type: 'string',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
+      { name: "max_queue_delay_microseconds", jsonName: "maxQueueDelayMicroseconds", number: 1, type: "uint64", label: "optional" },
+      { name: "minimum_slot_utilization", jsonName: "minimumSlotUtilization", number: 2, type: "float", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelResponseCache': {
-    fullName: 'inference.ModelResponseCache',
-    fields: [{ name: 'enable', jsonName: 'enable', number: 1, type: 'bool', label: 'optional' }],
-    oneofs: {},
-  },
-  'inference.ModelMetrics': {
-    fullName: 'inference.ModelMetrics',
+  "inference.ModelSequenceBatching.StrategyOldest": {
+    fullName: "inference.ModelSequenceBatching.StrategyOldest",
     fields: [
-      {
-        name: 'metric_control',
-        jsonName: 'metricControl',
-        number: 1,
-        type: 'message',
-        typeName: 'inference.ModelMetrics.MetricControl',
-        label: 'repeated',
-      },
+      { name: "max_candidate_sequences", jsonName: "maxCandidateSequences", number: 1, type: "int32", label: "optional" },
+      { name: "preferred_batch_size", jsonName: "preferredBatchSize", number: 2, type: "int32", label: "repeated" },
+      { name: "max_queue_delay_microseconds", jsonName: "maxQueueDelayMicroseconds", number: 3, type: "uint64", label: "optional" },
+      { name: "preserve_ordering", jsonName: "preserveOrdering", number: 4, type: "bool", label: "optional" },
     ],
     oneofs: {},
   },
-  'inference.ModelMetrics.MetricControl': {
-    fullName: 'inference.ModelMetrics.MetricControl',
+  "inference.ModelEnsembling": {
+    fullName: "inference.ModelEnsembling",
     fields: [
-      {
-        name: 'metric_identifier',
-        jsonName: 'metricIdentifier',
-        number: 1,
-        type: 'message',
-        typeName: 'inference.ModelMetrics.MetricControl.MetricIdentifier',
-        label: 'optional',
-      },
-      {
-        name: 'histogram_options',
-        jsonName: 'histogramOptions',
-        number: 2,
-        type: 'message',
-        typeName: 'inference.ModelMetrics.MetricControl.HistogramOptions',
-        label: 'optional',
-        oneof: 'metric_options',
-      },
+      { name: "step", jsonName: "step", number: 1, type: "message", typeName: "inference.ModelEnsembling.Step", label: "repeated" },
+      { name: "max_inflight_requests", jsonName: "maxInflightRequests", number: 2, type: "uint32", label: "optional" },
     ],
-    oneofs: { metric_options: ['histogram_options'] },
-  },
-  'inference.ModelMetrics.MetricControl.MetricIdentifier': {
-    fullName: 'inference.ModelMetrics.MetricControl.MetricIdentifier',
-    fields: [{ name: 'family', jsonName: 'family', number: 1, type: 'string', label: 'optional' }],
     oneofs: {},
   },
-  'inference.ModelMetrics.MetricControl.HistogramOptions': {
-    fullName: 'inference.ModelMetrics.MetricControl.HistogramOptions',
-    fields: [{ name: 'buckets', jsonName: 'buckets', number: 1, type: 'double', label: 'repeated' }],
+  "inference.ModelEnsembling.Step": {
+    fullName: "inference.ModelEnsembling.Step",
+    fields: [
+      { name: "model_name", jsonName: "modelName", number: 1, type: "string", label: "optional" },
+      { name: "model_version", jsonName: "modelVersion", number: 2, type: "int64", label: "optional" },
+      { name: "input_map", jsonName: "inputMap", number: 3, type: "string", label: "repeated", map: { keyType: "string" } },
+      { name: "output_map", jsonName: "outputMap", number: 4, type: "string", label: "repeated", map: { keyType: "string" } },
+      { name: "model_namespace", jsonName: "modelNamespace", number: 5, type: "string", label: "optional" },
+    ],
     oneofs: {},
   },
-  'inference.ModelConfig': {
-    fullName: 'inference.ModelConfig',
+  "inference.ModelParameter": {
+    fullName: "inference.ModelParameter",
     fields: [
-      { name: 'name', jsonName: 'name', number: 1, type: 'string', label: 'optional' },
-      { name: 'platform', jsonName: 'platform', number: 2, type: 'string', label: 'optional' },
-      { name: 'backend', jsonName: 'backend', number: 17, type: 'string', label: 'optional' },
-      { name: 'runtime', jsonName: 'runtime', number: 25, type: 'string', label: 'optional' },
-      {
-        name: 'version_policy',
-        jsonName: 'versionPolicy',
-        number: 3,
-        type: 'message',
-        typeName: 'inference.ModelVersionPolicy',
-        label: 'optional',
-      },
-      { name: 'max_batch_size', jsonName: 'maxBatchSize', number: 4, type: 'int32', label: 'optional' },
-      {
-        name: 'input',
-        jsonName: 'input',
-        number: 5,
-        type: 'message',
-        typeName: 'inference.ModelInput',
-        label: 'repeated',
-      },
-      {
-        name: 'output',
-        jsonName: 'output',
-        number: 6,
-        type: 'message',
-        typeName: 'inference.ModelOutput',
-        label: 'repeated',
-      },
-      {
-        name: 'batch_input',
-        jsonName: 'batchInput',
-        number: 20,
-        type: 'message',
-        typeName: 'inference.BatchInput',
-        label: 'repeated',
-      },
-      {
-        name: 'batch_output',
-        jsonName: 'batchOutput',
-        number: 21,
-        type: 'message',
-        typeName: 'inference.BatchOutput',
-        label: 'repeated',
-      },
-      {
-        name: 'optimization',
-        jsonName: 'optimization',
-        number: 12,
-        type: 'message',
-        typeName: 'inference.ModelOptimizationPolicy',
-        label: 'optional',
-      },
-      {
-        name: 'dynamic_batching',
-        jsonName: 'dynamicBatching',
-        number: 11,
-        type: 'message',
-        typeName: 'inference.ModelDynamicBatching',
-        label: 'optional',
-        oneof: 'scheduling_choice',
-      },
-      {
-        name: 'sequence_batching',
-        jsonName: 'sequenceBatching',
-        number: 13,
-        type: 'message',
-        typeName: 'inference.ModelSequenceBatching',
-        label: 'optional',
-        oneof: 'scheduling_choice',
-      },
-      {
-        name: 'ensemble_scheduling',
-        jsonName: 'ensembleScheduling',
-        number: 15,
-        type: 'message',
-        typeName: 'inference.ModelEnsembling',
-        label: 'optional',
-        oneof: 'scheduling_choice',
-      },
-      {
-        name: 'instance_group',
-        jsonName: 'instanceGroup',
-        number: 7,
-        type: 'message',
-        typeName: 'inference.ModelInstanceGroup',
-        label: 'repeated',
-      },
-      {
-        name: 'default_model_filename',
-        jsonName: 'defaultModelFilename',
-        number: 8,
-        type: 'string',
-        label: 'optional',
-      },
-      {
-        name: 'cc_model_filenames',
-        jsonName: 'ccModelFilenames',
-        number: 9,
-        type: 'string',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
-      {
-        name: 'metric_tags',
-        jsonName: 'metricTags',
-        number: 10,
-        type: 'string',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
-      {
-        name: 'parameters',
-        jsonName: 'parameters',
-        number: 14,
-        type: 'message',
-        typeName: 'inference.ModelParameter',
-        label: 'repeated',
-        map: { keyType: 'string' },
-      },
-      {
-        name: 'model_warmup',
-        jsonName: 'modelWarmup',
-        number: 16,
-        type: 'message',
-        typeName: 'inference.ModelWarmup',
-        label: 'repeated',
-      },
-      {
-        name: 'model_operations',
-        jsonName: 'modelOperations',
-        number: 18,
-        type: 'message',
-        typeName: 'inference.ModelOperations',
-        label: 'optional',
-      },
-      {
-        name: 'model_transaction_policy',
-        jsonName: 'modelTransactionPolicy',
-        number: 19,
-        type: 'message',
-        typeName: 'inference.ModelTransactionPolicy',
-        label: 'optional',
-      },
-      {
-        name: 'model_repository_agents',
-        jsonName: 'modelRepositoryAgents',
-        number: 23,
-        type: 'message',
-        typeName: 'inference.ModelRepositoryAgents',
-        label: 'optional',
-      },
-      {
-        name: 'response_cache',
-        jsonName: 'responseCache',
-        number: 24,
-        type: 'message',
-        typeName: 'inference.ModelResponseCache',
-        label: 'optional',
-      },
-      {
-        name: 'model_metrics',
-        jsonName: 'modelMetrics',
-        number: 26,
-        type: 'message',
-        typeName: 'inference.ModelMetrics',
-        label: 'optional',
-      },
+      { name: "string_value", jsonName: "stringValue", number: 1, type: "string", label: "optional" },
     ],
-    oneofs: { scheduling_choice: ['dynamic_batching', 'sequence_batching', 'ensemble_scheduling'] },
+    oneofs: {},
+  },
+  "inference.ModelWarmup": {
+    fullName: "inference.ModelWarmup",
+    fields: [
+      { name: "name", jsonName: "name", number: 1, type: "string", label: "optional" },
+      { name: "batch_size", jsonName: "batchSize", number: 2, type: "uint32", label: "optional" },
+      { name: "inputs", jsonName: "inputs", number: 3, type: "message", typeName: "inference.ModelWarmup.Input", label: "repeated", map: { keyType: "string" } },
+      { name: "count", jsonName: "count", number: 4, type: "uint32", label: "optional" },
+    ],
+    oneofs: {},
+  },
+  "inference.ModelWarmup.Input": {
+    fullName: "inference.ModelWarmup.Input",
+    fields: [
+      { name: "data_type", jsonName: "dataType", number: 1, type: "enum", typeName: "inference.DataType", label: "optional" },
+      { name: "dims", jsonName: "dims", number: 2, type: "int64", label: "repeated" },
+      { name: "zero_data", jsonName: "zeroData", number: 3, type: "bool", label: "optional", oneof: "input_data_type" },
+      { name: "random_data", jsonName: "randomData", number: 4, type: "bool", label: "optional", oneof: "input_data_type" },
+      { name: "input_data_file", jsonName: "inputDataFile", number: 5, type: "string", label: "optional", oneof: "input_data_type" },
+    ],
+    oneofs: { "input_data_type": ["zero_data", "random_data", "input_data_file"] },
+  },
+  "inference.ModelOperations": {
+    fullName: "inference.ModelOperations",
+    fields: [
+      { name: "op_library_filename", jsonName: "opLibraryFilename", number: 1, type: "string", label: "repeated" },
+    ],
+    oneofs: {},
+  },
+  "inference.ModelTransactionPolicy": {
+    fullName: "inference.ModelTransactionPolicy",
+    fields: [
+      { name: "decoupled", jsonName: "decoupled", number: 1, type: "bool", label: "optional" },
+    ],
+    oneofs: {},
+  },
+  "inference.ModelRepositoryAgents": {
+    fullName: "inference.ModelRepositoryAgents",
+    fields: [
+      { name: "agents", jsonName: "agents", number: 1, type: "message", typeName: "inference.ModelRepositoryAgents.Agent", label: "repeated" },
+    ],
+    oneofs: {},
+  },
+  "inference.ModelRepositoryAgents.Agent": {
+    fullName: "inference.ModelRepositoryAgents.Agent",
+    fields: [
+      { name: "name", jsonName: "name", number: 1, type: "string", label: "optional" },
+      { name: "parameters", jsonName: "parameters", number: 2, type: "string", label: "repeated", map: { keyType: "string" } },
+    ],
+    oneofs: {},
+  },
+  "inference.ModelResponseCache": {
+    fullName: "inference.ModelResponseCache",
+    fields: [
+      { name: "enable", jsonName: "enable", number: 1, type: "bool", label: "optional" },
+    ],
+    oneofs: {},
+  },
+  "inference.ModelMetrics": {
+    fullName: "inference.ModelMetrics",
+    fields: [
+      { name: "metric_control", jsonName: "metricControl", number: 1, type: "message", typeName: "inference.ModelMetrics.MetricControl", label: "repeated" },
+    ],
+    oneofs: {},
+  },
+  "inference.ModelMetrics.MetricControl": {
+    fullName: "inference.ModelMetrics.MetricControl",
+    fields: [
+      { name: "metric_identifier", jsonName: "metricIdentifier", number: 1, type: "message", typeName: "inference.ModelMetrics.MetricControl.MetricIdentifier", label: "optional" },
+      { name: "histogram_options", jsonName: "histogramOptions", number: 2, type: "message", typeName: "inference.ModelMetrics.MetricControl.HistogramOptions", label: "optional", oneof: "metric_options" },
+    ],
+    oneofs: { "metric_options": ["histogram_options"] },
+  },
+  "inference.ModelMetrics.MetricControl.MetricIdentifier": {
+    fullName: "inference.ModelMetrics.MetricControl.MetricIdentifier",
+    fields: [
+      { name: "family", jsonName: "family", number: 1, type: "string", label: "optional" },
+    ],
+    oneofs: {},
+  },
+  "inference.ModelMetrics.MetricControl.HistogramOptions": {
+    fullName: "inference.ModelMetrics.MetricControl.HistogramOptions",
+    fields: [
+      { name: "buckets", jsonName: "buckets", number: 1, type: "double", label: "repeated" },
+    ],
+    oneofs: {},
+  },
+  "inference.ModelConfig": {
+    fullName: "inference.ModelConfig",
+    fields: [
+      { name: "name", jsonName: "name", number: 1, type: "string", label: "optional" },
+      { name: "platform", jsonName: "platform", number: 2, type: "string", label: "optional" },
+      { name: "backend", jsonName: "backend", number: 17, type: "string", label: "optional" },
+      { name: "runtime", jsonName: "runtime", number: 25, type: "string", label: "optional" },
+      { name: "version_policy", jsonName: "versionPolicy", number: 3, type: "message", typeName: "inference.ModelVersionPolicy", label: "optional" },
+      { name: "max_batch_size", jsonName: "maxBatchSize", number: 4, type: "int32", label: "optional" },
+      { name: "input", jsonName: "input", number: 5, type: "message", typeName: "inference.ModelInput", label: "repeated" },
+      { name: "output", jsonName: "output", number: 6, type: "message", typeName: "inference.ModelOutput", label: "repeated" },
+      { name: "batch_input", jsonName: "batchInput", number: 20, type: "message", typeName: "inference.BatchInput", label: "repeated" },
+      { name: "batch_output", jsonName: "batchOutput", number: 21, type: "message", typeName: "inference.BatchOutput", label: "repeated" },
+      { name: "optimization", jsonName: "optimization", number: 12, type: "message", typeName: "inference.ModelOptimizationPolicy", label: "optional" },
+      { name: "dynamic_batching", jsonName: "dynamicBatching", number: 11, type: "message", typeName: "inference.ModelDynamicBatching", label: "optional", oneof: "scheduling_choice" },
+      { name: "sequence_batching", jsonName: "sequenceBatching", number: 13, type: "message", typeName: "inference.ModelSequenceBatching", label: "optional", oneof: "scheduling_choice" },
+      { name: "ensemble_scheduling", jsonName: "ensembleScheduling", number: 15, type: "message", typeName: "inference.ModelEnsembling", label: "optional", oneof: "scheduling_choice" },
+      { name: "instance_group", jsonName: "instanceGroup", number: 7, type: "message", typeName: "inference.ModelInstanceGroup", label: "repeated" },
+      { name: "default_model_filename", jsonName: "defaultModelFilename", number: 8, type: "string", label: "optional" },
+      { name: "cc_model_filenames", jsonName: "ccModelFilenames", number: 9, type: "string", label: "repeated", map: { keyType: "string" } },
+      { name: "metric_tags", jsonName: "metricTags", number: 10, type: "string", label: "repeated", map: { keyType: "string" } },
+      { name: "parameters", jsonName: "parameters", number: 14, type: "message", typeName: "inference.ModelParameter", label: "repeated", map: { keyType: "string" } },
+      { name: "model_warmup", jsonName: "modelWarmup", number: 16, type: "message", typeName: "inference.ModelWarmup", label: "repeated" },
+      { name: "model_operations", jsonName: "modelOperations", number: 18, type: "message", typeName: "inference.ModelOperations", label: "optional" },
+      { name: "model_transaction_policy", jsonName: "modelTransactionPolicy", number: 19, type: "message", typeName: "inference.ModelTransactionPolicy", label: "optional" },
+      { name: "model_repository_agents", jsonName: "modelRepositoryAgents", number: 23, type: "message", typeName: "inference.ModelRepositoryAgents", label: "optional" },
+      { name: "response_cache", jsonName: "responseCache", number: 24, type: "message", typeName: "inference.ModelResponseCache", label: "optional" },
+      { name: "model_metrics", jsonName: "modelMetrics", number: 26, type: "message", typeName: "inference.ModelMetrics", label: "optional" },
+    ],
+    oneofs: { "scheduling_choice": ["dynamic_batching", "sequence_batching", "ensemble_scheduling"] },
   },
 };
 
 export const ENUMS: Record<string, EnumDescriptor> = {
-  'inference.DataType': {
-    fullName: 'inference.DataType',
-    values: [
-      { name: 'TYPE_INVALID', number: 0 },
-      { name: 'TYPE_BOOL', number: 1 },
-      { name: 'TYPE_UINT8', number: 2 },
-      { name: 'TYPE_UINT16', number: 3 },
-      { name: 'TYPE_UINT32', number: 4 },
-      { name: 'TYPE_UINT64', number: 5 },
-      { name: 'TYPE_INT8', number: 6 },
-      { name: 'TYPE_INT16', number: 7 },
-      { name: 'TYPE_INT32', number: 8 },
-      { name: 'TYPE_INT64', number: 9 },
-      { name: 'TYPE_FP16', number: 10 },
-      { name: 'TYPE_FP32', number: 11 },
-      { name: 'TYPE_FP64', number: 12 },
-      { name: 'TYPE_STRING', number: 13 },
-      { name: 'TYPE_BF16', number: 14 },
-    ],
+  "inference.DataType": {
+    fullName: "inference.DataType",
+    values: [{ name: "TYPE_INVALID", number: 0 }, { name: "TYPE_BOOL", number: 1 }, { name: "TYPE_UINT8", number: 2 }, { name: "TYPE_UINT16", number: 3 }, { name: "TYPE_UINT32", number: 4 }, { name: "TYPE_UINT64", number: 5 }, { name: "TYPE_INT8", number: 6 }, { name: "TYPE_INT16", number: 7 }, { name: "TYPE_INT32", number: 8 }, { name: "TYPE_INT64", number: 9 }, { name: "TYPE_FP16", number: 10 }, { name: "TYPE_FP32", number: 11 }, { name: "TYPE_FP64", number: 12 }, { name: "TYPE_STRING", number: 13 }, { name: "TYPE_BF16", number: 14 }],
   },
-  'inference.ModelInstanceGroup.Kind': {
-    fullName: 'inference.ModelInstanceGroup.Kind',
-    values: [
-      { name: 'KIND_AUTO', number: 0 },
-      { name: 'KIND_GPU', number: 1 },
-      { name: 'KIND_CPU', number: 2 },
-      { name: 'KIND_MODEL', number: 3 },
-    ],
+  "inference.ModelInstanceGroup.Kind": {
+    fullName: "inference.ModelInstanceGroup.Kind",
+    values: [{ name: "KIND_AUTO", number: 0 }, { name: "KIND_GPU", number: 1 }, { name: "KIND_CPU", number: 2 }, { name: "KIND_MODEL", number: 3 }],
   },
-  'inference.ModelInstanceGroup.SecondaryDevice.SecondaryDeviceKind': {
-    fullName: 'inference.ModelInstanceGroup.SecondaryDevice.SecondaryDeviceKind',
-    values: [{ name: 'KIND_NVDLA', number: 0 }],
+  "inference.ModelInstanceGroup.SecondaryDevice.SecondaryDeviceKind": {
+    fullName: "inference.ModelInstanceGroup.SecondaryDevice.SecondaryDeviceKind",
+    values: [{ name: "KIND_NVDLA", number: 0 }],
   },
-  'inference.ModelInput.Format': {
-    fullName: 'inference.ModelInput.Format',
-    values: [
-      { name: 'FORMAT_NONE', number: 0 },
-      { name: 'FORMAT_NHWC', number: 1 },
-      { name: 'FORMAT_NCHW', number: 2 },
-    ],
+  "inference.ModelInput.Format": {
+    fullName: "inference.ModelInput.Format",
+    values: [{ name: "FORMAT_NONE", number: 0 }, { name: "FORMAT_NHWC", number: 1 }, { name: "FORMAT_NCHW", number: 2 }],
   },
-  'inference.BatchInput.Kind': {
-    fullName: 'inference.BatchInput.Kind',
-    values: [
-      { name: 'BATCH_ELEMENT_COUNT', number: 0 },
-      { name: 'BATCH_ACCUMULATED_ELEMENT_COUNT', number: 1 },
-      { name: 'BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO', number: 2 },
-      { name: 'BATCH_MAX_ELEMENT_COUNT_AS_SHAPE', number: 3 },
-      { name: 'BATCH_ITEM_SHAPE', number: 4 },
-      { name: 'BATCH_ITEM_SHAPE_FLATTEN', number: 5 },
-    ],
+  "inference.BatchInput.Kind": {
+    fullName: "inference.BatchInput.Kind",
+    values: [{ name: "BATCH_ELEMENT_COUNT", number: 0 }, { name: "BATCH_ACCUMULATED_ELEMENT_COUNT", number: 1 }, { name: "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO", number: 2 }, { name: "BATCH_MAX_ELEMENT_COUNT_AS_SHAPE", number: 3 }, { name: "BATCH_ITEM_SHAPE", number: 4 }, { name: "BATCH_ITEM_SHAPE_FLATTEN", number: 5 }],
   },
-  'inference.BatchOutput.Kind': {
-    fullName: 'inference.BatchOutput.Kind',
-    values: [{ name: 'BATCH_SCATTER_WITH_INPUT_SHAPE', number: 0 }],
+  "inference.BatchOutput.Kind": {
+    fullName: "inference.BatchOutput.Kind",
+    values: [{ name: "BATCH_SCATTER_WITH_INPUT_SHAPE", number: 0 }],
   },
-  'inference.ModelOptimizationPolicy.ModelPriority': {
-    fullName: 'inference.ModelOptimizationPolicy.ModelPriority',
-    values: [
-      { name: 'PRIORITY_DEFAULT', number: 0 },
-      { name: 'PRIORITY_MAX', number: 1 },
-      { name: 'PRIORITY_MIN', number: 2 },
-    ],
+  "inference.ModelOptimizationPolicy.ModelPriority": {
+    fullName: "inference.ModelOptimizationPolicy.ModelPriority",
+    values: [{ name: "PRIORITY_DEFAULT", number: 0 }, { name: "PRIORITY_MAX", number: 1 }, { name: "PRIORITY_MIN", number: 2 }],
   },
-  'inference.ModelQueuePolicy.TimeoutAction': {
-    fullName: 'inference.ModelQueuePolicy.TimeoutAction',
-    values: [
-      { name: 'REJECT', number: 0 },
-      { name: 'DELAY', number: 1 },
-    ],
+  "inference.ModelQueuePolicy.TimeoutAction": {
+    fullName: "inference.ModelQueuePolicy.TimeoutAction",
+    values: [{ name: "REJECT", number: 0 }, { name: "DELAY", number: 1 }],
   },
-  'inference.ModelSequenceBatching.Control.Kind': {
-    fullName: 'inference.ModelSequenceBatching.Control.Kind',
-    values: [
-      { name: 'CONTROL_SEQUENCE_START', number: 0 },
-      { name: 'CONTROL_SEQUENCE_READY', number: 1 },
-      { name: 'CONTROL_SEQUENCE_END', number: 2 },
-      { name: 'CONTROL_SEQUENCE_CORRID', number: 3 },
-    ],
+  "inference.ModelSequenceBatching.Control.Kind": {
+    fullName: "inference.ModelSequenceBatching.Control.Kind",
+    values: [{ name: "CONTROL_SEQUENCE_START", number: 0 }, { name: "CONTROL_SEQUENCE_READY", number: 1 }, { name: "CONTROL_SEQUENCE_END", number: 2 }, { name: "CONTROL_SEQUENCE_CORRID", number: 3 }],
   },
 };
 
 // ---- TS view of the messages: proto field names, enums as names, 64-bit integers as number. ----
 // Every field is optional: an absent field has its proto3 default.
 
-export type DataType =
-  | 'TYPE_INVALID'
-  | 'TYPE_BOOL'
-  | 'TYPE_UINT8'
-  | 'TYPE_UINT16'
-  | 'TYPE_UINT32'
-  | 'TYPE_UINT64'
-  | 'TYPE_INT8'
-  | 'TYPE_INT16'
-  | 'TYPE_INT32'
-  | 'TYPE_INT64'
-  | 'TYPE_FP16'
-  | 'TYPE_FP32'
-  | 'TYPE_FP64'
-  | 'TYPE_STRING'
-  | 'TYPE_BF16';
+export type DataType = "TYPE_INVALID" | "TYPE_BOOL" | "TYPE_UINT8" | "TYPE_UINT16" | "TYPE_UINT32" | "TYPE_UINT64" | "TYPE_INT8" | "TYPE_INT16" | "TYPE_INT32" | "TYPE_INT64" | "TYPE_FP16" | "TYPE_FP32" | "TYPE_FP64" | "TYPE_STRING" | "TYPE_BF16";
 
-export type ModelInstanceGroup_Kind = 'KIND_AUTO' | 'KIND_GPU' | 'KIND_CPU' | 'KIND_MODEL';
+export type ModelInstanceGroup_Kind = "KIND_AUTO" | "KIND_GPU" | "KIND_CPU" | "KIND_MODEL";
 
-export type ModelInstanceGroup_SecondaryDevice_SecondaryDeviceKind = 'KIND_NVDLA';
+export type ModelInstanceGroup_SecondaryDevice_SecondaryDeviceKind = "KIND_NVDLA";
 
-export type ModelInput_Format = 'FORMAT_NONE' | 'FORMAT_NHWC' | 'FORMAT_NCHW';
+export type ModelInput_Format = "FORMAT_NONE" | "FORMAT_NHWC" | "FORMAT_NCHW";
 
-export type BatchInput_Kind =
-  | 'BATCH_ELEMENT_COUNT'
-  | 'BATCH_ACCUMULATED_ELEMENT_COUNT'
-  | 'BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO'
-  | 'BATCH_MAX_ELEMENT_COUNT_AS_SHAPE'
-  | 'BATCH_ITEM_SHAPE'
-  | 'BATCH_ITEM_SHAPE_FLATTEN';
+export type BatchInput_Kind = "BATCH_ELEMENT_COUNT" | "BATCH_ACCUMULATED_ELEMENT_COUNT" | "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO" | "BATCH_MAX_ELEMENT_COUNT_AS_SHAPE" | "BATCH_ITEM_SHAPE" | "BATCH_ITEM_SHAPE_FLATTEN";
 
-export type BatchOutput_Kind = 'BATCH_SCATTER_WITH_INPUT_SHAPE';
+export type BatchOutput_Kind = "BATCH_SCATTER_WITH_INPUT_SHAPE";
 
-export type ModelOptimizationPolicy_ModelPriority = 'PRIORITY_DEFAULT' | 'PRIORITY_MAX' | 'PRIORITY_MIN';
+export type ModelOptimizationPolicy_ModelPriority = "PRIORITY_DEFAULT" | "PRIORITY_MAX" | "PRIORITY_MIN";
 
-export type ModelQueuePolicy_TimeoutAction = 'REJECT' | 'DELAY';
+export type ModelQueuePolicy_TimeoutAction = "REJECT" | "DELAY";
 
-export type ModelSequenceBatching_Control_Kind =
-  'CONTROL_SEQUENCE_START' | 'CONTROL_SEQUENCE_READY' | 'CONTROL_SEQUENCE_END' | 'CONTROL_SEQUENCE_CORRID';
+export type ModelSequenceBatching_Control_Kind = "CONTROL_SEQUENCE_START" | "CONTROL_SEQUENCE_READY" | "CONTROL_SEQUENCE_END" | "CONTROL_SEQUENCE_CORRID";
 
 export interface ModelRateLimiter {
   resources?: ModelRateLimiter_Resource[];

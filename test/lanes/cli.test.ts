@@ -7,6 +7,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TUSIMPLE_H_SAMPLES } from '../../shared/lanes/tusimple';
 import { assertDeepClose, laneAttVectorNames, readJson, UFLD_DIR, vectorTolerance, VECTORS_DIR } from './helpers';
+import { skipUnlessShared } from '../helpers/shared';
+import { decodeLaneAtt } from '../../shared/lanes/laneatt';
+import { laneAttReport } from '../../shared/lanes/laneattReport';
+import { decodeUfld, ufldReport } from '../../shared/lanes/ufld';
+import { syntheticRoad, syntheticUfldTusimple } from './synthetic';
+
+const vectors = skipUnlessShared('lanes/vectors');
 
 const BIN = resolve(import.meta.dirname, '../../bin/tritonscope.mjs');
 
@@ -29,7 +36,7 @@ function laneAttArgs(params: any, hSamples?: number[]): string[] {
   return a;
 }
 
-test('decode laneatt --json reproduces every LaneATT vector', async () => {
+test('decode laneatt --json reproduces every LaneATT vector', { skip: vectors }, async () => {
   const names = laneAttVectorNames();
   // Two at a time: the machine has two cores.
   for (let i = 0; i < names.length; i += 2) {
@@ -49,7 +56,7 @@ test('decode laneatt --json reproduces every LaneATT vector', async () => {
   }
 });
 
-test('decode ufld --json reproduces every UFLD vector', async () => {
+test('decode ufld --json reproduces every UFLD vector', { skip: vectors }, async () => {
   const cases: { name: string; args: string[] }[] = readJson(join(UFLD_DIR, 'cases.json'));
   await Promise.all(
     cases.map(async (c) => {
@@ -62,7 +69,7 @@ test('decode ufld --json reproduces every UFLD vector', async () => {
   );
 });
 
-test('without --json: a readable summary', async () => {
+test('without --json: a readable summary', { skip: vectors }, async () => {
   const r = await run([
     'laneatt',
     join(VECTORS_DIR, '07_topk_short_lane_quirk.f32'),
@@ -78,6 +85,49 @@ test('without --json: a readable summary', async () => {
   const u = await run(['ufld', join(UFLD_DIR, 'ufld_culane_4lanes.f32')]);
   assert.equal(u.code, 0);
   assert.match(u.stdout, /ufld culane \(culane-eval\): shape \[1, 201, 18, 4\], 4 lanes/);
+});
+
+test('synthetic outputs: the CLI prints what the API decodes, as JSON and as a summary', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decode-cli-'));
+  try {
+    const road = join(dir, 'road.f32');
+    const raw = syntheticRoad();
+    writeFileSync(road, new Uint8Array(raw.buffer));
+    const decoded = decodeLaneAtt(raw, { conf: 0.5, nms: 15, topk: 10, origW: 1280, origH: 720 });
+    const want = laneAttReport(decoded);
+    const ufldFile = join(dir, 'ufld.f32');
+    const u = syntheticUfldTusimple();
+    writeFileSync(ufldFile, new Uint8Array(u.raw.buffer));
+    const [json, summary, ufldJson] = await Promise.all([
+      run([
+        'laneatt',
+        road,
+        '--conf',
+        '0.5',
+        '--nms',
+        '15',
+        '--topk',
+        '10',
+        '--orig-w',
+        '1280',
+        '--orig-h',
+        '720',
+        '--json',
+      ]),
+      run(['laneatt', road, '--nms', '15', '--topk', '10']),
+      run(['ufld', ufldFile, '--dataset', 'tusimple', '--json']),
+    ]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(decoded.lanes.length, 4);
+    assertDeepClose(JSON.parse(json.stdout), JSON.parse(JSON.stringify(want)), () => 1e-6);
+    assert.equal(summary.code, 0, summary.stderr);
+    assert.match(summary.stdout, /^laneatt: 2784 proposals, 16 above conf 0.5, NMS \(15 px, top 10\) kept 4, 4 lanes/);
+    assert.equal(ufldJson.code, 0, ufldJson.stderr);
+    const ufldWant = ufldReport(decodeUfld(u.raw, u.shape, { dataset: 'tusimple' }));
+    assertDeepClose(JSON.parse(ufldJson.stdout), JSON.parse(JSON.stringify(ufldWant)), () => 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('errors are one clear line and a non-zero exit', async () => {

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { decoderNames, decoders, getDecoder, suggestDecoders } from '../../shared/lanes/registry';
 import { decodeLaneAtt } from '../../shared/lanes/laneatt';
 import { LaneDecodeError } from '../../shared/lanes/errors';
-import { readF32, readJson, UFLD_DIR, VECTORS_DIR } from './helpers';
+import { syntheticRoad, syntheticRows, syntheticUfldTusimple } from './synthetic';
 
 const names = (shape: number[]) => suggestDecoders(shape).map((s) => `${s.name}:${s.confidence}`);
 
@@ -48,9 +47,11 @@ test('every decoder describes itself for the UI', () => {
 });
 
 test('registry decode equals the direct decode; batch outputs pick the image by batchIndex', () => {
-  const raw = readF32(join(VECTORS_DIR, '01_culane_4lanes.f32'));
-  const other = readF32(join(VECTORS_DIR, '04_mid_image_starts.f32'));
+  const raw = syntheticRoad();
+  const other = new Float32Array(raw.length);
+  other.set(syntheticRows([{ logit: 5, startRow: 0, length: 60, x: 200 }]));
   const direct = decodeLaneAtt(raw, { origW: 1640, origH: 590 });
+  assert.equal(direct.lanes.length, 4);
   const viaRegistry = decoders.laneatt.decode(raw, [1, 2784, 77], { origW: 1640, origH: 590 });
   assert.deepEqual(viaRegistry.lanes, direct.lanes);
   const batch = new Float32Array(raw.length * 2);
@@ -68,8 +69,8 @@ test('registry decode equals the direct decode; batch outputs pick the image by 
   assert.throws(() => decoders.laneatt.decode(raw, [1000, 77]), /needs 77000 float32/);
   assert.throws(() => decoders.laneatt.decode(raw, [-1, 2784, 77]), /dynamic/);
 
-  const c = readJson(join(UFLD_DIR, 'cases.json'))[0];
-  const u = decoders.ufld.decode(readF32(join(UFLD_DIR, c.input)), c.shape);
+  const c = syntheticUfldTusimple();
+  const u = decoders.ufld.decode(c.raw, c.shape);
   assert.equal(u.dataset, 'tusimple');
   assert.equal(u.lanes.length, 3);
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sharedPath, skipUnlessShared } from '../helpers/shared';
 import {
   formatModelConfig,
   fromProtoJson,
@@ -16,26 +17,57 @@ import {
   toProtoJson,
 } from '../../shared/pbtxt';
 
-const corpus = resolve(import.meta.dirname, '../../../shared/triton/pbtxt-corpus');
-const names = readdirSync(join(corpus, 'files'))
-  .filter((n) => n.endsWith('.pbtxt'))
-  .sort();
+const corpus = sharedPath('triton/pbtxt-corpus');
+const corpusSkip = skipUnlessShared('triton/pbtxt-corpus');
+const OWNED = resolve(import.meta.dirname, '../fixtures/pbtxt');
 
 /** Compare as JSON values (the reference files are JSON text). */
 const asJson = (v: unknown) => JSON.parse(JSON.stringify(v));
 
-function expectedJson(name: string): unknown {
-  return JSON.parse(readFileSync(join(corpus, 'json', name.replace(/\.pbtxt$/, '.json')), 'utf8'));
+interface Entry {
+  name: string;
+  path: string;
+  /** protobuf's proto3 JSON for the corpus; for our own fixtures, the JSON of their first parse. */
+  expected(): unknown;
 }
 
-test('the corpus is all there', () => {
-  assert.equal(names.length, 496);
+const listPbtxt = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.pbtxt'))
+    .sort();
+const corpusEntries: Entry[] = corpusSkip
+  ? []
+  : listPbtxt(join(corpus, 'files')).map((name) => ({
+      name,
+      path: join(corpus, 'files', name),
+      expected: () => JSON.parse(readFileSync(join(corpus, 'json', name.replace(/\.pbtxt$/, '.json')), 'utf8')),
+    }));
+const ownedEntries: Entry[] = listPbtxt(OWNED).map((name) => ({
+  name,
+  path: join(OWNED, name),
+  expected: () =>
+    asJson(toProtoJson(parseModelConfig(readFileSync(join(OWNED, name), 'utf8'), { semantic: false }).config!)),
+}));
+/** Our own fixtures (test/fixtures/pbtxt) always, and the 496 real configs where ../shared has them. */
+const entries = [...ownedEntries, ...corpusEntries];
+const names = entries.map((e) => e.name);
+const byName = new Map(entries.map((e) => [e.name, e]));
+const textOf = (name: string) => readFileSync(byName.get(name)!.path, 'utf8');
+const expectedJson = (name: string) => byName.get(name)!.expected();
+
+test('the corpus is all there', { skip: corpusSkip }, () => {
+  assert.equal(corpusEntries.length, 496);
+});
+
+test('our own fixtures are there and not empty', () => {
+  assert.ok(ownedEntries.length >= 5);
+  for (const e of ownedEntries) assert.ok(Object.keys(e.expected() as object).length > 3, e.name);
 });
 
 test('every corpus file parses without syntax or schema errors and prints back byte-identical', () => {
   const failures: string[] = [];
   for (const name of names) {
-    const text = readFileSync(join(corpus, 'files', name), 'utf8');
+    const text = textOf(name);
     const r = parseModelConfig(text, { file: name, semantic: false });
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
     if (!r.config || errors.length)
@@ -45,10 +77,10 @@ test('every corpus file parses without syntax or schema errors and prints back b
   assert.deepEqual(failures, []);
 });
 
-test('toProtoJson equals the reference proto3 JSON for every corpus file', () => {
+test('toProtoJson equals the reference proto3 JSON for every corpus file', { skip: corpusSkip }, () => {
   const failures: string[] = [];
-  for (const name of names) {
-    const r = parseModelConfig(readFileSync(join(corpus, 'files', name), 'utf8'), { file: name, semantic: false });
+  for (const { name } of corpusEntries) {
+    const r = parseModelConfig(textOf(name), { file: name, semantic: false });
     try {
       assert.deepStrictEqual(asJson(toProtoJson(r.config!)), expectedJson(name));
     } catch (err) {
@@ -61,7 +93,7 @@ test('toProtoJson equals the reference proto3 JSON for every corpus file', () =>
 test('canonical format re-parses to the same JSON, and is idempotent', () => {
   const failures: string[] = [];
   for (const name of names) {
-    const text = readFileSync(join(corpus, 'files', name), 'utf8');
+    const text = textOf(name);
     const formatted = formatModelConfig(text, { file: name });
     const again = parseModelConfig(formatted, { semantic: false });
     if (!again.config) {

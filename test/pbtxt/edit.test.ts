@@ -1,5 +1,6 @@
 /** Edit helpers change only the edited field's text; everything else stays byte-identical. */
 import { test } from 'node:test';
+import { hasShared, sharedPath } from '../helpers/shared';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -194,12 +195,18 @@ test('repeated-field style occurrences are replaced as a whole', () => {
   assert.equal(after, 'name: "m"\ninput { name: "a" dims: [ 3, 4 ] }\n');
 });
 
-test('every corpus file: setting max_batch_size changes only that text and only that value', () => {
-  const corpus = resolve(import.meta.dirname, '../../../shared/triton/pbtxt-corpus/files');
-  const names = readdirSync(corpus).filter((n) => n.endsWith('.pbtxt'));
-  assert.equal(names.length, 496);
-  for (const n of names) {
-    const text = readFileSync(resolve(corpus, n), 'utf8');
+test('every corpus file and fixture: setting max_batch_size changes only that text and only that value', () => {
+  // Our own fixtures always; the 496 real configs where ../shared has them.
+  const dirs = [resolve(import.meta.dirname, '../fixtures/pbtxt')];
+  if (hasShared('triton/pbtxt-corpus/files')) dirs.push(sharedPath('triton/pbtxt-corpus/files'));
+  const paths = dirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((n) => n.endsWith('.pbtxt'))
+      .map((n) => resolve(d, n)),
+  );
+  assert.ok(paths.length >= 5);
+  for (const n of paths) {
+    const text = readFileSync(n, 'utf8');
     const doc = parseDocument(text);
     const before = config(text);
     const after = applyTextEdit(text, planSetField(doc, 'max_batch_size', 3));

@@ -19,11 +19,17 @@ import {
   fromProtoJson,
 } from '../../shared/pbtxt';
 import { mulberry32 } from '../../scripts/lib/prng';
+import { hasShared, sharedPath } from '../helpers/shared';
 
-const corpus = resolve(import.meta.dirname, '../../../shared/triton/pbtxt-corpus/files');
-const texts = readdirSync(corpus)
-  .sort()
-  .map((n) => readFileSync(join(corpus, n), 'utf8'));
+const corpus = sharedPath('triton/pbtxt-corpus/files');
+const owned = resolve(import.meta.dirname, '../fixtures/pbtxt');
+const readAll = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.pbtxt'))
+    .sort()
+    .map((n) => readFileSync(join(dir, n), 'utf8'));
+/** Seeds: our own fixtures always, plus the real corpus where ../shared has it. */
+const texts = [...readAll(owned), ...(hasShared('triton/pbtxt-corpus/files') ? readAll(corpus) : [])];
 
 const SNIPPETS = [
   '{',

@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
 
+import { skipUnlessShared } from '../helpers/shared';
+
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const protoDir = path.join(repoRoot, 'shared/proto');
 const protocolMd = path.resolve(repoRoot, '../shared/triton/PROTOCOL.md');
@@ -114,7 +116,8 @@ const SCALARS = new Set([
 ]);
 
 const root = loadRoot();
-const md = fs.readFileSync(protocolMd, 'utf8');
+const protocolSkip = skipUnlessShared('triton/PROTOCOL.md');
+const md = protocolSkip ? '' : fs.readFileSync(protocolMd, 'utf8');
 const parsed = parseProtocol(md);
 
 /** The type column as our descriptor would print it, in PROTOCOL.md's notation. */
@@ -134,7 +137,7 @@ function describeLabel(field: protobuf.Field): string {
   return '';
 }
 
-test('PROTOCOL.md yields the expected number of tables (parser sanity)', () => {
+test('PROTOCOL.md yields the expected number of tables (parser sanity)', { skip: protocolSkip }, () => {
   // Every heading and every numbered field row in the document must have been consumed by a table.
   const headings = md.match(/^(\*\*`inference\.[A-Za-z.]+`\*\*|\*nested\* `[A-Za-z.]+`)\s*$/gm) ?? [];
   const fieldRows = md.match(/^\| \d+ \| /gm) ?? [];
@@ -149,7 +152,7 @@ test('PROTOCOL.md yields the expected number of tables (parser sanity)', () => {
   assert.equal(parsed.datatypes.length, 15); // incl. TYPE_INVALID
 });
 
-test('every message table in PROTOCOL.md matches our descriptors exactly', () => {
+test('every message table in PROTOCOL.md matches our descriptors exactly', { skip: protocolSkip }, () => {
   const problems: string[] = [];
   for (const table of parsed.messages) {
     const type = root.lookupTypeOrEnum(`inference.${table.name}`);
@@ -177,20 +180,20 @@ test('every message table in PROTOCOL.md matches our descriptors exactly', () =>
   assert.deepEqual(problems, []);
 });
 
-test('every enum line in PROTOCOL.md matches our enums exactly', () => {
+test('every enum line in PROTOCOL.md matches our enums exactly', { skip: protocolSkip }, () => {
   for (const e of parsed.enums) {
     const en = root.lookupEnum(`inference.${e.name}`);
     assert.deepEqual(Object.entries(en.values), e.values, `PROTOCOL.md:${e.line} ${e.name}`);
   }
 });
 
-test('DataType enum matches the datatype table (4.3)', () => {
+test('DataType enum matches the datatype table (4.3)', { skip: protocolSkip }, () => {
   const dataType = root.lookupEnum('inference.DataType');
   for (const d of parsed.datatypes) assert.equal(dataType.values[d.enumName], d.enumValue, d.enumName);
   assert.equal(Object.keys(dataType.values).length, 15); // every row of the table, nothing more
 });
 
-test('service inference.GRPCInferenceService has exactly the RPCs of section 2', () => {
+test('service inference.GRPCInferenceService has exactly the RPCs of section 2', { skip: protocolSkip }, () => {
   const svc = root.lookupService('inference.GRPCInferenceService');
   assert.deepEqual(Object.keys(svc.methods).sort(), parsed.rpcs.map((r) => r.name).sort());
   for (const r of parsed.rpcs) {
@@ -317,13 +320,17 @@ function checkJson(type: protobuf.Type, value: unknown, where: string, problems:
   }
 }
 
-test('all 496 reference JSON configs of the pbtxt corpus fit our ModelConfig', () => {
-  const files = fs.readdirSync(corpusJsonDir).filter((f) => f.endsWith('.json'));
-  assert.equal(files.length, 496);
-  const modelConfig = root.lookupType('inference.ModelConfig');
-  const problems: string[] = [];
-  for (const f of files) {
-    checkJson(modelConfig, JSON.parse(fs.readFileSync(path.join(corpusJsonDir, f), 'utf8')), f, problems);
-  }
-  assert.deepEqual(problems.slice(0, 20), []);
-});
+test(
+  'all 496 reference JSON configs of the pbtxt corpus fit our ModelConfig',
+  { skip: skipUnlessShared('triton/pbtxt-corpus/json') },
+  () => {
+    const files = fs.readdirSync(corpusJsonDir).filter((f) => f.endsWith('.json'));
+    assert.equal(files.length, 496);
+    const modelConfig = root.lookupType('inference.ModelConfig');
+    const problems: string[] = [];
+    for (const f of files) {
+      checkJson(modelConfig, JSON.parse(fs.readFileSync(path.join(corpusJsonDir, f), 'utf8')), f, problems);
+    }
+    assert.deepEqual(problems.slice(0, 20), []);
+  },
+);
