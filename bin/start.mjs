@@ -33,6 +33,7 @@ function step(label, cmd, cmdArgs) {
   process.stdout.write(`  done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
 }
 
+/** @param {string} dir @returns {number} */
 function newestMtime(dir, skip = new Set(['node_modules', 'dist'])) {
   let newest = 0;
   if (!existsSync(dir)) return 0;
@@ -99,13 +100,15 @@ if (electron && !headlessLinux && !smoke) {
   register();
   const { command } = await import(fileURLToPath(new URL('../electron/cli/commands/ui.ts', import.meta.url)));
   const uiArgs = ['--host', '127.0.0.1'];
-  if (option('--port')) uiArgs.push('--port', option('--port'));
+  const port = option('--port');
+  if (port) uiArgs.push('--port', port);
   if (flag('--no-demo')) uiArgs.push('--no-demo');
   if (smoke) uiArgs.push('--smoke');
   else if (!flag('--no-open')) uiArgs.push('--open');
   try {
     process.exitCode = await command(uiArgs);
-  } catch (err) {
+  } catch (caught) {
+    const err = /** @type {{ message?: string, exitCode?: number }} */ (caught);
     process.stderr.write(`npm start: ${String(err?.message ?? err).split('\n')[0]}\n`);
     process.exitCode = err?.exitCode ?? 1;
   }

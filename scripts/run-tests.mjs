@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// `npm test`: type-check, prepare the demo assets, build the renderer, then run every
-// test/**/*.test.ts with Node's own test runner (through tsx) in one run, so the summary at the end
-// counts everything. `--no-e2e` skips the browser tests and the renderer build.
+// `npm test`: prepare the demo assets, build the renderer when a selected test needs it, then run
+// every test/**/*.test.ts with Node's own test runner (through tsx) in one run, and close with a
+// summary: what ran, what was skipped and why (missing ../shared apart from optional tools), and the
+// ten slowest tests. Type-checking and lint are `npm run typecheck` and `npm run lint` (CI runs both).
+//   --no-e2e       skip the browser tests (and so the renderer build)
+//   WORDS          only test files whose path contains one of the words
+// With ../shared beside the repo (as in CI), a skip because of missing ../shared data fails the run:
+// it would mean a test looks in the wrong place. With CI=true, ../shared must be there.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,18 +16,22 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const withE2e = !args.includes('--no-e2e');
 const filters = args.filter((a) => !a.startsWith('--'));
+const sharedDir = join(root, '..', 'shared');
+const SHARED_SKIP = /^\.\.\/shared\//;
 
-function run(label, cmd, cmdArgs) {
+/** @param {string} label @param {string[]} cmdArgs */
+function run(label, cmdArgs) {
   const started = Date.now();
   process.stdout.write(`\n== ${label}\n`);
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: process.env });
-  process.stdout.write(
-    `== ${label}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-  );
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  const r = spawnSync(process.execPath, cmdArgs, { cwd: root, stdio: 'inherit', env: process.env });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`== ${label}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${seconds} s\n`);
+  return r.status ?? 1;
 }
 
+/** @param {string} dir @returns {string[]} */
 function findTests(dir) {
+  /** @type {string[]} */
   const out = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
@@ -32,31 +41,77 @@ function findTests(dir) {
   return out.sort();
 }
 
-const tsc = join(root, 'node_modules/typescript/bin/tsc');
-run('type-check (all)', process.execPath, [tsc, '-p', 'tsconfig.json']);
-run('type-check (shared/ is pure)', process.execPath, [tsc, '-p', 'tsconfig.shared.json']);
+const started = Date.now();
+let tests = findTests(join(root, 'test'));
+if (!withE2e) tests = tests.filter((t) => !t.startsWith('test/e2e/'));
+if (filters.length) tests = tests.filter((t) => filters.some((f) => t.includes(f)));
+
+if (process.env.CI === 'true' && !existsSync(sharedDir)) {
+  process.stderr.write(`run-tests: CI=true but ${sharedDir} is missing; CI must run every test.\n`);
+  process.exit(1);
+}
 
 const demoBuild = join(root, 'scripts/demo/build.ts');
-if (existsSync(demoBuild)) run('demo assets', process.execPath, ['--import', 'tsx', demoBuild]);
+if (existsSync(demoBuild) && run('demo assets', ['--import', 'tsx', demoBuild]) !== 0) process.exit(1);
 
-let tests = findTests(join(root, 'test'));
-if (!withE2e) tests = tests.filter((t) => !t.includes('/e2e/'));
-if (filters.length) tests = tests.filter((t) => filters.some((f) => t.includes(f)));
-if (withE2e && tests.some((t) => t.includes('/e2e/')) && existsSync(join(root, 'renderer/vite.config.ts'))) {
-  run('renderer build', process.execPath, [
-    join(root, 'node_modules/vite/bin/vite.js'),
-    'build',
-    '--config',
-    'renderer/vite.config.ts',
-    '--logLevel',
-    'warn',
-  ]);
+// Browser tests and tests that start the app (they say so with a `needs: renderer build` line).
+const needsRenderer = tests.some(
+  (t) => t.startsWith('test/e2e/') || readFileSync(join(root, t), 'utf8').includes('needs: renderer build'),
+);
+if (needsRenderer) {
+  const vite = join(root, 'node_modules/vite/bin/vite.js');
+  if (run('renderer build', [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']) !== 0)
+    process.exit(1);
 }
-run(`tests (${tests.length} files)`, process.execPath, [
+
+mkdirSync(join(root, '.tmp'), { recursive: true });
+const summaryFile = join(root, '.tmp/test-summary.jsonl');
+const status = run(`tests (${tests.length} files)`, [
   '--import',
   'tsx',
   '--test',
   '--test-concurrency=2',
   '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/test-summary-reporter.mjs',
+  `--test-reporter-destination=${summaryFile}`,
   ...tests,
 ]);
+
+/** @type {{ name: string, file?: string, nesting: number, kind: string, ms: number, outcome: string, skip?: string }[]} */
+const results = existsSync(summaryFile)
+  ? readFileSync(summaryFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+  : [];
+// Leaf tests only: suites (describe) and the per-file wrappers of process isolation are not tests.
+const leaves = results.filter((r) => r.kind === 'test' && !(r.file && r.name === r.file));
+const count = (/** @type {string} */ o) => leaves.filter((r) => r.outcome === o).length;
+const where = (/** @type {{ file?: string }} */ r) => (r.file ? relative(root, r.file) : '?');
+const skipped = leaves.filter((r) => r.outcome === 'skip');
+const sharedSkips = skipped.filter((r) => SHARED_SKIP.test(r.skip ?? ''));
+const otherSkips = skipped.filter((r) => !SHARED_SKIP.test(r.skip ?? ''));
+
+const lines = ['', '== summary'];
+lines.push(`${leaves.length} tests in ${tests.length} files, ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+if (sharedSkips.length) {
+  lines.push(`skipped because ../shared data is absent (${sharedSkips.length}):`);
+  for (const r of sharedSkips) lines.push(`  - ${where(r)}: ${r.name}: ${r.skip}`);
+}
+if (otherSkips.length) {
+  lines.push(`skipped for optional tools or conditions (${otherSkips.length}):`);
+  for (const r of otherSkips) lines.push(`  - ${where(r)}: ${r.name}: ${r.skip}`);
+}
+lines.push('10 slowest tests:');
+for (const r of [...leaves].sort((a, b) => b.ms - a.ms).slice(0, 10))
+  lines.push(`  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${where(r)}: ${r.name}`);
+
+let failed = status !== 0;
+if (existsSync(sharedDir) && sharedSkips.length) {
+  lines.push(`ERROR: ${sharedDir} is present, yet ${sharedSkips.length} tests skipped for missing ../shared data.`);
+  failed = true;
+}
+lines.push(`${count('pass')} passed, ${count('fail')} failed, ${skipped.length} skipped`);
+process.stdout.write(`${lines.join('\n')}\n`);
+process.exit(failed ? 1 : 0);

@@ -2,6 +2,7 @@
  * `npm start` on a machine without Electron's binary (this one: its download is skipped): it must
  * say so clearly and fall back to browser mode on 127.0.0.1 with a token URL. `--smoke` makes it
  * verify the page is served and exit; `--skip-build` leaves builds to npm test's own steps.
+ * needs: renderer build (scripts/run-tests.mjs builds it before the tests when this file is selected)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -12,9 +12,19 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, SHARED, shot, startHarness, type Harness } from './harness';
+import { hasShared } from '../helpers/shared';
 
-const TUSIMPLE_FRAME = join(SHARED, 'lanes/real/tusimple/0000.png');
-const TUSIMPLE_LABELS = join(SHARED, 'lanes/real/tusimple/labels_derived.json');
+// Real TuSimple frames where ../shared has them; otherwise the demo's generated scenes, which come
+// with TuSimple labels of their own (same 1280 x 720 size, same label format).
+const REAL_FRAMES = hasShared('lanes/real/tusimple');
+const FRAME_DIR = REAL_FRAMES ? join(SHARED, 'lanes/real/tusimple') : join(REPO_ROOT, 'assets/demo/scenes');
+const FRAME_NAMES = REAL_FRAMES
+  ? ['0000.png', '0001.png', '0002.png']
+  : ['scene_01.jpg', 'scene_02.jpg', 'scene_03.jpg'];
+const FRAME_TYPE = REAL_FRAMES ? 'image/png' : 'image/jpeg';
+const TUSIMPLE_FRAME = join(FRAME_DIR, FRAME_NAMES[0]);
+const TUSIMPLE_LABELS = join(FRAME_DIR, REAL_FRAMES ? 'labels_derived.json' : 'labels.json');
+if (!REAL_FRAMES) console.log('# note: ../shared/lanes/real/tusimple not present: E2E uses the demo scenes instead');
 
 let h: Harness;
 let page: Page;
@@ -240,7 +250,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     assert.equal(reloaded.instance_group[0].count, 1);
   });
 
-  it('runs inference on a real TuSimple frame and draws the lanes on the canvas', async () => {
+  it('runs inference on a labelled road frame and draws the lanes on the canvas', async () => {
     const serverBefore = await serverInferenceCount();
     await page.click('[data-testid=nav-inspector]');
     await page.setInputFiles('[data-testid=file-input]', [TUSIMPLE_FRAME, TUSIMPLE_LABELS]);
@@ -457,14 +467,15 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
   });
 
   it('drag and drop: more frames are dropped on the stage; arrow keys step between them', async () => {
-    const files = ['0001.png', '0002.png'].map((n) => ({
+    const files = FRAME_NAMES.slice(1).map((n) => ({
       name: n,
-      b64: readFileSync(join(SHARED, 'lanes/real/tusimple', n)).toString('base64'),
+      type: FRAME_TYPE,
+      b64: readFileSync(join(FRAME_DIR, n)).toString('base64'),
     }));
     const dt = await page.evaluateHandle((files) => {
       const dt = new DataTransfer();
       for (const f of files)
-        dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: 'image/png' }));
+        dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
       return dt;
     }, files);
     await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer: dt });

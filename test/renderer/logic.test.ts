@@ -1,6 +1,6 @@
 /**
  * The renderer's pure logic, without a browser: model input detection and tensor building, the
- * decoder adapter over shared/lanes (on the reference vectors), form edits that change only one
+ * decoder adapter over shared/lanes (on a synthetic output, and the reference vectors where present), form edits that change only one
  * field's text, diagnostics -> editor ranges, statistics -> rates, the ensemble layout.
  */
 import { test } from 'node:test';
@@ -17,7 +17,12 @@ import { ratesFrom } from '../../renderer/src/lib/stats';
 import { layoutEnsemble } from '../../renderer/src/components/EnsembleGraph';
 import type { ModelMetadata, ModelStatisticsEntry } from '../../shared/contract';
 import { fp16ToFloat32 } from '../../shared/tensor';
-import { SHARED, REPO_ROOT } from './harness';
+import { decodeLaneAtt } from '../../shared/lanes/laneatt';
+import { getDecoder } from '../../shared/lanes/registry';
+import { sharedPath, skipUnlessShared } from '../helpers/shared';
+import { syntheticRoad } from '../lanes/synthetic';
+
+const REPO_ROOT = join(import.meta.dirname, '../..');
 
 const PRE = {
   channelOrder: 'RGB' as const,
@@ -101,12 +106,49 @@ test('pickLaneOutput picks the largest floating-point output', () => {
   assert.equal(pickLaneOutput(m), 'predict_lanes');
 });
 
-test('decoder adapter: suggestion from shape, and LaneATT lanes equal the reference vector', () => {
+test('decoder adapter: suggestion from shape; LaneATT lanes equal the direct decode; the slider never adds lanes', () => {
   assert.equal(suggestDecoder([1, 2784, 77])?.id, 'laneatt');
   assert.equal(suggestDecoder([1, 101, 56, 4])?.id, 'ufld');
   assert.equal(suggestDecoder([7, 7]), undefined);
-  assert.ok(UI_DECODERS.every((d) => d.options.length >= 0));
-  const dir = join(SHARED, 'lanes/vectors');
+  // Every decoder offers labelled options whose defaults lie inside their own bounds (what the sliders show).
+  for (const d of UI_DECODERS) {
+    assert.ok(d.options.length > 0, d.id);
+    const defaults = getDecoder(d.id).defaults as Record<string, unknown>;
+    for (const o of d.options) {
+      assert.ok(o.label.length > 0, `${d.id}.${o.key} has a label`);
+      const v = defaults[o.key];
+      if (typeof v === 'number' && o.min !== undefined) assert.ok(v >= o.min, `${d.id}.${o.key} >= min`);
+      if (typeof v === 'number' && o.max !== undefined) assert.ok(v <= o.max, `${d.id}.${o.key} <= max`);
+    }
+  }
+  const raw = syntheticRoad();
+  const r = decoderById('laneatt')!.decode(
+    raw,
+    [1, 2784, 77],
+    { w: 1280, h: 720 },
+    { conf: 0.5, nms: 15, topk: 10 },
+    true,
+  );
+  const direct = decodeLaneAtt(raw, { conf: 0.5, nms: 15, topk: 10, origW: 1280, origH: 720 });
+  assert.equal(r.lanes.length, 4);
+  assert.deepEqual(
+    r.lanes.map((l) => l.points),
+    direct.lanes.map((l) => l.points),
+  );
+  assert.ok(r.proposals && r.proposals.length >= r.lanes.length);
+  // Higher threshold on the same raw output: never more lanes (what the slider does).
+  const fewer = decoderById('laneatt')!.decode(
+    raw,
+    [1, 2784, 77],
+    { w: 1280, h: 720 },
+    { conf: 0.975, nms: 15, topk: 10 },
+    false,
+  );
+  assert.ok(fewer.lanes.length < r.lanes.length && fewer.lanes.length > 0);
+});
+
+test('decoder adapter: LaneATT lanes equal the reference vector', { skip: skipUnlessShared('lanes/vectors') }, () => {
+  const dir = sharedPath('lanes/vectors');
   const expected = JSON.parse(readFileSync(join(dir, '01_culane_4lanes.json'), 'utf8'));
   const buf = readFileSync(join(dir, '01_culane_4lanes.f32'));
   const raw = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
@@ -127,16 +169,6 @@ test('decoder adapter: suggestion from shape, and LaneATT lanes equal the refere
         Math.abs(y - expected.lanes[i].points_orig[0][1]) < 1e-3,
     );
   });
-  assert.ok(r.proposals && r.proposals.length >= r.lanes.length);
-  // Higher threshold on the same raw output: never more lanes (what the slider does).
-  const fewer = decoderById('laneatt')!.decode(
-    raw,
-    [1, 2784, 77],
-    { w: 1640, h: 590 },
-    { conf: 0.99, nms: 50, topk: 4 },
-    false,
-  );
-  assert.ok(fewer.lanes.length < r.lanes.length);
 });
 
 test('form edits change only the edited field text (comments and layout kept)', () => {
