@@ -69,13 +69,13 @@ const enum C {
 /** Single-character punctuation tokens of text format. `/` and `.` appear in Any/extension names. */
 const PUNCT = new Set(['{', '}', '<', '>', '[', ']', ':', ',', ';', '-', '/', '.']);
 
-function isLetter(c: number): boolean {
+function isLetter(c: C): boolean {
   return (c >= C.LA && c <= C.LZ) || (c >= C.UA && c <= C.UZ) || c === C.UNDERSCORE;
 }
-function isDigit(c: number): boolean {
+function isDigit(c: C): boolean {
   return c >= C.D0 && c <= C.D9;
 }
-function isHex(c: number): boolean {
+function isHex(c: C): boolean {
   return isDigit(c) || (c >= C.LA && c <= C.LF_) || (c >= C.UA && c <= C.UF);
 }
 function isWhitespace(c: number): boolean {

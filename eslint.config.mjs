@@ -1,0 +1,75 @@
+// ESLint flat config: typescript-eslint's type-aware rules everywhere, React hook rules in the
+// renderer, and Node or browser globals per side (the same split as the per-side tsconfig files).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'release/',
+      'test-artifacts/',
+      '.tmp/',
+      'assets/',
+      // Generated from model_config.proto by scripts/gen-model-config-schema.ts; checked by a test instead.
+      'shared/triton/modelConfigSchema.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // node:test's test()/describe() return promises that the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }] },
+      ],
+      // The pbtxt parser throws its own light-weight failure objects (no stack capture) as control
+      // flow inside the parser; they are caught and turned into diagnostics before leaving it.
+      '@typescript-eslint/only-throw-error': [
+        'error',
+        {
+          allow: [
+            { from: 'file', name: 'SyntaxFailure', path: 'shared/pbtxt/cst.ts' },
+            { from: 'file', name: 'ValueError', path: 'shared/pbtxt/values.ts' },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['electron/**', 'scripts/**', 'bin/**', 'bench/**', 'test/**'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // Tests read JSON fixtures and protocol messages whose shape the assertions check: `any` is the honest type there.
+    files: ['test/**', 'bench/**'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+);
