@@ -281,6 +281,7 @@ export class ModelManager {
       try {
         await this.doLoad(rec.name, rec.overrides ?? {}, rec.explicit, []);
       } catch (err) {
+        rec.downForComposing = true; // still in the graph: the next change of a composing model tries again
         this.log(`ensemble '${rec.name}' did not come back: ${(err as Error).message.trimEnd()}`);
       }
     }
