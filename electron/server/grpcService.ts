@@ -192,7 +192,9 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
       const updates: Record<string, string[]> = {};
       for (const [key, v] of Object.entries((req.settings ?? {}) as Record<string, { value?: string[] }>))
         updates[key] = v.value ?? [];
-      const settings = ctx.trace.update(str(req.model_name), updates);
+      const model = str(req.model_name);
+      if (model && !manager.isModelReady(model, '')) throw invalidArg(`Request for unknown model : ${model}`);
+      const settings = ctx.trace.update(model, updates);
       return { settings: Object.fromEntries(Object.entries(settings).map(([k, value]) => [k, { value }])) };
     }),
 

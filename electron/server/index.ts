@@ -11,6 +11,26 @@ import { SharedMemoryManager } from './sharedMemory';
 import { LogSettings, TraceSettings } from './settings';
 import { healthHandlers, inferenceHandlers, loadServiceDefinitions } from './grpcService';
 
+/**
+ * What Triton's ServerMetadata lists (InferenceServer's constructor, in its order): the same list
+ * whatever the flags, e.g. system_shared_memory even when client shared memory is disabled.
+ */
+const TRITON_EXTENSIONS = [
+  'classification',
+  'sequence',
+  'model_repository',
+  'model_repository(unload_dependents)',
+  'schedule_policy',
+  'model_configuration',
+  'system_shared_memory',
+  'cuda_shared_memory',
+  'binary_tensor_data',
+  'parameters',
+  'statistics',
+  'trace',
+  'logging',
+];
+
 export interface EmbeddedServerTls {
   /** PEM server certificate chain and private key (contents, not paths). */
   cert: string | Buffer;
@@ -69,16 +89,6 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const shm = new SharedMemoryManager(allowShm);
   await manager.startup(options.loadAll ? '*' : options.loadModels);
 
-  const extensions = [
-    'classification',
-    'model_repository',
-    'model_repository(unload_dependents)',
-    'model_configuration',
-    ...(allowShm ? ['system_shared_memory'] : []),
-    'parameters',
-    'statistics',
-    'logging',
-  ];
   const server = new grpc.Server({
     'grpc.max_receive_message_length': INT32_MAX,
     'grpc.max_send_message_length': INT32_MAX,
@@ -93,7 +103,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       logSettings: new LogSettings(),
       serverName: SERVER_NAME,
       serverVersion: SERVER_VERSION,
-      extensions,
+      extensions: TRITON_EXTENSIONS,
       log,
     }),
   );

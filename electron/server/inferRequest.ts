@@ -75,6 +75,7 @@ export function prepareInferRequest(
   shm: SharedMemoryManager,
 ): PreparedRequest {
   const model = req.model_name;
+  // Triton's core (InferenceRequest::LogRequest) starts its request errors with this.
   const logPrefix = `[request id: ${req.id || '<id_unknown>'}] `;
 
   // 3. request parameters
@@ -196,12 +197,14 @@ export function prepareInferRequest(
       if (cfg.is_shape_tensor) continue;
       const shape = shapes.get(input.name)!;
       if (shape.length === 0)
-        throw invalidArg(`input '${input.name}' has no shape but model requires batch dimension for '${model}'`);
+        throw invalidArg(
+          `${logPrefix}input '${input.name}' has no shape but model requires batch dimension for '${model}'`,
+        );
       if (batch === 0) batch = shape[0];
       else if (shape[0] !== batch)
-        throw invalidArg(`input '${input.name}' batch size does not match other inputs for '${model}'`);
+        throw invalidArg(`${logPrefix}input '${input.name}' batch size does not match other inputs for '${model}'`);
     }
-    if (batch > mbs) throw invalidArg(`inference request batch-size must be <= ${mbs} for '${model}'`);
+    if (batch > mbs) throw invalidArg(`${logPrefix}inference request batch-size must be <= ${mbs} for '${model}'`);
     batchSize = batch;
   }
 
@@ -213,7 +216,7 @@ export function prepareInferRequest(
     const expectedType = configToWire(cfg.data_type);
     if (requestType !== expectedType) {
       throw invalidArg(
-        `inference input '${input.name}' data-type is '${requestType}', but model '${model}' expects '${expectedType}'`,
+        `${logPrefix}inference input '${input.name}' data-type is '${requestType}', but model '${model}' expects '${expectedType}'`,
       );
     }
     const fullShape = shapes.get(input.name)!;
@@ -224,7 +227,7 @@ export function prepareInferRequest(
       for (let i = 0; i < dims.length; i++) {
         if (shape[i] === -1) {
           throw invalidArg(
-            `All input dimensions should be specified for input '${input.name}' for model '${model}', got ${dimsText(fullShape)}`,
+            `${logPrefix}All input dimensions should be specified for input '${input.name}' for model '${model}', got ${dimsText(fullShape)}`,
           );
         }
         if (dims[i] !== -1 && dims[i] !== shape[i]) {
@@ -240,18 +243,18 @@ export function prepareInferRequest(
           ? 'NOTE: Setting a non-zero max_batch_size in the model config requires a batch dimension to be prepended to each input shape. If you want to specify the full shape including the batch dim in your input dims config, try setting max_batch_size to zero. See the model configuration docs for more info on max_batch_size.'
           : '';
       throw invalidArg(
-        `unexpected shape for input '${input.name}' for model '${model}'. Expected ${dimsText(expected)}, got ${dimsText(fullShape)}. ${note}`,
+        `${logPrefix}unexpected shape for input '${input.name}' for model '${model}'. Expected ${dimsText(expected)}, got ${dimsText(fullShape)}. ${note}`,
       );
     }
     const bytes = data.get(input.name)!;
     const elements = fullShape.reduce((a, b) => a * b, 1);
     if (requestType === 'BYTES') {
-      validateBytesInput(input.name, model, bytes, elements);
+      validateBytesInput(input.name, model, bytes, elements, logPrefix);
     } else {
       const expectedBytes = elements * wireElementSize(requestType)!;
       if (bytes.byteLength !== expectedBytes) {
         throw invalidArg(
-          `input byte size mismatch for input '${input.name}' for model '${model}'. Expected ${expectedBytes}, got ${bytes.byteLength}`,
+          `${logPrefix}input byte size mismatch for input '${input.name}' for model '${model}'. Expected ${expectedBytes}, got ${bytes.byteLength}`,
         );
       }
     }
@@ -395,19 +398,19 @@ function serializeContents(name: string, model: string, datatype: string, conten
   return out ?? Buffer.alloc(0);
 }
 
-function validateBytesInput(name: string, model: string, data: Buffer, expected: number): void {
+function validateBytesInput(name: string, model: string, data: Buffer, expected: number, logPrefix: string): void {
   let offset = 0;
   let count = 0;
   while (offset < data.byteLength) {
     if (count >= expected) {
       throw invalidArg(
-        `unexpected number of string elements ${count + 1} for inference input '${name}' for model '${model}', expecting ${expected}`,
+        `${logPrefix}unexpected number of string elements ${count + 1} for inference input '${name}' for model '${model}', expecting ${expected}`,
       );
     }
     const remaining = data.byteLength - offset;
     if (remaining < 4) {
       throw invalidArg(
-        `incomplete string length indicator for inference input '${name}' for model '${model}', expecting 4 bytes but only ${remaining} bytes available. Please make sure the string length indicator is in one buffer.`,
+        `${logPrefix}incomplete string length indicator for inference input '${name}' for model '${model}', expecting 4 bytes but only ${remaining} bytes available. Please make sure the string length indicator is in one buffer.`,
       );
     }
     const len = data.readUInt32LE(offset);
@@ -422,7 +425,7 @@ function validateBytesInput(name: string, model: string, data: Buffer, expected:
   }
   if (count !== expected) {
     throw invalidArg(
-      `expected ${expected} string elements for inference input '${name}' for model '${model}', got ${count}`,
+      `${logPrefix}expected ${expected} string elements for inference input '${name}' for model '${model}', got ${count}`,
     );
   }
 }

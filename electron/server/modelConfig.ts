@@ -227,10 +227,10 @@ export function validateModelConfig(config: ServerModelConfig, model: string): v
     }
   }
   const pbs = config.dynamic_batching?.preferred_batch_size ?? [];
+  // Also with max_batch_size 0: Triton refuses any preferred size then (it cannot exceed 0).
   for (const size of pbs) {
-    if (size < 1 || (mbs > 0 && size > mbs)) {
-      throw new ConfigError(`dynamic batching preferred size must be <= max batch size for ${model}`);
-    }
+    if (size <= 0) throw new ConfigError(`dynamic batching preferred size must be positive for ${model}`);
+    if (size > mbs) throw new ConfigError(`dynamic batching preferred size must be <= max batch size for ${model}`);
   }
   if (config.platform === 'ensemble') validateEnsembleStructure(config, model);
   else if (config.ensemble_scheduling) {

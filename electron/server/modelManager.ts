@@ -51,6 +51,13 @@ export interface ModelRecord {
   explicit: boolean;
   /** Ensembles whose load implicitly loaded this model. */
   implicitBy: Set<string>;
+  /** The overrides of the last successful load, to load an ensemble again the same way. */
+  overrides?: LoadOverrides;
+  /**
+   * An ensemble taken down because a composing model went away or stopped fitting. It stays in
+   * the dependency graph, as in Triton: when its composing models are READY again, it is loaded again.
+   */
+  downForComposing?: boolean;
 }
 
 export interface IndexEntry {
@@ -156,6 +163,7 @@ export class ModelManager {
     }
     const rec = this.record(name);
     if (explicit) rec.explicit = true;
+    rec.downForComposing = false;
     const config = polled.config;
 
     if (isEnsemble(config)) {
@@ -207,38 +215,75 @@ export class ModelManager {
       }),
     );
 
-    // Swap in the new versions. A version that failed to reload keeps serving its previous instance.
+    const failed = loaded.filter((v) => v.state !== 'READY');
+    if (failed.length > 0) {
+      await this.abortLoad(rec, loaded, polled);
+      await this.afterComposingChange(name, config);
+      const text = failed.map((v) => `version ${v.version} is at UNAVAILABLE state: ${v.reason};`).join('');
+      throw invalidArg(`load failed for model '${name}': ${text}\n`);
+    }
+
+    // Swap in the new versions; versions no longer wanted stay listed, unloaded.
     const previous = rec.versions;
-    const next = new Map<number, VersionRecord>();
+    const next = new Map<number, VersionRecord>(previous);
     const retire: VersionRecord[] = [];
     for (const vrec of loaded) {
       const old = previous.get(vrec.version);
-      if (vrec.state !== 'READY' && old?.state === 'READY') {
-        next.set(vrec.version, old);
-      } else {
-        next.set(vrec.version, vrec);
-        if (old) retire.push(old);
-      }
+      if (old) retire.push(old);
+      next.set(vrec.version, vrec);
     }
-    for (const [version, old] of previous) {
-      if (next.has(version)) continue;
-      retire.push(old);
-      next.set(version, old);
-    }
-    rec.versions = new Map([...next.entries()].sort((a, b) => a[0] - b[0]));
+    for (const [version, old] of previous) if (!loaded.some((v) => v.version === version)) retire.push(old);
+    rec.versions = sortedVersions(next);
     const oldPolled = rec.polled;
     rec.config = config;
     rec.polled = polled;
+    rec.overrides = overrides;
     rec.modelReason = undefined;
     if (oldPolled && oldPolled.tempDir !== polled.tempDir) dropTemp(oldPolled);
     await Promise.all(retire.map((v) => this.retireVersion(v)));
+    await this.afterComposingChange(name, config);
+  }
 
-    if (!isEnsemble(config)) await this.revalidateEnsemblesUsing(name);
+  /**
+   * A load with any failed version is aborted as a whole, as Triton's ModelLifeCycle::OnLoadFinal
+   * does: the versions it brought up are released, and what was serving keeps serving with the
+   * config it was loaded with (so its metadata and the ensembles validated against it hold).
+   */
+  private async abortLoad(rec: ModelRecord, loaded: VersionRecord[], polled: PolledModel): Promise<void> {
+    await Promise.all(loaded.filter((v) => v.state === 'READY').map((v) => this.retireVersion(v)));
+    const serving = this.readyVersions(rec).length > 0;
+    const next = new Map(rec.versions);
+    for (const vrec of loaded) if (next.get(vrec.version)?.state !== 'READY') next.set(vrec.version, vrec);
+    rec.versions = sortedVersions(next);
+    if (serving) {
+      dropTemp(polled);
+      return;
+    }
+    // Nothing serves: the index shows this load's failure, with the config it was tried with.
+    const oldPolled = rec.polled;
+    rec.config = polled.config;
+    rec.polled = polled;
+    if (oldPolled && oldPolled.tempDir !== polled.tempDir) dropTemp(oldPolled);
+  }
 
-    const failed = loaded.filter((v) => v.state !== 'READY');
-    if (failed.length > 0) {
-      const text = failed.map((v) => `version ${v.version} is at UNAVAILABLE state: ${v.reason};`).join('');
-      throw invalidArg(`load failed for model '${name}': ${text}\n`);
+  /** A composing model's state or config changed: revalidate the ensembles on it, bring back those waiting for it. */
+  private async afterComposingChange(name: string, config: ServerModelConfig): Promise<void> {
+    if (isEnsemble(config)) return;
+    await this.revalidateEnsemblesUsing(name);
+    if (!this.records.get(name) || this.readyVersions(this.records.get(name)!).length === 0) return;
+    for (const rec of [...this.records.values()]) {
+      if (!rec.downForComposing || !rec.config || !composingModels(rec.config).includes(name)) continue;
+      const allReady = composingModels(rec.config).every((d) => {
+        const dep = this.records.get(d);
+        return dep !== undefined && this.readyVersions(dep).length > 0;
+      });
+      if (!allReady) continue;
+      try {
+        await this.doLoad(rec.name, rec.overrides ?? {}, rec.explicit, []);
+      } catch (err) {
+        rec.downForComposing = true; // still in the graph: the next change of a composing model tries again
+        this.log(`ensemble '${rec.name}' did not come back: ${(err as Error).message.trimEnd()}`);
+      }
     }
   }
 
@@ -312,7 +357,7 @@ export class ModelManager {
       }
       if (problem) {
         this.log(`unloading ensemble '${rec.name}': ${problem}`);
-        await this.doUnload(rec.name, false);
+        await this.unloadForComposing(rec);
       }
     }
   }
@@ -323,11 +368,12 @@ export class ModelManager {
     await this.unloadVersions(rec);
     rec.modelReason = undefined;
     rec.explicit = false;
-    // Ensembles that use this model cannot run any more.
+    rec.downForComposing = false;
+    // Ensembles that use this model cannot run any more (until it is back).
     for (const other of this.records.values()) {
       if (other === rec || !other.config || !isEnsemble(other.config)) continue;
       if (this.readyVersions(other).length > 0 && composingModels(other.config).includes(name)) {
-        await this.doUnload(other.name, false);
+        await this.unloadForComposing(other);
       }
     }
     if (unloadDependents && rec.config && isEnsemble(rec.config)) {
@@ -346,6 +392,14 @@ export class ModelManager {
         if (!usedElsewhere) await this.doUnload(dep, true);
       }
     }
+  }
+
+  /** Takes an ensemble down because of a composing model; it keeps its place to come back later. */
+  private async unloadForComposing(ensemble: ModelRecord): Promise<void> {
+    const explicit = ensemble.explicit;
+    await this.doUnload(ensemble.name, false);
+    ensemble.explicit = explicit;
+    ensemble.downForComposing = true;
   }
 
   /** Unload: every version (failed ones included) goes to UNAVAILABLE with reason "unloaded". */
@@ -532,6 +586,10 @@ function safeListModels(repository: string): string[] {
   } catch {
     return [];
   }
+}
+
+function sortedVersions(versions: Map<number, VersionRecord>): Map<number, VersionRecord> {
+  return new Map([...versions.entries()].sort((a, b) => a[0] - b[0]));
 }
 
 function dropTemp(polled: PolledModel): void {

@@ -80,7 +80,7 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
   const sources = new SourceMap(doc);
   const diagnostics: Diagnostic[] = [];
   const file = doc.file;
-  if (doc.syntaxError) return { diagnostics: [doc.syntaxError], sources };
+  if (doc.syntaxError) return { diagnostics: [listOnNonRepeatedField(doc) ?? doc.syntaxError], sources };
 
   const report = (
     start: number,
@@ -114,8 +114,8 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
     const src: MessageSource = {};
     // oneof name -> the field that set it
     let oneofSeen: Map<string, FieldNode> | undefined;
-    // first occurrence of each singular field, for duplicate reports
-    const firstSeen = new Map<string, FieldNode>();
+    // latest occurrence of each singular field, for duplicate reports
+    const lastSeen = new Map<string, FieldNode>();
     for (const f of fields) {
       const name = f.name.text;
       const fd = idx.byName.get(name);
@@ -130,16 +130,29 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
         );
         continue;
       }
-      const seen = fd.label !== 'repeated' ? firstSeen.get(name) : undefined;
+      const seen = fd.label !== 'repeated' ? lastSeen.get(name) : undefined;
       if (seen) {
-        const first = doc.lines.position(seen.name.start);
-        reportToken(
-          f.name,
+        // protobuf refuses a second occurrence only when the field already has presence: a set
+        // message, or a scalar whose earlier value is not the default (Triton's test scripts rely on
+        // appending `max_batch_size: 8` after `max_batch_size: 0`).
+        const where = doc.lines.position(seen.name.start);
+        if (hasPresence(obj[name], fd)) {
+          reportToken(
+            f.name,
+            'duplicate-field',
+            `Non-repeated field "${name}" is specified multiple times (first at line ${where.line}:${where.column})`,
+            fpath,
+          );
+          continue;
+        }
+        report(
+          f.name.start,
+          f.name.end,
           'duplicate-field',
-          `Non-repeated field "${name}" is specified multiple times (first at line ${first.line}:${first.column})`,
+          `Non-repeated field "${name}" is specified more than once (first at line ${where.line}:${where.column}); protobuf accepts it because the earlier value is the default, and the later value wins`,
           fpath,
+          'warning',
         );
-        continue;
       }
       if (fd.oneof) {
         oneofSeen ??= new Map();
@@ -156,7 +169,7 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
         }
         oneofSeen.set(fd.oneof, f);
       }
-      if (fd.label !== 'repeated') firstSeen.set(name, f);
+      if (fd.label !== 'repeated') lastSeen.set(name, f);
       bindField(obj, src, f, fd, fpath);
     }
     sources.set(obj, src);
@@ -167,13 +180,7 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
     const v = f.value;
     const isMessage = fd.type === 'message' || !!fd.map;
     if (v.kind === 'list' && fd.label !== 'repeated') {
-      report(
-        v.open.start,
-        v.open.end,
-        'wrong-type',
-        `Field "${fd.name}" is not repeated (${describeFieldType(fd)}): a list [ ... ] is not allowed`,
-        fpath,
-      );
+      report(v.open.start, v.open.end, 'wrong-type', notRepeatedMessage(fd), fpath);
       return;
     }
     if (!isMessage && v.kind === 'message') {
@@ -291,7 +298,7 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
     }
   }
 
-  function enumValue(toks: Token[], fd: FieldDescriptor): string {
+  function enumValue(toks: Token[], fd: FieldDescriptor): string | number {
     const e = enumIndex(fd.typeName!);
     const tok = toks[toks.length - 1];
     const valid = () => e.desc.values.map((v) => v.name).join(', ');
@@ -306,13 +313,9 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
     }
     if (tok.kind === 'int') {
       const n = toInteger(toks, 'int32');
-      const name = e.byNumber.get(n);
-      if (name !== undefined) return name;
-      throw new ValueError(
-        `Unknown enumeration number ${n} of ${fd.typeName}. Valid values: ${e.desc.values.map((v) => `${v.name}=${v.number}`).join(', ')}`,
-        tok,
-        'bad-enum',
-      );
+      // proto3 enums are open: a number that names no value is kept as that number (the semantic
+      // checks report it, as Triton's validation refuses it).
+      return e.byNumber.get(n) ?? n;
     }
     throw new ValueError(
       `Expected an enumeration value of ${fd.typeName} (${valid()}), found ${toks.map((t) => t.text).join('')}`,
@@ -391,6 +394,55 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
 
   const value = bindMessage(doc.fields, rootType, '');
   return { value, diagnostics, sources };
+}
+
+function notRepeatedMessage(fd: FieldDescriptor): string {
+  const why = `field "${fd.name}" is not repeated (${describeFieldType(fd)})`;
+  return fd.type === 'message'
+    ? `Expected "{", found "[": ${why}; write ${fd.name} { ... }`
+    : `Field "${fd.name}" is not repeated (${describeFieldType(fd)}): a list [ ... ] is not allowed`;
+}
+
+/**
+ * protobuf parses and checks in one pass, so a `[` after a non-repeated field is its first error
+ * even when the list's content is also broken. Finds such a list opened before the syntax error.
+ */
+function listOnNonRepeatedField(doc: DocumentNode): Diagnostic | undefined {
+  const err = doc.syntaxError!;
+  for (const { open, path } of doc.listsBeforeError ?? []) {
+    const at = doc.lines.position(open.start);
+    if (at.line > err.line || (at.line === err.line && at.column >= err.column)) break;
+    let typeName: string | undefined = ROOT_MESSAGE;
+    let fd: FieldDescriptor | undefined;
+    for (const name of path) {
+      fd = typeName ? messageIndex(typeName).byName.get(name) : undefined;
+      typeName = fd?.type === 'message' && !fd.map ? fd.typeName : undefined;
+      if (!fd) break;
+    }
+    if (!fd || fd.label === 'repeated' || fd.map) continue;
+    const end = doc.lines.position(open.end);
+    return {
+      severity: 'error',
+      code: 'wrong-type',
+      message: notRepeatedMessage(fd),
+      file: doc.file,
+      line: at.line,
+      column: at.column,
+      endLine: end.line,
+      endColumn: end.column,
+      path: path.join('.'),
+    };
+  }
+  return undefined;
+}
+
+/** Whether a singular field's current value has presence in proto3 (explicit for messages and oneof members). */
+function hasPresence(v: unknown, fd: FieldDescriptor): boolean {
+  if (v === undefined) return false;
+  if (fd.type === 'message' || fd.map || fd.oneof) return true;
+  if (fd.type === 'enum') return v !== 0 && v !== enumIndex(fd.typeName!).zeroName;
+  if (typeof v === 'number') return !Object.is(v, 0); // -0.0 has presence (its bits are not zero)
+  return v !== '' && v !== false;
 }
 
 function defaultMapValue(fd: FieldDescriptor): unknown {

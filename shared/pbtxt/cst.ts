@@ -75,6 +75,12 @@ export interface DocumentNode {
    * returns `source` unchanged (its tokens still cover the whole text).
    */
   syntaxError?: Diagnostic;
+  /**
+   * With a syntax error: the lists opened before it, with the field path of each (names from the
+   * root). The binder uses them to report a `[` after a non-repeated field first, as protobuf
+   * does, instead of a later error inside the list.
+   */
+  listsBeforeError?: { open: Token; path: string[] }[];
 }
 
 /** protobuf's default recursion limit; deeper nesting is reported instead of overflowing the stack. */
@@ -102,6 +108,8 @@ export function parseDocument(text: string, file?: string): DocumentNode {
   const tokens = lex.tokens;
   const lines = new LineIndex(text);
   let pos = 0;
+  const fieldPath: string[] = [];
+  const lists: { open: Token; path: string[] }[] = [];
   const peek = () => tokens[pos];
   const next = () => tokens[pos++];
   const isPunct = (t: Token, p: string) => t.kind === 'punct' && t.text === p;
@@ -162,9 +170,16 @@ export function parseDocument(text: string, file?: string): DocumentNode {
     if (isPunct(peek(), ':')) colon = next();
     const t = peek();
     let value: ValueNode;
-    if (isPunct(t, '{') || isPunct(t, '<')) value = parseMessage(depth + 1);
-    else if (isPunct(t, '[')) value = parseList(depth + 1, name);
-    else if (colon) value = parseScalar(name);
+    if (isPunct(t, '{') || isPunct(t, '<')) {
+      fieldPath.push(name.text);
+      value = parseMessage(depth + 1);
+      fieldPath.pop();
+    } else if (isPunct(t, '[')) {
+      fieldPath.push(name.text);
+      lists.push({ open: t, path: fieldPath.slice() });
+      value = parseList(depth + 1, name);
+      fieldPath.pop();
+    } else if (colon) value = parseScalar(name);
     else throw unexpected(t, `Expected ':' or '{' after field name '${name.text}'`);
     const field: FieldNode = { kind: 'field', name, colon, value, start: name.start, end: value.end };
     const s = peek();
@@ -249,6 +264,7 @@ export function parseDocument(text: string, file?: string): DocumentNode {
     if (!(err instanceof SyntaxFailure)) throw err;
     const a = lines.position(err.start);
     const b = lines.position(Math.max(err.end, err.start));
+    doc.listsBeforeError = lists;
     doc.syntaxError = {
       severity: 'error',
       code: err.code,

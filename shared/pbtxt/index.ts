@@ -20,7 +20,7 @@ export { parseDocument, MAX_NESTING_DEPTH } from './cst';
 export { tokenize, LineIndex } from './lexer';
 export { printDocument } from './printer';
 export { PbtxtSyntaxError, hasErrors } from './errors';
-export { toProtoJson, fromProtoJson, type FromJsonOptions } from './protoJson';
+export { toProtoJson, fromProtoJson, stringifyProtoJson, type FromJsonOptions } from './protoJson';
 export { validateModelConfig, PLATFORM_BACKENDS, shape as formatShape, type ValidateOptions } from './validate';
 export { bindDocument, SourceMap, type ElementSource } from './bind';
 export {

@@ -36,6 +36,21 @@ export function toProtoJson(
   return messageToJson(config as Obj, typeName);
 }
 
+/**
+ * JSON text of a toProtoJson result, laid out like `JSON.stringify(json, null, indent)` but keeping
+ * the sign of -0 (protobuf's JSON writes -0.0 for a negative zero float; JSON.stringify writes 0).
+ */
+export function stringifyProtoJson(json: Json, indent = 2, margin = ''): string {
+  if (typeof json === 'number') return Object.is(json, -0) ? '-0' : JSON.stringify(json);
+  if (json === null || typeof json !== 'object') return JSON.stringify(json);
+  const inner = margin + ' '.repeat(indent);
+  const parts = Array.isArray(json)
+    ? json.map((v) => inner + stringifyProtoJson(v, indent, inner))
+    : Object.entries(json).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${stringifyProtoJson(v, indent, inner)}`);
+  const [open, close] = Array.isArray(json) ? ['[', ']'] : ['{', '}'];
+  return parts.length ? `${open}\n${parts.join(',\n')}\n${margin}${close}` : open + close;
+}
+
 function messageToJson(obj: Obj, typeName: string): { [k: string]: Json } {
   const out: { [k: string]: Json } = {};
   for (const fd of messageIndex(typeName).desc.fields) {
@@ -235,7 +250,9 @@ export function fromProtoJson(json: unknown, options: FromJsonOptions = {}): Mod
           );
           return undefined;
         }
-        if (typeof raw === 'number' && Number.isInteger(raw) && e.byNumber.has(raw)) return e.byNumber.get(raw);
+        // proto3 enums are open: an int32 that names no value is kept as a number, as protobuf does.
+        if (typeof raw === 'number' && Number.isInteger(raw) && raw >= -(2 ** 31) && raw < 2 ** 31)
+          return e.byNumber.get(raw) ?? raw;
         fail(
           path,
           'bad-enum',

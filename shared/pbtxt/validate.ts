@@ -15,6 +15,7 @@ import type {
   ModelQueuePolicy,
 } from '../triton/modelConfigSchema';
 import type { ElementSource, SourceMap } from './bind';
+import { unknownEnumValues } from './validateEnums';
 
 /** Triton's platform -> backend pairs (GetBackendTypeFromPlatform). */
 export const PLATFORM_BACKENDS: Record<string, string> = {
@@ -656,6 +657,7 @@ export function validateModelConfig(config: ModelConfig, options: ValidateOption
       );
   });
 
+  out.push(...unknownEnumValues(config, sources, file));
   return out;
 }
 

@@ -78,6 +78,9 @@ export function toFloat(tokens: Token[], type: 'float' | 'double'): number {
     const last = t.charCodeAt(t.length - 1);
     v = Number(last === 102 || last === 70 ? t.slice(0, -1) : t);
   } else if (tok.kind === 'int') {
+    // protobuf (C++, what Triton parses with) takes only decimal integers in a float field.
+    if (tok.text.length > 1 && tok.text.charCodeAt(0) === 48 /* 0 */)
+      throw new ValueError(`Expect a decimal number, got: ${tok.text}`, tok);
     v = Number(parseIntegerText(tok.text));
   } else if (tok.kind === 'ident' && tok.text.toLowerCase() in FLOAT_WORDS) {
     v = FLOAT_WORDS[tok.text.toLowerCase()];

@@ -362,6 +362,24 @@ test('hot-path request encoding is byte-identical to protobufjs and safe with po
   const ours = encodeInferRequest(msg, pool);
   const reference = Buffer.from(T.encode(T.fromObject(msg)).finish());
   assert.equal(Buffer.compare(ours, reference), 0);
+  // Without parameters the header is encoded without fromObject's pass: still byte-identical.
+  const plain = buildInferRequest({
+    model: 'echo',
+    version: '3',
+    id: 'r',
+    outputs: ['a_out', { name: 'b_out' }],
+    inputs: [makeTensor('a', 'FP32', [2, 3], new Float32Array(6)), makeTensor('b', 'BYTES', [1], ['z'])],
+  });
+  assert.equal(Buffer.compare(encodeInferRequest(plain), Buffer.from(T.encode(T.fromObject(plain)).finish())), 0);
+  const unchecked = buildInferRequest({
+    model: 'echo',
+    inputs: [{ name: 'big', datatype: 'FP32', shape: [2 ** 40, -1], data: new Uint8Array(4) }],
+    validate: false,
+  });
+  assert.equal(
+    Buffer.compare(encodeInferRequest(unchecked), Buffer.from(T.encode(T.fromObject(unchecked)).finish())),
+    0,
+  );
   pool.release(ours);
   assert.equal(encodeInferRequest(msg, pool), ours, 'a released buffer of the same size is reused');
   assert.notEqual(encodeInferRequest(msg, pool), ours, 'a buffer in use is not handed out twice');

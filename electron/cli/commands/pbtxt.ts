@@ -9,7 +9,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../../shared/diagnostic';
-import { PbtxtSyntaxError, formatModelConfig, parseModelConfig, toProtoJson } from '../../../shared/pbtxt';
+import {
+  PbtxtSyntaxError,
+  formatModelConfig,
+  parseModelConfig,
+  stringifyProtoJson,
+  toProtoJson,
+} from '../../../shared/pbtxt';
 import { readForEdit, saveSafely } from '../../files/safeSave';
 import { CliError, type CliCommand } from '../types';
 
@@ -62,7 +68,7 @@ export const command: CliCommand = async (argv) => {
         printErrors(diagnostics.filter((d) => d.severity === 'error'));
         return 1;
       }
-      process.stdout.write(JSON.stringify(toProtoJson(config), null, 2) + '\n');
+      process.stdout.write(stringifyProtoJson(toProtoJson(config)) + '\n');
       return 0;
     }
     case 'fmt': {

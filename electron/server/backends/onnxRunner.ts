@@ -10,11 +10,9 @@ import { configToWire, ortToWire, wireElementSize, wireToOrt } from '../dtypes';
 import { invalidArg, internal, TritonServerError } from '../tritonError';
 import type { ServerModelConfig, TensorConfig } from '../modelConfig';
 import type { ExecutionResult, VersionRunner, WireTensor } from './types';
+import { checkOnnxIo, type OnnxIoInfo } from './onnxConfigCheck';
 
 type OrtTensor = InstanceType<typeof ort.Tensor>;
-
-const dimsText = (dims: ReadonlyArray<number | string>) =>
-  `[${dims.map((d) => (typeof d === 'number' ? d : -1)).join(',')}]`;
 
 export async function loadOnnxRunner(modelFile: string, config: ServerModelConfig): Promise<VersionRunner> {
   let session: ort.InferenceSession;
@@ -37,57 +35,14 @@ export async function loadOnnxRunner(modelFile: string, config: ServerModelConfi
 }
 
 function checkAgainstConfig(session: ort.InferenceSession, config: ServerModelConfig): void {
-  const model = config.name!;
-  const inputs = config.input ?? [];
-  const outputs = config.output ?? [];
-  const mbs = config.max_batch_size ?? 0;
-  if (inputs.length !== session.inputNames.length) {
-    throw invalidArg(
-      `unable to load model '${model}', configuration expects ${inputs.length} inputs, model provides ${session.inputNames.length}`,
-    );
-  }
-  const check = (
-    kind: 'input' | 'output',
-    tensor: TensorConfig,
-    meta: ort.InferenceSession.ValueMetadata | undefined,
-  ) => {
-    const allowed = kind === 'input' ? session.inputNames : session.outputNames;
-    if (!meta)
-      throw invalidArg(`unexpected inference ${kind} '${tensor.name}', allowed ${kind}s are: ${allowed.join(', ')}`);
-    if (!meta.isTensor)
-      throw invalidArg(`model '${model}', tensor '${tensor.name}': only tensor ${kind}s are supported`);
-    const wire = ortToWire(meta.type);
-    const expected = configToWire(tensor.data_type);
-    if (wire !== expected) {
-      throw invalidArg(
-        `unable to load model '${model}', unexpected datatype ${tensor.data_type} for ${kind} '${tensor.name}', model provides ${wire ? `TYPE_${wire === 'BYTES' ? 'STRING' : wire}` : meta.type}`,
-      );
-    }
-    const configShape = tensor.reshape?.shape ?? tensor.dims ?? [];
-    const full = mbs > 0 ? [-1, ...configShape] : configShape;
-    // An empty ORT shape means "unknown rank" (or a scalar); nothing to compare then.
-    if (meta.shape.length > 0 && meta.shape.length !== full.length) {
-      const batchNote =
-        mbs > 0
-          ? ` (an initial batch dimension because max_batch_size > 0 followed by the explicit tensor shape, making complete shape ${dimsText(full)})`
-          : ` (shape ${dimsText(full)})`;
-      throw invalidArg(
-        `model '${model}', tensor '${tensor.name}': the model expects ${meta.shape.length} dimensions (shape ${dimsText(meta.shape)}) but the model configuration specifies ${full.length} dimensions${batchNote}`,
-      );
-    }
-  };
-  for (const t of inputs)
-    check(
-      'input',
-      t,
-      session.inputMetadata.find((m) => m.name === t.name),
-    );
-  for (const t of outputs)
-    check(
-      'output',
-      t,
-      session.outputMetadata.find((m) => m.name === t.name),
-    );
+  const infos = (list: readonly ort.InferenceSession.ValueMetadata[]): OnnxIoInfo[] =>
+    list.map((m) => ({
+      name: m.name,
+      isTensor: m.isTensor,
+      type: m.isTensor ? m.type : '',
+      shape: m.isTensor ? m.shape : [],
+    }));
+  checkOnnxIo(config, infos(session.inputMetadata), infos(session.outputMetadata));
 }
 
 class OnnxRunner implements VersionRunner {
@@ -225,7 +180,7 @@ function toOrtTensor(input: WireTensor, shape: number[]): OrtTensor {
         shape,
       );
     case 'string':
-      return new ort.Tensor('string', decodeBytesTensor(d), shape);
+      return new ort.Tensor('string', decodeBytesTensor(d, input.name), shape);
     default:
       throw invalidArg(`unsupported datatype ${input.datatype} for input '${input.name}'`);
   }
@@ -243,14 +198,32 @@ function fromOrtTensor(name: string, tensor: OrtTensor, shape: number[], configW
   return { name, datatype, shape, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
 }
 
-/** BYTES wire format: per element a uint32 LE length then the bytes. */
-export function decodeBytesTensor(data: Buffer): string[] {
+// ignoreBOM keeps a leading U+FEFF as data (the default would drop it: not byte-exact).
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * BYTES wire format (per element a uint32 LE length then the bytes) to the JS strings
+ * onnxruntime-node takes for string tensors. Triton's ORT backend hands each element to ORT as a
+ * NUL-terminated C string, so an element ends at its first NUL byte here too. Other bytes reach
+ * ORT unchanged in Triton; a JS string can carry them unchanged only when they are UTF-8, so an
+ * element that is not is refused rather than altered (U+FFFD replacement would be silent).
+ */
+export function decodeBytesTensor(data: Buffer, inputName = ''): string[] {
   const out: string[] = [];
   let offset = 0;
   while (offset + 4 <= data.byteLength) {
     const len = data.readUInt32LE(offset);
     offset += 4;
-    out.push(data.toString('utf8', offset, offset + len));
+    let bytes = data.subarray(offset, offset + len);
+    const nul = bytes.indexOf(0);
+    if (nul >= 0) bytes = bytes.subarray(0, nul);
+    try {
+      out.push(strictUtf8.decode(bytes));
+    } catch {
+      throw invalidArg(
+        `element ${out.length} of input '${inputName}' is not valid UTF-8: onnxruntime-node passes string tensors as JavaScript strings, so the embedded server can give ONNX string tensors only UTF-8 BYTES elements (Triton passes other bytes through unchanged)`,
+      );
+    }
     offset += len;
   }
   return out;

@@ -1,0 +1,40 @@
+/**
+ * NVIDIA's official Python client (`../shared/triton/reference/ref_client.py bench`, tritonclient
+ * over C-core gRPC) as a second reference for the infer benchmark. Not a benchmark by itself
+ * (bench/run.ts runs only *.bench.ts). Available only where the shared reference tools and their
+ * Debian Python packages are installed.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const script = resolve(import.meta.dirname, '../../shared/triton/reference/ref_client.py');
+
+/** Why the official client cannot run here, or undefined when it can. */
+export function refClientMissing(): string | undefined {
+  if (!existsSync(script)) return '../shared/triton/reference not present';
+  const py = spawnSync('/usr/bin/python3', ['-c', 'import grpc, google.protobuf, numpy, rapidjson, packaging'], {
+    encoding: 'utf8',
+  });
+  return py.status === 0 ? undefined : 'Debian python3-grpcio/protobuf/numpy/rapidjson missing (shared setup.sh)';
+}
+
+/**
+ * Median latency (ms) of `n` sequential [1,3,360,640] infers through the official client. Async:
+ * the embedded server answering it runs in this process.
+ */
+export function refClientMedian(url: string, model: string, dtype: 'FP32' | 'FP16', n: number): Promise<number> {
+  return new Promise((done, fail) => {
+    const args = [script, 'bench', url, '--n', String(n), '--warmup', '3', '--model', model, '--dtype', dtype];
+    const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const m = /latency ms: median=([\d.]+)/.exec(out);
+      if (code === 0 && m) done(Number(m[1]));
+      else fail(new Error(`ref_client.py bench failed (exit ${code}): ${out.trim().slice(-300)}`));
+    });
+  });
+}
