@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { invalidArg, unavailable, internal } from '../tritonError';
+import { internal, invalidArg, unavailable } from '../tritonError';
+import { checkModelFilename } from '../modelPaths';
 import type { ServerModelConfig } from '../modelConfig';
 import type { VersionRunner } from './types';
 import { loadOnnxRunner } from './onnxRunner';
@@ -34,7 +35,8 @@ export async function loadVersionRunner(
   const versionDir = join(modelDir, String(version));
   const filename = config.default_model_filename ?? '';
   if (backend === 'onnxruntime') {
-    const file = join(versionDir, filename || 'model.onnx');
+    // Checked before any file system access: the same answer whether an outside file exists or not.
+    const file = join(versionDir, checkModelFilename(config.name ?? '', filename || 'model.onnx'));
     if (!existsSync(file)) throw internal(`unable to find '${file}' for model '${config.name}'`);
     return loadOnnxRunner(file, config);
   }
