@@ -25,6 +25,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentSecurityPolicy, mimeType, resolveStaticFile, securityHeaders } from './bridge/security';
 import { createSenderCheck, forwardEvents, registerIpcHandlers } from './ipc/register';
+import { isDocumentationLink } from '../shared/externalLinks';
 import { createServices, type Services } from './services';
 import { startServerInChild, type HostedServerOptions } from './server/processHost';
 
@@ -89,8 +90,8 @@ function hardenSessions(): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      // Links to documentation open in the user's browser; nothing opens inside the app.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
+      // Documentation links (an allow-list) open in the user's browser; nothing opens inside the app.
+      if (isDocumentationLink(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });

@@ -40,8 +40,16 @@ function bundleWorkerSource(): string {
   return bundledSource;
 }
 
+/**
+ * The built worker next to the bundle. In a packaged app it is unpacked from app.asar (build.asarUnpack)
+ * so that the thread loads it, and onnxruntime-node beside it, from real files.
+ */
+function builtWorkerPath(): string {
+  return join(import.meta.dirname, 'onnxWorker.cjs').replace(/app\.asar(?=[\\/])/, 'app.asar.unpacked');
+}
+
 function spawnWorker(): Worker {
-  const built = join(import.meta.dirname, 'onnxWorker.cjs');
+  const built = builtWorkerPath();
   const worker = existsSync(built) ? new Worker(built) : new Worker(bundleWorkerSource(), { eval: true });
   // An idle worker that dies (it should not) must simply leave the pool.
   worker.once('exit', () => {
