@@ -25,7 +25,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentSecurityPolicy, mimeType, resolveStaticFile, securityHeaders } from './bridge/security';
 import { createSenderCheck, forwardEvents, registerIpcHandlers } from './ipc/register';
-import { isDocumentationLink } from '../shared/externalLinks';
+import { isDocumentationLink } from './externalLinks';
 import { createServices, type Services } from './services';
 import { startServerInChild, type HostedServerOptions } from './server/processHost';
 

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isDocumentationLink } from '../../shared/externalLinks';
+import { isDocumentationLink } from '../../electron/externalLinks';
 
 const root = resolve(import.meta.dirname, '../..');
 
