@@ -51,7 +51,9 @@ function builtWorkerPath(): string {
 function spawnWorker(): Worker {
   const built = builtWorkerPath();
   const worker = existsSync(built) ? new Worker(built) : new Worker(bundleWorkerSource(), { eval: true });
-  // An idle worker that dies (it should not) must simply leave the pool.
+  // An idle worker that fails or dies (it should not) must simply leave the pool; the runner that
+  // uses a worker adds its own listeners (once per use, this one once per worker).
+  worker.on('error', () => undefined);
   worker.once('exit', () => {
     const i = idle.indexOf(worker);
     if (i >= 0) idle.splice(i, 1);
@@ -71,7 +73,6 @@ export function releaseWorker(worker: Worker): void {
     void worker.terminate();
     return;
   }
-  worker.on('error', () => undefined);
   worker.unref();
   idle.push(worker);
 }
@@ -80,7 +81,6 @@ export function releaseWorker(worker: Worker): void {
 export function prewarmWorkers(count = 1): void {
   while (idle.length < Math.min(count, MAX_IDLE)) {
     const worker = spawnWorker();
-    worker.on('error', () => undefined);
     worker.unref();
     idle.push(worker);
   }
