@@ -11,7 +11,7 @@ import { startServerInChild, type ParentSide } from '../../electron/server/proce
 import { TritonClient } from '../../electron/triton';
 import { makeRepository } from './fixtures';
 
-const CHILD = join(import.meta.dirname, 'fixtures', 'serverChild.ts');
+const CHILD = join(import.meta.dirname, '..', 'helpers', 'serverChild.ts');
 
 function forkChild(): { child: ChildProcess; side: ParentSide } {
   const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });

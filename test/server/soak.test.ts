@@ -18,7 +18,7 @@ const SECONDS = Number(process.env.TRITONSCOPE_SOAK_SECONDS ?? 60);
 const CLIENTS = 8;
 /** Per-client pause between requests: enough load to race the loader, frugal on a shared machine. */
 const PAUSE_MS = 2;
-const CHILD = join(import.meta.dirname, 'fixtures', 'serverChild.ts');
+const CHILD = join(import.meta.dirname, '..', 'helpers', 'serverChild.ts');
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
