@@ -1,7 +1,8 @@
 /**
  * `tritonscope ui [--port N] [--host 127.0.0.1] [--no-demo] [--repo DIR] [--open]`: browser mode.
  * Starts the embedded demo server and the loopback bridge, prints the URL (with its per-run token)
- * and serves until interrupted.
+ * and serves until interrupted. `--open` opens the browser through a one-time login file
+ * (bridge/launch), so the token is never on a command line.
  */
 import { parseArgs } from 'node:util';
 import { parsePortFlag } from '../flags';
