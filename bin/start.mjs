@@ -4,7 +4,8 @@
 //      missing or older than renderer/ + shared/), the Electron bundles (esbuild, when stale);
 //   2. Electron when its binary is installed and a display is available; otherwise a clear
 //      message and browser mode on 127.0.0.1 (embedded demo server + loopback bridge), printing
-//      the URL with its token and opening it with xdg-open/open when available.
+//      the URL with its token and opening the browser with xdg-open/open when available (through a
+//      private one-time login file: the token never appears on a command line, see bridge/launch).
 // Flags: --browser (skip Electron), --port N, --no-open, --no-demo, --skip-build,
 //        --smoke (start browser mode, verify the page is served, exit; for tests/CI).
 import { spawn, spawnSync } from 'node:child_process';

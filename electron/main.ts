@@ -17,6 +17,7 @@ import {
   protocol,
   session,
   shell,
+  utilityProcess,
   type MenuItemConstructorOptions,
 } from 'electron';
 import { readFile } from 'node:fs/promises';
@@ -24,7 +25,9 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentSecurityPolicy, mimeType, resolveStaticFile, securityHeaders } from './bridge/security';
 import { createSenderCheck, forwardEvents, registerIpcHandlers } from './ipc/register';
+import { isDocumentationLink } from './externalLinks';
 import { createServices, type Services } from './services';
+import { startServerInChild, type HostedServerOptions } from './server/processHost';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://tritonscope`;
@@ -87,11 +90,31 @@ function hardenSessions(): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      // Links to documentation open in the user's browser; nothing opens inside the app.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
+      // Documentation links (an allow-list) open in the user's browser; nothing opens inside the app.
+      if (isDocumentationLink(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });
+}
+
+/**
+ * The embedded server runs in its own utility process (serverProcess.ts): model loads, inference
+ * and any crash of ONNX Runtime stay out of the process that draws the UI.
+ */
+function startServerInUtilityProcess(options: HostedServerOptions) {
+  const child = utilityProcess.fork(join(__dirname, 'serverProcess.cjs'), [], {
+    serviceName: 'Tritonscope embedded server',
+    stdio: 'inherit',
+  });
+  return startServerInChild(
+    {
+      post: (msg) => child.postMessage(msg),
+      onMessage: (listener) => child.on('message', listener),
+      onExit: (listener) => child.on('exit', listener),
+      kill: () => void child.kill(),
+    },
+    options,
+  );
 }
 
 function send(
@@ -202,6 +225,7 @@ async function main(): Promise<void> {
     appRoot: appRoot(),
     demoRepoDir: join(unpacked, 'assets/demo-repo'),
     pickFolder,
+    startServer: startServerInUtilityProcess,
   });
   registerIpcHandlers(ipcMain, services.handlers, {
     isTrustedSender: createSenderCheck({

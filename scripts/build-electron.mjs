@@ -3,7 +3,9 @@
 //  - main.cjs: our TypeScript bundled, npm packages left as require()s (native modules like
 //    onnxruntime-node and sharp cannot be bundled, and electron-builder ships node_modules anyway);
 //  - preload.cjs: fully self-contained CommonJS, because a sandboxed preload may only require
-//    'electron' (and a few built-ins), never files or packages.
+//    'electron' (and a few built-ins), never files or packages;
+//  - serverProcess.cjs: the utility process running the embedded server, and onnxWorker.cjs,
+//    its model worker threads.
 // `--if-stale` skips the build when the outputs are newer than every source under electron/ and shared/.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -12,7 +14,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist/electron');
-const outputs = [join(outdir, 'main.cjs'), join(outdir, 'preload.cjs')];
+const outputs = [
+  join(outdir, 'main.cjs'),
+  join(outdir, 'preload.cjs'),
+  join(outdir, 'onnxWorker.cjs'),
+  join(outdir, 'serverProcess.cjs'),
+];
 
 function newestMtime(dir) {
   let newest = 0;
@@ -51,6 +58,16 @@ export async function buildElectron() {
       external: ['electron'],
     }),
     build({ ...common, entryPoints: ['electron/preload.ts'], outfile: outputs[1], external: ['electron'] }),
+    // The embedded server's model worker threads (electron/server/backends/workerPool looks for it
+    // next to the bundle that starts them).
+    build({
+      ...common,
+      entryPoints: ['electron/server/backends/onnxWorker.ts'],
+      outfile: outputs[2],
+      packages: 'external',
+    }),
+    // The utility process that runs the embedded server (main.ts forks it).
+    build({ ...common, entryPoints: ['electron/serverProcess.ts'], outfile: outputs[3], packages: 'external' }),
   ]);
 }
 
@@ -60,6 +77,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   } else {
     const t = Date.now();
     await buildElectron();
-    console.log(`built dist/electron/main.cjs and preload.cjs in ${Date.now() - t} ms`);
+    console.log(
+      `built dist/electron/main.cjs, preload.cjs, serverProcess.cjs and onnxWorker.cjs in ${Date.now() - t} ms`,
+    );
   }
 }

@@ -8,10 +8,11 @@
  *  - Binds 127.0.0.1 unless `allowNonLoopback` is set explicitly.
  *  - A random per-run token (32 bytes from crypto.randomBytes) is required on EVERY request: the
  *    printed URL carries it once (?token=...); the first page load moves it into an HttpOnly,
- *    SameSite=Strict cookie and redirects to the bare URL; API clients may also send it as
- *    `Authorization: Bearer ...` or `?token=` on the WebSocket URL.
- *  - Host header must name us (DNS rebinding), and a WebSocket's Origin must be our own origin
- *    (another local site cannot drive the API with the user's cookie).
+ *    SameSite=Strict cookie with a per-run name and redirects to the bare URL; API clients may also
+ *    send it as `Authorization: Bearer ...` or `?token=` on the WebSocket URL. A one-time login
+ *    code (?code=...) is exchanged once for the cookie (see ./launch: no token in any argv).
+ *  - Host header must name us (DNS rebinding); a cookie alone is never enough and any foreign
+ *    Origin is refused (see ./access).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
@@ -33,15 +34,14 @@ import {
   type WireMessage,
 } from '../../shared/contract';
 import type { ServiceEvents } from '../services/events';
+import { BridgeAccess } from './access';
 import {
   contentSecurityPolicy,
   isAllowedHostHeader,
   isLoopbackHost,
   mimeType,
-  parseCookies,
   resolveStaticFile,
   securityHeaders,
-  tokensEqual,
 } from './security';
 
 export interface BridgeOptions {
@@ -68,6 +68,8 @@ export interface Bridge {
   host: string;
   token: string;
   cookieName: string;
+  /** A code for `${origin}/?code=…` that logs a browser in once, within two minutes. */
+  issueLoginCode(): string;
   close(): Promise<void>;
 }
 
@@ -92,15 +94,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const sockets = new Set<WebSocket>();
   let port = 0;
-  let cookieName = 'tritonscope_token';
+  const access = new BridgeAccess(token);
   let allowedHosts = new Set<string>();
   let csp = contentSecurityPolicy();
 
-  const authToken = (req: IncomingMessage, url: URL): string | null => {
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-    return url.searchParams.get('token') ?? parseCookies(req.headers.cookie).get(cookieName) ?? null;
-  };
+  /** Our origin as the request names us (its Host header is checked against allowedHosts first). */
+  const ownOrigin = (req: IncomingMessage) => `http://${String(req.headers.host).trim().toLowerCase()}`;
 
   const sendText = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) => {
     res.writeHead(status, {
@@ -115,15 +114,23 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!isAllowedHostHeader(req.headers.host, allowedHosts, port)) return sendText(res, 421, 'unexpected Host header');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const given = authToken(req, url);
-    if (given === null)
-      return sendText(
-        res,
-        401,
-        'Tritonscope: open the URL printed by `npm start` / `tritonscope ui` (it carries the access token)',
-      );
-    if (!tokensEqual(given, token))
-      return sendText(res, 403, 'Tritonscope: wrong access token (the token changes every run)');
+    const code = url.searchParams.get('code');
+    if (code !== null && url.pathname === '/' && req.method === 'GET') {
+      if (!access.redeemLoginCode(code))
+        return sendText(res, 403, 'Tritonscope: this login link was used already or has expired');
+      // 200 + refresh rather than a 302: the browser came from a local file, and a redirect would
+      // keep that cross-site initiator; the refresh is a navigation of our own page.
+      res.writeHead(200, {
+        ...securityHeaders(csp),
+        'Set-Cookie': access.setCookieHeader(),
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        Refresh: '0;url=/',
+      });
+      return res.end('<!doctype html><title>Tritonscope</title><a href="/">Open Tritonscope</a>\n');
+    }
+    const refusal = access.check(req, url, ownOrigin(req), 'http');
+    if (refusal) return sendText(res, refusal.status, refusal.text);
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
     if (url.searchParams.has('token')) {
@@ -131,7 +138,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       url.searchParams.delete('token');
       res.writeHead(302, {
         ...securityHeaders(csp),
-        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Set-Cookie': access.setCookieHeader(),
         Location: `${url.pathname}${url.search}`,
         'Cache-Control': 'no-store',
       });
@@ -168,14 +175,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       return refuseUpgrade(socket, 421, 'Misdirected Request');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname !== '/api/ws') return refuseUpgrade(socket, 404, 'Not Found');
-    const origin = req.headers.origin;
-    // Browsers always send Origin on WebSocket handshakes; it must be our page. Non-browser
-    // clients (tests, scripts) send none and are authenticated by the token alone.
-    if (origin !== undefined && origin !== `http://${req.headers.host}`)
-      return refuseUpgrade(socket, 403, 'Forbidden origin');
-    const given = authToken(req, url);
-    if (given === null) return refuseUpgrade(socket, 401, 'Unauthorized');
-    if (!tokensEqual(given, token)) return refuseUpgrade(socket, 403, 'Forbidden');
+    // Browsers always send Origin on WebSocket handshakes, so a cookie needs our exact Origin;
+    // scripts authenticate with the token itself (Bearer or ?token=).
+    const refusal = access.check(req, url, ownOrigin(req), 'ws');
+    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.status === 401 ? 'Unauthorized' : 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
   });
 
@@ -252,7 +255,6 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     });
   });
   port = (server.address() as AddressInfo).port;
-  cookieName = `tritonscope_token_${port}`; // cookies ignore ports: one name per instance
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   allowedHosts = new Set([urlHost.toLowerCase()]);
   if (isLoopbackHost(host)) for (const h of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(h);
@@ -266,7 +268,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     port,
     host,
     token,
-    cookieName,
+    cookieName: access.cookieName,
+    issueLoginCode: () => access.issueLoginCode(),
     async close() {
       unsubscribe();
       for (const ws of sockets) ws.terminate();

@@ -9,17 +9,20 @@
  * 3. keeps a backup of the previous content in `<dir>/.tritonscope-backup/<name>.<timestamp>.bak`
  *    (one file per save, never overwritten; the folder sits next to the file so it stays on the
  *    same volume and inside the model repository the user already trusts us with);
- * 4. writes atomically: a temp file in the same directory, fsync, rename over the target (and a
- *    best-effort fsync of the directory), preserving the previous file's mode. A reader sees the
- *    old or the new content, never a half-written file.
+ * 4. writes atomically: a temp file in the same directory, fsync, a second hash check right before
+ *    the rename over the target (and a best-effort fsync of the directory), preserving the previous
+ *    file's mode. A reader sees the old or the new content, never a half-written file.
+ * Saves of one path are serialised (./pathQueue), backups are written atomically too, and temp
+ * files left by a killed save are removed by the next save of that file (./tempFiles).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Diagnostic } from '../../shared/diagnostic';
 import { formatDiagnostic } from '../../shared/diagnostic';
 import { parseModelConfig } from '../../shared/pbtxt';
+import { runExclusive } from './pathQueue';
+import { removeStaleTemps, tempNameFor } from './tempFiles';
 
 export const BACKUP_DIR = '.tritonscope-backup';
 
@@ -96,15 +99,6 @@ function defaultValidate(path: string): ((text: string) => Diagnostic[]) | undef
   return (text) => parseModelConfig(text, { file: path, semantic: false }).diagnostics;
 }
 
-async function currentHash(path: string): Promise<string | undefined> {
-  try {
-    return hashText(await readFile(path));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
 function timestamp(d = new Date()): string {
   return d
     .toISOString()
@@ -114,14 +108,35 @@ function timestamp(d = new Date()): string {
 }
 
 export async function saveSafely(path: string, text: string, options: SaveOptions = {}): Promise<SaveResult> {
-  const { expectedHash, force = false } = options;
   const validate = options.validate ?? defaultValidate(path);
-  if (validate && !force) {
+  if (validate && !options.force) {
     const diagnostics = validate(text);
     if (diagnostics.some((d) => d.severity === 'error')) throw new SaveValidationError(path, diagnostics);
   }
+  // One save of a given file at a time in this process: the hash check and the rename of one save
+  // must not interleave with another's (12 parallel saves from one hash: 1 success, 11 conflicts).
+  return runExclusive(path, () => saveExclusive(path, Buffer.from(text, 'utf8'), options));
+}
 
-  const before = await currentHash(path);
+async function readCurrent(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function saveExclusive(path: string, data: Buffer, options: SaveOptions): Promise<SaveResult> {
+  const { expectedHash, force = false } = options;
+  const dir = dirname(path);
+  const name = basename(path);
+  const backupDir = join(dir, BACKUP_DIR);
+  await removeStaleTemps(dir, name);
+  await removeStaleTemps(backupDir, name);
+
+  let previous = await readCurrent(path);
+  let before = previous && hashText(previous);
   if (!force && expectedHash !== undefined && before !== expectedHash) {
     throw new SaveConflictError(path, expectedHash, before);
   }
@@ -130,45 +145,74 @@ export async function saveSafely(path: string, text: string, options: SaveOption
     throw new SaveConflictError(path, '(none given)', before);
   }
 
-  const dir = dirname(path);
-  let mode: number | undefined;
-  let backupPath: string | undefined;
-  if (before !== undefined) {
-    mode = (await stat(path)).mode & 0o7777;
-    const backupDir = join(dir, BACKUP_DIR);
-    await mkdir(backupDir, { recursive: true });
-    backupPath = join(backupDir, `${basename(path)}.${timestamp()}.bak`);
-    // COPYFILE_EXCL: two saves in the same millisecond must not overwrite each other's backup.
+  const mode = previous ? (await stat(path)).mode & 0o7777 : undefined;
+  let backupPath = previous ? await writeBackup(backupDir, name, previous, mode ?? 0o644) : undefined;
+  const tmp = join(dir, tempNameFor(name));
+  await writeDurably(tmp, data, mode ?? 0o644);
+  try {
+    // Another process (an editor, a second app instance) may have written since we read: check
+    // again right before the rename. A forced save keeps that writer's text in a backup as well.
     for (let attempt = 0; ; attempt++) {
-      try {
-        await copyFile(path, backupPath, fsConstants.COPYFILE_EXCL);
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 5) throw err;
-        backupPath = join(backupDir, `${basename(path)}.${timestamp()}-${randomBytes(3).toString('hex')}.bak`);
-      }
+      const now = await readCurrent(path);
+      const nowHash = now && hashText(now);
+      if (nowHash === before) break;
+      if (!force || attempt >= 3) throw new SaveConflictError(path, before ?? '(no file)', nowHash);
+      previous = now;
+      before = nowHash;
+      if (now) backupPath = await writeBackup(backupDir, name, now, mode ?? 0o644);
     }
-  }
-
-  const data = Buffer.from(text, 'utf8');
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', mode ?? 0o644);
-  try {
-    await fh.writeFile(data);
-    if (mode !== undefined) await fh.chmod(mode);
-    await fh.sync();
-  } catch (err) {
-    await fh.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-  await fh.close();
-  try {
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => {});
     throw err;
   }
+  await syncDir(dir);
+  const st = await stat(path);
+  return { hash: hashText(data), mtimeMs: st.mtimeMs, size: st.size, backupPath };
+}
+
+/** Writes `data` to a new file and fsyncs it; the file is removed again if anything fails. */
+async function writeDurably(path: string, data: Uint8Array, mode: number): Promise<void> {
+  const fh = await open(path, 'wx', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.chmod(mode);
+    await fh.sync();
+    await fh.close();
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await unlink(path).catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Copies the previous content into the backup folder under a fresh name. Written to a temp file
+ * first and linked into place, so a crash never leaves a torn backup and a name is never reused
+ * (link fails with EEXIST where a rename would overwrite).
+ */
+async function writeBackup(backupDir: string, name: string, content: Buffer, mode: number): Promise<string> {
+  await mkdir(backupDir, { recursive: true });
+  const tmp = join(backupDir, tempNameFor(name));
+  await writeDurably(tmp, content, mode);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const suffix = attempt === 0 ? '' : `-${randomBytes(3).toString('hex')}`;
+      const backupPath = join(backupDir, `${name}.${timestamp()}${suffix}.bak`);
+      try {
+        await link(tmp, backupPath);
+        await syncDir(backupDir);
+        return backupPath;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 5) throw err;
+      }
+    }
+  } finally {
+    await unlink(tmp).catch(() => {});
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
   try {
     const dh = await open(dir, 'r');
     await dh.sync().catch(() => {});
@@ -176,6 +220,4 @@ export async function saveSafely(path: string, text: string, options: SaveOption
   } catch {
     // Directory fsync is not supported everywhere (e.g. Windows); the rename is still atomic.
   }
-  const st = await stat(path);
-  return { hash: hashText(data), mtimeMs: st.mtimeMs, size: st.size, backupPath };
 }

@@ -10,7 +10,7 @@ import type { LogSettings, TraceSettings } from './settings';
 import { configToWire } from './dtypes';
 import { metadataPlatform } from './modelConfig';
 import { runInference } from './inferService';
-import { asTritonError, invalidArg, unsupported } from './tritonError';
+import { asTritonError, boundedErrorText, invalidArg, unsupported } from './tritonError';
 import { parseVersionString } from './versionString';
 import type { DecodedInferRequest, DecodedParam } from './inferRequest';
 
@@ -30,7 +30,7 @@ type Any = any;
 
 function toStatus(err: unknown): Partial<grpc.StatusObject> {
   const e = asTritonError(err);
-  return { code: e.grpcCode, details: e.message };
+  return { code: e.grpcCode, details: boundedErrorText(e.message) };
 }
 
 function unary<Req, Res>(
@@ -149,9 +149,9 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
               const e = asTritonError(err);
               if (grpcErrorMode) {
                 failed = true;
-                call.emit('error', { code: e.grpcCode, details: e.message });
+                call.emit('error', { code: e.grpcCode, details: boundedErrorText(e.message) });
               } else {
-                call.write({ error_message: e.message, infer_response: { id: req.id ?? '' } });
+                call.write({ error_message: boundedErrorText(e.message), infer_response: { id: req.id ?? '' } });
               }
             },
           )

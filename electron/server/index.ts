@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { prewarmWorkers } from './backends/workerPool';
 import { ModelManager, type ControlMode, type IndexEntry } from './modelManager';
 import { SharedMemoryManager } from './sharedMemory';
 import { LogSettings, TraceSettings } from './settings';
@@ -80,6 +81,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     // reported below
   }
   if (!isDir) throw new Error(`model repository '${repository}' is not a directory`);
+  prewarmWorkers(1); // models load in worker threads (backends/workerRunner); start one early
 
   const host = options.host ?? '127.0.0.1';
   const controlMode = options.controlMode ?? 'explicit';

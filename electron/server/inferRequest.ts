@@ -247,6 +247,12 @@ export function prepareInferRequest(
       );
     }
     const bytes = data.get(input.name)!;
+    // Triton's GetByteSize / GetElementCount: a dimension below the wildcard is invalid (it must
+    // not reach the backend, whose own error would be INTERNAL).
+    if (fullShape.some((d) => !Number.isSafeInteger(d) || d < -1)) {
+      const what = requestType === 'BYTES' ? 'in shape ' : '';
+      throw invalidArg(`tensor '${input.name}' contains an invalid dimension ${what}${dimsText(fullShape)}`);
+    }
     const elements = fullShape.reduce((a, b) => a * b, 1);
     if (requestType === 'BYTES') {
       validateBytesInput(input.name, model, bytes, elements, logPrefix);

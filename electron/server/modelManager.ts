@@ -22,6 +22,7 @@ import type { ExecutionResult, VersionRunner, WireTensor } from './backends/type
 import { InstanceSlots, VersionStatistics } from './statistics';
 import { internal, invalidArg, notFound, reasonText, unavailable, TritonServerError } from './tritonError';
 import { parseVersionString } from './versionString';
+import { checkModelName } from './modelPaths';
 
 export type VersionState = 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';
 export type ControlMode = 'none' | 'explicit';
@@ -116,10 +117,7 @@ export class ModelManager {
     if (this.options.controlMode !== 'explicit') {
       throw unavailable('explicit model load / unload is not allowed if polling is enabled');
     }
-    if (name.trim() === '') throw invalidArg('Model name cannot be empty. Please enter a valid name to deploy.');
-    if (name.includes('..') || name.includes('/') || name.includes('\\')) {
-      throw invalidArg(`invalid model name '${name}', model name must not contain path traversal characters`);
-    }
+    checkModelName(name);
     await this.serialized(() => this.doLoad(name, overrides, true, []));
   }
 
@@ -366,6 +364,10 @@ export class ModelManager {
     const rec = this.records.get(name);
     if (!rec) return;
     await this.unloadVersions(rec);
+    if (rec.polled?.tempDir) {
+      dropTemp(rec.polled); // the file override's temp dir goes with the unload
+      rec.polled = undefined;
+    }
     rec.modelReason = undefined;
     rec.explicit = false;
     rec.downForComposing = false;

@@ -5,9 +5,10 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, mkdirSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, normalize, isAbsolute } from 'node:path';
+import { join, dirname } from 'node:path';
 import { configFromJson, parseConfigText } from './configText';
 import { completeModelConfig, ConfigError, type ServerModelConfig } from './modelConfig';
+import { checkModelName, overrideFilePath } from './modelPaths';
 
 /** Directory names Triton skips when it looks for versions. */
 const NON_VERSION_DIRS = new Set(['warmup', 'initial_state', 'configs']);
@@ -84,24 +85,37 @@ export interface PolledModel {
  * reason that Triton would only write to its log.
  */
 export function pollModel(repository: string, name: string, overrides: LoadOverrides = {}): PolledModel {
+  try {
+    checkModelName(name); // the load RPC checked it already; start-up and ensembles come here too
+  } catch (err) {
+    throw new PollError((err as Error).message);
+  }
   let modelDir = join(repository, name);
   let tempDir: string | undefined;
   if (overrides.files && overrides.files.size > 0) {
     if (overrides.config === undefined) {
       throw new PollError(`failed to load '${name}': file override requires a 'config' override`);
     }
+    const files = [...overrides.files].map(([key, bytes]) => {
+      const rel = overrideFilePath(key);
+      if (rel === null)
+        throw new PollError(
+          `invalid file override 'file:${key}' for model '${name}': expected 'file:<version>/<path>'`,
+        );
+      return { rel, bytes };
+    });
     tempDir = mkdtempSync(join(tmpdir(), 'tritonscope-override-'));
     modelDir = join(tempDir, name);
-    mkdirSync(modelDir, { recursive: true });
-    for (const [relPath, bytes] of overrides.files) {
-      const clean = normalize(relPath);
-      if (isAbsolute(clean) || clean.startsWith('..')) {
-        rmSync(tempDir, { recursive: true, force: true });
-        throw new PollError(`invalid file override path '${relPath}' for model '${name}'`);
+    try {
+      for (const { rel, bytes } of files) {
+        const target = join(modelDir, rel);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, bytes, { flag: 'wx' });
       }
-      const target = join(modelDir, clean);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, bytes);
+    } catch (err) {
+      // e.g. '1/a' and '1/a/b' (a file where a folder must go): no temp dir may outlive the poll.
+      rmSync(tempDir, { recursive: true, force: true });
+      throw new PollError(`cannot write file override for model '${name}': ${(err as Error).message}`);
     }
   } else if (!safeIsDir(modelDir)) {
     throw new PollError(`failed to poll model '${name}': model directory '${modelDir}' does not exist`);

@@ -3,8 +3,12 @@
  * system shared memory regions are POSIX shm objects, which on Linux are the files
  * /dev/shm/<key>; they are read and written with plain file I/O. CUDA shared memory needs a GPU
  * and is never available here: its status lists nothing.
+ *
+ * A key names a regular file directly in /dev/shm, opened like glibc's shm_open does: O_NOFOLLOW (a
+ * symlink planted under the key cannot redirect outputs into another file) and O_NONBLOCK (a FIFO
+ * cannot hang the open); anything but a regular file is refused.
  */
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { alreadyExists, internal, invalidArg, notFound, unsupported } from './tritonError';
 
 const DISABLED = "Client shared memory is disabled. Start the server with '--allow-client-shm=true' to enable.";
@@ -47,11 +51,19 @@ export class SharedMemoryManager {
     if (this.regions.has(name)) throw alreadyExists(`shared memory region '${name}' already in manager`);
     let fd: number;
     try {
-      fd = openSync(`${this.shmRoot}/${stripped}`, 'r+');
+      fd = openSync(
+        `${this.shmRoot}/${stripped}`,
+        fsConstants.O_RDWR | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK,
+      );
     } catch {
       throw internal(`Unable to open shared memory region: '${key}'`);
     }
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      closeSync(fd);
+      throw internal(`Unable to open shared memory region: '${key}'`);
+    }
+    const size = st.size;
     if (offset + byteSize > size) {
       closeSync(fd);
       throw invalidArg(`failed to register shared memory region '${name}': invalid args`);

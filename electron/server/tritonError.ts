@@ -67,6 +67,22 @@ export function reasonText(err: unknown): string {
   return `${codeString('INTERNAL')}: ${err instanceof Error ? err.message : String(err)}`;
 }
 
+/**
+ * Error texts go back in the `grpc-message` trailer, percent-encoded (up to 3 characters per
+ * byte), and gRPC clients refuse metadata over 8 KiB with RESOURCE_EXHAUSTED instead of showing
+ * the error. Texts echo client input (model names, tensor names), so they are capped in bytes.
+ */
+export const MAX_ERROR_TEXT_BYTES = 2048;
+
+export function boundedErrorText(text: string, maxBytes = MAX_ERROR_TEXT_BYTES): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let kept = Buffer.from(text)
+    .subarray(0, maxBytes - 48)
+    .toString('utf8');
+  if (kept.endsWith('\uFFFD')) kept = kept.slice(0, -1); // a character cut in half
+  return `${kept}… (${text.length - kept.length} characters omitted)`;
+}
+
 /** Any thrown value as a TritonServerError (unexpected exceptions become INTERNAL). */
 export function asTritonError(err: unknown): TritonServerError {
   if (err instanceof TritonServerError) return err;

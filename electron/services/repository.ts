@@ -16,7 +16,7 @@ import {
   type RepositoryRoot,
 } from '../../shared/contract';
 import { parseModelConfig, toProtoJson } from '../../shared/pbtxt';
-import { readForEdit, saveSafely, SaveConflictError, SaveValidationError } from '../files/safeSave';
+import { readForEdit, saveSafely, SaveConflictError, SaveValidationError, type SaveResult } from '../files/safeSave';
 import { ConfinedRoot, isInside } from './confine';
 
 /** Config files are small; anything bigger is not something to edit in a text editor. */
@@ -110,7 +110,6 @@ export class RepositoryBrowser {
     const budget = { left: MAX_LIST_ENTRIES };
     const models: RepoModel[] = [];
     for (const entry of await safeReaddir(root.realRoot)) {
-      if (entry.startsWith('.')) continue;
       const dir = await this.insideDir(root, join(root.realRoot, entry));
       if (!dir) continue;
       const model: RepoModel = { name: entry, configPath: null, versions: [], files: [] };
@@ -208,19 +207,19 @@ export class RepositoryBrowser {
     if (Buffer.byteLength(text) > MAX_EDIT_BYTES)
       throw new ApiError('TOO_LARGE', `refusing to save more than ${MAX_EDIT_BYTES} bytes`);
     const real = await root.resolveForWrite(rel);
-    let result: unknown;
+    let result: SaveResult;
     try {
       // '' = creating a new file (there is nothing to have read before)
       result = await saveSafely(real, text, { expectedHash: expectedHash || undefined, force });
     } catch (err) {
       throw mapSaveError(err, real, root.toRelative(real));
     }
-    const after = await readForEdit(real);
-    const backup = backupOf(result);
+    // The hash of what this save wrote (re-reading could see a later save's text).
+    const backup = result.backupPath;
     return {
       path: root.toRelative(real),
-      hash: after.hash,
-      mtimeMs: after.mtimeMs,
+      hash: result.hash,
+      mtimeMs: result.mtimeMs,
       backupPath: backup && isInside(root.realRoot, backup) ? root.toRelative(backup) : (backup ?? null),
     };
   }
@@ -239,19 +238,13 @@ export class RepositoryBrowser {
   }
 }
 
+/** Directory entries without dot-files (our temp files and backups, editors' swap files, .git). */
 async function safeReaddir(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).sort();
+    return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
   } catch {
     return [];
   }
-}
-
-function backupOf(result: unknown): string | undefined {
-  if (!result || typeof result !== 'object') return undefined;
-  const r = result as { backupPath?: unknown; backup?: unknown };
-  const b = r.backupPath ?? r.backup;
-  return typeof b === 'string' ? b : undefined;
 }
 
 /** safeSave's errors in the contract's terms, naming the file relative to the opened folder. */

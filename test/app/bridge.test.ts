@@ -68,6 +68,8 @@ function raw(
 }
 
 const cookie = () => `${mode.bridge.cookieName}=${token}`;
+/** What the browser sends with our page's own requests: the cookie plus Sec-Fetch-Site (see bridge-token.test). */
+const ownPage = () => ({ cookie: cookie(), 'sec-fetch-site': 'same-origin' });
 
 test('binds 127.0.0.1 with a fresh 256-bit token; refuses other interfaces unless explicitly allowed', async () => {
   assert.equal(mode.bridge.host, '127.0.0.1');
@@ -89,7 +91,7 @@ test('every HTTP request needs the token: 401 without, 403 wrong; first load mov
   assert.equal(first.headers.location, '/');
   const setCookie = String(first.headers['set-cookie']);
   assert.match(setCookie, new RegExp(`^${mode.bridge.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`));
-  const page = await raw('/', { cookie: cookie() });
+  const page = await raw('/', ownPage());
   assert.equal(page.status, 200);
   assert.match(page.body, /<title>Tritonscope<\/title>/);
   const csp = String(page.headers['content-security-policy']);
@@ -102,15 +104,15 @@ test('every HTTP request needs the token: 401 without, 403 wrong; first load mov
   const js = await raw('/assets/app.js', { authorization: `Bearer ${token}` });
   assert.equal(js.status, 200);
   assert.match(String(js.headers['content-type']), /text\/javascript/);
-  assert.equal((await raw('/', { cookie: cookie() }, 'POST')).status, 405);
+  assert.equal((await raw('/', ownPage(), 'POST')).status, 405);
 });
 
 test('DNS rebinding: a foreign Host header is refused even with the token', async () => {
-  const r = await raw('/', { host: `evil.example:${mode.bridge.port}`, cookie: cookie() });
+  const r = await raw('/', { host: `evil.example:${mode.bridge.port}`, ...ownPage() });
   assert.equal(r.status, 421);
-  const wrongPort = await raw('/', { host: '127.0.0.1:1', cookie: cookie() });
+  const wrongPort = await raw('/', { host: '127.0.0.1:1', ...ownPage() });
   assert.equal(wrongPort.status, 421);
-  assert.equal((await raw('/', { host: `localhost:${mode.bridge.port}`, cookie: cookie() })).status, 200);
+  assert.equal((await raw('/', { host: `localhost:${mode.bridge.port}`, ...ownPage() })).status, 200);
 });
 
 test('static serving does not leave dist/renderer', async () => {
@@ -122,12 +124,12 @@ test('static serving does not leave dist/renderer', async () => {
     '/.hidden',
     '/assets/%00x',
   ]) {
-    const r = await raw(p, { cookie: cookie() });
+    const r = await raw(p, ownPage());
     assert.equal(r.status, 404, p);
     assert.doesNotMatch(r.body, /outside the repository/);
   }
   // unknown routes without an extension get the app (single-page routing)
-  assert.match((await raw('/models/scale2', { cookie: cookie() })).body, /Tritonscope/);
+  assert.match((await raw('/models/scale2', ownPage())).body, /Tritonscope/);
 });
 
 function wsUpgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {

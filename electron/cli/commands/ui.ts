@@ -1,14 +1,15 @@
 /**
  * `tritonscope ui [--port N] [--host 127.0.0.1] [--no-demo] [--repo DIR] [--open]`: browser mode.
  * Starts the embedded demo server and the loopback bridge, prints the URL (with its per-run token)
- * and serves until interrupted.
+ * and serves until interrupted. `--open` opens the browser through a one-time login file
+ * (bridge/launch), so the token is never on a command line.
  */
 import { parseArgs } from 'node:util';
-import { spawn } from 'node:child_process';
 import { parsePortFlag } from '../flags';
 import { CliError, type CliCommand } from '../types';
 import WebSocket from 'ws';
 import { startBrowserMode } from '../../bridge/browserMode';
+import { openInBrowser } from '../../bridge/launch';
 import { createApiClient, createWebSocketTransport, type WebSocketLike } from '../../../shared/contract';
 
 export const command: CliCommand = async (argv) => {
@@ -59,7 +60,7 @@ export const command: CliCommand = async (argv) => {
     process.stdout.write(`smoke: ${ok}\n`);
     return ok.startsWith('ok') ? 0 : 1;
   }
-  if (values.open) openInBrowser(mode.bridge.url);
+  const launch = values.open ? await openInBrowser(mode.bridge) : null;
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -67,6 +68,7 @@ export const command: CliCommand = async (argv) => {
     process.once('SIGTERM', stop);
   });
   process.stderr.write('tritonscope ui: stopping\n');
+  launch?.cleanup();
   await mode.close();
   return 0;
 };
@@ -76,7 +78,10 @@ export async function smokeCheck(url: string): Promise<string> {
   const first = await fetch(url, { redirect: 'manual' });
   const cookie = first.headers.get('set-cookie')?.split(';')[0];
   if (first.status !== 302 || !cookie) return `failed: expected a 302 with a cookie, got ${first.status}`;
-  const page = await fetch(new URL(first.headers.get('location') ?? '/', url), { headers: { cookie } });
+  // As the browser's own navigation would (a cookie alone is refused).
+  const page = await fetch(new URL(first.headers.get('location') ?? '/', url), {
+    headers: { cookie, 'sec-fetch-site': 'same-origin' },
+  });
   if (page.status !== 200 && page.status !== 503) return `failed: page answered ${page.status}`;
   // and one API call over the WebSocket, as the page would make it
   const origin = new URL(url).origin;
@@ -94,16 +99,4 @@ export async function smokeCheck(url: string): Promise<string> {
     transport.close();
   }
   return page.status === 503 ? 'ok (API answers; renderer not built)' : 'ok (page served, API answers)';
-}
-
-/** Best effort: xdg-open/open/start; a missing opener is not an error (the URL is printed). */
-export function openInBrowser(url: string): void {
-  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  try {
-    const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
-    child.on('error', () => undefined);
-    child.unref();
-  } catch {
-    /* no opener: the URL was printed */
-  }
 }

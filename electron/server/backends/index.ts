@@ -2,12 +2,12 @@
  * Picks the runner for a model version from its (auto-completed) configuration. Only onnxruntime
  * models run here; every other backend gets a clear UNAVAILABLE reason instead of a fake result.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { invalidArg, unavailable, internal } from '../tritonError';
+import { invalidArg, unavailable } from '../tritonError';
+import { checkModelFilename } from '../modelPaths';
 import type { ServerModelConfig } from '../modelConfig';
 import type { VersionRunner } from './types';
-import { loadOnnxRunner } from './onnxRunner';
+import { loadOnnxRunnerInWorker } from './workerRunner';
 
 /** Backends that exist in Triton but that this server cannot execute. */
 const KNOWN_TRITON_BACKENDS = new Set([
@@ -34,9 +34,10 @@ export async function loadVersionRunner(
   const versionDir = join(modelDir, String(version));
   const filename = config.default_model_filename ?? '';
   if (backend === 'onnxruntime') {
-    const file = join(versionDir, filename || 'model.onnx');
-    if (!existsSync(file)) throw internal(`unable to find '${file}' for model '${config.name}'`);
-    return loadOnnxRunner(file, config);
+    // Checked before any file system access: the same answer whether an outside file exists or not.
+    const file = join(versionDir, checkModelFilename(config.name ?? '', filename || 'model.onnx'));
+    // In a worker thread: a slow, stuck or failing load never blocks the server's main thread.
+    return loadOnnxRunnerInWorker(file, config);
   }
   if (KNOWN_TRITON_BACKENDS.has(backend)) {
     const what = filename ? ` (${filename})` : '';

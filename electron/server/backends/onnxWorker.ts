@@ -1,0 +1,56 @@
+/**
+ * Worker-thread side of a model version (see ./workerRunner): loads the ONNX Runtime session and
+ * runs requests here, off the server's main thread, so that a slow or stuck load or a long
+ * inference never stalls the gRPC front end.
+ */
+import { parentPort } from 'node:worker_threads';
+import { TritonServerError } from '../tritonError';
+import { loadOnnxRunner } from './onnxRunner';
+import type { VersionRunner } from './types';
+import { ownedCopy, type FromWorker, type ToWorker, type WorkerError } from './workerProtocol';
+
+if (!parentPort) throw new Error('onnxWorker must run in a worker thread');
+const port = parentPort;
+let runner: VersionRunner | undefined;
+
+function toWorkerError(err: unknown): WorkerError {
+  if (err instanceof TritonServerError) return { code: err.code, message: err.message };
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+
+port.on('message', async (msg: ToWorker) => {
+  switch (msg.t) {
+    case 'load':
+      try {
+        runner = await loadOnnxRunner(msg.file, msg.config);
+        post({ t: 'loaded' });
+      } catch (err) {
+        post({ t: 'loadFailed', error: toWorkerError(err) });
+      }
+      return;
+    case 'run':
+      try {
+        if (!runner) throw new TritonServerError('INTERNAL', 'the model is not loaded in its worker');
+        const inputs = msg.inputs.map((t) => ({
+          ...t,
+          data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+        }));
+        const result = await runner.execute(inputs, msg.outputNames);
+        const outputs = result.outputs.map((t) => ({ ...t, data: ownedCopy(t.data) }));
+        post(
+          { t: 'result', id: msg.id, outputs, timings: result.timings },
+          outputs.map((t) => t.data.buffer as ArrayBuffer),
+        );
+      } catch (err) {
+        post({ t: 'failed', id: msg.id, error: toWorkerError(err) });
+      }
+      return;
+    case 'close':
+      await runner?.close().catch(() => {});
+      runner = undefined;
+      post({ t: 'closed' });
+      return;
+  }
+});

@@ -1,0 +1,102 @@
+/**
+ * Model loading and inference off the server's main thread (issue 11): a model file that is a FIFO
+ * is refused before anything opens it while ServerLive keeps answering within 1 s; a load that
+ * exceeds its timeout is abandoned with a clear reason; models in workers still infer correctly,
+ * and a cleanly unloaded model's worker is reused.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
+import { loadOnnxRunnerInWorker } from '../../electron/server/backends/workerRunner';
+import { idleWorkerCount } from '../../electron/server/backends/workerPool';
+import { TritonClient, TritonError } from '../../electron/triton';
+import { f32, makeRepository, readF32, scaleModel, type Repo } from './fixtures';
+
+let repo: Repo;
+let server: EmbeddedServer;
+let client: TritonClient;
+let hasFifo = true;
+
+before(async () => {
+  repo = makeRepository();
+  mkdirSync(join(repo.dir, 'fifo_model', '1'), { recursive: true });
+  writeFileSync(
+    join(repo.dir, 'fifo_model', 'config.pbtxt'),
+    'name: "fifo_model"\nbackend: "onnxruntime"\ninput [ { name: "X" data_type: TYPE_FP32 dims: [ 1 ] } ]\noutput [ { name: "Y" data_type: TYPE_FP32 dims: [ 1 ] } ]\n',
+  );
+  try {
+    execFileSync('mkfifo', [join(repo.dir, 'fifo_model', '1', 'model.onnx')]);
+  } catch {
+    hasFifo = false;
+  }
+  server = await startEmbeddedServer({ modelRepository: repo.dir, controlMode: 'explicit', loadModels: ['scaled'] });
+  client = new TritonClient({ url: server.url });
+});
+after(async () => {
+  client?.close();
+  await server?.close();
+  repo?.cleanup();
+});
+
+test('a FIFO model file is refused before it is opened; ServerLive answers within 1 s meanwhile', async (t) => {
+  if (!hasFifo) return t.skip('mkfifo not available');
+  const load = client.loadModel('fifo_model').then(
+    () => null,
+    (e: unknown) => e,
+  );
+  let settled = false;
+  void load.finally(() => (settled = true));
+  let probes = 0;
+  do {
+    assert.equal(await client.serverLive({ timeoutMs: 1000 }), true);
+    probes++;
+    await new Promise((r) => setTimeout(r, 50));
+  } while (!settled && probes < 100);
+  const err = await load;
+  assert.ok(err instanceof TritonError, 'the FIFO model loaded?');
+  assert.equal(err.code, 'INVALID_ARGUMENT');
+  assert.match(err.details, /version 1 is at UNAVAILABLE state: .*is a FIFO; a model file must be a regular file/);
+  assert.equal(await client.serverLive({ timeoutMs: 1000 }), true);
+});
+
+test('models run in worker threads: inference is correct; a cleanly unloaded worker is reused', async () => {
+  const r = await client.infer({
+    model: 'scaled',
+    version: '2',
+    inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([1, 2, 3, 4, 5, 6]) }],
+  });
+  assert.deepEqual(readF32(r.outputs[0].data), [3, 6, 9, 12, 15, 18]);
+  const before = idleWorkerCount();
+  await client.unloadModel('scaled');
+  assert.ok(idleWorkerCount() > before, 'the unloaded versions gave their workers back');
+  await client.loadModel('scaled');
+  const again = await client.infer({
+    model: 'scaled',
+    version: '1',
+    inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: f32([1, 1, 1]) }],
+  });
+  assert.deepEqual(readF32(again.outputs[0].data), [2, 2, 2]);
+});
+
+test('a load that exceeds its timeout is abandoned with a clear reason', async () => {
+  const file = join(repo.dir, 'scaled', '1', 'model.onnx');
+  writeFileSync(file, scaleModel(2));
+  const config = {
+    name: 'scaled',
+    backend: 'onnxruntime',
+    max_batch_size: 8,
+    input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
+    output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
+  };
+  await assert.rejects(loadOnnxRunnerInWorker(file, config as never, 1), (e: unknown) => {
+    assert.equal((e as { code: string }).code, 'INTERNAL');
+    assert.match((e as Error).message, /took longer than 1 ms; the load was abandoned/);
+    return true;
+  });
+  // The same file loads with a realistic timeout.
+  const runner = await loadOnnxRunnerInWorker(file, config as never, 60_000);
+  await runner.close();
+});
