@@ -16,13 +16,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
-const flag = (name) => args.includes(name);
-const option = (name) => {
+const flag = (/** @type {string} */ name) => args.includes(name);
+const option = (/** @type {string} */ name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
 const smoke = flag('--smoke');
 
+/** @param {string} label @param {string} cmd @param {string[]} cmdArgs */
 function step(label, cmd, cmdArgs) {
   const t = Date.now();
   process.stdout.write(`• ${label}…\n`);
