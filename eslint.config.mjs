@@ -70,6 +70,8 @@ export default tseslint.config(
     files: ['renderer/**'],
     languageOptions: { globals: globals.browser },
     plugins: { 'react-hooks': reactHooks },
-    rules: reactHooks.configs.recommended.rules,
+    // The classic hook rules. The plugin's React Compiler rules (purity, refs, set-state-in-effect, …)
+    // describe code written for the compiler, which this renderer does not use.
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 );
