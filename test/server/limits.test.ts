@@ -103,7 +103,10 @@ test("negative dimensions are INVALID_ARGUMENT before execution, in Triton's wor
   });
   // A fixed dimension is compared first, as in Triton.
   assert.equal(str.code, INVALID_ARGUMENT, str.details);
-  assert.equal(str.details, "unexpected shape for input 'X' for model 'strings'. Expected [2], got [-2]. ");
+  assert.equal(
+    str.details,
+    "[request id: <id_unknown>] unexpected shape for input 'X' for model 'strings'. Expected [2], got [-2]. ",
+  );
   // The wildcard itself keeps Triton's own message.
   const wild = await rawInfer({
     model_name: 'matrix',
@@ -113,6 +116,6 @@ test("negative dimensions are INVALID_ARGUMENT before execution, in Triton's wor
   assert.equal(wild.code, INVALID_ARGUMENT);
   assert.match(
     wild.details,
-    /^All input dimensions should be specified for input 'X' for model 'matrix', got \[-1,2\]/,
+    /^\[request id: <id_unknown>\] All input dimensions should be specified for input 'X' for model 'matrix', got \[-1,2\]/,
   );
 });
