@@ -16,8 +16,13 @@ import { f32, fp16, makeRepository, scaleModel } from './fixtures';
 
 const SECONDS = Number(process.env.TRITONSCOPE_SOAK_SECONDS ?? 60);
 const CLIENTS = 8;
-/** Per-client pause between requests: enough load to race the loader, frugal on a shared machine. */
-const PAUSE_MS = 2;
+/**
+ * Pauses between requests (per client) and between load/unload operations: enough traffic to race
+ * the loader all the time while leaving CPU to the tests that run alongside (the suite runs two
+ * files at once, and end-to-end tests measure playback).
+ */
+const PAUSE_MS = 20;
+const LOADER_PAUSE_MS = 50;
 const CHILD = join(import.meta.dirname, '..', 'helpers', 'serverChild.ts');
 
 function rssMiB(pid: number): number {
@@ -138,6 +143,7 @@ test(
           } catch (err) {
             record('load/unload', err);
           }
+          await sleep(LOADER_PAUSE_MS);
         }
       };
 

@@ -41,25 +41,48 @@ after(async () => {
   repo?.cleanup();
 });
 
-test('a FIFO model file is refused before it is opened; ServerLive answers within 1 s meanwhile', async (t) => {
-  if (!hasFifo) return t.skip('mkfifo not available');
-  const load = client.loadModel('fifo_model').then(
+/** Runs `load` while probing ServerLive (1 s deadline each) until it settles; returns its error. */
+async function loadWhileProbing(load: Promise<unknown>): Promise<unknown> {
+  const outcome = load.then(
     () => null,
     (e: unknown) => e,
   );
   let settled = false;
-  void load.finally(() => (settled = true));
+  void outcome.finally(() => (settled = true));
   let probes = 0;
   do {
     assert.equal(await client.serverLive({ timeoutMs: 1000 }), true);
     probes++;
     await new Promise((r) => setTimeout(r, 50));
   } while (!settled && probes < 100);
-  const err = await load;
+  return outcome;
+}
+
+test('a FIFO model file is refused before it is opened; ServerLive answers within 1 s meanwhile', async (t) => {
+  if (!hasFifo) return t.skip('mkfifo not available');
+  // In the repository ...
+  const err = await loadWhileProbing(client.loadModel('fifo_model'));
   assert.ok(err instanceof TritonError, 'the FIFO model loaded?');
   assert.equal(err.code, 'INVALID_ARGUMENT');
   assert.match(err.details, /version 1 is at UNAVAILABLE state: .*is a FIFO; a model file must be a regular file/);
+  // ... and through a config override naming one as default_model_filename.
+  execFileSync('mkfifo', [join(repo.dir, 'scaled', '2', 'pipe.onnx')]);
+  const override = await loadWhileProbing(
+    client.loadModel('scaled', {
+      config: {
+        name: 'scaled',
+        backend: 'onnxruntime',
+        max_batch_size: 8,
+        default_model_filename: 'pipe.onnx',
+        input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
+        output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
+      },
+    }),
+  );
+  assert.ok(override instanceof TritonError, 'the FIFO override loaded?');
+  assert.match(override.details, /pipe\.onnx' for model 'scaled' is a FIFO/);
   assert.equal(await client.serverLive({ timeoutMs: 1000 }), true);
+  await client.loadModel('scaled'); // back to the repository's config
 });
 
 test('models run in worker threads: inference is correct; a cleanly unloaded worker is reused', async () => {

@@ -5,8 +5,8 @@
  * several requests may be in flight in it at once (ORT runs them on its own thread pool).
  *
  * Before anything opens the file we require a regular file (a FIFO or device would block the
- * reader), and a load that takes longer than the timeout is abandoned: the worker is terminated and
- * the version fails with a clear reason. A worker that dies fails its in-flight requests with
+ * reader), and a load that takes longer than the timeout is abandoned: the version fails with a
+ * clear reason at once, and the worker is stopped as soon as it comes back from native code. A worker that dies fails its in-flight requests with
  * INTERNAL instead of leaving them hanging. (A native crash inside ORT still takes the whole
  * process down: threads share it. In Electron the server runs in a utility process for that.)
  */
@@ -72,8 +72,8 @@ class WorkerRunner implements VersionRunner {
 
   private readonly listeners = {
     message: (msg: FromWorker) => this.onMessage(msg),
-    error: (err: Error) => this.fail(internal(`the model's worker thread failed: ${err.message}`)),
-    exit: (code: number) => this.fail(internal(`the model's worker thread exited (code ${code})`)),
+    error: (err: Error) => this.fail(internal(`the model's worker thread failed: ${err.message}`), 'now'),
+    exit: (code: number) => this.fail(internal(`the model's worker thread exited (code ${code})`), 'now'),
   };
 
   constructor(private readonly worker: Worker) {
@@ -91,7 +91,8 @@ class WorkerRunner implements VersionRunner {
   load(file: string, config: ServerModelConfig, timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.fail(internal(`loading '${file}' took longer than ${timeoutMs} ms; the load was abandoned`));
+        const err = internal(`loading '${file}' took longer than ${timeoutMs} ms; the load was abandoned`);
+        this.fail(err, 'when-idle');
       }, timeoutMs);
       this.loadWaiter = {
         resolve: () => (clearTimeout(timer), resolve()),
@@ -133,8 +134,13 @@ class WorkerRunner implements VersionRunner {
     }
   }
 
-  /** The worker is gone (or given up on): fail everything waiting and stop it. */
-  private fail(err: TritonServerError): void {
+  /**
+   * The worker is gone or given up on: fail everything waiting and stop it. A worker that may be
+   * inside ONNX Runtime's native code ('when-idle': a load past its timeout, a close that does not
+   * answer) is not terminated there, since terminating a thread mid-call aborts the whole process;
+   * it is unref'd, asked to release its session, and terminated once it answers from JavaScript.
+   */
+  private fail(err: TritonServerError, stop: 'now' | 'when-idle'): void {
     if (this.dead) return;
     this.dead = err;
     this.loadWaiter?.reject(err);
@@ -142,7 +148,21 @@ class WorkerRunner implements VersionRunner {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     this.closeWaiter?.(false);
-    void this.worker.terminate();
+    this.closeWaiter = undefined;
+    this.detach();
+    if (stop === 'now') {
+      void this.worker.terminate();
+      return;
+    }
+    this.worker.unref();
+    const stopWhenIdle = (msg: FromWorker) => {
+      if (msg.t === 'loaded') return this.post({ t: 'close' });
+      if (msg.t === 'loadFailed' || msg.t === 'closed') {
+        this.worker.off('message', stopWhenIdle);
+        void this.worker.terminate();
+      }
+    };
+    this.worker.on('message', stopWhenIdle);
   }
 
   execute(inputs: WireTensor[], outputNames: string[]): Promise<ExecutionResult> {
@@ -167,9 +187,9 @@ class WorkerRunner implements VersionRunner {
       this.post({ t: 'close' });
     });
     if (this.dead) return;
+    if (!clean) return this.fail(internal('the model did not release its session in time'), 'when-idle');
     this.dead = internal('the model was unloaded');
     this.detach();
-    if (clean) releaseWorker(this.worker);
-    else await this.worker.terminate();
+    releaseWorker(this.worker);
   }
 }
