@@ -78,8 +78,8 @@ try {
     const preSerialized = Buffer.from(RequestType.encode(RequestType.fromObject(buildInferRequest(request))).finish());
     const check = await ours.infer(request);
     const checkRaw = await rawCall(preSerialized);
-    if (check.outputs[0]!.data.length !== 2784 * 77 * elementBytes)
-      throw new Error(`unexpected output size ${check.outputs[0]!.data.length}`);
+    if (check.outputs[0].data.length !== 2784 * 77 * elementBytes)
+      throw new Error(`unexpected output size ${check.outputs[0].data.length}`);
 
     const tOurs: number[] = [];
     const tRaw: number[] = [];
@@ -88,7 +88,7 @@ try {
     for (let i = 0; i < WARMUP + ITERATIONS; i++) {
       // Rotate which goes first so no series always follows another's garbage.
       for (let k = 0; k < series.length; k++) {
-        const which = series[(i + k) % series.length]!;
+        const which = series[(i + k) % series.length];
         const t0 = performance.now();
         if (which === 'ours') await ours.infer(request);
         else if (which === 'copy') await ours.infer(copyingRequest);
@@ -97,7 +97,7 @@ try {
         if (i >= WARMUP) (which === 'ours' ? tOurs : which === 'raw' ? tRaw : tCopy).push(dt);
       }
     }
-    const paired = median(tOurs.map((t, k) => t / tRaw[k]!));
+    const paired = median(tOurs.map((t, k) => t / tRaw[k]));
     const mOurs = median(tOurs);
     const mRaw = median(tRaw);
     const ratio = mOurs / mRaw;

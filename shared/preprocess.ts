@@ -42,7 +42,7 @@ function tablesFor(dtype: 'FP32' | 'FP16', scale: number, mean: readonly number[
   if (cached?.key === key) return cached;
   const fp32 = [0, 1, 2].map((c) => {
     const t = new Float32Array(256);
-    for (let v = 0; v < 256; v++) t[v] = (v * scale - mean[c]!) / std[c]!;
+    for (let v = 0; v < 256; v++) t[v] = (v * scale - mean[c]) / std[c];
     return t;
   });
   if (dtype === 'FP32') {
@@ -54,7 +54,7 @@ function tablesFor(dtype: 'FP32' | 'FP16', scale: number, mean: readonly number[
       const h = new Uint16Array(256);
       for (let v = 0; v < 256; v++) {
         f[0] = t[v]!;
-        h[v] = fp16BitsFromFloat32Bits(bits[0]!);
+        h[v] = fp16BitsFromFloat32Bits(bits[0]);
       }
       return h;
     });
@@ -78,7 +78,8 @@ export function preprocessImage(pixels: Uint8Array | Uint8ClampedArray, options:
   if (!Number.isInteger(w) || !Number.isInteger(h) || w <= 0 || h <= 0) {
     throw new TensorError(`preprocess: width and height must be positive integers, got ${w}x${h}`);
   }
-  if (channels !== 3 && channels !== 4) throw new TensorError(`preprocess: channels must be 3 or 4, got ${channels}`);
+  if (channels !== 3 && channels !== 4)
+    throw new TensorError(`preprocess: channels must be 3 or 4, got ${channels as number}`);
   if (pixels.length !== w * h * channels) {
     throw new TensorError(
       `preprocess: ${w}x${h} pixels with ${channels} channels need ${w * h * channels} bytes, got ${pixels.length}`,
@@ -111,9 +112,9 @@ export function preprocessImage(pixels: Uint8Array | Uint8ClampedArray, options:
       go = plane,
       bo = bPlane * plane;
     for (let i = 0, s = 0; i < plane; i++, s += channels) {
-      dst[ro + i] = tr![pixels[s]!]!;
-      dst[go + i] = tg![pixels[s + 1]!]!;
-      dst[bo + i] = tb![pixels[s + 2]!]!;
+      dst[ro + i] = tr[pixels[s]]!;
+      dst[go + i] = tg[pixels[s + 1]]!;
+      dst[bo + i] = tb[pixels[s + 2]]!;
     }
   } else {
     const dst = new Uint16Array(out.buffer, out.byteOffset, 3 * plane);
@@ -122,9 +123,9 @@ export function preprocessImage(pixels: Uint8Array | Uint8ClampedArray, options:
       go = plane,
       bo = bPlane * plane;
     for (let i = 0, s = 0; i < plane; i++, s += channels) {
-      dst[ro + i] = tr![pixels[s]!]!;
-      dst[go + i] = tg![pixels[s + 1]!]!;
-      dst[bo + i] = tb![pixels[s + 2]!]!;
+      dst[ro + i] = tr[pixels[s]]!;
+      dst[go + i] = tg[pixels[s + 1]]!;
+      dst[bo + i] = tb[pixels[s + 2]]!;
     }
   }
   return out;

@@ -29,7 +29,7 @@ function defaultOpener(): string {
 }
 
 /** Best effort: a missing opener is not an error (the URL was printed). */
-export async function openInBrowser(target: LaunchTarget, opener = defaultOpener()): Promise<Launch> {
+export function openInBrowser(target: LaunchTarget, opener = defaultOpener()): Launch {
   const dir = mkdtempSync(join(tmpdir(), 'tritonscope-open-')); // mkdtemp creates it 0700
   const file = join(dir, 'open-tritonscope.html');
   const loginUrl = `${target.origin}/?code=${target.issueLoginCode()}`;

@@ -99,5 +99,5 @@ export async function withTritonClient<T>(v: ConnectionValues, fn: (client: Trit
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2)}\n`);
+  process.stdout.write(`${JSON.stringify(value, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2)}\n`);
 }

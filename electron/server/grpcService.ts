@@ -25,8 +25,34 @@ export interface ServiceContext {
   log: (line: string) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Any = any;
+/**
+ * Request messages as @grpc/proto-loader decodes them (snake_case keys, oneofs named): only the
+ * fields these handlers read. Every field may be absent on the wire, so every one is optional.
+ */
+interface ModelRequest {
+  name?: string;
+  version?: string;
+}
+interface RepositoryRequest {
+  repository_name?: string;
+  model_name?: string;
+  ready?: boolean;
+  parameters?: Record<string, DecodedParam & { bytes_param?: Buffer }>;
+}
+interface ShmRequest {
+  name?: string;
+  key?: string;
+  offset?: string | number;
+  byte_size?: string | number;
+}
+interface TraceRequest {
+  model_name?: string;
+  settings?: Record<string, { value?: string[] }>;
+}
+interface LogRequest {
+  settings?: Record<string, DecodedParam & { uint32_param?: number }>;
+}
+type StreamResponse = { error_message: string; infer_response: unknown };
 
 function toStatus(err: unknown): Partial<grpc.StatusObject> {
   const e = asTritonError(err);
@@ -49,8 +75,11 @@ function unary<Req, Res>(
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export function loadServiceDefinitions(): { inference: grpc.ServiceDefinition; health: grpc.ServiceDefinition } {
-  const pkg = grpc.loadPackageDefinition(loadTritonPackageDefinition()) as Any;
-  return { inference: pkg.inference.GRPCInferenceService.service, health: pkg.grpc.health.v1.Health.service };
+  const pkg = grpc.loadPackageDefinition(loadTritonPackageDefinition());
+  const at = (path: string) =>
+    (path.split('.').reduce<unknown>((o, k) => (o as grpc.GrpcObject)[k], pkg) as grpc.ServiceClientConstructor)
+      .service;
+  return { inference: at('inference.GRPCInferenceService'), health: at('grpc.health.v1.Health') };
 }
 
 export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImplementation {
@@ -58,10 +87,10 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
   return {
     ServerLive: unary(() => ({ live: true })),
     ServerReady: unary(() => ({ ready: manager.serverReady() })),
-    ModelReady: unary((req: Any) => ({ ready: manager.isModelReady(str(req.name), str(req.version)) })),
+    ModelReady: unary((req: ModelRequest) => ({ ready: manager.isModelReady(str(req.name), str(req.version)) })),
     ServerMetadata: unary(() => ({ name: ctx.serverName, version: ctx.serverVersion, extensions: ctx.extensions })),
 
-    ModelMetadata: unary((req: Any) => {
+    ModelMetadata: unary((req: ModelRequest) => {
       const name = str(req.name);
       const version = parseVersionString(str(req.version));
       const { config } = manager.getReady(name, version);
@@ -80,23 +109,25 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
       };
     }),
 
-    ModelConfig: unary((req: Any) => {
+    ModelConfig: unary((req: ModelRequest) => {
       const { config } = manager.getReady(str(req.name), parseVersionString(str(req.version)));
       return { config };
     }),
 
-    ModelStatistics: unary((req: Any) => ({ model_stats: manager.statistics(str(req.name), str(req.version)) })),
+    ModelStatistics: unary((req: ModelRequest) => ({
+      model_stats: manager.statistics(str(req.name), str(req.version)),
+    })),
 
-    RepositoryIndex: unary((req: Any) => {
+    RepositoryIndex: unary((req: RepositoryRequest) => {
       if (str(req.repository_name) !== '') throw unsupported("'repository_name' specification is not supported");
       return { models: manager.repositoryIndex(req.ready === true) };
     }),
 
-    RepositoryModelLoad: unary(async (req: Any) => {
+    RepositoryModelLoad: unary(async (req: RepositoryRequest) => {
       if (str(req.repository_name) !== '') throw unsupported("'repository_name' specification is not supported");
       let config: string | undefined;
       const files = new Map<string, Uint8Array>();
-      for (const [key, p] of Object.entries((req.parameters ?? {}) as Record<string, Any>)) {
+      for (const [key, p] of Object.entries(req.parameters ?? {})) {
         if (key === 'config') {
           if (p.parameter_choice !== 'string_param')
             throw invalidArg("invalid value type for load parameter 'config', expected string_param.");
@@ -113,7 +144,7 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
       return {};
     }),
 
-    RepositoryModelUnload: unary(async (req: Any) => {
+    RepositoryModelUnload: unary(async (req: RepositoryRequest) => {
       if (str(req.repository_name) !== '') throw unsupported("'repository_name' specification is not supported");
       let unloadDependents = false;
       const p = (req.parameters ?? {}).unload_dependents;
@@ -128,7 +159,7 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
 
     ModelInfer: unary((req: DecodedInferRequest) => runInference(manager, shm, req, 'unary')),
 
-    ModelStreamInfer: (call: grpc.ServerDuplexStream<DecodedInferRequest, Any>) => {
+    ModelStreamInfer: (call: grpc.ServerDuplexStream<DecodedInferRequest, StreamResponse>) => {
       const grpcErrorMode = String(call.metadata.get('triton_grpc_error')[0] ?? '').toLowerCase() === 'true';
       let pending = 0;
       let inputEnded = false;
@@ -169,16 +200,16 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
       });
     },
 
-    SystemSharedMemoryStatus: unary((req: Any) => ({ regions: shm.systemStatus(str(req.name)) })),
-    SystemSharedMemoryRegister: unary((req: Any) => {
+    SystemSharedMemoryStatus: unary((req: ShmRequest) => ({ regions: shm.systemStatus(str(req.name)) })),
+    SystemSharedMemoryRegister: unary((req: ShmRequest) => {
       shm.registerSystem(str(req.name), str(req.key), Number(req.offset ?? 0), Number(req.byte_size ?? 0));
       return {};
     }),
-    SystemSharedMemoryUnregister: unary((req: Any) => {
+    SystemSharedMemoryUnregister: unary((req: ShmRequest) => {
       shm.unregisterSystem(str(req.name));
       return {};
     }),
-    CudaSharedMemoryStatus: unary((req: Any) => ({ regions: shm.cudaStatus(str(req.name)) })),
+    CudaSharedMemoryStatus: unary((req: ShmRequest) => ({ regions: shm.cudaStatus(str(req.name)) })),
     CudaSharedMemoryRegister: unary(() => {
       shm.registerCuda();
       return {};
@@ -188,18 +219,17 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
       return {};
     }),
 
-    TraceSetting: unary((req: Any) => {
+    TraceSetting: unary((req: TraceRequest) => {
       const updates: Record<string, string[]> = {};
-      for (const [key, v] of Object.entries((req.settings ?? {}) as Record<string, { value?: string[] }>))
-        updates[key] = v.value ?? [];
+      for (const [key, v] of Object.entries(req.settings ?? {})) updates[key] = v.value ?? [];
       const model = str(req.model_name);
       if (model && !manager.isModelReady(model, '')) throw invalidArg(`Request for unknown model : ${model}`);
       const settings = ctx.trace.update(model, updates);
       return { settings: Object.fromEntries(Object.entries(settings).map(([k, value]) => [k, { value }])) };
     }),
 
-    LogSettings: unary((req: Any) => {
-      ctx.logSettings.update((req.settings ?? {}) as Record<string, DecodedParam & { uint32_param?: number }>);
+    LogSettings: unary((req: LogRequest) => {
+      ctx.logSettings.update(req.settings ?? {});
       return { settings: ctx.logSettings.toProto() };
     }),
   };

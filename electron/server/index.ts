@@ -128,7 +128,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     );
   } catch (err) {
     await manager.close();
-    throw new Error(`cannot listen on ${address}:${options.port ?? 0}: ${(err as Error).message}`);
+    throw new Error(`cannot listen on ${address}:${options.port ?? 0}: ${(err as Error).message}`, { cause: err });
   }
 
   let closed: Promise<void> | undefined;

@@ -173,7 +173,7 @@ export function completeModelConfig(raw: ServerModelConfig, ctx: CompletionConte
   if (config.dynamic_batching) {
     const pbs = config.dynamic_batching.preferred_batch_size ?? [];
     if (pbs.length === 0 && (config.max_batch_size ?? 0) > 0) {
-      config.dynamic_batching.preferred_batch_size = [config.max_batch_size!];
+      config.dynamic_batching.preferred_batch_size = [config.max_batch_size];
     }
   }
   if (config.sequence_batching) {

@@ -180,7 +180,7 @@ function parseOverride(text: string, name: string): ServerModelConfig {
   }
   let config: ServerModelConfig;
   try {
-    config = configFromJson(json) as ServerModelConfig;
+    config = configFromJson(json);
   } catch (err) {
     throw new PollError(`Invalid config override: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -74,7 +74,7 @@ function parseTraceUpdates(updates: Record<string, string[]>): Record<string, st
 }
 
 export class TraceSettings {
-  private readonly global: Record<string, string[]> = structuredClone(TRACE_DEFAULTS) as Record<string, string[]>;
+  private readonly global: Record<string, string[]> = structuredClone(TRACE_DEFAULTS);
   private readonly perModel = new Map<string, Record<string, string[]>>();
 
   /** Applies `updates` (an empty list clears a model-level override) and returns the effective settings. */

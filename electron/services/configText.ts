@@ -4,11 +4,11 @@
  * shared/pbtxt prints canonically. null when the server sent fields our schema does not know
  * (the renderer then diffs the JSON).
  */
-import { printModelConfig, type ModelConfig } from '../../shared/pbtxt';
+import { printModelConfig } from '../../shared/pbtxt';
 
 export function configToPbtxt(config: Record<string, unknown>): string | null {
   try {
-    return printModelConfig(config as ModelConfig);
+    return printModelConfig(config);
   } catch {
     return null;
   }

@@ -229,7 +229,7 @@ export class RepositoryBrowser {
     let json: Record<string, unknown> | null = null;
     if (r.config) {
       try {
-        json = toProtoJson(r.config) as Record<string, unknown>;
+        json = toProtoJson(r.config);
       } catch {
         json = null;
       }

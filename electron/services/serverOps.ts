@@ -53,7 +53,7 @@ export class ServerOps {
           errors,
         );
       }
-      config = toProtoJson(parsed.config) as object;
+      config = toProtoJson(parsed.config);
     } else if (req.configOverride) {
       config = req.configOverride.json;
     }

@@ -5,7 +5,6 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import type protobuf from 'protobufjs';
 import { checkTensorData, type Tensor } from '../../shared/tensor/codec';
 import { datatypeInfo, elementCount } from '../../shared/tensor/datatypes';
 import { channelSetup, parseTritonUrl, type ParsedUrl } from './connection';
@@ -61,9 +60,9 @@ function services(): { inference: Methods; health: Methods } {
     const inference = { ...(pkg['inference.GRPCInferenceService'] as unknown as Methods) };
     // ModelConfig gets the canonical conversion (int64 as numbers, no empty fields) instead of the
     // generic one, so the result is the same ModelConfig object shape shared/pbtxt works with.
-    const responseType = loadTritonRoot().lookupType('inference.ModelConfigResponse') as protobuf.Type;
+    const responseType = loadTritonRoot().lookupType('inference.ModelConfigResponse');
     inference['ModelConfig'] = {
-      ...inference['ModelConfig']!,
+      ...inference['ModelConfig'],
       responseDeserialize: (buf: Buffer) => responseType.toObject(responseType.decode(buf), MODEL_CONFIG_CONVERSION),
     };
     serviceCache = { inference, health: pkg['grpc.health.v1.Health'] as unknown as Methods };
@@ -124,7 +123,7 @@ export class TritonClient {
           message: `CANCELLED: ${rpc}: the client was closed`,
         }),
       );
-    const method = services()[service][rpc]!;
+    const method = services()[service][rpc];
     const { metadata, options, timeoutMs } = this.callOptions(opts);
     if (opts?.signal?.aborted) {
       return Promise.reject(
@@ -307,7 +306,7 @@ export class TritonClient {
         rpc: 'ModelStreamInfer',
         message: 'CANCELLED: ModelStreamInfer: the client was closed',
       });
-    const method = services().inference['ModelStreamInfer']!;
+    const method = services().inference['ModelStreamInfer'];
     const metadata = new grpc.Metadata();
     if (opts?.headers) for (const [k, v] of Object.entries(opts.headers)) metadata.set(k, v);
     if (options.grpcErrors) metadata.set('triton_grpc_error', 'true');
@@ -320,7 +319,7 @@ export class TritonClient {
       timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {},
     );
     if (opts?.signal) opts.signal.addEventListener('abort', () => call.cancel(), { once: true });
-    return new InferStream(call as unknown as ConstructorParameters<typeof InferStream>[0], buildInferRequest, (err) =>
+    return new InferStream(call, buildInferRequest, (err) =>
       toTritonError(err, this.errorContext('ModelStreamInfer', timeoutMs > 0 ? timeoutMs : undefined)),
     );
   }

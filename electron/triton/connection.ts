@@ -33,7 +33,7 @@ export function parseTritonUrl(url: string): ParsedUrl {
   let tls = false;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (scheme) {
-    const s = scheme[1]!.toLowerCase();
+    const s = scheme[1].toLowerCase();
     if (s === 'grpcs') tls = true;
     else if (s !== 'grpc') {
       throw new ConnectionConfigError(

@@ -172,7 +172,7 @@ export function toInferResponse(msg: InferResponseMessage): InferResponse {
         datatype,
         shape: o.shape.map(Number),
         parameters: fromParameters(o.parameters),
-        data: i < raw.length ? raw[i]! : contentsToBytes(datatype, o.contents),
+        data: i < raw.length ? raw[i] : contentsToBytes(datatype, o.contents),
       };
     }),
   };
@@ -229,7 +229,7 @@ export function toModelStatistics(m: Record<string, unknown>): ModelStatistics {
     execution_count: s.execution_count ?? '0',
     inference_stats: durations(s.inference_stats, INFER_KEYS),
     batch_stats: s.batch_stats.map((b) => ({
-      batch_size: (b.batch_size as unknown as string | undefined) ?? '0',
+      batch_size: b.batch_size ?? '0',
       ...durations(b, BATCH_KEYS),
     })),
     memory_usage: s.memory_usage.map((u) => ({ type: u.type ?? '', id: u.id ?? '0', byte_size: u.byte_size ?? '0' })),

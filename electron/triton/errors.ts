@@ -111,5 +111,5 @@ function describeConnectionFailure(details: string, ctx: ErrorContext): string |
 
 function lastClause(details: string): string {
   const m = /Last error: (.*)$/.exec(details);
-  return (m ? m[1]! : details).trim();
+  return (m ? m[1] : details).trim();
 }

@@ -144,7 +144,7 @@ export function encodeInferRequestInPlace(
 ): { bytes: Buffer; release: () => void } | undefined {
   const raw = message.raw_input_contents;
   if (raw.length !== 1) return undefined;
-  const data = raw[0]!;
+  const data = raw[0];
   const arena = arenas.get(data.buffer);
   if (!arena || arena.busy) return undefined;
   if (data.byteOffset !== arena.memory.byteOffset + ARENA_HEADER_ROOM || data.length !== arena.dataLength)

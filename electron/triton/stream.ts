@@ -175,7 +175,7 @@ export class InferStream implements AsyncIterable<StreamEvent> {
       const key = this.pending.has(id)
         ? id
         : id === '' && this.pending.size === 1
-          ? [...this.pending.keys()][0]!
+          ? [...this.pending.keys()][0]
           : undefined;
       if (key !== undefined) {
         this.pending.get(key)!.reject(error);

@@ -48,7 +48,7 @@ export async function runLaneModel(
     : new ort.Tensor('float32', input, [1, 3, 360, 640]);
   const out = await session.run({ input: tensor });
   const raw = out.predict_lanes;
-  if (!raw || raw.dims.join(',') !== '1,2784,77') throw new Error(`unexpected output ${raw?.dims}`);
+  if (!raw || raw.dims.join(',') !== '1,2784,77') throw new Error(`unexpected output ${raw?.dims.join('x')}`);
   return raw.data as Float32Array;
 }
 

@@ -88,7 +88,7 @@ class Graph {
 
   const(data: ArrayLike<number>, dims: number[], elemType: OnnxElemType = 'float', hint = 'c'): string {
     const name = this.fresh(hint);
-    this.initializers.push({ name, elemType, dims, data: data as ArrayLike<number> });
+    this.initializers.push({ name, elemType, dims, data: data });
     return name;
   }
 
@@ -192,7 +192,7 @@ function polyFit(g: Graph, x: string, weight: string, anchorXs: string, degree: 
       y[i] = g.sub(y[i], g.mul(f, y[k]));
     }
   }
-  const coef: string[] = new Array(B);
+  const coef = new Array<string>(B);
   for (let i = B - 1; i >= 0; i--) {
     let acc = y[i];
     for (let j = i + 1; j < B; j++) acc = g.sub(acc, g.mul(A[i][j], coef[j]));

@@ -112,7 +112,7 @@ function startEncoder(args: string[], out: string, width: number, height: number
     { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   const stderr: string[] = [];
-  proc.stderr!.on('data', (d) => stderr.push(String(d)));
+  proc.stderr.on('data', (d) => stderr.push(String(d)));
   const done = new Promise<void>((resolve, reject) => {
     proc.on('error', reject);
     proc.on('close', (code) =>

@@ -184,7 +184,7 @@ export function float32ToFloat16Bits(value: number): number {
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
@@ -375,9 +375,9 @@ function attribute(name: string, value: OnnxAttrValue, where: string): Record<st
     if (value.length === 0)
       throw new OnnxBuildError(`${w}: an empty list has no type; use attr.ints([]) or attr.floats([])`);
     if (value.every((x) => typeof x === 'string'))
-      return { name, type: AT.STRINGS, strings: (value as string[]).map((s) => enc.encode(s)) };
+      return { name, type: AT.STRINGS, strings: value.map((s) => enc.encode(s)) };
     if (value.every((x) => typeof x === 'number')) {
-      const nums = value as number[];
+      const nums = value;
       return nums.every(Number.isInteger)
         ? { name, type: AT.INTS, ints: nums }
         : { name, type: AT.FLOATS, floats: nums };

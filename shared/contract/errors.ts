@@ -69,7 +69,8 @@ export function serializeError(err: unknown): SerializedError {
   if (err instanceof ApiError) return err.toJSON();
   if (err && typeof err === 'object') {
     const e = err as { code?: unknown; message?: unknown; details?: unknown };
-    const message = typeof e.message === 'string' && e.message ? e.message : String(err);
+    // An object without a message: its JSON says more than "[object Object]".
+    const message = typeof e.message === 'string' && e.message ? e.message : (JSON.stringify(err) ?? 'unknown error');
     if (typeof e.code === 'string') {
       const mapped = FS_CODES[e.code] ?? e.code;
       return { code: mapped, message };

@@ -173,8 +173,8 @@ export class ClrNetDecoder {
   }
 
   private points(raw: Float32Array, off: number, m: number, o: ResolvedClrNetOptions) {
-    const inputPoints: Point[] = new Array(m);
-    const points: Point[] = new Array(m);
+    const inputPoints = new Array<Point>(m);
+    const points = new Array<Point>(m);
     const kept = o.origH - o.cutHeight;
     for (let j = 0; j < m; j++) {
       const i = this.rowsOut[j];

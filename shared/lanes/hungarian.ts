@@ -9,7 +9,7 @@ export function maxWeightAssignment(weights: readonly (readonly number[])[]): nu
   const rows = weights.length;
   const cols = rows ? weights[0].length : 0;
   if (rows === 0) return [];
-  if (cols === 0) return new Array(rows).fill(-1);
+  if (cols === 0) return new Array<number>(rows).fill(-1);
   const n = Math.max(rows, cols);
   // Minimise cost = -weight on an n x n matrix (1-based arrays as in the classic formulation).
   const cost = (i: number, j: number) => (i <= rows && j <= cols ? -weights[i - 1][j - 1] : 0);
@@ -53,7 +53,7 @@ export function maxWeightAssignment(weights: readonly (readonly number[])[]): nu
       j0 = j1;
     } while (j0);
   }
-  const match = new Array(rows).fill(-1);
+  const match = new Array<number>(rows).fill(-1);
   for (let j = 1; j <= n; j++) {
     if (p[j] >= 1 && p[j] <= rows && j <= cols) match[p[j] - 1] = j - 1;
   }

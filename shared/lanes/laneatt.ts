@@ -197,8 +197,8 @@ export class LaneAttDecoder {
   }
 
   private rowsToPoints(raw: Float32Array, off: number, m: number, o: ResolvedLaneAttOptions) {
-    const inputPoints: Point[] = new Array(m);
-    const points: Point[] = o.origW === null ? inputPoints : new Array(m);
+    const inputPoints = new Array<Point>(m);
+    const points = o.origW === null ? inputPoints : new Array<Point>(m);
     for (let j = 0; j < m; j++) {
       const i = this.rowsOut[j];
       const xNorm = Math.fround(raw[off + 5 + i] / o.imgW);

@@ -63,8 +63,8 @@ export function interpolatingSpline(ts: ArrayLike<number>, xs: ArrayLike<number>
       (x2 * (t - t0) * (t - t1)) / ((t2 - t0) * (t2 - t1));
   }
   const m = notAKnotSecondDerivatives(ts, xs);
-  const t = Float64Array.from(ts as ArrayLike<number>);
-  const x = Float64Array.from(xs as ArrayLike<number>);
+  const t = Float64Array.from(ts);
+  const x = Float64Array.from(xs);
   return (v) => {
     // Interval containing v; the end intervals extend to +-infinity (extrapolation).
     let lo = 0;

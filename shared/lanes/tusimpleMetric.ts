@@ -38,7 +38,12 @@ export function tusimpleLaneAngle(xs: readonly number[], hSamples: readonly numb
   let n = 0,
     sy = 0,
     sx = 0;
-  for (let i = 0; i < xs.length; i++) if (xs[i] >= 0) (n++, (sy += hSamples[i]), (sx += xs[i]));
+  for (let i = 0; i < xs.length; i++) {
+    if (xs[i] < 0) continue;
+    n++;
+    sy += hSamples[i];
+    sx += xs[i];
+  }
   if (n < 2) return 0;
   const my = sy / n,
     mx = sx / n;

@@ -129,7 +129,10 @@ export function decodeUfld(raw: Float32Array, shape: readonly number[], options:
       let arg = 0;
       for (let c = 0; c <= G; c++) {
         const v = at(c, r, l);
-        if (v > maxAll) ((maxAll = v), (arg = c));
+        if (v > maxAll) {
+          maxAll = v;
+          arg = c;
+        }
         if (c < G && v > max) max = v;
       }
       // scipy.special.softmax on float32: exp(x - max) and its sum in float32.

@@ -208,9 +208,8 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
     const elements = (src[fd.name] ??= []);
     let arr: unknown[] | undefined;
     let map: Obj | undefined;
-    if (fd.map) map = (obj[fd.name] as Obj | undefined) ?? ((obj[fd.name] = {}) as Obj);
-    else if (fd.label === 'repeated')
-      arr = (obj[fd.name] as unknown[] | undefined) ?? ((obj[fd.name] = []) as unknown[]);
+    if (fd.map) map = (obj[fd.name] as Obj | undefined) ?? (obj[fd.name] = {});
+    else if (fd.label === 'repeated') arr = (obj[fd.name] as unknown[] | undefined) ?? (obj[fd.name] = []);
     for (const node of items) {
       const index = arr ? arr.length : undefined;
       const epath = index !== undefined ? `${fpath}[${index}]` : fpath;
@@ -267,7 +266,7 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
       return undefined;
     }
     try {
-      return scalarValue(node, fd, path);
+      return scalarValue(node, fd);
     } catch (err) {
       if (!(err instanceof ValueError)) throw err;
       const t = err.token ?? node.tokens[0];
@@ -276,7 +275,7 @@ export function bindDocument(doc: DocumentNode, rootType = ROOT_MESSAGE): BindRe
     }
   }
 
-  function scalarValue(node: ScalarNode, fd: FieldDescriptor, path: string): unknown {
+  function scalarValue(node: ScalarNode, fd: FieldDescriptor): unknown {
     const toks = node.tokens;
     switch (fd.type) {
       case 'string':

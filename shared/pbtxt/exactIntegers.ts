@@ -10,7 +10,7 @@ const exact = new WeakMap<object, Map<string | number, string>>();
 
 export function rememberExactInteger(container: object, key: string | number, decimal: string): void {
   let m = exact.get(container);
-  if (!m) exact.set(container, (m = new Map()));
+  if (!m) exact.set(container, (m = new Map<string | number, string>()));
   m.set(key, decimal);
 }
 

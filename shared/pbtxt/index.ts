@@ -59,7 +59,7 @@ export function parseModelConfig(text: string, options: ParseOptions = {}): Pars
   const diagnostics = bound.diagnostics;
   let config: ModelConfig | undefined;
   if (bound.value && !hasErrors(diagnostics)) {
-    config = bound.value as ModelConfig;
+    config = bound.value;
     if (options.semantic !== false) {
       diagnostics.push(...validateModelConfig(config, { sources: bound.sources, file: options.file }));
     }

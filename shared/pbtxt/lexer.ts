@@ -66,6 +66,11 @@ const enum C {
   LZ = 122,
 }
 
+/** The UTF-16 code unit at `i`, typed as our char-code enum so comparisons with it are checked. */
+function charCode(text: string, i: number): C {
+  return text.charCodeAt(i);
+}
+
 /** Single-character punctuation tokens of text format. `/` and `.` appear in Any/extension names. */
 const PUNCT = new Set(['{', '}', '<', '>', '[', ']', ':', ',', ';', '-', '/', '.']);
 
@@ -78,7 +83,7 @@ function isDigit(c: C): boolean {
 function isHex(c: C): boolean {
   return isDigit(c) || (c >= C.LA && c <= C.LF_) || (c >= C.UA && c <= C.UF);
 }
-function isWhitespace(c: number): boolean {
+function isWhitespace(c: C): boolean {
   return c === C.SPACE || c === C.LF || c === C.TAB || c === C.CR || c === C.VT || c === C.FF;
 }
 
@@ -98,10 +103,10 @@ export function tokenize(text: string): LexResult {
   while (true) {
     // Trivia: whitespace and comments.
     while (i < n) {
-      const c = text.charCodeAt(i);
+      const c = charCode(text, i);
       if (isWhitespace(c)) i++;
       else if (c === C.HASH) {
-        while (i < n && text.charCodeAt(i) !== C.LF) i++;
+        while (i < n && charCode(text, i) !== C.LF) i++;
       } else break;
     }
     const pre = triviaStart === i ? '' : text.slice(triviaStart, i);
@@ -110,24 +115,24 @@ export function tokenize(text: string): LexResult {
       return { tokens };
     }
     const start = i;
-    const c = text.charCodeAt(i);
+    const c = charCode(text, i);
     let kind: TokenKind;
     if (isLetter(c)) {
       i++;
       while (i < n) {
-        const d = text.charCodeAt(i);
+        const d = charCode(text, i);
         if (isLetter(d) || isDigit(d)) i++;
         else break;
       }
       kind = 'ident';
-    } else if (isDigit(c) || (c === C.DOT && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
+    } else if (isDigit(c) || (c === C.DOT && i + 1 < n && isDigit(charCode(text, i + 1)))) {
       const r = scanNumber(text, i);
       if (typeof r === 'string') return fail(start, Math.min(n, start + 1), r);
       i = r.end;
       kind = r.float ? 'float' : 'int';
       // "Need space between number and identifier": `12abc`, `1.2.3`.
       if (i < n) {
-        const d = text.charCodeAt(i);
+        const d = charCode(text, i);
         if (isLetter(d) || isDigit(d) || d === C.DOT) {
           return fail(start, i + 1, `Need space between number and identifier: '${text.slice(start, i + 1)}'`);
         }
@@ -136,7 +141,7 @@ export function tokenize(text: string): LexResult {
       i++;
       let closed = false;
       while (i < n) {
-        const d = text.charCodeAt(i);
+        const d = charCode(text, i);
         if (d === c) {
           i++;
           closed = true;
@@ -147,7 +152,7 @@ export function tokenize(text: string): LexResult {
           i += 2;
           if (i > n) i = n;
           // A backslash right before the newline does not continue the string.
-          if (text.charCodeAt(i - 1) === C.LF) {
+          if (charCode(text, i - 1) === C.LF) {
             i--;
             break;
           }
@@ -183,23 +188,23 @@ export function tokenize(text: string): LexResult {
 /** Scans a number starting at `i`; returns its end and whether it is a float, or an error message. */
 function scanNumber(text: string, i: number): { end: number; float: boolean } | string {
   const n = text.length;
-  const c = text.charCodeAt(i);
+  const c = charCode(text, i);
   if (c === C.D0 && i + 1 < n) {
-    const x = text.charCodeAt(i + 1);
+    const x = charCode(text, i + 1);
     if (x === C.LX || x === C.UX) {
       let j = i + 2;
-      while (j < n && isHex(text.charCodeAt(j))) j++;
+      while (j < n && isHex(charCode(text, j))) j++;
       if (j === i + 2) return '"0x" must be followed by hex digits';
       return { end: j, float: false };
     }
     if (isDigit(x)) {
       // Octal; a decimal point or exponent would make it a float (`01.5` is accepted by protobuf).
       let j = i + 1;
-      while (j < n && isDigit(text.charCodeAt(j))) j++;
-      const next = j < n ? text.charCodeAt(j) : 0;
+      while (j < n && isDigit(charCode(text, j))) j++;
+      const next = j < n ? charCode(text, j) : 0;
       if (next !== C.DOT && next !== C.LE && next !== C.UE) {
         for (let k = i + 1; k < j; k++) {
-          if (text.charCodeAt(k) > C.D7) return 'Numbers starting with leading zero must be in octal';
+          if (charCode(text, k) > C.D7) return 'Numbers starting with leading zero must be in octal';
         }
         return { end: j, float: false };
       }
@@ -207,21 +212,21 @@ function scanNumber(text: string, i: number): { end: number; float: boolean } | 
   }
   let j = i;
   let float = false;
-  while (j < n && isDigit(text.charCodeAt(j))) j++;
-  if (j < n && text.charCodeAt(j) === C.DOT) {
+  while (j < n && isDigit(charCode(text, j))) j++;
+  if (j < n && charCode(text, j) === C.DOT) {
     float = true;
     j++;
-    while (j < n && isDigit(text.charCodeAt(j))) j++;
+    while (j < n && isDigit(charCode(text, j))) j++;
   }
-  if (j < n && (text.charCodeAt(j) === C.LE || text.charCodeAt(j) === C.UE)) {
+  if (j < n && (charCode(text, j) === C.LE || charCode(text, j) === C.UE)) {
     float = true;
     j++;
-    if (j < n && (text.charCodeAt(j) === C.MINUS || text.charCodeAt(j) === C.PLUS)) j++;
+    if (j < n && (charCode(text, j) === C.MINUS || charCode(text, j) === C.PLUS)) j++;
     const digits = j;
-    while (j < n && isDigit(text.charCodeAt(j))) j++;
+    while (j < n && isDigit(charCode(text, j))) j++;
     if (j === digits) return '"e" must be followed by exponent';
   }
-  if (j < n && (text.charCodeAt(j) === C.LF_ || text.charCodeAt(j) === C.UF)) {
+  if (j < n && (charCode(text, j) === C.LF_ || charCode(text, j) === C.UF)) {
     float = true;
     j++;
   }
@@ -232,7 +237,7 @@ function scanNumber(text: string, i: number): { end: number; float: boolean } | 
 export class LineIndex {
   private readonly starts: number[] = [0];
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === C.LF) this.starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) if (charCode(text, i) === C.LF) this.starts.push(i + 1);
   }
   /** 1-based line and column (UTF-16 code units) of an offset. */
   position(offset: number): { line: number; column: number } {

@@ -61,7 +61,7 @@ function messageToJson(obj: Obj, typeName: string): { [k: string]: Json } {
       if (!entries.length) continue;
       const m: { [k: string]: Json } = {};
       for (const [k, ev] of entries) {
-        const jv = valueToJson(ev, fd, v as Obj, k);
+        const jv = valueToJson(ev, fd, v, k);
         if (k === '__proto__')
           Object.defineProperty(m, k, { value: jv, enumerable: true, writable: true, configurable: true });
         else m[k] = jv;
@@ -284,7 +284,7 @@ export function fromProtoJson(json: unknown, options: FromJsonOptions = {}): Mod
         return fd.type === 'float' ? canonicalFloat32(n) : n;
       }
       default:
-        return integer(raw, fd.type as ScalarType, path, 'value');
+        return integer(raw, fd.type, path, 'value');
     }
   }
 
@@ -309,7 +309,7 @@ export function fromProtoJson(json: unknown, options: FromJsonOptions = {}): Mod
 
   const result = message(json, ROOT_MESSAGE, '');
   if (diagnostics.length || !result) throw new PbtxtSyntaxError(diagnostics);
-  return result as ModelConfig;
+  return result;
 }
 
 /** Integers given as JSON strings beyond 2^53 keep their exact text (see exactIntegers). */
@@ -324,5 +324,7 @@ function jsonKind(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 37) + '...' : v)}`;
-  return `${typeof v} ${String(v)}`;
+  // Objects and strings were described above: what is left prints itself.
+  if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${v}`;
+  return typeof v;
 }

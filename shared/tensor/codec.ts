@@ -73,16 +73,16 @@ type TypedCtor = {
 };
 
 const VIEW_CTORS: Partial<Record<Datatype, TypedCtor>> = {
-  UINT8: Uint8Array as unknown as TypedCtor,
-  UINT16: Uint16Array as unknown as TypedCtor,
-  UINT32: Uint32Array as unknown as TypedCtor,
-  UINT64: BigUint64Array as unknown as TypedCtor,
-  INT8: Int8Array as unknown as TypedCtor,
-  INT16: Int16Array as unknown as TypedCtor,
-  INT32: Int32Array as unknown as TypedCtor,
-  INT64: BigInt64Array as unknown as TypedCtor,
-  FP32: Float32Array as unknown as TypedCtor,
-  FP64: Float64Array as unknown as TypedCtor,
+  UINT8: Uint8Array,
+  UINT16: Uint16Array,
+  UINT32: Uint32Array,
+  UINT64: BigUint64Array,
+  INT8: Int8Array,
+  INT16: Int16Array,
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  FP32: Float32Array,
+  FP64: Float64Array,
 };
 
 /**
@@ -164,7 +164,7 @@ export function encodeTensor(datatype: string, values: EncodableValues, options:
       if (typeof v !== 'bigint' && !(typeof v === 'number' && Number.isSafeInteger(v))) {
         throw new TensorError(`${what}: element ${i} must be a bigint or safe integer, got ${String(v)}`);
       }
-      const b = BigInt(v as bigint | number);
+      const b = BigInt(v);
       const [lo, hi] = dt === 'INT64' ? [-(2n ** 63n), 2n ** 63n - 1n] : [0n, 2n ** 64n - 1n];
       if (b < lo || b > hi) throw new TensorError(`${what}: element ${i} (${b}) is out of range for ${dt}`);
       (out as unknown as bigint[])[i] = b;
@@ -175,7 +175,7 @@ export function encodeTensor(datatype: string, values: EncodableValues, options:
     }
   }
   const view = out as unknown as ArrayBufferView;
-  return LITTLE_ENDIAN_HOST ? bytesOf(view) : encodeBigEndianHost(dt, out as unknown as ArrayLike<number | bigint>);
+  return LITTLE_ENDIAN_HOST ? bytesOf(view) : encodeBigEndianHost(dt, out);
 }
 
 const INT_RANGES: Record<string, [number, number]> = {
@@ -188,7 +188,7 @@ const INT_RANGES: Record<string, [number, number]> = {
 };
 
 function checkIntegerRange(dt: string, v: number, i: number, what: string): void {
-  const [lo, hi] = INT_RANGES[dt]!;
+  const [lo, hi] = INT_RANGES[dt];
   // Typed arrays would silently wrap (300 -> 44 in UINT8); that is data loss, so refuse.
   if (!Number.isInteger(v) || v < lo || v > hi) {
     throw new TensorError(`${what}: element ${i} (${v}) is not a ${dt} value (integer in ${lo}..${hi})`);
@@ -202,7 +202,7 @@ function encodeViaDataView(
 ): Uint8Array {
   const out = new Uint8Array(values.length * size);
   const dv = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) set(dv, i * size, values[i]!);
+  for (let i = 0; i < values.length; i++) set(dv, i * size, values[i]);
   return out;
 }
 
@@ -220,7 +220,7 @@ function encodeBigEndianHost(dt: Datatype, values: ArrayLike<number | bigint>): 
     FP32: (d, o, v) => d.setFloat32(o, Number(v), true),
     FP64: (d, o, v) => d.setFloat64(o, Number(v), true),
   };
-  return encodeViaDataView(values, size, setters[dt]!);
+  return encodeViaDataView(values, size, setters[dt]);
 }
 
 interface TextCodec {
@@ -244,7 +244,7 @@ function textCodec(): TextCodec {
 }
 
 function encodeBytes(values: ReadonlyArray<string | Uint8Array>, what: string): Uint8Array {
-  const parts: Uint8Array[] = new Array(values.length);
+  const parts = new Array<Uint8Array>(values.length);
   let total = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -326,7 +326,7 @@ export function decodeTensor(datatype: string, bytes: Uint8Array, options: Decod
   }
   const n = bytes.length / size;
   if (dt === 'BOOL') {
-    const out: boolean[] = new Array(n);
+    const out = new Array<boolean>(n);
     for (let i = 0; i < n; i++) out[i] = bytes[i] !== 0;
     return out;
   }
@@ -335,10 +335,10 @@ export function decodeTensor(datatype: string, bytes: Uint8Array, options: Decod
     const out = new Float32Array(n);
     if (dt === 'FP16') {
       const table = fp16DecodeTable();
-      for (let i = 0; i < n; i++) out[i] = table[halves[i]!]!;
+      for (let i = 0; i < n; i++) out[i] = table[halves[i]]!;
     } else {
       const outBits = new Uint32Array(out.buffer);
-      for (let i = 0; i < n; i++) outBits[i] = halves[i]! << 16; // exact, NaN payload kept
+      for (let i = 0; i < n; i++) outBits[i] = halves[i] << 16; // exact, NaN payload kept
     }
     return out;
   }
@@ -382,7 +382,7 @@ function decodeBigEndianHost(dt: Datatype, bytes: Uint8Array, n: number): Tensor
     FP32: (o) => dv.getFloat32(o, true),
     FP64: (o) => dv.getFloat64(o, true),
   };
-  for (let i = 0; i < n; i++) out[i] = get[dt]!(i * size);
+  for (let i = 0; i < n; i++) out[i] = get[dt](i * size);
   return out as unknown as TensorValues;
 }
 
@@ -396,9 +396,7 @@ export function makeTensor(
 ): Tensor {
   const what = `tensor '${name}'`;
   const count = elementCount(shape, what);
-  const data = options.raw
-    ? (values as Uint8Array)
-    : encodeTensor(datatype, values as EncodableValues, { ...options, what });
+  const data = options.raw ? (values as Uint8Array) : encodeTensor(datatype, values, { ...options, what });
   checkTensorData(datatype, shape, data, what, count);
   return { name, datatype, shape: [...shape], data };
 }

@@ -76,7 +76,7 @@ export class TensorError extends Error {
 export function elementCount(shape: readonly number[], what = 'tensor'): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) {
-    const d = shape[i]!;
+    const d = shape[i];
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new TensorError(
         `${what}: dimension ${i} of shape [${shape.join(',')}] must be a non-negative integer, got ${d}`,

@@ -15,13 +15,13 @@ const u32 = new Uint32Array(f32.buffer);
 /** The float32 bit pattern of x (after rounding x to float32). */
 export function float32Bits(x: number): number {
   f32[0] = x;
-  return u32[0]!;
+  return u32[0];
 }
 
 /** The float32 value with the given bit pattern. */
 export function float32FromBits(bits: number): number {
   u32[0] = bits >>> 0;
-  return f32[0]!;
+  return f32[0];
 }
 
 /** Float32 bit pattern -> FP16 bit pattern, round to nearest even. */

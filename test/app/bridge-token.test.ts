@@ -122,7 +122,7 @@ test('opening the browser: a fake xdg-open sees no token, and the one-time page 
   process.env.PATH = `${bin}:${savedPath}`;
   let launched;
   try {
-    launched = await openInBrowser(bridge);
+    launched = openInBrowser(bridge);
   } finally {
     process.env.PATH = savedPath;
   }
@@ -168,7 +168,7 @@ test('in a real Chromium: the launch file logs in, and the page, its module scri
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox'] });
   try {
     const page = await browser.newPage();
-    const launch = await openInBrowser(b, '/bin/true');
+    const launch = openInBrowser(b, '/bin/true');
     await page.goto(`file://${launch.file}`);
     await page.waitForFunction(() => document.title.startsWith('ws '), undefined, { timeout: 10_000 });
     assert.equal(await page.title(), 'ws open');

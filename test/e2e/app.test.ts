@@ -257,7 +257,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await page.waitForSelector('[data-testid=gt-loaded]');
     // A lane model is chosen automatically from the server's READY models.
     await page.waitForFunction(
-      () => (document.querySelector('[data-testid=model-select-a]') as HTMLSelectElement | null)?.value,
+      () => document.querySelector<HTMLSelectElement>('[data-testid=model-select-a]')?.value,
       null,
       { timeout: 15_000 },
     );
@@ -370,7 +370,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const meta = await sharp(pngPath).metadata();
     assert.deepEqual([meta.format, meta.width, meta.height], ['png', 1280, 720], 'the PNG has the frame resolution');
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
-    const body = JSON.parse(readFileSync((await json.path())!, 'utf8')) as {
+    const body = JSON.parse(readFileSync(await json.path(), 'utf8')) as {
       lanes: unknown[];
       model: string;
       tusimple?: { accuracy: number };
@@ -379,7 +379,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     assert.equal(body.model, laneModel);
     assert.equal(typeof body.tusimple?.accuracy, 'number');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
-    const rows = readFileSync((await csv.path())!, 'utf8')
+    const rows = readFileSync(await csv.path(), 'utf8')
       .trim()
       .split('\n');
     assert.equal(rows[0].split(',')[0], 'slot');

@@ -89,7 +89,7 @@ test('a conflict from saveSafely names the file and the on-disk hash', async () 
     ]);
     const rejected = both.filter((r) => r.status === 'rejected');
     assert.equal(rejected.length, 1);
-    const err = (rejected[0] as PromiseRejectedResult).reason;
+    const err = rejected[0].reason;
     assert.ok(err instanceof SaveConflictError);
     assert.ok(err.message.includes(file));
   } finally {

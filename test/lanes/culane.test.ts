@@ -62,7 +62,11 @@ test(
         x1: 1639,
         y1: 589,
       };
-      for (let i = 0; i < data.length; i++) if (data[i] === v) ((m.data[i] = 1), m.area++);
+      for (let i = 0; i < data.length; i++) {
+        if (data[i] !== v) continue;
+        m.data[i] = 1;
+        m.area++;
+      }
       return m;
     });
     const ious = lanes.map((l) => labelMasks.map((m) => maskIou(rasterizeLane(l, { laneWidth: 16 }), m)));

@@ -174,6 +174,7 @@ test(`${CASES} seeded mutations: no exception other than PbtxtSyntaxError, lossl
       if (!(err instanceof PbtxtSyntaxError)) {
         throw new Error(
           `case ${i} threw ${(err as Error).stack}\n--- input ---\n${JSON.stringify(text).slice(0, 2000)}`,
+          { cause: err },
         );
       }
       withErrors++;

@@ -141,7 +141,7 @@ test('instance groups: CPU with GPUs, negative gpu ids, negative count, ensemble
     'backend: "onnxruntime"\ninstance_group [ { name: "g" kind: KIND_CPU gpus: [ 0, 1 ] } ]',
     'instance-kind-gpus',
   );
-  assert.match(cpu.message, /instance group g of model  has kind KIND_CPU but specifies one or more GPUs/);
+  assert.match(cpu.message, /instance group g of model {2}has kind KIND_CPU but specifies one or more GPUs/);
   assert.deepEqual([cpu.line, cpu.column], [2, 53]);
   assert.match(
     only('name: "m" backend: "onnxruntime"\ninstance_group { gpus: [ 0, -1 ] }', 'instance-gpu').message,

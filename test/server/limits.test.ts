@@ -71,7 +71,7 @@ test('a 100,000-character model name gets Triton’s answer, with a bounded text
 async function rawInfer(req: object): Promise<{ code: number; details: string }> {
   const grpc = await import('@grpc/grpc-js');
   const { loadTritonPackageDefinition } = await import('../../electron/triton');
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   const pkg = grpc.loadPackageDefinition(loadTritonPackageDefinition()) as any;
   const stub = new pkg.inference.GRPCInferenceService(server.url, grpc.credentials.createInsecure());
   try {

@@ -51,7 +51,7 @@ function certificate(
   return {
     cert,
     key: keys.privateKey,
-    pem: { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) } as Pem,
+    pem: { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) },
   };
 }
 

@@ -34,18 +34,18 @@ function oracleHalf(x: number): number {
   if (Number.isNaN(x)) return -1;
   const sign = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
   const a = Math.abs(x);
-  const max = POS_HALVES[0x7bff]!;
+  const max = POS_HALVES[0x7bff];
   const overflowMid = max + 2 ** (15 - 10) / 2; // midpoint between 65504 and the next (65536)
   if (a >= overflowMid) return sign | 0x7c00; // ties at 65520 go to even = infinity
   let lo = 0,
     hi = 0x7bff; // find largest h with POS_HALVES[h] <= a
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (POS_HALVES[mid]! <= a) lo = mid;
+    if (POS_HALVES[mid] <= a) lo = mid;
     else hi = mid - 1;
   }
   if (lo === 0x7bff) return sign | lo;
-  const m = (POS_HALVES[lo]! + POS_HALVES[lo + 1]!) / 2;
+  const m = (POS_HALVES[lo] + POS_HALVES[lo + 1]) / 2;
   if (a < m) return sign | lo;
   if (a > m) return sign | (lo + 1);
   return sign | (lo % 2 === 0 ? lo : lo + 1);
@@ -57,7 +57,7 @@ test('every FP16 bit pattern decodes to the exact value and re-encodes to itself
     const expected = halfValue(h);
     const got = fp16ToFloat32(h);
     if (Number.isNaN(expected)) {
-      assert.ok(Number.isNaN(got) && Number.isNaN(table[h]!), `0x${h.toString(16)} should be NaN`);
+      assert.ok(Number.isNaN(got) && Number.isNaN(table[h]), `0x${h.toString(16)} should be NaN`);
       const back = float32ToFp16(got);
       assert.equal(back & 0x7c00, 0x7c00);
       assert.notEqual(back & 0x3ff, 0, `NaN 0x${h.toString(16)} must stay NaN`);
@@ -74,7 +74,7 @@ test('every FP16 bit pattern decodes to the exact value and re-encodes to itself
 test('FP16 rounding matches the nearest-even oracle at every midpoint and its neighbours', () => {
   let checked = 0;
   for (let h = 0; h < 0x7bff; h++) {
-    const mid = (POS_HALVES[h]! + POS_HALVES[h + 1]!) / 2;
+    const mid = (POS_HALVES[h] + POS_HALVES[h + 1]) / 2;
     const midBits = float32Bits(mid);
     assert.equal(float32FromBits(midBits), mid, 'midpoints are float32-representable');
     for (const bits of [midBits - 1, midBits, midBits + 1]) {

@@ -26,7 +26,7 @@ test('mean/std are applied per channel after scaling (in R,G,B order, also for B
   const f = Math.fround;
   const expectRgb = [f((255 / 255 - 0.485) / 0.229), f((128 / 255 - 0.456) / 0.224), f((0 - 0.406) / 0.225)];
   const out = decodeTensor('FP32', preprocessImage(rgb, { width: 1, height: 1, channels: 3, mean, std }));
-  out.forEach((v, i) => assert.ok(Math.abs(v - expectRgb[i]!) < 1e-6, `${v} vs ${expectRgb[i]}`));
+  out.forEach((v, i) => assert.ok(Math.abs(v - expectRgb[i]) < 1e-6, `${v} vs ${expectRgb[i]}`));
   const bgr = decodeTensor(
     'FP32',
     preprocessImage(rgb, { width: 1, height: 1, channels: 3, mean, std, channelOrder: 'BGR' }),
@@ -46,7 +46,7 @@ test('FP16 output equals the FP32 output rounded to half', () => {
   const f16 = preprocessImage(px, { width: w, height: h, dtype: 'FP16', mean: [0.5, 0.5, 0.5], std: [0.25, 0.3, 0.7] });
   assert.equal(f16.length, preprocessedByteSize(w, h, 'FP16'));
   const bits = new Uint16Array(f16.buffer, f16.byteOffset, f16.length / 2);
-  bits.forEach((b, i) => assert.equal(b, float32ToFp16(f32[i]!), `element ${i}`));
+  bits.forEach((b, i) => assert.equal(b, float32ToFp16(f32[i]), `element ${i}`));
 });
 
 test('reuses the output buffer across frames and validates inputs', () => {

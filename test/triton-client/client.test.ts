@@ -36,7 +36,7 @@ test('health and metadata RPCs', async () => {
   assert.deepEqual(last('ModelReady'), { name: 'other', version: '3' });
   const md = await client.modelMetadata('echo');
   assert.deepEqual(md.inputs[0], { name: 'x', datatype: 'FP32', shape: [-1, 3, 360, 640] });
-  assert.deepEqual(md.outputs[0]!.shape, [-1, 2784, 77]);
+  assert.deepEqual(md.outputs[0].shape, [-1, 2784, 77]);
   assert.equal(await client.healthCheck(), 'SERVING');
 });
 
@@ -53,20 +53,20 @@ test('modelConfig: proto names, enum names, int64 as numbers, defaults omitted',
 
 test('modelStatistics keeps uint64 counters exact as strings and fills absent durations', async () => {
   const [s] = await client.modelStatistics('echo');
-  assert.equal(s!.inference_count, '18446744073709551615');
-  assert.deepEqual(s!.inference_stats.success, { count: '3', ns: '9007199254740993' });
-  assert.deepEqual(s!.inference_stats.fail, { count: '0', ns: '0' });
-  assert.deepEqual(s!.batch_stats[0]!.compute_infer, { count: '3', ns: '42' });
-  assert.deepEqual(s!.batch_stats[0]!.compute_input, { count: '0', ns: '0' });
-  assert.equal(s!.batch_stats[0]!.batch_size, '1');
-  assert.deepEqual(s!.response_stats['0']!.success, { count: '1', ns: '5' });
-  assert.equal(s!.last_inference, '1700000000000');
+  assert.equal(s.inference_count, '18446744073709551615');
+  assert.deepEqual(s.inference_stats.success, { count: '3', ns: '9007199254740993' });
+  assert.deepEqual(s.inference_stats.fail, { count: '0', ns: '0' });
+  assert.deepEqual(s.batch_stats[0].compute_infer, { count: '3', ns: '42' });
+  assert.deepEqual(s.batch_stats[0].compute_input, { count: '0', ns: '0' });
+  assert.equal(s.batch_stats[0].batch_size, '1');
+  assert.deepEqual(s.response_stats['0'].success, { count: '1', ns: '5' });
+  assert.equal(s.last_inference, '1700000000000');
 });
 
 test('repositoryIndex normalises name-only entries', async () => {
   const idx = await client.repositoryIndex({ ready: true });
   assert.deepEqual(idx[1], { name: 'never_loaded', version: '', state: '', reason: '' });
-  assert.equal(idx[2]!.reason, 'unable to find backend');
+  assert.equal(idx[2].reason, 'unable to find backend');
   assert.deepEqual(last('RepositoryIndex'), { repository_name: '', ready: true });
 });
 
@@ -129,8 +129,8 @@ test('infer: raw bytes out and in, shapes as numbers, parameters both ways, requ
       ['b_out', 'BYTES', [2]],
     ],
   );
-  assert.deepEqual([...decodeTensor('FP32', r.outputs[0]!.data)], [1, 2, 3, 4, 5, 6]);
-  assert.deepEqual(Buffer.from(r.outputs[1]!.data), Buffer.from(encodeTensor('BYTES', ['ab', ''])));
+  assert.deepEqual([...decodeTensor('FP32', r.outputs[0].data)], [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(Buffer.from(r.outputs[1].data), Buffer.from(encodeTensor('BYTES', ['ab', ''])));
   assert.deepEqual(r.parameters, {
     flag: true,
     count: 7,
@@ -162,13 +162,13 @@ test('infer validates inputs client-side unless told not to', async () => {
     /input 'x': FP32 shape \[1,3\] needs 12 bytes, got 8/,
   );
   const r = await client.infer({ model: 'echo', inputs: [bad], validate: false });
-  assert.equal(r.outputs[0]!.data.length, 8);
+  assert.equal(r.outputs[0].data.length, 8);
 });
 
 test('infer of 1x3x360x640 FP32 (2.7 MB) passes the 4 MiB default limit both ways', async () => {
   const big = new Float32Array(3 * 360 * 640 * 2).map((_, i) => i % 1000); // 5.5 MB > 4 MiB
   const r = await client.infer({ model: 'echo', inputs: [makeTensor('x', 'FP32', [2, 3, 360, 640], big)] });
-  const back = decodeTensor('FP32', r.outputs[0]!.data);
+  const back = decodeTensor('FP32', r.outputs[0].data);
   assert.equal(back.length, big.length);
   assert.equal(back[123457], big[123457]);
 });
@@ -274,8 +274,8 @@ test('streamInfer matches out-of-order responses by id and keeps going after in-
   await assert.rejects(bad, /ModelStreamInfer: Request for unknown model: 'nope' is not found/);
   const [ra, rb] = await Promise.all([slow, fast]);
   assert.equal(ra.id, 'a');
-  assert.deepEqual([...decodeTensor('INT32', ra.outputs[0]!.data)], [7, 8]);
-  assert.deepEqual([...decodeTensor('INT32', rb.outputs[0]!.data)], [9]);
+  assert.deepEqual([...decodeTensor('INT32', ra.outputs[0].data)], [7, 8]);
+  assert.deepEqual([...decodeTensor('INT32', rb.outputs[0].data)], [9]);
   assert.notEqual(rb.id, '', 'an id was generated');
   assert.ok(events.indexOf('a:ok') > events.indexOf(`${rb.id}:ok`), 'the later request was answered first');
   assert.equal(stream.inFlight, 0);
@@ -390,7 +390,7 @@ test('hot-path request encoding is byte-identical to protobufjs and safe with po
     ),
   );
   results.forEach((r, k) => {
-    const v = decodeTensor('FP32', r.outputs[0]!.data);
+    const v = decodeTensor('FP32', r.outputs[0].data);
     assert.ok(
       v.every((x) => x === k + 1),
       `call ${k + 1} got its own data`,
@@ -430,9 +430,9 @@ test('allocateInput: the request is sent from the tensor memory itself and decod
     client.infer({ model: 'echo', inputs: [input] }),
     client.infer({ model: 'echo', inputs: [input] }),
   ]);
-  for (const r of [a, b]) assert.ok(decodeTensor('FP32', r.outputs[0]!.data).every((v) => v === 2.5));
+  for (const r of [a, b]) assert.ok(decodeTensor('FP32', r.outputs[0].data).every((v) => v === 2.5));
   new Float32Array(input.data.buffer, input.data.byteOffset, 3000).fill(-1);
   const c = await client.infer({ model: 'echo', inputs: [input] });
-  assert.ok(decodeTensor('FP32', c.outputs[0]!.data).every((v) => v === -1));
+  assert.ok(decodeTensor('FP32', c.outputs[0].data).every((v) => v === -1));
   assert.throws(() => client.allocateInput('s', 'BYTES', [1]), /no fixed element size/);
 });

@@ -53,44 +53,44 @@ function parseProtocol(md: string) {
   const datatypes: Array<{ protocol: string; enumName: string; enumValue: number; size: string }> = [];
   const cell = (s: string) => s.trim().replace(/^`|`$/g, '');
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
+    const l = lines[i];
     const heading = /^\*\*`inference\.([A-Za-z.]+)`\*\*\s*$/.exec(l) ?? /^\*nested\* `([A-Za-z.]+)`\s*$/.exec(l);
     if (heading) {
       let j = i + 1;
-      while (j < lines.length && lines[j]!.trim() === '') j++;
+      while (j < lines.length && lines[j].trim() === '') j++;
       if (lines[j]?.trim() === '*(no fields)*') {
-        messages.push({ line: i + 1, name: heading[1]!, rows: [] });
+        messages.push({ line: i + 1, name: heading[1], rows: [] });
         continue;
       }
       if (!/^\|\s*#\s*\|\s*field\s*\|\s*type\s*\|\s*label\s*\|$/.test(lines[j]?.trim() ?? '')) {
         throw new Error(`PROTOCOL.md:${i + 1}: heading ${heading[1]} is not followed by a field table`);
       }
       const rows: FieldRow[] = [];
-      for (j += 2; j < lines.length && lines[j]!.startsWith('|'); j++) {
-        const parts = lines[j]!.split('|').slice(1, -1).map(cell);
+      for (j += 2; j < lines.length && lines[j].startsWith('|'); j++) {
+        const parts = lines[j].split('|').slice(1, -1).map(cell);
         if (parts.length !== 4) throw new Error(`PROTOCOL.md:${j + 1}: expected 4 cells`);
-        rows.push({ line: j + 1, number: Number(parts[0]), name: parts[1]!, type: parts[2]!, label: parts[3]! });
+        rows.push({ line: j + 1, number: Number(parts[0]), name: parts[1], type: parts[2], label: parts[3] });
       }
-      messages.push({ line: i + 1, name: heading[1]!, rows });
+      messages.push({ line: i + 1, name: heading[1], rows });
       continue;
     }
     const en = /^\*enum\* `([A-Za-z.]+)`: (.*)$/.exec(l);
     if (en) {
-      const values = en[2]!.split(',').map((p) => {
+      const values = en[2].split(',').map((p) => {
         const [k, v] = p.trim().split('=');
-        return [k!.trim(), Number(v)] as [string, number];
+        return [k.trim(), Number(v)] as [string, number];
       });
-      enums.push({ line: i + 1, name: en[1]!, values });
+      enums.push({ line: i + 1, name: en[1], values });
       continue;
     }
     const rpc = /^\| `(\w+)` \| `(\w+)` \| `(\w+)` \| (unary|bidi) \|$/.exec(l);
-    if (rpc) rpcs.push({ name: rpc[1]!, request: rpc[2]!, response: rpc[3]!, streaming: rpc[4]! });
+    if (rpc) rpcs.push({ name: rpc[1], request: rpc[2], response: rpc[3], streaming: rpc[4] });
     const dt = /^\| (.+?) \| (.+?) \| (\S+) \| .* \|$/.exec(l);
-    if (dt && /TYPE_/.test(dt[2]!)) {
-      const protos = [...dt[1]!.matchAll(/`(\w+)`/g)].map((m) => m[1]!);
-      const enumsInRow = [...dt[2]!.matchAll(/(TYPE_\w+) = (\d+)/g)];
+    if (dt && /TYPE_/.test(dt[2])) {
+      const protos = [...dt[1].matchAll(/`(\w+)`/g)].map((m) => m[1]);
+      const enumsInRow = [...dt[2].matchAll(/(TYPE_\w+) = (\d+)/g)];
       enumsInRow.forEach((m, k) =>
-        datatypes.push({ protocol: protos[k] ?? '', enumName: m[1]!, enumValue: Number(m[2]), size: dt[3]! }),
+        datatypes.push({ protocol: protos[k] ?? '', enumName: m[1], enumValue: Number(m[2]), size: dt[3] }),
       );
     }
   }
@@ -197,7 +197,7 @@ test('service inference.GRPCInferenceService has exactly the RPCs of section 2',
   const svc = root.lookupService('inference.GRPCInferenceService');
   assert.deepEqual(Object.keys(svc.methods).sort(), parsed.rpcs.map((r) => r.name).sort());
   for (const r of parsed.rpcs) {
-    const m = svc.methods[r.name]!;
+    const m = svc.methods[r.name];
     assert.equal(m.resolvedRequestType!.fullName, `.inference.${r.request}`, r.name);
     assert.equal(m.resolvedResponseType!.fullName, `.inference.${r.response}`, r.name);
     const bidi = Boolean(m.requestStream) && Boolean(m.responseStream);
@@ -207,11 +207,11 @@ test('service inference.GRPCInferenceService has exactly the RPCs of section 2',
 });
 
 test('grpc.health.v1.Health/Check has the standard shape', () => {
-  const check = root.lookupService('grpc.health.v1.Health').methods['Check']!;
+  const check = root.lookupService('grpc.health.v1.Health').methods['Check'];
   assert.equal(check.resolvedRequestType!.fullName, '.grpc.health.v1.HealthCheckRequest');
   assert.equal(check.resolvedResponseType!.fullName, '.grpc.health.v1.HealthCheckResponse');
-  assert.equal(check.resolvedRequestType!.fields['service']!.id, 1);
-  const status = check.resolvedResponseType!.fields['status']!;
+  assert.equal(check.resolvedRequestType!.fields['service'].id, 1);
+  const status = check.resolvedResponseType!.fields['status'];
   assert.equal(status.id, 1);
   assert.deepEqual(
     { ...(status.resolvedType as protobuf.Enum).values },

@@ -110,7 +110,7 @@ test('mTLS: client certificate accepted; an infer round-trips', async () => {
         model: 'echo',
         inputs: [{ name: 'x', datatype: 'UINT8', shape: [3], data: new Uint8Array([1, 2, 3]) }],
       });
-      assert.deepEqual([...r.outputs[0]!.data], [1, 2, 3]);
+      assert.deepEqual([...r.outputs[0].data], [1, 2, 3]);
     },
   );
 });

@@ -21,7 +21,7 @@ export const command: CliCommand = async (argv) => {
     return 0;
   }
   if (values.pbtxt && values.json) throw new CliError(`--pbtxt and --json are exclusive\n${USAGE}`, 2);
-  const model = positionals[0]!;
+  const model = positionals[0];
   return withTritonClient(values, async (client) => {
     const config = await client.modelConfig(model, (values['model-version'] as string | undefined) ?? '');
     if (values.json) printJson(config);

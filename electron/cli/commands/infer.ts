@@ -45,7 +45,7 @@ export function summariseOutput(o: InferOutput): OutputSummary {
     sum = 0,
     n = 0;
   for (let i = 0; i < values.length; i++) {
-    const raw = (values as ArrayLike<number | bigint | boolean>)[i]!;
+    const raw = (values as ArrayLike<number | bigint | boolean>)[i];
     const v = typeof raw === 'number' ? raw : Number(raw);
     if (Number.isNaN(v)) continue;
     if (v < min) min = v;
@@ -150,7 +150,7 @@ export const command: CliCommand = async (argv) => {
         `input '${input.name}' has shape [${input.shape.join(',')}]; expected an NCHW image input [N,3,H,W]`,
       );
     if (chw[0] !== 3) throw new CliError(`input '${input.name}' has ${chw[0]} channels; expected 3 (NCHW)`);
-    const [width, height] = sizeOverride ?? [chw[2]!, chw[1]!];
+    const [width, height] = sizeOverride ?? [chw[2], chw[1]];
     if (width <= 0 || height <= 0)
       throw new CliError(`input '${input.name}' has variable H/W [${input.shape.join(',')}]; pass --size WxH`, 2);
     const dtype = dtypeFlag ?? input.datatype;

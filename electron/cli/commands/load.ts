@@ -54,7 +54,7 @@ export const command: CliCommand = async (argv) => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const model = positionals[0]!;
+  const model = positionals[0];
   const configFile = values['config-file'] as string | undefined;
   const config = configFile ? await configOverrideFromFile(configFile, { force: Boolean(values.force) }) : undefined;
   return withTritonClient(values, async (client) => {

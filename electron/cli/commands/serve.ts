@@ -58,7 +58,7 @@ export const command: CliCommand = async (argv) => {
   const repository = values['model-repository'];
   if (!repository) throw new CliError('--model-repository DIR is required', 2);
   const port = parsePortFlag(values.port, 8001);
-  const host = values.host!;
+  const host = values.host;
   if (!LOOPBACK.has(host) && !values['allow-remote']) {
     throw new CliError(
       `refusing to listen on non-loopback host '${host}' without --allow-remote (the server has no authentication)`,

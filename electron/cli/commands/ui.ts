@@ -60,7 +60,7 @@ export const command: CliCommand = async (argv) => {
     process.stdout.write(`smoke: ${ok}\n`);
     return ok.startsWith('ok') ? 0 : 1;
   }
-  const launch = values.open ? await openInBrowser(mode.bridge) : null;
+  const launch = values.open ? openInBrowser(mode.bridge) : null;
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -14,7 +14,7 @@ export const command: CliCommand = async (argv) => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const model = positionals[0]!;
+  const model = positionals[0];
   return withTritonClient(values, async (client) => {
     await client.unloadModel(model, values['unload-dependents'] ? { unloadDependents: true } : {});
     if (values.json) printJson({ model, unloaded: true });

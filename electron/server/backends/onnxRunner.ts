@@ -72,7 +72,7 @@ class OnnxRunner implements VersionRunner {
     const t1 = process.hrtime.bigint();
     let results: Record<string, OrtTensor>;
     try {
-      results = (await this.session.run(feeds, outputNames)) as Record<string, OrtTensor>;
+      results = await this.session.run(feeds, outputNames);
     } catch (err) {
       throw internal(`onnx runtime error: ${(err as Error).message}`);
     }

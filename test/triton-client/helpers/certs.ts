@@ -10,7 +10,7 @@ export interface Pem {
 function keyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const priv = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  const priv = forge.pki.privateKeyFromPem(keyPem);
   const pub = forge.pki.setRsaPublicKey(priv.n, priv.e);
   return { privateKey: priv, publicKey: pub, keyPem };
 }

@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadTritonPackageDefinition } from '../../../electron/triton/protos';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 export interface PeerServer {
   port: number;
