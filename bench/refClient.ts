@@ -4,7 +4,7 @@
  * (bench/run.ts runs only *.bench.ts). Available only where the shared reference tools and their
  * Debian Python packages are installed.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -36,5 +36,37 @@ export function refClientMedian(url: string, model: string, dtype: 'FP32' | 'FP1
       if (code === 0 && m) done(Number(m[1]));
       else fail(new Error(`ref_client.py bench failed (exit ${code}): ${out.trim().slice(-300)}`));
     });
+  });
+}
+
+/**
+ * `tritonscope serve` in a child process (port 0: any free one), so that in the comparison with the
+ * official client neither client shares its process, event loop or core with the server.
+ */
+export function serveInChild(repositoryDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const cli = resolve(import.meta.dirname, '../bin/tritonscope.mjs');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [cli, 'serve', '--model-repository', repositoryDir, '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    });
+  return new Promise((done, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+)/.exec(out);
+      if (m && /Press Ctrl\+C/.test(out)) done({ url: m[1]!, stop });
+    });
+    child.stderr!.on('data', (d) => (out += d));
+    child.on('error', fail);
+    child.on('exit', (code) => fail(new Error(`tritonscope serve exited (${code}): ${out.trim().slice(-300)}`)));
   });
 }
