@@ -7,7 +7,8 @@ import { Icon, Kbd } from './components/ui';
 import { ServersView } from './panels/ServersView';
 import { ModelsView, useStatsSampling } from './panels/ModelsView';
 import { RepositoryView } from './panels/RepositoryView';
-import { InspectorView } from './panels/InspectorView';
+import { InspectorView } from './panels/inspector/InspectorView';
+import { usePlayback } from './panels/inspector/playback';
 import { ServerPicker } from './panels/ServerPicker';
 import { useStatusPolling } from './panels/useStatusPolling';
 import { backend } from './lib/backend';
@@ -157,8 +158,8 @@ function StatusBar() {
   const activeId = useApp((s) => s.activeId);
   const profile = useApp((s) => s.profiles.find((p) => p.id === s.activeId));
   const status = useApp((s) => (activeId ? s.statuses[activeId] : undefined));
-  const sent = useApp((s) => s.requestsSent);
-  const inFlight = useApp((s) => s.inFlight);
+  const sent = usePlayback((s) => s.requestsSent);
+  const inFlight = usePlayback((s) => s.inFlight);
   return (
     <footer className="statusbar">
       <span>

@@ -8,8 +8,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EditorState } from '@codemirror/state';
-import { imageInputOf, buildInputTensor, pickLaneOutput } from '../../renderer/src/lib/pipeline';
-import { decoderById, suggestDecoder, UI_DECODERS } from '../../renderer/src/lib/decoders';
+import {
+  imageInputOf,
+  buildInputTensor,
+  pickLaneOutput,
+  decodeWith,
+  decoderInfo,
+  suggestedDecoder,
+  DECODERS,
+} from '../../shared/inference';
 import { editConfigText } from '../../renderer/src/lib/pbtxtEdit';
 import { analyzeConfig } from '../../renderer/src/lib/pbtxt';
 import { minimalChange, offsetOf, toCmDiagnostics } from '../../renderer/src/lib/cmText';
@@ -102,20 +109,21 @@ test('pickLaneOutput picks the largest floating-point output', () => {
 });
 
 test('decoder adapter: suggestion from shape, and LaneATT lanes equal the reference vector', () => {
-  assert.equal(suggestDecoder([1, 2784, 77])?.id, 'laneatt');
-  assert.equal(suggestDecoder([1, 101, 56, 4])?.id, 'ufld');
-  assert.equal(suggestDecoder([7, 7]), undefined);
-  assert.ok(UI_DECODERS.every((d) => d.options.length >= 0));
+  assert.equal(suggestedDecoder([1, 2784, 77])?.id, 'laneatt');
+  assert.equal(suggestedDecoder([1, 101, 56, 4])?.id, 'ufld');
+  assert.equal(suggestedDecoder([7, 7]), undefined);
+  assert.ok(DECODERS.every((d) => d.options.length >= 0));
   const dir = join(SHARED, 'lanes/vectors');
   const expected = JSON.parse(readFileSync(join(dir, '01_culane_4lanes.json'), 'utf8'));
   const buf = readFileSync(join(dir, '01_culane_4lanes.f32'));
   const raw = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   const p = expected.params;
-  const r = decoderById('laneatt')!.decode(
+  const r = decodeWith(
+    decoderInfo('laneatt')!,
+    { conf: p.conf, nms: p.nms, topk: p.topk },
     raw,
     [1, 2784, 77],
     { w: p.orig_w, h: p.orig_h },
-    { conf: p.conf, nms: p.nms, topk: p.topk },
     true,
   );
   assert.equal(r.lanes.length, expected.lanes.length);
@@ -129,11 +137,12 @@ test('decoder adapter: suggestion from shape, and LaneATT lanes equal the refere
   });
   assert.ok(r.proposals && r.proposals.length >= r.lanes.length);
   // Higher threshold on the same raw output: never more lanes (what the slider does).
-  const fewer = decoderById('laneatt')!.decode(
+  const fewer = decodeWith(
+    decoderInfo('laneatt')!,
+    { conf: 0.99, nms: 50, topk: 4 },
     raw,
     [1, 2784, 77],
     { w: 1640, h: 590 },
-    { conf: 0.99, nms: 50, topk: 4 },
     false,
   );
   assert.ok(fewer.lanes.length < r.lanes.length);

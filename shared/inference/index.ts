@@ -1,0 +1,3 @@
+export * from './decodePolicy';
+export * from './inputSpec';
+export * from './preprocessSettings';
