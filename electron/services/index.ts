@@ -57,7 +57,7 @@ function appVersion(appRoot: string): string {
 
 export async function defaultClientFactory(): Promise<TritonClientFactory> {
   const { TritonClient } = await import('../triton/client');
-  return (opts) => new TritonClient(opts) as unknown as ReturnType<TritonClientFactory>;
+  return (opts) => new TritonClient(opts);
 }
 
 const lazyStartServer: StartEmbeddedServer = async (opts) => {

@@ -44,7 +44,7 @@ async function serverInferenceCount(model?: string): Promise<number> {
   const r = await h.services.handlers.modelStatistics(
     model ? { connectionId: 'demo', model } : { connectionId: 'demo' },
   );
-  return r.models.reduce((a, m) => a + m.inferenceCount, 0);
+  return r.models.reduce((a, m) => a + Number(m.inferenceCount), 0);
 }
 
 function hexToRgb(hex: string): [number, number, number] {

@@ -180,19 +180,20 @@ test('diagnostics land on the right editor line and get a visible range', () => 
 
 test('statistics: cumulative counters become per-interval request rates and mean times', () => {
   const entry = (count: number, ns: number, queueNs: number): ModelStatisticsEntry => {
-    const z = { count: 0, ns: 0 };
+    const z = { count: '0', ns: '0' };
+    const c = String(count);
     return {
       name: 'm',
       version: '1',
-      lastInference: 0,
-      inferenceCount: count,
-      executionCount: count,
+      lastInference: '0',
+      inferenceCount: c,
+      executionCount: c,
       inferenceStats: {
-        success: { count, ns },
+        success: { count: c, ns: String(ns) },
         fail: z,
-        queue: { count, ns: queueNs },
+        queue: { count: c, ns: String(queueNs) },
         computeInput: z,
-        computeInfer: { count, ns: ns / 2 },
+        computeInfer: { count: c, ns: String(ns / 2) },
         computeOutput: z,
         cacheHit: z,
         cacheMiss: z,
