@@ -11,7 +11,7 @@ import { InspectorView } from './panels/inspector/InspectorView';
 import { usePlayback } from './panels/inspector/playback';
 import { ServerPicker } from './panels/ServerPicker';
 import { useStatusPolling } from './panels/useStatusPolling';
-import { backend } from './lib/backend';
+import { getApi } from '../api';
 import { onBridgeState, type BridgeState } from '../api';
 
 const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect'; key: string }[] = [
@@ -33,7 +33,7 @@ export function App() {
     void st.loadRoots();
     let off: (() => void) | undefined;
     try {
-      const b = backend();
+      const b = getApi();
       void b.demoStatus().then(
         (demo) => useApp.setState({ demo }),
         () => undefined,

@@ -5,8 +5,8 @@
  */
 import { decodeTensor } from '../../../shared/tensor/codec';
 import { buildInputTensor, imageInputOf, pickLaneOutput, type PreprocessSettings } from '../../../shared/inference';
-import type { ModelMetadata } from './backend';
-import { backend } from './backend';
+import type { ModelMetadata } from '../../../shared/contract';
+import { getApi } from '../../api';
 import type { RawResult } from '../state/inference';
 
 /** Draws `source` resized to w x h and returns its RGBA pixels. One canvas per size, reused. */
@@ -47,7 +47,7 @@ export async function inferFrame(args: {
   const input = buildInputTensor(pixels, spec, args.pre);
   const outName = pickLaneOutput(args.meta);
   const t1 = performance.now();
-  const res = await backend().infer({
+  const res = await getApi().infer({
     connectionId: args.connectionId,
     model: args.meta.name,
     id: args.frameKey,

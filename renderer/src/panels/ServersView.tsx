@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../state/store';
 import { Alert, Panel } from '../components/ui';
 import { statusClass } from './ServerPicker';
-import type { ConnectionProfile, ConnectionProfileInput } from '../lib/backend';
+import type { ConnectionProfile, ConnectionProfileInput } from '../../../shared/contract';
 
 function emptyProfile(): ConnectionProfileInput {
   return { name: 'Jetson Orin', url: 'orin.local:8001', tls: { enabled: false } };

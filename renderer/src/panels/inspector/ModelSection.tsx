@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useApp } from '../../state/store';
 import { Alert, fmtShape } from '../../components/ui';
-import { backend, type ModelMetadata } from '../../lib/backend';
+import { getApi } from '../../../api';
+import type { ModelMetadata } from '../../../../shared/contract';
 import { errorText } from '../../lib/errors';
 import { imageInputOf } from '../../../../shared/inference';
 import { metadataFor, slotTarget, useMetadataEpoch } from './controller';
@@ -28,9 +29,9 @@ export function ModelSection() {
       setRemoteModels(null);
       return;
     }
-    backend()
-      .repositoryIndex(bConn)
-      .then((m) => setRemoteModels(m.filter((x) => x.state === 'READY').map((x) => x.name)))
+    getApi()
+      .repositoryIndex({ connectionId: bConn })
+      .then(({ models: m }) => setRemoteModels(m.filter((x) => x.state === 'READY').map((x) => x.name)))
       .catch(() => setRemoteModels([]));
   }, [bConn]);
 

@@ -3,7 +3,7 @@ import { useRef, useState } from 'react';
 import { useApp } from '../../state/store';
 import { Alert, Panel } from '../../components/ui';
 import { GT_COLOR } from '../../components/FrameStage';
-import { backend } from '../../lib/backend';
+import { getApi } from '../../../api';
 import { errorText } from '../../lib/errors';
 import { demoFolders, loadGt, openFiles, openMixed, type DemoFolder, type DemoMedia } from './sources';
 import { imageFrameKey, resultKey } from './model';
@@ -27,7 +27,7 @@ export function SourcesPanel() {
   const folders = demoFolders(media);
 
   const readDemoFile = async (name: string, typed: boolean): Promise<File> => {
-    const m = await backend().readDemoMedia(name);
+    const m = await getApi().readDemoMedia({ name });
     // Demo media names may be `folder/file`; a File is named by its last part, as from a picker.
     return new File([m.data as BlobPart], name.split('/').pop()!, typed ? { type: m.mime } : undefined);
   };

@@ -8,7 +8,8 @@
  */
 import { create } from 'zustand';
 import { useApp, type AppState } from '../../state/store';
-import { backend, type ModelMetadata } from '../../lib/backend';
+import { getApi } from '../../../api';
+import type { ModelMetadata } from '../../../../shared/contract';
 import { inferFrame } from '../../lib/pipeline';
 import { errorText } from '../../lib/errors';
 import { resultKey, type Slot } from './model';
@@ -38,7 +39,7 @@ export function metadataFor(connectionId: string, model: string): Promise<ModelM
   const key = metaKey(connectionId, model);
   let p = metaCache.get(key);
   if (!p) {
-    p = backend().modelMetadata(connectionId, model);
+    p = getApi().modelMetadata({ connectionId, model });
     metaCache.set(key, p);
     p.catch(() => {
       if (metaCache.get(key) === p) metaCache.delete(key);
