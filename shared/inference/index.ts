@@ -1,3 +1,4 @@
 export * from './decodePolicy';
 export * from './inputSpec';
 export * from './preprocessSettings';
+export * from './compare';
