@@ -8,8 +8,8 @@ import {
   summarizeSequence,
   thresholdFlips,
   valueDiff,
-  type Point,
 } from '../../shared/inference';
+import type { Point } from '../../shared/lanes';
 
 const lane = (xs: number[], y0 = 100, step = 10): { points: Point[] } => ({
   points: xs.map((x, i) => [x, y0 + i * step] as Point),
