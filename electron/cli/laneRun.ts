@@ -65,9 +65,24 @@ export function inputSpecFor(metadata: ModelMetadata, inputName?: string, size?:
   }
 }
 
+/** Decoded RGB pixels (a video frame). */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
 /** The image resized (stretched, as the app's canvas does) to the input and turned into its tensor. */
-export async function imageTensor(path: string, spec: InputSpec, pre: PreprocessSettings): Promise<InputTensor> {
-  const { data } = await sharp(path)
+export async function imageTensor(
+  image: string | RawImage,
+  spec: InputSpec,
+  pre: PreprocessSettings,
+): Promise<InputTensor> {
+  const input =
+    typeof image === 'string'
+      ? sharp(image)
+      : sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+  const { data } = await input
     .resize(spec.width, spec.height, { fit: 'fill' })
     .removeAlpha()
     .raw()
