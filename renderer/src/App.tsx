@@ -9,6 +9,7 @@ import { ModelsView, useStatsSampling } from './panels/ModelsView';
 import { RepositoryView } from './panels/RepositoryView';
 import { InspectorView } from './panels/inspector/InspectorView';
 import { usePlayback } from './panels/inspector/playback';
+import { watchModelLifecycle } from './panels/inspector/controller';
 import { ServerPicker } from './panels/ServerPicker';
 import { useStatusPolling } from './panels/useStatusPolling';
 import { getApi } from '../api';
@@ -27,6 +28,8 @@ export function App() {
   const showHelp = useApp((s) => s.showHelp);
   const setShowHelp = useApp((s) => s.setShowHelp);
 
+  // Whichever view is open: a load/unload/apply or reconnect makes the inspector's metadata stale.
+  useEffect(() => watchModelLifecycle(), []);
   useEffect(() => {
     const st = useApp.getState();
     void st.loadProfiles();

@@ -31,6 +31,8 @@ export interface Layers {
   labels: boolean;
   proposals: boolean;
   gt: boolean;
+  /** A/B: rows of matched lanes coloured by |Δx|. */
+  delta: boolean;
 }
 
 export interface InspectorSlice {
@@ -76,7 +78,7 @@ export const createInspectorSlice: Slice<InspectorSlice> = (set, get) => ({
   slots: { a: { connectionId: null, model: null }, b: { connectionId: null, model: null } },
   abMode: 'off',
   decoder: { id: 'auto', options: {} },
-  layers: { lanes: true, labels: true, proposals: false, gt: true },
+  layers: { lanes: true, labels: true, proposals: false, gt: true, delta: true },
   autoInfer: true,
   maxInFlight: 2,
   gt: null,

@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
-import { watchModelLifecycle, inferCurrentFrame } from './controller';
+import { inferCurrentFrame } from './controller';
 import { gtLanePoints } from './model';
 import { useFrameMedia } from './useFrameMedia';
 import { useDecoded, useGtFrame, useStageKey } from './useDecoded';
@@ -17,6 +17,7 @@ import { SourcesPanel } from './SourcesPanel';
 import { StageArea } from './StageArea';
 import { Transport } from './Transport';
 import { ControlsPanel } from './ControlsPanel';
+import { AbSection, useAbComparison } from './AbSection';
 
 export function InspectorView() {
   const [videoEl, setVideoEl] = useState<HTMLVideoElement | null>(null);
@@ -27,7 +28,6 @@ export function InspectorView() {
 
   useInspectorKeys(refit);
   useDefaultModel();
-  useEffect(() => watchModelLifecycle(), []);
 
   // A new model, A/B setup or preprocessing cleared the results: infer the frame on the stage again.
   const slots = useApp((s) => s.slots);
@@ -43,12 +43,18 @@ export function InspectorView() {
   const b = useDecoded('b', stageKey);
   const gtFrame = useGtFrame(media, stageKey, a);
   const gtLanes = useMemo(() => (gtFrame ? gtLanePoints(gtFrame) : undefined), [gtFrame]);
+  const comparison = useAbComparison(a, b);
+  const showDelta = useApp((s) => s.layers.delta);
+  const deltaRows = useMemo(
+    () => (showDelta && comparison ? comparison.lanes.matches.flatMap((m) => m.rows) : undefined),
+    [showDelta, comparison],
+  );
 
   return (
     <div className="view grid-inspector">
       <SourcesPanel />
       <section className="panel" data-testid="inspector-stage" data-source-kind={sourceKind}>
-        <StageArea media={media} redraw={redraw} a={a} b={b} gtLanes={gtLanes} fit={fit} />
+        <StageArea media={media} redraw={redraw} a={a} b={b} gtLanes={gtLanes} fit={fit} deltaRows={deltaRows} />
         <Transport hasFrame={!!media} onFit={refit} />
         {/* Offscreen (not display:none) so the browser keeps decoding frames for the canvas. */}
         <video
@@ -60,7 +66,9 @@ export function InspectorView() {
           data-testid="video-element"
         />
       </section>
-      <ControlsPanel media={media} a={a} b={b} gtFrame={gtFrame} />
+      <ControlsPanel media={media} a={a} b={b} gtFrame={gtFrame}>
+        <AbSection comparison={comparison} />
+      </ControlsPanel>
     </div>
   );
 }

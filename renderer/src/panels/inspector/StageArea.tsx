@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { FrameStage, laneColor, type OverlaySet } from '../../components/FrameStage';
 import type { Lane, Point } from '../../../../shared/lanes';
+import type { RowDelta } from '../../../../shared/inference';
 import type { Decoded, Slot } from './model';
 import { usePlayback } from './playback';
 import { openMixed } from './sources';
@@ -19,11 +20,11 @@ export interface StageAreaProps {
   b: Decoded;
   gtLanes: Point[][] | undefined;
   fit: number;
-  /** Rows of A coloured by |Δx| to B (A/B Δ layer), when shown. */
-  delta?: OverlaySet;
+  /** A/B Δ layer: rows of matched lanes, from A's x to B's x, coloured by |Δx| (drawn on stage A). */
+  deltaRows?: readonly RowDelta[];
 }
 
-export function StageArea({ media, redraw, a, b, gtLanes, fit, delta }: StageAreaProps) {
+export function StageArea({ media, redraw, a, b, gtLanes, fit, deltaRows }: StageAreaProps) {
   const abMode = useApp((s) => s.abMode);
   const layers = useApp((s) => s.layers);
   const [hover, setHover] = useState<{ set: number; index: number; lane: Lane } | null>(null);
@@ -36,9 +37,8 @@ export function StageArea({ media, redraw, a, b, gtLanes, fit, delta }: StageAre
       out.push({ lanes: a.decoded.lanes, tag: abMode === 'overlay' ? 'A' : undefined, stale: a.stale });
     if (layers.lanes && abMode === 'overlay' && b.decoded)
       out.push({ lanes: b.decoded.lanes, dashed: true, colorOffset: 4, tag: 'B', stale: b.stale });
-    if (delta) out.push(delta);
     return out;
-  }, [layers.lanes, a, b, abMode, delta]);
+  }, [layers.lanes, a, b, abMode]);
   const sideOverlays = useMemo(
     () =>
       (['a', 'b'] as const).map((slot) => {
@@ -64,6 +64,7 @@ export function StageArea({ media, redraw, a, b, gtLanes, fit, delta }: StageAre
           fitSignal={fit}
           redrawSignal={redraw}
           onHover={setHover}
+          deltaRows={deltaRows}
         />
       )}
       {media && abMode === 'side' && (
@@ -85,6 +86,7 @@ export function StageArea({ media, redraw, a, b, gtLanes, fit, delta }: StageAre
                   redrawSignal={redraw}
                   onHover={setHover}
                   caption={`${slot.toUpperCase()}: ${d.result?.model ?? slotLabel(slot)}`}
+                  deltaRows={slot === 'a' ? deltaRows : undefined}
                 />
               </div>
             );

@@ -118,6 +118,17 @@ export function inferFrameNow(frame: FrameRef, mode: 'drop' | 'force' | 'missing
   return sent;
 }
 
+/** Infers the frame for every active slot that has no result for it, and waits for the answers. */
+export async function inferFrameAndWait(frame: FrameRef): Promise<void> {
+  const st = useApp.getState();
+  const runs: Promise<void>[] = [];
+  for (const slot of activeSlots(st)) {
+    const target = slotTarget(slot, st);
+    if (target && !st.results[resultKey(slot, frame.key)]) runs.push(runOne(slot, target, frame));
+  }
+  await Promise.all(runs);
+}
+
 export function inferCurrentFrame(mode: 'force' | 'missing'): boolean {
   return current ? inferFrameNow(current, mode) : false;
 }
