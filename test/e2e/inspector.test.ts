@@ -110,11 +110,17 @@ describe('Inspector (E2E)', () => {
 
   it('reads the model metadata again after "Apply to server" changes the input shape', async () => {
     const page = h.page;
-    const count = async () =>
-      Number(
-        (await h.services.handlers.modelStatistics({ connectionId: 'demo', model: DYN })).models[0]?.inferenceCount ??
-          0,
-      );
+    // Every infer call the page makes, with its input shape (the bridge calls the handlers object).
+    const calls: { model: string; shape: string; ok: boolean }[] = [];
+    const infer = h.services.handlers.infer;
+    h.services.handlers.infer = async (req) => {
+      const call = { model: req.model, shape: req.inputs[0]?.shape.join(',') ?? '', ok: false };
+      calls.push(call);
+      const r = await infer(req);
+      call.ok = true;
+      return r;
+    };
+    const dynCalls = () => calls.filter((c) => c.model === DYN);
     await page.click('[data-testid=nav-inspector]');
     await page.setInputFiles('[data-testid=file-input]', SCENES.slice(0, 1));
     await page.waitForSelector('[data-testid=frame-list] li:nth-child(1)');
@@ -125,8 +131,12 @@ describe('Inspector (E2E)', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=lane-count]') !== null, null, {
       timeout: 30_000,
     });
-    const before = await count();
-    assert.ok(before >= 1, 'the frame was inferred with the 360 x 640 input');
+    await page.waitForFunction(() => document.querySelector('[data-testid=lane-count]') !== null);
+    assert.ok(
+      dynCalls().some((c) => c.ok && c.shape === '1,3,360,640'),
+      'the frame was inferred with the 360 x 640 input',
+    );
+    const before = dynCalls().length;
 
     // Apply a config override with a 288 x 512 input (the file on disk stays as it is).
     await page.click('[data-testid=nav-repository]');
@@ -156,9 +166,21 @@ describe('Inspector (E2E)', () => {
       timeout: 30_000,
     });
     const deadline = Date.now() + 30_000;
-    while ((await count()) <= before && Date.now() < deadline) await page.waitForTimeout(250);
-    assert.ok((await count()) > before, 'the frame was inferred again after the apply');
-    assert.equal(await page.locator('[data-testid=infer-error]').count(), 0, 'no request went out with the old shape');
+    while (
+      !dynCalls()
+        .slice(before)
+        .some((c) => c.ok) &&
+      Date.now() < deadline
+    )
+      await page.waitForTimeout(250);
+    const after = dynCalls().slice(before);
+    assert.ok(
+      after.some((c) => c.ok && c.shape === '1,3,288,512'),
+      `inferred again with the new shape: ${JSON.stringify(after)}`,
+    );
+    assert.ok(!after.some((c) => c.shape === '1,3,360,640'), 'no request went out with the old shape');
+    assert.equal(await page.locator('[data-testid=infer-error]').count(), 0);
+    h.services.handlers.infer = infer;
     await shot(page, 'inspector-03-metadata-after-apply');
     assert.deepEqual(h.pageErrors, []);
   });
