@@ -9,6 +9,7 @@ import {
   decodeOutput,
   imageInputOf,
   pickLaneOutput,
+  resizeBilinear,
   resolveDecoder,
   type DecodedLanes,
   type DecoderSettings,
@@ -72,21 +73,24 @@ export interface RawImage {
   height: number;
 }
 
-/** The image resized (stretched, as the app's canvas does) to the input and turned into its tensor. */
+/** The image resized (stretched) to the input as the inspector does, and turned into its tensor. */
 export async function imageTensor(
   image: string | RawImage,
   spec: InputSpec,
   pre: PreprocessSettings,
 ): Promise<InputTensor> {
-  const input =
-    typeof image === 'string'
-      ? sharp(image)
-      : sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
-  const { data } = await input
-    .resize(spec.width, spec.height, { fit: 'fill' })
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  // Decoded at its own size, then resized exactly as the inspector does (cv2 INTER_LINEAR).
+  let full: RawImage = typeof image === 'string' ? { data: new Uint8Array(0), width: 0, height: 0 } : image;
+  if (typeof image === 'string') {
+    const { data, info } = await sharp(image)
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new CliError(`image '${image}' decodes to ${info.channels} channels, expected 3`);
+    full = { data, width: info.width, height: info.height };
+  }
+  const data = resizeBilinear(full.data, full.width, full.height, 3, spec.width, spec.height);
   try {
     return buildInputTensor(data, spec, pre, 3);
   } catch (err) {

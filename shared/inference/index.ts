@@ -2,3 +2,4 @@ export * from './decodePolicy';
 export * from './inputSpec';
 export * from './preprocessSettings';
 export * from './compare';
+export * from './resize';

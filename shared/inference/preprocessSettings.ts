@@ -14,6 +14,12 @@ export interface PreprocessSettings {
   std: [number, number, number];
   /** 'auto' = the model input's datatype from its metadata. */
   dtype: 'auto' | 'FP32' | 'FP16';
+  /**
+   * How a frame is resized to the input: 'opencv' = cv2.resize INTER_LINEAR reproduced
+   * (resizeBilinear; matches the Python pipeline within 1/255), 'canvas' = the browser's smoothed
+   * drawImage (faster, but differs from cv2 by several steps at edges). Default 'opencv'.
+   */
+  resize?: 'opencv' | 'canvas';
 }
 
 /**
@@ -27,6 +33,7 @@ export const LANE_PREPROCESS: Readonly<PreprocessSettings> = Object.freeze({
   mean: [0, 0, 0] as [number, number, number],
   std: [1, 1, 1] as [number, number, number],
   dtype: 'auto',
+  resize: 'opencv',
 });
 
 /** ImageNet mean/std, what UFLD and many backbones were trained with. */

@@ -3,7 +3,7 @@
  * settings: the CLI runs as a real child process; the inspector's path is run in-process with the
  * very modules the UI uses (shared/inference input detection and tensor building, the renderer's
  * inspector model for decoding, the renderer store's default preprocessing and decoder settings),
- * from the same resized pixels (RGBA, as a canvas gives them).
+ * from the same decoded pixels (RGBA at the frame's size, as a canvas gives them).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { TritonClient } from '../../electron/triton/client';
-import { buildInputTensor, imageInputOf, pickLaneOutput } from '../../shared/inference';
+import { buildInputTensor, imageInputOf, pickLaneOutput, resizeBilinear } from '../../shared/inference';
 import { decodeTensor } from '../../shared/tensor/codec';
 import { useApp } from '../../renderer/src/state/store';
 import { decodeResult } from '../../renderer/src/panels/inspector/model';
@@ -47,13 +47,12 @@ async function inspectorLanes(url: string, model: string, image: string): Promis
     const st = useApp.getState();
     const meta = await client.modelMetadata(model);
     const spec = imageInputOf(meta);
-    const { width: w, height: h } = await sharp(image).metadata();
-    const { data } = await sharp(image)
-      .resize(spec.width, spec.height, { fit: 'fill' })
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const input = buildInputTensor(data, spec, st.preprocess, 4);
+    // What the canvas gives for the frame at its own size (RGBA), resized as framePixels does.
+    const { data: rgba, info } = await sharp(image).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const [w, h] = [info.width, info.height];
+    assert.equal(st.preprocess.resize, 'opencv');
+    const pixels = resizeBilinear(rgba, w, h, 4, spec.width, spec.height);
+    const input = buildInputTensor(pixels, spec, st.preprocess, 4);
     const res = await client.infer({ model, inputs: [input] });
     const out = res.outputs.find((o) => o.name === pickLaneOutput(meta))!;
     const values = decodeTensor(out.datatype, out.data, { shape: out.shape, copy: true }) as Float32Array;
@@ -63,8 +62,8 @@ async function inspectorLanes(url: string, model: string, image: string): Promis
         frameIndex: 0,
         model,
         output: { name: out.name, datatype: out.datatype, shape: out.shape, values },
-        frameW: w!,
-        frameH: h!,
+        frameW: w,
+        frameH: h,
         timing: { preprocessMs: 0, requestMs: 0 },
         at: 0,
       },

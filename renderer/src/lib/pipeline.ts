@@ -4,31 +4,58 @@
  * stage for the latency breakdown.
  */
 import { decodeTensor } from '../../../shared/tensor/codec';
-import { buildInputTensor, imageInputOf, pickLaneOutput, type PreprocessSettings } from '../../../shared/inference';
+import {
+  buildInputTensor,
+  imageInputOf,
+  pickLaneOutput,
+  resizeBilinear,
+  type PreprocessSettings,
+} from '../../../shared/inference';
 import type { ModelMetadata } from '../../../shared/contract';
 import { getApi } from '../../api';
 import type { RawResult } from '../state/inference';
 
-/** Draws `source` resized to w x h and returns its RGBA pixels. One canvas per size, reused. */
-const canvases = new Map<string, { ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D }>();
-export function framePixels(source: CanvasImageSource, w: number, h: number): Uint8ClampedArray {
+/** One 2D canvas per size, reused across frames. */
+const canvases = new Map<string, OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D>();
+function context(w: number, h: number): OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D {
   const key = `${w}x${h}`;
-  let c = canvases.get(key);
-  if (!c) {
+  let ctx = canvases.get(key);
+  if (!ctx) {
     const canvas =
       typeof OffscreenCanvas !== 'undefined'
         ? new OffscreenCanvas(w, h)
         : Object.assign(document.createElement('canvas'), { width: w, height: h });
-    const ctx = canvas.getContext('2d', { willReadFrequently: true }) as
+    const c = canvas.getContext('2d', { willReadFrequently: true }) as
       OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
-    if (!ctx) throw new Error('2D canvas is not available');
-    c = { ctx };
-    canvases.set(key, c);
+    if (!c) throw new Error('2D canvas is not available');
+    canvases.set(key, (ctx = c));
   }
-  c.ctx.imageSmoothingEnabled = true;
-  c.ctx.imageSmoothingQuality = 'high';
-  c.ctx.drawImage(source, 0, 0, w, h);
-  return c.ctx.getImageData(0, 0, w, h).data;
+  return ctx;
+}
+
+/**
+ * The frame's RGBA pixels at w x h. 'opencv': read at the frame's own size, then resized exactly as
+ * cv2.resize INTER_LINEAR does (shared/inference resizeBilinear); 'canvas': the browser scales.
+ */
+export function framePixels(
+  source: CanvasImageSource,
+  frameW: number,
+  frameH: number,
+  w: number,
+  h: number,
+  mode: 'opencv' | 'canvas' = 'opencv',
+): Uint8ClampedArray | Uint8Array {
+  if (mode === 'canvas' || (frameW === w && frameH === h)) {
+    const ctx = context(w, h);
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(source, 0, 0, w, h);
+    return ctx.getImageData(0, 0, w, h).data;
+  }
+  const ctx = context(frameW, frameH);
+  ctx.drawImage(source, 0, 0, frameW, frameH);
+  const full = ctx.getImageData(0, 0, frameW, frameH).data;
+  return resizeBilinear(full, frameW, frameH, 4, w, h);
 }
 
 export async function inferFrame(args: {
@@ -43,7 +70,7 @@ export async function inferFrame(args: {
 }): Promise<RawResult> {
   const t0 = performance.now();
   const spec = imageInputOf(args.meta);
-  const pixels = framePixels(args.source, spec.width, spec.height);
+  const pixels = framePixels(args.source, args.frameW, args.frameH, spec.width, spec.height, args.pre.resize);
   const input = buildInputTensor(pixels, spec, args.pre);
   const outName = pickLaneOutput(args.meta);
   const t1 = performance.now();

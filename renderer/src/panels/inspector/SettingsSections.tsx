@@ -142,7 +142,9 @@ export function PreprocessSection() {
       <div className="section-title row" style={{ cursor: 'pointer' }} onClick={() => setOpen(!open)}>
         {open ? '▾' : '▸'} Preprocessing
         <span className="muted" style={{ textTransform: 'none', letterSpacing: 0, fontWeight: 400 }}>
-          {pre.channelOrder} · ×{+pre.scale.toFixed(5)} · {pre.dtype === 'auto' ? 'dtype from model' : pre.dtype}
+          {pre.channelOrder} · ×{+pre.scale.toFixed(5)} ·{' '}
+          {pre.resize === 'canvas' ? 'canvas resize (≠ cv2)' : 'cv2 resize'} ·{' '}
+          {pre.dtype === 'auto' ? 'dtype from model' : pre.dtype}
         </span>
       </div>
       {open && (
@@ -160,6 +162,20 @@ export function PreprocessSection() {
                 </button>
               ))}
             </div>
+          </label>
+          <label
+            className="field"
+            title="OpenCV: the frame is resized exactly as cv2.resize INTER_LINEAR does (the Python pipeline, within 1/255). Canvas: the browser's smoothed scaling, faster but several steps off cv2 at edges."
+          >
+            Resize
+            <select
+              value={pre.resize ?? 'opencv'}
+              onChange={(e) => setPre({ resize: e.target.value as 'opencv' | 'canvas' })}
+              data-testid="pre-resize"
+            >
+              <option value="opencv">cv2 INTER_LINEAR (exact)</option>
+              <option value="canvas">Browser canvas (faster, differs from cv2)</option>
+            </select>
           </label>
           <label className="field">
             Scale
