@@ -71,6 +71,7 @@ export async function inferFrame(args: {
   const t0 = performance.now();
   const spec = imageInputOf(args.meta);
   const pixels = framePixels(args.source, args.frameW, args.frameH, spec.width, spec.height, args.pre.resize);
+  const tPixels = performance.now();
   const input = buildInputTensor(pixels, spec, args.pre);
   const outName = pickLaneOutput(args.meta);
   const t1 = performance.now();
@@ -94,7 +95,14 @@ export async function inferFrame(args: {
     output: { name: out.name, datatype: out.datatype, shape: out.shape, values },
     frameW: args.frameW,
     frameH: args.frameH,
-    timing: { preprocessMs: t1 - t0, requestMs: t2 - t1, rpcMs: res.timing.rpcMs },
+    timing: {
+      preprocessMs: t1 - t0,
+      captureMs: tPixels - t0,
+      tensorMs: t1 - tPixels,
+      requestMs: t2 - t1,
+      rpcMs: res.timing.rpcMs,
+      servicesMs: res.timing.totalMs,
+    },
     at: performance.now(),
   };
 }

@@ -7,6 +7,11 @@ import type { Slice } from './store';
 export interface Timing {
   /** Frame capture + resize + tensor build in the renderer. */
   preprocessMs: number;
+  /** Of which: reading and resizing the frame's pixels, and building the tensor from them. */
+  captureMs?: number;
+  tensorMs?: number;
+  /** The services' part of the request (encode, gRPC, decode), as they measured it. */
+  servicesMs?: number;
   /** Renderer -> services -> Triton -> back (whole round trip). */
   requestMs: number;
   /** Of which: the gRPC call as measured by the services. */

@@ -8,7 +8,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { inferCurrentFrame } from './controller';
-import { gtLanePoints } from './model';
+import { gtLanePoints, reportDecodeTimes } from './model';
+import { recordStage } from './pipelineStats';
 import { useFrameMedia } from './useFrameMedia';
 import { useDecoded, useGtFrame, useStageKey } from './useDecoded';
 import { useInspectorKeys } from './useInspectorKeys';
@@ -28,6 +29,10 @@ export function InspectorView() {
 
   useInspectorKeys(refit);
   useDefaultModel();
+  useEffect(() => {
+    reportDecodeTimes((ms) => recordStage('decode', ms));
+    return () => reportDecodeTimes(undefined);
+  }, []);
 
   // A new model, A/B setup or preprocessing cleared the results: infer the frame on the stage again.
   const slots = useApp((s) => s.slots);

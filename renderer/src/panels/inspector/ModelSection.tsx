@@ -119,6 +119,7 @@ export function ModelSection() {
             max={8}
             value={maxInFlight}
             onChange={(e) => setMaxInFlight(Number(e.target.value))}
+            data-testid="max-in-flight"
             style={{ width: 44 }}
           />
         </label>

@@ -14,6 +14,7 @@ import { inferFrame } from '../../lib/pipeline';
 import { errorText } from '../../lib/errors';
 import { resultKey, type Slot } from './model';
 import { RateMeter, usePlayback } from './playback';
+import { recordStage } from './pipelineStats';
 
 /** A frame captured for inference: what to draw from, its size, and its identity. */
 export interface FrameRef {
@@ -161,8 +162,15 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
     // A result for a model the slot no longer runs (changed while in flight) is not shown.
     const now = slotTarget(slot);
     if (!now || now.model !== target.model || now.connectionId !== target.connectionId) return;
+    recordStage('capture', r.timing.captureMs ?? NaN);
+    recordStage('tensor', r.timing.tensorMs ?? NaN);
+    recordStage('grpc', r.timing.rpcMs ?? NaN);
+    recordStage('bridge', r.timing.requestMs - (r.timing.servicesMs ?? r.timing.requestMs));
+    const done = performance.now();
     useApp.getState().putResult(slot, r);
     usePlayback.setState({ inferFps: completions.tick() });
+    // Result to the next paint: React's render of the new lanes and the Konva draw.
+    requestAnimationFrame(() => recordStage('paint', performance.now() - done));
   } catch (e) {
     useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
   } finally {

@@ -98,6 +98,12 @@ interface CacheEntry {
   proposals: boolean;
   value: Omit<Decoded, 'stale'>;
 }
+/** Told each decode's time (the pipeline statistics); set once by the view. */
+let onDecode: ((ms: number) => void) | undefined;
+export function reportDecodeTimes(fn: ((ms: number) => void) | undefined): void {
+  onDecode = fn;
+}
+
 /** One decode per (result, settings, proposals): the stage, the controls and the scores share it. */
 const decodeCache = new WeakMap<RawResult, CacheEntry>();
 
@@ -116,6 +122,7 @@ export function decodeResult(
   try {
     const decoded = decodeOutput(result.output, { w: result.frameW, h: result.frameH }, settings, wantProposals);
     value = { result, decoded, decodeMs: performance.now() - t0, error: null };
+    onDecode?.(value.decodeMs!);
   } catch (e) {
     value = { result, decoded: null, decodeMs: null, error: e instanceof Error ? e.message : String(e) };
   }

@@ -18,6 +18,8 @@ export interface PlaybackState {
   requestsDone: number;
   /** Frames not sent because the in-flight limit was reached (video skips, never queues). */
   framesDropped: number;
+  /** New frames shown while playing (counted per session, for the pipeline benchmark). */
+  framesShown: number;
 
   seek(i: number): void;
   setCount(n: number): void;
@@ -34,6 +36,7 @@ export const usePlayback = create<PlaybackState>()((set, get) => ({
   requestsSent: 0,
   requestsDone: 0,
   framesDropped: 0,
+  framesShown: 0,
   seek(i) {
     const n = get().count;
     const index = n > 0 ? Math.max(0, Math.min(n - 1, Math.round(i))) : 0;

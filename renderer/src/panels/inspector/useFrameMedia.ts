@@ -206,7 +206,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       const idx = videoIndex(v, st.videoFps, p.count);
       if (idx === lastIdx) return;
       lastIdx = idx;
-      usePlayback.setState({ index: idx, displayFps: meter.tick() });
+      usePlayback.setState((p) => ({ index: idx, displayFps: meter.tick(), framesShown: p.framesShown + 1 }));
       redraw.emit();
       const ref: FrameRef = { source: v, w: v.videoWidth, h: v.videoHeight, key: videoFrameKey(idx), index: idx };
       setCurrentFrame(ref);
