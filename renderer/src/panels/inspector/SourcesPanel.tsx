@@ -1,5 +1,5 @@
 /** The frame sources panel: open buttons, the image list, the loaded ground truth, demo media. */
-import { useRef, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import { useApp } from '../../state/store';
 import { Alert, Panel } from '../../components/ui';
 import { GT_COLOR } from '../../components/FrameStage';
@@ -9,7 +9,8 @@ import { demoFolders, loadGt, openFiles, openMixed, type DemoFolder, type DemoMe
 import { imageFrameKey, resultKey } from './model';
 import { usePlayback } from './playback';
 
-export function SourcesPanel() {
+/** Memoised (no props): results and playback do not re-render the list unless it shows them. */
+export const SourcesPanel = memo(function SourcesPanel() {
   const source = useApp((s) => s.source);
   const sourceError = useApp((s) => s.sourceError);
   const frameIndex = usePlayback((s) => (source?.kind === 'images' ? s.index : -1));
@@ -197,7 +198,7 @@ export function SourcesPanel() {
       )}
     </Panel>
   );
-}
+});
 
 function DemoFolderItems({
   folder,

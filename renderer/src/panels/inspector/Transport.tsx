@@ -3,11 +3,13 @@
  * Only the position (slider + counter) follows the frame; the buttons read the playback store
  * when clicked, so playback does not re-render them.
  */
+import { memo } from 'react';
 import { useApp } from '../../state/store';
 import { usePlayback } from './playback';
 import { inferCurrentFrame } from './controller';
 
-export function Transport({ hasFrame, onFit }: { hasFrame: boolean; onFit(): void }) {
+/** Memoised: a new result re-renders the inspector, not the transport (its props are stable). */
+export const Transport = memo(function Transport({ hasFrame, onFit }: { hasFrame: boolean; onFit(): void }) {
   const source = useApp((s) => s.source);
   const playing = useApp((s) => s.playing);
   const setPlaying = useApp((s) => s.setPlaying);
@@ -106,7 +108,7 @@ export function Transport({ hasFrame, onFit }: { hasFrame: boolean; onFit(): voi
       </button>
     </div>
   );
-}
+});
 
 /** The seek slider and the frame counter: the one part of the transport that follows playback. */
 function Position({ disabled }: { disabled: boolean }) {
