@@ -24,6 +24,7 @@ import {
   type ServerMetadata,
 } from '../../shared/contract';
 import type { TritonClientFactory, TritonClientLike, TritonTlsOptions } from './tritonLike';
+import { serverMetadataFromClient } from './mappers';
 
 export const DEFAULT_POLL_MS = 2000;
 export const MAX_BACKOFF_MS = 60_000;
@@ -270,13 +271,13 @@ export class ConnectionManager {
       const started = performance.now();
       let next: ConnectionStatus;
       try {
-        const live = Boolean(await entry.client.serverLive());
+        const live = await entry.client.serverLive();
         const latencyMs = performance.now() - started;
         const [ready, metadata] = await Promise.all([
-          entry.client.serverReady().then(Boolean),
+          entry.client.serverReady(),
           entry.status.metadata && entry.status.state === 'connected'
             ? Promise.resolve(entry.status.metadata)
-            : entry.client.serverMetadata().then(toServerMetadata),
+            : entry.client.serverMetadata().then(serverMetadataFromClient),
         ]);
         next = {
           ...entry.status,
@@ -330,13 +331,4 @@ export class ConnectionManager {
     this.closed = true;
     await Promise.all([...this.live.keys()].map((id) => this.disconnect(id)));
   }
-}
-
-function toServerMetadata(raw: unknown): ServerMetadata {
-  const m = (raw ?? {}) as { name?: unknown; version?: unknown; extensions?: unknown };
-  return {
-    name: String(m.name ?? ''),
-    version: String(m.version ?? ''),
-    extensions: Array.isArray(m.extensions) ? m.extensions.map(String) : [],
-  };
 }

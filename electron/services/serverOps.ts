@@ -6,7 +6,7 @@ import { ApiError, type ParsedRequest } from '../../shared/contract';
 import { parseModelConfig, toProtoJson } from '../../shared/pbtxt';
 import type { Diagnostic } from '../../shared/diagnostic';
 import type { ConnectionManager } from './connections';
-import { pick, toIndex, toMetadata, toStatistics } from './normalize';
+import { statisticsFromClient } from './mappers';
 import { configToPbtxt } from './configText';
 
 export class ServerOps {
@@ -14,25 +14,24 @@ export class ServerOps {
 
   async repositoryIndex(req: ParsedRequest<'repositoryIndex'>) {
     const c = await this.connections.client(req.connectionId);
-    return { models: toIndex(await c.repositoryIndex({ ready: req.ready })) };
+    return { models: await c.repositoryIndex({ ready: req.ready }) };
   }
 
   async modelMetadata(req: ParsedRequest<'modelMetadata'>) {
     const c = await this.connections.client(req.connectionId);
-    return toMetadata(await c.modelMetadata(req.model, req.version));
+    return c.modelMetadata(req.model, req.version);
   }
 
   async modelConfig(req: ParsedRequest<'modelConfig'>) {
     const c = await this.connections.client(req.connectionId);
-    const raw = await c.modelConfig(req.model, req.version);
-    const config = (pick(raw, 'config') ?? raw) as Record<string, unknown>;
+    const config: Record<string, unknown> = await c.modelConfig(req.model, req.version);
     return { config, pbtxt: configToPbtxt(config) ?? undefined };
   }
 
   async modelStatistics(req: ParsedRequest<'modelStatistics'>) {
     const c = await this.connections.client(req.connectionId);
-    const raw = await c.modelStatistics(req.model, req.version);
-    return { takenAt: Date.now(), models: toStatistics(raw) };
+    const stats = await c.modelStatistics(req.model, req.version);
+    return { takenAt: Date.now(), models: statisticsFromClient(stats) };
   }
 
   async loadModel(req: ParsedRequest<'loadModel'>) {

@@ -7,10 +7,12 @@ import { Icon, Kbd } from './components/ui';
 import { ServersView } from './panels/ServersView';
 import { ModelsView, useStatsSampling } from './panels/ModelsView';
 import { RepositoryView } from './panels/RepositoryView';
-import { InspectorView } from './panels/InspectorView';
+import { InspectorView } from './panels/inspector/InspectorView';
+import { usePlayback } from './panels/inspector/playback';
+import { watchModelLifecycle } from './panels/inspector/controller';
 import { ServerPicker } from './panels/ServerPicker';
 import { useStatusPolling } from './panels/useStatusPolling';
-import { backend } from './lib/backend';
+import { getApi } from '../api';
 import { onBridgeState, type BridgeState } from '../api';
 
 const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect'; key: string }[] = [
@@ -26,13 +28,15 @@ export function App() {
   const showHelp = useApp((s) => s.showHelp);
   const setShowHelp = useApp((s) => s.setShowHelp);
 
+  // Whichever view is open: a load/unload/apply or reconnect makes the inspector's metadata stale.
+  useEffect(() => watchModelLifecycle(), []);
   useEffect(() => {
     const st = useApp.getState();
     void st.loadProfiles();
     void st.loadRoots();
     let off: (() => void) | undefined;
     try {
-      const b = backend();
+      const b = getApi();
       void b.demoStatus().then(
         (demo) => useApp.setState({ demo }),
         () => undefined,
@@ -157,8 +161,8 @@ function StatusBar() {
   const activeId = useApp((s) => s.activeId);
   const profile = useApp((s) => s.profiles.find((p) => p.id === s.activeId));
   const status = useApp((s) => (activeId ? s.statuses[activeId] : undefined));
-  const sent = useApp((s) => s.requestsSent);
-  const inFlight = useApp((s) => s.inFlight);
+  const sent = usePlayback((s) => s.requestsSent);
+  const inFlight = usePlayback((s) => s.inFlight);
   return (
     <footer className="statusbar">
       <span>

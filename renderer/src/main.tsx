@@ -1,14 +1,13 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { backendFromApi, setBackend } from './lib/backend';
 import { getApi } from '../api';
 import './styles/app.css';
 
 function start(): void {
   const root = createRoot(document.getElementById('root')!);
   try {
-    setBackend(backendFromApi(getApi()));
+    getApi();
   } catch (e) {
     // No preload and no bridge: still render, with the reason shown where the data would be.
     console.error(e);

@@ -228,13 +228,16 @@ export const ModelStatisticsRequestSchema = z.strictObject({
   model: ModelName.optional(),
   version: Version.optional(),
 });
-export const StatDurationSchema = z.object({ count: z.number(), ns: z.number() });
+/** A uint64 counter as a decimal string: exact (cumulative ns pass 2^53 after ~104 days of compute). */
+export const Uint64String = z.string().regex(/^\d+$/, 'a uint64 as a decimal string');
+export const StatDurationSchema = z.object({ count: Uint64String, ns: Uint64String });
 export const ModelStatisticsEntrySchema = z.object({
   name: z.string(),
   version: z.string(),
-  lastInference: z.number(),
-  inferenceCount: z.number(),
-  executionCount: z.number(),
+  /** ms since the Unix epoch ('0' = never). */
+  lastInference: Uint64String,
+  inferenceCount: Uint64String,
+  executionCount: Uint64String,
   inferenceStats: z.object({
     success: StatDurationSchema,
     fail: StatDurationSchema,
@@ -247,7 +250,7 @@ export const ModelStatisticsEntrySchema = z.object({
   }),
   batchStats: z.array(
     z.object({
-      batchSize: z.number(),
+      batchSize: Uint64String,
       computeInput: StatDurationSchema,
       computeInfer: StatDurationSchema,
       computeOutput: StatDurationSchema,

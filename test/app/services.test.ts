@@ -145,7 +145,8 @@ test('server ops and inference relay through the real embedded server', async ()
   assert.ok(r.timing.rpcMs > 0 && r.timing.totalMs >= r.timing.rpcMs);
 
   const stats = await s.handlers.modelStatistics({ connectionId: 'demo', model: 'scale2' });
-  assert.ok(stats.models[0].inferenceCount >= 1);
+  assert.match(stats.models[0].inferenceCount, /^\d+$/, 'uint64 counters stay exact decimal strings');
+  assert.ok(BigInt(stats.models[0].inferenceCount) >= 1n);
 
   // load with a pbtxt override: a syntax error comes back with line:column, a valid one applies
   await rejects(

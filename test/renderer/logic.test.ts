@@ -8,8 +8,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EditorState } from '@codemirror/state';
-import { imageInputOf, buildInputTensor, pickLaneOutput } from '../../renderer/src/lib/pipeline';
-import { decoderById, suggestDecoder, UI_DECODERS } from '../../renderer/src/lib/decoders';
+import {
+  imageInputOf,
+  buildInputTensor,
+  pickLaneOutput,
+  decodeWith,
+  decoderInfo,
+  suggestedDecoder,
+  DECODERS,
+} from '../../shared/inference';
 import { editConfigText } from '../../renderer/src/lib/pbtxtEdit';
 import { analyzeConfig } from '../../renderer/src/lib/pbtxt';
 import { minimalChange, offsetOf, toCmDiagnostics } from '../../renderer/src/lib/cmText';
@@ -107,11 +114,11 @@ test('pickLaneOutput picks the largest floating-point output', () => {
 });
 
 test('decoder adapter: suggestion from shape; LaneATT lanes equal the direct decode; the slider never adds lanes', () => {
-  assert.equal(suggestDecoder([1, 2784, 77])?.id, 'laneatt');
-  assert.equal(suggestDecoder([1, 101, 56, 4])?.id, 'ufld');
-  assert.equal(suggestDecoder([7, 7]), undefined);
+  assert.equal(suggestedDecoder([1, 2784, 77])?.id, 'laneatt');
+  assert.equal(suggestedDecoder([1, 101, 56, 4])?.id, 'ufld');
+  assert.equal(suggestedDecoder([7, 7]), undefined);
   // Every decoder offers labelled options whose defaults lie inside their own bounds (what the sliders show).
-  for (const d of UI_DECODERS) {
+  for (const d of DECODERS) {
     assert.ok(d.options.length > 0, d.id);
     const defaults = getDecoder(d.id).defaults as Record<string, unknown>;
     for (const o of d.options) {
@@ -122,11 +129,12 @@ test('decoder adapter: suggestion from shape; LaneATT lanes equal the direct dec
     }
   }
   const raw = syntheticRoad();
-  const r = decoderById('laneatt')!.decode(
+  const r = decodeWith(
+    decoderInfo('laneatt')!,
+    { conf: 0.5, nms: 15, topk: 10 },
     raw,
     [1, 2784, 77],
     { w: 1280, h: 720 },
-    { conf: 0.5, nms: 15, topk: 10 },
     true,
   );
   const direct = decodeLaneAtt(raw, { conf: 0.5, nms: 15, topk: 10, origW: 1280, origH: 720 });
@@ -137,11 +145,12 @@ test('decoder adapter: suggestion from shape; LaneATT lanes equal the direct dec
   );
   assert.ok(r.proposals && r.proposals.length >= r.lanes.length);
   // Higher threshold on the same raw output: never more lanes (what the slider does).
-  const fewer = decoderById('laneatt')!.decode(
+  const fewer = decodeWith(
+    decoderInfo('laneatt')!,
+    { conf: 0.975, nms: 15, topk: 10 },
     raw,
     [1, 2784, 77],
     { w: 1280, h: 720 },
-    { conf: 0.975, nms: 15, topk: 10 },
     false,
   );
   assert.ok(fewer.lanes.length < r.lanes.length && fewer.lanes.length > 0);
@@ -153,11 +162,12 @@ test('decoder adapter: LaneATT lanes equal the reference vector', { skip: skipUn
   const buf = readFileSync(join(dir, '01_culane_4lanes.f32'));
   const raw = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   const p = expected.params;
-  const r = decoderById('laneatt')!.decode(
+  const r = decodeWith(
+    decoderInfo('laneatt')!,
+    { conf: p.conf, nms: p.nms, topk: p.topk },
     raw,
     [1, 2784, 77],
     { w: p.orig_w, h: p.orig_h },
-    { conf: p.conf, nms: p.nms, topk: p.topk },
     true,
   );
   assert.equal(r.lanes.length, expected.lanes.length);
@@ -203,19 +213,20 @@ test('diagnostics land on the right editor line and get a visible range', () => 
 
 test('statistics: cumulative counters become per-interval request rates and mean times', () => {
   const entry = (count: number, ns: number, queueNs: number): ModelStatisticsEntry => {
-    const z = { count: 0, ns: 0 };
+    const z = { count: '0', ns: '0' };
+    const c = String(count);
     return {
       name: 'm',
       version: '1',
-      lastInference: 0,
-      inferenceCount: count,
-      executionCount: count,
+      lastInference: '0',
+      inferenceCount: c,
+      executionCount: c,
       inferenceStats: {
-        success: { count, ns },
+        success: { count: c, ns: String(ns) },
         fail: z,
-        queue: { count, ns: queueNs },
+        queue: { count: c, ns: String(queueNs) },
         computeInput: z,
-        computeInfer: { count, ns: ns / 2 },
+        computeInfer: { count: c, ns: String(ns / 2) },
         computeOutput: z,
         cacheHit: z,
         cacheMiss: z,

@@ -1,19 +1,25 @@
 /**
  * `tritonscope infer --model M --image FILE`: runs one image through a model and summarises the
- * outputs (name, datatype, shape, min/max/mean) and, when an output's shape is one a lane decoder
- * knows (shared/lanes registry), the decoded lanes in pixels of the original image.
+ * outputs (name, datatype, shape, min/max/mean) and the decoded lanes in pixels of the original image.
  *
- * The image is decoded and resized with sharp to the model input's H x W (read from the model
- * metadata; NCHW, batch dimension added when max_batch_size > 0), then turned into the CHW tensor
- * by shared/preprocess.ts (defaults: RGB, scale 1/255, no mean/std), exactly as the app does per frame.
+ * Input detection, preprocessing and the decode policy are the app's (shared/inference, through
+ * ../laneRun): the same image, model and settings give the same lanes as the inspector. The image is
+ * resized with sharp to the detected input's H x W (stretched, as the inspector's canvas does).
  */
 import { writeFile } from 'node:fs/promises';
-import sharp from 'sharp';
-import { preprocessImage } from '../../../shared/preprocess';
 import { decodeTensor } from '../../../shared/tensor/codec';
-import { decoders, suggestDecoders, type DecoderName } from '../../../shared/lanes/registry';
-import type { Lane } from '../../../shared/lanes/types';
+import { decoders } from '../../../shared/lanes/registry';
+import { LANE_PREPROCESS } from '../../../shared/inference';
 import { CONNECTION_USAGE, parseCommandArgs, printJson, withTritonClient } from '../connectionFlags';
+import {
+  decodeLaneOutput,
+  decoderOverrides,
+  decoderSettingsFrom,
+  imageTensor,
+  inferTensor,
+  inputSpecFor,
+  readImageSize,
+} from '../laneRun';
 import { formatTable } from '../table';
 import { CliError, type CliCommand } from '../types';
 import type { InferOutput } from '../../triton/types';
@@ -21,7 +27,7 @@ import type { InferOutput } from '../../triton/types';
 const USAGE = [
   'usage: tritonscope infer --model M --image FILE [--dtype FP32|FP16] [--out F.json]',
   '         [--input NAME] [--size WxH] [--channel-order RGB|BGR] [--scale S] [--mean R,G,B] [--std R,G,B]',
-  `         [--decoder laneatt|ufld|clrnet|none] [--model-version V] ${CONNECTION_USAGE}`,
+  `         [--decoder laneatt|ufld|clrnet|none] [--conf C] [--nms N] [--topk K] [--model-version V] ${CONNECTION_USAGE}`,
 ].join('\n');
 
 export interface OutputSummary {
@@ -45,7 +51,7 @@ export function summariseOutput(o: InferOutput): OutputSummary {
     sum = 0,
     n = 0;
   for (let i = 0; i < values.length; i++) {
-    const raw = (values as ArrayLike<number | bigint | boolean>)[i];
+    const raw = (values as ArrayLike<number | bigint | boolean>)[i]!;
     const v = typeof raw === 'number' ? raw : Number(raw);
     if (Number.isNaN(v)) continue;
     if (v < min) min = v;
@@ -79,6 +85,9 @@ export const command: CliCommand = async (argv) => {
       mean: { type: 'string' },
       std: { type: 'string' },
       decoder: { type: 'string' },
+      conf: { type: 'string' },
+      nms: { type: 'string' },
+      topk: { type: 'string' },
       'model-version': { type: 'string' },
     },
     { usage: USAGE },
@@ -93,15 +102,21 @@ export const command: CliCommand = async (argv) => {
   const dtypeFlag = values.dtype as string | undefined;
   if (dtypeFlag !== undefined && dtypeFlag !== 'FP32' && dtypeFlag !== 'FP16')
     throw new CliError(`--dtype must be FP32 or FP16, got '${dtypeFlag}'`, 2);
-  const order = (values['channel-order'] as string | undefined) ?? 'RGB';
+  const order = (values['channel-order'] as string | undefined) ?? LANE_PREPROCESS.channelOrder;
   if (order !== 'RGB' && order !== 'BGR') throw new CliError(`--channel-order must be RGB or BGR, got '${order}'`, 2);
-  const scale = values.scale === undefined ? 1 / 255 : Number(values.scale);
+  const scale = values.scale === undefined ? LANE_PREPROCESS.scale : Number(values.scale);
   if (!Number.isFinite(scale)) throw new CliError(`--scale must be a number, got '${values.scale}'`, 2);
-  const mean = parseTriple(values.mean as string | undefined, '--mean');
-  const std = parseTriple(values.std as string | undefined, '--std');
+  const pre = {
+    channelOrder: order,
+    scale,
+    mean: parseTriple(values.mean as string | undefined, '--mean') ?? [...LANE_PREPROCESS.mean],
+    std: parseTriple(values.std as string | undefined, '--std') ?? [...LANE_PREPROCESS.std],
+    dtype: (dtypeFlag ?? 'auto') as 'auto' | 'FP32' | 'FP16',
+  } as const;
   const decoderFlag = values.decoder as string | undefined;
   if (decoderFlag && decoderFlag !== 'none' && !(decoderFlag in decoders))
     throw new CliError(`unknown --decoder '${decoderFlag}' (laneatt, ufld, clrnet, none)`, 2);
+  const settings = decoderSettingsFrom(decoderFlag, decoderOverrides(values));
   let sizeOverride: [number, number] | undefined;
   if (values.size !== undefined) {
     const m = /^(\d+)x(\d+)$/.exec(values.size as string);
@@ -110,109 +125,37 @@ export const command: CliCommand = async (argv) => {
   }
 
   // Decode the image first: a bad file should fail before any network round trip.
-  let original: { width: number; height: number };
-  try {
-    const meta = await sharp(image).metadata();
-    if (!meta.width || !meta.height) throw new Error('no image dimensions');
-    original = { width: meta.width, height: meta.height };
-  } catch (err) {
-    throw new CliError(`cannot read image '${image}': ${(err as Error).message.split('\n')[0]}`);
-  }
+  const original = await readImageSize(image);
 
   return withTritonClient(values, async (client) => {
     const version = (values['model-version'] as string | undefined) ?? '';
-    const [metadata, config] = await Promise.all([
-      client.modelMetadata(model, version),
-      client.modelConfig(model, version),
-    ]);
-    const inputName = values.input as string | undefined;
-    const input = inputName ? metadata.inputs.find((i) => i.name === inputName) : metadata.inputs[0];
-    if (!input)
-      throw new CliError(
-        inputName
-          ? `model '${model}' has no input '${inputName}' (inputs: ${metadata.inputs.map((i) => i.name).join(', ')})`
-          : `model '${model}' has no inputs`,
-      );
-    if (!inputName && metadata.inputs.length > 1)
-      throw new CliError(
-        `model '${model}' has ${metadata.inputs.length} inputs; choose one with --input (${metadata.inputs.map((i) => i.name).join(', ')})`,
-        2,
-      );
-    const cfgInput = config.input?.find((i) => i.name === input.name);
-    if (cfgInput?.format === 'FORMAT_NHWC')
-      throw new CliError(`input '${input.name}' is NHWC; only NCHW image inputs are supported`);
-    const batching = (config.max_batch_size ?? 0) > 0;
-    // Metadata shows the batch dim as -1 for batching models; the rest is [C,H,W] or [1,C,H,W].
-    const dims = batching ? input.shape.slice(1) : input.shape;
-    const chw = dims.length === 4 && (dims[0] === 1 || dims[0] === -1) ? dims.slice(1) : dims;
-    if (chw.length !== 3)
-      throw new CliError(
-        `input '${input.name}' has shape [${input.shape.join(',')}]; expected an NCHW image input [N,3,H,W]`,
-      );
-    if (chw[0] !== 3) throw new CliError(`input '${input.name}' has ${chw[0]} channels; expected 3 (NCHW)`);
-    const [width, height] = sizeOverride ?? [chw[2], chw[1]];
-    if (width <= 0 || height <= 0)
-      throw new CliError(`input '${input.name}' has variable H/W [${input.shape.join(',')}]; pass --size WxH`, 2);
-    const dtype = dtypeFlag ?? input.datatype;
-    if (dtype !== 'FP32' && dtype !== 'FP16')
-      throw new CliError(`input '${input.name}' is ${input.datatype}; infer supports FP32 and FP16 image inputs`);
-    const shape = batching || dims.length === 4 ? [1, 3, height, width] : [3, height, width];
-
-    const { data: pixels } = await sharp(image)
-      .resize(width, height, { fit: 'fill' })
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const tensorBytes = preprocessImage(pixels, {
-      width,
-      height,
-      channels: 3,
-      dtype,
-      channelOrder: order,
-      scale,
-      mean,
-      std,
-    });
-
-    const t0 = performance.now();
-    const response = await client.infer({
-      model,
-      version,
-      inputs: [{ name: input.name, datatype: dtype, shape, data: tensorBytes }],
-    });
-    const latencyMs = performance.now() - t0;
+    const metadata = await client.modelMetadata(model, version);
+    const spec = inputSpecFor(metadata, values.input as string | undefined, sizeOverride);
+    const tensor = await imageTensor(image, spec, { ...pre, mean: [...pre.mean], std: [...pre.std] });
+    const { response, latencyMs } = await inferTensor(client, model, version, tensor);
+    const { datatype: dtype, shape } = tensor;
 
     const outputs = response.outputs.map(summariseOutput);
-    const lanes: Array<{
-      output: string;
-      decoder: DecoderName;
-      lanes: Array<{ score: number; points: Lane['points'] }>;
-    }> = [];
-    if (decoderFlag !== 'none') {
-      for (const o of response.outputs) {
-        if (o.datatype !== 'FP32' && o.datatype !== 'FP16') continue;
-        const name = (decoderFlag as DecoderName | undefined) ?? suggestDecoders(o.shape)[0]?.name;
-        if (!name || !decoders[name].matchesShape(o.shape)) continue;
-        const raw = decodeTensor(o.datatype, o.data, { shape: o.shape });
-        const opts =
-          name === 'ufld'
-            ? { mode: 'demo' as const, origW: original.width, origH: original.height }
-            : { origW: original.width, origH: original.height };
-        const result = (
-          decoders[name].decode as (r: Float32Array, s: readonly number[], o: object) => { lanes: Lane[] }
-        )(raw, o.shape, opts);
-        lanes.push({
-          output: o.name,
-          decoder: name,
-          lanes: result.lanes.map((l) => ({ score: l.score, points: l.points })),
-        });
-      }
-    }
+    const decoded =
+      decoderFlag === 'none'
+        ? null
+        : decodeLaneOutput(metadata, response, { w: original.width, h: original.height }, settings);
+    const lanes = decoded
+      ? [
+          {
+            output: decoded.output,
+            decoder: decoded.decoder,
+            options: decoded.options,
+            lanes: decoded.lanes.map((l) => ({ score: l.score, points: l.points })),
+          },
+        ]
+      : [];
     const summary = {
       model: response.model,
       version: response.version,
       image: { path: image, ...original },
-      input: { name: input.name, datatype: dtype, shape },
+      input: { name: spec.name, datatype: dtype, shape },
+      preprocess: { channelOrder: pre.channelOrder, scale: pre.scale, mean: pre.mean, std: pre.std },
       latencyMs: Number(latencyMs.toFixed(3)),
       outputs,
       lanes,
@@ -230,7 +173,7 @@ export const command: CliCommand = async (argv) => {
     }
     const fmt = (v: number | undefined) => (v === undefined ? '-' : Number(v.toPrecision(6)).toString());
     process.stdout.write(
-      `${response.model} v${response.version}: ${image} (${original.width}x${original.height}) -> ${input.name} ${dtype} [${shape.join(',')}] in ${latencyMs.toFixed(1)} ms\n`,
+      `${response.model} v${response.version}: ${image} (${original.width}x${original.height}) -> ${spec.name} ${dtype} [${shape.join(',')}] in ${latencyMs.toFixed(1)} ms\n`,
     );
     process.stdout.write(
       `${formatTable(

@@ -39,6 +39,15 @@ export interface StageProps {
   redrawSignal?: { subscribe(fn: () => void): () => void };
   onHover?(lane: { set: number; index: number; lane: Lane } | null): void;
   caption?: string;
+  /** A/B Δ layer: rows both lanes of a matched pair cover, from A's x to B's x, coloured by |Δx|. */
+  deltaRows?: readonly { y: number; xA: number; xB: number; dx: number }[];
+}
+
+/** |Δx| -> colour: green at 0, yellow at 2 px, red from 6 px. */
+export function deltaColor(dx: number): string {
+  const t = Math.max(0, Math.min(1, dx / 6));
+  const hue = 120 * (1 - t);
+  return `hsl(${hue.toFixed(0)}, 95%, 55%)`;
 }
 
 function flat(points: readonly Point[]): number[] {
@@ -103,6 +112,7 @@ export function FrameStage(props: StageProps) {
       data-transform={JSON.stringify(view)}
       data-lanes={lanesJson}
       data-lane-count={props.overlays[0]?.lanes.length ?? 0}
+      data-delta-rows={props.deltaRows?.length ?? 0}
     >
       {size.w > 0 && (
         <Stage
@@ -148,6 +158,19 @@ export function FrameStage(props: StageProps) {
               />
             ))}
           </Layer>
+          {props.deltaRows && (
+            <Layer listening={false} name="delta">
+              {props.deltaRows.map((r, i) => (
+                <Line
+                  key={i}
+                  points={[r.xA, r.y, r.xB === r.xA ? r.xA + 0.01 : r.xB, r.y]}
+                  stroke={deltaColor(r.dx)}
+                  strokeWidth={6 * inv}
+                  lineCap="round"
+                />
+              ))}
+            </Layer>
+          )}
           <Layer>
             {props.overlays.map((set, si) =>
               set.lanes.map((lane, i) => {

@@ -1,131 +1,61 @@
 /**
  * One frame through a model: resize the frame to the model input with a canvas, build the input
- * tensor with shared/preprocess, send it, and turn the output back into float32 values. Timed per
+ * tensor with shared/inference (the input detection and preprocessing the CLI uses too), send it, and turn the output back into float32 values. Timed per
  * stage for the latency breakdown.
  */
-import { preprocessImage } from '../../../shared/preprocess';
 import { decodeTensor } from '../../../shared/tensor/codec';
-import type { ModelMetadata } from './backend';
-import { backend } from './backend';
-import type { PreprocessSettings } from '../state/inspector';
+import {
+  buildInputTensor,
+  imageInputOf,
+  pickLaneOutput,
+  resizeBilinear,
+  type PreprocessSettings,
+} from '../../../shared/inference';
+import type { ModelMetadata } from '../../../shared/contract';
+import { getApi } from '../../api';
 import type { RawResult } from '../state/inference';
 
-export interface InputSpec {
-  name: string;
-  datatype: string;
-  /** Shape to send (batch dim resolved to 1). */
-  shape: number[];
-  layout: 'NCHW' | 'NHWC';
-  width: number;
-  height: number;
-}
-
-/**
- * Finds the image input of a model from its metadata: a 4-D (or 3-D, no batch) tensor with 3
- * channels first (CHW) or last (HWC). Variable dims (-1) are resolved: batch -> 1.
- */
-export function imageInputOf(meta: ModelMetadata): InputSpec {
-  if (!meta.inputs.length) throw new Error(`${meta.name}: the model has no inputs`);
-  for (const t of meta.inputs) {
-    const shape = t.shape.length === 3 ? [1, ...t.shape] : [...t.shape];
-    if (shape.length !== 4) continue;
-    shape[0] = shape[0] < 0 ? 1 : shape[0];
-    if (shape[1] === 3 && shape[2] > 0 && shape[3] > 0) {
-      return {
-        name: t.name,
-        datatype: t.datatype,
-        shape: t.shape.length === 3 ? shape.slice(1) : shape,
-        layout: 'NCHW',
-        height: shape[2],
-        width: shape[3],
-      };
-    }
-    if (shape[3] === 3 && shape[1] > 0 && shape[2] > 0) {
-      return {
-        name: t.name,
-        datatype: t.datatype,
-        shape: t.shape.length === 3 ? shape.slice(1) : shape,
-        layout: 'NHWC',
-        height: shape[1],
-        width: shape[2],
-      };
-    }
-  }
-  const desc = meta.inputs.map((t) => `${t.name} ${t.datatype} [${t.shape.join(',')}]`).join(', ');
-  throw new Error(`${meta.name}: no image input with a fixed 3 x H x W (or H x W x 3) shape among: ${desc}`);
-}
-
-/** Draws `source` resized to w x h and returns its RGBA pixels. One canvas per size, reused. */
-const canvases = new Map<string, { ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D }>();
-export function framePixels(source: CanvasImageSource, w: number, h: number): Uint8ClampedArray {
+/** One 2D canvas per size, reused across frames. */
+const canvases = new Map<string, OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D>();
+function context(w: number, h: number): OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D {
   const key = `${w}x${h}`;
-  let c = canvases.get(key);
-  if (!c) {
+  let ctx = canvases.get(key);
+  if (!ctx) {
     const canvas =
       typeof OffscreenCanvas !== 'undefined'
         ? new OffscreenCanvas(w, h)
         : Object.assign(document.createElement('canvas'), { width: w, height: h });
-    const ctx = canvas.getContext('2d', { willReadFrequently: true }) as
+    const c = canvas.getContext('2d', { willReadFrequently: true }) as
       OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
-    if (!ctx) throw new Error('2D canvas is not available');
-    c = { ctx };
-    canvases.set(key, c);
+    if (!c) throw new Error('2D canvas is not available');
+    canvases.set(key, (ctx = c));
   }
-  c.ctx.imageSmoothingEnabled = true;
-  c.ctx.imageSmoothingQuality = 'high';
-  c.ctx.drawImage(source, 0, 0, w, h);
-  return c.ctx.getImageData(0, 0, w, h).data;
+  return ctx;
 }
 
-export function buildInputTensor(
-  pixels: Uint8ClampedArray,
-  spec: InputSpec,
-  pre: PreprocessSettings,
-): { name: string; datatype: 'FP32' | 'FP16' | 'UINT8'; shape: number[]; data: Uint8Array } {
-  const { width, height } = spec;
-  const dt = pre.dtype === 'auto' ? spec.datatype : pre.dtype;
-  if (dt === 'UINT8') {
-    // Raw pixels, e.g. for a model (or ensemble) that does its own normalisation.
-    const plane = width * height;
-    const out = new Uint8Array(3 * plane);
-    const bgr = pre.channelOrder === 'BGR';
-    for (let i = 0, s = 0; i < plane; i++, s += 4) {
-      const r = pixels[s],
-        g = pixels[s + 1],
-        b = pixels[s + 2];
-      if (spec.layout === 'NHWC') {
-        out[i * 3] = bgr ? b : r;
-        out[i * 3 + 1] = g;
-        out[i * 3 + 2] = bgr ? r : b;
-      } else {
-        out[i] = bgr ? b : r;
-        out[plane + i] = g;
-        out[2 * plane + i] = bgr ? r : b;
-      }
-    }
-    return { name: spec.name, datatype: 'UINT8', shape: spec.shape, data: out };
+/**
+ * The frame's RGBA pixels at w x h. 'opencv': read at the frame's own size, then resized exactly as
+ * cv2.resize INTER_LINEAR does (shared/inference resizeBilinear); 'canvas': the browser scales.
+ */
+export function framePixels(
+  source: CanvasImageSource,
+  frameW: number,
+  frameH: number,
+  w: number,
+  h: number,
+  mode: 'opencv' | 'canvas' = 'opencv',
+): Uint8ClampedArray | Uint8Array {
+  if (mode === 'canvas' || (frameW === w && frameH === h)) {
+    const ctx = context(w, h);
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(source, 0, 0, w, h);
+    return ctx.getImageData(0, 0, w, h).data;
   }
-  if (dt !== 'FP32' && dt !== 'FP16')
-    throw new Error(`input '${spec.name}' has datatype ${dt}; the inspector builds FP32, FP16 or UINT8 image tensors`);
-  if (spec.layout !== 'NCHW') throw new Error(`input '${spec.name}' is HWC; ${dt} tensors are built planar (CHW) only`);
-  const data = preprocessImage(pixels, {
-    width,
-    height,
-    channels: 4,
-    dtype: dt,
-    channelOrder: pre.channelOrder,
-    scale: pre.scale,
-    mean: pre.mean,
-    std: pre.std,
-  });
-  return { name: spec.name, datatype: dt, shape: spec.shape, data };
-}
-
-/** The output most likely to be the lane tensor: the largest floating-point output. */
-export function pickLaneOutput(meta: ModelMetadata): string | undefined {
-  const floats = meta.outputs.filter((o) => /^(FP32|FP16|BF16|FP64)$/.test(o.datatype));
-  const size = (s: number[]) => s.reduce((a, d) => a * Math.max(1, d), 1);
-  return floats.sort((a, b) => size(b.shape) - size(a.shape))[0]?.name ?? meta.outputs[0]?.name;
+  const ctx = context(frameW, frameH);
+  ctx.drawImage(source, 0, 0, frameW, frameH);
+  const full = ctx.getImageData(0, 0, frameW, frameH).data;
+  return resizeBilinear(full, frameW, frameH, 4, w, h);
 }
 
 export async function inferFrame(args: {
@@ -140,11 +70,12 @@ export async function inferFrame(args: {
 }): Promise<RawResult> {
   const t0 = performance.now();
   const spec = imageInputOf(args.meta);
-  const pixels = framePixels(args.source, spec.width, spec.height);
+  const pixels = framePixels(args.source, args.frameW, args.frameH, spec.width, spec.height, args.pre.resize);
+  const tPixels = performance.now();
   const input = buildInputTensor(pixels, spec, args.pre);
   const outName = pickLaneOutput(args.meta);
   const t1 = performance.now();
-  const res = await backend().infer({
+  const res = await getApi().infer({
     connectionId: args.connectionId,
     model: args.meta.name,
     id: args.frameKey,
@@ -164,7 +95,14 @@ export async function inferFrame(args: {
     output: { name: out.name, datatype: out.datatype, shape: out.shape, values },
     frameW: args.frameW,
     frameH: args.frameH,
-    timing: { preprocessMs: t1 - t0, requestMs: t2 - t1, rpcMs: res.timing.rpcMs },
+    timing: {
+      preprocessMs: t1 - t0,
+      captureMs: tPixels - t0,
+      tensorMs: t1 - tPixels,
+      requestMs: t2 - t1,
+      rpcMs: res.timing.rpcMs,
+      servicesMs: res.timing.totalMs,
+    },
     at: performance.now(),
   };
 }

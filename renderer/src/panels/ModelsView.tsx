@@ -7,7 +7,7 @@ import { useApp } from '../state/store';
 import { Alert, Panel, StateBadge, fmtMs, fmtShape } from '../components/ui';
 import { TimeChart } from '../components/Chart';
 import { EnsembleGraph, ensembleSteps } from '../components/EnsembleGraph';
-import { ratesFrom } from '../lib/stats';
+import { meanMs, ratesFrom } from '../lib/stats';
 
 export function ModelsView() {
   const conn = useApp((s) => s.activeConnection());
@@ -319,7 +319,6 @@ function Statistics({ name }: { name: string }) {
   if (statsError) return <Alert kind="err">{statsError}</Alert>;
   if (!last) return <div className="muted">Collecting statistics…</div>;
   const s = last.inferenceStats;
-  const avg = (x: { count: number; ns: number }, n: number) => (n ? x.ns / n / 1e6 : null);
   const n = s.success.count;
   return (
     <div data-testid="model-stats">
@@ -328,9 +327,9 @@ function Statistics({ name }: { name: string }) {
           ['Requests', String(n)],
           ['Failures', String(s.fail.count)],
           ['Executions', String(last.executionCount)],
-          ['Avg request', fmtMs(avg(s.success, n))],
-          ['Avg queue', fmtMs(avg(s.queue, n))],
-          ['Avg compute', fmtMs(avg(s.computeInfer, n))],
+          ['Avg request', fmtMs(meanMs(s.success))],
+          ['Avg queue', fmtMs(meanMs({ count: n, ns: s.queue.ns }))],
+          ['Avg compute', fmtMs(meanMs({ count: n, ns: s.computeInfer.ns }))],
           ['Now', `${(rates.rps[rates.rps.length - 1] ?? 0).toFixed(1)} req/s`],
         ].map(([k, v]) => (
           <div className="card" key={k} style={{ margin: 0, padding: '6px 10px', minWidth: 92 }}>
@@ -370,7 +369,7 @@ function Statistics({ name }: { name: string }) {
               <tr key={b.batchSize}>
                 <td className="num">{b.batchSize}</td>
                 <td className="num">{b.computeInfer.count}</td>
-                <td className="num">{fmtMs(avg(b.computeInfer, b.computeInfer.count))}</td>
+                <td className="num">{fmtMs(meanMs(b.computeInfer))}</td>
               </tr>
             ))}
           </tbody>

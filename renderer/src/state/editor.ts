@@ -3,13 +3,10 @@
  * being edited (disk text + hash for safe saving), the buffer, and the server's loaded config for diffs.
  */
 import type { Slice } from './store';
-import {
-  backend,
-  type ConfigDiff,
-  type RepositoryListing,
-  type RepositoryRoot,
-  type SaveResponse,
-} from '../lib/backend';
+import { getApi } from '../../api';
+import type { ApiResponse, RepositoryListing, RepositoryRoot } from '../../../shared/contract';
+
+type ConfigDiff = ApiResponse<'configDiff'>;
 import { errorText } from '../lib/errors';
 
 export interface OpenFile {
@@ -72,7 +69,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
 
   async loadRoots() {
     try {
-      const roots = await backend().listRoots();
+      const roots = await getApi().listRepositories();
       set({ roots });
       if (!get().rootId && roots.length) get().setRepositoryRoot((roots.find((r) => r.builtin) ?? roots[0]).rootId);
     } catch (e) {
@@ -88,7 +85,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
 
   async openRepositoryPath(path) {
     try {
-      const root = await backend().openRepository(path || undefined);
+      const root = await getApi().openRepository(path ? { path } : {});
       if (!root) return;
       await get().loadRoots();
       set({ rootId: null });
@@ -103,7 +100,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     if (!rootId) return;
     set({ listingLoading: true });
     try {
-      const listing = await backend().listRepository(rootId);
+      const listing = await getApi().listRepositoryModels({ rootId });
       set({ listing, listingError: null });
     } catch (e) {
       set({ listingError: errorText(e) });
@@ -118,7 +115,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     const cur = get().file;
     if (!force && cur && cur.path === path && cur.rootId === rootId) return;
     try {
-      const f = await backend().readFile(rootId, path);
+      const f = await getApi().readFile({ rootId, path });
       set({
         file: {
           rootId,
@@ -148,7 +145,13 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     if (!f) return null;
     set({ saving: true });
     try {
-      const r: SaveResponse = await backend().saveFile(f.rootId, f.path, get().buffer, f.diskHash, force);
+      const r = await getApi().saveFile({
+        rootId: f.rootId,
+        path: f.path,
+        text: get().buffer,
+        expectedHash: f.diskHash,
+        ...(force ? { force } : {}),
+      });
       const outcome: SaveOutcome = {
         kind: 'saved',
         message: r.backupPath ? `Saved ${r.path}. Previous version backed up to ${r.backupPath}.` : `Saved ${r.path}.`,
@@ -187,7 +190,12 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     set({ serverConfigLoading: true });
     try {
       const conn = get().activeConnection() ?? undefined;
-      const diff = await backend().configDiff(f.rootId, f.path, conn, conn ? f.model : undefined);
+      const diff = await getApi().configDiff({
+        rootId: f.rootId,
+        path: f.path,
+        ...(conn ? { connectionId: conn } : {}),
+        ...(conn && f.model ? { model: f.model } : {}),
+      });
       // The diff-vs-disk view shows what is on disk now, but saving keeps checking against the
       // version the edit started from, so a change made elsewhere is never overwritten silently.
       set({ serverConfig: diff.server, diskNow: diff.disk });

@@ -1,12 +1,17 @@
 /**
  * Raw inference results, cached per (slot, frame), so decoder sliders re-decode without a new
- * request; request counters and the latency of the last result.
+ * request, and the last inference error per slot (counters and rates live in the inspector's playback store).
  */
 import type { Slice } from './store';
 
 export interface Timing {
   /** Frame capture + resize + tensor build in the renderer. */
   preprocessMs: number;
+  /** Of which: reading and resizing the frame's pixels, and building the tensor from them. */
+  captureMs?: number;
+  tensorMs?: number;
+  /** The services' part of the request (encode, gRPC, decode), as they measured it. */
+  servicesMs?: number;
   /** Renderer -> services -> Triton -> back (whole round trip). */
   requestMs: number;
   /** Of which: the gRPC call as measured by the services. */
@@ -33,20 +38,11 @@ export interface InferenceSlice {
   /** Latest result per slot (video shows the newest even if it is for an older frame). */
   latest: { a: RawResult | null; b: RawResult | null };
   inferErrors: { a: string | null; b: string | null };
-  requestsSent: number;
-  requestsDone: number;
-  framesDropped: number;
-  inFlight: number;
-  /** Completed results per second over the last second (while playing). */
-  inferFps: number;
 
   /** Forget cached results (of one slot, or all). */
   clearResults(slot?: 'a' | 'b'): void;
   putResult(slot: 'a' | 'b', r: RawResult): void;
   setInferError(slot: 'a' | 'b', e: string | null): void;
-  countRequest(delta: 1 | -1): void;
-  countDropped(): void;
-  setInferFps(fps: number): void;
 }
 
 const MAX_CACHED = 300;
@@ -55,11 +51,6 @@ export const createInferenceSlice: Slice<InferenceSlice> = (set, get) => ({
   results: {},
   latest: { a: null, b: null },
   inferErrors: { a: null, b: null },
-  requestsSent: 0,
-  requestsDone: 0,
-  framesDropped: 0,
-  inFlight: 0,
-  inferFps: 0,
 
   clearResults(slot) {
     if (!slot) {
@@ -83,15 +74,5 @@ export const createInferenceSlice: Slice<InferenceSlice> = (set, get) => ({
   },
   setInferError(slot, e) {
     set({ inferErrors: { ...get().inferErrors, [slot]: e } });
-  },
-  countRequest(delta) {
-    if (delta > 0) set({ requestsSent: get().requestsSent + 1, inFlight: get().inFlight + 1 });
-    else set({ requestsDone: get().requestsDone + 1, inFlight: Math.max(0, get().inFlight - 1) });
-  },
-  countDropped() {
-    set({ framesDropped: get().framesDropped + 1 });
-  },
-  setInferFps(inferFps) {
-    set({ inferFps });
   },
 });

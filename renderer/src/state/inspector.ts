@@ -1,9 +1,13 @@
 /**
- * Inspector state: the frame source (images or a video), the playback position, preprocessing
+ * Inspector state: the frame source (images or a video), whether it plays, preprocessing
  * and decoder settings, overlay layers, ground truth, and the A/B comparison setup.
  */
 import type { Slice } from './store';
 import type { TusimpleFrame } from '../../../shared/lanes/tusimple';
+import { LANE_PREPROCESS, type DecoderSettings, type PreprocessSettings } from '../../../shared/inference';
+
+export type { DecoderSettings, PreprocessSettings };
+export { IMAGENET } from '../../../shared/inference';
 
 export interface ImageItem {
   name: string;
@@ -14,15 +18,6 @@ export type FrameSource =
   | { kind: 'images'; items: ImageItem[]; label: string }
   | { kind: 'video'; name: string; url: string; /** revoke on replace */ objectUrl: boolean };
 
-export interface PreprocessSettings {
-  channelOrder: 'RGB' | 'BGR';
-  scale: number;
-  mean: [number, number, number];
-  std: [number, number, number];
-  /** 'auto' = the model input's datatype from its metadata. */
-  dtype: 'auto' | 'FP32' | 'FP16';
-}
-
 export interface ModelSlot {
   /** Connection profile id (A/B may compare two servers). null = the active server. */
   connectionId: string | null;
@@ -31,30 +26,19 @@ export interface ModelSlot {
 
 export type AbMode = 'off' | 'side' | 'overlay';
 
-export interface DecoderSettings {
-  /** 'auto' = suggested from the output shape. */
-  id: string;
-  /** Option values by key (conf, nms, topk, ...), per decoder id. */
-  options: Record<string, Record<string, number | boolean | string>>;
-}
-
 export interface Layers {
   lanes: boolean;
   labels: boolean;
   proposals: boolean;
   gt: boolean;
+  /** A/B: rows of matched lanes coloured by |Δx|. */
+  delta: boolean;
 }
 
 export interface InspectorSlice {
   source: FrameSource | null;
   sourceError: string | null;
-  frameIndex: number;
-  frameCount: number;
-  /** Natural size of the current frame. */
-  frameSize: { w: number; h: number } | null;
   playing: boolean;
-  /** Frames per second the display is showing while playing (measured). */
-  displayFps: number;
   /** Assumed/estimated frame rate of the video (for step and frame numbers). */
   videoFps: number;
   /** Image sequences: playback rate. */
@@ -71,11 +55,7 @@ export interface InspectorSlice {
 
   setSource(src: FrameSource | null): void;
   setSourceError(e: string | null): void;
-  setFrame(i: number): void;
-  setFrameCount(n: number): void;
-  setFrameSize(s: { w: number; h: number } | null): void;
   setPlaying(p: boolean): void;
-  setDisplayFps(fps: number): void;
   setVideoFps(fps: number): void;
   setPreprocess(p: Partial<PreprocessSettings>): void;
   setSlot(which: 'a' | 'b', s: Partial<ModelSlot>): void;
@@ -88,27 +68,17 @@ export interface InspectorSlice {
   setGt(gt: { name: string; frames: TusimpleFrame[] } | null, error?: string | null): void;
 }
 
-/** Image-net mean/std is what most lane models (LaneATT, UFLD) were trained with. */
-export const IMAGENET = {
-  mean: [0.485, 0.456, 0.406] as [number, number, number],
-  std: [0.229, 0.224, 0.225] as [number, number, number],
-};
-
 export const createInspectorSlice: Slice<InspectorSlice> = (set, get) => ({
   source: null,
   sourceError: null,
-  frameIndex: 0,
-  frameCount: 0,
-  frameSize: null,
   playing: false,
-  displayFps: 0,
   videoFps: 30,
   imageFps: 5,
-  preprocess: { channelOrder: 'RGB', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], dtype: 'auto' },
+  preprocess: { ...LANE_PREPROCESS, mean: [...LANE_PREPROCESS.mean], std: [...LANE_PREPROCESS.std] },
   slots: { a: { connectionId: null, model: null }, b: { connectionId: null, model: null } },
   abMode: 'off',
   decoder: { id: 'auto', options: {} },
-  layers: { lanes: true, labels: true, proposals: false, gt: true },
+  layers: { lanes: true, labels: true, proposals: false, gt: true, delta: true },
   autoInfer: true,
   maxInFlight: 2,
   gt: null,
@@ -120,35 +90,15 @@ export const createInspectorSlice: Slice<InspectorSlice> = (set, get) => ({
     set({
       source,
       sourceError: null,
-      frameIndex: 0,
-      frameCount: source?.kind === 'images' ? source.items.length : 0,
       playing: false,
-      frameSize: null,
-      displayFps: 0,
     });
     get().clearResults();
   },
   setSourceError(sourceError) {
     set({ sourceError });
   },
-  setFrame(i) {
-    const n = get().frameCount;
-    const idx = n > 0 ? Math.max(0, Math.min(n - 1, Math.round(i))) : 0;
-    if (idx !== get().frameIndex) set({ frameIndex: idx });
-  },
-  setFrameCount(frameCount) {
-    set({ frameCount });
-  },
-  setFrameSize(frameSize) {
-    const cur = get().frameSize;
-    if (cur && frameSize && cur.w === frameSize.w && cur.h === frameSize.h) return;
-    set({ frameSize });
-  },
   setPlaying(playing) {
-    set({ playing, ...(playing ? {} : { displayFps: 0 }) });
-  },
-  setDisplayFps(displayFps) {
-    set({ displayFps });
+    set({ playing });
   },
   setVideoFps(videoFps) {
     set({ videoFps });

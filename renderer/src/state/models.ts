@@ -3,13 +3,10 @@
  * loaded config, load/unload, and a statistics history sampled over time (for per-request rates).
  */
 import type { AppState, Slice } from './store';
-import {
-  backend,
-  type ConfigResponse,
-  type ModelIndexEntry,
-  type ModelMetadata,
-  type ModelStatisticsEntry,
-} from '../lib/backend';
+import { getApi } from '../../api';
+import type { ApiResponse, ModelIndexEntry, ModelMetadata, ModelStatisticsEntry } from '../../../shared/contract';
+
+type ConfigResponse = ApiResponse<'modelConfig'>;
 import { errorText } from '../lib/errors';
 
 export interface StatSample {
@@ -102,7 +99,7 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     if (!conn) return;
     set({ indexStatus: 'loading' });
     try {
-      const index = await backend().repositoryIndex(conn);
+      const index = (await getApi().repositoryIndex({ connectionId: conn })).models;
       index.sort((a, b) => a.name.localeCompare(b.name) || Number(a.version || 0) - Number(b.version || 0));
       set({ index, indexStatus: 'ok', indexError: null });
       if (!get().selectedModel && index.length) set({ selectedModel: index[0].name });
@@ -116,18 +113,22 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   },
 
   fetchMetadata(name, force) {
-    return fetchCached(get, set, 'metadata', name, force, (conn) => backend().modelMetadata(conn, name));
+    return fetchCached(get, set, 'metadata', name, force, (conn) =>
+      getApi().modelMetadata({ connectionId: conn, model: name }),
+    );
   },
 
   fetchConfig(name, force) {
-    return fetchCached(get, set, 'configs', name, force, (conn) => backend().modelConfig(conn, name));
+    return fetchCached(get, set, 'configs', name, force, (conn) =>
+      getApi().modelConfig({ connectionId: conn, model: name }),
+    );
   },
 
   async sampleStatistics() {
     const conn = get().activeConnection();
     if (!conn) return;
     try {
-      const { takenAt, models } = await backend().modelStatistics(conn);
+      const { takenAt, models } = await getApi().modelStatistics({ connectionId: conn });
       const history = { ...get().statsHistory };
       for (const entry of models) {
         const key = entry.name;
@@ -148,7 +149,7 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       modelErrors: { ...get().modelErrors, [name]: undefined },
     });
     try {
-      await backend().loadModel(conn, name, override);
+      await getApi().loadModel({ connectionId: conn, model: name, ...(override ? { configOverride: override } : {}) });
       get().toast(
         'ok',
         override ? `Loaded ${name} with the editor's config (override)` : `Loaded ${name} from its repository config`,
@@ -177,7 +178,7 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       modelErrors: { ...get().modelErrors, [name]: undefined },
     });
     try {
-      await backend().unloadModel(conn, name);
+      await getApi().unloadModel({ connectionId: conn, model: name });
       get().toast('ok', `Unloaded ${name}`);
       return true;
     } catch (e) {

@@ -4,13 +4,8 @@
  * services themselves cannot be reached.
  */
 import type { Slice } from './store';
-import {
-  backend,
-  type ConnectionProfile,
-  type ConnectionProfileInput,
-  type ConnectionStatus,
-  type DemoStatus,
-} from '../lib/backend';
+import { getApi } from '../../api';
+import type { ConnectionProfile, ConnectionProfileInput, ConnectionStatus, DemoStatus } from '../../../shared/contract';
 import { errorText } from '../lib/errors';
 
 /** Id of the embedded demo server's built-in profile (it exists once the demo server runs). */
@@ -58,7 +53,7 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
 
   async loadProfiles() {
     try {
-      const profiles = await backend().listProfiles();
+      const profiles = await getApi().listConnections();
       // The demo server is the default profile: shown (as a placeholder) until it is started.
       if (!profiles.some((p) => p.id === DEMO_ID)) profiles.unshift(DEMO_PLACEHOLDER);
       const activeId = get().activeId ?? profiles.find((p) => p.builtin)?.id ?? profiles[0]?.id ?? null;
@@ -70,7 +65,7 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
 
   async saveProfile(p) {
     try {
-      const saved = await backend().saveProfile(p);
+      const saved = await getApi().saveConnection(p);
       await get().loadProfiles();
       get().toast('ok', `Saved profile “${saved.name}”`);
       return saved;
@@ -82,7 +77,7 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
 
   async deleteProfile(id) {
     try {
-      await backend().deleteProfile(id);
+      await getApi().deleteConnection({ id });
       if (get().activeId === id) set({ activeId: null });
       await get().loadProfiles();
     } catch (e) {
@@ -97,7 +92,7 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
         await get().startDemo();
         if (!get().demo?.running) throw new Error(get().demo?.error?.message ?? 'the demo server did not start');
       }
-      const status = await backend().connect(id);
+      const status = await getApi().connect({ id });
       // A server that does not answer still counts as connected (the services keep polling it with
       // backoff); its error lives in the status, which the Servers view shows while it lasts.
       set({ statuses: { ...get().statuses, [id]: status }, activeId: id });
@@ -112,7 +107,7 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
   async disconnect(id) {
     set({ busy: { ...get().busy, [id]: 'disconnecting' } });
     try {
-      await backend().disconnect(id);
+      await getApi().disconnect({ id });
       const statuses = { ...get().statuses };
       delete statuses[id];
       set({ statuses });
@@ -125,7 +120,7 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
 
   async refreshStatus(id) {
     try {
-      const status = await backend().status(id);
+      const status = await getApi().connectionStatus({ id });
       set({ statuses: { ...get().statuses, [id]: status } });
     } catch (e) {
       const prev = get().statuses[id];
@@ -156,7 +151,7 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
   async startDemo() {
     set({ demoStarting: true });
     try {
-      const demo = await backend().startDemo();
+      const demo = await getApi().startDemo();
       set({ demo });
       if (demo.error) get().toast('err', `Demo server: ${demo.error.message}`);
       await get().loadProfiles();

@@ -12,10 +12,11 @@ import { buildOnnxModel } from '../../../scripts/onnx/builder';
 export const LANE_IN = [3, 360, 640] as const;
 export const LANE_OUT = [2784, 77] as const;
 
-function laneStub(elemType: 'float' | 'float16'): Uint8Array {
+/** `hw`: the input's H and W are fixed (360 x 640) or dynamic (any size with 3*H*W >= 2784*77). */
+export function laneStub(elemType: 'float' | 'float16', hw: 'fixed' | 'dynamic' = 'fixed'): Uint8Array {
   const n = LANE_OUT[0] * LANE_OUT[1];
   return buildOnnxModel({
-    inputs: [{ name: 'input', elemType, shape: ['batch', ...LANE_IN] }],
+    inputs: [{ name: 'input', elemType, shape: hw === 'fixed' ? ['batch', ...LANE_IN] : ['batch', 3, 'h', 'w'] }],
     outputs: [{ name: 'predict_lanes', elemType, shape: ['batch', ...LANE_OUT] }],
     nodes: [
       { op: 'Reshape', inputs: ['input', 'flat_shape'], outputs: ['flat'] },

@@ -1,0 +1,75 @@
+/**
+ * Frames for `tritonscope compare`: the images of a folder (natural order), or the frames of a
+ * video decoded by ffmpeg (Debian's; rgb24 at the video's own size, streamed, never all in memory).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliError } from './types';
+import type { RawImage } from './laneRun';
+
+const IMAGE_RE = /\.(png|jpe?g|webp|bmp|tiff?|avif)$/i;
+
+export interface Frame {
+  index: number;
+  label: string;
+  image: string | RawImage;
+}
+
+export function folderImages(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new CliError(`cannot read --images folder '${dir}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const images = names.filter((n) => IMAGE_RE.test(n)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  if (!images.length) throw new CliError(`--images folder '${dir}' has no images (png, jpg, webp, bmp, tiff, avif)`);
+  return images.map((n) => join(dir, n));
+}
+
+function videoSize(file: string): { width: number; height: number } {
+  const r = spawnSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file],
+    { encoding: 'utf8' },
+  );
+  if (r.error) throw new CliError(`--video needs ffprobe/ffmpeg (apt-get install ffmpeg): ${r.error.message}`);
+  const m = /^(\d+),(\d+)/.exec(r.stdout.trim());
+  if (r.status !== 0 || !m)
+    throw new CliError(`cannot read video '${file}': ${r.stderr.trim().split('\n')[0] || 'no video stream'}`);
+  return { width: Number(m[1]), height: Number(m[2]) };
+}
+
+/** Every `every`-th frame of the video, up to `max` frames. */
+export async function* videoFrames(file: string, every: number, max: number): AsyncGenerator<Frame> {
+  const { width, height } = videoSize(file);
+  const size = width * height * 3;
+  const ff = spawn('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  ff.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let buf: Buffer = Buffer.alloc(0);
+  let n = 0;
+  let yielded = 0;
+  try {
+    for await (const chunk of ff.stdout as AsyncIterable<Buffer>) {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      while (buf.length >= size) {
+        const data = new Uint8Array(buf.subarray(0, size));
+        buf = buf.subarray(size);
+        if (n % every === 0) {
+          yield { index: n, label: `frame ${n + 1}`, image: { data, width, height } };
+          if (++yielded >= max) return;
+        }
+        n++;
+      }
+    }
+    const code: number = ff.exitCode ?? (await new Promise((res) => ff.once('close', res)));
+    if (code !== 0) throw new CliError(`ffmpeg could not decode '${file}': ${stderr.trim().split('\n')[0]}`);
+    if (!yielded) throw new CliError(`video '${file}' has no frames`);
+  } finally {
+    if (ff.exitCode === null) ff.kill();
+  }
+}

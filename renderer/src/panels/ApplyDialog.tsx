@@ -1,0 +1,111 @@
+/** The editor's diagnostics list, and the "Apply to server" dialog (config override or repository file). */
+import { useState } from 'react';
+import { useApp } from '../state/store';
+import { Alert, Progress } from '../components/ui';
+import type { analyzeConfig } from '../lib/pbtxt';
+
+export function Diagnostics({
+  diagnostics,
+  onJump,
+}: {
+  diagnostics: ReturnType<typeof analyzeConfig>['diagnostics'];
+  onJump(line: number, col: number): void;
+}) {
+  if (!diagnostics.length) return null;
+  return (
+    <ul className="list diag-list" data-testid="diagnostics">
+      {diagnostics.map((d, i) => (
+        <li
+          key={i}
+          className={d.severity}
+          onClick={() => onJump(d.line, d.column)}
+          data-testid="diagnostic"
+          data-line={d.line}
+          data-column={d.column}
+        >
+          <span className="loc">
+            {d.line}:{d.column}
+          </span>
+          <span className="sev">{d.severity}</span>
+          <span className="grow">{d.message}</span>
+          <span className="muted">{d.code}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; hasErrors: boolean; onClose(): void }) {
+  const file = useApp((s) => s.file)!;
+  const buffer = useApp((s) => s.buffer);
+  const loadModel = useApp((s) => s.loadModel);
+  const save = useApp((s) => s.save);
+  const [choice, setChoice] = useState<'override' | 'file'>(dirty ? 'override' : 'file');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    if (choice === 'file' && dirty) {
+      const r = await save();
+      if (r?.kind !== 'saved') {
+        setBusy(false);
+        setError(r?.message ?? 'Save failed');
+        return;
+      }
+    }
+    const ok = await loadModel(file.model, choice === 'override' ? { pbtxt: buffer } : undefined);
+    setBusy(false);
+    // The server's loaded config just changed (or failed to): the "Diff vs server" must not keep
+    // showing the config from before the load.
+    void useApp.getState().fetchServerConfig();
+    if (ok) onClose();
+    else setError(useApp.getState().modelErrors[file.model] ?? 'Load failed');
+  };
+  return (
+    <div className="modal-back" onClick={onClose}>
+      <div
+        className="modal"
+        onClick={(e) => e.stopPropagation()}
+        role="dialog"
+        aria-label="Apply to server"
+        data-testid="apply-dialog"
+      >
+        <h3>Load “{file.model}” on the server</h3>
+        <div className="choice">
+          <label className={choice === 'override' ? 'on' : ''}>
+            <input type="radio" checked={choice === 'override'} onChange={() => setChoice('override')} />
+            <span>
+              <b>Config override</b>
+              Send the editor's text with the load request. The server uses it instead of its config.pbtxt; the file on
+              disk is not changed, and the override is lost when the server restarts.
+            </span>
+          </label>
+          <label className={choice === 'file' ? 'on' : ''}>
+            <input type="radio" checked={choice === 'file'} onChange={() => setChoice('file')} />
+            <span>
+              <b>Repository file</b>
+              {dirty ? 'Save the editor to config.pbtxt (with a backup), then load' : 'Load'} from the server's
+              repository, exactly as it is on disk.
+            </span>
+          </label>
+        </div>
+        {hasErrors && <Alert kind="warn">The config has errors; the server will most likely reject it.</Alert>}
+        <p className="muted small">
+          The server must see the same repository folder for the file choice to apply your edits (true for the embedded
+          demo server).
+        </p>
+        {error && <Alert kind="err">{error}</Alert>}
+        {busy && <Progress />}
+        <div className="row" style={{ justifyContent: 'flex-end', marginTop: 10 }}>
+          <button className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="btn primary" disabled={busy} onClick={() => void run()} data-testid="apply-confirm">
+            {choice === 'override' ? 'Load with override' : dirty ? 'Save and load' : 'Load from file'}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

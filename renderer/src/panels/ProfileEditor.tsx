@@ -1,0 +1,133 @@
+/** Editing a connection profile: name, host:port URL, timeout, TLS / mutual TLS file paths. */
+import { useState } from 'react';
+import { useApp } from '../state/store';
+import { Alert, Panel } from '../components/ui';
+import type { ConnectionProfileInput } from '../../../shared/contract';
+
+export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileInput; onDone: () => void }) {
+  const saveProfile = useApp((s) => s.saveProfile);
+  const [p, setP] = useState<ConnectionProfileInput>(initial);
+  const [saving, setSaving] = useState(false);
+  const tls = p.tls ?? { enabled: false };
+  const urlOk = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(p.url);
+  const setTls = (patch: Partial<typeof tls>) => setP({ ...p, tls: { ...tls, ...patch } });
+  const clean = (s: string) => (s.trim() ? s.trim() : undefined);
+  return (
+    <Panel title={initial.id ? `Edit ${initial.name}` : 'New server'} testId="profile-editor">
+      <form
+        style={{ maxWidth: 560 }}
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (!urlOk) return;
+          setSaving(true);
+          const saved = await saveProfile({
+            ...p,
+            tls: tls.enabled
+              ? {
+                  enabled: true,
+                  caPath: clean(tls.caPath ?? ''),
+                  certPath: clean(tls.certPath ?? ''),
+                  keyPath: clean(tls.keyPath ?? ''),
+                  insecure: !!tls.insecure,
+                }
+              : { enabled: false },
+          });
+          setSaving(false);
+          if (saved) {
+            useApp.getState().setActive(saved.id);
+            onDone();
+          }
+        }}
+      >
+        <label className="field">
+          Name
+          <input
+            type="text"
+            value={p.name}
+            onChange={(e) => setP({ ...p, name: e.target.value })}
+            required
+            data-testid="profile-name"
+          />
+        </label>
+        <label className="field">
+          Endpoint
+          <input
+            type="text"
+            value={p.url}
+            onChange={(e) => setP({ ...p, url: e.target.value })}
+            placeholder="host:8001"
+            data-testid="profile-url"
+          />
+        </label>
+        {!urlOk && <Alert kind="warn">Expected host:port of Triton's gRPC endpoint, e.g. orin.local:8001</Alert>}
+        <label className="field">
+          Deadline (ms)
+          <input
+            type="number"
+            min={100}
+            value={p.timeoutMs ?? ''}
+            placeholder="default"
+            onChange={(e) => setP({ ...p, timeoutMs: e.target.value ? Number(e.target.value) : undefined })}
+          />
+        </label>
+        <div className="section-title" style={{ marginTop: 12 }}>
+          TLS
+        </div>
+        <label className="check" style={{ marginBottom: 8 }}>
+          <input type="checkbox" checked={tls.enabled} onChange={(e) => setTls({ enabled: e.target.checked })} /> Use
+          TLS (grpcs)
+        </label>
+        {tls.enabled && (
+          <>
+            <label className="field">
+              CA certificate
+              <input
+                type="text"
+                value={tls.caPath ?? ''}
+                onChange={(e) => setTls({ caPath: e.target.value })}
+                placeholder="/path/to/ca.pem (optional)"
+              />
+            </label>
+            <label className="field">
+              Client cert
+              <input
+                type="text"
+                value={tls.certPath ?? ''}
+                onChange={(e) => setTls({ certPath: e.target.value })}
+                placeholder="/path/to/client.pem (mTLS)"
+              />
+            </label>
+            <label className="field">
+              Client key
+              <input
+                type="text"
+                value={tls.keyPath ?? ''}
+                onChange={(e) => setTls({ keyPath: e.target.value })}
+                placeholder="/path/to/client.key (mTLS)"
+              />
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={!!tls.insecure}
+                onChange={(e) => setTls({ insecure: e.target.checked })}
+              />{' '}
+              Skip certificate verification (self-signed test servers only)
+            </label>
+            <p className="muted small">
+              Files are referenced by path on the machine running Tritonscope and read when connecting.
+            </p>
+          </>
+        )}
+        <div className="row" style={{ marginTop: 14 }}>
+          <button className="btn primary" type="submit" disabled={saving || !urlOk} data-testid="profile-save">
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+          <button className="btn" type="button" onClick={onDone}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Panel>
+  );
+}

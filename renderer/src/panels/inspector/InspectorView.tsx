@@ -1,0 +1,79 @@
+/**
+ * The inspector: frames (images, folders, videos; drag and drop) through a lane model, decoded
+ * lanes over the frame with live decoder settings, ground truth + TuSimple accuracy, A/B compare,
+ * latency breakdown, exports. This component only wires the parts together: playback state lives in
+ * the playback store, requests in the controller, and the per-frame redraw goes through a signal,
+ * so a video frame does not re-render it.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useApp } from '../../state/store';
+import { inferCurrentFrame } from './controller';
+import { gtLanePoints, reportDecodeTimes } from './model';
+import { recordStage } from './pipelineStats';
+import { useFrameMedia } from './useFrameMedia';
+import { useDecoded, useGtFrame, useStageKey } from './useDecoded';
+import { useInspectorKeys } from './useInspectorKeys';
+import { useDefaultModel } from './useDefaultModel';
+import { SourcesPanel } from './SourcesPanel';
+import { StageArea } from './StageArea';
+import { Transport } from './Transport';
+import { ControlsPanel } from './ControlsPanel';
+import { AbSection, useAbComparison } from './AbSection';
+
+export function InspectorView() {
+  const [videoEl, setVideoEl] = useState<HTMLVideoElement | null>(null);
+  const { media, redraw } = useFrameMedia(videoEl);
+  const sourceKind = useApp((s) => s.source?.kind ?? 'none');
+  const [fit, setFit] = useState(0);
+  const refit = useCallback(() => setFit((f) => f + 1), []);
+
+  useInspectorKeys(refit);
+  useDefaultModel();
+  useEffect(() => {
+    reportDecodeTimes((ms) => recordStage('decode', ms));
+    return () => reportDecodeTimes(undefined);
+  }, []);
+
+  // A new model, A/B setup or preprocessing cleared the results: infer the frame on the stage again.
+  const slots = useApp((s) => s.slots);
+  const abMode = useApp((s) => s.abMode);
+  const preprocess = useApp((s) => s.preprocess);
+  useEffect(() => {
+    const st = useApp.getState();
+    if (st.autoInfer && !st.playing) inferCurrentFrame('missing');
+  }, [slots, abMode, preprocess]);
+
+  const stageKey = useStageKey(media);
+  const a = useDecoded('a', stageKey);
+  const b = useDecoded('b', stageKey);
+  const gtFrame = useGtFrame(media, stageKey, a);
+  const gtLanes = useMemo(() => (gtFrame ? gtLanePoints(gtFrame) : undefined), [gtFrame]);
+  const comparison = useAbComparison(a, b);
+  const showDelta = useApp((s) => s.layers.delta);
+  const deltaRows = useMemo(
+    () => (showDelta && comparison ? comparison.lanes.matches.flatMap((m) => m.rows) : undefined),
+    [showDelta, comparison],
+  );
+
+  return (
+    <div className="view grid-inspector">
+      <SourcesPanel />
+      <section className="panel" data-testid="inspector-stage" data-source-kind={sourceKind}>
+        <StageArea media={media} redraw={redraw} a={a} b={b} gtLanes={gtLanes} fit={fit} deltaRows={deltaRows} />
+        <Transport hasFrame={!!media} onFit={refit} />
+        {/* Offscreen (not display:none) so the browser keeps decoding frames for the canvas. */}
+        <video
+          ref={setVideoEl}
+          muted
+          playsInline
+          preload="auto"
+          style={{ position: 'fixed', left: -10000, top: 0, width: 16, height: 9, opacity: 0, pointerEvents: 'none' }}
+          data-testid="video-element"
+        />
+      </section>
+      <ControlsPanel media={media} a={a} b={b} gtFrame={gtFrame}>
+        <AbSection comparison={comparison} />
+      </ControlsPanel>
+    </div>
+  );
+}

@@ -1,0 +1,181 @@
+/** The model section: A (and B) model and server, A/B mode, the input/output summary, in-flight limit. */
+import { useEffect, useState } from 'react';
+import { useApp } from '../../state/store';
+import { Alert, fmtShape } from '../../components/ui';
+import { getApi } from '../../../api';
+import type { ModelMetadata } from '../../../../shared/contract';
+import { errorText } from '../../lib/errors';
+import { imageInputOf } from '../../../../shared/inference';
+import { metadataFor, slotTarget, useMetadataEpoch } from './controller';
+
+export function ModelSection() {
+  const index = useApp((s) => s.index);
+  const slots = useApp((s) => s.slots);
+  const setSlot = useApp((s) => s.setSlot);
+  const abMode = useApp((s) => s.abMode);
+  const setAbMode = useApp((s) => s.setAbMode);
+  const profiles = useApp((s) => s.profiles);
+  const statuses = useApp((s) => s.statuses);
+  const autoInfer = useApp((s) => s.autoInfer);
+  const setAutoInfer = useApp((s) => s.setAutoInfer);
+  const maxInFlight = useApp((s) => s.maxInFlight);
+  const setMaxInFlight = useApp((s) => s.setMaxInFlight);
+  const ready = index.filter((m) => m.state === 'READY');
+  const connected = profiles.filter((p) => statuses[p.id] && statuses[p.id].state !== 'disconnected');
+  const [remoteModels, setRemoteModels] = useState<string[] | null>(null);
+  const bConn = slots.b.connectionId;
+  useEffect(() => {
+    if (!bConn) {
+      setRemoteModels(null);
+      return;
+    }
+    getApi()
+      .repositoryIndex({ connectionId: bConn })
+      .then(({ models: m }) => setRemoteModels(m.filter((x) => x.state === 'READY').map((x) => x.name)))
+      .catch(() => setRemoteModels([]));
+  }, [bConn]);
+
+  return (
+    <div className="section">
+      <div className="section-title">Model</div>
+      <label className="field">
+        {abMode === 'off' ? 'Model' : 'A'}
+        <select
+          value={slots.a.model ?? ''}
+          onChange={(e) => setSlot('a', { model: e.target.value || null })}
+          data-testid="model-select-a"
+        >
+          <option value="">— choose —</option>
+          {ready.map((m) => (
+            <option key={m.name} value={m.name}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field" title="A/B: compare two models (or servers) on the same frame">
+        A/B
+        <div className="btn-group fill">
+          {(['off', 'side', 'overlay'] as const).map((m) => (
+            <button
+              key={m}
+              className={`btn small ${abMode === m ? 'active' : ''}`}
+              onClick={() => setAbMode(m)}
+              data-testid={`ab-${m}`}
+              title={m === 'off' ? 'One model' : m === 'side' ? 'A and B side by side' : 'B drawn dashed over A'}
+            >
+              {m === 'off' ? 'Off' : m === 'side' ? 'Side' : 'Overlay'}
+            </button>
+          ))}
+        </div>
+      </label>
+      {abMode !== 'off' && (
+        <>
+          <label className="field">
+            B server
+            <select
+              value={slots.b.connectionId ?? ''}
+              onChange={(e) => setSlot('b', { connectionId: e.target.value || null, model: null })}
+            >
+              <option value="">same as A</option>
+              {connected.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            B
+            <select
+              value={slots.b.model ?? ''}
+              onChange={(e) => setSlot('b', { model: e.target.value || null })}
+              data-testid="model-select-b"
+            >
+              <option value="">— choose —</option>
+              {(remoteModels ?? ready.map((m) => m.name)).map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
+      <ModelInputInfo />
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <label className="check">
+          <input type="checkbox" checked={autoInfer} onChange={(e) => setAutoInfer(e.target.checked)} /> Infer on frame
+          change
+        </label>
+        <label
+          className="check"
+          title="Requests in flight per model while a video plays; frames are skipped beyond this"
+        >
+          in flight
+          <input
+            type="number"
+            min={1}
+            max={8}
+            value={maxInFlight}
+            onChange={(e) => setMaxInFlight(Number(e.target.value))}
+            data-testid="max-in-flight"
+            style={{ width: 44 }}
+          />
+        </label>
+      </div>
+    </div>
+  );
+}
+
+function ModelInputInfo() {
+  // Select a string (a fresh object per call would re-render forever).
+  const key = useApp(() => {
+    const t = slotTarget('a');
+    return t ? `${t.connectionId}|${t.model}` : '';
+  });
+  const target = key ? { connectionId: key.slice(0, key.indexOf('|')), model: key.slice(key.indexOf('|') + 1) } : null;
+  // Read again whenever the controller invalidates metadata (load, unload, apply, reconnect).
+  const epoch = useMetadataEpoch((s) => s.epoch);
+  const [meta, setMeta] = useState<ModelMetadata | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  useEffect(() => {
+    setMeta(null);
+    setErr(null);
+    if (!target) return;
+    let cancelled = false;
+    metadataFor(target.connectionId, target.model).then(
+      (m) => !cancelled && setMeta(m),
+      (e) => !cancelled && setErr(errorText(e)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [key, epoch]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (err) return <Alert kind="err">{err}</Alert>;
+  if (!meta) return null;
+  let spec: ReturnType<typeof imageInputOf> | null = null;
+  let specErr: string | null = null;
+  try {
+    spec = imageInputOf(meta);
+  } catch (e) {
+    specErr = errorText(e);
+  }
+  return (
+    <div className="small muted" style={{ margin: '2px 0 8px' }} data-testid="model-io">
+      {spec ? (
+        <>
+          in <span className="mono">{spec.name}</span> {spec.datatype}{' '}
+          {fmtShape(meta.inputs.find((i) => i.name === spec!.name)!.shape)} → out{' '}
+          {meta.outputs.map((o) => (
+            <span key={o.name} className="mono">
+              {o.name} {fmtShape(o.shape)}{' '}
+            </span>
+          ))}
+        </>
+      ) : (
+        <span style={{ color: 'var(--err)' }}>{specErr}</span>
+      )}
+    </div>
+  );
+}

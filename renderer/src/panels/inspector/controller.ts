@@ -1,0 +1,202 @@
+/**
+ * The inference controller: the only code that sends inspector frames to a model. It owns
+ *  - the model metadata cache, invalidated when a model is loaded, unloaded or re-applied with a
+ *    config override, and when a connection (re)connects: a changed input shape is read again;
+ *  - the in-flight limit per active slot (video frames beyond it are dropped, never queued);
+ *  - the request counters and rates (in the playback store, not the app store);
+ *  - the frame the Run button and Enter act on (set from an effect, never during render).
+ */
+import { create } from 'zustand';
+import { useApp, type AppState } from '../../state/store';
+import { getApi } from '../../../api';
+import type { ModelMetadata } from '../../../../shared/contract';
+import { inferFrame } from '../../lib/pipeline';
+import { errorText } from '../../lib/errors';
+import { resultKey, type Slot } from './model';
+import { RateMeter, usePlayback } from './playback';
+import { recordStage } from './pipelineStats';
+
+/** A frame captured for inference: what to draw from, its size, and its identity. */
+export interface FrameRef {
+  source: CanvasImageSource;
+  w: number;
+  h: number;
+  key: string;
+  index: number;
+}
+
+export interface SlotTarget {
+  connectionId: string;
+  model: string;
+}
+
+/** Bumped on every invalidation, so views showing metadata read it again. */
+export const useMetadataEpoch = create<{ epoch: number }>()(() => ({ epoch: 0 }));
+
+const metaCache = new Map<string, Promise<ModelMetadata>>();
+const metaKey = (connectionId: string, model: string) => `${connectionId}|${model}`;
+
+export function metadataFor(connectionId: string, model: string): Promise<ModelMetadata> {
+  const key = metaKey(connectionId, model);
+  let p = metaCache.get(key);
+  if (!p) {
+    p = getApi().modelMetadata({ connectionId, model });
+    metaCache.set(key, p);
+    p.catch(() => {
+      if (metaCache.get(key) === p) metaCache.delete(key);
+    });
+  }
+  return p;
+}
+
+/**
+ * Forgets cached metadata (all, one connection's, or one model's) and the results computed with
+ * it, then re-infers the frame on the stage when inference follows the frame.
+ */
+export function invalidateMetadata(connectionId?: string, model?: string): void {
+  for (const key of [...metaCache.keys()]) {
+    const [c, m] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
+    if ((connectionId === undefined || c === connectionId) && (model === undefined || m === model))
+      metaCache.delete(key);
+  }
+  useMetadataEpoch.setState((s) => ({ epoch: s.epoch + 1 }));
+  const st = useApp.getState();
+  for (const slot of ['a', 'b'] as const) {
+    const t = slotTarget(slot);
+    if (
+      t &&
+      (connectionId === undefined || t.connectionId === connectionId) &&
+      (model === undefined || t.model === model)
+    )
+      st.clearResults(slot);
+  }
+  if (current && st.autoInfer && !st.playing) inferFrameNow(current, 'missing');
+}
+
+export function slotTarget(slot: Slot, st: AppState = useApp.getState()): SlotTarget | null {
+  const s = st.slots[slot];
+  const connectionId = s.connectionId ?? st.activeConnection();
+  if (!connectionId || !s.model) return null;
+  return { connectionId, model: s.model };
+}
+
+export function activeSlots(st: AppState = useApp.getState()): Slot[] {
+  return st.abMode === 'off' ? ['a'] : ['a', 'b'];
+}
+
+let current: FrameRef | null = null;
+
+/** The frame on the stage (called from an effect when it changes). */
+export function setCurrentFrame(f: FrameRef | null): void {
+  current = f;
+}
+export function currentFrame(): FrameRef | null {
+  return current;
+}
+
+const completions = new RateMeter();
+
+/**
+ * Sends the frame to every active slot. 'drop' skips a slot whose requests in flight reached the
+ * limit (video); 'force' always sends (Run, Enter); 'missing' sends only where no result is cached.
+ * Returns true when at least one request went out.
+ */
+export function inferFrameNow(frame: FrameRef, mode: 'drop' | 'force' | 'missing'): boolean {
+  const st = useApp.getState();
+  const slots = activeSlots(st);
+  let sent = false;
+  for (const slot of slots) {
+    const target = slotTarget(slot, st);
+    if (!target) continue;
+    if (mode === 'missing' && st.results[resultKey(slot, frame.key)]) continue;
+    if (mode === 'drop' && inFlight[slot] >= st.maxInFlight) {
+      usePlayback.setState((p) => ({ framesDropped: p.framesDropped + 1 }));
+      continue;
+    }
+    sent = true;
+    void runOne(slot, target, frame);
+  }
+  return sent;
+}
+
+/** Infers the frame for every active slot that has no result for it, and waits for the answers. */
+export async function inferFrameAndWait(frame: FrameRef): Promise<void> {
+  const st = useApp.getState();
+  const runs: Promise<void>[] = [];
+  for (const slot of activeSlots(st)) {
+    const target = slotTarget(slot, st);
+    if (target && !st.results[resultKey(slot, frame.key)]) runs.push(runOne(slot, target, frame));
+  }
+  await Promise.all(runs);
+}
+
+export function inferCurrentFrame(mode: 'force' | 'missing'): boolean {
+  return current ? inferFrameNow(current, mode) : false;
+}
+
+const inFlight: Record<Slot, number> = { a: 0, b: 0 };
+
+function countRequest(slot: Slot, delta: 1 | -1): void {
+  inFlight[slot] = Math.max(0, inFlight[slot] + delta);
+  usePlayback.setState((p) =>
+    delta > 0
+      ? { requestsSent: p.requestsSent + 1, inFlight: inFlight.a + inFlight.b }
+      : { requestsDone: p.requestsDone + 1, inFlight: inFlight.a + inFlight.b },
+  );
+}
+
+async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<void> {
+  countRequest(slot, 1);
+  try {
+    const meta = await metadataFor(target.connectionId, target.model);
+    const r = await inferFrame({
+      connectionId: target.connectionId,
+      meta,
+      source: frame.source,
+      frameW: frame.w,
+      frameH: frame.h,
+      frameKey: frame.key,
+      frameIndex: frame.index,
+      pre: useApp.getState().preprocess,
+    });
+    // A result for a model the slot no longer runs (changed while in flight) is not shown.
+    const now = slotTarget(slot);
+    if (!now || now.model !== target.model || now.connectionId !== target.connectionId) return;
+    recordStage('capture', r.timing.captureMs ?? NaN);
+    recordStage('tensor', r.timing.tensorMs ?? NaN);
+    recordStage('grpc', r.timing.rpcMs ?? NaN);
+    recordStage('bridge', r.timing.requestMs - (r.timing.servicesMs ?? r.timing.requestMs));
+    const done = performance.now();
+    useApp.getState().putResult(slot, r);
+    usePlayback.setState({ inferFps: completions.tick() });
+    // Result to the next paint: React's render of the new lanes and the Konva draw.
+    requestAnimationFrame(() => recordStage('paint', performance.now() - done));
+  } catch (e) {
+    useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
+  } finally {
+    countRequest(slot, -1);
+  }
+}
+
+/**
+ * Watches the app store for what makes cached metadata wrong: a load/unload (including "Apply to
+ * server", which is a load with a config override) finishing, and a connection becoming connected
+ * (again). Returns the unsubscribe function; installed once by the inspector view.
+ */
+export function watchModelLifecycle(): () => void {
+  return useApp.subscribe((s, prev) => {
+    if (s.modelBusy !== prev.modelBusy) {
+      for (const [name, was] of Object.entries(prev.modelBusy)) {
+        if (was && !s.modelBusy[name]) {
+          const conn = s.activeConnection();
+          if (conn) invalidateMetadata(conn, name);
+        }
+      }
+    }
+    if (s.statuses !== prev.statuses) {
+      for (const [id, status] of Object.entries(s.statuses)) {
+        if (status.state === 'connected' && prev.statuses[id]?.state !== 'connected') invalidateMetadata(id);
+      }
+    }
+  });
+}

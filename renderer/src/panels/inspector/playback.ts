@@ -1,0 +1,61 @@
+/**
+ * High-frequency playback and pipeline state (current frame, frame count, measured rates, request
+ * counters), in a store of its own so a frame change re-renders only the few small components that
+ * show these numbers, never the inspector panel or the app store's subscribers.
+ */
+import { create } from 'zustand';
+
+export interface PlaybackState {
+  /** Index of the frame on the stage. */
+  index: number;
+  count: number;
+  /** Frames per second the display showed over the last second (while playing). */
+  displayFps: number;
+  /** Results delivered per second over the last second. */
+  inferFps: number;
+  inFlight: number;
+  requestsSent: number;
+  requestsDone: number;
+  /** Frames not sent because the in-flight limit was reached (video skips, never queues). */
+  framesDropped: number;
+  /** New frames shown while playing (counted per session, for the pipeline benchmark). */
+  framesShown: number;
+
+  seek(i: number): void;
+  setCount(n: number): void;
+  /** Resets position and rates for a new source (counters keep counting: they are per session). */
+  reset(count: number): void;
+}
+
+export const usePlayback = create<PlaybackState>()((set, get) => ({
+  index: 0,
+  count: 0,
+  displayFps: 0,
+  inferFps: 0,
+  inFlight: 0,
+  requestsSent: 0,
+  requestsDone: 0,
+  framesDropped: 0,
+  framesShown: 0,
+  seek(i) {
+    const n = get().count;
+    const index = n > 0 ? Math.max(0, Math.min(n - 1, Math.round(i))) : 0;
+    if (index !== get().index) set({ index });
+  },
+  setCount(count) {
+    if (count !== get().count) set({ count, index: Math.min(get().index, Math.max(0, count - 1)) });
+  },
+  reset(count) {
+    set({ index: 0, count, displayFps: 0 });
+  },
+}));
+
+/** Events per second over a sliding one-second window. */
+export class RateMeter {
+  private times: number[] = [];
+  tick(now = performance.now()): number {
+    this.times.push(now);
+    while (this.times.length && now - this.times[0]! > 1000) this.times.shift();
+    return this.times.length;
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Turns the inspector's frame source into drawable media and drives playback without re-rendering
+ * React per frame: image sequences advance on a timer; videos play natively and a rAF loop notices
+ * each new frame, moves the playback store's index, emits the redraw signal (the stage redraws its
+ * image layer through a ref) and hands the frame to the inference controller (frame dropping).
+ * Paused videos seek frame-exactly to the middle of frame i.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useApp } from '../../state/store';
+import { errorText } from '../../lib/errors';
+import { inferFrameNow, setCurrentFrame, type FrameRef } from './controller';
+import { imageFrameKey, videoFrameKey } from './model';
+import { RateMeter, usePlayback } from './playback';
+
+export interface Signal {
+  subscribe(fn: () => void): () => void;
+  emit(): void;
+}
+
+function makeSignal(): Signal {
+  const fns = new Set<() => void>();
+  return {
+    subscribe(fn) {
+      fns.add(fn);
+      return () => fns.delete(fn);
+    },
+    emit() {
+      fns.forEach((f) => f());
+    },
+  };
+}
+
+/** What the stage draws. An image is one frame (its key is fixed); a video element shows many. */
+export type Media =
+  | { kind: 'image'; source: ImageBitmap; w: number; h: number; index: number; key: string }
+  | { kind: 'video'; source: HTMLVideoElement; w: number; h: number };
+
+/** The frame the media shows now, for inference and exports. */
+export function frameOf(media: Media): FrameRef {
+  if (media.kind === 'image')
+    return { source: media.source, w: media.w, h: media.h, key: media.key, index: media.index };
+  const index = usePlayback.getState().index;
+  return { source: media.source, w: media.w, h: media.h, key: videoFrameKey(index), index };
+}
+
+const videoIndex = (v: HTMLVideoElement, fps: number, count: number) =>
+  Math.max(0, Math.min(count - 1, Math.floor(v.currentTime * fps + 1e-3)));
+
+export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media | null; redraw: Signal } {
+  const source = useApp((s) => s.source);
+  const playing = useApp((s) => s.playing);
+  const videoFps = useApp((s) => s.videoFps);
+  const imageFps = useApp((s) => s.imageFps);
+  const autoInfer = useApp((s) => s.autoInfer);
+  const [media, setMedia] = useState<Media | null>(null);
+  const redraw = useMemo(makeSignal, []);
+  const bitmaps = useRef(new Map<number, ImageBitmap>());
+
+  // A new source: forget decoded frames, reset the position.
+  useEffect(() => {
+    bitmaps.current.forEach((b) => b.close());
+    bitmaps.current.clear();
+    setMedia(null);
+    setCurrentFrame(null);
+    usePlayback.getState().reset(source?.kind === 'images' ? source.items.length : 0);
+  }, [source]);
+
+  // ----- images: decode the frame at the playhead (subscribed outside React) -----
+  useEffect(() => {
+    if (source?.kind !== 'images') return;
+    let cancelled = false;
+    const show = (index: number) => {
+      const item = source.items[index];
+      if (!item) return;
+      const ready = (bmp: ImageBitmap) => {
+        if (cancelled || usePlayback.getState().index !== index) return;
+        setMedia({
+          kind: 'image',
+          source: bmp,
+          w: bmp.width,
+          h: bmp.height,
+          index,
+          key: imageFrameKey(index, item.name),
+        });
+      };
+      const cached = bitmaps.current.get(index);
+      if (cached) return ready(cached);
+      createImageBitmap(item.blob)
+        .then((bmp) => {
+          bitmaps.current.set(index, bmp);
+          // Keep a small window of decoded frames around the playhead.
+          for (const k of [...bitmaps.current.keys()]) {
+            if (Math.abs(k - index) > 4) {
+              bitmaps.current.get(k)!.close();
+              bitmaps.current.delete(k);
+            }
+          }
+          ready(bmp);
+        })
+        .catch((e) => useApp.getState().setSourceError(`${item.name}: cannot decode image (${errorText(e)})`));
+    };
+    show(usePlayback.getState().index);
+    const unsubscribe = usePlayback.subscribe((s, prev) => {
+      if (s.index !== prev.index) show(s.index);
+    });
+    return () => {
+      cancelled = true;
+      unsubscribe();
+    };
+  }, [source]);
+
+  // Image-sequence playback: advance on a timer.
+  useEffect(() => {
+    if (source?.kind !== 'images' || !playing) return;
+    const meter = new RateMeter();
+    const timer = setInterval(() => {
+      const p = usePlayback.getState();
+      if (p.index >= p.count - 1) {
+        useApp.getState().setPlaying(false);
+        return;
+      }
+      p.seek(p.index + 1);
+      usePlayback.setState({ displayFps: meter.tick() });
+    }, 1000 / imageFps);
+    return () => {
+      clearInterval(timer);
+      usePlayback.setState({ displayFps: 0 });
+    };
+  }, [source, playing, imageFps]);
+
+  // ----- video -----
+  useEffect(() => {
+    if (source?.kind !== 'video' || !videoEl) return;
+    const v = videoEl;
+    const onMeta = () =>
+      usePlayback.getState().setCount(Math.max(1, Math.round(v.duration * useApp.getState().videoFps)));
+    const onFrameReady = () => {
+      // The element is the media for the whole video: only its size can change.
+      setMedia((m) =>
+        m?.kind === 'video' && m.w === v.videoWidth && m.h === v.videoHeight
+          ? m
+          : { kind: 'video', source: v, w: v.videoWidth, h: v.videoHeight },
+      );
+      redraw.emit();
+      const st = useApp.getState();
+      if (st.playing) return; // the rAF loop below handles playing video
+      const index = usePlayback.getState().index;
+      const ref: FrameRef = { source: v, w: v.videoWidth, h: v.videoHeight, key: videoFrameKey(index), index };
+      setCurrentFrame(ref);
+      if (st.autoInfer) inferFrameNow(ref, 'missing');
+    };
+    const onError = () =>
+      useApp
+        .getState()
+        .setSourceError(
+          `${source.name}: the video cannot be decoded (${v.error?.message || `media error ${v.error?.code}`})`,
+        );
+    const onEnded = () => useApp.getState().setPlaying(false);
+    v.addEventListener('loadedmetadata', onMeta);
+    v.addEventListener('loadeddata', onFrameReady);
+    v.addEventListener('seeked', onFrameReady);
+    v.addEventListener('error', onError);
+    v.addEventListener('ended', onEnded);
+    v.src = source.url;
+    v.load();
+    return () => {
+      v.removeEventListener('loadedmetadata', onMeta);
+      v.removeEventListener('loadeddata', onFrameReady);
+      v.removeEventListener('seeked', onFrameReady);
+      v.removeEventListener('error', onError);
+      v.removeEventListener('ended', onEnded);
+      v.pause();
+      v.removeAttribute('src');
+      v.load();
+    };
+  }, [source, videoEl, redraw]);
+
+  // Frame count follows the fps setting.
+  useEffect(() => {
+    if (source?.kind === 'video' && videoEl && Number.isFinite(videoEl.duration))
+      usePlayback.getState().setCount(Math.max(1, Math.round(videoEl.duration * videoFps)));
+  }, [videoFps, source, videoEl]);
+
+  // Playing: native playback; a rAF loop notices new frames.
+  useEffect(() => {
+    if (source?.kind !== 'video' || !videoEl || !playing) return;
+    const v = videoEl;
+    let raf = 0;
+    let lastIdx = -1;
+    const meter = new RateMeter();
+    let superseded = false;
+    v.play().catch((e) => {
+      // The cleanup below pauses the element when this effect is superseded (another source or
+      // element, or pause); the pending play() then rejects with AbortError. That is not a failure
+      // to report, and must not stop the playback a newer run of this effect has started.
+      if (superseded || (e instanceof DOMException && e.name === 'AbortError')) return;
+      useApp.getState().setSourceError(`Cannot play ${source.name}: ${errorText(e)}`);
+      useApp.getState().setPlaying(false);
+    });
+    const loop = () => {
+      raf = requestAnimationFrame(loop);
+      if (v.readyState < 2) return;
+      const st = useApp.getState();
+      const p = usePlayback.getState();
+      // currentTime advances continuously; a new frame is a new frame index.
+      const idx = videoIndex(v, st.videoFps, p.count);
+      if (idx === lastIdx) return;
+      lastIdx = idx;
+      usePlayback.setState((p) => ({ index: idx, displayFps: meter.tick(), framesShown: p.framesShown + 1 }));
+      redraw.emit();
+      const ref: FrameRef = { source: v, w: v.videoWidth, h: v.videoHeight, key: videoFrameKey(idx), index: idx };
+      setCurrentFrame(ref);
+      if (st.autoInfer) inferFrameNow(ref, 'drop');
+    };
+    raf = requestAnimationFrame(loop);
+
+    // The element does not expose the frame rate: estimate it from the media times of presented
+    // frames (the smallest step between consecutive frames), for stepping and frame numbers.
+    let vfc = 0;
+    let lastMedia = -1;
+    let minStep = Infinity;
+    let seen = 0;
+    const withVfc = v as HTMLVideoElement & {
+      requestVideoFrameCallback?: (cb: (now: number, meta: { mediaTime: number }) => void) => number;
+      cancelVideoFrameCallback?: (h: number) => void;
+    };
+    const onVideoFrame = (_now: number, meta: { mediaTime: number }) => {
+      if (lastMedia >= 0 && meta.mediaTime > lastMedia) minStep = Math.min(minStep, meta.mediaTime - lastMedia);
+      lastMedia = meta.mediaTime;
+      if (++seen === 8 && Number.isFinite(minStep)) {
+        const fps = Math.round(1 / minStep);
+        const st = useApp.getState();
+        if (fps >= 1 && fps <= 240 && fps !== st.videoFps) st.setVideoFps(fps);
+      }
+      if (seen < 8) vfc = withVfc.requestVideoFrameCallback!(onVideoFrame);
+    };
+    if (withVfc.requestVideoFrameCallback) vfc = withVfc.requestVideoFrameCallback(onVideoFrame);
+
+    return () => {
+      superseded = true;
+      cancelAnimationFrame(raf);
+      if (vfc && withVfc.cancelVideoFrameCallback) withVfc.cancelVideoFrameCallback(vfc);
+      v.pause();
+      // Snap the paused position to the frame grid so step/seek stay consistent.
+      const p = usePlayback.getState();
+      usePlayback.setState({ index: videoIndex(v, useApp.getState().videoFps, p.count), displayFps: 0 });
+    };
+  }, [source, videoEl, playing, redraw]);
+
+  // Paused video: seek to the selected frame (subscribed outside React).
+  useEffect(() => {
+    if (source?.kind !== 'video' || !videoEl || playing) return;
+    const seekTo = (index: number) => {
+      if (!Number.isFinite(videoEl.duration)) return;
+      const target = (index + 0.5) / videoFps;
+      if (Math.abs(videoEl.currentTime - target) > 0.5 / videoFps)
+        videoEl.currentTime = Math.min(target, videoEl.duration);
+    };
+    const index = usePlayback.getState().index;
+    seekTo(index);
+    // Paused where playback stopped (no seek needed): that frame is the current one now.
+    if (!videoEl.seeking && videoEl.readyState >= 2) {
+      const ref: FrameRef = {
+        source: videoEl,
+        w: videoEl.videoWidth,
+        h: videoEl.videoHeight,
+        key: videoFrameKey(index),
+        index,
+      };
+      setCurrentFrame(ref);
+      if (useApp.getState().autoInfer) inferFrameNow(ref, 'missing');
+    }
+    return usePlayback.subscribe((s, prev) => {
+      if (s.index !== prev.index) seekTo(s.index);
+    });
+  }, [source, videoEl, playing, videoFps]);
+
+  // Stills: the frame on the stage is the current frame; infer it once (cached afterwards).
+  useEffect(() => {
+    if (media?.kind !== 'image') return;
+    const ref = frameOf(media);
+    setCurrentFrame(ref);
+    if (autoInfer) inferFrameNow(ref, playing ? 'drop' : 'missing');
+  }, [media, autoInfer, playing]);
+
+  return { media, redraw };
+}

@@ -1,0 +1,5 @@
+export * from './decodePolicy';
+export * from './inputSpec';
+export * from './preprocessSettings';
+export * from './compare';
+export * from './resize';

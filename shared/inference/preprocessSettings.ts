@@ -1,0 +1,102 @@
+/**
+ * Preprocessing parameters, in one place for the inspector, the CLI and the tests, and the pure
+ * step from resized 8-bit pixels to the model's input tensor (shared/preprocess does the FP32/FP16
+ * arithmetic). Resizing is the caller's: a canvas in the renderer, sharp in the CLI.
+ */
+import { preprocessImage } from '../preprocess';
+import type { InputSpec } from './inputSpec';
+
+export interface PreprocessSettings {
+  channelOrder: 'RGB' | 'BGR';
+  /** Multiplier applied to each 0..255 sample before mean/std. */
+  scale: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+  /** 'auto' = the model input's datatype from its metadata. */
+  dtype: 'auto' | 'FP32' | 'FP16';
+  /**
+   * How a frame is resized to the input: 'opencv' = cv2.resize INTER_LINEAR reproduced
+   * (resizeBilinear; matches the Python pipeline within 1/255), 'canvas' = the browser's smoothed
+   * drawImage (faster, but differs from cv2 by several steps at edges). Default 'opencv'.
+   */
+  resize?: 'opencv' | 'canvas';
+}
+
+/**
+ * The default for lane models: / 255, no mean/std (LaneATT's own pipeline). The channel order is
+ * the one the bundled demo model was trained with; a LaneATT checkpoint trained from cv2.imread
+ * frames wants 'BGR' (the model engineer switches this default together with the demo model).
+ */
+export const LANE_PREPROCESS: Readonly<PreprocessSettings> = Object.freeze({
+  channelOrder: 'RGB',
+  scale: 1 / 255,
+  mean: [0, 0, 0] as [number, number, number],
+  std: [1, 1, 1] as [number, number, number],
+  dtype: 'auto',
+  resize: 'opencv',
+});
+
+/** ImageNet mean/std, what UFLD and many backbones were trained with. */
+export const IMAGENET = {
+  mean: [0.485, 0.456, 0.406] as [number, number, number],
+  std: [0.229, 0.224, 0.225] as [number, number, number],
+};
+
+export interface InputTensor {
+  name: string;
+  datatype: 'FP32' | 'FP16' | 'UINT8';
+  shape: number[];
+  data: Uint8Array;
+}
+
+/**
+ * Resized pixels (RGBA from a canvas, or RGB from sharp: `channels`) -> the input tensor `spec`
+ * describes. FP32/FP16 are planar (CHW); UINT8 (a model that normalises itself) follows the layout.
+ */
+export function buildInputTensor(
+  pixels: Uint8Array | Uint8ClampedArray,
+  spec: InputSpec,
+  pre: PreprocessSettings,
+  channels: 3 | 4 = 4,
+): InputTensor {
+  const { width, height } = spec;
+  const dt = pre.dtype === 'auto' ? spec.datatype : pre.dtype;
+  if (pixels.length !== width * height * channels)
+    throw new Error(
+      `input '${spec.name}': ${pixels.length} pixel bytes for ${width}x${height}x${channels}, expected ${width * height * channels}`,
+    );
+  if (dt === 'UINT8') {
+    const plane = width * height;
+    const out = new Uint8Array(3 * plane);
+    const bgr = pre.channelOrder === 'BGR';
+    for (let i = 0, s = 0; i < plane; i++, s += channels) {
+      const r = pixels[s]!,
+        g = pixels[s + 1]!,
+        b = pixels[s + 2]!;
+      if (spec.layout === 'NHWC') {
+        out[i * 3] = bgr ? b : r;
+        out[i * 3 + 1] = g;
+        out[i * 3 + 2] = bgr ? r : b;
+      } else {
+        out[i] = bgr ? b : r;
+        out[plane + i] = g;
+        out[2 * plane + i] = bgr ? r : b;
+      }
+    }
+    return { name: spec.name, datatype: 'UINT8', shape: spec.shape, data: out };
+  }
+  if (dt !== 'FP32' && dt !== 'FP16')
+    throw new Error(`input '${spec.name}' has datatype ${dt}; image tensors are built as FP32, FP16 or UINT8`);
+  if (spec.layout !== 'NCHW') throw new Error(`input '${spec.name}' is HWC; ${dt} tensors are built planar (CHW) only`);
+  const data = preprocessImage(pixels, {
+    width,
+    height,
+    channels,
+    dtype: dt,
+    channelOrder: pre.channelOrder,
+    scale: pre.scale,
+    mean: pre.mean,
+    std: pre.std,
+  });
+  return { name: spec.name, datatype: dt, shape: spec.shape, data };
+}

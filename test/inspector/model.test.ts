@@ -1,0 +1,99 @@
+/**
+ * The inspector model (renderer/src/panels/inspector/model.ts), shared by the view, the exporters
+ * and these tests: GT lookup for images and video frames, decoding through the one decode policy
+ * (memoised per result and setting), and the metrics rows — which score video frames too.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  decodeResult,
+  gtFor,
+  imageFrameKey,
+  metricsRows,
+  resultKey,
+  sequenceScore,
+  toCsv,
+  videoFrameKey,
+} from '../../renderer/src/panels/inspector/model';
+import type { RawResult } from '../../renderer/src/state/inference';
+import type { TusimpleFrame } from '../../shared/lanes';
+
+const H = [200, 250, 300, 350];
+const gtFrame = (raw_file: string, x: number): TusimpleFrame => ({ raw_file, h_samples: H, lanes: [H.map(() => x)] });
+
+/** A LaneATT-layout output [1, 2784, 77] with one confident vertical lane at x (input pixels). */
+function laneAttOutput(x: number): Float32Array {
+  const v = new Float32Array(2784 * 77);
+  for (let r = 0; r < 2784; r++) v[r * 77] = 5; // background logit: nothing
+  const o = 0;
+  v[o] = 0;
+  v[o + 1] = 6; // lane
+  v[o + 2] = 0; // start_y (fraction from the bottom)
+  v[o + 4] = 71; // length in rows
+  for (let i = 0; i < 72; i++) v[o + 5 + i] = x;
+  return v;
+}
+
+function result(frameIndex: number, frameKey: string, x: number): RawResult {
+  return {
+    frameKey,
+    frameIndex,
+    model: 'm',
+    output: { name: 'predict_lanes', datatype: 'FP32', shape: [1, 2784, 77], values: laneAttOutput(x) },
+    frameW: 640,
+    frameH: 360,
+    timing: { preprocessMs: 1, requestMs: 2 },
+    at: frameIndex,
+  };
+}
+
+test('gtFor: images by file name, video frames by the number in raw_file, else by position', () => {
+  const gt = {
+    name: 'l',
+    frames: [gtFrame('clips/a/0007.jpg', 1), gtFrame('clips/a/0003.jpg', 2), gtFrame('x/20.jpg', 3)],
+  };
+  const images = { kind: 'images' as const, items: [{ name: '0003.jpg' }, { name: 'none.jpg' }] };
+  assert.equal(gtFor(gt, images, 0)?.raw_file, 'clips/a/0003.jpg');
+  assert.equal(gtFor(gt, images, 1), null);
+  assert.equal(gtFor(gt, { kind: 'video' }, 7)?.raw_file, 'clips/a/0007.jpg');
+  assert.equal(gtFor(gt, { kind: 'video' }, 20)?.raw_file, 'x/20.jpg');
+  assert.equal(gtFor(gt, { kind: 'video' }, 1)?.raw_file, 'clips/a/0003.jpg', 'no number match: by position');
+  assert.equal(gtFor(null, images, 0), null);
+});
+
+test('decodeResult uses the policy defaults, is memoised per settings, and names a shape no decoder reads', () => {
+  const r = result(0, videoFrameKey(0), 320);
+  const settings = { id: 'auto', options: {} };
+  const d = decodeResult(r, settings, false);
+  assert.equal(d.error, null);
+  assert.equal(d.decoded!.decoder, 'laneatt');
+  assert.deepEqual([d.decoded!.options.conf, d.decoded!.options.nms, d.decoded!.options.topk], [0.2, 45, 5]);
+  assert.equal(d.decoded!.lanes.length, 1);
+  assert.equal(decodeResult(r, settings, false).decoded, d.decoded, 'same settings object: no second decode');
+  const strict = decodeResult(r, { id: 'auto', options: { laneatt: { conf: 0.9999 } } }, false);
+  assert.equal(strict.decoded!.lanes.length, 0);
+  const odd = decodeResult(
+    { ...r, output: { ...r.output, shape: [7, 7], values: new Float32Array(49) } },
+    settings,
+    false,
+  );
+  assert.match(odd.error!, /no decoder matches output 'predict_lanes' \[7,7\]/);
+});
+
+test('metricsRows scores video frames against their labels (the CSV the UI exports)', () => {
+  const results = {
+    [resultKey('a', videoFrameKey(0))]: result(0, videoFrameKey(0), 320),
+    [resultKey('a', videoFrameKey(1))]: result(1, videoFrameKey(1), 100),
+  };
+  const gt = { name: 'labels', frames: [gtFrame('0000.jpg', 320), gtFrame('0001.jpg', 500)] };
+  const settings = { id: 'auto', options: {} };
+  const rows = metricsRows(results, settings, gt, { kind: 'video' });
+  assert.equal(rows.length, 3);
+  const acc = rows[0].indexOf('tusimple_acc');
+  assert.equal(rows[1][acc], '1.0000', 'frame 1: the lane is on its label');
+  assert.equal(rows[2][acc], '0.0000', 'frame 2: 400 px off');
+  assert.match(toCsv(rows), /^slot,frame,model,lanes/);
+  const seq = sequenceScore(results, gt, { kind: 'video' }, settings)!;
+  assert.deepEqual([seq.frames, seq.labelled, seq.accuracy], [2, 2, 0.5]);
+  assert.equal(imageFrameKey(3, 'a.png'), 'img:3:a.png');
+});
