@@ -63,7 +63,7 @@ export function serveInChild(repositoryDir: string): Promise<{ url: string; stop
     child.stdout!.on('data', (d) => {
       out += d;
       const m = /listening on (\S+)/.exec(out);
-      if (m && /Press Ctrl\+C/.test(out)) done({ url: m[1]!, stop });
+      if (m && /Press Ctrl\+C/.test(out)) done({ url: m[1], stop });
     });
     child.stderr!.on('data', (d) => (out += d));
     child.on('error', fail);

@@ -154,7 +154,8 @@ export function decoderOverrides(values: Record<string, unknown>): Record<string
     const v = values[flag];
     if (v === undefined) continue;
     const n = Number(v);
-    if (typeof v !== 'string' || !Number.isFinite(n)) throw new CliError(`--${flag} must be a number, got '${v}'`, 2);
+    if (typeof v !== 'string' || !Number.isFinite(n))
+      throw new CliError(`--${flag} must be a number, got '${typeof v === 'string' ? v : JSON.stringify(v)}'`, 2);
     out[key] = n;
   }
   return out;

@@ -21,7 +21,6 @@ import {
   type ConnectionProfile,
   type ConnectionProfileInput,
   type ConnectionStatus,
-  type ServerMetadata,
 } from '../../shared/contract';
 import type { TritonClientFactory, TritonClientLike, TritonTlsOptions } from './tritonLike';
 import { serverMetadataFromClient } from './mappers';
@@ -230,22 +229,26 @@ export class ConnectionManager {
     return this.check(id);
   }
 
-  async disconnect(id: string): Promise<ConnectionStatus> {
-    this.get(id);
+  disconnect(id: string): Promise<ConnectionStatus> {
+    try {
+      this.get(id); // an unknown id rejects, as every other method here does
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     const entry = this.live.get(id);
     if (entry) {
       this.live.delete(id);
       clearTimeout(entry.timer);
       entry.generation = -1;
       try {
-        await entry.client.close();
+        entry.client.close();
       } catch {
         /* closing a broken channel may throw; it is gone either way */
       }
     }
     const status = ConnectionManager.initialStatus(id, 'disconnected');
     this.opts.emit('connectionStatus', status);
-    return status;
+    return Promise.resolve(status);
   }
 
   /** Checks now (resets the backoff). Connects first if needed. */

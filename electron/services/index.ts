@@ -49,7 +49,8 @@ export const DEFAULT_APP_ROOT = resolve(import.meta.dirname ?? __dirname, '../..
 
 function appVersion(appRoot: string): string {
   try {
-    return String(JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')).version ?? '0.0.0');
+    const pkg = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';
   }
@@ -89,21 +90,22 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const version = appVersion(appRoot);
 
   const handlers: ApiHandlers = {
-    appInfo: async () => ({
-      mode: opts.mode,
-      appVersion: version,
-      versions: { node: process.versions.node, electron: process.versions.electron, chrome: process.versions.chrome },
-      platform: `${process.platform}-${process.arch}`,
-      canOpenByPath: opts.mode === 'browser',
-      hasNativeDialogs: Boolean(opts.pickFolder),
-    }),
+    appInfo: () =>
+      Promise.resolve({
+        mode: opts.mode,
+        appVersion: version,
+        versions: { node: process.versions.node, electron: process.versions.electron, chrome: process.versions.chrome },
+        platform: `${process.platform}-${process.arch}`,
+        canOpenByPath: opts.mode === 'browser',
+        hasNativeDialogs: Boolean(opts.pickFolder),
+      }),
 
-    listConnections: async () => connections.list(),
+    listConnections: () => Promise.resolve(connections.list()),
     saveConnection: (p) => connections.save(p),
     deleteConnection: async ({ id }) => (await connections.delete(id), { ok: true as const }),
     connect: ({ id }) => connections.connect(id),
     disconnect: ({ id }) => connections.disconnect(id),
-    connectionStatus: async ({ id }) => connections.status(id),
+    connectionStatus: ({ id }) => Promise.resolve(connections.status(id)),
     refreshStatus: ({ id }) => connections.refresh(id),
 
     repositoryIndex: (r) => serverOps.repositoryIndex(r),
@@ -114,11 +116,14 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     unloadModel: (r) => serverOps.unloadModel(r),
 
     openRepository: (r) => repository.openRequested(r?.path),
-    listRepositories: async () => repository.list(),
-    closeRepository: async ({ rootId }) => (repository.close(rootId), { ok: true as const }),
+    listRepositories: () => Promise.resolve(repository.list()),
+    closeRepository: ({ rootId }) => {
+      repository.close(rootId);
+      return Promise.resolve({ ok: true as const });
+    },
     listRepositoryModels: ({ rootId }) => repository.listModels(rootId),
     readFile: ({ rootId, path }) => repository.readFile(rootId, path),
-    validateConfig: async ({ text, file }) => repository.validate(text, file),
+    validateConfig: ({ text, file }) => Promise.resolve(repository.validate(text, file)),
     saveFile: (r) => repository.saveFile(r.rootId, r.path, r.text, r.expectedHash, r.force),
     configDiff: async (r) => {
       const disk = await repository.readFile(r.rootId, r.path);

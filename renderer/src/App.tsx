@@ -66,7 +66,7 @@ export function App() {
             // open-images / open-video / open-image-folder: the inspector's file pickers.
             st.setView('inspector');
             const id = command === 'open-image-folder' ? 'folder-input' : 'file-input';
-            setTimeout(() => (document.querySelector(`[data-testid=${id}]`) as HTMLInputElement | null)?.click(), 50);
+            setTimeout(() => document.querySelector<HTMLInputElement>(`[data-testid=${id}]`)?.click(), 50);
           }
         }),
       ];

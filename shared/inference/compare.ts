@@ -28,7 +28,7 @@ export function valueDiff(name: string, a: ArrayLike<number>, b: ArrayLike<numbe
   let max = 0;
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
+    const d = Math.abs(a[i] - b[i]);
     if (Number.isNaN(d)) {
       max = NaN;
       continue;
@@ -62,7 +62,7 @@ export function thresholdFlips(
   const c = Math.fround(conf);
   const strict = opts.strict ?? true;
   const prob = (v: ArrayLike<number>, off: number) =>
-    opts.scoresAreProbs ? v[off + 1]! : softmax2Second(v[off]!, v[off + 1]!);
+    opts.scoresAreProbs ? v[off + 1] : softmax2Second(v[off], v[off + 1]);
   const above = (p: number) => (strict ? p > c : p >= c);
   let onlyA = 0;
   let onlyB = 0;
@@ -134,8 +134,8 @@ export function matchLanes(
   const matches: LaneMatch[] = [];
   const usedB = new Set<number>();
   assignment.forEach((j, i) => {
-    if (j < 0 || j >= b.length || !usable(pairs[i]![j]!)) return;
-    const rows = pairs[i]![j]!;
+    if (j < 0 || j >= b.length || !usable(pairs[i][j])) return;
+    const rows = pairs[i][j];
     usedB.add(j);
     matches.push({ a: i, b: j, meanDx: mean(rows), maxDx: Math.max(...rows.map((r) => r.dx)), rows });
   });

@@ -115,7 +115,7 @@ export function decodeWith(
   const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== ''));
   const full = { ...set, origW: frame.w, origH: frame.h, proposals: wantProposals, maxProposals: MAX_DRAWN_PROPOSALS };
   // Each registry decoder takes its own option type; the values come from its descriptors.
-  const decode = decoders[decoder.id].decode as (
+  const decode = decoders[decoder.id].decode.bind(decoders[decoder.id]) as (
     r: Float32Array,
     s: readonly number[],
     o: object,
@@ -126,7 +126,7 @@ export function decodeWith(
     options,
     lanes: r.lanes,
     proposals: r.proposals,
-    info: infoOf(r as unknown as Record<string, unknown>),
+    info: infoOf(r),
   };
 }
 

@@ -26,12 +26,12 @@ export function imageInputOf(meta: MetadataLike): InputSpec {
   for (const t of meta.inputs) {
     const shape = t.shape.length === 3 ? [1, ...t.shape] : [...t.shape];
     if (shape.length !== 4) continue;
-    shape[0] = shape[0]! < 0 ? 1 : shape[0]!;
+    shape[0] = shape[0] < 0 ? 1 : shape[0];
     const send = t.shape.length === 3 ? shape.slice(1) : shape;
-    if (shape[1] === 3 && shape[2]! > 0 && shape[3]! > 0)
-      return { name: t.name, datatype: t.datatype, shape: send, layout: 'NCHW', height: shape[2]!, width: shape[3]! };
-    if (shape[3] === 3 && shape[1]! > 0 && shape[2]! > 0)
-      return { name: t.name, datatype: t.datatype, shape: send, layout: 'NHWC', height: shape[1]!, width: shape[2]! };
+    if (shape[1] === 3 && shape[2] > 0 && shape[3] > 0)
+      return { name: t.name, datatype: t.datatype, shape: send, layout: 'NCHW', height: shape[2], width: shape[3] };
+    if (shape[3] === 3 && shape[1] > 0 && shape[2] > 0)
+      return { name: t.name, datatype: t.datatype, shape: send, layout: 'NHWC', height: shape[1], width: shape[2] };
   }
   const desc = meta.inputs.map((t) => `${t.name} ${t.datatype} [${t.shape.join(',')}]`).join(', ');
   throw new Error(`${meta.name}: no image input with a fixed 3 x H x W (or H x W x 3) shape among: ${desc}`);

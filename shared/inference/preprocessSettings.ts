@@ -70,9 +70,9 @@ export function buildInputTensor(
     const out = new Uint8Array(3 * plane);
     const bgr = pre.channelOrder === 'BGR';
     for (let i = 0, s = 0; i < plane; i++, s += channels) {
-      const r = pixels[s]!,
-        g = pixels[s + 1]!,
-        b = pixels[s + 2]!;
+      const r = pixels[s],
+        g = pixels[s + 1],
+        b = pixels[s + 2];
       if (spec.layout === 'NHWC') {
         out[i * 3] = bgr ? b : r;
         out[i * 3 + 1] = g;

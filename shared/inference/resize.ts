@@ -82,20 +82,20 @@ export function resizeBilinear(
   const hpass = (sy: number, into: Int32Array) => {
     const base = sy * rowStride;
     for (let dx = 0, o = 0; dx < dw; dx++) {
-      const c0 = base + x.i0[dx]! * channels;
-      const c1 = base + x.i1[dx]! * channels;
-      const a0 = x.w0[dx]!;
-      const a1 = x.w1[dx]!;
-      for (let c = 0; c < channels; c++) into[o++] = src[c0 + c]! * a0 + src[c1 + c]! * a1;
+      const c0 = base + x.i0[dx] * channels;
+      const c1 = base + x.i1[dx] * channels;
+      const a0 = x.w0[dx];
+      const a1 = x.w1[dx];
+      for (let c = 0; c < channels; c++) into[o++] = src[c0 + c] * a0 + src[c1 + c] * a1;
     }
   };
   let have0 = -1;
   let have1 = -1;
-  let r0 = rows[0]!;
-  let r1 = rows[1]!;
+  let r0 = rows[0];
+  let r1 = rows[1];
   for (let dy = 0; dy < dh; dy++) {
-    const s0 = y.i0[dy]!;
-    const s1 = y.i1[dy]!;
+    const s0 = y.i0[dy];
+    const s1 = y.i1[dy];
     if (have0 !== s0) {
       if (have1 === s0) {
         [r0, r1] = [r1, r0];
@@ -110,11 +110,11 @@ export function resizeBilinear(
       hpass(s1, r1);
       have1 = s1;
     }
-    const b0 = y.w0[dy]!;
-    const b1 = y.w1[dy]!;
+    const b0 = y.w0[dy];
+    const b1 = y.w1[dy];
     let o = dy * rowLen;
     for (let i = 0; i < rowLen; i++) {
-      const v = (((r0[i]! >> 4) * b0) >> 16) + (((r1[i]! >> 4) * b1) >> 16) + 2;
+      const v = (((r0[i] >> 4) * b0) >> 16) + (((r1[i] >> 4) * b1) >> 16) + 2;
       dst[o++] = Math.max(0, Math.min(255, v >> 2));
     }
   }

@@ -520,7 +520,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     const seen = await page.evaluate(() => ({
       fps: document.querySelector('[data-testid=fps]')?.getAttribute('data-fps') ?? null,
       index: Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')),
-      ended: (document.querySelector('[data-testid=video-element]') as HTMLVideoElement | null)?.ended ?? false,
+      ended: document.querySelector<HTMLVideoElement>('[data-testid=video-element]')?.ended ?? false,
       sourceError: document.querySelector('[data-testid=source-error]')?.textContent ?? '',
     }));
     assert.ok(

@@ -51,7 +51,7 @@ describe('Inspector (E2E)', () => {
     await page.setInputFiles('[data-testid=file-input]', SCENES);
     await page.waitForSelector('[data-testid=frame-list] li:nth-child(4)');
     await page.waitForFunction(
-      () => (document.querySelector('[data-testid=model-select-a]') as HTMLSelectElement | null)?.value,
+      () => document.querySelector<HTMLSelectElement>('[data-testid=model-select-a]')?.value,
       null,
       { timeout: 15_000 },
     );
@@ -62,7 +62,7 @@ describe('Inspector (E2E)', () => {
     await page.click('[data-testid=ab-overlay]');
     await page.selectOption('[data-testid=model-select-b]', modelB);
     await page.waitForSelector('[data-testid=ab-diff][data-ready=yes]', { timeout: 60_000 });
-    const out = await page.locator('[data-testid=ab-diff-output]').first();
+    const out = page.locator('[data-testid=ab-diff-output]').first();
     const maxAbs = Number(await out.getAttribute('data-max'));
     const meanAbs = Number(await out.getAttribute('data-mean'));
     assert.ok(maxAbs > 0 && meanAbs > 0 && meanAbs <= maxAbs, `FP16 vs FP32 output |Δ| max ${maxAbs} mean ${meanAbs}`);

@@ -52,9 +52,9 @@ async function cv2Tensor(file: string): Promise<Float32Array> {
   const plane = width * height;
   const t = new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {
-    t[i] = Math.fround(data[i * 3 + 2]! / 255);
-    t[plane + i] = Math.fround(data[i * 3 + 1]! / 255);
-    t[2 * plane + i] = Math.fround(data[i * 3]! / 255);
+    t[i] = Math.fround(data[i * 3 + 2] / 255);
+    t[plane + i] = Math.fround(data[i * 3 + 1] / 255);
+    t[2 * plane + i] = Math.fround(data[i * 3] / 255);
   }
   return t;
 }
@@ -74,7 +74,7 @@ for (const [name, c] of Object.entries(ref.cases)) {
     let max = 0;
     let differing = 0;
     for (let i = 0; i < got.length; i++) {
-      const d = Math.abs(got[i]! - expected[i]!);
+      const d = Math.abs(got[i] - expected[i]);
       if (d > max) max = d;
       if (d > 0) differing++;
     }

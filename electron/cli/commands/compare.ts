@@ -46,7 +46,7 @@ function positiveInt(v: unknown, flag: string, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
   if (typeof v !== 'string' || !/^\d+$/.test(v) || n < 1)
-    throw new CliError(`${flag} must be a positive integer, got '${v}'`, 2);
+    throw new CliError(`${flag} must be a positive integer, got '${typeof v === 'string' ? v : JSON.stringify(v)}'`, 2);
   return n;
 }
 

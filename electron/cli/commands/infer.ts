@@ -51,7 +51,7 @@ export function summariseOutput(o: InferOutput): OutputSummary {
     sum = 0,
     n = 0;
   for (let i = 0; i < values.length; i++) {
-    const raw = (values as ArrayLike<number | bigint | boolean>)[i]!;
+    const raw = (values as ArrayLike<number | bigint | boolean>)[i];
     const v = typeof raw === 'number' ? raw : Number(raw);
     if (Number.isNaN(v)) continue;
     if (v < min) min = v;
@@ -111,7 +111,7 @@ export const command: CliCommand = async (argv) => {
     scale,
     mean: parseTriple(values.mean as string | undefined, '--mean') ?? [...LANE_PREPROCESS.mean],
     std: parseTriple(values.std as string | undefined, '--std') ?? [...LANE_PREPROCESS.std],
-    dtype: (dtypeFlag ?? 'auto') as 'auto' | 'FP32' | 'FP16',
+    dtype: dtypeFlag ?? 'auto',
   } as const;
   const decoderFlag = values.decoder as string | undefined;
   if (decoderFlag && decoderFlag !== 'none' && !(decoderFlag in decoders))

@@ -44,7 +44,7 @@ export function TimeChart(props: {
         })),
       ],
     };
-    const u = new uPlot(opts, props.data as uPlot.AlignedData, el);
+    const u = new uPlot(opts, props.data, el);
     plot.current = u;
     const ro = new ResizeObserver(() =>
       u.setSize({ width: Math.max(200, el.clientWidth), height: props.height ?? 150 }),
@@ -60,7 +60,7 @@ export function TimeChart(props: {
   }, [key, props.height]);
 
   useEffect(() => {
-    plot.current?.setData(props.data as uPlot.AlignedData);
+    plot.current?.setData(props.data);
   }, [props.data]);
 
   return (

@@ -3,6 +3,7 @@
  * (shared/pbtxt), so only that field's text changes: comments, order and formatting elsewhere are
  * kept, and the code view and diffs show exactly what the form did.
  */
+import { configText } from '../lib/configText';
 import { useEffect, useState } from 'react';
 import { analyzeConfig } from '../lib/pbtxt';
 import { editConfigText, type FieldValue } from '../lib/pbtxtEdit';
@@ -42,7 +43,7 @@ type Json = Record<string, unknown>;
 export function ConfigForm({ text, onChange }: { text: string; onChange(text: string): void }) {
   const analysis = analyzeConfig(text);
   const [error, setError] = useState<string | null>(null);
-  const c = analysis.json as Json | undefined;
+  const c = analysis.json;
 
   if (!c) {
     return (
@@ -76,17 +77,17 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
         <div className="section-title">Model</div>
         <label className="field">
           name
-          <TextField value={String(c.name ?? '')} onCommit={(v) => edit('name', { string: v })} testId="form-name" />
+          <TextField value={configText(c.name, '')} onCommit={(v) => edit('name', { string: v })} testId="form-name" />
         </label>
         <ChoiceField
           label="platform"
-          value={String(c.platform ?? '')}
+          value={configText(c.platform, '')}
           choices={PLATFORMS}
           onChange={(v) => edit('platform', v ? { string: v } : null)}
         />
         <ChoiceField
           label="backend"
-          value={String(c.backend ?? '')}
+          value={configText(c.backend, '')}
           choices={BACKENDS}
           onChange={(v) => edit('backend', v ? { string: v } : null)}
         />
@@ -123,16 +124,16 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
                     <tr key={i}>
                       <td>
                         <TextField
-                          value={String(t.name ?? '')}
+                          value={configText(t.name, '')}
                           onCommit={(v) => edit(`${kind}[${i}].name`, { string: v })}
                         />
                       </td>
                       <td>
                         <select
-                          value={String(t.data_type ?? 'TYPE_INVALID')}
+                          value={configText(t.data_type, 'TYPE_INVALID')}
                           onChange={(e) => edit(`${kind}[${i}].data_type`, { enum: e.target.value })}
                         >
-                          {[...new Set([...DATA_TYPES, String(t.data_type ?? 'TYPE_INVALID')])].map((d) => (
+                          {[...new Set([...DATA_TYPES, configText(t.data_type, 'TYPE_INVALID')])].map((d) => (
                             <option key={d}>{d}</option>
                           ))}
                         </select>
@@ -183,7 +184,7 @@ export function ConfigForm({ text, onChange }: { text: string; onChange(text: st
             />
             kind
             <select
-              value={String(g.kind ?? 'KIND_AUTO')}
+              value={configText(g.kind, 'KIND_AUTO')}
               onChange={(e) => edit(`instance_group[${i}].kind`, { enum: e.target.value })}
             >
               {KINDS.map((k) => (

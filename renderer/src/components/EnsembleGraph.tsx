@@ -2,6 +2,7 @@
  * Ensemble pipeline graph: tensors (rounded pills) and steps (boxes), laid out in columns by
  * dependency depth, edges labelled with the step's own tensor names when they differ.
  */
+import { configText } from '../lib/configText';
 import { useMemo } from 'react';
 
 export interface EnsembleStep {
@@ -16,7 +17,7 @@ export interface EnsembleStep {
 export function ensembleSteps(config: Record<string, unknown>): EnsembleStep[] {
   const sched = config.ensemble_scheduling as { step?: Record<string, unknown>[] } | undefined;
   return (sched?.step ?? []).map((s) => ({
-    model: String(s.model_name ?? ''),
+    model: configText(s.model_name, ''),
     version: Number(s.model_version ?? -1),
     inputMap: (s.input_map as Record<string, string>) ?? {},
     outputMap: (s.output_map as Record<string, string>) ?? {},
@@ -78,7 +79,7 @@ export function layoutEnsemble(config: Record<string, unknown>): { nodes: Node[]
     ...((config.output as Record<string, unknown>[]) ?? []),
   ]) {
     const dims = Array.isArray(t.dims) ? `[${(t.dims as unknown[]).join(', ')}]` : '';
-    io.set(String(t.name), `${String(t.data_type ?? '').replace(/^TYPE_/, '')} ${dims}`.trim());
+    io.set(String(t.name), `${configText(t.data_type, '').replace(/^TYPE_/, '')} ${dims}`.trim());
   }
   for (const [t, col] of depth) {
     nodes.push({

@@ -5,7 +5,7 @@ export function errorText(e: unknown): string {
     return typeof code === 'string' && code && !e.message.startsWith(code) ? `${code}: ${e.message}` : e.message;
   }
   if (typeof e === 'string') return e;
-  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+  if (e && typeof e === 'object' && 'message' in e) return String(e.message);
   try {
     return JSON.stringify(e);
   } catch {

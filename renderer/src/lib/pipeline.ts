@@ -25,8 +25,7 @@ function context(w: number, h: number): OffscreenCanvasRenderingContext2D | Canv
       typeof OffscreenCanvas !== 'undefined'
         ? new OffscreenCanvas(w, h)
         : Object.assign(document.createElement('canvas'), { width: w, height: h });
-    const c = canvas.getContext('2d', { willReadFrequently: true }) as
-      OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
+    const c = canvas.getContext('2d', { willReadFrequently: true });
     if (!c) throw new Error('2D canvas is not available');
     canvases.set(key, (ctx = c));
   }

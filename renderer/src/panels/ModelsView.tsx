@@ -2,6 +2,7 @@
  * The active server's repository index (state + failure reason up front), and per model: metadata
  * with effective shapes, the loaded config, statistics as rates/charts, and the ensemble graph.
  */
+import { configText } from '../lib/configText';
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../state/store';
 import { Alert, Panel, StateBadge, fmtMs, fmtShape } from '../components/ui';
@@ -264,7 +265,7 @@ function Overview({ name }: { name: string }) {
         <dt>Dynamic batching</dt>
         <dd>
           {dyn
-            ? `on${dyn.max_queue_delay_microseconds ? `, max queue delay ${dyn.max_queue_delay_microseconds} µs` : ''}${Array.isArray(dyn.preferred_batch_size) && dyn.preferred_batch_size.length ? `, preferred ${JSON.stringify(dyn.preferred_batch_size)}` : ''}`
+            ? `on${dyn.max_queue_delay_microseconds ? `, max queue delay ${configText(dyn.max_queue_delay_microseconds)} µs` : ''}${Array.isArray(dyn.preferred_batch_size) && dyn.preferred_batch_size.length ? `, preferred ${JSON.stringify(dyn.preferred_batch_size)}` : ''}`
             : 'off'}
         </dd>
         <dt>Instances</dt>

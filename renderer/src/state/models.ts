@@ -58,7 +58,7 @@ async function fetchCached<K extends CacheKey>(
   if (!conn) return null;
   const cur = get()[key][name] as Loadable<Cached<K>> | undefined;
   if (!force && cur?.status === 'ok') return cur.value;
-  const put = (v: Loadable<Cached<K>>) => set({ [key]: { ...get()[key], [name]: v } } as Partial<ModelsSlice>);
+  const put = (v: Loadable<Cached<K>>) => set({ [key]: { ...get()[key], [name]: v } });
   put({ status: 'loading' });
   try {
     const value = await fetch(conn);

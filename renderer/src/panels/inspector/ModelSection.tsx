@@ -166,7 +166,7 @@ function ModelInputInfo() {
       {spec ? (
         <>
           in <span className="mono">{spec.name}</span> {spec.datatype}{' '}
-          {fmtShape(meta.inputs.find((i) => i.name === spec!.name)!.shape)} → out{' '}
+          {fmtShape(meta.inputs.find((i) => i.name === spec.name)!.shape)} → out{' '}
           {meta.outputs.map((o) => (
             <span key={o.name} className="mono">
               {o.name} {fmtShape(o.shape)}{' '}

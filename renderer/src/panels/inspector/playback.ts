@@ -55,7 +55,7 @@ export class RateMeter {
   private times: number[] = [];
   tick(now = performance.now()): number {
     this.times.push(now);
-    while (this.times.length && now - this.times[0]! > 1000) this.times.shift();
+    while (this.times.length && now - this.times[0] > 1000) this.times.shift();
     return this.times.length;
   }
 }

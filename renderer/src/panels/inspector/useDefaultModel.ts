@@ -15,7 +15,7 @@ export function useDefaultModel() {
   useEffect(() => {
     if (!conn || slotA) return;
     let cancelled = false;
-    (async () => {
+    void (async () => {
       const ready = index.filter((m) => m.state === 'READY');
       // Prefer plain lane models over ensembles / preprocessors: try in a stable order.
       const ordered = [...ready].sort((x, y) => score(y.name) - score(x.name));

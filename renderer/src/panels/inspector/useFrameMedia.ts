@@ -232,7 +232,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
         const st = useApp.getState();
         if (fps >= 1 && fps <= 240 && fps !== st.videoFps) st.setVideoFps(fps);
       }
-      if (seen < 8) vfc = withVfc.requestVideoFrameCallback!(onVideoFrame);
+      if (seen < 8) vfc = withVfc.requestVideoFrameCallback(onVideoFrame);
     };
     if (withVfc.requestVideoFrameCallback) vfc = withVfc.requestVideoFrameCallback(onVideoFrame);
 
