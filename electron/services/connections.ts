@@ -233,7 +233,7 @@ export class ConnectionManager {
     try {
       this.get(id); // an unknown id rejects, as every other method here does
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err);
     }
     const entry = this.live.get(id);
     if (entry) {
