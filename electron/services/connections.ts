@@ -233,7 +233,7 @@ export class ConnectionManager {
     try {
       this.get(id); // an unknown id rejects, as every other method here does
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(`unknown connection '${id}'`));
     }
     const entry = this.live.get(id);
     if (entry) {
