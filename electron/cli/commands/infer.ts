@@ -3,13 +3,15 @@
  * outputs (name, datatype, shape, min/max/mean) and, when an output's shape is one a lane decoder
  * knows (shared/lanes registry), the decoded lanes in pixels of the original image.
  *
- * The image is decoded and resized with sharp to the model input's H x W (read from the model
- * metadata; NCHW, batch dimension added when max_batch_size > 0), then turned into the CHW tensor
- * by shared/preprocess.ts (defaults: RGB, scale 1/255, no mean/std), exactly as the app does per frame.
+ * The image is decoded with sharp and resized bilinearly (shared/resize.ts, OpenCV's INTER_LINEAR) to the
+ * model input's H x W (read from the model metadata; NCHW, batch dimension added when max_batch_size > 0),
+ * then turned into the CHW tensor by shared/preprocess.ts. Defaults are LaneATT's preprocessing: BGR
+ * planes (as cv2.imread), scale 1/255, no mean/std.
  */
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { preprocessImage } from '../../../shared/preprocess';
+import { resizeBilinear } from '../../../shared/resize';
 import { decodeTensor } from '../../../shared/tensor/codec';
 import { decoders, suggestDecoders, type DecoderName } from '../../../shared/lanes/registry';
 import type { Lane } from '../../../shared/lanes/types';
@@ -93,7 +95,7 @@ export const command: CliCommand = async (argv) => {
   const dtypeFlag = values.dtype as string | undefined;
   if (dtypeFlag !== undefined && dtypeFlag !== 'FP32' && dtypeFlag !== 'FP16')
     throw new CliError(`--dtype must be FP32 or FP16, got '${dtypeFlag}'`, 2);
-  const order = (values['channel-order'] as string | undefined) ?? 'RGB';
+  const order = (values['channel-order'] as string | undefined) ?? 'BGR';
   if (order !== 'RGB' && order !== 'BGR') throw new CliError(`--channel-order must be RGB or BGR, got '${order}'`, 2);
   const scale = values.scale === undefined ? 1 / 255 : Number(values.scale);
   if (!Number.isFinite(scale)) throw new CliError(`--scale must be a number, got '${values.scale}'`, 2);
@@ -158,11 +160,8 @@ export const command: CliCommand = async (argv) => {
       throw new CliError(`input '${input.name}' is ${input.datatype}; infer supports FP32 and FP16 image inputs`);
     const shape = batching || dims.length === 4 ? [1, 3, height, width] : [3, height, width];
 
-    const { data: pixels } = await sharp(image)
-      .resize(width, height, { fit: 'fill' })
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const { data: decoded, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const pixels = resizeBilinear(decoded, info.width, info.height, width, height);
     const tensorBytes = preprocessImage(pixels, {
       width,
       height,

@@ -104,7 +104,8 @@ export const createInspectorSlice: Slice<InspectorSlice> = (set, get) => ({
   displayFps: 0,
   videoFps: 30,
   imageFps: 5,
-  preprocess: { channelOrder: 'RGB', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], dtype: 'auto' },
+  // LaneATT's preprocessing (the demo models and our users' models): BGR, /255, no mean/std
+  preprocess: { channelOrder: 'BGR', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], dtype: 'auto' },
   slots: { a: { connectionId: null, model: null }, b: { connectionId: null, model: null } },
   abMode: 'off',
   decoder: { id: 'auto', options: {} },
