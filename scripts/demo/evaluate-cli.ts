@@ -4,13 +4,17 @@
  * --dir: a folder with images + labels.json (TuSimple lines; e.g. scripts/train/dump_split.py output;
  *        default test/fixtures/lanes-heldout); --real: the TuSimple frames of ../shared/lanes/real;
  * --demo: the still scenes of assets/demo (TypeScript generator). Prints accuracy / FP / FN per set.
+ * --compare-fp16: instead, compare LaneDet_fp16 with laneDetect_model on those frames (lane counts, mean |dx|).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildDemoAssets, DEMO_DIR, DEMO_REPO_DIR, REPO_ROOT, TRAINED_MODEL_FILES } from './build';
-import { evaluateLaneModel, type EvaluationResult } from './evaluate';
+import ort from 'onnxruntime-node';
+import { decodeLaneAtt } from '../../shared/lanes/laneatt';
+import type { Lane } from '../../shared/lanes/types';
+import { evaluateLaneModel, imageToInput, runLaneModel, TUSIMPLE_DECODE, type EvaluationResult } from './evaluate';
 import type { TuSimpleRecord } from './scene';
 
 export const HELDOUT_DIR = join(REPO_ROOT, 'test/fixtures/lanes-heldout');
@@ -45,6 +49,40 @@ function report(label: string, r: EvaluationResult, verbose: boolean): void {
       );
 }
 
+/** Lane count agreement and per-lane mean |dx| (px of the 640-wide input) of the FP16 twin vs FP32. */
+export async function compareFp16(images: string[]) {
+  const s32 = await ort.InferenceSession.create(join(DEMO_REPO_DIR, TRAINED_MODEL_FILES.laneDetect_model));
+  const s16 = await ort.InferenceSession.create(join(DEMO_REPO_DIR, TRAINED_MODEL_FILES.LaneDet_fp16));
+  let sameCount = 0;
+  let lanes = 0;
+  let sum = 0;
+  let maxDx = 0;
+  for (const image of images) {
+    const input = await imageToInput(image);
+    const a = decodeLaneAtt(await runLaneModel(s32, input), TUSIMPLE_DECODE).lanes;
+    const b = decodeLaneAtt(await runLaneModel(s16, input, true), TUSIMPLE_DECODE).lanes;
+    if (a.length === b.length) sameCount++;
+    for (const la of a) {
+      const ys = (l: Lane) => new Map(l.points.map(([x, y]) => [Math.round(y), x]));
+      const best = Math.min(
+        ...b.map((lb) => {
+          const m = ys(lb);
+          const d = la.points
+            .filter(([, y]) => m.has(Math.round(y)))
+            .map(([x, y]) => Math.abs(x - m.get(Math.round(y))!));
+          return d.length ? d.reduce((s, v) => s + v, 0) / d.length : Infinity;
+        }),
+      );
+      lanes++;
+      sum += best;
+      maxDx = Math.max(maxDx, best);
+    }
+  }
+  await s32.release();
+  await s16.release();
+  return { sameCount, lanes, meanDx: lanes ? sum / lanes : 0, maxDx };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -53,6 +91,7 @@ async function main(): Promise<void> {
       real: { type: 'boolean', default: false },
       demo: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      'compare-fp16': { type: 'boolean', default: false },
     },
   });
   const fp16 = values.fp16;
@@ -61,6 +100,17 @@ async function main(): Promise<void> {
   );
   const tag = fp16 ? ' (fp16)' : '';
   const dirs = values.dir ?? (values.real || values.demo ? [] : [HELDOUT_DIR]);
+  if (values['compare-fp16']) {
+    const frames = [
+      ...dirs.flatMap((d) => labelledFrames(join(d, 'labels.json'), d)),
+      ...(values.real ? (realFrames() ?? []) : []),
+    ];
+    const c = await compareFp16(frames.map((f) => f.image));
+    console.log(
+      `FP16 vs FP32 over ${frames.length} frames: lane count equal on ${c.sameCount}/${frames.length}, ${c.lanes} lanes, mean |dx| per matched lane: mean ${c.meanDx.toFixed(3)} px, max ${c.maxDx.toFixed(3)} px`,
+    );
+    return;
+  }
   for (const dir of dirs)
     report(
       `${dir}${tag}`,
