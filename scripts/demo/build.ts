@@ -1,12 +1,11 @@
 /**
  * Builds the demo assets (idempotent):
- *   assets/demo-repo/lane_demo/1/model.onnx        FP32 lane model (LaneATT layout)
- *   assets/demo-repo/lane_demo_fp16/1/model.onnx   same model, FP16 input
- *   assets/demo-repo/lane_preprocess/1/model.onnx  UINT8 HWC -> FP32 NCHW / 255
+ *   assets/demo-repo/laneDetect_preprocess/1/model.onnx  UINT8 BGR frame -> resize 640x360 -> FP32 NCHW / 255
  *   assets/demo/scenes/scene_NN.jpg + labels.json   still road scenes with TuSimple labels
  *   assets/demo/video/road.webm, road.mp4, labels.json   a short drive with per-frame labels
  *   assets/demo/manifest.json                      what is where (for the app and the tests)
- * The config.pbtxt files of assets/demo-repo are committed, not generated.
+ * The config.pbtxt files of assets/demo-repo are committed, not generated, and so are the trained lane
+ * models (laneDetect_model, LaneDet_fp16: made by scripts/train, see their MODEL_CARD.md).
  *
  * Each part is skipped when its outputs exist and a stamp (assets/.demo-build.json) records the
  * same content hash of the sources that generate it. `--force` rebuilds everything.
@@ -18,7 +17,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { buildLaneModel } from './laneModel';
 import { buildPreprocessModel } from './preprocessModel';
 import { groundTruth, renderScene, sampleScene } from './scene';
 import { encodeDrive, ffmpegAvailable, frameCount, type DriveOptions } from './video';
@@ -34,11 +32,18 @@ export const SCENE_SEEDS: readonly number[] = Array.from({ length: 16 }, (_, i) 
 export const DRIVE: DriveOptions = { seed: 20240611, fps: 10, seconds: 7 };
 export const JPEG_QUALITY = 88;
 
-export const MODEL_FILES = {
-  lane_demo: 'lane_demo/1/model.onnx',
-  lane_demo_fp16: 'lane_demo_fp16/1/model.onnx',
-  lane_preprocess: 'lane_preprocess/1/model.onnx',
+/** The committed trained models (scripts/train/export.py writes them). */
+export const TRAINED_MODEL_FILES = {
+  laneDetect_model: 'laneDetect_model/1/model.onnx',
+  LaneDet_fp16: 'LaneDet_fp16/1/model.onnx',
 } as const;
+
+/** Models this script generates. */
+export const GENERATED_MODEL_FILES = {
+  laneDetect_preprocess: 'laneDetect_preprocess/1/model.onnx',
+} as const;
+
+export const MODEL_FILES = { ...TRAINED_MODEL_FILES, ...GENERATED_MODEL_FILES } as const;
 
 export interface DemoManifest {
   generator: string;
@@ -60,13 +65,7 @@ type Part = 'models' | 'scenes' | 'video';
 
 /** Sources each part depends on (paths relative to the repo root). */
 const PART_SOURCES: Record<Part, string[]> = {
-  models: [
-    'scripts/demo/laneModel.ts',
-    'scripts/demo/anchors.ts',
-    'scripts/demo/preprocessModel.ts',
-    'scripts/onnx/builder.ts',
-    'scripts/onnx/onnx.proto',
-  ],
+  models: ['scripts/demo/preprocessModel.ts', 'scripts/onnx/builder.ts', 'scripts/onnx/onnx.proto'],
   scenes: ['scripts/demo/scene.ts', 'scripts/demo/prng.ts', 'scripts/lib/prng.ts'],
   video: ['scripts/demo/scene.ts', 'scripts/demo/prng.ts', 'scripts/lib/prng.ts', 'scripts/demo/video.ts'],
 };
@@ -107,7 +106,7 @@ function jsonLines(records: unknown[]): string {
 }
 
 function partOutputs(part: Part): string[] {
-  if (part === 'models') return Object.values(MODEL_FILES).map((f) => join(DEMO_REPO_DIR, f));
+  if (part === 'models') return Object.values(GENERATED_MODEL_FILES).map((f) => join(DEMO_REPO_DIR, f));
   if (part === 'scenes')
     return [...SCENE_SEEDS.map((_, i) => join(DEMO_DIR, scenePath(i))), join(DEMO_DIR, 'scenes/labels.json')];
   return ['video/road.webm', 'video/road.mp4', 'video/labels.json'].map((f) => join(DEMO_DIR, f));
@@ -115,11 +114,7 @@ function partOutputs(part: Part): string[] {
 
 async function buildPart(part: Part, log: (s: string) => void): Promise<void> {
   if (part === 'models') {
-    const files: [string, Uint8Array][] = [
-      [MODEL_FILES.lane_demo, buildLaneModel('fp32')],
-      [MODEL_FILES.lane_demo_fp16, buildLaneModel('fp16')],
-      [MODEL_FILES.lane_preprocess, buildPreprocessModel()],
-    ];
+    const files: [string, Uint8Array][] = [[GENERATED_MODEL_FILES.laneDetect_preprocess, buildPreprocessModel()]];
     for (const [f, bytes] of files) {
       writeAtomic(join(DEMO_REPO_DIR, f), bytes);
       log(`  wrote assets/demo-repo/${f} (${(bytes.length / 1024).toFixed(0)} KiB)`);

@@ -1,55 +1,135 @@
 /**
- * Measure the demo lane model on the demo assets (run scripts/demo/build.ts first):
- *   node --import tsx scripts/demo/evaluate-cli.ts [--fp16] [--video-step N]
- * Prints TuSimple accuracy / FP / FN for the still scenes and the video frames.
+ * Measure the demo lane models (assets/demo-repo) with the app's own decoder and TuSimple metric:
+ *   node --import tsx scripts/demo/evaluate-cli.ts [--fp16] [--dir DIR]... [--real] [--demo] [--verbose]
+ * --dir: a folder with images + labels.json (TuSimple lines; e.g. scripts/train/dump_split.py output;
+ *        default test/fixtures/lanes-heldout); --real: the TuSimple frames of ../shared/lanes/real;
+ * --demo: the still scenes of assets/demo (TypeScript generator). Prints accuracy / FP / FN per set.
+ * --compare-fp16: instead, compare LaneDet_fp16 with laneDetect_model on those frames (lane counts, mean |dx|).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEMO_DIR, DEMO_REPO_DIR, MODEL_FILES } from './build';
-import { evaluateLaneModel, rawToPng, readVideoFrames } from './evaluate';
+import { buildDemoAssets, DEMO_DIR, DEMO_REPO_DIR, REPO_ROOT, TRAINED_MODEL_FILES } from './build';
+import ort from 'onnxruntime-node';
+import { decodeLaneAtt } from '../../shared/lanes/laneatt';
+import type { Lane } from '../../shared/lanes/types';
+import { evaluateLaneModel, imageToInput, runLaneModel, TUSIMPLE_DECODE, type EvaluationResult } from './evaluate';
 import type { TuSimpleRecord } from './scene';
 
-const { values } = parseArgs({
-  options: {
-    fp16: { type: 'boolean', default: false },
-    'video-step': { type: 'string', default: '1' },
-    verbose: { type: 'boolean', default: false },
-  },
-});
-const fp16 = values.fp16;
-const model = new Uint8Array(
-  readFileSync(join(DEMO_REPO_DIR, fp16 ? MODEL_FILES.lane_demo_fp16 : MODEL_FILES.lane_demo)),
-);
-const lines = (f: string): TuSimpleRecord[] =>
-  readFileSync(join(DEMO_DIR, f), 'utf8')
+export const HELDOUT_DIR = join(REPO_ROOT, 'test/fixtures/lanes-heldout');
+export const REAL_DIR = join(REPO_ROOT, '../shared/lanes/real');
+
+export function readLabels(file: string): TuSimpleRecord[] {
+  return readFileSync(file, 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as TuSimpleRecord);
+}
 
-const sceneGt = lines('scenes/labels.json');
-const scenes = await evaluateLaneModel(
-  model,
-  sceneGt.map((gt) => ({ image: join(DEMO_DIR, gt.raw_file), gt })),
-  { fp16 },
-);
-const report = (label: string, r: typeof scenes): void => {
+/** Frames of a labelled folder: images resolved against `root` (raw_file is relative to it). */
+export function labelledFrames(labels: string, root: string): { image: string; gt: TuSimpleRecord }[] {
+  return readLabels(labels).map((gt) => ({ image: join(root, gt.raw_file), gt }));
+}
+
+/** The real TuSimple frames (evaluation only), or null when ../shared is absent. */
+export function realFrames(): { image: string; gt: TuSimpleRecord }[] | null {
+  const labels = join(REAL_DIR, 'tusimple/labels_derived.json');
+  return existsSync(labels) ? labelledFrames(labels, REAL_DIR) : null;
+}
+
+function report(label: string, r: EvaluationResult, verbose: boolean): void {
   console.log(
     `${label}: frames ${r.score.frames.length}  accuracy ${r.score.accuracy.toFixed(4)}  FP ${r.score.fp.toFixed(3)}  FN ${r.score.fn.toFixed(3)}  F1 ${r.score.f1.toFixed(3)}  model ${r.msPerFrame.toFixed(0)} ms/frame`,
   );
-  if (values.verbose)
+  if (verbose)
     for (const f of r.score.frames)
       console.log(
         `  ${f.raw_file} acc ${f.accuracy.toFixed(3)} lanes ${f.lineAccuracies.map((a) => a.toFixed(2)).join(' ')} fp ${f.fpCount}${f.rejected ? ' REJECTED' : ''}`,
       );
-};
-report(`scenes${fp16 ? ' (fp16)' : ''}`, scenes);
+}
 
-const videoGt = lines('video/labels.json');
-const frames = await readVideoFrames(join(DEMO_DIR, 'video/road.mp4'), { step: Number(values['video-step']) });
-const video = await evaluateLaneModel(
-  model,
-  await Promise.all(frames.map(async (f) => ({ image: await rawToPng(f.rgb), gt: videoGt[f.index] }))),
-  { fp16 },
-);
-report(`video (mp4)${fp16 ? ' (fp16)' : ''}`, video);
+/** Lane count agreement and per-lane mean |dx| (px of the 640-wide input) of the FP16 twin vs FP32. */
+export async function compareFp16(images: string[]) {
+  const s32 = await ort.InferenceSession.create(join(DEMO_REPO_DIR, TRAINED_MODEL_FILES.laneDetect_model));
+  const s16 = await ort.InferenceSession.create(join(DEMO_REPO_DIR, TRAINED_MODEL_FILES.LaneDet_fp16));
+  let sameCount = 0;
+  let lanes = 0;
+  let sum = 0;
+  let maxDx = 0;
+  for (const image of images) {
+    const input = await imageToInput(image);
+    const a = decodeLaneAtt(await runLaneModel(s32, input), TUSIMPLE_DECODE).lanes;
+    const b = decodeLaneAtt(await runLaneModel(s16, input, true), TUSIMPLE_DECODE).lanes;
+    if (a.length === b.length) sameCount++;
+    for (const la of a) {
+      const ys = (l: Lane) => new Map(l.points.map(([x, y]) => [Math.round(y), x]));
+      const best = Math.min(
+        ...b.map((lb) => {
+          const m = ys(lb);
+          const d = la.points
+            .filter(([, y]) => m.has(Math.round(y)))
+            .map(([x, y]) => Math.abs(x - m.get(Math.round(y))!));
+          return d.length ? d.reduce((s, v) => s + v, 0) / d.length : Infinity;
+        }),
+      );
+      lanes++;
+      sum += best;
+      maxDx = Math.max(maxDx, best);
+    }
+  }
+  await s32.release();
+  await s16.release();
+  return { sameCount, lanes, meanDx: lanes ? sum / lanes : 0, maxDx };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      fp16: { type: 'boolean', default: false },
+      dir: { type: 'string', multiple: true },
+      real: { type: 'boolean', default: false },
+      demo: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      'compare-fp16': { type: 'boolean', default: false },
+    },
+  });
+  const fp16 = values.fp16;
+  const model = new Uint8Array(
+    readFileSync(join(DEMO_REPO_DIR, fp16 ? TRAINED_MODEL_FILES.LaneDet_fp16 : TRAINED_MODEL_FILES.laneDetect_model)),
+  );
+  const tag = fp16 ? ' (fp16)' : '';
+  const dirs = values.dir ?? (values.real || values.demo ? [] : [HELDOUT_DIR]);
+  if (values['compare-fp16']) {
+    const frames = [
+      ...dirs.flatMap((d) => labelledFrames(join(d, 'labels.json'), d)),
+      ...(values.real ? (realFrames() ?? []) : []),
+    ];
+    const c = await compareFp16(frames.map((f) => f.image));
+    console.log(
+      `FP16 vs FP32 over ${frames.length} frames: lane count equal on ${c.sameCount}/${frames.length}, ${c.lanes} lanes, mean |dx| per matched lane: mean ${c.meanDx.toFixed(3)} px, max ${c.maxDx.toFixed(3)} px`,
+    );
+    return;
+  }
+  for (const dir of dirs)
+    report(
+      `${dir}${tag}`,
+      await evaluateLaneModel(model, labelledFrames(join(dir, 'labels.json'), dir), { fp16 }),
+      values.verbose,
+    );
+  if (values.real) {
+    const frames = realFrames();
+    if (!frames) console.log(`real frames: ${REAL_DIR} not present`);
+    else report(`real TuSimple${tag}`, await evaluateLaneModel(model, frames, { fp16 }), values.verbose);
+  }
+  if (values.demo) {
+    await buildDemoAssets({ log: () => {} });
+    report(
+      `demo scenes${tag}`,
+      await evaluateLaneModel(model, labelledFrames(join(DEMO_DIR, 'scenes/labels.json'), DEMO_DIR), { fp16 }),
+      values.verbose,
+    );
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

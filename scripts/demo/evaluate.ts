@@ -1,5 +1,6 @@
 /**
- * Scores a LaneATT-layout model on demo frames: image file -> 640x360 RGB /255 CHW -> onnxruntime ->
+ * Scores a LaneATT-layout model on demo frames: image file -> LaneATT preprocessing (BGR, bilinear
+ * 640x360, /255) -> onnxruntime ->
  * the app's own LaneATT decoder (shared/lanes) -> TuSimple prediction -> TuSimple accuracy against
  * the generator's ground truth. Used by the demo tests and by `scripts/demo/evaluate-cli.ts`.
  */
@@ -9,27 +10,21 @@ import { decodeLaneAtt } from '../../shared/lanes/laneatt';
 import { lanesToTusimpleFrame, type TusimpleFrame } from '../../shared/lanes/tusimple';
 import { tusimpleAccuracy, type TusimpleSequenceScore } from '../../shared/lanes/tusimpleMetric';
 import { float32ToFloat16Bits } from '../onnx/builder';
+import { preprocessImage } from '../../shared/preprocess';
+import { resizeBilinear } from '../../shared/inference/resize';
+import { fp16ToFloat32 } from '../../shared/tensor/half';
 import type { TuSimpleRecord } from './scene';
 
 /** TuSimple test configuration of LaneATT (cfgs/laneatt_tusimple_*.yml). */
 export const TUSIMPLE_DECODE = { conf: 0.2, nms: 45, topk: 5 } as const;
 
-/** Decode an image file (or encoded bytes) into the model's input: [1,3,360,640] RGB in [0,1]. */
+/** LaneATT's preprocessing of an image file (or encoded bytes): BGR, bilinear 640x360, /255, no mean/std. */
 export async function imageToInput(image: string | Uint8Array): Promise<Float32Array> {
-  const { data, info } = await sharp(image)
-    .removeAlpha()
-    .resize(640, 360, { fit: 'fill' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
-  const plane = 640 * 360;
-  const out = new Float32Array(3 * plane);
-  for (let p = 0; p < plane; p++) {
-    out[p] = data[p * 3] / 255;
-    out[plane + p] = data[p * 3 + 1] / 255;
-    out[2 * plane + p] = data[p * 3 + 2] / 255;
-  }
-  return out;
+  const rgb = resizeBilinear(new Uint8Array(data), info.width, info.height, 3, 640, 360);
+  const bytes = preprocessImage(rgb, { width: 640, height: 360, channels: 3, channelOrder: 'BGR', scale: 1 / 255 });
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
 export function toFloat16(input: Float32Array): Uint16Array {
@@ -49,6 +44,7 @@ export async function runLaneModel(
   const out = await session.run({ input: tensor });
   const raw = out.predict_lanes;
   if (!raw || raw.dims.join(',') !== '1,2784,77') throw new Error(`unexpected output ${raw?.dims.join('x')}`);
+  if (raw.type === 'float16') return Float32Array.from(raw.data as Uint16Array, fp16ToFloat32);
   return raw.data as Float32Array;
 }
 

@@ -1,5 +1,7 @@
 /**
- * The demo lane model: a classical lane-marking detector written as an ONNX graph, with LaneATT's
+ * The OLD demo lane model, kept only as the named baseline of `npm run bench` (bench/lane-models.bench.ts);
+ * the demo now serves a trained LaneATT (scripts/train). A classical lane-marking detector written as an
+ * ONNX graph, with LaneATT's
  * input and output (`input` [1,3,360,640] RGB in [0,1] -> `predict_lanes` [1,2784,77], layout of
  * ../shared/lanes/LANEATT.md: 2 class logits, start_y, start_x, length, 72 absolute xs).
  *

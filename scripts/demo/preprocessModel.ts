@@ -1,27 +1,36 @@
 /**
- * The demo pipeline's first step as an ONNX model: a camera frame as delivered by a client
- * (UINT8 HWC RGB, already resized to 360x640) -> the lane model's input (FP32 [1,3,360,640] / 255).
+ * The demo pipeline's first step as an ONNX model, doing LaneATT's preprocessing server-side:
+ * a camera frame as a client sends it (UINT8 [1, H, W, 3], BGR like cv2.imread, any size) ->
+ * bilinear resize to 640x360 -> / 255, no mean or std -> FP32 [1, 3, 360, 640] for laneDetect_model.
+ * The resize uses half-pixel centres, the convention of OpenCV's INTER_LINEAR (without antialiasing).
  */
 import { buildOnnxModel } from '../onnx/builder';
 
-export const PREPROCESS_INPUT = 'INPUT0';
-export const PREPROCESS_OUTPUT = 'OUTPUT0';
+export const PREPROCESS_INPUT = 'IMAGE';
+export const PREPROCESS_OUTPUT = 'input';
 
 export function buildPreprocessModel(): Uint8Array {
   return buildOnnxModel({
-    name: 'lane_preprocess',
-    docString: 'UINT8 HWC RGB image [360,640,3] -> FP32 NCHW [1,3,360,640] scaled to [0,1].',
-    inputs: [{ name: PREPROCESS_INPUT, elemType: 'uint8', shape: [360, 640, 3] }],
+    name: 'laneDetect_preprocess',
+    opset: 13,
+    docString:
+      'LaneATT preprocessing: UINT8 BGR image [1,H,W,3] -> bilinear resize to 360x640 -> /255 -> FP32 NCHW [1,3,360,640].',
+    inputs: [{ name: PREPROCESS_INPUT, elemType: 'uint8', shape: [1, 'height', 'width', 3] }],
     outputs: [{ name: PREPROCESS_OUTPUT, elemType: 'float', shape: [1, 3, 360, 640] }],
     nodes: [
       { op: 'Cast', inputs: [PREPROCESS_INPUT], outputs: ['as_float'], attrs: { to: 1 } },
-      { op: 'Transpose', inputs: ['as_float'], outputs: ['chw'], attrs: { perm: [2, 0, 1] } },
-      { op: 'Div', inputs: ['chw', 'scale'], outputs: ['scaled'] },
-      { op: 'Unsqueeze', inputs: ['scaled', 'batch_axis'], outputs: [PREPROCESS_OUTPUT] },
+      { op: 'Transpose', inputs: ['as_float'], outputs: ['nchw'], attrs: { perm: [0, 3, 1, 2] } },
+      {
+        op: 'Resize',
+        inputs: ['nchw', '', '', 'sizes'],
+        outputs: ['resized'],
+        attrs: { mode: 'linear', coordinate_transformation_mode: 'half_pixel' },
+      },
+      { op: 'Div', inputs: ['resized', 'scale'], outputs: [PREPROCESS_OUTPUT] },
     ],
     initializers: [
       { name: 'scale', elemType: 'float', dims: [], data: [255] },
-      { name: 'batch_axis', elemType: 'int64', dims: [1], data: [0] },
+      { name: 'sizes', elemType: 'int64', dims: [4], data: [1, 3, 360, 640] },
     ],
   });
 }

@@ -23,12 +23,11 @@ export interface PreprocessSettings {
 }
 
 /**
- * The default for lane models: / 255, no mean/std (LaneATT's own pipeline). The channel order is
- * the one the bundled demo model was trained with; a LaneATT checkpoint trained from cv2.imread
- * frames wants 'BGR' (the model engineer switches this default together with the demo model).
+ * The default for lane models: LaneATT's own pipeline, as our users' Python clients run it:
+ * cv2.imread (BGR), bilinear resize, / 255, no mean/std. The bundled demo models are trained on it.
  */
 export const LANE_PREPROCESS: Readonly<PreprocessSettings> = Object.freeze({
-  channelOrder: 'RGB',
+  channelOrder: 'BGR',
   scale: 1 / 255,
   mean: [0, 0, 0] as [number, number, number],
   std: [1, 1, 1] as [number, number, number],

@@ -210,7 +210,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
   });
 
   it('form edit + apply to the server as a config override: the server runs it, the file stays as it was', async () => {
-    const model = 'lane_demo';
+    const model = 'LaneDet_fp16';
     const file = join(h.repoDir, model, 'config.pbtxt');
     const disk = readFileSync(file, 'utf8');
     await page.click(`[data-testid="open-config-${model}"]`);

@@ -72,10 +72,10 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
   it('the ensemble graph fits the model pane (no node cut off)', async () => {
     await page.click('[data-testid=nav-models]');
     const ensemble = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models.find(
-      (m) => m.name === 'lane_pipeline',
+      (m) => m.name === 'laneDetect_pipeline',
     );
-    assert.ok(ensemble, 'the demo repository has the lane_pipeline ensemble');
-    await page.click('[data-testid=model-row-lane_pipeline]');
+    assert.ok(ensemble, 'the demo repository has the laneDetect_pipeline ensemble');
+    await page.click('[data-testid=model-row-laneDetect_pipeline]');
     await page.click('[data-testid=model-tab-ensemble]');
     const graph = page.locator('[data-testid=ensemble-graph]');
     await graph.waitFor();
@@ -83,12 +83,12 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
     assert.ok(fits, 'the graph is not wider than its pane at 1440 px');
     assert.equal(await page.locator('[data-testid=ensemble-step]').count(), 2);
     const io = await page.locator('[data-testid=ensemble-tensor]').first().textContent();
-    assert.match(io ?? '', /UINT8 \[360, 640, 3\]/, 'the ensemble input shows its type and dims');
+    assert.match(io ?? '', /UINT8 \[-1, -1, 3\]/, 'the ensemble input shows its type and dims');
   });
 
   it('"Diff vs server" shows the config the server runs after "Apply to server" (override)', async () => {
     await page.click('[data-testid=nav-repository]');
-    await page.click('[data-testid="open-config-lane_demo"]');
+    await page.click('[data-testid="open-config-LaneDet_fp16"]');
     await page.waitForSelector('[data-testid=diag-count]:has-text("valid")');
     await page.click('[data-testid=editor-tab-form]');
     await page.fill('[data-testid=form-instance-count-0]', '3');

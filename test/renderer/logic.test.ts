@@ -182,10 +182,10 @@ test('decoder adapter: LaneATT lanes equal the reference vector', { skip: skipUn
 });
 
 test('form edits change only the edited field text (comments and layout kept)', () => {
-  const text = readFileSync(join(REPO_ROOT, 'assets/demo-repo/lane_demo/config.pbtxt'), 'utf8');
+  const text = readFileSync(join(REPO_ROOT, 'assets/demo-repo/LaneDet_fp16/config.pbtxt'), 'utf8');
   const edited = editConfigText(text, 'max_batch_size', { number: 4 });
   const c = minimalChange(text, edited);
-  assert.equal(text.slice(c.from, c.to), '0');
+  assert.equal(text.slice(c.from, c.to), '1');
   assert.equal(c.insert, '4');
   const kind = editConfigText(text, 'instance_group[0].kind', { enum: 'KIND_GPU' });
   assert.equal(kind, text.replace('kind: KIND_CPU', 'kind: KIND_GPU'));

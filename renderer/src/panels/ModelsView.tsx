@@ -10,6 +10,9 @@ import { TimeChart } from '../components/Chart';
 import { EnsembleGraph, ensembleSteps } from '../components/EnsembleGraph';
 import { meanMs, ratesFrom } from '../lib/stats';
 
+/** The embedded server's reason for a backend it cannot execute (electron/server/backends). */
+const EMBEDDED_CANNOT_RUN = /the embedded server cannot run/;
+
 export function ModelsView() {
   const conn = useApp((s) => s.activeConnection());
   const index = useApp((s) => s.index);
@@ -206,11 +209,18 @@ function ModelDetail({ name }: { name: string }) {
         ))}
       </div>
       <div className="panel-body">
-        {entry?.state === 'UNAVAILABLE' && (
-          <Alert kind="err" title="Model failed to load" testId="model-failure">
-            {entry.reason || 'No reason given by the server.'}
-          </Alert>
-        )}
+        {entry?.state === 'UNAVAILABLE' &&
+          (EMBEDDED_CANNOT_RUN.test(entry.reason ?? '') ? (
+            // e.g. the demo repository's TensorRT twin: expected here, not a fault of the model
+            <Alert kind="warn" title="Expected on the embedded demo server" testId="model-failure">
+              {entry.reason} The built-in server runs only ONNX Runtime models; on a real Triton with this backend the
+              model loads.
+            </Alert>
+          ) : (
+            <Alert kind="err" title="Model failed to load" testId="model-failure">
+              {entry.reason || 'No reason given by the server.'}
+            </Alert>
+          ))}
         {!ready && entry?.state !== 'UNAVAILABLE' && (
           <Alert kind="warn">The model is not loaded; metadata and config are available once it is READY.</Alert>
         )}

@@ -1,0 +1,67 @@
+"""Render generated scenes into a gitignored cache (.cache/lanes/<split>/<seed>.npz) so training reads them fast.
+
+Each file holds the 640x360 BGR frame as JPEG (quality 95), the LaneATT targets and the TuSimple lanes.
+Splits use disjoint seed ranges (see scenegen.py): train 0.., val 2_000_000.., test 3_000_000...
+Usage: python3 scripts/train/cache.py --split train --count 6000 [--start 0]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenegen  # noqa: E402
+
+CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '.cache', 'lanes')
+
+
+def seeds_for(split, count, start=0):
+    if split == 'train':
+        return list(range(scenegen.TRAIN_SEED_BASE + start, scenegen.TRAIN_SEED_BASE + start + count))
+    seeds = scenegen.VAL_SEEDS if split == 'val' else scenegen.TEST_SEEDS
+    return seeds[start : start + count]
+
+
+def path_for(split, seed):
+    return os.path.join(CACHE, split, f'{seed}.npz')
+
+
+def write_scene(split, seed):
+    out = path_for(split, seed)
+    if os.path.exists(out):
+        return False
+    img, lanes, targets = scenegen.make(seed)
+    ok, jpg = cv2.imencode('.jpg', img, [cv2.IMWRITE_JPEG_QUALITY, 95])
+    tmp = out + '.tmp.npz'
+    np.savez(tmp, jpg=jpg, targets=targets, lanes=np.array(json.dumps(lanes)))
+    os.replace(tmp, out)
+    return True
+
+
+def load_scene(path):
+    z = np.load(path)
+    img = cv2.imdecode(z['jpg'], cv2.IMREAD_COLOR)
+    return img, json.loads(str(z['lanes'])), z['targets']
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--split', choices=['train', 'val', 'test'], required=True)
+    ap.add_argument('--count', type=int, required=True)
+    ap.add_argument('--start', type=int, default=0)
+    a = ap.parse_args()
+    os.makedirs(os.path.join(CACHE, a.split), exist_ok=True)
+    t0 = time.time()
+    seeds = seeds_for(a.split, a.count, a.start)
+    for i, seed in enumerate(seeds):
+        write_scene(a.split, seed)
+        if (i + 1) % 200 == 0 or i + 1 == len(seeds):
+            print(f'{a.split}: {i + 1}/{len(seeds)} scenes, {time.time() - t0:.0f} s', flush=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,128 @@
+"""Export a trained checkpoint the way LaneATT users do: torch.onnx.export, then an FP16 twin.
+
+  python3 scripts/train/export.py [--checkpoint .cache/train/run/best.pt] [--out assets/demo-repo]
+
+Writes
+  <out>/laneDetect_model/1/model.onnx  FP32: input `input` [1,3,360,640] (BGR / 255),
+                                       outputs `predict_lanes` [1,2784,77] (LANEATT.md layout) and
+                                       `914` [1,2784] = per-anchor lane probability (softmax of cols 0-1)
+  <out>/LaneDet_fp16/1/model.onnx      the same graph with FP16 weights, FP16 input and FP16 outputs
+
+The FP16 twin is made by our own converter (convert_fp16 below): every FP32 initializer is stored as FP16
+and widened by a Cast where it is used, the input and outputs are FP16 with Casts at the graph edges.
+ONNX Runtime's CPU provider has no FP16 kernels for most ops, so the arithmetic in between stays FP32 on
+the demo server; a TensorRT FP16 engine built from the same weights computes in FP16.
+"""
+import argparse
+import os
+import sys
+
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import laneatt  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
+PROB_OUTPUT = '914'  # the deployment's client asks for this name (torch's auto-generated name there)
+
+
+def load_net(checkpoint):
+    net = laneatt.LaneATT()
+    state = torch.load(checkpoint, map_location='cpu')
+    net.load_state_dict(state['model'] if 'model' in state else state)
+    return net.eval(), state.get('state', {}) if isinstance(state, dict) else {}
+
+
+def export_fp32(net, path):
+    dummy = torch.zeros(1, 3, laneatt.IMG_H, laneatt.IMG_W)
+    tmp = path + '.tmp'
+    # torch refuses a purely numeric output name, so export as lane_prob and rename below
+    torch.onnx.export(
+        laneatt.Exported(net),
+        dummy,
+        tmp,
+        opset_version=13,
+        input_names=['input'],
+        output_names=['predict_lanes', 'lane_prob'],
+        do_constant_folding=True,
+    )
+    m = onnx.load(tmp)
+    os.remove(tmp)
+    for node in m.graph.node:
+        node.output[:] = [PROB_OUTPUT if o == 'lane_prob' else o for o in node.output]
+    for o in m.graph.output:
+        if o.name == 'lane_prob':
+            o.name = PROB_OUTPUT
+    m.doc_string = (
+        'Tritonscope demo LaneATT (scripts/train). input: [1,3,360,640] BGR/255. predict_lanes: [1,2784,77] '
+        'raw proposals before NMS (2 logits, start_y, start_x, length, 72 xs). 914: [1,2784] lane probability.'
+    )
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    return m
+
+
+def convert_fp16(m):
+    """FP32 model -> FP16 weights and FP16 input/outputs (Casts at the edges and on every weight use)."""
+    m16 = onnx.ModelProto()
+    m16.CopyFrom(m)
+    g = m16.graph
+    casts = []
+    new_inits = []
+    for init in g.initializer:
+        if init.data_type == TensorProto.FLOAT:
+            arr = numpy_helper.to_array(init).astype('float16')
+            half = numpy_helper.from_array(arr, init.name + '_fp16')
+            new_inits.append(half)
+            casts.append(helper.make_node('Cast', [half.name], [init.name], to=TensorProto.FLOAT))
+        else:
+            new_inits.append(init)
+    del g.initializer[:]
+    g.initializer.extend(new_inits)
+    # input: FP16 on the wire, widened once
+    inp = g.input[0]
+    inner_in = inp.name + '_fp32'
+    for node in g.node:
+        node.input[:] = [inner_in if i == inp.name else i for i in node.input]
+    inp.type.tensor_type.elem_type = TensorProto.FLOAT16
+    casts.append(helper.make_node('Cast', [inp.name], [inner_in], to=TensorProto.FLOAT))
+    # outputs: narrowed to FP16 at the end
+    tail = []
+    for out in g.output:
+        inner = out.name + '_fp32'
+        for node in g.node:
+            node.output[:] = [inner if o == out.name else o for o in node.output]
+            node.input[:] = [inner if i == out.name else i for i in node.input]
+        out.type.tensor_type.elem_type = TensorProto.FLOAT16
+        tail.append(helper.make_node('Cast', [inner], [out.name], to=TensorProto.FLOAT16))
+    nodes = casts + list(g.node) + tail
+    del g.node[:]
+    g.node.extend(nodes)
+    m16.doc_string = m.doc_string + ' FP16 twin: FP16 weights, input and outputs.'
+    onnx.checker.check_model(m16)
+    return m16
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--checkpoint', default=os.path.join(ROOT, '.cache', 'train', 'run', 'best.pt'))
+    ap.add_argument('--out', default=os.path.join(ROOT, 'assets', 'demo-repo'))
+    a = ap.parse_args()
+    net, state = load_net(a.checkpoint)
+    p32 = os.path.join(a.out, 'laneDetect_model', '1', 'model.onnx')
+    p16 = os.path.join(a.out, 'LaneDet_fp16', '1', 'model.onnx')
+    os.makedirs(os.path.dirname(p32), exist_ok=True)
+    os.makedirs(os.path.dirname(p16), exist_ok=True)
+    m = export_fp32(net, p32)
+    onnx.save(convert_fp16(m), p16)
+    for p in (p32, p16):
+        print(f'wrote {os.path.relpath(p, ROOT)} ({os.path.getsize(p) / 1e6:.2f} MB)')
+    if state:
+        print(f'checkpoint: epoch {state.get("epoch")}, best val accuracy {state.get("best")}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,218 @@
+"""Our LaneATT (Tabelini et al., CVPR 2021) sized for a CPU: anchors, network, matching and loss.
+
+Output layout (../shared/lanes/LANEATT.md): per anchor a row of 77 values
+[logit_bg, logit_lane, start_y, start_x, length, 72 absolute xs in pixels of the 640-wide input],
+taken before NMS over the full set of 2784 anchors (left 432, bottom 1920, right 432).
+"""
+import math
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+IMG_W, IMG_H = 640, 360
+N_OFFSETS = 72
+N_STRIPS = N_OFFSETS - 1
+LEFT_ANGLES = [72.0, 60.0, 49.0, 39.0, 30.0, 22.0]
+RIGHT_ANGLES = [108.0, 120.0, 131.0, 141.0, 150.0, 158.0]
+BOTTOM_ANGLES = [165.0, 150.0, 141.0, 131.0, 120.0, 108.0, 100.0, 90.0, 80.0, 72.0, 60.0, 49.0, 39.0, 30.0, 15.0]
+STRIDE = 16  # feature map the anchors pool from: 23 x 40
+
+
+def anchor_origins():
+    """(start_x, start_y, angle_deg) of every anchor in LaneATT's order: left, bottom, right."""
+    out = []
+    for y in np.linspace(1, 0, 72):
+        out += [(0.0, y, a) for a in LEFT_ANGLES]
+    for x in np.linspace(1, 0, 128):
+        out += [(x, 1.0, a) for a in BOTTOM_ANGLES]
+    for y in np.linspace(1, 0, 72):
+        out += [(1.0, y, a) for a in RIGHT_ANGLES]
+    return out
+
+
+def anchor_x(start_x, start_y, angle_deg, ys):
+    """x (pixels) of an anchor line at normalised rows ys (0 = top, 1 = bottom)."""
+    return (start_x + (start_y - ys) / math.tan(math.radians(angle_deg))) * IMG_W
+
+
+def make_anchors():
+    """[2784, 77] anchor rows: zeros, start_y = 1 - origin_y, start_x, length 0, 72 xs."""
+    ys = np.linspace(1, 0, N_OFFSETS)
+    rows = []
+    for sx, sy, ang in anchor_origins():
+        r = np.zeros(5 + N_OFFSETS, np.float32)
+        r[2] = 1 - sy
+        r[3] = sx
+        r[5:] = anchor_x(sx, sy, ang, ys)
+        rows.append(r)
+    return np.stack(rows)
+
+
+def make_cut_indices(fh, fw, rows):
+    """Where each anchor crosses the pooled feature rows: flat indices into [len(rows) * fw + 1], where the
+    extra last slot is a zero, used wherever the anchor is outside the map (LaneATT zeroes those)."""
+    ys = (np.asarray(rows) * STRIDE + STRIDE / 2) / IMG_H
+    zero = len(rows) * fw
+    idx = np.zeros((len(anchor_origins()), len(rows)), np.int64)
+    for a, (sx, sy, ang) in enumerate(anchor_origins()):
+        cols = np.floor(anchor_x(sx, sy, ang, ys) / STRIDE).astype(np.int64)
+        ok = (cols >= 0) & (cols < fw)
+        idx[a] = np.where(ok, np.arange(len(rows)) * fw + np.clip(cols, 0, fw - 1), zero)
+    return idx
+
+
+def conv_bn(cin, cout, k=3, s=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, s, k // 2, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class Block(nn.Module):
+    """ResNet basic block."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.c1 = conv_bn(c, c)
+        self.c2 = nn.Sequential(nn.Conv2d(c, c, 3, 1, 1, bias=False), nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        return F.relu(x + self.c2(self.c1(x)))
+
+
+class LaneATT(nn.Module):
+    def __init__(self, feat_c=64):
+        super().__init__()
+        # a strided 5x5 stem goes straight to 1/4 resolution: thin markings survive, compute stays small
+        self.stem = nn.Sequential(nn.Conv2d(3, 24, 5, 4, 2, bias=False), nn.BatchNorm2d(24), nn.ReLU(inplace=True))
+        self.s8 = nn.Sequential(conv_bn(24, 32, s=2), Block(32))  # 45 x 80
+        self.s16 = nn.Sequential(conv_bn(32, 64, s=2), Block(64))  # 23 x 40
+        self.s32 = nn.Sequential(conv_bn(64, 128, s=2), Block(128))  # 12 x 20: wider context
+        self.lateral = nn.Conv2d(128, 64, 1)
+        self.reduce = nn.Conv2d(64, feat_c, 1)  # LaneATT's conv1
+        self.fh, self.fw = math.ceil(IMG_H / STRIDE), IMG_W // STRIDE
+        # anchors pool from every other row of the 23-row map (12 rows, LaneATT's stride-32 count)
+        self.rows = list(range(0, self.fh, 2))
+        self.register_buffer('cut_idx', torch.from_numpy(make_cut_indices(self.fh, self.fw, self.rows).reshape(-1)))
+        self.register_buffer('anchors', torch.from_numpy(make_anchors()))
+        self.n_anchors = self.anchors.shape[0]
+        # LaneATT's cls (2) and reg (1 + 72) linear layers over the anchor's pooled features [C x fh],
+        # stored per feature row: W[r] acts on the features the anchor crosses at row r.
+        w = torch.randn(len(self.rows), 2 + 1 + N_OFFSETS, feat_c) * 0.001
+        self.head_w = nn.Parameter(w)
+        self.head_b = nn.Parameter(torch.zeros(2 + 1 + N_OFFSETS))
+
+    def features(self, x):
+        f16 = self.s16(self.s8(self.stem(x)))
+        f32 = self.lateral(self.s32(f16))
+        f = f16 + F.interpolate(f32, size=(self.fh, self.fw), mode='nearest')
+        return self.reduce(f)
+
+    def heads(self, f):
+        """Anchor feature pooling + linear heads, computed as 'project first, then gather': applying the
+        row-r slice of the linear layer to every position of row r and summing the values each anchor
+        crosses is the same sum as LaneATT's linear layer on the pooled vector, at ~1/50 of the cost."""
+        b, nr = f.shape[0], len(self.rows)
+        f = f[:, :, 0 : self.fh : 2, :]
+        g = torch.matmul(self.head_w, f.permute(0, 2, 1, 3))  # [B, rows, 75, fw]
+        g = g.permute(0, 1, 3, 2).reshape(b, nr * self.fw, -1)  # [B, rows*fw, 75]: one 75-vector per position
+        g = torch.cat([g, g.new_zeros(b, 1, g.shape[2])], dim=1)  # the zero slot for outside-the-map
+        # gathering whole 75-vectors (not single values) keeps the ONNX Gather a row copy: fast in ORT
+        g = torch.index_select(g, 1, self.cut_idx).reshape(b, self.n_anchors, nr, -1)
+        return g.sum(2) + self.head_b  # [B, A, 75]
+
+    def forward(self, x):
+        """x: [B, 3, 360, 640] BGR / 255 -> [B, 2784, 77] raw proposals (LaneATT layout)."""
+        out = self.heads(self.features(x))
+        a = self.anchors[None].expand(x.shape[0], -1, -1)
+        return torch.cat([out[:, :, :2], a[:, :, 2:4], out[:, :, 2:3], a[:, :, 5:] + out[:, :, 3:]], dim=2)
+
+
+def naive_heads(net, f):
+    """LaneATT's formulation, for checking `heads`: pool each anchor's features (zero outside the map),
+    flatten to [C x rows] and apply one linear layer."""
+    b, c = f.shape[0], f.shape[1]
+    f = f[:, :, 0 : net.fh : 2, :]
+    flat = torch.cat([f.reshape(b, c, -1), f.new_zeros(b, c, 1)], dim=2)
+    pooled = flat[:, :, net.cut_idx].reshape(b, c, net.n_anchors, len(net.rows))  # [B, C, A, rows]
+    pooled = pooled.permute(0, 2, 3, 1).reshape(b, net.n_anchors, -1)  # [B, A, rows*C]
+    weight = net.head_w.permute(1, 0, 2).reshape(net.head_w.shape[1], -1)  # [75, rows*C]
+    return F.linear(pooled, weight, net.head_b)
+
+
+class Exported(nn.Module):
+    """What torch.onnx.export sees: outputs predict_lanes [1,2784,77] and 914 = per-anchor lane probability."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        p = self.net(x)
+        return p, torch.softmax(p[:, :, :2], dim=2)[:, :, 1]
+
+
+# ----------------------------------------------------------------------------------- matching + loss
+
+
+def match(anchors, target, pos_thr=15.0, neg_thr=20.0):
+    """LaneATT's anchor-to-GT matching: mean |dx| over the GT's rows; < pos_thr positive, > neg_thr negative.
+
+    Returns (positive mask, negative mask, index of the matched GT per anchor)."""
+    n = target.shape[0]
+    if n == 0:
+        a = anchors.shape[0]
+        return torch.zeros(a, dtype=torch.bool), torch.ones(a, dtype=torch.bool), torch.zeros(a, dtype=torch.long)
+    rows = torch.arange(N_OFFSETS)
+    starts = torch.round(target[:, 2] * N_STRIPS)
+    ends = starts + target[:, 4] - 1
+    valid = (rows[None] >= starts[:, None]) & (rows[None] <= ends[:, None])  # [n, 72]
+    d = (anchors[None, :, 5:] - target[:, None, 5:]).abs() * valid[:, None]  # [n, A, 72]
+    dist = d.sum(2) / valid.sum(1, keepdim=True).clamp(min=1)
+    best, idx = dist.min(0)
+    return best < pos_thr, best > neg_thr, idx
+
+
+def focal_loss(logits, labels, alpha=0.25, gamma=2.0):
+    logp = F.log_softmax(logits, dim=-1).gather(1, labels[:, None])[:, 0]
+    return -(alpha * (1 - logp.exp()) ** gamma * logp)
+
+
+def laneatt_loss(out, targets, cls_weight=10.0):
+    """LaneATT's loss per image, averaged over the batch: focal (lane class) + smooth L1 (length, xs)."""
+    cls_total, reg_total = out.new_zeros(()), out.new_zeros(())
+    for p, t in zip(out, targets):
+        with torch.no_grad():
+            pos, neg, idx = match(_anchor_rows(p), t)
+        npos = int(pos.sum())
+        keep = pos | neg
+        labels = pos[keep].long()
+        cls_total = cls_total + focal_loss(p[keep, :2], labels).sum() / max(npos, 1)
+        if npos == 0:
+            continue
+        pp = p[pos]
+        tt = t[idx[pos]].clone()
+        with torch.no_grad():
+            a_start = torch.round(pp[:, 2] * N_STRIPS)
+            t_start = torch.round(tt[:, 2] * N_STRIPS)
+            tt[:, 4] -= a_start - t_start  # the length counts from the anchor's own start row
+            ends = a_start + tt[:, 4] - 1
+            rows = torch.arange(N_OFFSETS)
+            invalid = (rows[None] < a_start[:, None]) | (rows[None] > ends[:, None])
+        reg_pred = pp[:, 4:]
+        reg_tgt = tt[:, 4:].clone()
+        xs_t = reg_tgt[:, 1:]
+        xs_t[invalid] = reg_pred[:, 1:][invalid].detach()
+        reg_total = reg_total + F.smooth_l1_loss(reg_pred, reg_tgt)
+    b = len(targets)
+    return cls_weight * cls_total / b, reg_total / b
+
+
+_ANCHOR_CACHE = {}
+
+
+def _anchor_rows(p):
+    """Matching uses the anchors themselves (not the predictions), as LaneATT does."""
+    key = p.shape[0]
+    if key not in _ANCHOR_CACHE:
+        _ANCHOR_CACHE[key] = torch.from_numpy(make_anchors())
+    return _ANCHOR_CACHE[key]

@@ -1,0 +1,201 @@
+"""Train our LaneATT on generated scenes (CPU, wall-time budget, resumable).
+
+  python3 scripts/train/train.py --minutes 85            # the real run (npm run train)
+  python3 scripts/train/train.py --smoke                 # a few iterations on a tiny set; loss must fall
+
+Progress lines: epoch, iteration, each loss term, validation TuSimple accuracy/FP/FN.
+Checkpoints (gitignored): <run>/last.pt after every epoch (resume with the same command), <run>/best.pt
+for the best validation accuracy. Training data comes from .cache/lanes/train (scripts/train/cache.py);
+missing scenes are rendered on the fly. The real TuSimple frames are never read here.
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import cache  # noqa: E402
+import laneatt  # noqa: E402
+import metrics  # noqa: E402
+import scenegen  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
+
+
+def log(msg, fh=None):
+    line = f'[{time.strftime("%H:%M:%S")}] {msg}'
+    print(line, flush=True)
+
+
+def flip(img, targets):
+    """Mirror a sample left-right: image columns and every x (continuous pixels: x -> 640 - x)."""
+    img = img[:, ::-1].copy()
+    t = targets.copy()
+    if len(t):
+        xs = t[:, 5:]
+        t[:, 5:] = np.where(xs > -1e4, 640.0 - xs, xs)
+        t[:, 3] = 1.0 - t[:, 3]
+    return img, t
+
+
+def load_train(path, rng):
+    img, _, targets = cache.load_scene(path)
+    if rng.random() < 0.5:
+        img, targets = flip(img, targets)
+    return img, targets
+
+
+def to_input(imgs):
+    x = np.stack([scenegen.preprocess(im) for im in imgs])
+    return torch.from_numpy(x).contiguous(memory_format=torch.channels_last)
+
+
+@torch.no_grad()
+def evaluate(net, split='val', limit=None):
+    """TuSimple accuracy/FP/FN of the model on a cached generated split (decode: conf 0.2, nms 45, top 5)."""
+    net.eval()
+    seeds = cache.seeds_for(split, 10**6)[: limit or None]
+    frames = []
+    for seed in seeds:
+        path = cache.path_for(split, seed)
+        if not os.path.exists(path):
+            cache.write_scene(split, seed)
+        img, lanes, _ = cache.load_scene(path)
+        raw = net(to_input([img]))[0].numpy()
+        pred = [metrics.to_tusimple(p, scenegen.H_SAMPLES) for p in metrics.decode(raw)]
+        frames.append((pred, lanes, scenegen.H_SAMPLES))
+    net.train()
+    return metrics.tusimple_mean(frames)
+
+
+def save(path, state):
+    tmp = path + '.tmp'
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--minutes', type=float, default=85.0, help='wall-time budget; training stops by itself')
+    ap.add_argument('--batch', type=int, default=8)
+    ap.add_argument('--lr', type=float, default=3e-3)
+    ap.add_argument('--epoch-images', type=int, default=800)
+    ap.add_argument('--run', default=os.path.join(ROOT, '.cache', 'train', 'run'))
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--val-scenes', type=int, default=50, help='validation scenes scored after each epoch')
+    ap.add_argument('--smoke', action='store_true', help='few iterations on 4 scenes; prints first/last loss')
+    ap.add_argument('--smoke-iters', type=int, default=30)
+    ap.add_argument('--smoke-scenes', type=int, default=4)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    random.seed(a.seed)
+    rng = random.Random(a.seed)
+    net = laneatt.LaneATT().to(memory_format=torch.channels_last)
+    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
+
+    if a.smoke:
+        with torch.no_grad():
+            f = net.features(torch.rand(1, 3, laneatt.IMG_H, laneatt.IMG_W))
+            net.head_w.normal_()
+            heads_diff = (net.heads(f) - laneatt.naive_heads(net, f)).abs().max().item()
+            net.head_w.normal_(std=0.001)
+        samples = [scenegen.make(s) for s in range(a.smoke_scenes)]
+        x = to_input([s[0] for s in samples])
+        targets = [torch.from_numpy(s[2]) for s in samples]
+        losses = []
+        for it in range(a.smoke_iters):
+            cls_l, reg_l = laneatt.laneatt_loss(net(x), targets)
+            loss = cls_l + reg_l
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            log(f'smoke it {it} loss {loss.item():.4f} (cls {cls_l.item():.4f} reg {reg_l.item():.4f})')
+        print(json.dumps({'first': losses[0], 'last': losses[-1], 'min': min(losses), 'heads_max_diff': heads_diff}))
+        return 0
+
+    os.makedirs(a.run, exist_ok=True)
+    last_path, best_path = os.path.join(a.run, 'last.pt'), os.path.join(a.run, 'best.pt')
+    state = {'epoch': 0, 'iter': 0, 'elapsed': 0.0, 'best': -1.0, 'history': []}
+    if os.path.exists(last_path):
+        ck = torch.load(last_path)
+        net.load_state_dict(ck['model'])
+        opt.load_state_dict(ck['opt'])
+        state = ck['state']
+        log(f'resumed from {last_path}: epoch {state["epoch"]}, {state["elapsed"] / 60:.1f} min used')
+    budget = a.minutes * 60
+    t_start = time.time() - state['elapsed']
+    warmup = 25
+    log(f'training: budget {a.minutes} min, batch {a.batch}, lr {a.lr}, {a.epoch_images} images/epoch')
+    done = False
+    while not done:
+        files = sorted(glob.glob(os.path.join(cache.CACHE, 'train', '*.npz')))
+        if not files:
+            raise SystemExit('no training scenes in .cache/lanes/train: run scripts/train/cache.py --split train first')
+        erng = random.Random(a.seed * 1000 + state['epoch'])
+        order = [erng.choice(files) for _ in range(a.epoch_images)]
+        sums = {'cls': 0.0, 'reg': 0.0, 'n': 0}
+        t_epoch = time.time()
+        for bi in range(0, len(order), a.batch):
+            elapsed = time.time() - t_start
+            if elapsed > budget:
+                done = True
+                break
+            frac = min(elapsed / budget, 1.0)
+            lr = a.lr * min(1.0, (state['iter'] + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * frac))
+            for g in opt.param_groups:
+                g['lr'] = lr
+            batch = [load_train(p, erng) for p in order[bi : bi + a.batch]]
+            x = to_input([b[0] for b in batch])
+            targets = [torch.from_numpy(b[1]) for b in batch]
+            cls_l, reg_l = laneatt.laneatt_loss(net(x), targets)
+            loss = cls_l + reg_l
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 10.0)
+            opt.step()
+            state['iter'] += 1
+            sums['cls'] += cls_l.item()
+            sums['reg'] += reg_l.item()
+            sums['n'] += 1
+            if state['iter'] % 10 == 0:
+                n = sums['n']
+                log(
+                    f'epoch {state["epoch"] + 1} it {state["iter"]} cls {sums["cls"] / n:.4f} reg {sums["reg"] / n:.4f} '
+                    f'lr {lr:.2e} {(time.time() - t_epoch) / n / a.batch:.2f} s/img, {elapsed / 60:.1f}/{a.minutes:.0f} min, '
+                    f'{len(files)} scenes cached'
+                )
+        state['epoch'] += 1
+        state['elapsed'] = time.time() - t_start
+        val = evaluate(net, 'val', limit=a.val_scenes)
+        n = max(sums['n'], 1)
+        entry = {'epoch': state['epoch'], 'cls': sums['cls'] / n, 'reg': sums['reg'] / n, **val, 'minutes': state['elapsed'] / 60}
+        state['history'].append(entry)
+        log(
+            f'epoch {state["epoch"]} done: cls {entry["cls"]:.4f} reg {entry["reg"]:.4f} | val accuracy {val["accuracy"]:.4f} '
+            f'FP {val["fp"]:.4f} FN {val["fn"]:.4f}'
+        )
+        ck = {'model': net.state_dict(), 'opt': opt.state_dict(), 'state': state, 'args': vars(a)}
+        if val['accuracy'] > state['best']:
+            state['best'] = val['accuracy']
+            save(best_path, ck)
+            log(f'new best ({val["accuracy"]:.4f}) -> {best_path}')
+        save(last_path, ck)
+        if time.time() - t_start > budget:
+            done = True
+    log(f'finished: {state["epoch"]} epochs, {(time.time() - t_start) / 60:.1f} min, best val accuracy {state["best"]:.4f}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
