@@ -50,19 +50,19 @@ for (let round = 0; round < WARMUP + ROUNDS; round++) {
   for (const [i, m] of models.entries()) {
     const t0 = performance.now();
     await m.session.run(m.feed);
-    if (round >= WARMUP) times[i]!.push(performance.now() - t0);
+    if (round >= WARMUP) times[i].push(performance.now() - t0);
   }
 }
 const stats = times.map(summarize);
 for (const [i, m] of models.entries()) {
-  const s = stats[i]!;
+  const s = stats[i];
   console.log(
     `${m.name.padEnd(42)} median ${s.median.toFixed(1).padStart(7)} ms  p95 ${s.p95.toFixed(1).padStart(7)} ms  min ${s.min.toFixed(1).padStart(7)} ms`,
   );
   await m.session.release();
 }
-const fp32 = stats[0]!.median;
-const ratio = fp32 / stats[2]!.median;
+const fp32 = stats[0].median;
+const ratio = fp32 / stats[2].median;
 console.log(
   `FP32 median ${fp32.toFixed(1)} ms (goal <= ${GOAL_MS} ms), ${ratio.toFixed(3)} x the old graph (goal <= ${GOAL_RATIO})`,
 );
