@@ -3,7 +3,7 @@
   python3 scripts/train/export.py [--checkpoint .cache/train/run/best.pt] [--out assets/demo-repo]
 
 Writes
-  <out>/laneDetect_model/1/model.onnx  FP32: input `input` [1,3,360,640] (BGR / 255),
+  <out>/laneDetect_model/1/model.onnx  FP32: input `input` [batch,3,360,640] (BGR / 255),
                                        outputs `predict_lanes` [1,2784,77] (LANEATT.md layout) and
                                        `914` [1,2784] = per-anchor lane probability (softmax of cols 0-1)
   <out>/LaneDet_fp16/1/model.onnx      the same graph with FP16 weights, FP16 input and FP16 outputs
@@ -47,6 +47,9 @@ def export_fp32(net, path):
         opset_version=13,
         input_names=['input'],
         output_names=['predict_lanes', 'lane_prob'],
+        # Triton (and its ONNX Runtime backend) require the batch dimension to be -1 in the model when
+        # the config batches (max_batch_size > 0), even for max_batch_size: 1.
+        dynamic_axes={'input': {0: 'batch'}, 'predict_lanes': {0: 'batch'}, 'lane_prob': {0: 'batch'}},
         do_constant_folding=True,
     )
     m = onnx.load(tmp)
@@ -56,8 +59,16 @@ def export_fp32(net, path):
     for o in m.graph.output:
         if o.name == 'lane_prob':
             o.name = PROB_OUTPUT
+    # torch's shape inference loses the fixed sizes behind the dynamic batch axis; Triton's ONNX Runtime
+    # backend compares output dims exactly with the config ([2784, 77] and [2784]), so state them.
+    fixed = {'predict_lanes': [2784, 77], PROB_OUTPUT: [2784]}
+    for o in m.graph.output:
+        dims = o.type.tensor_type.shape.dim
+        for d, size in zip(dims[1:], fixed[o.name]):
+            d.ClearField('dim_param')
+            d.dim_value = size
     m.doc_string = (
-        'Tritonscope demo LaneATT (scripts/train). input: [1,3,360,640] BGR/255. predict_lanes: [1,2784,77] '
+        'Tritonscope demo LaneATT (scripts/train). input: [N,3,360,640] BGR/255. predict_lanes: [N,2784,77] '
         'raw proposals before NMS (2 logits, start_y, start_x, length, 72 xs). 914: [1,2784] lane probability.'
     )
     onnx.checker.check_model(m)
