@@ -55,6 +55,9 @@ describe('Inspector (E2E)', () => {
       null,
       { timeout: 15_000 },
     );
+    // A is the demo's FP32 lane model (this repository also holds a lane-shaped stub, which the
+    // automatic pick may choose), B its FP16 twin.
+    await page.selectOption('[data-testid=model-select-a]', 'laneDetect_model');
     const modelA = await page.$eval('[data-testid=model-select-a]', (e) => (e as HTMLSelectElement).value);
     const index = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models;
     const modelB = index.find((m) => m.state === 'READY' && m.name !== modelA && /fp16/i.test(m.name))?.name;
@@ -67,7 +70,11 @@ describe('Inspector (E2E)', () => {
     const meanAbs = Number(await out.getAttribute('data-mean'));
     assert.ok(maxAbs > 0 && meanAbs > 0 && meanAbs <= maxAbs, `FP16 vs FP32 output |Δ| max ${maxAbs} mean ${meanAbs}`);
     const matched = Number(await page.getAttribute('[data-testid=ab-matched]', 'data-count'));
-    assert.ok(matched > 0, 'lanes matched between A and B');
+    const only = [
+      await page.getAttribute('[data-testid=ab-only]', 'data-only-a'),
+      await page.getAttribute('[data-testid=ab-only]', 'data-only-b'),
+    ];
+    assert.ok(matched > 0, `lanes matched between ${modelA} and ${modelB} (only A/B: ${only.join('/')})`);
     // The Δ layer draws the rows of the matched lanes on stage A, and goes away when switched off.
     const deltaRows = async () => Number(await page.getAttribute('[data-testid=stage-a]', 'data-delta-rows'));
     assert.ok((await deltaRows()) >= matched * 2, `Δ rows drawn (${await deltaRows()})`);

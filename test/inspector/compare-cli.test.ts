@@ -99,9 +99,10 @@ test('compare FP32 vs FP16 over a folder: small output drift, lanes matched, num
   for (const f of rep.frames) {
     assert.equal(f.outputs[0].name, 'predict_lanes');
     assert.ok(f.outputs[0].maxAbs > 0, 'FP16 is not bit-identical to FP32');
-    // Columns hold logits and x positions in pixels (FP16 steps 0.25-0.5 px near 640): small, not zero.
+    // Columns hold logits and x positions in pixels (FP16 steps 0.25-0.5 px between 256 and 640):
+    // the mean stays under one such step, not zero.
     assert.ok(
-      f.outputs[0].meanAbs < 0.1 && f.outputs[0].maxAbs < 8,
+      f.outputs[0].meanAbs < 0.25 && f.outputs[0].maxAbs < 8,
       `FP16 drift stays small (${JSON.stringify(f.outputs[0])})`,
     );
     assert.equal(f.flips.rows, 2784);

@@ -39,6 +39,7 @@ export function useDefaultModel() {
 function score(name: string): number {
   const n = name.toLowerCase();
   return (
-    (n.includes('lane') ? 2 : 0) + (n.includes('fp16') || n.includes('ensemble') || n.includes('pipeline') ? -1 : 0)
+    (n.includes('lane') ? 2 : 0) +
+    (n.includes('fp16') || n.includes('ensemble') || n.includes('pipeline') || n.includes('preprocess') ? -1 : 0)
   );
 }
