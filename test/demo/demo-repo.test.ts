@@ -119,8 +119,8 @@ test("each ONNX model's inputs and outputs match its config (names, types, batch
     assert.deepEqual(
       m.outputs.map((o) => [o.name, o.shape]),
       [
-        ['predict_lanes', [1, 2784, 77]],
-        ['914', [1, 2784]],
+        ['predict_lanes', ['batch', 2784, 77]],
+        ['914', ['batch', 2784]],
       ],
       name,
     );
