@@ -172,3 +172,11 @@ export async function inferTensor(
   const response = await client.infer({ model, version, inputs: [tensor] });
   return { response, latencyMs: performance.now() - t0 };
 }
+
+/** The decode-policy flags that `infer` and `compare` share (values read by decoderOverrides). */
+export const DECODER_FLAGS = {
+  decoder: { type: 'string' },
+  conf: { type: 'string' },
+  nms: { type: 'string' },
+  topk: { type: 'string' },
+} as const;

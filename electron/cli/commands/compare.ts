@@ -31,6 +31,7 @@ import {
   inputSpecFor,
   readImageSize,
   type LaneOutput,
+  DECODER_FLAGS,
 } from '../laneRun';
 import { formatTable } from '../table';
 import { CliError, type CliCommand } from '../types';
@@ -61,10 +62,7 @@ export const command: CliCommand = async (argv) => {
       video: { type: 'string' },
       every: { type: 'string' },
       'max-frames': { type: 'string' },
-      decoder: { type: 'string' },
-      conf: { type: 'string' },
-      nms: { type: 'string' },
-      topk: { type: 'string' },
+      ...DECODER_FLAGS,
       'dx-tolerance': { type: 'string' },
       out: { type: 'string' },
       csv: { type: 'string' },

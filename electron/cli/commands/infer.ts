@@ -19,6 +19,7 @@ import {
   inferTensor,
   inputSpecFor,
   readImageSize,
+  DECODER_FLAGS,
 } from '../laneRun';
 import { formatTable } from '../table';
 import { CliError, type CliCommand } from '../types';
@@ -84,10 +85,7 @@ export const command: CliCommand = async (argv) => {
       scale: { type: 'string' },
       mean: { type: 'string' },
       std: { type: 'string' },
-      decoder: { type: 'string' },
-      conf: { type: 'string' },
-      nms: { type: 'string' },
-      topk: { type: 'string' },
+      ...DECODER_FLAGS,
       'model-version': { type: 'string' },
     },
     { usage: USAGE },
