@@ -192,6 +192,8 @@ function EditorPanel() {
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   const isEnsemble = analysis.config?.platform === 'ensemble';
 
+  // Keyed on the file's path, not the file object: every save gives a new object for the same file,
+  // and that must not fetch the server's config again.
   useEffect(() => {
     if ((mode === 'diff-server' || mode === 'diff-disk') && file) void fetchServerConfig();
   }, [mode, file?.path, fetchServerConfig]); // eslint-disable-line react-hooks/exhaustive-deps

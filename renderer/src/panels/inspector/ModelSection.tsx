@@ -151,6 +151,8 @@ function ModelInputInfo() {
     return () => {
       cancelled = true;
     };
+    // `key` names the target's connection and model (the target object is rebuilt on every render);
+    // `epoch` moves when the metadata cache is invalidated (load, unload, apply, reconnect).
   }, [key, epoch]); // eslint-disable-line react-hooks/exhaustive-deps
   if (err) return <Alert kind="err">{err}</Alert>;
   if (!meta) return null;
