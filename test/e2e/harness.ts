@@ -10,9 +10,10 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServices, type Services } from '../../electron/services';
 import { startBridge, type Bridge } from '../../electron/bridge';
+import { SHARED_DIR } from '../helpers/shared';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-export const SHARED = resolve(REPO_ROOT, '../shared');
+export const SHARED = SHARED_DIR;
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts/e2e');
 export const DIST = join(REPO_ROOT, 'dist/renderer');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

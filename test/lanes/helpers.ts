@@ -1,9 +1,10 @@
 /** Shared fixtures for the lane tests: the read-only vectors/real frames in <repo>/../shared/lanes. */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { sharedPath } from '../helpers/shared';
 
-export const LANES_DIR = resolve(import.meta.dirname, '../../../shared/lanes');
+export const LANES_DIR = sharedPath('lanes');
 export const VECTORS_DIR = join(LANES_DIR, 'vectors');
 export const UFLD_DIR = join(VECTORS_DIR, 'ufld');
 export const REAL_DIR = join(LANES_DIR, 'real');

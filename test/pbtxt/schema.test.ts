@@ -1,9 +1,8 @@
 /** The committed generated schema matches shared/proto/model_config.proto, and agrees with PROTOCOL.md's tables. */
 import { test } from 'node:test';
-import { skipUnlessShared } from '../helpers/shared';
+import { sharedPath, skipUnlessShared } from '../helpers/shared';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { OUTPUT_PATH, PROTO_PATH, generateModelConfigSchema } from '../../scripts/gen-model-config-schema';
 import { ENUMS, MESSAGES } from '../../shared/triton/modelConfigSchema';
 
@@ -16,7 +15,7 @@ test(
   'the schema has the ModelConfig fields, numbers and types of PROTOCOL.md section 9',
   { skip: skipUnlessShared('triton/PROTOCOL.md') },
   () => {
-    const protocol = readFileSync(resolve(import.meta.dirname, '../../../shared/triton/PROTOCOL.md'), 'utf8');
+    const protocol = readFileSync(sharedPath('triton/PROTOCOL.md'), 'utf8');
     const section = protocol.slice(
       protocol.indexOf('**`inference.ModelConfig`**'),
       protocol.indexOf('Selected sub-messages'),

@@ -12,15 +12,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startEmbeddedServer } from '../../electron/server';
 import { makeLaneRepository } from './laneRepo';
+import { sharedPath, skipUnlessShared } from '../helpers/shared';
 
-const reference = resolve(import.meta.dirname, '../../../shared/triton/reference');
+const reference = sharedPath('triton/reference');
 
 function missing(): string | undefined {
-  if (!existsSync(resolve(reference, 'run_check.sh'))) return '../shared/triton/reference not present';
+  const noChecker = skipUnlessShared('triton/reference/run_check.sh');
+  if (noChecker) return noChecker;
   const py = spawnSync('/usr/bin/python3', ['-c', 'import grpc, google.protobuf, numpy, rapidjson, packaging'], {
     encoding: 'utf8',
   });

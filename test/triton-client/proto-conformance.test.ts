@@ -11,12 +11,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
 
-import { skipUnlessShared } from '../helpers/shared';
+import { sharedPath, skipUnlessShared } from '../helpers/shared';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const protoDir = path.join(repoRoot, 'shared/proto');
-const protocolMd = path.resolve(repoRoot, '../shared/triton/PROTOCOL.md');
-const corpusJsonDir = path.resolve(repoRoot, '../shared/triton/pbtxt-corpus/json');
+const protocolMd = sharedPath('triton/PROTOCOL.md');
+const corpusJsonDir = sharedPath('triton/pbtxt-corpus/json');
 
 function loadRoot(): protobuf.Root {
   const root = new protobuf.Root();
