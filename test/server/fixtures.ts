@@ -2,9 +2,10 @@
  * Test model repositories built on the fly: tiny real ONNX models (scripts/onnx builder) with
  * their config.pbtxt files in a temp directory, plus helpers to encode/decode raw tensors.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, type TempDir } from '../helpers/tempDir';
+import { writeModel } from '../helpers/modelRepo';
 import { buildOnnxModel, float32ToFloat16Bits, type OnnxModelSpec } from '../../scripts/onnx/builder';
 
 export const f32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
@@ -153,14 +154,8 @@ export type Repo = TempDir;
 export function makeRepository(): Repo {
   const repo = makeTempDir('tritonscope-server-test-');
   const { dir } = repo;
-  const model = (name: keyof typeof CONFIGS, versions: Record<number, Uint8Array | null>, filename = 'model.onnx') => {
-    mkdirSync(join(dir, name), { recursive: true });
-    writeFileSync(join(dir, name, 'config.pbtxt'), CONFIGS[name]);
-    for (const [v, bytes] of Object.entries(versions)) {
-      mkdirSync(join(dir, name, v), { recursive: true });
-      if (bytes) writeFileSync(join(dir, name, v, filename), bytes);
-    }
-  };
+  const model = (name: keyof typeof CONFIGS, versions: Record<number, Uint8Array | null>, filename?: string) =>
+    writeModel(dir, name, CONFIGS[name], versions, filename);
   model('add_sub', { 1: addSubModel() });
   writeFileSync(join(dir, 'add_sub', 'labels.txt'), 'zero\none\ntwo\nthree\n');
   model('scaled', { 1: scaleModel(2), 2: scaleModel(3) });

@@ -4,8 +4,7 @@
  * ([batch,3,360,640] -> predict_lanes [batch,2784,77], an input-dependent slice of the image), its
  * FP16 twin, a batched model with two versions, and an ensemble (identity preprocess -> lane model).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeModel } from '../helpers/modelRepo';
 import { makeTempDir, type TempDir } from '../helpers/tempDir';
 import { buildOnnxModel } from '../../scripts/onnx/builder';
 
@@ -88,13 +87,6 @@ export function makeLaneRepository(): TempDir {
     lane_preprocess: { 1: identityImage() },
     lane_pipeline: { 1: null },
   };
-  for (const [name, versions] of Object.entries(files)) {
-    mkdirSync(join(repo.dir, name), { recursive: true });
-    writeFileSync(join(repo.dir, name, 'config.pbtxt'), CONFIGS[name]);
-    for (const [v, bytes] of Object.entries(versions)) {
-      mkdirSync(join(repo.dir, name, v), { recursive: true });
-      if (bytes) writeFileSync(join(repo.dir, name, v, 'model.onnx'), bytes);
-    }
-  }
+  for (const [name, versions] of Object.entries(files)) writeModel(repo.dir, name, CONFIGS[name], versions);
   return repo;
 }
