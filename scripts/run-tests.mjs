@@ -8,7 +8,7 @@
 // With ../shared beside the repo (as in CI), a skip because of missing ../shared data fails the run:
 // it would mean a test looks in the wrong place. With CI=true, ../shared must be there.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,8 +41,24 @@ function findTests(dir) {
   return out.sort();
 }
 
+/**
+ * Longest first, so the run ends with short files on both cores instead of one long file alone
+ * (the soak is a minute of mostly waiting). Order by each file's duration in the previous run
+ * (.tmp/test-durations.json); files never timed (a fresh clone) follow this list, then the rest.
+ */
+const KNOWN_SLOW = ['test/server/soak.test.ts', 'test/e2e/', 'test/triton-client/cli.test.ts', 'test/inspector/compare-cli'];
+const durationsFile = join(root, '.tmp/test-durations.json');
+/** @type {Record<string, number>} */
+const lastDurations = existsSync(durationsFile) ? JSON.parse(readFileSync(durationsFile, 'utf8')) : {};
+/** @param {string} t */
+const rank = (t) => {
+  const known = KNOWN_SLOW.findIndex((k) => t.startsWith(k));
+  return lastDurations[t] ?? (known >= 0 ? 1e9 - known : 0);
+};
+
 const started = Date.now();
 let tests = findTests(join(root, 'test'));
+tests.sort((a, b) => rank(b) - rank(a) || a.localeCompare(b));
 if (!withE2e) tests = tests.filter((t) => !t.startsWith('test/e2e/'));
 if (filters.length) tests = tests.filter((t) => filters.some((f) => t.includes(f)));
 
@@ -70,7 +86,8 @@ const status = run(`tests (${tests.length} files)`, [
   '--import',
   'tsx',
   '--test',
-  '--test-concurrency=2',
+  // Three at a time on two cores: the soak and the browser tests spend much of their time waiting.
+  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 3}`,
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   '--test-reporter=./scripts/test-summary-reporter.mjs',
@@ -90,6 +107,11 @@ const leaves = results.filter((r) => r.kind === 'test' && !(r.file && r.name ===
 const count = (/** @type {string} */ o) => leaves.filter((r) => r.outcome === o).length;
 const where = (/** @type {{ file?: string }} */ r) => (r.file ? relative(root, r.file) : '?');
 const skipped = leaves.filter((r) => r.outcome === 'skip');
+/** @type {Record<string, number>} */
+const fileMs = { ...lastDurations };
+for (const r of results) if (r.nesting === 0 && r.file) fileMs[where(r)] = 0;
+for (const r of results) if (r.nesting === 0 && r.file) fileMs[where(r)] += r.ms;
+writeFileSync(durationsFile, JSON.stringify(fileMs, null, 1));
 const sharedSkips = skipped.filter((r) => SHARED_SKIP.test(r.skip ?? ''));
 const otherSkips = skipped.filter((r) => !SHARED_SKIP.test(r.skip ?? ''));
 

@@ -5,13 +5,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { makeLaneStubRepo, type TempRepo } from '../triton-client/helpers/laneStubRepo';
 import { DEMO_SCENES, REPO_ROOT, demoAssetsMissing, startDemoLaneServer, type DemoLaneServer } from './demoServer';
+import { cliHost, spawnCli } from '../helpers/cli';
 
 const missing = demoAssetsMissing();
 const VIDEO = join(REPO_ROOT, 'assets/demo/video/road.webm');
@@ -39,16 +39,10 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) =>
-    execFile(
-      process.execPath,
-      [join(REPO_ROOT, 'bin/tritonscope.mjs'), ...args],
-      { timeout: 120_000 },
-      (err, stdout, stderr) => res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    ),
-  );
-}
+// main() in one helper process; the refused-arguments case also runs the real binary.
+const host = cliHost();
+after(() => host.close());
+const cli = (args: string[]) => host.run(args, { cwd: REPO_ROOT });
 
 interface Report {
   decoder: string;
@@ -155,7 +149,7 @@ test('compare against a different model on a second server (--url-b), over video
   const unmatched = (f: Report['frames'][number]) => f.onlyA.length + f.onlyB.length;
   for (let i = 1; i < rep.frames.length; i++)
     assert.ok(unmatched(rep.frames[i - 1]) >= unmatched(rep.frames[i]), 'frames are listed worst first');
-  const bad = await cli(['compare', '--model-a', demo.fp32, '--model-b', 'x', '--url', demo.url]);
+  const bad = await spawnCli(['compare', '--model-a', demo.fp32, '--model-b', 'x', '--url', demo.url]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /exactly one of --images DIR and --video FILE/);
 });

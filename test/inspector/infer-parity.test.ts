@@ -7,7 +7,6 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { TritonClient } from '../../electron/triton/client';
@@ -16,6 +15,7 @@ import { decodeTensor } from '../../shared/tensor/codec';
 import { useApp } from '../../renderer/src/state/store';
 import { decodeResult } from '../../renderer/src/panels/inspector/model';
 import { DEMO_SCENES, REPO_ROOT, demoAssetsMissing, startDemoLaneServer, type DemoLaneServer } from './demoServer';
+import { cliHost } from '../helpers/cli';
 
 const missing = demoAssetsMissing();
 let demo: DemoLaneServer | undefined;
@@ -27,15 +27,12 @@ after(async () => {
   await demo?.close();
 });
 
-function cliJson(args: string[]): Promise<Record<string, unknown>> {
-  return new Promise((res, rej) =>
-    execFile(
-      process.execPath,
-      [join(REPO_ROOT, 'bin/tritonscope.mjs'), ...args],
-      { timeout: 60_000 },
-      (err, out, errOut) => (err ? rej(new Error(`${err.message}\n${errOut}`)) : res(JSON.parse(out))),
-    ),
-  );
+const host = cliHost();
+after(() => host.close());
+async function cliJson(args: string[]): Promise<Record<string, unknown>> {
+  const r = await host.run(args, { cwd: REPO_ROOT });
+  if (r.code !== 0) throw new Error(`tritonscope ${args.join(' ')} exited ${r.code}\n${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
 type Lanes = { score: number; points: [number, number][] }[];

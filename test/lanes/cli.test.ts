@@ -1,13 +1,13 @@
 /** `tritonscope decode` run as a real process against every reference vector. */
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { TUSIMPLE_H_SAMPLES } from '../../shared/lanes/tusimple';
 import { assertDeepClose, laneAttVectorNames, readJson, UFLD_DIR, vectorTolerance, VECTORS_DIR } from './helpers';
 import { skipUnlessShared } from '../helpers/shared';
+import { cliHost, spawnCli } from '../helpers/cli';
 import { decodeLaneAtt } from '../../shared/lanes/laneatt';
 import { laneAttReport } from '../../shared/lanes/laneattReport';
 import { decodeUfld, ufldReport } from '../../shared/lanes/ufld';
@@ -15,15 +15,10 @@ import { syntheticRoad, syntheticUfldTusimple } from './synthetic';
 
 const vectors = skipUnlessShared('lanes/vectors');
 
-const BIN = resolve(import.meta.dirname, '../../bin/tritonscope.mjs');
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, 'decode', ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+// main() in one helper process; the summary test below also runs the real binary.
+const host = cliHost();
+after(() => host.close());
+const run = (args: string[]) => host.run(['decode', ...args]);
 
 function laneAttArgs(params: any, hSamples?: number[]): string[] {
   const a = ['--conf', String(params.conf), '--nms', String(params.nms), '--topk', String(params.topk)];
@@ -114,7 +109,7 @@ test('synthetic outputs: the CLI prints what the API decodes, as JSON and as a s
         '720',
         '--json',
       ]),
-      run(['laneatt', road, '--nms', '15', '--topk', '10']),
+      spawnCli(['decode', 'laneatt', road, '--nms', '15', '--topk', '10']),
       run(['ufld', ufldFile, '--dataset', 'tusimple', '--json']),
     ]);
     assert.equal(json.code, 0, json.stderr);

@@ -1,20 +1,21 @@
-/** `tritonscope pbtxt check|json|fmt` through the real entry point (node bin/tritonscope.mjs). */
-import { test } from 'node:test';
+/**
+ * `tritonscope pbtxt check|json|fmt`: through the CLI's main() in a helper process
+ * (test/helpers/cli.ts), and the corpus case through the real entry point (node bin/tritonscope.mjs).
+ */
+import { test, after } from 'node:test';
 import { sharedPath, skipUnlessShared } from '../helpers/shared';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cliHost, spawnCli } from '../helpers/cli';
 
-const root = resolve(import.meta.dirname, '../..');
 const corpus = sharedPath('triton/pbtxt-corpus');
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/tritonscope.mjs'), 'pbtxt', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const host = cliHost();
+after(() => host.close());
+const cli = (...args: string[]) => host.run(['pbtxt', ...args]);
 
 test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tritonscope-pbtxt-cli-'));
@@ -28,7 +29,7 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
     await writeFile(bad, 'name: "m"\nmax_batch_sise: 4\ninput {\n  data_type: TYPE_FP23\n}\n');
 
     // check: warnings only -> exit 0, file:line:col lines.
-    let r = cli('check', good);
+    let r = await cli('check', good);
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
@@ -38,7 +39,7 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
       ),
     );
     // check: errors -> exit 1.
-    r = cli('check', bad);
+    r = await cli('check', bad);
     assert.equal(r.code, 1);
     assert.deepEqual(
       r.stdout
@@ -55,7 +56,7 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
       /:4:14: error: Field "data_type": Unknown enumeration value "TYPE_FP23".*Did you mean "TYPE_FP32"/,
     );
     assert.match(r.stderr, /2 errors, 0 warnings/);
-    r = cli('check', bad, '--json');
+    r = await cli('check', bad, '--json');
     assert.equal(r.code, 1);
     const ds = JSON.parse(r.stdout);
     assert.deepEqual(
@@ -67,7 +68,7 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
     );
 
     // json: canonical proto3 JSON.
-    r = cli('json', good);
+    r = await cli('json', good);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
       name: 'm',
@@ -75,28 +76,28 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
       maxBatchSize: 8,
       input: [{ name: 'i', dataType: 'TYPE_FP32', dims: ['1', '3', '360', '640'] }],
     });
-    r = cli('json', bad);
+    r = await cli('json', bad);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.pbtxt:2:1: error: Message type/);
 
     // fmt to stdout, then --write with a backup.
-    r = cli('fmt', good);
+    r = await cli('fmt', good);
     assert.equal(r.code, 0, r.stderr);
     const canonical =
       'name: "m" # the model\nbackend: "onnxruntime"\nmax_batch_size: 8\ninput {\n  name: "i"\n  data_type: TYPE_FP32\n  dims: [ 1, 3, 360, 640 ]\n}\n';
     assert.equal(r.stdout, canonical);
-    r = cli('fmt', good, '--write');
+    r = await cli('fmt', good, '--write');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await readFile(good, 'utf8'), canonical);
     assert.equal((await readdir(join(dir, '.tritonscope-backup'))).length, 1);
-    r = cli('fmt', bad);
+    r = await cli('fmt', bad);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.pbtxt:2:1: error/);
 
     // usage errors
-    assert.equal(cli('check').code, 2);
-    assert.equal(cli('frobnicate', good).code, 2);
-    r = cli('check', join(dir, 'missing.pbtxt'));
+    assert.equal((await cli('check')).code, 2);
+    assert.equal((await cli('frobnicate', good)).code, 2);
+    r = await cli('check', join(dir, 'missing.pbtxt'));
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot read .*missing\.pbtxt: ENOENT/);
   } finally {
@@ -107,9 +108,9 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
 test(
   "pbtxt json of a real corpus config equals protobuf's JSON",
   { skip: skipUnlessShared('triton/pbtxt-corpus') },
-  () => {
+  async () => {
     const name = 'server__docs__examples__model_repository__densenet_onnx__config';
-    const r = cli('json', join(corpus, 'files', `${name}.pbtxt`));
+    const r = await spawnCli(['pbtxt', 'json', join(corpus, 'files', `${name}.pbtxt`)]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), JSON.parse(readFileSync(join(corpus, 'json', `${name}.json`), 'utf8')));
   },

@@ -1,34 +1,27 @@
 /**
- * The server CLI commands (status, models, config, stats, load, unload, infer) run as real child
- * processes (`node bin/tritonscope.mjs ...`) against the embedded server over loopback.
+ * The server CLI commands (status, models, config, stats, load, unload, infer) against the embedded
+ * server over loopback: through the CLI's main() in one helper process (test/helpers/cli.ts), and
+ * the status command also through the real binary (`node bin/tritonscope.mjs`).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { makeLaneStubRepo, type TempRepo } from './helpers/laneStubRepo';
-
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(repoRoot, 'bin/tritonscope.mjs');
+import { cliHost, spawnCli, type CliHost } from '../helpers/cli';
 
 let repo: TempRepo;
 let server: EmbeddedServer;
 let tmp: string;
 let image: string;
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: repoRoot, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+let host: CliHost;
+const cli = (...args: string[]) => host.run(args);
 
 before(async () => {
+  host = cliHost();
   repo = makeLaneStubRepo();
   server = await startEmbeddedServer({ modelRepository: repo.dir, controlMode: 'explicit', loadModels: ['lane_stub'] });
   tmp = fs.mkdtempSync(path.join(repo.dir, '..', 'tritonscope-cli-'));
@@ -43,13 +36,14 @@ before(async () => {
     .toFile(image);
 });
 after(async () => {
+  host.close();
   await server.close();
   repo.cleanup();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test('status: human and --json', async () => {
-  const human = await cli('status', '--url', server.url);
+test('status: human and --json (the real binary)', async () => {
+  const human = await spawnCli(['status', '--url', server.url]);
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, new RegExp(`Triton at ${server.url.replace(/\./g, '\\.')}`));
   assert.match(human.stdout, /live: +yes/);

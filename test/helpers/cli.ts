@@ -1,0 +1,68 @@
+/**
+ * Runs `tritonscope` commands for tests. Spawning `node bin/tritonscope.mjs` costs about a second
+ * of CPU per call (Node start-up, tsx, loading gRPC and the protos), which dominated the CLI tests.
+ * `cliHost()` starts one child process that runs commands through the same main() the binary calls,
+ * one after another, each with its own captured stdout/stderr and exit code. `spawnCli()` runs the
+ * real binary; every CLI test file keeps at least one such call, so the entry point itself (and
+ * that the process exits when a command is done) stays covered.
+ */
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(REPO_ROOT, 'bin/tritonscope.mjs');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliHost {
+  run(args: string[], opts?: { cwd?: string }): Promise<CliResult>;
+  close(): void;
+}
+
+export function cliHost(): CliHost {
+  const child: ChildProcess = fork(join(import.meta.dirname, 'cliChild.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map<number, { done: (r: CliResult) => void; fail: (e: Error) => void }>();
+  let next = 0;
+  child.on('message', (msg: CliResult & { id: number }) => {
+    pending.get(msg.id)?.done({ code: msg.code, stdout: msg.stdout, stderr: msg.stderr });
+    pending.delete(msg.id);
+  });
+  child.on('exit', (code, signal) => {
+    for (const p of pending.values()) p.fail(new Error(`CLI host exited (code ${code}, signal ${signal})`));
+    pending.clear();
+  });
+  return {
+    run(args, opts) {
+      const id = next++;
+      return new Promise((done, fail) => {
+        pending.set(id, { done, fail });
+        child.send({ id, args, cwd: opts?.cwd ?? REPO_ROOT });
+      });
+    },
+    close() {
+      child.kill();
+    },
+  };
+}
+
+/** The real binary in a process of its own. */
+export function spawnCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: opts.cwd ?? REPO_ROOT, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
