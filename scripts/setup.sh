@@ -28,3 +28,7 @@ if [ -f package-lock.json ]; then
 else
   npm install --no-audit --no-fund
 fi
+
+# The demo assets (road scenes, video, lane-model repository) that `npm start` and `npm test` both
+# use: generated once here; later runs find them up to date (keyed by a hash of their inputs).
+node --import tsx scripts/demo/build.ts
