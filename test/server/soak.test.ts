@@ -18,11 +18,13 @@ const SECONDS = Number(process.env.TRITONSCOPE_SOAK_SECONDS ?? 60);
 const CLIENTS = 8;
 /**
  * Pauses between requests (per client) and between load/unload operations: enough traffic to race
- * the loader all the time while leaving CPU to the tests that run alongside (the suite runs two
- * files at once, and end-to-end tests measure playback).
+ * the loader all the time (about 60 requests and 5 loads or unloads a second) while leaving CPU to
+ * the tests that run alongside (the suite runs three files at once on two cores, and end-to-end tests
+ * measure playback). Shorter pauses only raise the request count, not what the soak proves, and cost
+ * the suite twice the CPU.
  */
-const PAUSE_MS = 20;
-const LOADER_PAUSE_MS = 50;
+const PAUSE_MS = 100;
+const LOADER_PAUSE_MS = 100;
 const CHILD = join(import.meta.dirname, '..', 'helpers', 'serverChild.ts');
 
 function rssMiB(pid: number): number {
