@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKUP_DIR, readForEdit, saveSafely } from '../../electron/files/safeSave';
 import { makeTempDir } from '../helpers/tempDir';
@@ -57,7 +57,9 @@ test('SIGKILL during saves: target always a complete old or new version, backups
       const onDisk = versionOf(readFileSync(file, 'utf8'));
       assert.notEqual(onDisk, null, `round ${round}: the target is torn`);
       if (acked.length) assert.ok(onDisk! >= acked[acked.length - 1], `round ${round}: an acked save was undone`);
-      const backups = readdirSync(join(tmp.dir, BACKUP_DIR)).filter((n) => n.endsWith('.bak'));
+      // On a busy machine the kill can land before the first save made the backup folder.
+      const backupDir = join(tmp.dir, BACKUP_DIR);
+      const backups = existsSync(backupDir) ? readdirSync(backupDir).filter((n) => n.endsWith('.bak')) : [];
       const kept = new Set([onDisk]);
       for (const name of backups) {
         const v = versionOf(readFileSync(join(tmp.dir, BACKUP_DIR, name), 'utf8'));
