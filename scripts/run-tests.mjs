@@ -46,7 +46,13 @@ function findTests(dir) {
  * (the soak is a minute of mostly waiting). Order by each file's duration in the previous run
  * (.tmp/test-durations.json); files never timed (a fresh clone) follow this list, then the rest.
  */
-const KNOWN_SLOW = ['test/server/soak.test.ts', 'test/e2e/', 'test/triton-client/cli.test.ts', 'test/inspector/compare-cli'];
+const GROUP_NAME = 'shared-process.test.ts';
+const KNOWN_SLOW = [
+  'test/server/soak.test.ts',
+  'test/e2e/',
+  'test/triton-client/cli.test.ts',
+  'test/inspector/compare-cli',
+];
 const durationsFile = join(root, '.tmp/test-durations.json');
 /** @type {Record<string, number>} */
 const lastDurations = existsSync(durationsFile) ? JSON.parse(readFileSync(durationsFile, 'utf8')) : {};
@@ -81,6 +87,26 @@ if (needsRenderer) {
 }
 
 mkdirSync(join(root, '.tmp'), { recursive: true });
+/**
+ * Pure test files (no servers, browsers, child processes or global state; they say so with a
+ * `test-process: shared` line) run together in one process: Node and tsx start-up cost about 0.6 s
+ * of CPU per process, more than most of these files take to run. Each keeps its own suite, named by
+ * its path, so reports still say which file a test is in. The rest get a process each.
+ */
+const SHARED_PROCESS_MARK = 'test-process: shared';
+const sharedGroup = tests.filter((t) => readFileSync(join(root, t), 'utf8').includes(SHARED_PROCESS_MARK));
+const groupFile = join(root, '.tmp', GROUP_NAME);
+if (sharedGroup.length) {
+  const lines = ["import { describe } from 'node:test';"];
+  for (const t of sharedGroup) lines.push(`describe(${JSON.stringify(t)}, async () => { await import('../${t}'); });`);
+  writeFileSync(groupFile, `${lines.join('\n')}\n`);
+}
+const testArgs = tests.filter((t) => !sharedGroup.includes(t));
+if (sharedGroup.length) {
+  const groupMs = sharedGroup.reduce((sum, t) => sum + rank(t), 0);
+  const at = testArgs.findIndex((t) => rank(t) < groupMs);
+  testArgs.splice(at < 0 ? testArgs.length : at, 0, relative(root, groupFile));
+}
 const summaryFile = join(root, '.tmp/test-summary.jsonl');
 const status = run(`tests (${tests.length} files)`, [
   '--import',
@@ -92,7 +118,7 @@ const status = run(`tests (${tests.length} files)`, [
   '--test-reporter-destination=stdout',
   '--test-reporter=./scripts/test-summary-reporter.mjs',
   `--test-reporter-destination=${summaryFile}`,
-  ...tests,
+  ...testArgs,
 ]);
 
 /** @type {{ name: string, file?: string, nesting: number, kind: string, ms: number, outcome: string, skip?: string }[]} */

@@ -1,12 +1,21 @@
 // A node:test reporter that writes one JSON line per finished test (name, file, duration, outcome,
 // skip reason) for scripts/run-tests.mjs to summarise: skips grouped by cause and the slowest tests.
+// Tests of the shared-process group (.tmp/shared-process.test.ts) are filed under their own test
+// file: the group wraps each file in a suite named by its path, which finishes after its tests.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const GROUP = /[/\\]\.tmp[/\\]shared-process\.test\.ts$/;
 
 /** @param {AsyncIterable<{ type: string, data: any }>} source */
 export default async function* summaryReporter(source) {
+  /** @type {Record<string, unknown>[]} */
+  let groupPending = [];
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const d = event.data;
-    yield `${JSON.stringify({
+    const row = {
       name: d.name,
       file: d.file,
       nesting: d.nesting,
@@ -15,6 +24,15 @@ export default async function* summaryReporter(source) {
       outcome:
         event.type === 'test:fail' ? 'fail' : d.skip !== undefined ? 'skip' : d.todo !== undefined ? 'todo' : 'pass',
       skip: typeof d.skip === 'string' ? d.skip : d.skip ? '(no reason given)' : undefined,
-    })}\n`;
+    };
+    if (!GROUP.test(d.file ?? '')) {
+      yield `${JSON.stringify(row)}\n`;
+      continue;
+    }
+    groupPending.push(row);
+    if (d.nesting !== 0) continue;
+    const file = resolve(root, d.name);
+    for (const r of groupPending) yield `${JSON.stringify({ ...r, file })}\n`;
+    groupPending = [];
   }
 }

@@ -1,3 +1,4 @@
+// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /** Every text-format syntax form, and every syntax/schema error with its message and line:column. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
