@@ -7,8 +7,7 @@ import { loadTritonPackageDefinition } from '../triton/protos';
 import type { ModelManager } from './modelManager';
 import type { SharedMemoryManager } from './sharedMemory';
 import type { LogSettings, TraceSettings } from './settings';
-import { configToWire } from './dtypes';
-import { metadataPlatform } from './modelConfig';
+import { modelMetadata } from './queries';
 import { runInference } from './inferService';
 import { asTritonError, boundedErrorText, invalidArg, unsupported } from './tritonError';
 import { parseVersionString } from './versionString';
@@ -90,24 +89,7 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
     ModelReady: unary((req: ModelRequest) => ({ ready: manager.isModelReady(str(req.name), str(req.version)) })),
     ServerMetadata: unary(() => ({ name: ctx.serverName, version: ctx.serverVersion, extensions: ctx.extensions })),
 
-    ModelMetadata: unary((req: ModelRequest) => {
-      const name = str(req.name);
-      const version = parseVersionString(str(req.version));
-      const { config } = manager.getReady(name, version);
-      const mbs = config.max_batch_size ?? 0;
-      const tensor = (t: { name: string; data_type?: string; dims?: number[] }) => ({
-        name: t.name,
-        datatype: configToWire(t.data_type),
-        shape: mbs > 0 ? [-1, ...(t.dims ?? [])] : [...(t.dims ?? [])],
-      });
-      return {
-        name,
-        versions: version === -1 ? manager.readyVersionNumbers(name).map(String) : [String(version)],
-        platform: metadataPlatform(config),
-        inputs: (config.input ?? []).map(tensor),
-        outputs: (config.output ?? []).map(tensor),
-      };
-    }),
+    ModelMetadata: unary((req: ModelRequest) => modelMetadata(manager, str(req.name), str(req.version))),
 
     ModelConfig: unary((req: ModelRequest) => {
       const { config } = manager.getReady(str(req.name), parseVersionString(str(req.version)));

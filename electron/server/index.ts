@@ -1,7 +1,8 @@
 /**
  * The embedded Triton-protocol server: serves a model repository over Triton's gRPC protocol
- * (inference.GRPCInferenceService + grpc.health.v1.Health) on loopback by default, running ONNX
- * models with onnxruntime-node and ensembles of them. See PROTOCOL.md for the semantics followed.
+ * (inference.GRPCInferenceService + grpc.health.v1.Health) and, when asked, its HTTP/REST protocol
+ * (./http), on loopback by default, running ONNX models with onnxruntime-node and ensembles of
+ * them. Both front ends answer from one model manager. See PROTOCOL.md for the semantics followed.
  */
 import * as grpc from '@grpc/grpc-js';
 import { statSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { prewarmWorkers } from './backends/workerPool';
 import { ModelManager, type ControlMode, type IndexEntry } from './modelManager';
 import { SharedMemoryManager } from './sharedMemory';
 import { LogSettings, TraceSettings } from './settings';
-import { healthHandlers, inferenceHandlers, loadServiceDefinitions } from './grpcService';
+import { healthHandlers, inferenceHandlers, loadServiceDefinitions, type ServiceContext } from './grpcService';
+import { startHttpFront, type HttpFront } from './http/httpFront';
 
 /**
  * What Triton's ServerMetadata lists (InferenceServer's constructor, in its order): the same list
@@ -46,6 +48,8 @@ export interface EmbeddedServerOptions {
   modelRepository: string;
   host?: string;
   port?: number;
+  /** Also serve Triton's HTTP/REST protocol on this port (0 = any free port; absent = no HTTP). Same host and TLS. */
+  httpPort?: number;
   tls?: EmbeddedServerTls;
   controlMode?: ControlMode;
   /** Models to load at start-up in explicit mode ('*' = all). In 'none' mode everything loads. */
@@ -61,6 +65,9 @@ export interface EmbeddedServer {
   port: number;
   /** host:port, the form TritonClient takes. */
   url: string;
+  /** The HTTP/REST port and host:port, when `httpPort` was given. */
+  httpPort?: number;
+  httpUrl?: string;
   /** The repository index as RepositoryIndex reports it (for printing states at start-up). */
   repositoryIndex(): IndexEntry[];
   close(): Promise<void>;
@@ -96,19 +103,17 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     'grpc.max_send_message_length': INT32_MAX,
   });
   const defs = loadServiceDefinitions();
-  server.addService(
-    defs.inference,
-    inferenceHandlers({
-      manager,
-      shm,
-      trace: new TraceSettings(),
-      logSettings: new LogSettings(),
-      serverName: SERVER_NAME,
-      serverVersion: SERVER_VERSION,
-      extensions: TRITON_EXTENSIONS,
-      log,
-    }),
-  );
+  const context: ServiceContext = {
+    manager,
+    shm,
+    trace: new TraceSettings(),
+    logSettings: new LogSettings(),
+    serverName: SERVER_NAME,
+    serverVersion: SERVER_VERSION,
+    extensions: TRITON_EXTENSIONS,
+    log,
+  };
+  server.addService(defs.inference, inferenceHandlers(context));
   server.addService(defs.health, healthHandlers());
 
   const credentials = options.tls
@@ -131,24 +136,42 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     throw new Error(`cannot listen on ${address}:${options.port ?? 0}: ${(err as Error).message}`, { cause: err });
   }
 
+  let httpFront: HttpFront | undefined;
+  if (options.httpPort !== undefined) {
+    try {
+      httpFront = await startHttpFront(context, { host, port: options.httpPort, tls: options.tls });
+    } catch (err) {
+      server.forceShutdown();
+      await manager.close();
+      throw new Error(`cannot listen on ${address}:${options.httpPort} (HTTP): ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
   let closed: Promise<void> | undefined;
   return {
     port,
     url: `${address}:${port}`,
+    httpPort: httpFront?.port,
+    httpUrl: httpFront ? `${address}:${httpFront.port}` : undefined,
     repositoryIndex: () => manager.repositoryIndex(false),
     close() {
       closed ??= (async () => {
-        await new Promise<void>((done) => {
-          // Give in-flight calls a moment, then cut whatever is left (open streams).
-          const timer = setTimeout(() => {
-            server.forceShutdown();
-            done();
-          }, 2000);
-          server.tryShutdown(() => {
-            clearTimeout(timer);
-            done();
-          });
-        });
+        await Promise.all([
+          httpFront?.close(),
+          new Promise<void>((done) => {
+            // Give in-flight calls a moment, then cut whatever is left (open streams).
+            const timer = setTimeout(() => {
+              server.forceShutdown();
+              done();
+            }, 2000);
+            server.tryShutdown(() => {
+              clearTimeout(timer);
+              done();
+            });
+          }),
+        ]);
         shm.close();
         await manager.close();
       })();

@@ -29,6 +29,11 @@ export class SharedMemoryManager {
     private readonly shmRoot = '/dev/shm',
   ) {}
 
+  /** Whether clients may register regions (--allow-client-shm). */
+  get allowed(): boolean {
+    return this.enabled;
+  }
+
   systemStatus(name: string): Record<string, { name: string; key: string; offset: number; byte_size: number }> {
     const pick = name === '' ? [...this.regions.values()] : [this.regions.get(name)];
     if (pick[0] === undefined && name !== '') throw notFound(`Unable to find system shared memory region: '${name}'`);

@@ -20,6 +20,7 @@ import { toTritonError, TritonError } from './errors';
 import { loadTritonPackageDefinition, loadTritonRoot, MODEL_CONFIG_CONVERSION } from './protos';
 import { InferStream, type InferStreamOptions } from './stream';
 import { allocateInputArena, BufferPool, encodeInferRequest, encodeInferRequestInPlace } from './inferCodec';
+import type { TritonClientApi } from './api';
 import type {
   CallOptions,
   CudaSharedMemoryRegion,
@@ -70,7 +71,8 @@ function services(): { inference: Methods; health: Methods } {
   return serviceCache;
 }
 
-export class TritonClient {
+export class TritonClient implements TritonClientApi {
+  readonly protocol = 'grpc' as const;
   /** The address as given (used in error messages). */
   readonly url: string;
   readonly timeoutMs: number;

@@ -66,7 +66,7 @@ export function parseTritonUrl(url: string): ParsedUrl {
   return { target, host, port, tls };
 }
 
-function readPem(source: PemSource | undefined, what: string): Buffer | null {
+export function readPem(source: PemSource | undefined, what: string): Buffer | null {
   if (source === undefined) return null;
   if (typeof source !== 'string') return Buffer.from(source.buffer, source.byteOffset, source.byteLength);
   if (source.includes('-----BEGIN')) return Buffer.from(source);

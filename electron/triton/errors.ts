@@ -24,10 +24,16 @@ export class TritonError extends Error {
   readonly grpcCode: number;
   /** The server's message (Triton's error text) without our prefix. */
   readonly details: string;
-  /** The RPC that failed, e.g. 'ModelInfer'. */
+  /** The RPC that failed, e.g. 'ModelInfer' (over HTTP: the route, e.g. 'POST /v2/models/m/infer'). */
   readonly rpc?: string;
+  /** HTTP/REST only: the response's status code (Triton maps its error codes onto 400/404/500/501/503). */
+  readonly httpStatus?: number;
 
-  constructor(grpcCode: number, details: string, opts: { rpc?: string; message?: string; cause?: unknown } = {}) {
+  constructor(
+    grpcCode: number,
+    details: string,
+    opts: { rpc?: string; message?: string; cause?: unknown; httpStatus?: number } = {},
+  ) {
     const code = grpcCodeName(grpcCode);
     // Triton's texts can end in '\n' (load failures); keep `message` one line.
     super(opts.message ?? `${code}: ${details.trim().split('\n')[0]}`, opts.cause ? { cause: opts.cause } : undefined);
@@ -36,6 +42,7 @@ export class TritonError extends Error {
     this.grpcCode = grpcCode;
     this.details = details;
     this.rpc = opts.rpc;
+    this.httpStatus = opts.httpStatus;
   }
 }
 
@@ -88,8 +95,11 @@ export function toTritonError(err: unknown, ctx: ErrorContext): TritonError {
   return new TritonError(err.code, details, opts);
 }
 
-/** Recognises transport-level failures (nothing listening, DNS, TLS) in grpc-js's details text. */
-function describeConnectionFailure(details: string, ctx: ErrorContext): string | undefined {
+/**
+ * Recognises transport-level failures (nothing listening, DNS, TLS) in an error text: grpc-js's
+ * details, or (HTTP client) Node's socket/TLS error code and message.
+ */
+export function describeConnectionFailure(details: string, ctx: ErrorContext): string | undefined {
   const where = `Triton at ${ctx.url}`;
   if (/ECONNREFUSED/.test(details))
     return `cannot connect to ${where} (connection refused; is the server running and is the port right?)`;

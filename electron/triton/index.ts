@@ -1,3 +1,5 @@
+export { createTritonClient, resolveProtocol, type TritonClientApi } from './api';
+export { HttpTritonClient } from './http/httpClient';
 export { TritonClient, DEFAULT_TIMEOUT_MS, buildInferRequest, type ModelConfigObject } from './client';
 export { InferStream, type InferStreamOptions, type StreamEvent } from './stream';
 export { TritonError, grpcCodeName, toTritonError } from './errors';

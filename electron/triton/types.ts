@@ -18,15 +18,32 @@ export interface TlsOptions {
   serverName?: string;
 }
 
+/** Triton's two protocols: gRPC (inference.GRPCInferenceService) and HTTP/REST (KServe v2 + extensions). */
+export type TritonProtocol = 'grpc' | 'http';
+
+/** tritonclient.http's compression algorithms (Content-Encoding / Accept-Encoding). */
+export type HttpCompression = 'gzip' | 'deflate';
+
 export interface TritonClientOptions {
-  /** 'host:port' (default port 8001); 'grpcs://host:port' implies TLS. */
+  /**
+   * gRPC: 'host:port' (default port 8001); 'grpcs://host:port' implies TLS.
+   * HTTP: 'host:port[/base-path]' (default port 8000); 'https://…' implies TLS, 'http://…' none.
+   */
   url: string;
+  /** Default: from the URL's scheme (http:// or https:// = 'http'), else 'grpc'. */
+  protocol?: TritonProtocol;
   /** Enable TLS; `true` = system CAs, or options. */
   tls?: TlsOptions | boolean;
   /** Default per-call deadline in ms (0 = none). Default 30000. */
   timeoutMs?: number;
   /** Max send/receive message size; default 2147483647 (INT32_MAX, like Triton). */
   maxMessageBytes?: number;
+  /**
+   * HTTP only: compress infer request bodies (Content-Encoding) and ask for compressed responses
+   * (Accept-Encoding), as tritonclient.http's request/response_compression_algorithm do. Off by default:
+   * on a LAN, compressing multi-MB float tensors costs more time than it saves.
+   */
+  compression?: { request?: HttpCompression; response?: HttpCompression };
 }
 
 export interface CallOptions {
@@ -34,8 +51,16 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Abort the call (rejects with CANCELLED). */
   signal?: AbortSignal;
-  /** Extra request headers (gRPC metadata). */
+  /** Extra request headers (gRPC metadata, or HTTP headers). */
   headers?: Record<string, string>;
+  /** HTTP only: this call's compression, overriding the client's (null = none). */
+  compression?: { request?: HttpCompression | null; response?: HttpCompression | null };
+  /**
+   * HTTP only: how infer sends inputs and asks for outputs. 'binary' (default) uses Triton's binary
+   * tensor extension; 'json' puts every element in the JSON body (for servers without the extension;
+   * FP16/BF16 cannot travel as JSON).
+   */
+  tensorEncoding?: 'binary' | 'json';
 }
 
 export interface ServerMetadata {
