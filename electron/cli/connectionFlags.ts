@@ -1,16 +1,20 @@
 /**
- * Flags every server command shares (--url, TLS, --timeout-ms, --json) and the TritonClient they
- * describe. Commands add their own flags; parse errors become one-line CliErrors (exit 2).
+ * Flags every server command shares (--url, --protocol, TLS, --timeout-ms, --json) and the client
+ * they describe (gRPC or HTTP/REST). Commands add their own flags; parse errors become one-line
+ * CliErrors (exit 2).
  */
-import { TritonClient } from '../triton/client';
+import { createTritonClient, resolveProtocol, type TritonClientApi } from '../triton/api';
 import type { TritonClientOptions } from '../triton/types';
 import { parseFlags, type FlagOptions } from './flags';
 import { CliError } from './types';
 
 export const DEFAULT_URL = '127.0.0.1:8001';
+/** Triton's HTTP/REST port, the default address with --protocol http. */
+export const DEFAULT_HTTP_URL = '127.0.0.1:8000';
 
 export const CONNECTION_OPTIONS = {
   url: { type: 'string' },
+  protocol: { type: 'string' },
   tls: { type: 'boolean' },
   ca: { type: 'string' },
   cert: { type: 'string' },
@@ -23,10 +27,11 @@ export const CONNECTION_OPTIONS = {
 } as const;
 
 export const CONNECTION_USAGE =
-  '[--url HOST:PORT] [--tls [--ca F] [--cert F --key F] [--insecure] [--server-name N]] [--timeout-ms N] [--json]';
+  '[--url HOST:PORT|http(s)://HOST:PORT] [--protocol grpc|http] [--tls [--ca F] [--cert F --key F] [--insecure] [--server-name N]] [--timeout-ms N] [--json]';
 
 export interface ConnectionValues {
   url?: string;
+  protocol?: string;
   tls?: boolean;
   ca?: string;
   cert?: string;
@@ -73,8 +78,17 @@ export function connectionOptions(v: ConnectionValues): TritonClientOptions {
   }
   const wantsTls = Boolean(v.tls || v.ca || v.cert || v.key || v.insecure || v['server-name']);
   if (Boolean(v.cert) !== Boolean(v.key)) throw new CliError('--cert and --key must be given together (mutual TLS)', 2);
+  if (v.protocol !== undefined && v.protocol !== 'grpc' && v.protocol !== 'http')
+    throw new CliError(`--protocol must be grpc or http, got '${v.protocol}'`, 2);
+  let protocol: 'grpc' | 'http';
+  try {
+    protocol = resolveProtocol({ url: v.url ?? '', protocol: v.protocol as 'grpc' | 'http' | undefined });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message} (--url and --protocol)`, 2);
+  }
   return {
-    url: v.url ?? DEFAULT_URL,
+    url: v.url ?? (protocol === 'http' ? DEFAULT_HTTP_URL : DEFAULT_URL),
+    protocol,
     timeoutMs,
     tls: wantsTls
       ? { ca: v.ca, cert: v.cert, key: v.key, insecure: v.insecure, serverName: v['server-name'] }
@@ -82,11 +96,24 @@ export function connectionOptions(v: ConnectionValues): TritonClientOptions {
   };
 }
 
-/** Runs `fn` with a connected client and always closes it. */
-export async function withTritonClient<T>(v: ConnectionValues, fn: (client: TritonClient) => Promise<T>): Promise<T> {
-  let client: TritonClient;
+/** A client for the flags' protocol; bad addresses and TLS files become CliErrors (exit 2). */
+export function connectTritonClient(v: ConnectionValues): TritonClientApi {
   try {
-    client = new TritonClient(connectionOptions(v));
+    return createTritonClient(connectionOptions(v));
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError((err as Error).message, 2);
+  }
+}
+
+/** Runs `fn` with a connected client and always closes it. */
+export async function withTritonClient<T>(
+  v: ConnectionValues,
+  fn: (client: TritonClientApi) => Promise<T>,
+): Promise<T> {
+  let client: TritonClientApi;
+  try {
+    client = createTritonClient(connectionOptions(v));
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError((err as Error).message, 2);

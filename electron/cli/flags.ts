@@ -20,9 +20,9 @@ export function parseFlags<O extends FlagOptions>(argv: string[], options: O, us
 }
 
 /** A --port value: an integer 0..65535 (0 = any free port); `fallback` when the flag is absent. */
-export function parsePortFlag(value: string | undefined, fallback: number): number {
+export function parsePortFlag(value: string | undefined, fallback: number, flag = '--port'): number {
   const port = value === undefined ? fallback : Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new CliError(`--port must be 0..65535, got '${value}'`, 2);
+    throw new CliError(`${flag} must be 0..65535, got '${value}'`, 2);
   return port;
 }

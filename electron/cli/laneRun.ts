@@ -19,7 +19,7 @@ import {
   type PreprocessSettings,
 } from '../../shared/inference';
 import { decodeTensor } from '../../shared/tensor/codec';
-import type { TritonClient } from '../triton/client';
+import type { TritonClientApi } from '../triton/api';
 import type { InferResponse, ModelMetadata } from '../triton/types';
 import { CliError } from './types';
 
@@ -163,7 +163,7 @@ export function decoderOverrides(values: Record<string, unknown>): Record<string
 
 /** Infers one tensor and times the round trip. */
 export async function inferTensor(
-  client: TritonClient,
+  client: TritonClientApi,
   model: string,
   version: string,
   tensor: InputTensor,

@@ -24,7 +24,8 @@ export function usage(): string {
   return [
     'usage: tritonscope <command> [options]',
     '',
-    'Server commands (global: --url HOST:PORT --tls --ca F --cert F --key F --timeout-ms N --json):',
+    'Server commands (global: --url HOST:PORT|http(s)://HOST:PORT --protocol grpc|http --tls --ca F --cert F',
+    '                 --key F --timeout-ms N --json):',
     '  status                       server live/ready/metadata',
     '  models                       repository index with states and reasons',
     '  config MODEL [--pbtxt|--json]',
@@ -33,7 +34,7 @@ export function usage(): string {
     '  unload MODEL',
     '  infer --model M --image FILE [--dtype FP32|FP16] [--out F.json]',
     '  compare --model-a A --model-b B [--url-b URL] (--images DIR | --video FILE) [--json]',
-    '  serve --model-repository DIR [--port N] [--host H]',
+    '  serve --model-repository DIR [--port N] [--http-port N] [--host H]',
     'Offline commands:',
     '  pbtxt check|json|fmt FILE',
     '  decode laneatt|ufld RAW.f32 [options] --json',

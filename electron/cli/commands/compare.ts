@@ -19,8 +19,13 @@ import {
   type SequenceFrame,
 } from '../../../shared/inference';
 import { decoders } from '../../../shared/lanes/registry';
-import { TritonClient } from '../../triton/client';
-import { CONNECTION_USAGE, connectionOptions, parseCommandArgs, printJson, withTritonClient } from '../connectionFlags';
+import {
+  CONNECTION_USAGE,
+  connectTritonClient,
+  parseCommandArgs,
+  printJson,
+  withTritonClient,
+} from '../connectionFlags';
 import { folderImages, videoFrames, type Frame } from '../frameSources';
 import {
   decodeLaneOutput,
@@ -101,7 +106,7 @@ export const command: CliCommand = async (argv) => {
   const urlB = (values['url-b'] as string | undefined) ?? undefined;
 
   return withTritonClient(values, async (clientA) => {
-    const clientB = urlB ? new TritonClient(connectionOptions({ ...values, url: urlB })) : clientA;
+    const clientB = urlB ? connectTritonClient({ ...values, url: urlB }) : clientA;
     try {
       const [metaA, metaB] = await Promise.all([clientA.modelMetadata(modelA), clientB.modelMetadata(modelB)]);
       const specA = inputSpecFor(metaA);

@@ -12,13 +12,15 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 const HELP = `usage: tritonscope serve --model-repository DIR [options]
   --port N                      gRPC port (default 8001; 0 = any free port)
+  --http-port N                 also serve Triton's HTTP/REST protocol on N (Triton's default is 8000;
+                                0 = any free port); same host and TLS as gRPC
   --host H                      bind address (default 127.0.0.1; non-loopback needs --allow-remote)
   --allow-remote                permit a non-loopback --host
   --model-control-mode M        explicit (default) | none
   --load-model M                load only M at start-up in explicit mode (repeatable; '*' = all, the default)
   --load-none                   explicit mode: load nothing at start-up (tritonserver's behaviour
                                 without --load-model); models are loaded on request
-  --tls-cert F --tls-key F      serve TLS with this PEM certificate and key
+  --tls-cert F --tls-key F      serve TLS (gRPC and HTTPS) with this PEM certificate and key
   --tls-ca F                    CA for client certificates
   --require-client-cert         mutual TLS: reject clients without a certificate from --tls-ca
   --allow-client-shm            enable system shared memory registration
@@ -32,6 +34,7 @@ export const command: CliCommand = async (argv) => {
       options: {
         'model-repository': { type: 'string' },
         port: { type: 'string', default: '8001' },
+        'http-port': { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
         'allow-remote': { type: 'boolean', default: false },
         'model-control-mode': { type: 'string', default: 'explicit' },
@@ -58,6 +61,8 @@ export const command: CliCommand = async (argv) => {
   const repository = values['model-repository'];
   if (!repository) throw new CliError('--model-repository DIR is required', 2);
   const port = parsePortFlag(values.port, 8001);
+  const httpPort =
+    values['http-port'] === undefined ? undefined : parsePortFlag(values['http-port'], 8000, '--http-port');
   const host = values.host;
   if (!LOOPBACK.has(host) && !values['allow-remote']) {
     throw new CliError(
@@ -109,6 +114,7 @@ export const command: CliCommand = async (argv) => {
       modelRepository: repository,
       host,
       port,
+      httpPort,
       tls,
       controlMode: mode,
       loadModels,
@@ -122,6 +128,7 @@ export const command: CliCommand = async (argv) => {
   process.stdout.write(
     `tritonscope embedded server listening on ${tls ? 'grpcs://' : ''}${server.url} (model control mode: ${mode})\n`,
   );
+  if (server.httpUrl) process.stdout.write(`HTTP/REST on ${tls ? 'https' : 'http'}://${server.httpUrl}\n`);
   const entries = server.repositoryIndex();
   if (entries.length === 0) process.stdout.write('  (no models in the repository)\n');
   for (const e of entries) {
