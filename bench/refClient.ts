@@ -43,11 +43,14 @@ export function refClientMedian(url: string, model: string, dtype: 'FP32' | 'FP1
  * `tritonscope serve` in a child process (port 0: any free one), so that in the comparison with the
  * official client neither client shares its process, event loop or core with the server.
  */
-export function serveInChild(repositoryDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export function serveInChild(
+  repositoryDir: string,
+  options: { http?: boolean } = {},
+): Promise<{ url: string; httpUrl?: string; stop: () => Promise<void> }> {
   const cli = resolve(import.meta.dirname, '../bin/tritonscope.mjs');
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, 'serve', '--model-repository', repositoryDir, '--port', '0'],
+    [cli, 'serve', '--model-repository', repositoryDir, '--port', '0', ...(options.http ? ['--http-port', '0'] : [])],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -63,7 +66,8 @@ export function serveInChild(repositoryDir: string): Promise<{ url: string; stop
     child.stdout!.on('data', (d) => {
       out += d;
       const m = /listening on (\S+)/.exec(out);
-      if (m && /Press Ctrl\+C/.test(out)) done({ url: m[1], stop });
+      const http = /HTTP\/REST on http:\/\/(\S+)/.exec(out)?.[1];
+      if (m && /Press Ctrl\+C/.test(out)) done({ url: m[1], httpUrl: http, stop });
     });
     child.stderr!.on('data', (d) => (out += d));
     child.on('error', fail);
