@@ -5,7 +5,7 @@
  * speak through a minimal channel so neither depends on Electron here.
  *
  *   parent → child: { t: 'start', options } | { t: 'close' }
- *   child → parent: { t: 'started', port, url } | { t: 'failed', message } | { t: 'closed' }
+ *   child → parent: { t: 'started', port, url, httpUrl? } | { t: 'failed', message } | { t: 'closed' }
  */
 import type { EmbeddedServerOptions } from './index';
 
@@ -13,7 +13,10 @@ import type { EmbeddedServerOptions } from './index';
 export type HostedServerOptions = Omit<EmbeddedServerOptions, 'log'>;
 
 type ToChild = { t: 'start'; options: HostedServerOptions } | { t: 'close' };
-type FromChild = { t: 'started'; port: number; url: string } | { t: 'failed'; message: string } | { t: 'closed' };
+type FromChild =
+  | { t: 'started'; port: number; url: string; httpUrl?: string }
+  | { t: 'failed'; message: string }
+  | { t: 'closed' };
 
 export interface ChildSide {
   onMessage(listener: (msg: unknown) => void): void;
@@ -30,6 +33,7 @@ export interface ParentSide {
 export interface HostedServer {
   port: number;
   url: string;
+  httpUrl?: string;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ export function serveInChild(channel: ChildSide): void {
         const { startEmbeddedServer } = await import('./index');
         const s = await startEmbeddedServer(msg.options);
         server = s;
-        channel.post({ t: 'started', port: s.port, url: s.url });
+        channel.post({ t: 'started', port: s.port, url: s.url, httpUrl: s.httpUrl });
       } catch (err) {
         channel.post({ t: 'failed', message: err instanceof Error ? err.message : String(err) });
       }
@@ -77,6 +81,7 @@ export function startServerInChild(child: ParentSide, options: HostedServerOptio
         resolve({
           port: msg.port,
           url: msg.url,
+          httpUrl: msg.httpUrl,
           close: () =>
             new Promise<void>((done) => {
               if (exited) return done();

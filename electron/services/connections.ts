@@ -124,8 +124,8 @@ export class ConnectionManager {
     if (
       before &&
       this.live.has(id) &&
-      JSON.stringify([before.url, before.tls, before.timeoutMs]) !==
-        JSON.stringify([profile.url, profile.tls, profile.timeoutMs])
+      JSON.stringify([before.url, before.protocol, before.tls, before.timeoutMs]) !==
+        JSON.stringify([profile.url, profile.protocol, profile.tls, profile.timeoutMs])
     ) {
       await this.disconnect(id);
       await this.connect(id);
@@ -147,7 +147,8 @@ export class ConnectionManager {
   async setBuiltin(profile: ConnectionProfile): Promise<void> {
     const before = this.builtins.get(profile.id);
     this.builtins.set(profile.id, { ...profile, builtin: true });
-    if (before && before.url !== profile.url && this.live.has(profile.id)) await this.disconnect(profile.id);
+    if (before && (before.url !== profile.url || before.protocol !== profile.protocol) && this.live.has(profile.id))
+      await this.disconnect(profile.id);
     this.changed();
   }
 
@@ -218,7 +219,12 @@ export class ConnectionManager {
     if (existing) return existing.checking ?? this.check(id);
     const tls = await this.readTls(profile);
     if (this.live.has(id)) return this.check(id); // a concurrent connect won the race
-    const client = this.opts.createClient({ url: profile.url, tls, timeoutMs: profile.timeoutMs ?? 10_000 });
+    const client = this.opts.createClient({
+      url: profile.url,
+      protocol: profile.protocol ?? 'grpc',
+      tls,
+      timeoutMs: profile.timeoutMs ?? 10_000,
+    });
     const entry: Live = {
       client,
       status: ConnectionManager.initialStatus(id, 'connecting'),

@@ -11,6 +11,8 @@ import type { ConnectionManager } from './connections';
 import type { RepositoryBrowser } from './repository';
 
 export const DEMO_CONNECTION_ID = 'demo';
+/** The same embedded server reached over HTTP/REST (its second port). */
+export const DEMO_HTTP_CONNECTION_ID = 'demo-http';
 const MAX_MEDIA_BYTES = 512 * 1024 * 1024;
 
 const MEDIA_KINDS: Record<string, { kind: 'image' | 'video' | 'labels' | 'other'; mime: string }> = {
@@ -27,12 +29,15 @@ const MEDIA_KINDS: Record<string, { kind: 'image' | 'video' | 'labels' | 'other'
 export interface EmbeddedServerHandle {
   port: number;
   url: string;
+  /** host:port of its HTTP/REST front end, when it serves one. */
+  httpUrl?: string;
   close(): Promise<void> | void;
 }
 export type StartEmbeddedServer = (opts: {
   modelRepository: string;
   host?: string;
   port?: number;
+  httpPort?: number;
   controlMode?: 'explicit' | 'none';
   loadAll?: boolean;
 }) => Promise<EmbeddedServerHandle>;
@@ -112,6 +117,7 @@ export class DemoService {
         modelRepository: repoDir,
         host: '127.0.0.1',
         port: 0,
+        httpPort: 0,
         controlMode: 'explicit',
         loadAll: true,
       });
@@ -120,8 +126,17 @@ export class DemoService {
         id: DEMO_CONNECTION_ID,
         name: 'Demo (embedded server)',
         url: this.server.url,
+        protocol: 'grpc',
         builtin: true,
       });
+      if (this.server.httpUrl)
+        await this.opts.connections.setBuiltin({
+          id: DEMO_HTTP_CONNECTION_ID,
+          name: 'Demo (embedded server, HTTP/REST)',
+          url: this.server.httpUrl,
+          protocol: 'http',
+          builtin: true,
+        });
       this.rootId = (await this.opts.repository.openTrusted(repoDir, { builtin: true })).rootId;
       await this.opts.connections.connect(DEMO_CONNECTION_ID);
     } catch (err) {
@@ -141,6 +156,7 @@ export class DemoService {
       const server = this.server;
       this.server = null;
       await this.opts.connections.removeBuiltin(DEMO_CONNECTION_ID);
+      await this.opts.connections.removeBuiltin(DEMO_HTTP_CONNECTION_ID);
       await server.close();
     }
     const s = await this.status();

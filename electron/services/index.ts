@@ -15,7 +15,7 @@ import { ServerOps } from './serverOps';
 import type { TritonClientFactory } from './tritonLike';
 
 export { ServiceEvents } from './events';
-export { DEMO_CONNECTION_ID } from './demo';
+export { DEMO_CONNECTION_ID, DEMO_HTTP_CONNECTION_ID } from './demo';
 export type { TritonClientFactory } from './tritonLike';
 
 export interface ServicesOptions {
@@ -26,7 +26,7 @@ export interface ServicesOptions {
   appRoot?: string;
   demoRepoDir?: string;
   demoMediaDir?: string;
-  /** Defaults to electron/triton's TritonClient. */
+  /** Defaults to electron/triton's createTritonClient (gRPC or HTTP/REST per profile). */
   createClient?: TritonClientFactory;
   /** Defaults to electron/server's startEmbeddedServer. */
   startServer?: StartEmbeddedServer;
@@ -57,8 +57,8 @@ function appVersion(appRoot: string): string {
 }
 
 export async function defaultClientFactory(): Promise<TritonClientFactory> {
-  const { TritonClient } = await import('../triton/client');
-  return (opts) => new TritonClient(opts);
+  const { createTritonClient } = await import('../triton/api');
+  return (opts) => createTritonClient(opts);
 }
 
 const lazyStartServer: StartEmbeddedServer = async (opts) => {

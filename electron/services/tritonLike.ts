@@ -1,15 +1,16 @@
 /**
- * The part of electron/triton's TritonClient the services use, as the client's own types: the
- * services are constructed with a factory (the app passes the real client), and what they receive
- * is typed, so the mappers in ./mappers.ts convert known fields instead of guessing.
+ * The part of electron/triton's client interface the services use (either protocol), as the
+ * client's own types: the services are constructed with a factory (the app passes
+ * createTritonClient), and what they receive is typed, so the mappers in ./mappers.ts convert
+ * known fields instead of guessing.
  */
-import type { TritonClient } from '../triton/client';
+import type { TritonClientApi } from '../triton/api';
 import type { TlsOptions, TritonClientOptions } from '../triton/types';
 
 export type TritonTlsOptions = TlsOptions;
 
 export type TritonClientLike = Pick<
-  TritonClient,
+  TritonClientApi,
   | 'serverLive'
   | 'serverReady'
   | 'serverMetadata'

@@ -123,11 +123,17 @@ export const GrpcUrlSchema = z
   .max(512)
   .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "expected 'host:port', e.g. 'localhost:8001'");
 
+/** Triton's two protocols: gRPC (port 8001) and HTTP/REST (KServe v2 + extensions, port 8000). */
+export const ProtocolSchema = z.enum(['grpc', 'http']);
+export type Protocol = z.infer<typeof ProtocolSchema>;
+
 export const ConnectionProfileInputSchema = z.strictObject({
   /** Absent when creating; present when updating an existing profile. */
   id: Id.optional(),
   name: z.string().min(1).max(200),
   url: GrpcUrlSchema,
+  /** Absent means gRPC (profiles saved before HTTP support have none). */
+  protocol: ProtocolSchema.optional(),
   tls: TlsSettingsSchema.optional(),
   /** Per-call deadline. */
   timeoutMs: z.number().int().min(100).max(600_000).optional(),
@@ -140,6 +146,7 @@ export const ConnectionProfileSchema = z.object({
   id: Id,
   name: z.string(),
   url: z.string(),
+  protocol: ProtocolSchema.optional(),
   tls: TlsSettingsSchema.optional(),
   timeoutMs: z.number().int().optional(),
   pollIntervalMs: z.number().int().optional(),

@@ -1,8 +1,10 @@
-/** Editing a connection profile: name, host:port URL, timeout, TLS / mutual TLS file paths. */
+/** Editing a connection profile: name, host:port URL, protocol, timeout, TLS / mutual TLS file paths. */
 import { useState } from 'react';
 import { useApp } from '../state/store';
 import { Alert, Panel } from '../components/ui';
 import type { ConnectionProfileInput } from '../../../shared/contract';
+import { DEFAULT_PORT, httpEndpoint } from '../../../shared/contract/endpoint';
+import { ProtocolSelect } from './ProtocolSelect';
 
 export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileInput; onDone: () => void }) {
   const saveProfile = useApp((s) => s.saveProfile);
@@ -54,12 +56,26 @@ export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileI
           <input
             type="text"
             value={p.url}
-            onChange={(e) => setP({ ...p, url: e.target.value })}
-            placeholder="host:8001"
+            onChange={(e) => {
+              // A pasted http:// or https:// address sets the protocol (and TLS) and keeps host:port.
+              const http = httpEndpoint(e.target.value);
+              setP(
+                http
+                  ? { ...p, url: http.url, protocol: 'http', tls: { ...tls, enabled: http.tls } }
+                  : { ...p, url: e.target.value },
+              );
+            }}
+            placeholder={`host:${DEFAULT_PORT[p.protocol ?? 'grpc']}`}
             data-testid="profile-url"
           />
         </label>
-        {!urlOk && <Alert kind="warn">Expected host:port of Triton's gRPC endpoint, e.g. orin.local:8001</Alert>}
+        <ProtocolSelect value={p.protocol ?? 'grpc'} onChange={(protocol) => setP({ ...p, protocol })} />
+        {!urlOk && (
+          <Alert kind="warn">
+            Expected host:port of Triton's {p.protocol === 'http' ? 'HTTP/REST' : 'gRPC'} endpoint, e.g. orin.local:
+            {DEFAULT_PORT[p.protocol ?? 'grpc']}
+          </Alert>
+        )}
         <label className="field">
           Deadline (ms)
           <input
@@ -75,7 +91,7 @@ export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileI
         </div>
         <label className="check" style={{ marginBottom: 8 }}>
           <input type="checkbox" checked={tls.enabled} onChange={(e) => setTls({ enabled: e.target.checked })} /> Use
-          TLS (grpcs)
+          TLS ({p.protocol === 'http' ? 'https' : 'grpcs'})
         </label>
         {tls.enabled && (
           <>

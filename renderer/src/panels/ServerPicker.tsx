@@ -1,5 +1,6 @@
 /** Top-bar picker: which server the Models/Config/Inspect views talk to, with its live status. */
 import { useApp } from '../state/store';
+import { endpointUrl } from '../../../shared/contract/endpoint';
 
 export function statusClass(state: string | undefined, ready: boolean | null | undefined): string {
   if (state === 'connected') return ready ? 'ok' : 'warn';
@@ -32,7 +33,7 @@ export function ServerPicker() {
         {profiles.length === 0 && <option value="">No servers</option>}
         {profiles.map((p) => (
           <option key={p.id} value={p.id}>
-            {p.name} — {p.url}
+            {p.name} — {endpointUrl(p)}
           </option>
         ))}
       </select>

@@ -5,6 +5,7 @@ import { Alert, Panel } from '../components/ui';
 import { statusClass } from './ServerPicker';
 import { ProfileEditor } from './ProfileEditor';
 import type { ConnectionProfile, ConnectionProfileInput } from '../../../shared/contract';
+import { endpointUrl, protocolLabel } from '../../../shared/contract/endpoint';
 
 function emptyProfile(): ConnectionProfileInput {
   return { name: 'Jetson Orin', url: 'orin.local:8001', tls: { enabled: false } };
@@ -48,16 +49,18 @@ export function ServersView() {
                   setActive(p.id);
                   setEditing(null);
                 }}
-                data-testid={`server-${p.builtin ? 'demo' : p.name}`}
+                data-testid={`server-${p.builtin ? p.id : p.name}`}
               >
                 <span className={`dot ${statusClass(st?.state, st?.ready)}`} />
                 <div className="grow" style={{ minWidth: 0 }}>
                   <div style={{ fontWeight: 550 }}>
-                    {p.name} {p.builtin && <span className="badge info">demo</span>}
+                    {p.name} {p.builtin && <span className="badge info">demo</span>}{' '}
+                    <span className="badge" data-testid="server-protocol">
+                      {protocolLabel(p.protocol)}
+                    </span>
                   </div>
                   <div className="muted mono" style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
-                    {p.tls?.enabled ? 'grpcs://' : 'grpc://'}
-                    {p.url}
+                    {endpointUrl(p)}
                   </div>
                 </div>
               </li>
@@ -215,6 +218,8 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
           <dl className="kv">
             <dt>Endpoint</dt>
             <dd>{profile.url}</dd>
+            <dt>Protocol</dt>
+            <dd data-testid="profile-protocol">{protocolLabel(profile.protocol)}</dd>
             <dt>TLS</dt>
             <dd>{profile.tls?.enabled ? (profile.tls.insecure ? 'on (no verification)' : 'on') : 'off'}</dd>
             {profile.tls?.caPath && (
