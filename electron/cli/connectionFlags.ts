@@ -82,7 +82,7 @@ export function connectionOptions(v: ConnectionValues): TritonClientOptions {
     throw new CliError(`--protocol must be grpc or http, got '${v.protocol}'`, 2);
   let protocol: 'grpc' | 'http';
   try {
-    protocol = resolveProtocol({ url: v.url ?? '', protocol: v.protocol as 'grpc' | 'http' | undefined });
+    protocol = resolveProtocol({ url: v.url ?? '', protocol: v.protocol });
   } catch (err) {
     throw new CliError(`${(err as Error).message} (--url and --protocol)`, 2);
   }

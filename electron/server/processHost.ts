@@ -14,9 +14,7 @@ export type HostedServerOptions = Omit<EmbeddedServerOptions, 'log'>;
 
 type ToChild = { t: 'start'; options: HostedServerOptions } | { t: 'close' };
 type FromChild =
-  | { t: 'started'; port: number; url: string; httpUrl?: string }
-  | { t: 'failed'; message: string }
-  | { t: 'closed' };
+  { t: 'started'; port: number; url: string; httpUrl?: string } | { t: 'failed'; message: string } | { t: 'closed' };
 
 export interface ChildSide {
   onMessage(listener: (msg: unknown) => void): void;

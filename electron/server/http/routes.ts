@@ -8,7 +8,7 @@ import type { ServiceContext } from '../grpcService';
 import { modelMetadata } from '../queries';
 import { internal, invalidArg, unavailable, unsupported } from '../tritonError';
 import { parseVersionString } from '../versionString';
-import { asArray, asBool, asString, asUInt, isObject, parseRequestJson, type Json, type JsonObject } from './json';
+import { asArray, asString, asUInt, isObject, parseRequestJson, type Json, type JsonObject } from './json';
 
 export interface HttpCall {
   method: string;
@@ -118,7 +118,7 @@ export function apiRoutes(ctx: ServiceContext, infer: Handler): (path: string, c
       } catch (err) {
         // The HTTP handler words an unknown format after the command-line flag.
         if (err instanceof Error && err.message.startsWith('invalid argument for log_format'))
-          throw unavailable(`invalid argument for --log_format, got: ${String(body['log_format'])}`);
+          throw unavailable(`invalid argument for --log_format, got: ${JSON.stringify(body['log_format'])}`);
         throw err;
       }
     }
@@ -224,12 +224,8 @@ export function apiRoutes(ctx: ServiceContext, infer: Handler): (path: string, c
       await manager.loadModel(name, { config, files });
     } else {
       // An unparsable unload_dependents is ignored there too (the unload's result replaces the error).
-      let dependents = false;
-      try {
-        dependents = 'unload_dependents' in params && asBool(params['unload_dependents']);
-      } catch {
-        dependents = false;
-      }
+      const value = params['unload_dependents'];
+      const dependents = typeof value === 'boolean' && value;
       await manager.unloadModel(name, dependents);
     }
     return ok();

@@ -346,7 +346,10 @@ export class HttpTritonClient implements TritonClientApi {
       ? await this.json<Record<string, unknown>>('POST', path, opts, body)
       : await this.json<Record<string, unknown>>('GET', path, opts);
     return Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : v === null ? [] : [String(v)]]),
+      Object.entries(r).map(([k, v]) => [
+        k,
+        Array.isArray(v) ? v.map((x) => `${x as string}`) : v === null ? [] : [`${v as string}`],
+      ]),
     );
   }
 

@@ -154,7 +154,7 @@ export function decodeHttpInferResponse(body: Buffer, headerLength: number | und
     if (size !== undefined) {
       const n = Number(size);
       if (!Number.isSafeInteger(n) || n < 0 || offset + n > body.byteLength)
-        throw new Error(`output '${name}': binary_data_size ${String(size)} runs past the end of the response`);
+        throw new Error(`output '${name}': binary_data_size ${JSON.stringify(size)} runs past the end of the response`);
       data = body.subarray(offset, offset + n);
       offset += n;
     } else if (o.data !== undefined) {

@@ -14,7 +14,8 @@ function isDefault(field: protobuf.Field, value: unknown): boolean {
   if (field.resolvedType instanceof protobuf.Type) return false;
   if (field.partOf) return false; // a set oneof member is meaningful even at its default
   if (field.resolvedType instanceof protobuf.Enum) return value === 0;
-  if (typeof value === 'object' && value !== null && 'low' in value) return Number(value.toString()) === 0; // Long
+  if (typeof value === 'object' && value !== null && 'low' in value && 'high' in value)
+    return value.low === 0 && value.high === 0; // Long
   return value === 0 || value === false || value === '' || (value instanceof Uint8Array && value.length === 0);
 }
 
@@ -28,7 +29,7 @@ function dropDefaults(type: protobuf.Type, message: Record<string, unknown>): vo
     }
     const sub = field.resolvedType;
     if (!(sub instanceof protobuf.Type)) continue;
-    if (field.map) for (const v of Object.values(value as object)) dropDefaults(sub, v as Record<string, unknown>);
+    if (field.map) for (const v of Object.values(value)) dropDefaults(sub, v as Record<string, unknown>);
     else if (field.repeated) for (const v of value as unknown[]) dropDefaults(sub, v as Record<string, unknown>);
     else dropDefaults(sub, value as Record<string, unknown>);
   }
@@ -37,7 +38,7 @@ function dropDefaults(type: protobuf.Type, message: Record<string, unknown>): vo
 /** The canonical ModelConfig object (defaults omitted, int64 as numbers, enum names) of a JSON or object config. */
 export function canonicalModelConfig(config: object): ModelConfigObject {
   const type = loadTritonRoot().lookupType('inference.ModelConfig');
-  const message = type.fromObject(config) as unknown as Record<string, unknown>;
-  dropDefaults(type, message);
-  return type.toObject(message as unknown as protobuf.Message, MODEL_CONFIG_CONVERSION) as ModelConfigObject;
+  const message = type.fromObject(config);
+  dropDefaults(type, message as unknown as Record<string, unknown>);
+  return type.toObject(message, MODEL_CONFIG_CONVERSION);
 }

@@ -252,7 +252,7 @@ export async function decodeBody(res: HttpResponse): Promise<Buffer> {
  */
 export async function httpError(rpc: string, res: HttpResponse): Promise<TritonError> {
   const code = grpcCodeForHttpStatus(res.status);
-  let text = '';
+  let text: string;
   try {
     text = (await decodeBody(res)).toString('utf8');
   } catch {
