@@ -68,6 +68,9 @@ function configJson(config: object): unknown {
   return JSON.parse(JSON.stringify(full, (_k, v: unknown) => (v === null ? undefined : v))) as unknown;
 }
 
+/** A setting's value as Triton prints it in an error: strings bare, anything else as JSON. */
+const formatText = (v: Json | undefined) => (typeof v === 'string' ? v : JSON.stringify(v));
+
 type Handler = (call: HttpCall, groups: string[]) => HttpReply | Promise<HttpReply>;
 
 /** The infer route is handled by the front (it streams binary data); everything else is here. */
@@ -118,7 +121,7 @@ export function apiRoutes(ctx: ServiceContext, infer: Handler): (path: string, c
       } catch (err) {
         // The HTTP handler words an unknown format after the command-line flag.
         if (err instanceof Error && err.message.startsWith('invalid argument for log_format'))
-          throw unavailable(`invalid argument for --log_format, got: ${JSON.stringify(body['log_format'])}`);
+          throw unavailable(`invalid argument for --log_format, got: ${formatText(body['log_format'])}`);
         throw err;
       }
     }
