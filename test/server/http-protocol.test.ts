@@ -7,6 +7,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { HttpTritonClient, TritonClient, TritonError, createTritonClient } from '../../electron/triton';
@@ -543,6 +545,24 @@ describe('wire rules', () => {
       /UNAVAILABLE: cannot connect to Triton at 127\.0\.0\.1:1 \(connection refused/,
     );
     none.close();
+    // A server that accepts and never answers: the call ends at its deadline.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const port = (silent.address() as AddressInfo).port;
+    const slow = new HttpTritonClient({ url: `127.0.0.1:${port}`, timeoutMs: 300 });
+    try {
+      await rejects(slow.serverLive(), 'DEADLINE_EXCEEDED', 'Deadline Exceeded');
+      await assert.rejects(
+        slow.modelMetadata('m', '', { timeoutMs: 200 }),
+        new RegExp(
+          `^Error: DEADLINE_EXCEEDED: GET /v2/models/m did not complete after 200 ms \\(server 127\\.0\\.0\\.1:${port}\\)$`,
+        ),
+      );
+    } finally {
+      slow.close();
+      silent.closeAllConnections();
+      silent.close();
+    }
     const controller = new AbortController();
     controller.abort();
     await assert.rejects(
