@@ -555,7 +555,7 @@ describe('wire rules', () => {
       await assert.rejects(
         slow.modelMetadata('m', '', { timeoutMs: 200 }),
         new RegExp(
-          `^Error: DEADLINE_EXCEEDED: GET /v2/models/m did not complete after 200 ms \\(server 127\\.0\\.0\\.1:${port}\\)$`,
+          `^TritonError: DEADLINE_EXCEEDED: GET /v2/models/m did not complete after 200 ms \\(server 127\\.0\\.0\\.1:${port}\\)$`,
         ),
       );
     } finally {
