@@ -1,17 +1,19 @@
 /**
- * The server CLI commands over HTTP/REST, as real child processes: `--protocol http` or an
+ * The server CLI commands over HTTP/REST (through main() in one helper process, test/helpers/cli.ts;
+ * the first status call through the real binary): `--protocol http` or an
  * http:// URL reaches the embedded server's HTTP port, and every command gives what it gives over
  * gRPC. Also `tritonscope serve --http-port`.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { HttpTritonClient } from '../../electron/triton';
 import { makeLaneStubRepo, type TempRepo } from './helpers/laneStubRepo';
+import { cliHost, spawnCli, type CliHost } from '../helpers/cli';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repoRoot, 'bin/tritonscope.mjs');
@@ -22,16 +24,11 @@ let tmp: string;
 let image: string;
 let http: string;
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: repoRoot, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+let host: CliHost;
+const cli = (...args: string[]) => host.run(args);
 
 before(async () => {
+  host = cliHost();
   repo = makeLaneStubRepo();
   server = await startEmbeddedServer({
     modelRepository: repo.dir,
@@ -51,13 +48,14 @@ before(async () => {
     .toFile(image);
 });
 after(async () => {
+  host.close();
   await server.close();
   repo.cleanup();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 test('status over HTTP: by http:// URL and by --protocol http', async () => {
-  const human = await cli('status', '--url', http);
+  const human = await spawnCli(['status', '--url', http]);
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /over HTTP\/REST/);
   assert.match(human.stdout, /live: +yes/);
