@@ -13,6 +13,7 @@ import { SharedMemoryManager } from './sharedMemory';
 import { LogSettings, TraceSettings } from './settings';
 import { healthHandlers, inferenceHandlers, loadServiceDefinitions, type ServiceContext } from './grpcService';
 import { startHttpFront, type HttpFront } from './http/httpFront';
+import { startMetricsEndpoint, type MetricsEndpoint } from './metrics';
 
 /**
  * What Triton's ServerMetadata lists (InferenceServer's constructor, in its order): the same list
@@ -57,6 +58,8 @@ export interface EmbeddedServerOptions {
   /** Shorthand for loadModels: '*'. */
   loadAll?: boolean;
   allowClientShm?: boolean;
+  /** Serve Prometheus metrics at http://host:N/metrics (0 = any free port; absent = no metrics). Plain HTTP, same host. */
+  metricsPort?: number;
   /** Receives server log lines (load failures and the like); silent by default. */
   log?: (line: string) => void;
 }
@@ -71,6 +74,9 @@ export interface EmbeddedServer {
   /** The repository index as RepositoryIndex reports it (for printing states at start-up). */
   repositoryIndex(): IndexEntry[];
   close(): Promise<void>;
+  /** The metrics port and its /metrics URL, when `metricsPort` was given. */
+  metricsPort?: number;
+  metricsUrl?: string;
 }
 
 /** ServerMetadata answers: name "triton" so clients treat us as Triton; the version says who we are. */
@@ -97,6 +103,22 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const manager = new ModelManager({ repository, controlMode, log });
   const shm = new SharedMemoryManager(allowShm);
   await manager.startup(options.loadAll ? '*' : options.loadModels);
+
+  let metricsFront: MetricsEndpoint | undefined;
+  if (options.metricsPort !== undefined) {
+    try {
+      metricsFront = await startMetricsEndpoint({
+        loadedVersions: () => manager.loadedVersionStatistics(),
+        host,
+        port: options.metricsPort,
+      });
+    } catch (err) {
+      await manager.close();
+      throw new Error(`cannot listen on ${host}:${options.metricsPort} (metrics): ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
 
   const server = new grpc.Server({
     'grpc.max_receive_message_length': INT32_MAX,
@@ -132,6 +154,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       ),
     );
   } catch (err) {
+    await metricsFront?.close();
     await manager.close();
     throw new Error(`cannot listen on ${address}:${options.port ?? 0}: ${(err as Error).message}`, { cause: err });
   }
@@ -142,6 +165,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       httpFront = await startHttpFront(context, { host, port: options.httpPort, tls: options.tls });
     } catch (err) {
       server.forceShutdown();
+      await metricsFront?.close();
       await manager.close();
       throw new Error(`cannot listen on ${address}:${options.httpPort} (HTTP): ${(err as Error).message}`, {
         cause: err,
@@ -156,6 +180,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     httpPort: httpFront?.port,
     httpUrl: httpFront ? `${address}:${httpFront.port}` : undefined,
     repositoryIndex: () => manager.repositoryIndex(false),
+    metricsPort: metricsFront?.port,
+    metricsUrl: metricsFront ? `http://${address}:${metricsFront.port}/metrics` : undefined,
     close() {
       closed ??= (async () => {
         await Promise.all([
@@ -174,6 +200,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
         ]);
         shm.close();
         await manager.close();
+        await metricsFront?.close();
       })();
       return closed;
     },

@@ -518,6 +518,16 @@ export class ModelManager {
     return [v.stats.toProto(name, v.version)];
   }
 
+  /** The loaded (READY) versions with their statistics, for the metrics endpoint: the same records as `statistics`. */
+  loadedVersionStatistics(): { name: string; version: number; stats: VersionStatistics; pending: number }[] {
+    const out = [];
+    for (const rec of this.records.values()) {
+      for (const v of this.readyVersions(rec))
+        out.push({ name: rec.name, version: v.version, stats: v.stats, pending: v.slots.pending });
+    }
+    return out;
+  }
+
   // ---- execution -------------------------------------------------------------------------------
 
   /**
@@ -541,7 +551,9 @@ export class ModelManager {
         if (!runner) throw unavailable('model version was unloaded');
         result = await runner.execute(inputs, outputNames);
       } catch (err) {
-        vrec.stats.recordFailure(Number(process.hrtime.bigint() - start));
+        // Triton files ensemble failures (and ours outside a backend) under OTHER, the rest under BACKEND.
+        const inBackend = vrec.runner !== undefined && !(vrec.runner instanceof EnsembleRunner);
+        vrec.stats.recordFailure(Number(process.hrtime.bigint() - start), inBackend ? 'BACKEND' : 'OTHER');
         throw err;
       } finally {
         vrec.slots.release();

@@ -5,7 +5,7 @@
  * speak through a minimal channel so neither depends on Electron here.
  *
  *   parent → child: { t: 'start', options } | { t: 'close' }
- *   child → parent: { t: 'started', port, url, httpUrl? } | { t: 'failed', message } | { t: 'closed' }
+ *   child → parent: { t: 'started', port, url, httpUrl?, metricsUrl? } | { t: 'failed', message } | { t: 'closed' }
  */
 import type { EmbeddedServerOptions } from './index';
 
@@ -14,7 +14,9 @@ export type HostedServerOptions = Omit<EmbeddedServerOptions, 'log'>;
 
 type ToChild = { t: 'start'; options: HostedServerOptions } | { t: 'close' };
 type FromChild =
-  { t: 'started'; port: number; url: string; httpUrl?: string } | { t: 'failed'; message: string } | { t: 'closed' };
+  | { t: 'started'; port: number; url: string; httpUrl?: string; metricsUrl?: string }
+  | { t: 'failed'; message: string }
+  | { t: 'closed' };
 
 export interface ChildSide {
   onMessage(listener: (msg: unknown) => void): void;
@@ -32,6 +34,8 @@ export interface HostedServer {
   port: number;
   url: string;
   httpUrl?: string;
+  /** Present when the server was started with a metrics port. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -47,7 +51,7 @@ export function serveInChild(channel: ChildSide): void {
         const { startEmbeddedServer } = await import('./index');
         const s = await startEmbeddedServer(msg.options);
         server = s;
-        channel.post({ t: 'started', port: s.port, url: s.url, httpUrl: s.httpUrl });
+        channel.post({ t: 'started', port: s.port, url: s.url, httpUrl: s.httpUrl, metricsUrl: s.metricsUrl });
       } catch (err) {
         channel.post({ t: 'failed', message: err instanceof Error ? err.message : String(err) });
       }
@@ -80,6 +84,7 @@ export function startServerInChild(child: ParentSide, options: HostedServerOptio
           port: msg.port,
           url: msg.url,
           httpUrl: msg.httpUrl,
+          metricsUrl: msg.metricsUrl,
           close: () =>
             new Promise<void>((done) => {
               if (exited) return done();

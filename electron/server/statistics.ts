@@ -5,6 +5,7 @@
  * rejected by validation never reach here.
  */
 import type { ComputeTimings } from './backends/types';
+import type { FailureReason } from '../../shared/metrics/families';
 
 interface Duration {
   count: number;
@@ -18,6 +19,20 @@ interface BatchEntry {
   compute_output: Duration;
 }
 
+/** Cumulative totals of one version, as the metrics endpoint reads them (./metrics/registry). */
+export interface StatisticsTotals {
+  successCount: number;
+  failureCount: number;
+  failuresByReason: Readonly<Record<FailureReason, number>>;
+  inferenceCount: number;
+  executionCount: number;
+  requestNs: number;
+  queueNs: number;
+  computeInputNs: number;
+  computeInferNs: number;
+  computeOutputNs: number;
+}
+
 export class VersionStatistics {
   lastInference = 0;
   inferenceCount = 0;
@@ -29,6 +44,7 @@ export class VersionStatistics {
   private readonly computeInfer = zero();
   private readonly computeOutput = zero();
   private readonly batches = new Map<number, BatchEntry>();
+  private readonly failuresByReason: Record<FailureReason, number> = { REJECTED: 0, CANCELED: 0, BACKEND: 0, OTHER: 0 };
 
   recordSuccess(batchSize: number, totalNs: number, queueNs: number, timings: ComputeTimings): void {
     this.lastInference = Date.now();
@@ -49,10 +65,30 @@ export class VersionStatistics {
     add(entry.compute_output, timings.computeOutputNs);
   }
 
-  /** A request that was accepted but failed while executing. */
-  recordFailure(totalNs: number): void {
+  /**
+   * A request that was accepted but failed while executing. The reason is Triton's failure
+   * category (the `reason` label of nv_inference_request_failure): BACKEND when the model's
+   * execution failed, OTHER for ensembles and failures around the execution.
+   */
+  recordFailure(totalNs: number, reason: FailureReason = 'BACKEND'): void {
     this.lastInference = Date.now();
     add(this.fail, totalNs);
+    this.failuresByReason[reason] += 1;
+  }
+
+  totals(): StatisticsTotals {
+    return {
+      successCount: this.success.count,
+      failureCount: this.fail.count,
+      failuresByReason: { ...this.failuresByReason },
+      inferenceCount: this.inferenceCount,
+      executionCount: this.executionCount,
+      requestNs: this.success.ns,
+      queueNs: this.queue.ns,
+      computeInputNs: this.computeInput.ns,
+      computeInferNs: this.computeInfer.ns,
+      computeOutputNs: this.computeOutput.ns,
+    };
   }
 
   toProto(name: string, version: number): object {
@@ -91,6 +127,11 @@ export class InstanceSlots {
   private active = 0;
   private readonly waiters: Array<() => void> = [];
   constructor(private readonly instances: number) {}
+
+  /** Requests waiting for a free instance (Triton's nv_inference_pending_request_count). */
+  get pending(): number {
+    return this.waiters.length;
+  }
 
   async acquire(): Promise<void> {
     if (this.active < this.instances) {

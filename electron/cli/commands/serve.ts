@@ -24,6 +24,8 @@ const HELP = `usage: tritonscope serve --model-repository DIR [options]
   --tls-ca F                    CA for client certificates
   --require-client-cert         mutual TLS: reject clients without a certificate from --tls-ca
   --allow-client-shm            enable system shared memory registration
+  --metrics-port N              serve Prometheus metrics at http://HOST:N/metrics (Triton's default
+                                is 8002; 0 = any free port); same host as gRPC, plain HTTP
   --verbose                     print the server log (load failures with their full reasons)`;
 
 export const command: CliCommand = async (argv) => {
@@ -45,6 +47,7 @@ export const command: CliCommand = async (argv) => {
         'tls-ca': { type: 'string' },
         'require-client-cert': { type: 'boolean', default: false },
         'allow-client-shm': { type: 'boolean', default: false },
+        'metrics-port': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -63,6 +66,8 @@ export const command: CliCommand = async (argv) => {
   const port = parsePortFlag(values.port, 8001);
   const httpPort =
     values['http-port'] === undefined ? undefined : parsePortFlag(values['http-port'], 8000, '--http-port');
+  const metricsPort =
+    values['metrics-port'] === undefined ? undefined : parsePortFlag(values['metrics-port'], 8002, '--metrics-port');
   const host = values.host;
   if (!LOOPBACK.has(host) && !values['allow-remote']) {
     throw new CliError(
@@ -119,6 +124,7 @@ export const command: CliCommand = async (argv) => {
       controlMode: mode,
       loadModels,
       allowClientShm: values['allow-client-shm'],
+      metricsPort,
       log: verbose ? (line) => process.stderr.write(`[server] ${line}\n`) : undefined,
     });
   } catch (err) {
@@ -129,6 +135,7 @@ export const command: CliCommand = async (argv) => {
     `tritonscope embedded server listening on ${tls ? 'grpcs://' : ''}${server.url} (model control mode: ${mode})\n`,
   );
   if (server.httpUrl) process.stdout.write(`HTTP/REST on ${tls ? 'https' : 'http'}://${server.httpUrl}\n`);
+  if (server.metricsUrl) process.stdout.write(`Prometheus metrics on ${server.metricsUrl}\n`);
   const entries = server.repositoryIndex();
   if (entries.length === 0) process.stdout.write('  (no models in the repository)\n');
   for (const e of entries) {
