@@ -211,6 +211,11 @@ export class ConnectionManager {
     return { ca, cert, key, insecure: tls.insecure };
   }
 
+  /** The profile's TLS files, read now: for the server's other endpoints (an https metrics URL). */
+  tlsOf(id: string): Promise<TritonTlsOptions | undefined> {
+    return this.readTls(this.get(id));
+  }
+
   /** Connects (creating the client), runs the first check and starts polling. Idempotent. */
   async connect(id: string): Promise<ConnectionStatus> {
     if (this.closed) throw new ApiError('UNAVAILABLE', 'services are shutting down');

@@ -31,6 +31,8 @@ export interface EmbeddedServerHandle {
   url: string;
   /** host:port of its HTTP/REST front end, when it serves one. */
   httpUrl?: string;
+  /** The server's Prometheus endpoint, when it serves one. */
+  metricsUrl?: string;
   close(): Promise<void> | void;
 }
 export type StartEmbeddedServer = (opts: {
@@ -40,6 +42,7 @@ export type StartEmbeddedServer = (opts: {
   httpPort?: number;
   controlMode?: 'explicit' | 'none';
   loadAll?: boolean;
+  metricsPort?: number;
 }) => Promise<EmbeddedServerHandle>;
 
 export interface DemoServiceOptions {
@@ -120,6 +123,8 @@ export class DemoService {
         httpPort: 0,
         controlMode: 'explicit',
         loadAll: true,
+        // Metrics on a free port too, so the demo's metrics view has a real endpoint to read.
+        metricsPort: 0,
       });
       this.error = null;
       await this.opts.connections.setBuiltin({
@@ -127,6 +132,7 @@ export class DemoService {
         name: 'Demo (embedded server)',
         url: this.server.url,
         protocol: 'grpc',
+        metricsUrl: this.server.metricsUrl,
         builtin: true,
       });
       if (this.server.httpUrl)
@@ -135,6 +141,7 @@ export class DemoService {
           name: 'Demo (embedded server, HTTP/REST)',
           url: this.server.httpUrl,
           protocol: 'http',
+          metricsUrl: this.server.metricsUrl,
           builtin: true,
         });
       this.rootId = (await this.opts.repository.openTrusted(repoDir, { builtin: true })).rootId;

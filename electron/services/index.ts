@@ -10,6 +10,7 @@ import { ConnectionManager } from './connections';
 import { DemoService, type StartEmbeddedServer } from './demo';
 import { ServiceEvents } from './events';
 import { InferenceRelay } from './inference';
+import { MetricsService } from './metrics';
 import { RepositoryBrowser } from './repository';
 import { ServerOps } from './serverOps';
 import type { TritonClientFactory } from './tritonLike';
@@ -79,6 +80,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   });
   const serverOps = new ServerOps(connections);
   const inference = new InferenceRelay(connections);
+  const metrics = new MetricsService(connections);
   const demo = new DemoService({
     repoDir: opts.demoRepoDir ?? join(appRoot, 'assets/demo-repo'),
     mediaDir: opts.demoMediaDir ?? join(appRoot, 'assets/demo'),
@@ -114,6 +116,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     modelStatistics: (r) => serverOps.modelStatistics(r),
     loadModel: (r) => serverOps.loadModel(r),
     unloadModel: (r) => serverOps.unloadModel(r),
+    serverMetrics: (r) => metrics.scrape(r),
 
     openRepository: (r) => repository.openRequested(r?.path),
     listRepositories: () => Promise.resolve(repository.list()),

@@ -31,6 +31,8 @@ export const apiMethods = {
   modelStatistics: { request: s.ModelStatisticsRequestSchema, response: s.ModelStatisticsResponseSchema },
   loadModel: { request: s.LoadModelRequestSchema, response: s.OkSchema },
   unloadModel: { request: s.UnloadModelRequestSchema, response: s.OkSchema },
+  /** The profile's Prometheus endpoint, fetched and parsed by the services. */
+  serverMetrics: { request: s.MetricsRequestSchema, response: s.MetricsSnapshotSchema },
 
   // repository folders
   openRepository: { request: s.OpenRepositoryRequestSchema, response: s.OpenRepositoryResponseSchema },
@@ -105,6 +107,8 @@ export interface TritonscopeApi {
   modelStatistics(req: ApiRequest<'modelStatistics'>): Res<'modelStatistics'>;
   loadModel(req: ApiRequest<'loadModel'>): Res<'loadModel'>;
   unloadModel(req: ApiRequest<'unloadModel'>): Res<'unloadModel'>;
+  /** Reads the server's metrics URL (the profile's, or its host on port 8002) once. */
+  serverMetrics(req: ApiRequest<'serverMetrics'>): Res<'serverMetrics'>;
 
   /** Open a model repository folder; `{}` shows a native picker in Electron (null if cancelled). */
   openRepository(req?: ApiRequest<'openRepository'>): Res<'openRepository'>;

@@ -127,6 +127,18 @@ export const GrpcUrlSchema = z
 export const ProtocolSchema = z.enum(['grpc', 'http']);
 export type Protocol = z.infer<typeof ProtocolSchema>;
 
+/**
+ * A server's Prometheus metrics endpoint (Triton: http://HOST:8002/metrics). http or https, no
+ * credentials in the URL (they would end up in connections.json and in logs).
+ */
+export const MetricsUrlSchema = z
+  .string()
+  .max(2048)
+  .regex(
+    /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/[^\s?#@]*)?(\?[^\s#]*)?$/,
+    "expected an http:// or https:// URL without credentials, e.g. 'http://orin.local:8002/metrics'",
+  );
+
 export const ConnectionProfileInputSchema = z.strictObject({
   /** Absent when creating; present when updating an existing profile. */
   id: Id.optional(),
@@ -139,6 +151,8 @@ export const ConnectionProfileInputSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(600_000).optional(),
   /** Status poll interval while healthy; failures back off from here up to 60 s. */
   pollIntervalMs: z.number().int().min(500).max(600_000).optional(),
+  /** Prometheus metrics endpoint; absent = the server's host on port 8002 (shared/metrics defaultMetricsUrl). */
+  metricsUrl: MetricsUrlSchema.optional(),
 });
 export type ConnectionProfileInput = z.infer<typeof ConnectionProfileInputSchema>;
 
@@ -150,6 +164,7 @@ export const ConnectionProfileSchema = z.object({
   tls: TlsSettingsSchema.optional(),
   timeoutMs: z.number().int().optional(),
   pollIntervalMs: z.number().int().optional(),
+  metricsUrl: z.string().optional(),
   /** True for the profile pointing at the embedded demo server (not persisted). */
   builtin: z.boolean().optional(),
 });
@@ -452,6 +467,59 @@ export const InferResponseSchema = z.object({
   timing: InferTimingSchema,
 });
 export type InferResponse = z.infer<typeof InferResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// metrics: a server's Prometheus endpoint, fetched and parsed by the services (never the renderer)
+
+/** A counter or gauge value; null when the server does not export it (or exports NaN/Inf). */
+const MetricValue = z.number().nullable();
+
+/** One model version's series (labels model, version), values as the server reported them. */
+export const ModelMetricsSchema = z.object({
+  model: z.string(),
+  version: z.string(),
+  requestSuccess: MetricValue,
+  /** nv_inference_request_failure summed over its `reason` label. */
+  requestFailure: MetricValue,
+  /** Per reason (REJECTED, CANCELED, BACKEND, OTHER) where the server labels failures with one. */
+  failureReasons: z.record(z.string(), z.number()),
+  inferenceCount: MetricValue,
+  execCount: MetricValue,
+  requestDurationUs: MetricValue,
+  queueDurationUs: MetricValue,
+  computeInputDurationUs: MetricValue,
+  computeInferDurationUs: MetricValue,
+  computeOutputDurationUs: MetricValue,
+  pendingRequests: MetricValue,
+});
+export type ModelMetrics = z.infer<typeof ModelMetricsSchema>;
+
+export const GpuMetricsSchema = z.object({
+  uuid: z.string(),
+  utilization: MetricValue,
+  memoryTotalBytes: MetricValue,
+  memoryUsedBytes: MetricValue,
+  powerUsageWatts: MetricValue,
+  powerLimitWatts: MetricValue,
+});
+export type GpuMetrics = z.infer<typeof GpuMetricsSchema>;
+
+export const MetricsSnapshotSchema = z.object({
+  /** Epoch ms when the services received the answer. */
+  takenAt: z.number(),
+  /** The URL that was read. */
+  url: z.string(),
+  models: z.array(ModelMetricsSchema),
+  /** null when the server exports no nv_cpu_* family (Triton before 23.x, or --allow-cpu-metrics=false). */
+  cpu: z.object({ utilization: MetricValue, memoryTotalBytes: MetricValue, memoryUsedBytes: MetricValue }).nullable(),
+  /** Empty when the server exports no nv_gpu_* family (Jetson, CPU-only builds, --allow-gpu-metrics=false). */
+  gpus: z.array(GpuMetricsSchema),
+  /** How many metric families the answer held (all of them, not only the ones above). */
+  familyCount: z.number().int(),
+});
+export type MetricsSnapshot = z.infer<typeof MetricsSnapshotSchema>;
+
+export const MetricsRequestSchema = z.strictObject({ ...OnConnection });
 
 // ---------------------------------------------------------------------------------------------
 // demo (embedded Triton-protocol server on assets/demo-repo)
