@@ -8,6 +8,8 @@ import { ServersView } from './panels/ServersView';
 import { ModelsView, useStatsSampling } from './panels/ModelsView';
 import { RepositoryView } from './panels/RepositoryView';
 import { InspectorView } from './panels/inspector/InspectorView';
+import { MetricsView } from './panels/metrics/MetricsView';
+import { useMetricsSampling } from './panels/metrics/useMetricsSampling';
 import { usePlayback } from './panels/inspector/playback';
 import { watchModelLifecycle } from './panels/inspector/controller';
 import { ServerPicker } from './panels/ServerPicker';
@@ -15,12 +17,14 @@ import { useStatusPolling } from './panels/useStatusPolling';
 import { getApi } from '../api';
 import { onBridgeState, type BridgeState } from '../api';
 
-const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect'; key: string }[] = [
-  { id: 'servers', label: 'Servers', icon: 'servers', key: '1' },
-  { id: 'models', label: 'Models', icon: 'models', key: '2' },
-  { id: 'repository', label: 'Config', icon: 'repo', key: '3' },
-  { id: 'inspector', label: 'Inspect', icon: 'inspect', key: '4' },
-];
+const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect' | 'metrics'; key: string }[] =
+  [
+    { id: 'servers', label: 'Servers', icon: 'servers', key: '1' },
+    { id: 'models', label: 'Models', icon: 'models', key: '2' },
+    { id: 'repository', label: 'Config', icon: 'repo', key: '3' },
+    { id: 'inspector', label: 'Inspect', icon: 'inspect', key: '4' },
+    { id: 'metrics', label: 'Metrics', icon: 'metrics', key: '5' },
+  ];
 
 export function App() {
   const view = useApp((s) => s.view);
@@ -79,11 +83,12 @@ export function App() {
 
   useStatusPolling();
   useStatsSampling();
+  useMetricsSampling();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && !e.shiftKey && !e.altKey && /^[1-4]$/.test(e.key)) {
+      if (mod && !e.shiftKey && !e.altKey && /^[1-5]$/.test(e.key)) {
         e.preventDefault();
         setView(VIEWS[Number(e.key) - 1].id);
       } else if (e.key === 'F1' || (e.key === '?' && !isTyping(e))) {
@@ -130,6 +135,7 @@ export function App() {
           {view === 'models' && <ModelsView />}
           {view === 'repository' && <RepositoryView />}
           {view === 'inspector' && <InspectorView />}
+          {view === 'metrics' && <MetricsView />}
         </ErrorBoundary>
       </main>
       <StatusBar />
@@ -202,7 +208,7 @@ function Toasts() {
 
 function HelpModal({ onClose }: { onClose: () => void }) {
   const rows: [string, string][] = [
-    ['Ctrl+1 … 4', 'Servers / Models / Config / Inspect'],
+    ['Ctrl+1 … 5', 'Servers / Models / Config / Inspect / Metrics'],
     ['Ctrl+S', 'Save config.pbtxt (editor)'],
     ['Space', 'Play / pause (inspector)'],
     ['← / →', 'Previous / next frame'],

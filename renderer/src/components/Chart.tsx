@@ -15,10 +15,13 @@ export function TimeChart(props: {
   data: [number[], ...(number | null)[][]];
   height?: number;
   testId?: string;
+  /** Y-axis tick labels (default: uPlot's numbers), e.g. µs shown as '64.6 ms'. */
+  yFormat?: (v: number) => string;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const key = props.series.map((s) => s.label).join('|');
+  const yFormat = props.yFormat;
 
   useEffect(() => {
     const el = host.current;
@@ -31,7 +34,13 @@ export function TimeChart(props: {
       scales: { x: { time: true } },
       axes: [
         { stroke: '#7d8a9a', grid: { stroke: '#232b36' }, ticks: { stroke: '#2c3542' } },
-        { stroke: '#7d8a9a', grid: { stroke: '#232b36' }, ticks: { stroke: '#2c3542' }, size: 50 },
+        {
+          stroke: '#7d8a9a',
+          grid: { stroke: '#232b36' },
+          ticks: { stroke: '#2c3542' },
+          size: 64,
+          ...(yFormat ? { values: (_u: uPlot, splits: number[]) => splits.map(yFormat) } : {}),
+        },
       ],
       series: [
         {},
@@ -57,7 +66,7 @@ export function TimeChart(props: {
     };
     // Re-create only when the series set changes; data updates go through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, props.height]);
+  }, [key, props.height, yFormat]);
 
   useEffect(() => {
     plot.current?.setData(props.data);

@@ -78,12 +78,13 @@ export function fmtShape(shape: readonly number[]): string {
   return `[${shape.map((d) => (d < 0 ? '-1' : String(d))).join(', ')}]`;
 }
 
-export function Icon({ name }: { name: 'servers' | 'models' | 'repo' | 'inspect' | 'help' }) {
+export function Icon({ name }: { name: 'servers' | 'models' | 'repo' | 'inspect' | 'metrics' | 'help' }) {
   const p = {
     servers: 'M3 4h14v5H3zM3 11h14v5H3zM6 6.5h.01M6 13.5h.01',
     models: 'M10 2l7 4v8l-7 4-7-4V6zM3 6l7 4 7-4M10 10v8',
     repo: 'M2 5h6l2 2h8v9H2zM2 5v11',
     inspect: 'M2 4h16v12H2zM2 13l5-4 4 3 3-2 4 3',
+    metrics: 'M2 17h16M4 14l4-5 3 3 5-7',
     help: 'M10 18a8 8 0 100-16 8 8 0 000 16zM7.5 7.5a2.5 2.5 0 114 2c-.9.6-1.5 1-1.5 2.2M10 14.5h.01',
   }[name];
   return (

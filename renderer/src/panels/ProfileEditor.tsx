@@ -1,8 +1,9 @@
-/** Editing a connection profile: name, host:port URL, protocol, timeout, TLS / mutual TLS file paths. */
+/** Editing a connection profile: name, host:port URL, protocol, metrics URL, timeout, TLS / mutual TLS file paths. */
 import { useState } from 'react';
 import { useApp } from '../state/store';
 import { Alert, Panel } from '../components/ui';
-import type { ConnectionProfileInput } from '../../../shared/contract';
+import { MetricsUrlSchema, type ConnectionProfileInput } from '../../../shared/contract';
+import { defaultMetricsUrl } from '../../../shared/metrics/families';
 import { DEFAULT_PORT, httpEndpoint } from '../../../shared/contract/endpoint';
 import { ProtocolSelect } from './ProtocolSelect';
 
@@ -14,16 +15,18 @@ export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileI
   const urlOk = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(p.url);
   const setTls = (patch: Partial<typeof tls>) => setP({ ...p, tls: { ...tls, ...patch } });
   const clean = (s: string) => (s.trim() ? s.trim() : undefined);
+  const metricsOk = !p.metricsUrl || MetricsUrlSchema.safeParse(p.metricsUrl).success;
   return (
     <Panel title={initial.id ? `Edit ${initial.name}` : 'New server'} testId="profile-editor">
       <form
         style={{ maxWidth: 560 }}
         onSubmit={async (e) => {
           e.preventDefault();
-          if (!urlOk) return;
+          if (!urlOk || !metricsOk) return;
           setSaving(true);
           const saved = await saveProfile({
             ...p,
+            metricsUrl: clean(p.metricsUrl ?? ''),
             tls: tls.enabled
               ? {
                   enabled: true,
@@ -74,6 +77,21 @@ export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileI
           <Alert kind="warn">
             Expected host:port of Triton's {p.protocol === 'http' ? 'HTTP/REST' : 'gRPC'} endpoint, e.g. orin.local:
             {DEFAULT_PORT[p.protocol ?? 'grpc']}
+          </Alert>
+        )}
+        <label className="field">
+          Metrics URL
+          <input
+            type="text"
+            value={p.metricsUrl ?? ''}
+            onChange={(e) => setP({ ...p, metricsUrl: e.target.value })}
+            placeholder={urlOk ? defaultMetricsUrl(p.url) : 'http://host:8002/metrics'}
+            data-testid="profile-metrics-url"
+          />
+        </label>
+        {!metricsOk && (
+          <Alert kind="warn">
+            Expected an http:// or https:// URL, e.g. http://orin.local:8002/metrics (empty = the default)
           </Alert>
         )}
         <label className="field">
@@ -136,7 +154,12 @@ export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileI
           </>
         )}
         <div className="row" style={{ marginTop: 14 }}>
-          <button className="btn primary" type="submit" disabled={saving || !urlOk} data-testid="profile-save">
+          <button
+            className="btn primary"
+            type="submit"
+            disabled={saving || !urlOk || !metricsOk}
+            data-testid="profile-save"
+          >
             {saving ? 'Saving…' : 'Save'}
           </button>
           <button className="btn" type="button" onClick={onDone}>

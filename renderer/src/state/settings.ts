@@ -1,7 +1,7 @@
 /** UI-level settings and transient notifications (persisted to localStorage where it makes sense). */
 import type { Slice } from './store';
 
-export type ViewId = 'servers' | 'models' | 'repository' | 'inspector';
+export type ViewId = 'servers' | 'models' | 'repository' | 'inspector' | 'metrics';
 
 export interface Toast {
   id: number;
@@ -24,7 +24,7 @@ const VIEW_KEY = 'tritonscope.view';
 function initialView(): ViewId {
   try {
     const v = localStorage.getItem(VIEW_KEY);
-    if (v === 'servers' || v === 'models' || v === 'repository' || v === 'inspector') return v;
+    if (v === 'servers' || v === 'models' || v === 'repository' || v === 'inspector' || v === 'metrics') return v;
   } catch {
     /* storage unavailable (private mode): fall back */
   }

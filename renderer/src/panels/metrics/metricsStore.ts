@@ -1,0 +1,48 @@
+/**
+ * The metrics history in a store of its own (like the inspector's playback store): a scrape every
+ * second changes it, and only the small parts that select a model's series, the CPU or a GPU
+ * re-render, never the app store's subscribers or the whole view.
+ */
+import { create } from 'zustand';
+import type { MetricsSnapshot } from '../../../../shared/contract';
+import { appendSnapshot, emptyHistory, type MetricsHistory } from './series';
+
+export interface MetricsState {
+  history: MetricsHistory;
+  /** The URL the last scrape read (or tried to). */
+  url: string | null;
+  /** The last scrape's failure; cleared by the next success. */
+  error: string | null;
+  /** Epoch ms of the last successful scrape. */
+  lastAt: number | null;
+  /** Connection the history belongs to; a new one starts an empty history. */
+  connectionId: string | null;
+
+  ingest(connectionId: string, snapshot: MetricsSnapshot): void;
+  fail(connectionId: string, error: string): void;
+  reset(connectionId: string | null): void;
+}
+
+export const useMetrics = create<MetricsState>()((set, get) => ({
+  history: emptyHistory(),
+  url: null,
+  error: null,
+  lastAt: null,
+  connectionId: null,
+  ingest(connectionId, snapshot) {
+    if (connectionId !== get().connectionId) return; // a late answer for a connection left since
+    set({
+      history: appendSnapshot(get().history, snapshot),
+      url: snapshot.url,
+      error: null,
+      lastAt: snapshot.takenAt,
+    });
+  },
+  fail(connectionId, error) {
+    if (connectionId !== get().connectionId) return;
+    if (error !== get().error) set({ error });
+  },
+  reset(connectionId) {
+    set({ history: emptyHistory(), url: null, error: null, lastAt: null, connectionId });
+  },
+}));

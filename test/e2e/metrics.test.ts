@@ -1,0 +1,112 @@
+/**
+ * Browser-mode E2E of the Metrics view: the demo's embedded server exports Prometheus metrics, the
+ * services read them (never the page), and the view charts them. One tab shows the Metrics view
+ * while a second tab of the same app plays the demo video in the inspector: the lane model's
+ * request rate rises above zero and its charts gain points as the video plays. The embedded server
+ * has no GPU metrics, and the view says so. Screenshots: test-artifacts/e2e/2x-metrics-*.png.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { REPO_ROOT, shot, startHarness, type Harness } from './harness';
+
+async function connectDemo(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
+  await page.click('[data-testid=nav-servers]');
+  await page.click('[data-testid=server-demo]');
+  await page.click('[data-testid=connect]');
+  await page.waitForSelector('[data-testid=server-status][data-state=connected]', { timeout: 30_000 });
+}
+
+/** What the model's card shows now: points charted, the newest point's time, its req/s. */
+async function card(page: Page, model: string) {
+  const el = page.locator(`[data-testid="metrics-model-${model}"]`);
+  return {
+    points: Number(await el.getAttribute('data-points')),
+    lastT: Number(await el.getAttribute('data-last-t')),
+    rps: Number((await el.getAttribute('data-rps')) || 0),
+  };
+}
+
+describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
+  let h: Harness;
+  let metricsPage: Page;
+  before(async () => {
+    h = await startHarness();
+    metricsPage = h.page;
+    await connectDemo(metricsPage);
+  });
+  after(async () => {
+    if (h?.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
+    await h?.close();
+  });
+
+  it('charts the embedded server’s metrics, with CPU and a plain “no GPU metrics” note', async () => {
+    const page = metricsPage;
+    await page.click('[data-testid=nav-metrics]');
+    await page.waitForSelector('[data-testid=metrics-ok]', { timeout: 15_000 });
+    const source = (await page.textContent('[data-testid=metrics-source]')) ?? '';
+    const demo = (await h.services.handlers.listConnections(undefined)).find((p) => p.id === 'demo');
+    assert.ok(demo?.metricsUrl && source.includes(demo.metricsUrl), `the view names ${demo?.metricsUrl}: ${source}`);
+    await page.waitForSelector('[data-testid="metrics-model-laneDetect_model"][data-points="2"]', { timeout: 15_000 });
+    await page.waitForSelector('[data-testid="metrics-rate-laneDetect_model"] canvas');
+    await page.waitForSelector('[data-testid=metrics-cpu] canvas');
+    const noGpu = (await page.textContent('[data-testid=metrics-no-gpu]')) ?? '';
+    assert.match(noGpu, /exports no GPU metrics/);
+    assert.match(noGpu, /Jetson/);
+    assert.equal((await card(page, 'laneDetect_model')).rps, 0, 'nothing inferred yet');
+    await shot(page, '20-metrics-idle');
+  });
+
+  it('the charts move while a video plays in the inspector (second tab)', async () => {
+    const player = await h.context.newPage();
+    player.on('pageerror', (e) => h.pageErrors.push(`player pageerror: ${e.message}`));
+    await player.goto(h.bridge.url);
+    await connectDemo(player);
+    await player.click('[data-testid=nav-inspector]');
+    const demo = await h.services.handlers.demoStatus(undefined);
+    const video = demo.media.find((m) => m.kind === 'video' && m.name.endsWith('.webm'));
+    if (video) await player.click(`[data-testid="demo-${video.name}"]`);
+    else await player.setInputFiles('[data-testid=file-input]', [join(REPO_ROOT, 'assets/demo/video/road.webm')]);
+    await player.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', {
+      timeout: 20_000,
+    });
+    await player.waitForFunction(
+      () => document.querySelector<HTMLSelectElement>('[data-testid=model-select-a]')?.value,
+      null,
+      { timeout: 15_000 },
+    );
+    await player.selectOption('[data-testid=model-select-a]', 'laneDetect_model');
+
+    const before = await card(metricsPage, 'laneDetect_model');
+    await player.click('[data-testid=play]');
+    // Sample the Metrics tab once a second while the video (7 s at 10 fps) plays.
+    const seen: { points: number; lastT: number; rps: number }[] = [];
+    for (let i = 0; i < 6; i++) {
+      await metricsPage.waitForTimeout(1000);
+      seen.push(await card(metricsPage, 'laneDetect_model'));
+      if (i === 3) await shot(metricsPage, '21-metrics-while-video-plays');
+    }
+    await shot(player, '22-metrics-video-player-tab');
+    await player.keyboard.press('Space').catch(() => undefined);
+
+    const lastTs = new Set(seen.map((s) => s.lastT));
+    assert.ok(lastTs.size >= 3, `new points while playing: newest times ${[...lastTs].join(', ')}`);
+    assert.ok(seen[seen.length - 1].lastT > before.lastT, 'the chart moved on');
+    const peak = Math.max(...seen.map((s) => s.rps));
+    assert.ok(peak > 0, `the lane model's req/s rose while the video played: ${seen.map((s) => s.rps).join(', ')}`);
+    // What the charts counted is what the server counted: the metrics agree with its statistics.
+    const stats = await h.services.handlers.modelStatistics({ connectionId: 'demo', model: 'laneDetect_model' });
+    const scrape = await h.services.handlers.serverMetrics({ connectionId: 'demo' });
+    const lane = scrape.models.find((m) => m.model === 'laneDetect_model');
+    assert.ok(Number(stats.models[0].inferenceStats.success.count) > 0);
+    assert.ok(lane && lane.requestSuccess! >= Number(stats.models[0].inferenceStats.success.count));
+    const latency = Number(
+      await metricsPage.getAttribute('[data-testid="metrics-model-laneDetect_model"]', 'data-request-us'),
+    );
+    assert.ok(latency > 0 || seen.some((s) => s.rps > 0), `mean request time shown: ${latency} µs`);
+    await player.close();
+    assert.deepEqual(h.pageErrors, []);
+  });
+});
