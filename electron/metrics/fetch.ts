@@ -37,15 +37,11 @@ export function fetchMetricsText(url: string, options: FetchMetricsOptions = {})
     return Promise.reject(new ApiError('INVALID_ARGUMENT', `${url}: only http:// and https:// metrics URLs are read`));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const tls = options.tls;
-  let ca, cert, key;
-  try {
-    ca = pem(tls?.ca, 'CA certificate');
-    cert = pem(tls?.cert, 'client certificate');
-    key = pem(tls?.key, 'client key');
-  } catch (err) {
-    return Promise.reject(err as Error);
-  }
   return new Promise<string>((resolve, reject) => {
+    // PEM files are read inside the promise: a missing file rejects like any other failure.
+    const ca = pem(tls?.ca, 'CA certificate');
+    const cert = pem(tls?.cert, 'client certificate');
+    const key = pem(tls?.key, 'client key');
     const fail = (code: string, message: string) => reject(new ApiError(code, `${url}: ${message}`));
     const onResponse = (res: IncomingMessage) => {
       if (res.statusCode !== 200) {

@@ -1,4 +1,3 @@
-/// <reference path="../types/parse-prometheus-text-format.d.ts" />
 /**
  * Prometheus text (a Triton metrics endpoint's answer) to the contract's MetricsSnapshot: the
  * per-model families by their (model, version) labels, the CPU gauges and the per-GPU gauges,

@@ -99,7 +99,7 @@ describe('metrics endpoint', () => {
         'metric names should not contain abbreviated units',
         'non-histogram and non-summary metrics should not have "_count" suffix',
       ];
-      const served = new Set(Object.values(MODEL_FAMILIES).map((f) => f.name));
+      const served = new Set<string>(Object.values(MODEL_FAMILIES).map((f) => f.name));
       const other = findings.filter((line) => {
         const [name, ...rest] = line.split(' ');
         return !(served.has(name) && TRITON_NAME_LINTS.includes(rest.join(' ')));
