@@ -3,10 +3,12 @@
  * services read them (never the page), and the view charts them. One tab shows the Metrics view
  * while a second tab of the same app plays the demo video in the inspector: the lane model's
  * request rate rises above zero and its charts gain points as the video plays. The embedded server
- * has no GPU metrics, and the view says so. Screenshots: test-artifacts/e2e/2x-metrics-*.png.
+ * has no GPU metrics, and the view says so; a server that exports them (a fixture endpoint
+ * printing what a GPU Triton prints) gets GPU charts. Screenshots: test-artifacts/e2e/2x-metrics-*.png.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, shot, startHarness, type Harness } from './harness';
@@ -108,5 +110,66 @@ describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
     assert.ok(latency > 0 || seen.some((s) => s.rps > 0), `mean request time shown: ${latency} µs`);
     await player.close();
     assert.deepEqual(h.pageErrors, []);
+  });
+
+  it('a server that exports GPU metrics gets GPU charts (utilisation, memory, power)', async () => {
+    // What a GPU Triton prints, with utilisation and power changing between scrapes.
+    let scrapes = 0;
+    const gpuServer: Server = createServer((_req, res) => {
+      scrapes++;
+      res
+        .writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(
+          [
+            '# TYPE nv_inference_request_success counter',
+            `nv_inference_request_success{model="laneDetect_model",version="1"} ${scrapes * 30}`,
+            '# TYPE nv_inference_request_duration_us counter',
+            `nv_inference_request_duration_us{model="laneDetect_model",version="1"} ${scrapes * 30 * 4000}`,
+            '# TYPE nv_gpu_utilization gauge',
+            `nv_gpu_utilization{gpu_uuid="GPU-e2e"} ${(scrapes % 5) / 5}`,
+            '# TYPE nv_gpu_memory_total_bytes gauge',
+            'nv_gpu_memory_total_bytes{gpu_uuid="GPU-e2e"} 17179869184',
+            '# TYPE nv_gpu_memory_used_bytes gauge',
+            'nv_gpu_memory_used_bytes{gpu_uuid="GPU-e2e"} 4294967296',
+            '# TYPE nv_gpu_power_usage gauge',
+            `nv_gpu_power_usage{gpu_uuid="GPU-e2e"} ${40 + (scrapes % 3) * 10}`,
+            '',
+          ].join('\n'),
+        );
+    });
+    await new Promise<void>((r) => gpuServer.listen(0, '127.0.0.1', r));
+    try {
+      const port = (gpuServer.address() as { port: number }).port;
+      const demo = (await h.services.handlers.listConnections(undefined)).find((p) => p.id === 'demo')!;
+      await h.services.handlers.saveConnection({
+        name: 'gpu-box',
+        url: demo.url,
+        metricsUrl: `http://127.0.0.1:${port}/metrics`,
+      });
+      const page = metricsPage;
+      await page.click('[data-testid=nav-servers]');
+      await page.click('[data-testid=server-gpu-box]');
+      await page.click('[data-testid=connect]');
+      await page.waitForSelector('[data-testid=server-status][data-state=connected]', { timeout: 30_000 });
+      await page.click('[data-testid=nav-metrics]');
+      await page.waitForSelector('[data-testid=metrics-gpu][data-uuid=GPU-e2e] canvas', { timeout: 15_000 });
+      assert.equal(await page.locator('[data-testid=metrics-no-gpu]').count(), 0);
+      await page.waitForSelector('[data-testid="metrics-model-laneDetect_model"][data-points="3"]', {
+        timeout: 15_000,
+      });
+      const heading = (await page.textContent('[data-testid=metrics-gpu]')) ?? '';
+      assert.match(heading, /GPU GPU-e2e · [\d.]+ % · 4\.0 GiB of 16\.0 GiB/);
+      const rps = Number(await page.getAttribute('[data-testid="metrics-model-laneDetect_model"]', 'data-rps'));
+      assert.ok(rps > 0, `req/s from the fixture's counters: ${rps}`);
+      assert.equal(
+        Number(await page.getAttribute('[data-testid="metrics-model-laneDetect_model"]', 'data-request-us')),
+        4000,
+      );
+      await shot(page, '23-metrics-gpu-server');
+      assert.deepEqual(h.pageErrors, []);
+    } finally {
+      gpuServer.closeAllConnections();
+      gpuServer.close();
+    }
   });
 });
