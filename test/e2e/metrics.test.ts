@@ -17,8 +17,12 @@ async function connectDemo(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
   await page.click('[data-testid=nav-servers]');
   await page.click('[data-testid=server-demo]');
-  await page.click('[data-testid=connect]');
-  await page.waitForSelector('[data-testid=server-status][data-state=connected]', { timeout: 30_000 });
+  // A second tab finds the demo already connected by the services (its status arrives with the
+  // next poll, and the button is then "Disconnect"): connect only if it still says so.
+  const connected = '[data-testid=server-status][data-state=connected]';
+  const shown = await page.waitForSelector(`${connected}, [data-testid=connect]`, { timeout: 30_000 });
+  if ((await shown.getAttribute('data-testid')) === 'connect') await shown.click().catch(() => undefined);
+  await page.waitForSelector(connected, { timeout: 30_000 });
 }
 
 /** What the model's card shows now: points charted, the newest point's time, its req/s. */
