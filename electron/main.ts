@@ -130,6 +130,25 @@ async function pickFolder(): Promise<string | null> {
   return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
 }
 
+const FILE_TITLES = {
+  'tls-ca': 'Choose the CA certificate',
+  'tls-cert': 'Choose the client certificate',
+  'tls-key': 'Choose the client key',
+} as const;
+
+async function pickFile(purpose: keyof typeof FILE_TITLES): Promise<string | null> {
+  const options = {
+    title: FILE_TITLES[purpose],
+    properties: ['openFile' as const, 'showHiddenFiles' as const],
+    filters: [
+      { name: purpose === 'tls-key' ? 'Keys' : 'Certificates', extensions: ['pem', 'crt', 'cer', 'key'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+  const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
+}
+
 function buildMenu(): Menu {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
@@ -225,6 +244,7 @@ async function main(): Promise<void> {
     appRoot: appRoot(),
     demoRepoDir: join(unpacked, 'assets/demo-repo'),
     pickFolder,
+    pickFile,
     startServer: startServerInUtilityProcess,
   });
   registerIpcHandlers(ipcMain, services.handlers, {

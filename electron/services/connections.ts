@@ -22,22 +22,29 @@ import {
   type ConnectionProfileInput,
   type ConnectionStatus,
 } from '../../shared/contract';
+import { describeProblem, normalizeProfile } from '../../shared/connection';
 import type { TritonClientFactory, TritonClientLike, TritonTlsOptions } from './tritonLike';
 import { serverMetadataFromClient } from './mappers';
+import { checkTlsFiles, TLS_FILE_LIMIT } from './profileFiles';
+import { explainFailure } from './failureInfo';
 
 export const DEFAULT_POLL_MS = 2000;
 export const MAX_BACKOFF_MS = 60_000;
-const TLS_FILE_LIMIT = 1024 * 1024;
 
 const StoreSchema = z.object({ version: z.literal(1), profiles: z.array(ConnectionProfileSchema) });
 
 interface Live {
   client: TritonClientLike;
+  /** The profile's address and whether TLS is on, for explaining failures. */
+  address: string;
+  tls: boolean;
   status: ConnectionStatus;
   timer?: NodeJS.Timeout;
   /** Bumped on disconnect/reconnect so late poll results of an old client are dropped. */
   generation: number;
   checking?: Promise<ConnectionStatus>;
+  /** The explained error of the current failure streak (probing once per streak, not per poll). */
+  explained?: { detail: string; error: NonNullable<ConnectionStatus['error']> };
 }
 
 export interface ConnectionManagerOptions {
@@ -104,6 +111,11 @@ export class ConnectionManager {
     this.opts.emit('connectionsChanged', { profiles: this.list() });
   }
 
+  /**
+   * Creates or updates a profile. The endpoint is normalised (`grpc://`, `grpcs://`, spaces) and the
+   * TLS files are checked first: a profile with a bad field is not saved, and the error names the
+   * field (`details.fields`, for the form).
+   */
   async save(input: ConnectionProfileInput): Promise<ConnectionProfile> {
     if (input.id && this.builtins.has(input.id)) {
       throw new ApiError(
@@ -111,16 +123,24 @@ export class ConnectionManager {
         `'${this.builtins.get(input.id)!.name}' is built in and cannot be edited`,
       );
     }
-    const id = input.id ?? randomUUID();
-    const existing = this.profiles.findIndex((p) => p.id === id);
+    const existing = input.id ? this.profiles.findIndex((p) => p.id === input.id) : -1;
     if (input.id && existing < 0) throw new ApiError('NOT_FOUND', `no connection profile with id '${input.id}'`);
-    const profile: ConnectionProfile = { ...input, id };
+    const { profile: normalized, problems } = normalizeProfile(input);
+    problems.push(...(await checkTlsFiles(normalized.tls)));
+    if (problems.length) {
+      throw new ApiError('INVALID_ARGUMENT', `not saved: ${problems.map(describeProblem).join('; ')}`, {
+        fields: problems.map((p) => ({ field: p.field, message: p.message })),
+      });
+    }
+    const id = input.id ?? randomUUID();
+    const profile: ConnectionProfile = { ...normalized, id };
     const before = existing >= 0 ? this.profiles[existing] : undefined;
     if (existing >= 0) this.profiles[existing] = profile;
     else this.profiles.push(profile);
     this.persist();
     this.changed();
-    // Address or TLS changed on a live connection: reconnect so the change takes effect now.
+    // Address or TLS changed on a live connection: reconnect so the change takes effect now. The
+    // save itself succeeded either way; a failing reconnect shows in the connection's status.
     if (
       before &&
       this.live.has(id) &&
@@ -128,7 +148,7 @@ export class ConnectionManager {
         JSON.stringify([profile.url, profile.protocol, profile.tls, profile.timeoutMs])
     ) {
       await this.disconnect(id);
-      await this.connect(id);
+      await this.connect(id).catch(() => undefined);
     }
     return profile;
   }
@@ -208,7 +228,7 @@ export class ConnectionManager {
         `connection '${profile.name}': mutual TLS needs both a client certificate and a client key`,
       );
     }
-    return { ca, cert, key, insecure: tls.insecure };
+    return { ca, cert, key, insecure: tls.insecure, serverName: tls.serverName };
   }
 
   /** The profile's TLS files, read now: for the server's other endpoints (an https metrics URL). */
@@ -232,6 +252,8 @@ export class ConnectionManager {
     });
     const entry: Live = {
       client,
+      address: profile.url,
+      tls: Boolean(tls),
       status: ConnectionManager.initialStatus(id, 'connecting'),
       generation: ++this.generation,
     };
@@ -305,14 +327,14 @@ export class ConnectionManager {
           consecutiveFailures: 0,
           nextCheckInMs: null,
         };
+        entry.explained = undefined;
       } catch (err) {
-        const e = serializeError(err);
         next = {
           ...entry.status,
           state: 'error',
           live: false,
           ready: false,
-          error: { code: e.code, message: e.message },
+          error: await this.errorInfo(entry, err),
           lastCheckedAt: Date.now(),
           latencyMs: null,
           consecutiveFailures: entry.status.consecutiveFailures + 1,
@@ -335,6 +357,17 @@ export class ConnectionManager {
       entry.checking = undefined;
     });
     return entry.checking;
+  }
+
+  /** The failure with its explanation; the port is probed once per distinct failure, not every poll. */
+  private async errorInfo(entry: Live, err: unknown): Promise<NonNullable<ConnectionStatus['error']>> {
+    const e = serializeError(err);
+    const raw = (err as { details?: unknown }).details;
+    const detail = typeof raw === 'string' && raw ? raw : e.message;
+    if (entry.explained?.detail === detail) return entry.explained.error;
+    const error = await explainFailure(e, detail, entry.address, entry.tls);
+    entry.explained = { detail, error };
+    return error;
   }
 
   private profileOrNull(id: string): ConnectionProfile | null {

@@ -5,7 +5,9 @@
  */
 import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { serializeError, type ApiHandlers } from '../../shared/contract';
+import { homedir } from 'node:os';
+import { ApiError, serializeError, type ApiHandlers } from '../../shared/contract';
+import { FileBrowser } from './fileBrowser';
 import { ConnectionManager } from './connections';
 import { DemoService, type StartEmbeddedServer } from './demo';
 import { ServiceEvents } from './events';
@@ -33,6 +35,10 @@ export interface ServicesOptions {
   startServer?: StartEmbeddedServer;
   /** Electron: native folder picker. */
   pickFolder?: () => Promise<string | null>;
+  /** Electron: native open-file dialog for a certificate or key. */
+  pickFile?: (purpose: 'tls-ca' | 'tls-cert' | 'tls-key') => Promise<string | null>;
+  /** Folders `browseFiles` may list (browser mode's certificate picker); default: the home folder. */
+  fileRoots?: string[];
   /** Status polling (default on). */
   poll?: boolean;
 }
@@ -79,6 +85,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     pickFolder: opts.pickFolder,
   });
   const serverOps = new ServerOps(connections);
+  const files = new FileBrowser(opts.fileRoots ?? [homedir()]);
   const inference = new InferenceRelay(connections);
   const metrics = new MetricsService(connections);
   const demo = new DemoService({
@@ -109,6 +116,15 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     disconnect: ({ id }) => connections.disconnect(id),
     connectionStatus: ({ id }) => Promise.resolve(connections.status(id)),
     refreshStatus: ({ id }) => connections.refresh(id),
+
+    pickFile: async ({ purpose }) => {
+      if (!opts.pickFile) {
+        throw new ApiError('FAILED_PRECONDITION', 'no native file dialog here (browser mode): use browseFiles');
+      }
+      const path = await opts.pickFile(purpose);
+      return path === null ? null : { path };
+    },
+    browseFiles: ({ dir }) => files.browse(dir),
 
     repositoryIndex: (r) => serverOps.repositoryIndex(r),
     modelMetadata: (r) => serverOps.modelMetadata(r),

@@ -24,6 +24,10 @@ export const apiMethods = {
   /** Check now (resets the backoff) instead of waiting for the next poll. */
   refreshStatus: { request: s.ConnectionIdRequestSchema, response: s.ConnectionStatusSchema },
 
+  // choosing certificate files
+  pickFile: { request: s.PickFileRequestSchema, response: s.PickFileResponseSchema },
+  browseFiles: { request: s.BrowseFilesRequestSchema, response: s.BrowseFilesResponseSchema },
+
   // server operations
   repositoryIndex: { request: s.RepositoryIndexRequestSchema, response: s.RepositoryIndexResponseSchema },
   modelMetadata: { request: s.ModelRequestSchema, response: s.ModelMetadataSchema },
@@ -100,6 +104,11 @@ export interface TritonscopeApi {
   disconnect(req: ApiRequest<'disconnect'>): Res<'disconnect'>;
   connectionStatus(req: ApiRequest<'connectionStatus'>): Res<'connectionStatus'>;
   refreshStatus(req: ApiRequest<'refreshStatus'>): Res<'refreshStatus'>;
+
+  /** Electron: native open-file dialog for a certificate or key (null if cancelled). */
+  pickFile(req: ApiRequest<'pickFile'>): Res<'pickFile'>;
+  /** Browser mode: list a folder (confined to the allowed folders) to choose a certificate or key. */
+  browseFiles(req: ApiRequest<'browseFiles'>): Res<'browseFiles'>;
 
   repositoryIndex(req: ApiRequest<'repositoryIndex'>): Res<'repositoryIndex'>;
   modelMetadata(req: ApiRequest<'modelMetadata'>): Res<'modelMetadata'>;

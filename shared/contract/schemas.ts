@@ -6,6 +6,7 @@
  * Electron IPC, binary frames over the WebSocket bridge; see ./framing).
  */
 import { z } from 'zod';
+import { FAILURE_KINDS, normalizeEndpoint } from '../connection';
 
 // ---------------------------------------------------------------------------------------------
 // primitives
@@ -114,6 +115,11 @@ export const TlsSettingsSchema = z.strictObject({
   keyPath: z.string().max(4096).optional(),
   /** Skip server certificate verification (self-signed test servers only). */
   insecure: z.boolean().optional(),
+  /**
+   * Host name to expect in the server's certificate and to send as SNI, when it differs from the
+   * endpoint's host (e.g. connecting by IP); grpc's ssl_target_name_override, the CLI's --server-name.
+   */
+  serverName: z.string().max(253).optional(),
 });
 export type TlsSettings = z.infer<typeof TlsSettingsSchema>;
 
@@ -139,11 +145,29 @@ export const MetricsUrlSchema = z
     "expected an http:// or https:// URL without credentials, e.g. 'http://orin.local:8002/metrics'",
   );
 
+/**
+ * An endpoint as a user may type it: `host:port`, `grpc://host:port`, `grpcs://host:port` (TLS),
+ * surrounding whitespace allowed. The services store the normalised `host:port`
+ * (shared/connection normalizeProfile). The protocol is its own field, so `http(s)://` is refused here.
+ */
+export const EndpointInputSchema = z
+  .string()
+  .max(512)
+  .superRefine((text, ctx) => {
+    const r = normalizeEndpoint(text);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+    else if (r.scheme === 'http' || r.scheme === 'https')
+      ctx.addIssue({
+        code: 'custom',
+        message: `give host:port without ${r.scheme}://; for Triton's HTTP/REST endpoint (port 8000) set the protocol to http`,
+      });
+  });
+
 export const ConnectionProfileInputSchema = z.strictObject({
   /** Absent when creating; present when updating an existing profile. */
   id: Id.optional(),
   name: z.string().min(1).max(200),
-  url: GrpcUrlSchema,
+  url: EndpointInputSchema,
   /** Absent means gRPC (profiles saved before HTTP support have none). */
   protocol: ProtocolSchema.optional(),
   tls: TlsSettingsSchema.optional(),
@@ -177,7 +201,21 @@ export const ServerMetadataSchema = z.object({
 });
 export type ServerMetadata = z.infer<typeof ServerMetadataSchema>;
 
-export const ErrorInfoSchema = z.object({ code: z.string(), message: z.string() });
+/** A connection failure explained (shared/connection explainConnectionFailure). */
+export const FailureExplanationSchema = z.object({
+  kind: z.enum(FAILURE_KINDS),
+  summary: z.string(),
+  advice: z.string(),
+});
+
+export const ErrorInfoSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** The transport's own text (gRPC/OpenSSL), kept for "show details" when `message` is reworded. */
+  detail: z.string().optional(),
+  /** What is probably wrong and what to change, when the failure is recognised. */
+  explanation: FailureExplanationSchema.optional(),
+});
 
 export const ConnectionStatusSchema = z.object({
   id: Id,
@@ -198,6 +236,44 @@ export const ConnectionStatusSchema = z.object({
 export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 
 export const ConnectionIdRequestSchema = z.strictObject({ id: Id });
+
+/**
+ * `details` of a saveConnection refused for bad fields: one entry per problem, `field` a dotted
+ * path into the profile ('url', 'tls.caPath', …) so the form can mark that input.
+ */
+export const FieldErrorsDetailsSchema = z.object({
+  fields: z.array(z.object({ field: z.string(), message: z.string() })).min(1),
+});
+export type FieldErrorsDetails = z.infer<typeof FieldErrorsDetailsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// choosing files on the machine running the services (TLS certificates and keys)
+
+export const FILE_PURPOSES = ['tls-ca', 'tls-cert', 'tls-key'] as const;
+/** Electron: a native open-file dialog. Resolves to null when cancelled. */
+export const PickFileRequestSchema = z.strictObject({ purpose: z.enum(FILE_PURPOSES) });
+export const PickFileResponseSchema = z.object({ path: z.string() }).nullable();
+
+/**
+ * Browser mode has no native dialog: the page lists folders through the services instead, confined
+ * to the folders the services allow (by default the user's home folder), without dot-files.
+ */
+export const BrowseFilesRequestSchema = z.strictObject({
+  /** Absolute folder path; absent = the first allowed folder. */
+  dir: z.string().min(1).max(4096).optional(),
+});
+export const BrowseFilesResponseSchema = z.object({
+  /** The folder listed (its real path). */
+  dir: z.string(),
+  /** Its parent when that is still inside an allowed folder, else null. */
+  parent: z.string().nullable(),
+  /** The allowed folders (starting points). */
+  roots: z.array(z.string()),
+  entries: z.array(z.object({ name: z.string(), kind: z.enum(['dir', 'file']), size: z.number() })),
+  /** The listing was cut at its entry limit. */
+  truncated: z.boolean(),
+});
+export type BrowseFilesResponse = z.infer<typeof BrowseFilesResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // server operations (all addressed to a connected profile)

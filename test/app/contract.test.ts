@@ -98,7 +98,10 @@ test('infer request: valid tensors pass, byte size must match shape x datatype',
 test('requests are strict: unknown keys and wrong types are refused, naming the field', () => {
   expectInvalid(() => parseRequest('connect', { id: 'a', extra: 1 }), /extra|Unrecognized key/i);
   expectInvalid(() => parseRequest('connect', {}), /id:/);
-  expectInvalid(() => parseRequest('saveConnection', { name: 'orin', url: 'no-port' }), /url: expected 'host:port'/);
+  expectInvalid(
+    () => parseRequest('saveConnection', { name: 'orin', url: 'orin:99999' }),
+    /url: port '99999' is not a number from 1 to 65535/,
+  );
   expectInvalid(
     () => parseRequest('modelMetadata', { connectionId: 'c', model: 'm', version: 'v1' }),
     /version: version must be a decimal/,

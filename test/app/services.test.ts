@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeError, type ConnectionStatus } from '../../shared/contract';
 import type { Services } from '../../electron/services';
@@ -201,26 +201,28 @@ test('demo media is readable by name only', async () => {
 });
 
 test('connection profiles persist; TLS files are read at connect time with a clear error', async () => {
+  const pem = (kind: string) => `-----BEGIN ${kind}-----\nAAAA\n-----END ${kind}-----\n`;
+  const ca = join(fx.dir, 'ca.pem');
+  writeFileSync(ca, pem('CERTIFICATE'));
+  writeFileSync(join(fx.dir, 'c.pem'), pem('CERTIFICATE'));
+  writeFileSync(join(fx.dir, 'k.pem'), pem('PRIVATE KEY'));
   const events: string[] = [];
   const unsub = s.events.subscribe((e) => events.push(e));
   const p = await s.handlers.saveConnection({
     name: 'orin (mTLS)',
     url: '127.0.0.1:1',
-    tls: {
-      enabled: true,
-      caPath: join(fx.dir, 'no-ca.pem'),
-      certPath: join(fx.dir, 'c.pem'),
-      keyPath: join(fx.dir, 'k.pem'),
-    },
+    tls: { enabled: true, caPath: ca, certPath: join(fx.dir, 'c.pem'), keyPath: join(fx.dir, 'k.pem') },
   });
   unsub();
   assert.ok(events.includes('connectionsChanged'));
   const stored = JSON.parse(readFileSync(join(fx.configDir, 'connections.json'), 'utf8'));
-  assert.equal(stored.profiles[0].tls.caPath, join(fx.dir, 'no-ca.pem'));
+  assert.equal(stored.profiles[0].tls.caPath, ca);
+  // Files are read again at connect time: one removed since the save is named then.
+  rmSync(ca);
   await rejects(
     s.handlers.connect({ id: p.id }),
     'INVALID_ARGUMENT',
-    /cannot read CA certificate file .*no-ca\.pem of connection 'orin \(mTLS\)'/,
+    /cannot read CA certificate file .*ca\.pem of connection 'orin \(mTLS\)'/,
   );
 
   // a second services instance (app restart) sees the profile; the builtin demo profile is not persisted
