@@ -3,6 +3,7 @@ import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { getApi } from '../api';
 import './styles/app.css';
+import './styles/forms.css';
 
 function start(): void {
   const root = createRoot(document.getElementById('root')!);

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createServices, type Services } from '../../electron/services';
+import { createServices, type Services, type ServicesOptions } from '../../electron/services';
 import { startBridge, type Bridge } from '../../electron/bridge';
 import { SHARED_DIR } from '../helpers/shared';
 
@@ -32,7 +32,13 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { demoRepo?: string; demoMedia?: string; viewport?: { width: number; height: number } } = {},
+  opts: {
+    demoRepo?: string;
+    demoMedia?: string;
+    viewport?: { width: number; height: number };
+    /** Extra service options, e.g. `fileRoots` for the certificate chooser. */
+    services?: Pick<ServicesOptions, 'fileRoots'>;
+  } = {},
 ): Promise<Harness> {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(
@@ -58,6 +64,7 @@ export async function startHarness(
       configDir: join(tmp, 'config'),
       demoRepoDir: repoDir,
       demoMediaDir: opts.demoMedia ?? join(REPO_ROOT, 'assets/demo'),
+      ...opts.services,
     });
     cleanup.push(() => services.close());
     const bridge = await startBridge({ handlers: services.handlers, events: services.events, staticDir: DIST });
@@ -100,4 +107,18 @@ export async function shot(page: Page, name: string): Promise<string> {
   const p = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: p });
   return p;
+}
+
+/** The same view at 1440x900 and at 1024x700 (`NAME-1440.png`, `NAME-1024.png`); the viewport is restored. */
+export async function shotBoth(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize() ?? { width: 1440, height: 900 };
+  for (const [w, h] of [
+    [1440, 900],
+    [1024, 700],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.waitForTimeout(150); // layout and canvases follow the resize
+    await shot(page, `${name}-${w}`);
+  }
+  await page.setViewportSize(before);
 }

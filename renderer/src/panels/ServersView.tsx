@@ -3,12 +3,14 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../state/store';
 import { Alert, Panel } from '../components/ui';
 import { statusClass } from './ServerPicker';
-import { ProfileEditor } from './ProfileEditor';
+import { ProfileEditor } from './profile/ProfileEditor';
+import { ConnectionErrorAlert } from './ConnectionErrorAlert';
 import type { ConnectionProfile, ConnectionProfileInput } from '../../../shared/contract';
 import { endpointUrl, protocolLabel } from '../../../shared/contract/endpoint';
 
+/** A new profile starts empty: the form shows placeholders, not values that look real. */
 function emptyProfile(): ConnectionProfileInput {
-  return { name: 'Jetson Orin', url: 'orin.local:8001', tls: { enabled: false } };
+  return { name: '', url: '', tls: { enabled: false } };
 }
 
 export function ServersView() {
@@ -146,13 +148,11 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
       )}
       {st?.error && (
         // Full width above the cards: a long gRPC message must not stretch the status card.
-        <Alert
-          kind="err"
+        <ConnectionErrorAlert
+          error={st.error}
           title={st.state === 'error' ? `Server not reachable (${st.error.code})` : st.error.code}
           testId="server-error"
-        >
-          {withoutCode(st.error.message, st.error.code)}
-        </Alert>
+        />
       )}
       {st?.state === 'connected' && st.live && st.ready === false && <NotReadyHint profileId={profile.id} />}
       {profile.builtin && (
@@ -240,6 +240,12 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
                 <dd>{profile.tls.keyPath}</dd>
               </>
             )}
+            {profile.tls?.serverName && (
+              <>
+                <dt>Server name</dt>
+                <dd>{profile.tls.serverName}</dd>
+              </>
+            )}
             <dt>Deadline</dt>
             <dd>{profile.timeoutMs ? `${profile.timeoutMs} ms` : 'default'}</dd>
           </dl>
@@ -247,11 +253,6 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
       </div>
     </Panel>
   );
-}
-
-/** "UNAVAILABLE: cannot connect…" under a title that already names UNAVAILABLE reads twice. */
-export function withoutCode(message: string, code: string): string {
-  return message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message;
 }
 
 /** Live but not ready: in Triton that almost always means a model failed to load. Say so. */

@@ -7,6 +7,11 @@ import type { Slice } from './store';
 import { getApi } from '../../api';
 import type { ConnectionProfile, ConnectionProfileInput, ConnectionStatus, DemoStatus } from '../../../shared/contract';
 import { errorText } from '../lib/errors';
+import { fieldErrorsOf, type FieldErrors } from '../lib/profileForm';
+
+/** A save either gives the stored profile or says why not, per field where it can. */
+export type SaveProfileResult =
+  { ok: true; profile: ConnectionProfile } | { ok: false; message: string; fields: FieldErrors };
 
 /** Id of the embedded demo server's built-in profile (it exists once the demo server runs). */
 export const DEMO_ID = 'demo';
@@ -30,7 +35,7 @@ export interface ServersSlice {
   connectErrors: Record<string, string | undefined>;
 
   loadProfiles(): Promise<void>;
-  saveProfile(p: ConnectionProfileInput): Promise<ConnectionProfile | null>;
+  saveProfile(p: ConnectionProfileInput): Promise<SaveProfileResult>;
   deleteProfile(id: string): Promise<void>;
   connect(id: string): Promise<void>;
   disconnect(id: string): Promise<void>;
@@ -68,10 +73,13 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
       const saved = await getApi().saveConnection(p);
       await get().loadProfiles();
       get().toast('ok', `Saved profile “${saved.name}”`);
-      return saved;
+      return { ok: true, profile: saved };
     } catch (e) {
-      get().toast('err', `Could not save profile: ${errorText(e)}`);
-      return null;
+      // Shown in the form, beside the fields named; not a toast that vanishes.
+      const fields = fieldErrorsOf(e);
+      // The form's title already says "Not saved"; a refusal by field needs no code in front.
+      const message = Object.keys(fields).length ? (e as Error).message.replace(/^not saved: /, '') : errorText(e);
+      return { ok: false, message, fields };
     }
   },
 
