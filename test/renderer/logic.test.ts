@@ -22,7 +22,7 @@ import { editConfigText } from '../../renderer/src/lib/pbtxtEdit';
 import { analyzeConfig } from '../../renderer/src/lib/pbtxt';
 import { minimalChange, offsetOf, toCmDiagnostics } from '../../renderer/src/lib/cmText';
 import { ratesFrom } from '../../renderer/src/lib/stats';
-import { layoutEnsemble } from '../../renderer/src/components/EnsembleGraph';
+import { layoutEnsemble } from '../../renderer/src/components/ensemble/layout';
 import type { ModelMetadata, ModelStatisticsEntry } from '../../shared/contract';
 import { fp16ToFloat32 } from '../../shared/tensor';
 import { decodeLaneAtt } from '../../shared/lanes/laneatt';

@@ -17,6 +17,8 @@ import {
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { bracketMatching, indentOnInput } from '@codemirror/language';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { autocompletion, completionKeymap, type CompletionContext } from '@codemirror/autocomplete';
+import { completionsAt } from '../lib/pbtxtCompletion';
 import { pbtxtHighlight, pbtxtLanguage } from '../lib/pbtxtLanguage';
 import type { Diagnostic } from '../../../shared/diagnostic';
 import { minimalChange, toCmDiagnostics } from '../lib/cmText';
@@ -45,6 +47,8 @@ const theme = EditorView.theme(
       textUnderlineOffset: '3px',
     },
     '.cm-matchingBracket': { backgroundColor: 'rgba(74,163,255,0.2)', outline: 'none' },
+    '.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: '#2f7fd6', color: '#fff' },
+    '.cm-completionDetail': { color: '#7d8a9a', marginLeft: '10px', fontStyle: 'normal' },
   },
   { dark: true },
 );
@@ -63,6 +67,23 @@ export function baseExtensions(readOnly = false): Extension[] {
     EditorState.readOnly.of(readOnly),
     EditorView.editable.of(!readOnly),
   ];
+}
+
+/** Field names and enum values from the ModelConfig schema, where the cursor is (lib/pbtxtCompletion). */
+function schemaCompletions(ctx: CompletionContext) {
+  const r = completionsAt(ctx.state.doc.toString(), ctx.pos);
+  // Unprompted only once a word is started; Ctrl+Space asks anywhere.
+  if (!r || (r.from === ctx.pos && !ctx.explicit)) return null;
+  return {
+    from: r.from,
+    options: r.items.map((i) => ({
+      label: i.label,
+      detail: i.detail,
+      type: i.kind === 'field' ? 'property' : 'enum',
+      apply: i.apply,
+    })),
+    validFor: /^\w*$/,
+  };
 }
 
 export function CodeEditor(props: {
@@ -88,8 +109,10 @@ export function CodeEditor(props: {
           history(),
           indentOnInput(),
           lintGutter(),
+          autocompletion({ override: [schemaCompletions], icons: false }),
           keymap.of([
             { key: 'Mod-s', preventDefault: true, run: () => (cb.current.onSave?.(), true) },
+            ...completionKeymap,
             indentWithTab,
             ...defaultKeymap,
             ...historyKeymap,

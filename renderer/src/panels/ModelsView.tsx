@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../state/store';
 import { Alert, Panel, StateBadge, fmtMs, fmtShape } from '../components/ui';
 import { TimeChart } from '../components/Chart';
-import { EnsembleGraph, ensembleSteps } from '../components/EnsembleGraph';
+import { EnsembleGraph, ensembleSteps } from '../components/ensemble/EnsembleGraph';
 import { meanMs, ratesFrom } from '../lib/stats';
 
 /** The embedded server's reason for a backend it cannot execute (electron/server/backends). */
@@ -140,7 +140,7 @@ export function ModelsView() {
       {/* Only a model this server lists: a selection kept from another server (or from before the
           server went down) would otherwise pose as "not loaded". */}
       {selected && index.some((m) => m.name === selected) ? (
-        <ModelDetail name={selected} />
+        <ModelDetail key={selected} name={selected} />
       ) : (
         <Panel title="Model">
           <div className="empty">
@@ -176,6 +176,8 @@ function ModelDetail({ name }: { name: string }) {
   const cfg = useApp((s) => s.configs[name]);
   const fetchMetadata = useApp((s) => s.fetchMetadata);
   const fetchConfig = useApp((s) => s.fetchConfig);
+  // A step of the ensemble graph opens its model here.
+  const selectStepModel = useApp((s) => s.selectModel);
   const [tab, setTab] = useState<Tab>('overview');
   const ready = entry?.state === 'READY';
 
@@ -236,7 +238,7 @@ function ModelDetail({ name }: { name: string }) {
           </>
         )}
         {tab === 'stats' && <Statistics name={name} />}
-        {tab === 'ensemble' && config && <EnsembleGraph config={config} />}
+        {tab === 'ensemble' && config && <EnsembleGraph config={config} onOpenStep={selectStepModel} />}
         {meta?.status === 'error' && tab === 'overview' && <Alert kind="err">{meta.error}</Alert>}
       </div>
     </section>

@@ -8,6 +8,23 @@ import type { ApiResponse, RepositoryListing, RepositoryRoot } from '../../../sh
 
 type ConfigDiff = ApiResponse<'configDiff'>;
 import { errorText } from '../lib/errors';
+import { saveFailureOutcome, type SaveOutcome } from '../lib/saveBanner';
+import type { ServedByMap } from '../lib/repoStatus';
+
+const SERVED_BY_KEY = 'tritonscope.servedBy';
+
+function loadServedBy(): ServedByMap {
+  try {
+    const v = JSON.parse(localStorage.getItem(SERVED_BY_KEY) ?? '{}') as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+  } catch {
+    /* storage unavailable or damaged: start empty */
+  }
+  return {};
+}
 
 export interface OpenFile {
   rootId: string;
@@ -19,11 +36,7 @@ export interface OpenFile {
   mtimeMs: number;
 }
 
-export interface SaveOutcome {
-  kind: 'saved' | 'conflict' | 'error';
-  message: string;
-  backupPath?: string | null;
-}
+export type { SaveOutcome } from '../lib/saveBanner';
 
 export interface EditorSlice {
   roots: RepositoryRoot[];
@@ -40,6 +53,10 @@ export interface EditorSlice {
   /** The file as it is on disk now (for the diff); the save still checks against file.diskHash. */
   diskNow: { text: string; hash: string } | null;
   serverConfigLoading: boolean;
+
+  /** Folder path -> the connection that serves it (lib/repoStatus), persisted in localStorage. */
+  servedBy: ServedByMap;
+  setServedBy(path: string, connectionId: string | null): void;
 
   loadRoots(): Promise<void>;
   setRepositoryRoot(rootId: string): void;
@@ -66,6 +83,19 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
   serverConfig: null,
   diskNow: null,
   serverConfigLoading: false,
+  servedBy: loadServedBy(),
+
+  setServedBy(path, connectionId) {
+    const servedBy = { ...get().servedBy };
+    if (connectionId) servedBy[path] = connectionId;
+    else delete servedBy[path];
+    set({ servedBy });
+    try {
+      localStorage.setItem(SERVED_BY_KEY, JSON.stringify(servedBy));
+    } catch {
+      /* not persisted; still applies for this session */
+    }
+  },
 
   async loadRoots() {
     try {
@@ -164,14 +194,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
       });
       return outcome;
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      const outcome: SaveOutcome =
-        code === 'CONFLICT'
-          ? {
-              kind: 'conflict',
-              message: `${f.path} changed on disk since you opened it. Reload to see the new version, or overwrite it (a backup is kept).`,
-            }
-          : { kind: 'error', message: `Save failed: ${errorText(e)}` };
+      const outcome = saveFailureOutcome(e, f.path, errorText(e));
       set({ lastSave: outcome });
       return outcome;
     } finally {
