@@ -38,6 +38,7 @@ interface Live {
   /** The profile's address and whether TLS is on, for explaining failures. */
   address: string;
   tls: boolean;
+  protocol: 'grpc' | 'http';
   status: ConnectionStatus;
   timer?: NodeJS.Timeout;
   /** Bumped on disconnect/reconnect so late poll results of an old client are dropped. */
@@ -254,6 +255,7 @@ export class ConnectionManager {
       client,
       address: profile.url,
       tls: Boolean(tls),
+      protocol: profile.protocol ?? 'grpc',
       status: ConnectionManager.initialStatus(id, 'connecting'),
       generation: ++this.generation,
     };
@@ -365,7 +367,7 @@ export class ConnectionManager {
     const raw = (err as { details?: unknown }).details;
     const detail = typeof raw === 'string' && raw ? raw : e.message;
     if (entry.explained?.detail === detail) return entry.explained.error;
-    const error = await explainFailure(e, detail, entry.address, entry.tls);
+    const error = await explainFailure(e, detail, entry.address, entry.tls, entry.protocol);
     entry.explained = { detail, error };
     return error;
   }

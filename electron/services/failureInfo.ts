@@ -15,12 +15,13 @@ export async function explainFailure(
   detail: string,
   address: string,
   tls: boolean,
+  protocol: 'grpc' | 'http' = 'grpc',
   probe: Prober = probeEndpoint,
 ): Promise<NonNullable<ConnectionStatus['error']>> {
   const base = { code: e.code, message: e.message, ...(detail !== e.message ? { detail } : {}) };
   // Only the transport's own failures: a server that answered (NOT_FOUND, …) needs no guessing.
   if (e.code !== 'UNAVAILABLE' && e.code !== 'INTERNAL' && e.code !== 'UNKNOWN') return base;
   const findings = needsProbe(detail) ? await probe(address).catch(() => null) : null;
-  const explanation = explainConnectionFailure(detail, { address, tls, probe: findings });
+  const explanation = explainConnectionFailure(detail, { address, tls, protocol, probe: findings });
   return explanation ? { ...base, explanation } : base;
 }

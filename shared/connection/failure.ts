@@ -38,6 +38,8 @@ export interface FailureContext {
   address: string;
   /** Whether the client used TLS. */
   tls: boolean;
+  /** The client's protocol (default gRPC). */
+  protocol?: 'grpc' | 'http';
   probe?: ProbeFindings | null;
 }
 
@@ -69,6 +71,9 @@ function altNamesOf(detail: string): string | null {
 export function explainConnectionFailure(detail: string, ctx: FailureContext): FailureExplanation | null {
   const probe = ctx.probe ?? null;
   const port = portOf(ctx.address);
+  const http = ctx.protocol === 'http';
+  const schemes = http ? { plain: 'http://', tls: 'https://' } : { plain: 'grpc://', tls: 'grpcs://' };
+  const portName = http ? 'its HTTP/REST port (default 8000)' : 'its gRPC port (default 8001)';
   const grpcPortAdvice =
     port === 8000
       ? 'Triton serves gRPC on port 8001 by default (8000 is its HTTP/REST port): try port 8001.'
@@ -122,7 +127,7 @@ export function explainConnectionFailure(detail: string, ctx: FailureContext): F
     return {
       kind: 'connection-refused',
       summary: `Nothing is listening at ${ctx.address}.`,
-      advice: 'Check that Triton is running and that the port is its gRPC port (default 8001).',
+      advice: `Check that Triton is running and that the port is ${portName}.`,
     };
   }
   if (/ENOTFOUND|EAI_AGAIN|Name resolution failed|DNS resolution failed/i.test(detail)) {
@@ -143,7 +148,7 @@ export function explainConnectionFailure(detail: string, ctx: FailureContext): F
   // Protocol mismatches: what the probe found decides; the text alone where it is specific.
   if (ctx.tls) {
     if (probe?.tls === false || /wrong version number|packet length too long|http request/i.test(detail)) {
-      if (probe?.http1Status != null) {
+      if (!http && probe?.http1Status != null) {
         return {
           kind: 'http-port',
           summary: `${ctx.address} answers plain HTTP/1.1, not TLS: it is probably Triton's HTTP/REST port.`,
@@ -153,10 +158,13 @@ export function explainConnectionFailure(detail: string, ctx: FailureContext): F
       return {
         kind: 'tls-to-plain-server',
         summary: 'The server does not use TLS.',
-        advice: 'Turn "Use TLS" off for this profile (grpc://), or enable TLS on the server.',
+        advice: `Turn "Use TLS" off for this profile (${schemes.plain}), or enable TLS on the server.`,
       };
     }
-    if ((probe?.tls && probe.alpn && probe.alpn !== 'h2') || /no application protocol|alert number 120/i.test(detail)) {
+    if (
+      !http &&
+      ((probe?.tls && probe.alpn && probe.alpn !== 'h2') || /no application protocol|alert number 120/i.test(detail))
+    ) {
       return {
         kind: 'https-port',
         summary: `${ctx.address} speaks TLS but not HTTP/2: it is probably an HTTPS (REST) port, not gRPC.`,
@@ -169,10 +177,10 @@ export function explainConnectionFailure(detail: string, ctx: FailureContext): F
     return {
       kind: 'plain-to-tls-server',
       summary: 'The server requires TLS.',
-      advice: 'Turn on "Use TLS" (grpcs://) and choose the CA certificate that signed the server\'s certificate.',
+      advice: `Turn on "Use TLS" (${schemes.tls}) and choose the CA certificate that signed the server's certificate.`,
     };
   }
-  if (probe?.http1Status != null || /Protocol error/i.test(detail)) {
+  if (!http && (probe?.http1Status != null || /Protocol error/i.test(detail))) {
     return {
       kind: 'http-port',
       summary: `${ctx.address} answers HTTP/1.1, not gRPC: it is probably Triton's HTTP/REST port.`,

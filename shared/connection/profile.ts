@@ -30,6 +30,8 @@ export const FIELD_LABELS: Record<ProfileField, string> = {
 export interface ProfileLike {
   name: string;
   url: string;
+  /** Absent means gRPC. */
+  protocol?: 'grpc' | 'http';
   timeoutMs?: number;
   tls?: {
     enabled: boolean;
@@ -49,20 +51,25 @@ function blankToUndefined(s: string | undefined): string | undefined {
 }
 
 /**
- * The profile with a normalised endpoint and tidy TLS settings, plus the problems found. The result
- * keeps every other field of the input as it was (so new fields added elsewhere pass through).
+ * The profile with a normalised endpoint and tidy TLS settings, plus the problems found. A typed
+ * scheme decides the protocol and turns TLS on (grpcs, https); a bare host:port keeps both. The
+ * result keeps every other field of the input as it was (so new fields added elsewhere pass through).
  */
 export function normalizeProfile<P extends ProfileLike>(input: P): { profile: P; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const name = input.name.trim();
   if (!name) problems.push({ field: 'name', message: 'give the server a name' });
   let url = input.url.trim();
+  let protocol = input.protocol;
   let tls = input.tls ? { ...input.tls } : { enabled: false };
-  const endpoint = normalizeEndpoint(input.url);
+  const endpoint = normalizeEndpoint(input.url, input.protocol ?? 'grpc');
   if (!endpoint.ok) problems.push({ field: 'url', message: endpoint.message });
   else {
     url = endpoint.address;
-    if (endpoint.scheme === 'grpcs') tls = { ...tls, enabled: true };
+    // 'grpc' is the default: written only when it replaces an explicit 'http'.
+    if (endpoint.protocol === 'http' || (endpoint.protocol === 'grpc' && protocol === 'http'))
+      protocol = endpoint.protocol;
+    if (endpoint.tls) tls = { ...tls, enabled: true };
   }
   if (tls.enabled) {
     tls = {
@@ -83,7 +90,9 @@ export function normalizeProfile<P extends ProfileLike>(input: P): { profile: P;
   } else {
     tls = { enabled: false };
   }
-  return { profile: { ...input, name, url, tls }, problems };
+  const out = { ...input, name, url, tls };
+  if (protocol) out.protocol = protocol;
+  return { profile: out, problems };
 }
 
 /** "CA certificate (tls.caPath): …" — names the field as the form shows it and as the API spells it. */

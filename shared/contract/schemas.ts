@@ -146,9 +146,9 @@ export const MetricsUrlSchema = z
   );
 
 /**
- * An endpoint as a user may type it: `host:port`, `grpc://host:port`, `grpcs://host:port` (TLS),
- * surrounding whitespace allowed. The services store the normalised `host:port`
- * (shared/connection normalizeProfile). The protocol is its own field, so `http(s)://` is refused here.
+ * An endpoint as a user may type it: `host:port`, or with a scheme (`grpc://`, `grpcs://`,
+ * `http://`, `https://`), surrounding whitespace allowed. The services store the normalised
+ * `host:port` and take protocol and TLS from the scheme (shared/connection normalizeProfile).
  */
 export const EndpointInputSchema = z
   .string()
@@ -156,11 +156,6 @@ export const EndpointInputSchema = z
   .superRefine((text, ctx) => {
     const r = normalizeEndpoint(text);
     if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
-    else if (r.scheme === 'http' || r.scheme === 'https')
-      ctx.addIssue({
-        code: 'custom',
-        message: `give host:port without ${r.scheme}://; for Triton's HTTP/REST endpoint (port 8000) set the protocol to http`,
-      });
   });
 
 export const ConnectionProfileInputSchema = z.strictObject({

@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   describeProblem,
-  displayEndpoint,
   explainConnectionFailure,
   needsProbe,
   normalizeEndpoint,
@@ -22,27 +21,41 @@ test('endpoints: grpc:// and grpcs:// prefixes, spaces and a missing port are no
     assert.ok(r.ok, `${raw}: ${r.ok ? '' : r.message}`);
     return r;
   };
-  assert.deepEqual(ok('grpc://orin.local:8001'), { ok: true, address: 'orin.local:8001', scheme: 'grpc', tls: null });
+  assert.deepEqual(ok('grpc://orin.local:8001'), {
+    ok: true,
+    address: 'orin.local:8001',
+    scheme: 'grpc',
+    protocol: 'grpc',
+    tls: false,
+  });
   assert.deepEqual(ok('  GRPCS://orin.local:9001/ \t'), {
     ok: true,
     address: 'orin.local:9001',
     scheme: 'grpcs',
+    protocol: 'grpc',
     tls: true,
   });
   assert.equal(ok('10.0.0.7:8001 ').address, '10.0.0.7:8001');
   assert.equal(ok('orin.local').address, 'orin.local:8001', 'the default gRPC port');
   assert.equal(ok('[::1]:8001').address, '[::1]:8001');
   assert.equal(ok('grpc://[fe80::1%eth0]').address, '[fe80::1%eth0]:8001');
-  // HTTP/REST addresses are recognised and left exactly as typed (protocol-aware code decides).
+  // HTTP/REST addresses name their protocol; a bare host takes the default port of the profile's protocol.
   assert.deepEqual(ok(' http://orin.local:8000/ '), {
     ok: true,
-    address: 'http://orin.local:8000/',
+    address: 'orin.local:8000',
     scheme: 'http',
+    protocol: 'http',
     tls: false,
   });
+  assert.equal(ok('https://x').address, 'x:8000');
   assert.equal(ok('https://x:8443').tls, true);
-  assert.equal(displayEndpoint('orin.local:8001', true), 'grpcs://orin.local:8001');
-  assert.equal(displayEndpoint('http://orin.local:8000', false), 'http://orin.local:8000');
+  assert.deepEqual(normalizeEndpoint('orin', 'http'), {
+    ok: true,
+    address: 'orin:8000',
+    scheme: null,
+    protocol: null,
+    tls: null,
+  });
 });
 
 test('endpoints: bad ones say what is wrong', () => {
@@ -54,6 +67,7 @@ test('endpoints: bad ones say what is wrong', () => {
   bad('', /enter the server's address/);
   bad('   ', /enter the server's address/);
   bad('ftp://h:1', /'ftp:\/\/' is not a Triton endpoint scheme/);
+  bad('http://h:8000/v2', /has a path/);
   bad('h:0', /port '0' is not a number from 1 to 65535/);
   bad('h:70000', /port '70000'/);
   bad('h:80x', /port '80x'/);
@@ -64,13 +78,12 @@ test('endpoints: bad ones say what is wrong', () => {
   bad(':8001', /host is missing/);
 });
 
-test('the contract accepts what the form accepts, and refuses http:// for a gRPC profile', () => {
-  for (const url of ['grpc://h:1', ' h:2 ', 'grpcs://[::1]:3', 'h'])
+test('the contract accepts what the form accepts', () => {
+  for (const url of ['grpc://h:1', ' h:2 ', 'grpcs://[::1]:3', 'h', 'https://h:8000/'])
     assert.ok(ConnectionProfileInputSchema.safeParse({ name: 'n', url }).success, url);
-  const r = ConnectionProfileInputSchema.safeParse({ name: 'n', url: 'http://h:8000' });
+  const r = ConnectionProfileInputSchema.safeParse({ name: 'n', url: 'h:99999' });
   assert.equal(r.success, false);
-  assert.match(r.error.issues[0].message, /HTTP\/REST endpoint/);
-  assert.equal(ConnectionProfileInputSchema.safeParse({ name: 'n', url: 'h:99999' }).success, false);
+  assert.match(r.error!.issues[0].message, /port '99999'/);
 });
 
 test('profiles: grpcs:// turns TLS on, blanks are dropped, each problem names its field', () => {
@@ -85,6 +98,16 @@ test('profiles: grpcs:// turns TLS on, blanks are dropped, each problem names it
     url: 'orin.local:8001',
     tls: { enabled: true, serverName: 'triton.lab' },
   });
+  // https:// picks HTTP/REST and TLS; grpc:// over an HTTP profile picks gRPC again.
+  assert.deepEqual(normalizeProfile({ name: 'h', url: 'https://orin:8443' }).profile, {
+    name: 'h',
+    url: 'orin:8443',
+    protocol: 'http',
+    tls: { enabled: true },
+  });
+  assert.equal(normalizeProfile({ name: 'h', url: 'grpc://orin', protocol: 'http' }).profile.protocol, 'grpc');
+  assert.equal(normalizeProfile({ name: 'h', url: 'orin', protocol: 'http' }).profile.url, 'orin:8000');
+  assert.equal('protocol' in normalizeProfile({ name: 'g', url: 'grpc://orin' }).profile, false, 'gRPC stays implicit');
   // TLS off drops the TLS paths; unrelated fields pass through untouched.
   const off = normalizeProfile({ name: 'a', url: 'h:1', tls: { enabled: false, caPath: '/x' }, timeoutMs: 500 });
   assert.deepEqual(off.profile, { name: 'a', url: 'h:1', tls: { enabled: false }, timeoutMs: 500 });

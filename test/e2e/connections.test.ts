@@ -101,8 +101,14 @@ describe('connection forms (E2E, issue #14 item 9)', { timeout: 170_000 }, () =>
     await page.waitForSelector('[data-testid=profile-name-error]');
     await page.waitForSelector('[data-testid=profile-url-error]:has-text("enter the server\'s address")');
     await page.fill('[data-testid=profile-name]', 'Plain');
-    await page.fill('[data-testid=profile-url]', `  grpc://${demoUrl}  `);
+    // Typed: the hint says what will be stored, and leaving the field tidies it.
+    await page.type('[data-testid=profile-url]', ` grpc://${demoUrl} `);
     await page.waitForSelector(`[data-testid=profile-editor] :text("Saved as ${demoUrl}")`);
+    await page.click('[data-testid=profile-name]');
+    assert.equal(await page.inputValue('[data-testid=profile-url]'), demoUrl);
+    // Pasted: tidied at once.
+    await page.fill('[data-testid=profile-url]', `  grpc://${demoUrl}  `);
+    assert.equal(await page.inputValue('[data-testid=profile-url]'), demoUrl);
     await page.click('[data-testid=profile-save]');
     await page.waitForSelector('[data-testid=server-Plain]');
     assert.equal((await profileByName('Plain')).url, demoUrl);

@@ -10,7 +10,8 @@ import { Alert, Panel } from '../../components/ui';
 import type { ConnectionProfileInput, TlsSettings } from '../../../../shared/contract';
 import { formProblems, type FieldErrors } from '../../lib/profileForm';
 import type { ProfileField } from '../../../../shared/connection';
-import { EndpointField } from './EndpointField';
+import { EndpointField, type SchemeChoice } from './EndpointField';
+import { ProtocolSelect } from '../ProtocolSelect';
 import { Field } from './Field';
 import { TlsSection } from './TlsSection';
 
@@ -80,11 +81,11 @@ export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileI
         </Field>
         <EndpointField
           value={p.url}
+          protocol={p.protocol ?? 'grpc'}
           error={errors.url}
-          onChange={(url, tlsFromScheme) =>
-            change({ url, ...(tlsFromScheme && !tls.enabled ? { tls: { ...tls, enabled: true } } : {}) }, ['url'])
-          }
+          onChange={(url, scheme) => change({ url, ...schemePatch(p, scheme) }, ['url'])}
         />
+        <ProtocolSelect value={p.protocol ?? 'grpc'} onChange={(protocol) => change({ protocol }, ['url'])} />
         <Field label="Deadline (ms)" hint="Per call; 10 s when empty.">
           {(id, describedBy) => (
             <input
@@ -100,7 +101,13 @@ export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileI
             />
           )}
         </Field>
-        <TlsSection tls={tls} errors={errors} nativeDialogs={nativeDialogs} onChange={setTls} />
+        <TlsSection
+          tls={tls}
+          protocol={p.protocol ?? 'grpc'}
+          errors={errors}
+          nativeDialogs={nativeDialogs}
+          onChange={setTls}
+        />
         {refused && (
           <Alert kind="err" title="Not saved" testId="profile-error">
             {refused.message}
@@ -117,6 +124,14 @@ export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileI
       </form>
     </Panel>
   );
+}
+
+/** A typed or pasted scheme picks the protocol, and grpcs:// / https:// turn TLS on (as the services do). */
+function schemePatch(p: ConnectionProfileInput, scheme: SchemeChoice | null): Partial<ConnectionProfileInput> {
+  const patch: Partial<ConnectionProfileInput> = {};
+  if (scheme?.protocol && scheme.protocol !== (p.protocol ?? 'grpc')) patch.protocol = scheme.protocol;
+  if (scheme?.tls && !p.tls?.enabled) patch.tls = { ...(p.tls ?? { enabled: false }), enabled: true };
+  return patch;
 }
 
 /** Electron has native file dialogs; browser mode lists folders through the services instead. */

@@ -6,6 +6,7 @@ import { FileField } from './FileField';
 
 export function TlsSection(props: {
   tls: TlsSettings;
+  protocol: 'grpc' | 'http';
   errors: FieldErrors;
   nativeDialogs: boolean;
   onChange(patch: Partial<TlsSettings>): void;
@@ -21,7 +22,7 @@ export function TlsSection(props: {
           onChange={(e) => onChange({ enabled: e.target.checked })}
           data-testid="profile-tls"
         />{' '}
-        Use TLS (grpcs)
+        Use TLS ({props.protocol === 'http' ? 'https' : 'grpcs'})
       </label>
       {tls.enabled && (
         <>
