@@ -18,7 +18,8 @@ export function DiffView(props: {
       parent: host.current!,
       highlightChanges: true,
       gutter: true,
-      collapseUnchanged: { margin: 3, minSize: 6 },
+      // Identical texts are shown whole (under "No differences"), not folded away to nothing.
+      ...(props.left === props.right ? {} : { collapseUnchanged: { margin: 3, minSize: 6 } }),
     });
     return () => mv.destroy();
   }, [props.left, props.right]);
