@@ -83,7 +83,7 @@ test('the contract accepts what the form accepts', () => {
     assert.ok(ConnectionProfileInputSchema.safeParse({ name: 'n', url }).success, url);
   const r = ConnectionProfileInputSchema.safeParse({ name: 'n', url: 'h:99999' });
   assert.equal(r.success, false);
-  assert.match(r.error!.issues[0].message, /port '99999'/);
+  assert.match(r.error.issues[0].message, /port '99999'/);
 });
 
 test('profiles: grpcs:// turns TLS on, blanks are dropped, each problem names its field', () => {
