@@ -8,7 +8,7 @@ import { normalizeEndpoint } from './endpoint';
 
 /** The profile fields a problem can point at (dotted paths into ConnectionProfileInput). */
 export type ProfileField =
-  'name' | 'url' | 'timeoutMs' | 'tls.caPath' | 'tls.certPath' | 'tls.keyPath' | 'tls.serverName';
+  'name' | 'url' | 'timeoutMs' | 'metricsUrl' | 'tls.caPath' | 'tls.certPath' | 'tls.keyPath' | 'tls.serverName';
 
 export interface FieldProblem {
   field: ProfileField;
@@ -24,6 +24,7 @@ export const FIELD_LABELS: Record<ProfileField, string> = {
   'tls.certPath': 'Client certificate',
   'tls.keyPath': 'Client key',
   'tls.serverName': 'Server name (SNI)',
+  metricsUrl: 'Metrics URL',
 };
 
 /** The shape both sides agree on (ConnectionProfileInput's fields that matter here). */
@@ -32,6 +33,8 @@ export interface ProfileLike {
   url: string;
   /** Absent means gRPC. */
   protocol?: 'grpc' | 'http';
+  /** Absent means the default (the server's host, port 8002); blank is dropped. */
+  metricsUrl?: string;
   timeoutMs?: number;
   tls?: {
     enabled: boolean;
@@ -92,6 +95,9 @@ export function normalizeProfile<P extends ProfileLike>(input: P): { profile: P;
   }
   const out = { ...input, name, url, tls };
   if (protocol) out.protocol = protocol;
+  const metricsUrl = blankToUndefined(input.metricsUrl);
+  if (metricsUrl) out.metricsUrl = metricsUrl;
+  else delete out.metricsUrl;
   return { profile: out, problems };
 }
 

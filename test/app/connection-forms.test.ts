@@ -108,6 +108,8 @@ test('profiles: grpcs:// turns TLS on, blanks are dropped, each problem names it
   assert.equal(normalizeProfile({ name: 'h', url: 'grpc://orin', protocol: 'http' }).profile.protocol, 'grpc');
   assert.equal(normalizeProfile({ name: 'h', url: 'orin', protocol: 'http' }).profile.url, 'orin:8000');
   assert.equal('protocol' in normalizeProfile({ name: 'g', url: 'grpc://orin' }).profile, false, 'gRPC stays implicit');
+  // A blank metrics URL means the default: not stored.
+  assert.equal('metricsUrl' in normalizeProfile({ name: 'a', url: 'h:1', metricsUrl: '  ' }).profile, false);
   // TLS off drops the TLS paths; unrelated fields pass through untouched.
   const off = normalizeProfile({ name: 'a', url: 'h:1', tls: { enabled: false, caPath: '/x' }, timeoutMs: 500 });
   assert.deepEqual(off.profile, { name: 'a', url: 'h:1', tls: { enabled: false }, timeoutMs: 500 });

@@ -4,7 +4,7 @@
  * return when they refuse a save (e.g. a CA file that does not exist).
  */
 import { normalizeProfile, type ProfileField } from '../../../shared/connection';
-import { FieldErrorsDetailsSchema, type ConnectionProfileInput } from '../../../shared/contract';
+import { FieldErrorsDetailsSchema, MetricsUrlSchema, type ConnectionProfileInput } from '../../../shared/contract';
 
 export type FieldErrors = Partial<Record<ProfileField, string>>;
 
@@ -12,6 +12,9 @@ export function formProblems(p: ConnectionProfileInput): { profile: ConnectionPr
   const { profile, problems } = normalizeProfile(p);
   const errors: FieldErrors = {};
   for (const pr of problems) errors[pr.field] ??= pr.message;
+  // The contract's own rule for the metrics URL (the services would refuse it the same way).
+  const metrics = profile.metricsUrl ? MetricsUrlSchema.safeParse(profile.metricsUrl) : null;
+  if (metrics && !metrics.success) errors.metricsUrl = metrics.error.issues[0].message;
   return { profile, errors };
 }
 

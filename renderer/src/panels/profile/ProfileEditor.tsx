@@ -14,6 +14,7 @@ import { EndpointField, type SchemeChoice } from './EndpointField';
 import { ProtocolSelect } from '../ProtocolSelect';
 import { Field } from './Field';
 import { TlsSection } from './TlsSection';
+import { MetricsUrlField } from './MetricsUrlField';
 
 export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileInput; onDone: () => void }) {
   const saveProfile = useApp((s) => s.saveProfile);
@@ -86,6 +87,12 @@ export function ProfileEditor({ initial, onDone }: { initial: ConnectionProfileI
           onChange={(url, scheme) => change({ url, ...schemePatch(p, scheme) }, ['url'])}
         />
         <ProtocolSelect value={p.protocol ?? 'grpc'} onChange={(protocol) => change({ protocol }, ['url'])} />
+        <MetricsUrlField
+          value={p.metricsUrl ?? ''}
+          endpoint={local.errors.url ? null : local.profile.url}
+          error={errors.metricsUrl}
+          onChange={(metricsUrl) => change({ metricsUrl }, ['metricsUrl'])}
+        />
         <Field label="Deadline (ms)" hint="Per call; 10 s when empty.">
           {(id, describedBy) => (
             <input
