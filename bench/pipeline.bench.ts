@@ -16,13 +16,27 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, startHarness } from '../test/e2e/harness';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPO_ROOT, startBackend } from '../test/e2e/harness';
+import { openCdpPage } from './cdpPage';
 import { laneStub } from '../test/triton-client/helpers/laneStubRepo';
 import { summarize } from './stats';
 
 const SECONDS = Number(process.env['PIPELINE_BENCH_SECONDS'] ?? 20);
+/** Only the runs whose label contains one of these comma-separated words (e.g. "FP16,FP32"). */
+const ONLY = (process.env['PIPELINE_BENCH_RUNS'] ?? '')
+  .split(',')
+  .map((w) => w.trim().toLowerCase())
+  .filter(Boolean);
+/** 1: enable the DevTools Network domain in the page, as Playwright does (see ./cdpPage). */
+const NETWORK_DOMAIN = process.env['PIPELINE_BENCH_NETWORK_DOMAIN'] === '1';
+/** A folder to write CPU profiles of each run to: the page's main thread and this process (bridge, services, server). */
+const PROFILE_DIR = process.env['PIPELINE_BENCH_PROFILE'];
+/** With PROFILE_DIR: also a Chromium trace of the first 5 s of each run (every thread of the page). */
+const TRACE = process.env['PIPELINE_BENCH_TRACE'] === '1';
 const WARMUP_S = 3;
 const VIDEO_SRC = join(REPO_ROOT, 'assets/demo/video/road.webm');
 
@@ -89,28 +103,31 @@ const cat = spawnSync(
 );
 if (cat.status !== 0) throw new Error('ffmpeg could not loop the bench video');
 
-const h = await startHarness({ demoRepo: repo });
-const page = h.page;
+const h = await startBackend({ demoRepo: repo });
 let failed = false;
+let nodeProfiler: Session | null = null;
+let pageErrors = (): string[] => [];
 try {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] };
+  const page = await openCdpPage(h.bridge.url, { networkDomain: NETWORK_DOMAIN });
+  pageErrors = () => page.errors;
+  h.onClose(() => page.close());
+  await page.reloadWithInitScript(`{
+    const w = window;
     w.__longTasks = [];
     new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({
       type: 'longtask',
       buffered: true,
     });
-  });
-  await page.reload();
-  await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
+  }`);
+  await page.waitForSelector('[data-testid=nav-servers]', 15_000);
   await page.click('[data-testid=server-demo]');
   await page.click('[data-testid=connect]');
-  await page.waitForSelector('[data-testid=server-status][data-state=connected]', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid=server-status][data-state=connected]', 30_000);
   await page.click('[data-testid=nav-inspector]');
-  const cdp = await page.context().newCDPSession(page);
+  const cdp = page;
   const heapMB = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
-    return ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 2 ** 20;
+    return (await cdp.send<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize / 2 ** 20;
   };
   const index = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models;
   const demoModel = index.find(
@@ -123,18 +140,24 @@ try {
     ...(demoModel ? [{ label: `demo model (${demoModel})`, model: demoModel, inFlight: 2 }] : []),
     { label: 'stress: null FP16, 4 in flight', model: 'null_fp16', inFlight: 4 },
   ];
+  if (PROFILE_DIR) {
+    nodeProfiler = new Session();
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    nodeProfiler.connect();
+    await nodeProfiler.post('Profiler.enable');
+    await cdp.send('Profiler.enable');
+  }
   for (const run of runs) {
+    if (ONLY.length && !ONLY.some((w) => run.label.toLowerCase().includes(w))) continue;
     await page.selectOption('[data-testid=model-select-a]', run.model);
     await page.fill('[data-testid=max-in-flight]', String(run.inFlight));
     await page.setInputFiles('[data-testid=file-input]', [video]);
-    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', {
-      timeout: 15_000,
-    });
-    await page.waitForFunction(
+    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', 15_000);
+    await page.waitFor(
       () => Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')) === 0,
     );
     await page.click('[data-testid=play]');
-    await page.waitForTimeout(WARMUP_S * 1000);
+    await sleep(WARMUP_S * 1000);
     type Snap = { stages: Record<string, number[]>; requestsDone: number; framesDropped: number; framesShown: number };
     const snap = () =>
       page.evaluate(() =>
@@ -146,9 +169,44 @@ try {
     });
     const heap0 = await heapMB();
     const s0 = await snap();
+    const workers = nodeProfiler ? await page.workers() : [];
+    if (nodeProfiler) {
+      await nodeProfiler.post('Profiler.start');
+      await cdp.send('Profiler.start');
+      for (const w of workers) {
+        await page.sendTo(w.sessionId, 'Profiler.enable');
+        await page.sendTo(w.sessionId, 'Profiler.start');
+      }
+    }
     const t0 = Date.now();
-    await page.waitForTimeout(SECONDS * 1000);
+    if (TRACE && PROFILE_DIR) {
+      const trace = await page.trace(Math.min(5, SECONDS) * 1000, [
+        'toplevel',
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'v8',
+        'blink',
+        'cc',
+        'media',
+        'gpu',
+        'viz',
+        'mojom',
+      ]);
+      writeFileSync(join(PROFILE_DIR, `${run.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.trace.json`), trace);
+    }
+    await sleep(Math.max(0, SECONDS * 1000 - (Date.now() - t0)));
     const s1 = await snap();
+    if (nodeProfiler && PROFILE_DIR) {
+      const name = run.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+      const renderer = await cdp.send<{ profile: unknown }>('Profiler.stop');
+      const node = (await nodeProfiler.post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(join(PROFILE_DIR, `${name}.renderer.cpuprofile`), JSON.stringify(renderer.profile));
+      writeFileSync(join(PROFILE_DIR, `${name}.node.cpuprofile`), JSON.stringify(node.profile));
+      for (const [i, w] of workers.entries()) {
+        const worker = await page.sendTo<{ profile: unknown }>(w.sessionId, 'Profiler.stop');
+        writeFileSync(join(PROFILE_DIR, `${name}.worker${i}.cpuprofile`), JSON.stringify(worker.profile));
+      }
+    }
     const dt = (Date.now() - t0) / 1000;
     const longTasks = await page.evaluate(() => [...(window as unknown as { __longTasks: number[] }).__longTasks]);
     const heap1 = await heapMB();
@@ -186,7 +244,11 @@ try {
       if (misses.length) failed = true;
     }
   }
+} catch (e) {
+  console.error(pageErrors().join('\n'));
+  throw e;
 } finally {
+  nodeProfiler?.disconnect();
   await h.close();
   rmSync(tmp, { recursive: true, force: true });
 }

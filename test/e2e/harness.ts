@@ -18,28 +18,46 @@ export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts/e2e');
 export const DIST = join(REPO_ROOT, 'dist/renderer');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export interface Harness {
+/** The app side of browser mode: services on a copy of the demo repository behind the bridge. */
+export interface Backend {
   tmp: string;
   repoDir: string;
   services: Services;
   bridge: Bridge;
+  /** Registers cleanup run (in reverse order) by close(). */
+  onClose(fn: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export interface Harness extends Backend {
   browser: Browser;
   context: BrowserContext;
   page: Page;
   /** Console errors and page errors seen so far (a blank screen usually starts here). */
   pageErrors: string[];
-  close(): Promise<void>;
 }
 
-export async function startHarness(
-  opts: {
-    demoRepo?: string;
-    demoMedia?: string;
-    viewport?: { width: number; height: number };
-    /** Extra service options, e.g. `fileRoots` for the certificate chooser. */
-    services?: Pick<ServicesOptions, 'fileRoots'>;
-  } = {},
-): Promise<Harness> {
+/** Chromium's flags for the browser tests and the pipeline bench (headless, software GL, no extras). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export interface BackendOptions {
+  demoRepo?: string;
+  demoMedia?: string;
+  /** Extra service options, e.g. `fileRoots` for the certificate chooser. */
+  services?: Pick<ServicesOptions, 'fileRoots'>;
+}
+
+export async function startBackend(opts: BackendOptions = {}): Promise<Backend> {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(
       `${DIST}/index.html is missing: build the renderer first (npx vite build --config renderer/vite.config.ts)`,
@@ -69,21 +87,20 @@ export async function startHarness(
     cleanup.push(() => services.close());
     const bridge = await startBridge({ handlers: services.handlers, events: services.events, staticDir: DIST });
     cleanup.push(() => bridge.close());
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
-    cleanup.push(() => browser.close());
+    return { tmp, repoDir, services, bridge, onClose: (fn) => cleanup.push(fn), close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+export async function startHarness(
+  opts: BackendOptions & { viewport?: { width: number; height: number } } = {},
+): Promise<Harness> {
+  const backend = await startBackend(opts);
+  try {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    backend.onClose(() => browser.close());
     const context = await browser.newContext({
       viewport: opts.viewport ?? { width: 1440, height: 900 },
       deviceScaleFactor: 1,
@@ -95,10 +112,10 @@ export async function startHarness(
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
     });
-    await page.goto(bridge.url);
-    return { tmp, repoDir, services, bridge, browser, context, page, pageErrors, close };
+    await page.goto(backend.bridge.url);
+    return { ...backend, browser, context, page, pageErrors };
   } catch (e) {
-    await close();
+    await backend.close();
     throw e;
   }
 }
