@@ -3,7 +3,7 @@
  * step from resized 8-bit pixels to the model's input tensor (shared/preprocess does the FP32/FP16
  * arithmetic). Resizing is the caller's: a canvas in the renderer, sharp in the CLI.
  */
-import { preprocessImage } from '../preprocess';
+import { preprocessedByteSize, preprocessImage } from '../preprocess';
 import type { InputSpec } from './inputSpec';
 
 export interface PreprocessSettings {
@@ -48,15 +48,24 @@ export interface InputTensor {
   data: Uint8Array;
 }
 
+/** Byte size of the FP32/FP16 tensor buildInputTensor makes for `spec`; 0 for other datatypes. */
+export function inputTensorByteSize(spec: InputSpec, pre: PreprocessSettings): number {
+  const dt = pre.dtype === 'auto' ? spec.datatype : pre.dtype;
+  return dt === 'FP32' || dt === 'FP16' ? preprocessedByteSize(spec.width, spec.height, dt) : 0;
+}
+
 /**
  * Resized pixels (RGBA from a canvas, or RGB from sharp: `channels`) -> the input tensor `spec`
  * describes. FP32/FP16 are planar (CHW); UINT8 (a model that normalises itself) follows the layout.
+ * `out`: an FP32/FP16 buffer of exactly the tensor's size to write into (reused across video
+ * frames); ignored when its size does not fit the tensor (a new buffer is made).
  */
 export function buildInputTensor(
   pixels: Uint8Array | Uint8ClampedArray,
   spec: InputSpec,
   pre: PreprocessSettings,
   channels: 3 | 4 = 4,
+  out?: Uint8Array,
 ): InputTensor {
   const { width, height } = spec;
   const dt = pre.dtype === 'auto' ? spec.datatype : pre.dtype;
@@ -96,6 +105,7 @@ export function buildInputTensor(
     scale: pre.scale,
     mean: pre.mean,
     std: pre.std,
+    out: out && out.byteLength === preprocessedByteSize(width, height, dt) ? out : undefined,
   });
   return { name: spec.name, datatype: dt, shape: spec.shape, data };
 }

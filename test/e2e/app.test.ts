@@ -28,7 +28,7 @@ if (!REAL_FRAMES) console.log('# note: ../shared/lanes/real/tusimple not present
 
 let h: Harness;
 let page: Page;
-/** Infer calls the page sent over the bridge WebSocket (decoded from the frame headers). */
+/** Infer calls the page and its frame worker sent over the bridge WebSockets (decoded from the frame headers). */
 let inferFramesSent = 0;
 let laneModel = '';
 
@@ -47,6 +47,15 @@ function countInferFrames(p: Page): void {
       }
     });
   });
+}
+
+/**
+ * Waits (up to 10 s) until `n` infer calls were seen. Frames go out on the frame worker's own
+ * socket, whose DevTools events reach Playwright on another session than the page's, so they may
+ * trail the test's page calls a little.
+ */
+async function inferFramesSeen(n: number): Promise<void> {
+  for (const until = Date.now() + 10_000; inferFramesSent < n && Date.now() < until;) await page.waitForTimeout(100);
 }
 
 /** Inferences the embedded server counted (one model, or all). */
@@ -315,6 +324,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
       );
     });
     // The request really went over the bridge to the server (the counters used below are live).
+    await inferFramesSeen(1);
     assert.ok(inferFramesSent >= 1, 'an infer call was seen on the bridge socket');
     assert.ok((await serverInferenceCount()) > serverBefore, 'the server counted the inference');
     // Ground truth for this frame was matched: per-frame TuSimple accuracy is shown.
@@ -534,6 +544,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     // The demo video is 10 fps: about 30 frames in 3 s (allow for start-up on a loaded machine).
     assert.ok(index >= 15, `frame index advanced to ${index} in 3 s`);
     assert.ok(fps >= 3, `fps shown while playing: ${fps}`);
+    await inferFramesSeen(sentBefore + 3);
     const uiSent = Number(await page.getAttribute('[data-testid=requests-sent]', 'data-count'));
     assert.ok(
       inferFramesSent - sentBefore >= 3,

@@ -1,63 +1,31 @@
 /**
- * One frame through a model: resize the frame to the model input with a canvas, build the input
- * tensor with shared/inference (the input detection and preprocessing the CLI uses too), send it, and turn the output back into float32 values. Timed per
- * stage for the latency breakdown.
+ * One frame through a model: the frame's pixels resized to the model input, the input tensor built
+ * with shared/inference (the input detection and preprocessing the CLI uses too), the request, and
+ * the output turned back into float32 values. Timed per stage for the latency breakdown.
+ *
+ * The work runs in the frame worker (./frameWorker): the main thread only captures the frame (a
+ * VideoFrame, no pixel copy) and receives the output values. In browser mode the worker also sends
+ * the request over its own bridge connection; in Electron it returns the tensor and the main thread
+ * sends it over IPC. Without a usable worker everything runs here, on the main thread.
  */
-import { decodeTensor } from '../../../shared/tensor/codec';
 import {
   buildInputTensor,
   imageInputOf,
   pickLaneOutput,
-  resizeBilinear,
+  type InputTensor,
   type PreprocessSettings,
 } from '../../../shared/inference';
 import type { ModelMetadata } from '../../../shared/contract';
-import { getApi } from '../../api';
-import type { RawResult } from '../state/inference';
+import { bridgeUrl, getApi, getApiMode } from '../../api';
+import type { RawResult, Timing } from '../state/inference';
+import { framePixels } from './framePixels';
+import { captureFrame, frameWorker } from './frameWorker/client';
+import { unpackOutput } from './frameWorker/job';
+import { wallNow } from './frameWorker/protocol';
 
-/** One 2D canvas per size, reused across frames. */
-const canvases = new Map<string, OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D>();
-function context(w: number, h: number): OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D {
-  const key = `${w}x${h}`;
-  let ctx = canvases.get(key);
-  if (!ctx) {
-    const canvas =
-      typeof OffscreenCanvas !== 'undefined'
-        ? new OffscreenCanvas(w, h)
-        : Object.assign(document.createElement('canvas'), { width: w, height: h });
-    const c = canvas.getContext('2d', { willReadFrequently: true });
-    if (!c) throw new Error('2D canvas is not available');
-    canvases.set(key, (ctx = c));
-  }
-  return ctx;
-}
+export { framePixels } from './framePixels';
 
-/**
- * The frame's RGBA pixels at w x h. 'opencv': read at the frame's own size, then resized exactly as
- * cv2.resize INTER_LINEAR does (shared/inference resizeBilinear); 'canvas': the browser scales.
- */
-export function framePixels(
-  source: CanvasImageSource,
-  frameW: number,
-  frameH: number,
-  w: number,
-  h: number,
-  mode: 'opencv' | 'canvas' = 'opencv',
-): Uint8ClampedArray | Uint8Array {
-  if (mode === 'canvas' || (frameW === w && frameH === h)) {
-    const ctx = context(w, h);
-    ctx.imageSmoothingEnabled = true;
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(source, 0, 0, w, h);
-    return ctx.getImageData(0, 0, w, h).data;
-  }
-  const ctx = context(frameW, frameH);
-  ctx.drawImage(source, 0, 0, frameW, frameH);
-  const full = ctx.getImageData(0, 0, frameW, frameH).data;
-  return resizeBilinear(full, frameW, frameH, 4, w, h);
-}
-
-export async function inferFrame(args: {
+export interface FrameArgs {
   connectionId: string;
   meta: ModelMetadata;
   source: CanvasImageSource;
@@ -66,7 +34,71 @@ export async function inferFrame(args: {
   frameKey: string;
   frameIndex: number;
   pre: PreprocessSettings;
-}): Promise<RawResult> {
+}
+
+export async function inferFrame(args: FrameArgs): Promise<RawResult> {
+  const worker = frameWorker(() => (getApiMode() === 'browser' ? bridgeUrl(window.location) : null));
+  if (worker) {
+    const t0 = performance.now();
+    const frame = await captureFrame(args.source);
+    if (frame) return inferInWorker(args, worker, frame, t0);
+  }
+  return inferOnMainThread(args);
+}
+
+async function inferInWorker(
+  args: FrameArgs,
+  worker: NonNullable<ReturnType<typeof frameWorker>>,
+  frame: NonNullable<Awaited<ReturnType<typeof captureFrame>>>,
+  t0: number,
+): Promise<RawResult> {
+  const spec = imageInputOf(args.meta);
+  const outName = pickLaneOutput(args.meta);
+  const sendFromWorker = getApiMode() === 'browser';
+  const r = await worker.run({
+    frame,
+    frameW: args.frameW,
+    frameH: args.frameH,
+    spec,
+    pre: args.pre,
+    postedAt: wallNow(),
+    ...(sendFromWorker
+      ? { infer: { connectionId: args.connectionId, model: args.meta.name, requestId: args.frameKey, output: outName } }
+      : {}),
+  });
+  const handoffMs = Math.max(0, r.timing.queuedMs + (wallNow() - r.timing.doneAt));
+  const w = r.timing;
+  if (r.kind === 'output') {
+    return result(args, r.model, r.output, {
+      preprocessMs: w.captureMs + w.tensorMs,
+      captureMs: w.captureMs,
+      tensorMs: w.tensorMs,
+      requestMs: w.requestMs ?? 0,
+      servicesMs: w.servicesMs,
+      rpcMs: w.rpcMs,
+      unpackMs: w.unpackMs,
+      handoffMs,
+      totalMs: performance.now() - t0,
+    });
+  }
+  const t1 = performance.now();
+  const res = await send(args, r.input, outName);
+  const t2 = performance.now();
+  const output = unpackOutput(res.outputs, outName, args.meta.name, true);
+  return result(args, res.model, output, {
+    preprocessMs: w.captureMs + w.tensorMs,
+    captureMs: w.captureMs,
+    tensorMs: w.tensorMs,
+    requestMs: t2 - t1,
+    servicesMs: res.timing.totalMs,
+    rpcMs: res.timing.rpcMs,
+    unpackMs: performance.now() - t2,
+    handoffMs,
+    totalMs: performance.now() - t0,
+  });
+}
+
+async function inferOnMainThread(args: FrameArgs): Promise<RawResult> {
   const t0 = performance.now();
   const spec = imageInputOf(args.meta);
   const pixels = framePixels(args.source, args.frameW, args.frameH, spec.width, spec.height, args.pre.resize);
@@ -74,34 +106,40 @@ export async function inferFrame(args: {
   const input = buildInputTensor(pixels, spec, args.pre);
   const outName = pickLaneOutput(args.meta);
   const t1 = performance.now();
-  const res = await getApi().infer({
+  const res = await send(args, input, outName);
+  const t2 = performance.now();
+  const output = unpackOutput(res.outputs, outName, args.meta.name, true);
+  return result(args, res.model, output, {
+    preprocessMs: t1 - t0,
+    captureMs: tPixels - t0,
+    tensorMs: t1 - tPixels,
+    requestMs: t2 - t1,
+    rpcMs: res.timing.rpcMs,
+    servicesMs: res.timing.totalMs,
+    unpackMs: performance.now() - t2,
+    totalMs: performance.now() - t0,
+  });
+}
+
+function send(args: FrameArgs, input: InputTensor, outName: string | undefined) {
+  return getApi().infer({
     connectionId: args.connectionId,
     model: args.meta.name,
     id: args.frameKey,
     inputs: [input],
     ...(outName ? { outputs: [outName] } : {}),
   });
-  const t2 = performance.now();
-  const out = res.outputs.find((o) => o.name === outName) ?? res.outputs[0];
-  if (!out) throw new Error(`${args.meta.name} returned no outputs`);
-  const values = decodeTensor(out.datatype, out.data, { shape: out.shape, copy: true });
-  if (!(values instanceof Float32Array))
-    throw new Error(`output '${out.name}' is ${out.datatype}; lane decoders need floating-point output`);
+}
+
+function result(args: FrameArgs, model: string, output: RawResult['output'], timing: Timing): RawResult {
   return {
     frameKey: args.frameKey,
     frameIndex: args.frameIndex,
-    model: res.model,
-    output: { name: out.name, datatype: out.datatype, shape: out.shape, values },
+    model,
+    output,
     frameW: args.frameW,
     frameH: args.frameH,
-    timing: {
-      preprocessMs: t1 - t0,
-      captureMs: tPixels - t0,
-      tensorMs: t1 - tPixels,
-      requestMs: t2 - t1,
-      rpcMs: res.timing.rpcMs,
-      servicesMs: res.timing.totalMs,
-    },
+    timing,
     at: performance.now(),
   };
 }

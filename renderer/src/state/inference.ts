@@ -16,6 +16,12 @@ export interface Timing {
   requestMs: number;
   /** Of which: the gRPC call as measured by the services. */
   rpcMs?: number;
+  /** Output bytes -> Float32 values. */
+  unpackMs?: number;
+  /** Frame worker only: main -> worker and worker -> main messages, including either side's queueing. */
+  handoffMs?: number;
+  /** Frame captured -> result back on the main thread. */
+  totalMs?: number;
   /** Filled by the view: decoding the raw output (re-measured on every re-decode). */
   decodeMs?: number;
 }

@@ -164,8 +164,11 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
     if (!now || now.model !== target.model || now.connectionId !== target.connectionId) return;
     recordStage('capture', r.timing.captureMs ?? NaN);
     recordStage('tensor', r.timing.tensorMs ?? NaN);
-    recordStage('grpc', r.timing.rpcMs ?? NaN);
+    recordStage('handoff', r.timing.handoffMs ?? NaN);
     recordStage('bridge', r.timing.requestMs - (r.timing.servicesMs ?? r.timing.requestMs));
+    recordStage('grpc', r.timing.rpcMs ?? NaN);
+    recordStage('unpack', r.timing.unpackMs ?? NaN);
+    recordStage('total', r.timing.totalMs ?? NaN);
     const done = performance.now();
     useApp.getState().putResult(slot, r);
     usePlayback.setState({ inferFps: completions.tick() });

@@ -1,11 +1,12 @@
 /**
- * Per-stage timings of the frame pipeline (capture, tensor, bridge, gRPC, decode, result-to-paint),
+ * Per-stage timings of the frame pipeline (capture, tensor, worker handoff, bridge, gRPC, unpack,
+ * decode, result-to-paint, and capture-to-result in total),
  * kept in fixed-size rings and readable from outside the app as `globalThis.__tritonscopePipeline`
  * — what `npm run bench` (bench/pipeline.bench.ts) reads in real Chromium. Cheap enough to be always on.
  */
 import { usePlayback } from './playback';
 
-export type Stage = 'capture' | 'tensor' | 'bridge' | 'grpc' | 'decode' | 'paint';
+export type Stage = 'capture' | 'tensor' | 'handoff' | 'bridge' | 'grpc' | 'unpack' | 'decode' | 'paint' | 'total';
 const SIZE = 4096;
 
 class Ring {
