@@ -10,7 +10,7 @@ import { RepositoryView } from './panels/RepositoryView';
 import { InspectorView } from './panels/inspector/InspectorView';
 import { MetricsView } from './panels/metrics/MetricsView';
 import { useMetricsSampling } from './panels/metrics/useMetricsSampling';
-import { usePlayback } from './panels/inspector/playback';
+import { usePlaybackSampled } from './panels/inspector/playback';
 import { watchModelLifecycle } from './panels/inspector/controller';
 import { ServerPicker } from './panels/ServerPicker';
 import { useStatusPolling } from './panels/useStatusPolling';
@@ -167,8 +167,9 @@ function StatusBar() {
   const activeId = useApp((s) => s.activeId);
   const profile = useApp((s) => s.profiles.find((p) => p.id === s.activeId));
   const status = useApp((s) => (activeId ? s.statuses[activeId] : undefined));
-  const sent = usePlayback((s) => s.requestsSent);
-  const inFlight = usePlayback((s) => s.inFlight);
+  // Sampled: the counters move on every request, the status bar needs a few updates a second.
+  const sent = usePlaybackSampled((s) => s.requestsSent);
+  const inFlight = usePlaybackSampled((s) => s.inFlight);
   return (
     <footer className="statusbar">
       <span>

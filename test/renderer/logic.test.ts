@@ -12,6 +12,7 @@ import { EditorState } from '@codemirror/state';
 import {
   imageInputOf,
   buildInputTensor,
+  inputTensorByteSize,
   pickLaneOutput,
   decodeWith,
   decoderInfo,
@@ -22,6 +23,8 @@ import { editConfigText } from '../../renderer/src/lib/pbtxtEdit';
 import { analyzeConfig } from '../../renderer/src/lib/pbtxt';
 import { minimalChange, offsetOf, toCmDiagnostics } from '../../renderer/src/lib/cmText';
 import { ratesFrom } from '../../renderer/src/lib/stats';
+import { useApp } from '../../renderer/src/state/store';
+import type { RawResult } from '../../renderer/src/state/inference';
 import { layoutEnsemble } from '../../renderer/src/components/ensemble/layout';
 import type { ModelMetadata, ModelStatisticsEntry } from '../../shared/contract';
 import { fp16ToFloat32 } from '../../shared/tensor';
@@ -100,6 +103,63 @@ test('buildInputTensor: FP32/FP16 planar via shared/preprocess, UINT8 HWC with B
       ),
     /INT32/,
   );
+});
+
+test('buildInputTensor writes into a given buffer of the right size (video frames reuse one), else makes its own', () => {
+  const px = new Uint8ClampedArray([255, 0, 0, 255, 0, 0, 255, 255]);
+  const spec = { name: 'i', datatype: 'FP16', shape: [1, 3, 1, 2], layout: 'NCHW' as const, width: 2, height: 1 };
+  assert.equal(inputTensorByteSize(spec, PRE), 12);
+  assert.equal(inputTensorByteSize(spec, { ...PRE, dtype: 'FP32' }), 24);
+  assert.equal(inputTensorByteSize({ ...spec, datatype: 'UINT8', layout: 'NHWC' }, PRE), 0);
+  const out = new Uint8Array(12).fill(0xee);
+  const t = buildInputTensor(px, spec, PRE, 4, out);
+  assert.equal(t.data, out, 'written in place');
+  assert.deepEqual([...new Uint16Array(out.buffer)].map(fp16ToFloat32), [1, 0, 0, 0, 0, 1]);
+  const wrongSize = new Uint8Array(24);
+  const own = buildInputTensor(px, spec, PRE, 4, wrongSize);
+  assert.notEqual(own.data, wrongSize);
+  assert.deepEqual(own.data, out);
+  assert.ok(
+    wrongSize.every((b) => b === 0),
+    'a buffer of another size is left alone',
+  );
+});
+
+test('putResults: one store update for several results; latest per slot is the newest; the cache stays bounded', () => {
+  const result = (frameKey: string, at: number): RawResult => ({
+    frameKey,
+    frameIndex: Number(frameKey.slice(4)),
+    model: 'm',
+    output: { name: 'o', datatype: 'FP32', shape: [1], values: new Float32Array(1) },
+    frameW: 1,
+    frameH: 1,
+    timing: { preprocessMs: 0, requestMs: 0 },
+    at,
+  });
+  const st = useApp.getState();
+  st.clearResults();
+  st.setInferError('a', 'old error');
+  let updates = 0;
+  const unsubscribe = useApp.subscribe(() => updates++);
+  // Answers can arrive out of order: the one captured later (at) stays 'latest'.
+  const late = result('vid:2', 20);
+  useApp.getState().putResults([
+    ['a', late],
+    ['a', result('vid:1', 10)],
+    ['b', result('vid:1', 11)],
+  ]);
+  unsubscribe();
+  assert.equal(updates, 1);
+  const s = useApp.getState();
+  assert.equal(s.latest.a, late);
+  assert.equal(s.latest.b?.frameKey, 'vid:1');
+  assert.deepEqual(Object.keys(s.results).sort(), ['a|vid:1', 'a|vid:2', 'b|vid:1']);
+  assert.equal(s.inferErrors.a, null);
+  useApp.getState().putResults(Array.from({ length: 400 }, (_, i) => ['a', result(`vid:${i + 10}`, 100 + i)] as const));
+  const keys = Object.keys(useApp.getState().results);
+  assert.equal(keys.length, 300);
+  assert.ok(keys.includes('a|vid:409') && !keys.includes('a|vid:10'), 'the oldest are evicted');
+  useApp.getState().clearResults();
 });
 
 test('pickLaneOutput picks the largest floating-point output', () => {

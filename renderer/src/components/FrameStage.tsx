@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Stage, Layer, Image as KImage, Line, Text, Label, Tag, Group } from 'react-konva';
 import type Konva from 'konva';
 import type { Lane, Proposal, Point } from '../../../shared/lanes';
+import { presentVideo } from './videoPresenter';
 
 export const LANE_COLORS = ['#ff3b6b', '#29d3ff', '#ffd400', '#7cff4f', '#ff8a1f', '#c77dff', '#00ffb3', '#ff5ce1'];
 export const GT_COLOR = '#ffffff';
@@ -39,6 +40,12 @@ export interface StageProps {
   redrawSignal?: { subscribe(fn: () => void): () => void };
   onHover?(lane: { set: number; index: number; lane: Lane } | null): void;
   caption?: string;
+  /**
+   * When `image` is a video element: show it through the compositor (the element is moved under
+   * the stage and transformed with the view) instead of drawing each frame into the image layer
+   * on the main thread. Only one stage can present the element; others draw it.
+   */
+  presentVideo?: boolean;
   /** A/B Δ layer: rows both lanes of a matched pair cover, from A's x to B's x, coloured by |Δx|. */
   deltaRows?: readonly { y: number; xA: number; xB: number; dx: number }[];
 }
@@ -79,11 +86,16 @@ export function FrameStage(props: StageProps) {
     setView({ scale, x: (size.w - props.frameW * scale) / 2, y: (size.h - props.frameH * scale) / 2 });
   }, [size.w, size.h, props.frameW, props.frameH, props.fitSignal]);
 
-  // Video: redraw the image layer on every presented frame without re-rendering React.
+  const video = props.presentVideo && props.image instanceof HTMLVideoElement ? props.image : null;
+  const videoHost = useRef<HTMLDivElement>(null);
+  useEffect(() => (video && videoHost.current ? presentVideo(video, videoHost.current) : undefined), [video]);
+  const videoTransform = (x: number, y: number, scale: number) => `translate(${x}px, ${y}px) scale(${scale})`;
+
+  // Video drawn into the image layer: redraw it on every presented frame without re-rendering React.
   useEffect(() => {
-    if (!props.redrawSignal) return;
+    if (!props.redrawSignal || video) return;
     return props.redrawSignal.subscribe(() => imageLayer.current?.batchDraw());
-  }, [props.redrawSignal]);
+  }, [props.redrawSignal, video]);
 
   const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
     e.evt.preventDefault();
@@ -114,6 +126,22 @@ export function FrameStage(props: StageProps) {
       data-lane-count={props.overlays[0]?.lanes.length ?? 0}
       data-delta-rows={props.deltaRows?.length ?? 0}
     >
+      {video && (
+        <div
+          ref={videoHost}
+          className="stage-video"
+          style={{
+            position: 'absolute',
+            left: 0,
+            top: 0,
+            width: props.frameW,
+            height: props.frameH,
+            transformOrigin: '0 0',
+            transform: videoTransform(view.x, view.y, view.scale),
+            pointerEvents: 'none',
+          }}
+        />
+      )}
       {size.w > 0 && (
         <Stage
           ref={stageRef}
@@ -125,39 +153,52 @@ export function FrameStage(props: StageProps) {
           scaleY={view.scale}
           draggable
           onWheel={onWheel}
+          onDragMove={(e) => {
+            // Panning moves the stage without a React render: the presented video follows directly.
+            if (video && videoHost.current && e.target === stageRef.current)
+              videoHost.current.style.transform = videoTransform(e.target.x(), e.target.y(), view.scale);
+          }}
           onDragEnd={(e) => {
             if (e.target === stageRef.current) setView({ ...view, x: e.target.x(), y: e.target.y() });
           }}
         >
-          <Layer ref={imageLayer} listening={false} imageSmoothingEnabled>
-            {props.image && <KImage image={props.image} width={props.frameW} height={props.frameH} />}
-          </Layer>
-          <Layer listening={false}>
-            {props.gt?.map((pts, i) => (
-              // A wide translucent band: reads as "where the lane should be" under the predictions and
-              // cannot be mistaken for a painted marking.
-              <Line
-                key={i}
-                points={flat(pts)}
-                stroke={GT_COLOR}
-                strokeWidth={12 * inv}
-                opacity={0.32}
-                lineCap="round"
-                lineJoin="round"
-              />
-            ))}
-          </Layer>
-          <Layer listening={false}>
-            {props.proposals?.map((p, i) => (
-              <Line
-                key={i}
-                points={flat(p.points)}
-                stroke={p.kept ? '#ffffff' : '#8aa0b8'}
-                strokeWidth={1 * inv}
-                opacity={Math.max(0.12, Math.min(0.6, p.score))}
-              />
-            ))}
-          </Layer>
+          {/* Each Konva layer is a stage-sized canvas the browser composites on every frame: only
+              layers with something to draw exist. */}
+          {props.image && !video && (
+            <Layer ref={imageLayer} listening={false} imageSmoothingEnabled>
+              <KImage image={props.image} width={props.frameW} height={props.frameH} />
+            </Layer>
+          )}
+          {!!props.gt?.length && (
+            <Layer listening={false}>
+              {props.gt.map((pts, i) => (
+                // A wide translucent band: reads as "where the lane should be" under the predictions and
+                // cannot be mistaken for a painted marking.
+                <Line
+                  key={i}
+                  points={flat(pts)}
+                  stroke={GT_COLOR}
+                  strokeWidth={12 * inv}
+                  opacity={0.32}
+                  lineCap="round"
+                  lineJoin="round"
+                />
+              ))}
+            </Layer>
+          )}
+          {!!props.proposals?.length && (
+            <Layer listening={false}>
+              {props.proposals.map((p, i) => (
+                <Line
+                  key={i}
+                  points={flat(p.points)}
+                  stroke={p.kept ? '#ffffff' : '#8aa0b8'}
+                  strokeWidth={1 * inv}
+                  opacity={Math.max(0.12, Math.min(0.6, p.score))}
+                />
+              ))}
+            </Layer>
+          )}
           {props.deltaRows && (
             <Layer listening={false} name="delta">
               {props.deltaRows.map((r, i) => (

@@ -48,6 +48,8 @@ export interface InferenceSlice {
   /** Forget cached results (of one slot, or all). */
   clearResults(slot?: 'a' | 'b'): void;
   putResult(slot: 'a' | 'b', r: RawResult): void;
+  /** Several results in one store update (the inspector delivers a video's results once per frame). */
+  putResults(entries: readonly (readonly ['a' | 'b', RawResult])[]): void;
   setInferError(slot: 'a' | 'b', e: string | null): void;
 }
 
@@ -67,16 +69,26 @@ export const createInferenceSlice: Slice<InferenceSlice> = (set, get) => ({
     set({ results, latest: { ...get().latest, [slot]: null }, inferErrors: { ...get().inferErrors, [slot]: null } });
   },
   putResult(slot, r) {
-    let results = { ...get().results, [`${slot}|${r.frameKey}`]: r };
+    get().putResults([[slot, r]]);
+  },
+  putResults(entries) {
+    if (!entries.length) return;
+    let results = { ...get().results };
+    const latest = { ...get().latest };
+    const inferErrors = { ...get().inferErrors };
+    for (const [slot, r] of entries) {
+      results[`${slot}|${r.frameKey}`] = r;
+      const prev = latest[slot];
+      if (!prev || prev.at <= r.at) latest[slot] = r;
+      inferErrors[slot] = null;
+    }
     const keys = Object.keys(results);
     if (keys.length > MAX_CACHED) {
       // Evict the oldest entries (video playback would otherwise grow without bound).
       const sorted = keys.sort((x, y) => results[x].at - results[y].at);
       results = Object.fromEntries(sorted.slice(keys.length - MAX_CACHED).map((k) => [k, results[k]]));
     }
-    const prev = get().latest[slot];
-    const latest = !prev || prev.at <= r.at ? { ...get().latest, [slot]: r } : get().latest;
-    set({ results, latest, inferErrors: { ...get().inferErrors, [slot]: null } });
+    set({ results, latest, inferErrors });
   },
   setInferError(slot, e) {
     set({ inferErrors: { ...get().inferErrors, [slot]: e } });

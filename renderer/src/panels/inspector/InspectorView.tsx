@@ -19,9 +19,15 @@ import { StageArea } from './StageArea';
 import { Transport } from './Transport';
 import { ControlsPanel } from './ControlsPanel';
 import { AbSection, useAbComparison } from './AbSection';
+import { createVideoElement, parkVideo } from '../../components/videoPresenter';
 
 export function InspectorView() {
-  const [videoEl, setVideoEl] = useState<HTMLVideoElement | null>(null);
+  // Created outside React's tree: the stage presents it (see components/videoPresenter).
+  const [videoEl] = useState(() => createVideoElement('video-element'));
+  useEffect(() => {
+    parkVideo(videoEl);
+    return () => videoEl.remove();
+  }, [videoEl]);
   const { media, redraw } = useFrameMedia(videoEl);
   const sourceKind = useApp((s) => s.source?.kind ?? 'none');
   const [fit, setFit] = useState(0);
@@ -61,15 +67,6 @@ export function InspectorView() {
       <section className="panel" data-testid="inspector-stage" data-source-kind={sourceKind}>
         <StageArea media={media} redraw={redraw} a={a} b={b} gtLanes={gtLanes} fit={fit} deltaRows={deltaRows} />
         <Transport hasFrame={!!media} onFit={refit} />
-        {/* Offscreen (not display:none) so the browser keeps decoding frames for the canvas. */}
-        <video
-          ref={setVideoEl}
-          muted
-          playsInline
-          preload="auto"
-          style={{ position: 'fixed', left: -10000, top: 0, width: 16, height: 9, opacity: 0, pointerEvents: 'none' }}
-          data-testid="video-element"
-        />
       </section>
       <ControlsPanel media={media} a={a} b={b} gtFrame={gtFrame}>
         <AbSection comparison={comparison} />

@@ -9,7 +9,7 @@ import { FrameStage, laneColor, type OverlaySet } from '../../components/FrameSt
 import type { Lane, Point } from '../../../../shared/lanes';
 import type { RowDelta } from '../../../../shared/inference';
 import type { Decoded, Slot } from './model';
-import { usePlayback } from './playback';
+import { usePlaybackSampled } from './playback';
 import { openMixed } from './sources';
 import type { Media, Signal } from './useFrameMedia';
 
@@ -63,6 +63,7 @@ export function StageArea({ media, redraw, a, b, gtLanes, fit, deltaRows }: Stag
           showLabels={layers.labels}
           fitSignal={fit}
           redrawSignal={redraw}
+          presentVideo
           onHover={setHover}
           deltaRows={deltaRows}
         />
@@ -84,6 +85,7 @@ export function StageArea({ media, redraw, a, b, gtLanes, fit, deltaRows }: Stag
                   showLabels={layers.labels}
                   fitSignal={fit}
                   redrawSignal={redraw}
+                  presentVideo={slot === 'a'}
                   onHover={setHover}
                   caption={`${slot.toUpperCase()}: ${d.result?.model ?? slotLabel(slot)}`}
                   deltaRows={slot === 'a' ? deltaRows : undefined}
@@ -154,12 +156,12 @@ function StageChips({ media, a }: { media: Media; a: Decoded }) {
   );
 }
 
-/** Display and inference rates: subscribed on its own, it is the only chip that changes per frame. */
+/** Display and inference rates: sampled a few times a second, not rendered per frame. */
 function RatesChip() {
-  const displayFps = usePlayback((s) => s.displayFps);
-  const inferFps = usePlayback((s) => s.inferFps);
-  const inFlight = usePlayback((s) => s.inFlight);
-  const dropped = usePlayback((s) => s.framesDropped);
+  const displayFps = usePlaybackSampled((s) => s.displayFps);
+  const inferFps = usePlaybackSampled((s) => s.inferFps);
+  const inFlight = usePlaybackSampled((s) => s.inFlight);
+  const dropped = usePlaybackSampled((s) => s.framesDropped);
   return (
     <span className="chip" data-testid="fps" data-fps={displayFps.toFixed(1)}>
       {displayFps.toFixed(1)} fps · infer {inferFps.toFixed(0)}/s · {inFlight} in flight · {dropped} skipped

@@ -13,6 +13,7 @@ import type { ModelMetadata } from '../../../../shared/contract';
 import { inferFrame } from '../../lib/pipeline';
 import { errorText } from '../../lib/errors';
 import { resultKey, type Slot } from './model';
+import type { RawResult } from '../../state/inference';
 import { RateMeter, usePlayback } from './playback';
 import { recordStage } from './pipelineStats';
 
@@ -169,16 +170,52 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
     recordStage('grpc', r.timing.rpcMs ?? NaN);
     recordStage('unpack', r.timing.unpackMs ?? NaN);
     recordStage('total', r.timing.totalMs ?? NaN);
-    const done = performance.now();
-    useApp.getState().putResult(slot, r);
     usePlayback.setState({ inferFps: completions.tick() });
-    // Result to the next paint: React's render of the new lanes and the Konva draw.
-    requestAnimationFrame(() => recordStage('paint', performance.now() - done));
+    await deliver(slot, target, r);
   } catch (e) {
     useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
   } finally {
     countRequest(slot, -1);
   }
+}
+
+const queued: { slot: Slot; target: SlotTarget; result: RawResult; arrived: number }[] = [];
+let flushing: Promise<void> | null = null;
+
+/**
+ * Puts a result into the store. While a video plays, results are delivered once per animation
+ * frame, all that arrived since the last one in one store update: the inspector renders once per
+ * displayed frame, not once per result (with 2+ requests in flight several land between two
+ * frames). Paused, a result is delivered at once. Resolves once the result is in the store.
+ */
+function deliver(slot: Slot, target: SlotTarget, result: RawResult): Promise<void> {
+  queued.push({ slot, target, result, arrived: performance.now() });
+  if (!useApp.getState().playing) return flush();
+  return (flushing ??= new Promise<void>((resolve) => {
+    // rAF does not run in a hidden page: the timer delivers there.
+    const timer = setTimeout(() => resolve(flush()), 100);
+    requestAnimationFrame(() => {
+      clearTimeout(timer);
+      resolve(flush());
+    });
+  }));
+}
+
+function flush(): Promise<void> {
+  flushing = null;
+  const batch = queued.splice(0);
+  // A result for a model the slot no longer runs (changed while it waited) is not shown.
+  const current = batch.filter(({ slot, target }) => {
+    const now = slotTarget(slot);
+    return now && now.model === target.model && now.connectionId === target.connectionId;
+  });
+  useApp.getState().putResults(current.map(({ slot, result }) => [slot, result] as const));
+  // Result to the next paint: React's render of the new lanes and the Konva draw.
+  requestAnimationFrame(() => {
+    const now = performance.now();
+    for (const { arrived } of current) recordStage('paint', now - arrived);
+  });
+  return Promise.resolve();
 }
 
 /**

@@ -3,6 +3,7 @@
  * counters), in a store of its own so a frame change re-renders only the few small components that
  * show these numbers, never the inspector panel or the app store's subscribers.
  */
+import { useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 
 export interface PlaybackState {
@@ -58,4 +59,22 @@ export class RateMeter {
     while (this.times.length && now - this.times[0] > 1000) this.times.shift();
     return this.times.length;
   }
+}
+
+/**
+ * A playback value for display, read `hz` times a second instead of on every change: rates and
+ * request counters move on every frame and every request, and a readout needs no more than a few
+ * updates a second (a subscription would render React 60+ times a second during playback).
+ */
+export function usePlaybackSampled<T>(select: (s: PlaybackState) => T, hz = 4): T {
+  const selectRef = useRef(select);
+  selectRef.current = select;
+  const [value, setValue] = useState(() => select(usePlayback.getState()));
+  useEffect(() => {
+    const read = () => setValue(selectRef.current(usePlayback.getState()));
+    read();
+    const timer = setInterval(read, 1000 / hz);
+    return () => clearInterval(timer);
+  }, [hz]);
+  return value;
 }
