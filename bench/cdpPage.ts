@@ -24,6 +24,8 @@ interface Pending {
 }
 
 export interface CdpPage {
+  /** Chromium's browser process (its children are the renderer, GPU and utility processes). */
+  pid: number;
   /** A DevTools command on the page's session. */
   send<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
   /** Evaluates `fn(arg)` in the page (awaits a returned promise); the value comes back as JSON. */
@@ -156,6 +158,7 @@ export async function openCdpPage(
   let workerSessions: { sessionId: string; url: string }[] | undefined;
 
   return {
+    pid: proc.pid!,
     send,
     evaluate,
     waitFor,

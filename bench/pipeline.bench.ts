@@ -17,11 +17,12 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT, startBackend } from '../test/e2e/harness';
 import { openCdpPage } from './cdpPage';
+import { available as cpuTimeAvailable, cpuByGroup, processTree } from './cpuTime';
 import { laneStub } from '../test/triton-client/helpers/laneStubRepo';
 import { summarize } from './stats';
 
@@ -110,6 +111,15 @@ let pageErrors = (): string[] => [];
 try {
   const page = await openCdpPage(h.bridge.url, { networkDomain: NETWORK_DOMAIN });
   pageErrors = () => page.errors;
+  /** CPU seconds so far: this process (bridge, services, embedded server) and Chromium's by process type. */
+  const cpuNow = (): Map<string, number> | null => {
+    if (!cpuTimeAvailable) return null;
+    const groups = cpuByGroup(processTree(page.pid), (p) =>
+      p.kind === 'renderer' ? 'chromium renderer' : p.kind === 'gpu-process' ? 'chromium gpu' : 'chromium other',
+    );
+    const own = process.cpuUsage(); // every thread of this process: bridge, services, server, model workers
+    return new Map([['node (bridge+services+server)', (own.user + own.system) / 1e6], ...groups]);
+  };
   h.onClose(() => page.close());
   await page.reloadWithInitScript(`{
     const w = window;
@@ -168,7 +178,9 @@ try {
       (window as unknown as { __longTasks: number[] }).__longTasks.length = 0;
     });
     const heap0 = await heapMB();
+    const load0 = loadavg()[0];
     const s0 = await snap();
+    const cpu0 = cpuNow();
     const workers = nodeProfiler ? await page.workers() : [];
     if (nodeProfiler) {
       await nodeProfiler.post('Profiler.start');
@@ -196,6 +208,7 @@ try {
     }
     await sleep(Math.max(0, SECONDS * 1000 - (Date.now() - t0)));
     const s1 = await snap();
+    const cpu1 = cpuNow();
     if (nodeProfiler && PROFILE_DIR) {
       const name = run.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
       const renderer = await cdp.send<{ profile: unknown }>('Profiler.stop');
@@ -215,7 +228,9 @@ try {
     const fps = (s1.framesShown - s0.framesShown) / dt;
     const dropped = s1.framesDropped - s0.framesDropped;
     const growth = heap1 - heap0;
-    console.log(`\n${run.label}: ${SECONDS} s, ${run.inFlight} in flight`);
+    console.log(
+      `\n${run.label}: ${SECONDS} s, ${run.inFlight} in flight (load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
+    );
     console.log(
       `  delivered ${infPerS.toFixed(1)} inf/s · displayed ${fps.toFixed(1)} fps · dropped ${dropped} frames`,
     );
@@ -225,6 +240,14 @@ try {
       console.log(
         `  ${stage.padEnd(8)} p50 ${s.median.toFixed(2).padStart(7)} ms  p95 ${s.p95.toFixed(2).padStart(7)} ms  (n=${xs.length})`,
       );
+    }
+    if (cpu0 && cpu1) {
+      const done = s1.requestsDone - s0.requestsDone;
+      const parts = [...cpu1].map(([group, sec]) => {
+        const used = sec - (cpu0.get(group) ?? 0);
+        return `${group} ${((100 * used) / dt).toFixed(0)}%${done ? ` (${((1000 * used) / done).toFixed(1)} ms/inf)` : ''}`;
+      });
+      console.log(`  CPU (100% = one core): ${parts.join(' · ')}`);
     }
     const over = longTasks.filter((d) => d > 50);
     console.log(
