@@ -2,9 +2,10 @@
  * Browser mode: the same services behind a loopback HTTP + WebSocket server.
  *
  *  - HTTP serves the built renderer (GET/HEAD only) with the CSP and security headers.
- *  - The API is one WebSocket (/api/ws) speaking shared/contract/framing: binary frames, JSON
- *    header + raw tensor bytes; every request validated with the contract's zod schemas, exactly
- *    like Electron IPC (responses and events too in development).
+ *  - The API is a WebSocket (/api/ws; the page and its frame worker each open one) speaking
+ *    shared/contract/framing: binary frames, JSON header + raw tensor bytes, large frames in
+ *    parts (frameParts); every request validated with the contract's zod schemas, exactly like
+ *    Electron IPC (responses and events too in development).
  *  - Binds 127.0.0.1 unless `allowNonLoopback` is set explicitly.
  *  - A random per-run token (32 bytes from crypto.randomBytes) is required on EVERY request: the
  *    printed URL carries it once (?token=...); the first page load moves it into an HttpOnly,
@@ -21,8 +22,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  decodeFrame,
   encodeFrame,
+  FrameAssembler,
   MAX_FRAME_BYTES,
   parseEvent,
   parseRequest,
@@ -182,11 +183,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
   });
 
+  // Uninitialised memory for frames (every byte is written): a zeroed multi-megabyte buffer comes
+  // fresh from the OS, and on a small VM its page faults cost more than the copy into it.
+  const allocFrame = (byteLength: number) => Buffer.allocUnsafe(byteLength);
   const send = (ws: WebSocket, msg: WireMessage) => {
     if (ws.readyState !== ws.OPEN) return;
     let frame: Uint8Array;
     try {
-      frame = encodeFrame(msg);
+      frame = encodeFrame(msg, allocFrame);
     } catch (err) {
       if (msg.t !== 'result') return;
       frame = encodeFrame({ t: 'result', id: msg.id, ok: false, error: serializeError(err) });
@@ -197,18 +201,21 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   function onSocket(ws: WebSocket) {
     sockets.add(ws);
     let inFlight = 0;
+    // A large frame may arrive in several messages (shared/contract/frameParts).
+    const assembler = new FrameAssembler(allocFrame);
     ws.on('close', () => sockets.delete(ws));
     ws.on('error', () => ws.terminate());
     ws.on('message', async (data, isBinary) => {
       if (!isBinary) return ws.close(1003, 'binary frames only');
-      let msg: WireMessage;
+      let msg: WireMessage | null;
       try {
-        msg = decodeFrame(
+        msg = assembler.push(
           Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data,
         );
       } catch (err) {
         return ws.close(1007, (err as Error).message.slice(0, 120));
       }
+      if (!msg) return; // more parts of this frame to come
       if (msg.t !== 'call' || !Number.isSafeInteger(msg.id)) return ws.close(1008, 'expected a call message');
       const id = msg.id;
       if (inFlight >= maxInFlight) {

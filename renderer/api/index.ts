@@ -49,6 +49,7 @@ export function getApi(): TritonscopeApi {
   const transport = createWebSocketTransport({
     url: bridgeUrl(window.location),
     createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
+    sendCopiesData: true, // a browser WebSocket snapshots what it sends
     onStateChange: (state, detail) => {
       lastState = state;
       for (const l of stateListeners) l(state, detail);

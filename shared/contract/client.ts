@@ -12,7 +12,8 @@ import {
   type TritonscopeApi,
 } from './api';
 import { ApiError, deserializeError } from './errors';
-import { decodeFrame, encodeFrame, type WireMessage } from './framing';
+import { type WireMessage } from './framing';
+import { encodeFrameParts, FrameAssembler } from './frameParts';
 import { isApiEvent } from './validate';
 
 export interface ApiTransport {
@@ -64,6 +65,14 @@ export interface WebSocketTransportOptions {
   reconnect?: boolean;
   /** Called when the connection state changes, e.g. to show "reconnecting…" in the UI. */
   onStateChange?: (state: 'connecting' | 'open' | 'closed', detail?: string) => void;
+  /** Frames longer than this go out as several messages (./frameParts); default 512 KB. */
+  chunkBytes?: number;
+  /**
+   * The socket copies what `send` is given before it returns (a browser WebSocket does: it
+   * snapshots the bytes), so one buffer can be reused for every outgoing frame instead of a fresh
+   * one per call. Not for Node's `ws`, which may keep a reference to the bytes it was given.
+   */
+  sendCopiesData?: boolean;
 }
 
 export interface WebSocketTransport extends ApiTransport {
@@ -78,6 +87,11 @@ const timers = globalThis as unknown as { setTimeout(fn: () => void, ms?: number
 export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSocketTransport {
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   const queue: Uint8Array[] = [];
+  let sendBuffer: Uint8Array | null = null;
+  const reuseSendBuffer = (byteLength: number) => {
+    if (!sendBuffer || sendBuffer.byteLength < byteLength) sendBuffer = new Uint8Array(byteLength);
+    return sendBuffer;
+  };
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let socket: WebSocketLike | null = null;
   let nextId = 1;
@@ -101,6 +115,7 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSo
     setState('connecting');
     const ws = opts.createSocket(opts.url);
     socket = ws;
+    let assembler = new FrameAssembler();
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       delay = 250;
@@ -108,13 +123,15 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSo
       for (const frame of queue.splice(0)) ws.send(frame);
     };
     ws.onmessage = (ev) => {
-      let msg: WireMessage;
+      let msg: WireMessage | null;
       try {
         const data = ev.data;
-        msg = decodeFrame(data instanceof Uint8Array ? data : new Uint8Array(data as ArrayBuffer));
+        msg = assembler.push(data instanceof Uint8Array ? data : new Uint8Array(data as ArrayBuffer));
       } catch {
+        assembler = new FrameAssembler();
         return; // a frame we cannot read cannot be matched to a call either
       }
+      if (!msg) return; // more parts to come
       if (msg.t === 'result') {
         const p = pending.get(msg.id);
         if (!p) return;
@@ -162,11 +179,16 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSo
     call(method, payload) {
       if (closedByUser) return Promise.reject(new ApiError('UNAVAILABLE', 'bridge client closed'));
       const id = nextId++;
-      const frame = encodeFrame({ t: 'call', id, method, payload });
+      const open = socket !== null && socket.readyState === OPEN;
+      // Only a frame sent at once may use the reused buffer; a queued one keeps its own bytes.
+      const parts = encodeFrameParts(
+        { t: 'call', id, method, payload },
+        { chunkBytes: opts.chunkBytes, alloc: open && opts.sendCopiesData ? reuseSendBuffer : undefined },
+      );
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        if (socket && socket.readyState === OPEN) socket.send(frame);
-        else queue.push(frame);
+        if (open) for (const part of parts) socket!.send(part);
+        else queue.push(...parts);
       });
     },
     on(event, listener) {

@@ -2,10 +2,12 @@
  * Wire format of the WebSocket bridge. Every message is one binary frame:
  *
  *   u32 LE  header length H
- *   H bytes UTF-8 JSON header; each Uint8Array in the message replaced by {"$bin": i}
+ *   H bytes UTF-8 JSON header {"m": message, "blobs": [lengths], "parts"?: n}; each Uint8Array
+ *           in the message replaced by {"$bin": i}
  *   then blob 0, blob 1, ... each starting at an 8-byte aligned offset (zero padding)
  *
- * The header lists the blob lengths (`blobs`). Blobs are decoded as views into the received buffer
+ * The header lists the blob lengths (`blobs`). A large frame may travel as `parts` WebSocket
+ * messages, cut at any byte once the header is complete (./frameParts). Blobs are decoded as views into the received buffer
  * (no copy), and alignment means a Float32Array/Float64Array view over an output tensor works
  * directly when the frame buffer itself is aligned (browsers deliver a fresh ArrayBuffer). Tensors
  * therefore travel as raw bytes instead of as JSON number arrays or base64, which would be
@@ -33,6 +35,8 @@ export type WireMessage = CallMessage | ResultMessage | EventMessage;
 
 /** Hard limit for one frame, shared by both ends (a 1x3x720x1280 FP32 tensor is 11 MB). */
 export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+/** Most WebSocket messages one frame may be split into (./frameParts). */
+export const MAX_FRAME_PARTS = 4096;
 const ALIGN = 8;
 const BIN_KEY = '$bin';
 
@@ -81,22 +85,88 @@ function extract(value: unknown, blobs: Uint8Array[], depth: number): unknown {
   return value;
 }
 
-export function encodeFrame(message: WireMessage): Uint8Array {
+/** What encodeFrame needs to know before writing: the header bytes, the blobs and the total. */
+export interface FramePlan {
+  header: Uint8Array;
+  blobs: Uint8Array[];
+  byteLength: number;
+}
+
+/** Measures `message`'s frame; `parts` (> 1) is written into the header (see ./frameParts). */
+export function planFrame(message: WireMessage, parts?: number): FramePlan {
   const blobs: Uint8Array[] = [];
   const body = extract(message, blobs, 0);
-  const header = encoder.encode(JSON.stringify({ m: body, blobs: blobs.map((b) => b.byteLength) }));
-  let total = align(4 + header.byteLength);
-  for (const b of blobs) total = align(total + b.byteLength);
-  if (total > MAX_FRAME_BYTES) throw new FrameError(`message of ${total} bytes exceeds ${MAX_FRAME_BYTES}`);
-  const out = new Uint8Array(total);
-  new DataView(out.buffer).setUint32(0, header.byteLength, true);
+  const table = { m: body, blobs: blobs.map((b) => b.byteLength), ...(parts && parts > 1 ? { parts } : {}) };
+  const header = encoder.encode(JSON.stringify(table));
+  let byteLength = align(4 + header.byteLength);
+  for (const b of blobs) byteLength = align(byteLength + b.byteLength);
+  if (byteLength > MAX_FRAME_BYTES) throw new FrameError(`message of ${byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
+  return { header, blobs, byteLength };
+}
+
+/**
+ * Writes a planned frame. `alloc` gives the memory to write into (at least `byteLength` bytes,
+ * 8-byte aligned, old content allowed: every byte is written), e.g. a buffer reused across
+ * calls, because on some systems a fresh multi-megabyte buffer per video frame costs more than
+ * the copy into it (page faults); default: a new buffer.
+ */
+export function writeFrame(plan: FramePlan, alloc?: (byteLength: number) => Uint8Array): Uint8Array {
+  const { header, blobs, byteLength } = plan;
+  const out = alloc ? alloc(byteLength).subarray(0, byteLength) : new Uint8Array(byteLength);
+  new DataView(out.buffer, out.byteOffset, 4).setUint32(0, header.byteLength, true);
   out.set(header, 4);
   let offset = align(4 + header.byteLength);
+  out.fill(0, 4 + header.byteLength, offset);
   for (const b of blobs) {
     out.set(b, offset);
-    offset = align(offset + b.byteLength);
+    const end = offset + b.byteLength;
+    offset = align(end);
+    out.fill(0, end, offset);
   }
   return out;
+}
+
+export function encodeFrame(message: WireMessage, alloc?: (byteLength: number) => Uint8Array): Uint8Array {
+  return writeFrame(planFrame(message), alloc);
+}
+
+/**
+ * The header of a frame (or of its first part): the length of the header block, the blob table,
+ * the number of parts the frame was sent in (1 unless ./frameParts split it) and the frame's
+ * total length as the blob table implies it.
+ */
+export function readFrameHeader(bytes: Uint8Array): {
+  m: unknown;
+  blobs: number[];
+  parts: number;
+  byteLength: number;
+  headerEnd: number;
+} {
+  if (bytes.byteLength < 4) throw new FrameError('shorter than its length prefix');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(0, true);
+  if (4 + headerLength > bytes.byteLength) throw new FrameError('header length beyond the end of the frame');
+  let header: unknown;
+  try {
+    header = JSON.parse(decoder.decode(bytes.subarray(4, 4 + headerLength)));
+  } catch (err) {
+    throw new FrameError(`header is not UTF-8 JSON (${(err as Error).message})`);
+  }
+  const h = header as { m?: unknown; blobs?: unknown; parts?: unknown };
+  if (!h || typeof h !== 'object' || !Array.isArray(h.blobs) || h.blobs.length > 1024) {
+    throw new FrameError('header lacks a blob table');
+  }
+  let byteLength = align(4 + headerLength);
+  for (const len of h.blobs) {
+    if (typeof len !== 'number' || !Number.isInteger(len) || len < 0 || len > MAX_FRAME_BYTES)
+      throw new FrameError('blob table does not match the frame size');
+    byteLength = align(byteLength + len);
+  }
+  if (byteLength > MAX_FRAME_BYTES) throw new FrameError(`frame of ${byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
+  const parts = h.parts ?? 1;
+  if (typeof parts !== 'number' || !Number.isInteger(parts) || parts < 1 || parts > MAX_FRAME_PARTS)
+    throw new FrameError(`'parts' must be an integer from 1 to ${MAX_FRAME_PARTS}`);
+  return { m: h.m, blobs: h.blobs as number[], parts, byteLength, headerEnd: align(4 + headerLength) };
 }
 
 function restore(value: unknown, blobs: Uint8Array[], used: boolean[], depth: number): unknown {
@@ -123,28 +193,13 @@ function restore(value: unknown, blobs: Uint8Array[], used: boolean[], depth: nu
 /** Decodes one frame. Accepts an ArrayBuffer or any Uint8Array view (e.g. a Node Buffer). */
 export function decodeFrame(frame: ArrayBuffer | Uint8Array): WireMessage {
   const bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame);
-  if (bytes.byteLength < 4) throw new FrameError('shorter than its length prefix');
   if (bytes.byteLength > MAX_FRAME_BYTES)
     throw new FrameError(`frame of ${bytes.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(0, true);
-  if (4 + headerLength > bytes.byteLength) throw new FrameError('header length beyond the end of the frame');
-  let header: unknown;
-  try {
-    header = JSON.parse(decoder.decode(bytes.subarray(4, 4 + headerLength)));
-  } catch (err) {
-    throw new FrameError(`header is not UTF-8 JSON (${(err as Error).message})`);
-  }
-  const h = header as { m?: unknown; blobs?: unknown };
-  if (!h || typeof h !== 'object' || !Array.isArray(h.blobs) || h.blobs.length > 1024) {
-    throw new FrameError('header lacks a blob table');
-  }
+  const h = readFrameHeader(bytes);
   const blobs: Uint8Array[] = [];
-  let offset = align(4 + headerLength);
+  let offset = h.headerEnd;
   for (const len of h.blobs) {
-    if (typeof len !== 'number' || !Number.isInteger(len) || len < 0 || offset + len > bytes.byteLength) {
-      throw new FrameError('blob table does not match the frame size');
-    }
+    if (offset + len > bytes.byteLength) throw new FrameError('blob table does not match the frame size');
     blobs.push(bytes.subarray(offset, offset + len));
     offset = align(offset + len);
   }

@@ -3,5 +3,6 @@ export * from './api';
 export * from './schemas';
 export * from './errors';
 export * from './framing';
+export * from './frameParts';
 export * from './validate';
 export * from './client';

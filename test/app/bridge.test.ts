@@ -14,6 +14,7 @@ import {
   createApiClient,
   createWebSocketTransport,
   encodeFrame,
+  encodeFrameParts,
   decodeFrame,
   type TritonscopeApi,
   type WebSocketLike,
@@ -257,4 +258,46 @@ test('malformed frames close the socket; text frames are refused', async () => {
   assert.equal(msg.ok, true);
   assert.ok(Array.isArray(msg.payload));
   ws.close();
+});
+
+test('a frame in parts over the real socket is joined before it is read; a bad part closes the socket', async () => {
+  const open = () =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${mode.bridge.port}/api/ws?token=${token}`);
+      ws.on('open', () => resolve(ws));
+      ws.on('error', reject);
+    });
+  const call = (id: number) =>
+    ({
+      t: 'call',
+      id,
+      method: 'infer',
+      payload: {
+        connectionId: 'demo',
+        model: 'scale2',
+        inputs: [{ name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: new Uint8Array(1_200_000) }],
+      },
+    }) as const;
+  let ws = await open();
+  const reply = new Promise<unknown>((resolve) => ws.on('message', (d) => resolve(decodeFrame(d as Buffer))));
+  const parts = encodeFrameParts(call(11), { chunkBytes: 64 * 1024 });
+  assert.ok(parts.length > 15);
+  for (const p of parts) ws.send(p);
+  // The whole tensor arrived: validation speaks of all its bytes.
+  const msg = (await reply) as { id: number; ok: boolean; error: { code: string; message: string } };
+  assert.equal(msg.id, 11);
+  assert.equal(msg.ok, false);
+  assert.equal(msg.error.code, 'INVALID_ARGUMENT');
+  assert.match(msg.error.message, /needs 24 bytes, got 1200000/);
+  ws.close();
+
+  ws = await open();
+  const closed = new Promise<[number, string]>((resolve) =>
+    ws.on('close', (code, why) => resolve([code, String(why)])),
+  );
+  ws.send(parts[0]);
+  ws.send(new Uint8Array(2_000_000)); // more than the rest of the frame
+  const [code, why] = await closed;
+  assert.equal(code, 1007);
+  assert.match(why, /bad frame: part 2 of \d+ runs past the frame's \d+ bytes/);
 });

@@ -1,7 +1,8 @@
 // test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * The contract: schemas accept what the services/renderer send and refuse malformed payloads with a
- * message naming the field; the WebSocket framing round-trips binary tensors exactly.
+ * message naming the field; the WebSocket framing round-trips binary tensors exactly, also when a
+ * large frame travels in parts, and refuses malformed frames and parts with errors that say why.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,8 +14,13 @@ import {
   parseResponse,
   isApiMethod,
   encodeFrame,
+  encodeFrameParts,
   decodeFrame,
+  FrameAssembler,
   FrameError,
+  readFrameHeader,
+  createWebSocketTransport,
+  type WebSocketLike,
   ApiError,
   serializeError,
   deserializeError,
@@ -218,4 +224,161 @@ test('framing refuses malformed frames with FrameError', () => {
   assert.throws(() => decodeFrame(mk('{"m":{},"blobs":[]}')), /lacks its type/);
   assert.throws(() => encodeFrame({ t: 'event', event: 'x', payload: { $bin: 1 } }), /reserved/);
   assert.throws(() => encodeFrame({ t: 'event', event: 'x', payload: new Float32Array(2) }), /only Uint8Array/);
+});
+
+/** An infer call whose tensor has `n` bytes of a recognisable pattern. */
+function bigCall(n: number): WireMessage {
+  const data = new Uint8Array(n);
+  for (let i = 0; i < n; i++) data[i] = (i * 7 + 3) & 255;
+  return { t: 'call', id: 9, method: 'infer', payload: { inputs: [{ name: 'input', data }], model: 'm' } };
+}
+
+function join(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
+}
+
+test('framing into a reused buffer: the same bytes as a fresh frame, whatever the buffer held before', () => {
+  const msg = bigCall(1001); // odd length: padding after the blob
+  const fresh = encodeFrame(msg);
+  const dirty = new Uint8Array(fresh.byteLength + 100).fill(0xab);
+  const reused = encodeFrame(msg, () => dirty);
+  assert.equal(reused.buffer, dirty.buffer, 'written into the given buffer');
+  assert.equal(reused.byteLength, fresh.byteLength);
+  assert.deepEqual(reused, fresh, 'every byte written, paddings zeroed');
+});
+
+test('a large frame travels in parts of at most chunkBytes and is put back together exactly', () => {
+  const chunk = 64 * 1024;
+  const small = encodeFrameParts(bigCall(1000), { chunkBytes: chunk });
+  assert.equal(small.length, 1);
+  assert.deepEqual(small[0], encodeFrame(bigCall(1000)), 'a frame that fits is the plain frame');
+  assert.equal(readFrameHeader(small[0]).parts, 1);
+
+  const msg = bigCall(300_000);
+  const parts = encodeFrameParts(msg, { chunkBytes: chunk });
+  assert.equal(parts.length, Math.ceil(join(parts).byteLength / chunk));
+  assert.ok(parts.length >= 5);
+  assert.ok(parts.every((p) => p.byteLength > 0 && p.byteLength <= chunk));
+  assert.equal(readFrameHeader(parts[0]).parts, parts.length, 'the first part says how many follow');
+  const assembler = new FrameAssembler();
+  for (const p of parts.slice(0, -1)) {
+    assert.equal(assembler.push(p.slice()), null, 'nothing until the last part');
+    assert.equal(assembler.incomplete, true);
+  }
+  const back = assembler.push(parts.at(-1)!.slice()) as Extract<WireMessage, { t: 'call' }>;
+  assert.equal(assembler.incomplete, false);
+  assert.deepEqual(back, msg);
+  // The same assembler then takes a plain frame.
+  assert.deepEqual(assembler.push(encodeFrame(bigCall(10))), bigCall(10));
+});
+
+test('frame parts: the count settles when saying it lengthens the header past a part boundary', () => {
+  const chunk = 64 * 1024;
+  // Find tensor sizes whose plain frame ends just under a multiple of the part size.
+  let tested = 0;
+  for (let n = 3 * chunk - 300; n < 3 * chunk; n += 8) {
+    const plain = encodeFrame(bigCall(n)).byteLength;
+    const parts = encodeFrameParts(bigCall(n), { chunkBytes: chunk });
+    const whole = join(parts);
+    assert.equal(parts.length, Math.ceil(whole.byteLength / chunk), `n=${n}`);
+    assert.equal(readFrameHeader(whole).parts, parts.length);
+    if (Math.ceil(plain / chunk) !== parts.length) tested++;
+    const a = new FrameAssembler();
+    let out: WireMessage | null = null;
+    for (const p of parts) out = a.push(p);
+    assert.deepEqual(out, bigCall(n));
+  }
+  assert.ok(tested > 0, 'some size needed one more part once the header said so');
+});
+
+test('frame parts: malformed or inconsistent parts are refused with FrameError saying why', () => {
+  const chunk = 64 * 1024;
+  const parts = encodeFrameParts(bigCall(200_000), { chunkBytes: chunk });
+  const n = parts.length;
+  // A part running past the frame's length.
+  let a = new FrameAssembler();
+  for (const p of parts.slice(0, -1)) a.push(p);
+  assert.throws(
+    () => a.push(join([parts.at(-1)!, new Uint8Array(8)])),
+    /part \d+ of \d+ runs past the frame's \d+ bytes/,
+  );
+  // The last part too short.
+  a = new FrameAssembler();
+  for (const p of parts.slice(0, -1)) a.push(p);
+  assert.throws(
+    () => a.push(parts.at(-1)!.subarray(0, 5)),
+    new RegExp(`the ${n} parts hold \\d+ of the frame's \\d+ bytes`),
+  );
+  // An empty part in the middle.
+  a = new FrameAssembler();
+  a.push(parts[0]);
+  assert.throws(() => a.push(new Uint8Array(0)), /an empty part in the middle/);
+  // A frame said to come in parts that arrives whole.
+  assert.throws(() => new FrameAssembler().push(join(parts)), /said to come in \d+ parts arrived whole/);
+  // The parts count itself.
+  const withParts = (parts: unknown) => {
+    const h = new TextEncoder().encode(JSON.stringify({ m: { t: 'call' }, blobs: [100], parts }));
+    const f = new Uint8Array(8 + h.byteLength);
+    new DataView(f.buffer).setUint32(0, h.byteLength, true);
+    f.set(h, 4);
+    return f;
+  };
+  for (const bad of [0, 1.5, '2', 5000])
+    assert.throws(() => new FrameAssembler().push(withParts(bad)), /'parts' must be an integer from 1 to 4096/);
+  // Everything decodeFrame refuses, the assembler refuses too.
+  assert.throws(() => new FrameAssembler().push(new Uint8Array(2)), /shorter than its length prefix/);
+});
+
+test('transport with a socket that copies what it sends: one reused buffer, queued frames keep their own bytes', () => {
+  const sent: Uint8Array[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  const socket: WebSocketLike = {
+    binaryType: 'arraybuffer',
+    readyState: 0,
+    send(data) {
+      buffers.add(data.buffer);
+      sent.push(data.slice()); // what a browser does: it snapshots the bytes
+    },
+    close() {},
+    onopen: null,
+    onmessage: null,
+    onclose: null,
+    onerror: null,
+  };
+  const transport = createWebSocketTransport({
+    url: 'ws://test',
+    createSocket: () => socket,
+    sendCopiesData: true,
+    chunkBytes: 64 * 1024,
+    reconnect: false,
+  });
+  // Two calls before the socket is open are queued, each with bytes of its own.
+  void transport.call('infer', (bigCall(70_000) as { payload: unknown }).payload).catch(() => {});
+  void transport.call('infer', (bigCall(10) as { payload: unknown }).payload).catch(() => {});
+  (socket as { readyState: number }).readyState = 1;
+  socket.onopen!({});
+  // Then two more while open: written into the reused buffer, sent at once.
+  void transport.call('infer', (bigCall(150_000) as { payload: unknown }).payload).catch(() => {});
+  void transport.call('infer', (bigCall(20) as { payload: unknown }).payload).catch(() => {});
+  const assembler = new FrameAssembler();
+  const calls = sent.map((p) => assembler.push(p)).filter((m): m is WireMessage => m !== null);
+  assert.deepEqual(
+    calls.map((m) => (m as { payload: { inputs: { data: Uint8Array }[] } }).payload.inputs[0].data.byteLength),
+    [70_000, 10, 150_000, 20],
+  );
+  for (const [i, m] of calls.entries())
+    assert.deepEqual(
+      (m as { payload: unknown }).payload,
+      (bigCall([70_000, 10, 150_000, 20][i]) as { payload: unknown }).payload,
+    );
+  assert.equal(sent.length, 2 + 1 + 3 + 1, 'the 70 KB and 150 KB calls went in 2 and 3 parts');
+  // One buffer per queued call, and one for both calls made while open.
+  assert.equal(buffers.size, 3, 'the calls made while open shared one buffer');
+  transport.close();
 });

@@ -28,7 +28,12 @@ function bridgeApi(): TritonscopeApi | null {
   if (!api && bridgeUrl) {
     const url = bridgeUrl;
     api = createApiClient(
-      createWebSocketTransport({ url, createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike }),
+      createWebSocketTransport({
+        url,
+        createSocket: (u) => new WebSocket(u) as unknown as WebSocketLike,
+        // A browser WebSocket snapshots what it sends: one buffer serves every frame's request.
+        sendCopiesData: true,
+      }),
     );
   }
   return api;
