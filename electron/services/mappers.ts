@@ -71,7 +71,9 @@ export function inferOutputsFromClient(r: InferResponse): ContractInferResponse[
  */
 function exactBytes(data: Uint8Array): Uint8Array {
   if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !(data instanceof Buffer)) return data;
-  const copy = new Uint8Array(data.byteLength);
+  // Not zeroed first (every byte is overwritten; a fresh zeroed buffer costs page faults) and
+  // never a slice of Node's shared pool: its own ArrayBuffer, exactly the tensor.
+  const copy = Buffer.allocUnsafeSlow(data.byteLength);
   copy.set(data);
   return copy;
 }
