@@ -50,6 +50,29 @@ export function processTree(root: number): Stat[] {
   return all.filter((s) => tree.has(s.pid));
 }
 
+/** CPU seconds of each thread of `pid`, summed per thread name (e.g. Chromium's 'DedicatedWorker'). */
+export function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const close = text.lastIndexOf(')');
+      const name = text.slice(text.indexOf('(') + 1, close);
+      const f = text.slice(close + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS_PER_S);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 /** CPU seconds per group (`group(stat)` names it) of the given processes. */
 export function cpuByGroup(stats: readonly Stat[], group: (s: Stat) => string): Map<string, number> {
   const out = new Map<string, number>();

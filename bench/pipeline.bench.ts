@@ -22,7 +22,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT, startBackend } from '../test/e2e/harness';
 import { openCdpPage } from './cdpPage';
-import { available as cpuTimeAvailable, cpuByGroup, processTree } from './cpuTime';
+import { available as cpuTimeAvailable, cpuByGroup, processTree, threadCpu } from './cpuTime';
+
+/** Chromium renderer thread names (as /proc shows them, 15 characters at most) -> what they do here. */
+const RENDERER_THREADS: Record<string, string> = {
+  chromium: 'main thread',
+  DedicatedWorker: 'frame worker',
+  Compositor: 'compositor',
+  ThreadPoolForeg: 'raster/GC pool',
+  Media: 'video decode',
+};
 import { laneStub } from '../test/triton-client/helpers/laneStubRepo';
 import { summarize } from './stats';
 
@@ -114,9 +123,17 @@ try {
   /** CPU seconds so far: this process (bridge, services, embedded server) and Chromium's by process type. */
   const cpuNow = (): Map<string, number> | null => {
     if (!cpuTimeAvailable) return null;
-    const groups = cpuByGroup(processTree(page.pid), (p) =>
+    const tree = processTree(page.pid);
+    const groups = cpuByGroup(tree, (p) =>
       p.kind === 'renderer' ? 'chromium renderer' : p.kind === 'gpu-process' ? 'chromium gpu' : 'chromium other',
     );
+    // The renderer by thread: the page's main thread ('chromium'), the frame worker, compositor, raster/media pools.
+    const renderers = tree.filter((p) => p.kind === 'renderer');
+    for (const r of renderers)
+      for (const [name, sec] of threadCpu(r.pid)) {
+        const key = `  renderer ${RENDERER_THREADS[name] ?? 'other threads'}`;
+        groups.set(key, (groups.get(key) ?? 0) + sec);
+      }
     const own = process.cpuUsage(); // every thread of this process: bridge, services, server, model workers
     return new Map([['node (bridge+services+server)', (own.user + own.system) / 1e6], ...groups]);
   };
@@ -247,7 +264,7 @@ try {
         const used = sec - (cpu0.get(group) ?? 0);
         return `${group} ${((100 * used) / dt).toFixed(0)}%${done ? ` (${((1000 * used) / done).toFixed(1)} ms/inf)` : ''}`;
       });
-      console.log(`  CPU (100% = one core): ${parts.join(' · ')}`);
+      console.log(`  CPU (100% = one core):\n    ${parts.join('\n    ')}`);
     }
     const over = longTasks.filter((d) => d > 50);
     console.log(
