@@ -24,6 +24,7 @@ import { inferFrameAndWait } from './controller';
 import { imageFrameKey } from './model';
 import { usePlayback } from './playback';
 import { downloadText } from './exporters';
+import { useAppSampledWhilePlaying } from './sampled';
 
 /** The comparison of what A and B show now (null unless both decoded the same frame). */
 export function comparisonOf(a: Decoded, b: Decoded): FrameComparison | null {
@@ -115,7 +116,7 @@ function FrameDiff({ c }: { c: FrameComparison }) {
 
 /** Every frame both A and B ran (cached results), compared with the current decoder settings. */
 function useSequenceFrames(): SequenceFrame[] {
-  const results = useApp((s) => s.results);
+  const results = useAppSampledWhilePlaying((s) => s.results);
   const decoder = useApp((s) => s.decoder);
   const source = useApp((s) => s.source);
   return useMemo(() => {

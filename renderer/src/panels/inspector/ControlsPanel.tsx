@@ -2,7 +2,7 @@
  * The inference panel on the right: model, errors, decoder, lanes with TuSimple accuracy, latency,
  * layers, preprocessing, A/B differences and exports.
  */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useApp } from '../../state/store';
 import { Alert, Panel, fmtMs } from '../../components/ui';
 import { laneColor } from '../../components/FrameStage';
@@ -12,8 +12,10 @@ import type { Media } from './useFrameMedia';
 import { ModelSection } from './ModelSection';
 import { DecoderSection, PreprocessSection } from './SettingsSections';
 import { ExportSection } from './ExportSection';
+import { useAppSampledWhilePlaying } from './sampled';
 
-export function ControlsPanel({
+/** Memoised: the inspector passes it results sampled during playback, so most frames skip it. */
+export const ControlsPanel = memo(function ControlsPanel({
   media,
   a,
   b,
@@ -72,7 +74,7 @@ export function ControlsPanel({
       <ExportSection hasFrame={!!media} a={a} gtFrame={gtFrame} scoreA={scoreA} />
     </Panel>
   );
-}
+});
 
 function LayersSection() {
   const layers = useApp((s) => s.layers);
@@ -227,7 +229,7 @@ function LanesSection({
 }
 
 function SequenceLine() {
-  const results = useApp((s) => s.results);
+  const results = useAppSampledWhilePlaying((s) => s.results);
   const gt = useApp((s) => s.gt);
   const source = useApp((s) => s.source);
   const decoder = useApp((s) => s.decoder);

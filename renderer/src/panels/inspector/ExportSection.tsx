@@ -7,6 +7,7 @@ import type { TusimpleFrame, TusimpleFrameScore } from '../../../../shared/lanes
 import { exportAnnotatedPng, exportLanesJson, exportMetricsCsv } from './exporters';
 import { currentFrame } from './controller';
 import { gtLanePoints, type Decoded } from './model';
+import { useAppSampledWhilePlaying } from './sampled';
 
 export function ExportSection({
   hasFrame,
@@ -19,7 +20,7 @@ export function ExportSection({
   gtFrame: TusimpleFrame | null;
   scoreA: TusimpleFrameScore | null;
 }) {
-  const results = useApp((s) => s.results);
+  const results = useAppSampledWhilePlaying((s) => s.results);
   const [busy, setBusy] = useState(false);
   const count = Object.keys(results).length;
   return (

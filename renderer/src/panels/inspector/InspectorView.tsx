@@ -20,6 +20,7 @@ import { Transport } from './Transport';
 import { ControlsPanel } from './ControlsPanel';
 import { AbSection, useAbComparison } from './AbSection';
 import { createVideoElement, parkVideo } from '../../components/videoPresenter';
+import { useSampledWhilePlaying } from './sampled';
 
 export function InspectorView() {
   // Created outside React's tree: the stage presents it (see components/videoPresenter).
@@ -61,6 +62,14 @@ export function InspectorView() {
     [showDelta, comparison],
   );
 
+  // The stage draws every result; the side panel follows them a few times a second while a
+  // video plays (each update there is a layout and paint of the panel).
+  const panelA = useSampledWhilePlaying(a);
+  const panelB = useSampledWhilePlaying(b);
+  const panelGt = useSampledWhilePlaying(gtFrame);
+  const panelComparison = useSampledWhilePlaying(comparison);
+  const abSection = useMemo(() => <AbSection comparison={panelComparison} />, [panelComparison]);
+
   return (
     <div className="view grid-inspector">
       <SourcesPanel />
@@ -68,8 +77,8 @@ export function InspectorView() {
         <StageArea media={media} redraw={redraw} a={a} b={b} gtLanes={gtLanes} fit={fit} deltaRows={deltaRows} />
         <Transport hasFrame={!!media} onFit={refit} />
       </section>
-      <ControlsPanel media={media} a={a} b={b} gtFrame={gtFrame}>
-        <AbSection comparison={comparison} />
+      <ControlsPanel media={media} a={panelA} b={panelB} gtFrame={panelGt}>
+        {abSection}
       </ControlsPanel>
     </div>
   );

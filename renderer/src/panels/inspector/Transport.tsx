@@ -104,7 +104,9 @@ export const Transport = memo(function Transport({ hasFrame, onFit }: { hasFrame
         title="Run inference on this frame (Enter)"
         data-testid="run-infer"
       >
-        {busy ? <span className="spinner" /> : null} Run
+        {/* Not while playing: requests are always in flight then, and an endless spinner animation
+            restyles the page on every frame. */}
+        {busy && !playing ? <span className="spinner" /> : null} Run
       </button>
     </div>
   );
