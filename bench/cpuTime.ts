@@ -34,30 +34,41 @@ function stat(pid: number): Stat | null {
 
 /** `root` and its descendants, with their CPU seconds so far (threads included). */
 export function processTree(root: number): Stat[] {
-  const all = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map((d) => stat(Number(d)))
-    .filter((s): s is Stat => s !== null);
-  const tree = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const s of all)
-      if (!tree.has(s.pid) && tree.has(s.ppid)) {
-        tree.add(s.pid);
-        grew = true;
-      }
+  const out: Stat[] = [];
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    const s = stat(pid);
+    if (!s) continue;
+    out.push(s);
+    queue.push(...childrenOf(pid));
   }
-  return all.filter((s) => tree.has(s.pid));
+  return out;
+}
+
+/** Children of every thread of `pid` (/proc/PID/task/TID/children), else by scanning /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map((d) => stat(Number(d)))
+      .filter((s): s is Stat => s !== null && s.ppid === pid)
+      .map((s) => s.pid);
+  }
 }
 
 /** CPU seconds of each thread of `pid`, summed per thread name (e.g. Chromium's 'DedicatedWorker'). */
 export function threadCpu(pid: number): Map<string, number> {
   const out = new Map<string, number>();
-  let tids: string[] = [];
+  let tids: string[];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return out;
+    return out; // the process ended meanwhile
   }
   for (const tid of tids) {
     try {

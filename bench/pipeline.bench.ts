@@ -14,7 +14,7 @@
  * the stress run are reported, not judged. Duration per run: PIPELINE_BENCH_SECONDS (default 20;
  * the issue's 2-minute heap goal: PIPELINE_BENCH_SECONDS=120).
  */
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -34,6 +34,21 @@ const RENDERER_THREADS: Record<string, string> = {
 };
 import { laneStub } from '../test/triton-client/helpers/laneStubRepo';
 import { summarize } from './stats';
+import { startServerInChild, type ParentSide } from '../electron/server/processHost';
+
+function forkServer(): ParentSide & { pid: number } {
+  const child = fork(join(REPO_ROOT, 'test/helpers/serverChild.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return {
+    pid: child.pid!,
+    post: (msg) => child.send(msg),
+    onMessage: (listener) => child.on('message', listener),
+    onExit: (listener) => child.on('exit', listener),
+    kill: () => void child.kill(),
+  };
+}
 
 const SECONDS = Number(process.env['PIPELINE_BENCH_SECONDS'] ?? 20);
 /** Only the runs whose label contains one of these comma-separated words (e.g. "FP16,FP32"). */
@@ -113,7 +128,13 @@ const cat = spawnSync(
 );
 if (cat.status !== 0) throw new Error('ffmpeg could not loop the bench video');
 
-const h = await startBackend({ demoRepo: repo });
+// The embedded server in this process (browser mode, `tritonscope ui`) or, with
+// PIPELINE_BENCH_SERVER=child, in a process of its own (as the desktop app runs it).
+const serverChild = process.env['PIPELINE_BENCH_SERVER'] === 'child' ? forkServer() : null;
+const h = await startBackend({
+  demoRepo: repo,
+  ...(serverChild ? { startServer: (options) => startServerInChild(serverChild, options) } : {}),
+});
 let failed = false;
 let nodeProfiler: Session | null = null;
 let pageErrors = (): string[] => [];
@@ -123,6 +144,7 @@ try {
   /** CPU seconds so far: this process (bridge, services, embedded server) and Chromium's by process type. */
   const cpuNow = (): Map<string, number> | null => {
     if (!cpuTimeAvailable) return null;
+    const own = process.cpuUsage(); // every thread of this process: bridge, services, server, model workers
     const tree = processTree(page.pid);
     const groups = cpuByGroup(tree, (p) =>
       p.kind === 'renderer' ? 'chromium renderer' : p.kind === 'gpu-process' ? 'chromium gpu' : 'chromium other',
@@ -134,8 +156,12 @@ try {
         const key = `  renderer ${RENDERER_THREADS[name] ?? 'other threads'}`;
         groups.set(key, (groups.get(key) ?? 0) + sec);
       }
-    const own = process.cpuUsage(); // every thread of this process: bridge, services, server, model workers
-    return new Map([['node (bridge+services+server)', (own.user + own.system) / 1e6], ...groups]);
+    const server = serverChild ? processTree(serverChild.pid).reduce((a, p) => a + p.cpuS, 0) : null;
+    return new Map([
+      [server === null ? 'node (bridge+services+server)' : 'node (bridge+services)', (own.user + own.system) / 1e6],
+      ...(server === null ? [] : ([['node (server process)', server]] as const)),
+      ...groups,
+    ]);
   };
   h.onClose(() => page.close());
   await page.reloadWithInitScript(`{
@@ -220,6 +246,7 @@ try {
         'gpu',
         'viz',
         'mojom',
+        'disabled-by-default-devtools.timeline.invalidationTracking',
       ]);
       writeFileSync(join(PROFILE_DIR, `${run.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.trace.json`), trace);
     }

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServices, type Services, type ServicesOptions } from '../../electron/services';
 import { startBridge, type Bridge } from '../../electron/bridge';
+import type { StartEmbeddedServer } from '../../electron/services/demo';
 import { SHARED_DIR } from '../helpers/shared';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -55,6 +56,8 @@ export interface BackendOptions {
   demoMedia?: string;
   /** Extra service options, e.g. `fileRoots` for the certificate chooser. */
   services?: Pick<ServicesOptions, 'fileRoots'>;
+  /** How the demo's embedded server starts (default: in this process). */
+  startServer?: StartEmbeddedServer;
 }
 
 export async function startBackend(opts: BackendOptions = {}): Promise<Backend> {
@@ -83,6 +86,7 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
       demoRepoDir: repoDir,
       demoMediaDir: opts.demoMedia ?? join(REPO_ROOT, 'assets/demo'),
       ...opts.services,
+      ...(opts.startServer ? { startServer: opts.startServer } : {}),
     });
     cleanup.push(() => services.close());
     const bridge = await startBridge({ handlers: services.handlers, events: services.events, staticDir: DIST });
