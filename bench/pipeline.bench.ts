@@ -2,17 +2,30 @@
  * The inspector's frame pipeline end to end, in real Chromium: browser mode (the real bridge and
  * services, the built renderer), the embedded server over gRPC, a 30 fps drive video (the demo
  * video at 640x360, re-timed to 30 fps and looped by ffmpeg) played in the inspector with "infer on frame change".
+ * Chromium is driven over the raw DevTools pipe (./cdpPage: Playwright's network instrumentation
+ * would base64 every tensor frame and measure itself).
  *
  * Models: a null-cost model with LaneATT's input and output shapes (Reshape/Slice of the input) in
  * FP32 and FP16, and the demo lane model. Per run: delivered inferences/s, displayed frames/s,
- * dropped (skipped) frames, p50/p95 per stage (capture+resize, tensor, bridge, gRPC incl. server
- * compute, decode, result-to-paint), main-thread long tasks (PerformanceObserver 'longtask'), and
- * renderer heap growth (after GC) over the run. A stress run uses 4 requests in flight.
+ * dropped (skipped) frames, p50/p95 per stage (capture: the frame's pixels at the input size;
+ * tensor; handoff: main thread <-> frame worker messages; bridge: the WebSocket round trip and
+ * framing, i.e. the request's time minus the services' own; gRPC incl. server compute; unpack:
+ * output bytes -> Float32; decode: lanes; paint: result to the next frame; total: capture to
+ * result), main-thread long tasks (PerformanceObserver 'longtask'), renderer heap growth (after
+ * GC), and CPU time by process and by renderer thread (per second and per inference, from /proc:
+ * on a shared machine the rate says how much CPU the pipeline got, CPU per inference what it needs).
+ * A stress run uses 4 requests in flight.
  *
  * Goals (2 requests in flight): null model >= 60 inf/s FP16 and >= 40 FP32; display >= 30 fps; no
  * long task over 50 ms in steady playback; heap growth <= 20 MB over 2 minutes. The demo model and
- * the stress run are reported, not judged. Duration per run: PIPELINE_BENCH_SECONDS (default 20;
- * the issue's 2-minute heap goal: PIPELINE_BENCH_SECONDS=120).
+ * the stress run are reported, not judged.
+ *
+ * Environment: PIPELINE_BENCH_SECONDS per run (default 20; the 2-minute heap goal: 120),
+ * PIPELINE_BENCH_RUNS (comma-separated words of the run labels to keep, e.g. "FP16,FP32"),
+ * PIPELINE_BENCH_SERVER=child (the embedded server in its own process, as the desktop app runs
+ * it), PIPELINE_BENCH_PROFILE=dir (CPU profiles of the page, its workers and this process per
+ * run) with PIPELINE_BENCH_TRACE=1 (a Chromium trace too), PIPELINE_BENCH_NETWORK_DOMAIN=1
+ * (DevTools' Network domain on, as under Playwright).
  */
 import { fork, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +34,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT, startBackend } from '../test/e2e/harness';
+import { laneStub } from '../test/triton-client/helpers/laneStubRepo';
+import { startServerInChild, type ParentSide } from '../electron/server/processHost';
 import { openCdpPage } from './cdpPage';
 import { available as cpuTimeAvailable, cpuByGroup, processTree, threadCpu } from './cpuTime';
+import { summarize } from './stats';
 
 /** Chromium renderer thread names (as /proc shows them, 15 characters at most) -> what they do here. */
 const RENDERER_THREADS: Record<string, string> = {
@@ -32,9 +48,6 @@ const RENDERER_THREADS: Record<string, string> = {
   ThreadPoolForeg: 'raster/GC pool',
   Media: 'video decode',
 };
-import { laneStub } from '../test/triton-client/helpers/laneStubRepo';
-import { summarize } from './stats';
-import { startServerInChild, type ParentSide } from '../electron/server/processHost';
 
 function forkServer(): ParentSide & { pid: number } {
   const child = fork(join(REPO_ROOT, 'test/helpers/serverChild.ts'), [], {
