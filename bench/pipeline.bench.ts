@@ -21,7 +21,7 @@
  * the stress run are reported, not judged.
  *
  * Environment: PIPELINE_BENCH_SECONDS per run (default 20; the 2-minute heap goal: 120),
- * PIPELINE_BENCH_RUNS (comma-separated words of the run labels to keep, e.g. "FP16,FP32"),
+ * PIPELINE_BENCH_RUNS (the runs to keep by the start of their label, e.g. "null FP16,stress"),
  * PIPELINE_BENCH_SERVER=child (the embedded server in its own process, as the desktop app runs
  * it), PIPELINE_BENCH_PROFILE=dir (CPU profiles of the page, its workers and this process per
  * run) with PIPELINE_BENCH_TRACE=1 (a Chromium trace too), PIPELINE_BENCH_NETWORK_DOMAIN=1
@@ -64,7 +64,7 @@ function forkServer(): ParentSide & { pid: number } {
 }
 
 const SECONDS = Number(process.env['PIPELINE_BENCH_SECONDS'] ?? 20);
-/** Only the runs whose label contains one of these comma-separated words (e.g. "FP16,FP32"). */
+/** Only the runs whose label starts with one of these, comma-separated (e.g. "null FP16,stress"). */
 const ONLY = (process.env['PIPELINE_BENCH_RUNS'] ?? '')
   .split(',')
   .map((w) => w.trim().toLowerCase())
@@ -214,7 +214,7 @@ try {
     await cdp.send('Profiler.enable');
   }
   for (const run of runs) {
-    if (ONLY.length && !ONLY.some((w) => run.label.toLowerCase().includes(w))) continue;
+    if (ONLY.length && !ONLY.some((w) => run.label.toLowerCase().startsWith(w))) continue;
     await page.selectOption('[data-testid=model-select-a]', run.model);
     await page.fill('[data-testid=max-in-flight]', String(run.inFlight));
     await page.setInputFiles('[data-testid=file-input]', [video]);
