@@ -294,9 +294,30 @@ export class ConnectionManager {
     return Promise.resolve(status);
   }
 
-  /** Checks now (resets the backoff). Connects first if needed. */
+  /**
+   * Checks now (resets the backoff). Connects first if needed. A server that was unreachable gets
+   * a fresh client: the old channel may be waiting out gRPC's reconnect backoff, and "Retry now"
+   * must try now.
+   */
   async refresh(id: string): Promise<ConnectionStatus> {
-    if (!this.live.has(id)) return this.connect(id);
+    const entry = this.live.get(id);
+    if (!entry) return this.connect(id);
+    if (entry.status.state === 'error') {
+      const profile = this.get(id);
+      const tls = await this.readTls(profile);
+      await entry.checking?.catch(() => undefined);
+      if (this.live.get(id) !== entry) return this.refresh(id); // disconnected or reconnected meanwhile
+      // From here to check() nothing awaits: no poll can start with the old client in between.
+      const old = entry.client;
+      entry.client = this.opts.createClient({ url: profile.url, tls, timeoutMs: profile.timeoutMs ?? 10_000 });
+      entry.generation = ++this.generation; // a late result of the old client is dropped
+      clearTimeout(entry.timer);
+      try {
+        old.close();
+      } catch {
+        /* closing a broken channel may throw; it is replaced either way */
+      }
+    }
     return this.check(id);
   }
 

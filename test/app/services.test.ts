@@ -318,6 +318,27 @@ test('a read-only (production) profile refuses load and unload, naming the profi
   }
 });
 
+test('"Retry now" (refresh) reaches a server that came back at once, not after gRPC\'s reconnect backoff', async () => {
+  const { startEmbeddedServer } = await import('../../electron/server');
+  let server = await startEmbeddedServer({ modelRepository: fx.repo, host: '127.0.0.1', port: 0, loadModels: [] });
+  const port = server.port;
+  await server.close();
+  const p = await s.handlers.saveConnection({ name: 'restarting', url: `127.0.0.1:${port}`, timeoutMs: 1000 });
+  try {
+    // Down: a few failed checks put the gRPC channel into its own reconnect backoff.
+    assert.equal((await s.handlers.connect({ id: p.id })).state, 'error');
+    assert.equal((await s.handlers.refreshStatus({ id: p.id })).state, 'error');
+    assert.equal((await s.handlers.refreshStatus({ id: p.id })).state, 'error');
+    server = await startEmbeddedServer({ modelRepository: fx.repo, host: '127.0.0.1', port, loadModels: [] });
+    const back = await s.handlers.refreshStatus({ id: p.id });
+    assert.equal(back.state, 'connected', JSON.stringify(back.error));
+    assert.equal(back.consecutiveFailures, 0);
+  } finally {
+    await s.handlers.deleteConnection({ id: p.id });
+    await server.close();
+  }
+});
+
 test('status backoff doubles per failure and is capped at 10 s', () => {
   assert.equal(MAX_BACKOFF_MS, 10_000);
   assert.deepEqual(
