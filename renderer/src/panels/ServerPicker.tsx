@@ -16,10 +16,14 @@ export function ServerPicker() {
   const setActive = useApp((s) => s.setActive);
   const connect = useApp((s) => s.connect);
   const busy = useApp((s) => (s.activeId ? s.busy[s.activeId] : undefined));
+  const known = useApp((s) => s.statusesKnown);
   const st = activeId ? statuses[activeId] : undefined;
   const connected = st && st.state !== 'disconnected';
+  const readOnly = useApp((s) => !!s.profiles.find((p) => p.id === s.activeId)?.readOnly);
+  // Until the services have said, the state is unknown, not "disconnected" (no flash of Connect).
+  const state = known ? (st?.state ?? 'disconnected') : 'checking';
   return (
-    <div className="row" data-testid="server-picker">
+    <div className="row" data-testid="server-picker" data-state={state}>
       <span
         className={`dot ${statusClass(st?.state, st?.ready)}`}
         title={st ? `${st.state}${st.ready ? ', ready' : ''}` : 'disconnected'}
@@ -37,7 +41,8 @@ export function ServerPicker() {
           </option>
         ))}
       </select>
-      {activeId && !connected && (
+      {!known && <span className="badge">checking…</span>}
+      {known && activeId && !connected && (
         <button
           className="btn small primary"
           disabled={!!busy}
@@ -53,6 +58,11 @@ export function ServerPicker() {
         </span>
       )}
       {st?.state === 'error' && <span className="badge err">unreachable</span>}
+      {readOnly && (
+        <span className="badge warn" title="Read-only (production): load, unload and apply are disabled">
+          read-only
+        </span>
+      )}
     </div>
   );
 }

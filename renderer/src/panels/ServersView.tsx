@@ -5,6 +5,7 @@ import { Alert, Panel } from '../components/ui';
 import { statusClass } from './ServerPicker';
 import { ProfileEditor } from './profile/ProfileEditor';
 import { ConnectionErrorAlert } from './ConnectionErrorAlert';
+import { classify, nameList } from '../lib/modelRows';
 import type { ConnectionProfile, ConnectionProfileInput } from '../../../shared/contract';
 import { endpointUrl, protocolLabel } from '../../../shared/contract/endpoint';
 
@@ -94,6 +95,8 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
   const connect = useApp((s) => s.connect);
   const disconnect = useApp((s) => s.disconnect);
   const deleteProfile = useApp((s) => s.deleteProfile);
+  const askConfirm = useApp((s) => s.askConfirm);
+  const known = useApp((s) => s.statusesKnown);
   const demo = useApp((s) => s.demo);
   const connected = st && st.state !== 'disconnected';
   const [now, setNow] = useState(Date.now());
@@ -114,8 +117,23 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
               <button className="btn small" onClick={onEdit}>
                 Edit
               </button>
-              <button className="btn small danger" onClick={() => void deleteProfile(profile.id)}>
-                Delete
+              <button
+                className="btn small danger"
+                data-testid="delete-profile"
+                onClick={() =>
+                  askConfirm({
+                    title: `Delete the profile “${profile.name}”?`,
+                    lines: [
+                      `The saved connection to ${profile.url} is removed${connected ? ' and disconnected' : ''}.`,
+                      'The server itself is not changed; you can add the profile again later.',
+                    ],
+                    confirmLabel: 'Delete profile',
+                    danger: true,
+                    onConfirm: () => void deleteProfile(profile.id),
+                  })
+                }
+              >
+                Delete…
               </button>
             </>
           )}
@@ -167,12 +185,14 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
           <dl
             className="kv"
             data-testid="server-status"
-            data-state={st?.state ?? 'disconnected'}
+            data-state={st?.state ?? (known ? 'disconnected' : 'checking')}
             data-ready={String(!!st?.ready)}
           >
             <dt>Connection</dt>
             <dd>
-              <span className={`badge ${statusClass(st?.state, st?.ready)}`}>{st?.state ?? 'disconnected'}</span>
+              <span className={`badge ${statusClass(st?.state, st?.ready)}`}>
+                {st?.state ?? (known ? 'disconnected' : 'checking…')}
+              </span>
             </dd>
             <dt>Live</dt>
             <dd data-testid="server-live">{fmtBool(st?.live)}</dd>
@@ -248,10 +268,34 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
             )}
             <dt>Deadline</dt>
             <dd>{profile.timeoutMs ? `${profile.timeoutMs} ms` : 'default'}</dd>
+            <dt>Changes</dt>
+            <dd>
+              <ReadOnlyToggle profile={profile} />
+            </dd>
           </dl>
         </div>
       </div>
     </Panel>
+  );
+}
+
+/** Marks a saved profile read-only (production): load, unload and apply are then disabled. */
+function ReadOnlyToggle({ profile }: { profile: ConnectionProfile }) {
+  const setReadOnly = useApp((s) => s.setReadOnly);
+  if (profile.builtin) return <span className="muted">allowed (demo server)</span>;
+  return (
+    <label
+      className="check"
+      title="A production server: load, unload and apply are disabled in the app and refused by its services"
+    >
+      <input
+        type="checkbox"
+        checked={!!profile.readOnly}
+        onChange={(e) => void setReadOnly(profile.id, e.target.checked)}
+        data-testid="profile-readonly"
+      />
+      read-only (production)
+    </label>
   );
 }
 
@@ -262,7 +306,7 @@ function NotReadyHint({ profileId }: { profileId: string }) {
   const failedNames = useApp((s) =>
     isActive
       ? s.index
-          .filter((m) => m.state === 'UNAVAILABLE')
+          .filter((m) => classify(m.state ?? '', m.reason ?? '') === 'failed')
           .map((m) => m.name)
           .join(', ')
       : '',
@@ -273,10 +317,16 @@ function NotReadyHint({ profileId }: { profileId: string }) {
     <Alert kind="warn" testId="not-ready-hint">
       The server is live but not ready.{' '}
       {failed.length
-        ? `${failed.length} model${failed.length > 1 ? 's' : ''} failed to load (${failed.join(', ')}); Triton reports not-ready while any model is UNAVAILABLE.`
+        ? `${failed.length} model${failed.length > 1 ? 's' : ''} failed to load (${nameList(failed)}); Triton reports not-ready while a model it was asked to load is UNAVAILABLE.`
         : 'Triton reports not-ready while a model is still loading or failed to load.'}{' '}
-      <button className="btn small" onClick={() => setView('models')}>
-        Show models
+      <button
+        className="btn small"
+        onClick={() => {
+          if (failed.length) useApp.getState().setModelFilter('failed');
+          setView('models');
+        }}
+      >
+        {failed.length ? 'Show failed models' : 'Show models'}
       </button>
     </Alert>
   );
