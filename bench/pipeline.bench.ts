@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, startHarness } from '../test/e2e/harness';
+import { REPO_ROOT, pickModel, startHarness } from '../test/e2e/harness';
 import { laneStub } from '../test/triton-client/helpers/laneStubRepo';
 import { summarize } from './stats';
 
@@ -124,7 +124,7 @@ try {
     { label: 'stress: null FP16, 4 in flight', model: 'null_fp16', inFlight: 4 },
   ];
   for (const run of runs) {
-    await page.selectOption('[data-testid=model-select-a]', run.model);
+    await pickModel(page, 'model-select-a', run.model);
     await page.fill('[data-testid=max-in-flight]', String(run.inFlight));
     await page.setInputFiles('[data-testid=file-input]', [video]);
     await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', {

@@ -38,6 +38,8 @@ export async function startHarness(
     viewport?: { width: number; height: number };
     /** Extra service options, e.g. `fileRoots` for the certificate chooser. */
     services?: Pick<ServicesOptions, 'fileRoots'>;
+    /** Start the embedded demo server before the page opens, as `npm start` and `tritonscope ui` do. */
+    startDemo?: boolean;
   } = {},
 ): Promise<Harness> {
   if (!existsSync(join(DIST, 'index.html'))) {
@@ -67,6 +69,7 @@ export async function startHarness(
       ...opts.services,
     });
     cleanup.push(() => services.close());
+    if (opts.startDemo) await services.demo.start();
     const bridge = await startBridge({ handlers: services.handlers, events: services.events, staticDir: DIST });
     cleanup.push(() => bridge.close());
     const browser = await chromium.launch({
@@ -121,4 +124,21 @@ export async function shotBoth(page: Page, name: string): Promise<void> {
     await shot(page, `${name}-${w}`);
   }
   await page.setViewportSize(before);
+}
+
+/**
+ * Picks a model in one of the inspector's searchable pickers (model-select-a / -b) as a user does:
+ * type part of the name, click the match; resolves once the picker holds it.
+ */
+export async function pickModel(page: Page, testId: string, name: string): Promise<void> {
+  const input = page.locator(`[data-testid=${testId}]`);
+  await input.click();
+  await input.fill(name);
+  await page.locator(`[data-testid=${testId}-option][data-value="${name}"]`).click();
+  await page.waitForSelector(`[data-testid=${testId}][data-value="${name}"]`);
+}
+
+/** The model a picker holds ('' for none). */
+export async function pickedModel(page: Page, testId: string): Promise<string> {
+  return (await page.getAttribute(`[data-testid=${testId}]`, 'data-value')) ?? '';
 }
