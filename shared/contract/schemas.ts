@@ -604,6 +604,8 @@ export const MetricsRequestSchema = z.strictObject({ ...OnConnection });
 
 export const DemoStatusSchema = z.object({
   running: z.boolean(),
+  /** Being started (e.g. by the Electron main process at launch): the UI says so, not "disconnected". */
+  starting: z.boolean().optional(),
   /** host:port of the embedded server while running. */
   url: z.string().nullable(),
   /** Connection profile id pointing at it (builtin profile). */

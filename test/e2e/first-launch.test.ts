@@ -14,17 +14,8 @@ let page: Page;
 
 describe('First launch (E2E)', { timeout: 120_000 }, () => {
   before(async () => {
-    h = await startHarness({ startDemo: true });
+    h = await startHarness({ startDemo: true, demoStartDelayMs: 2500 });
     page = h.page;
-  });
-  after(async () => {
-    if (h) {
-      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
-      await h.close();
-    }
-  });
-
-  it('first paint shows the demo as connected: never "disconnected", no Connect button', async () => {
     // Record, from the very first DOM of a fresh load, every state the Servers view's status card
     // shows and whether a Connect button (top bar or card) ever appears.
     await page.addInitScript(() => {
@@ -37,6 +28,15 @@ describe('First launch (E2E)', { timeout: 120_000 }, () => {
         if (document.querySelector('[data-testid=topbar-connect], [data-testid=connect]')) seen.connectButton = true;
       }).observe(document, { subtree: true, childList: true, attributes: true });
     });
+  });
+  after(async () => {
+    if (h) {
+      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
+      await h.close();
+    }
+  });
+
+  it('first paint shows the demo as connected: never "disconnected", no Connect button', async () => {
     await page.reload();
     await page.waitForSelector('[data-testid=server-status][data-state=connected]', { timeout: 15_000 });
     const seen = await page.evaluate(
@@ -46,6 +46,19 @@ describe('First launch (E2E)', { timeout: 120_000 }, () => {
     assert.ok(!seen.states.includes('disconnected'), `states shown: ${seen.states.join(' -> ')}`);
     assert.equal(seen.states[seen.states.length - 1], 'connected');
     await shot(page, 'first-01-servers-connected');
+  });
+
+  it('a demo still starting when the page opens shows "starting", then connected, never "disconnected"', async () => {
+    // As in Electron, whose main process starts the demo at launch without waiting for it.
+    await h.services.demo.stop();
+    const starting = h.services.demo.start();
+    await page.reload();
+    await page.waitForSelector('[data-testid=server-status][data-state=connected]', { timeout: 60_000 });
+    await starting;
+    const seen = await page.evaluate(() => (window as unknown as { __firstPaint: { states: string[] } }).__firstPaint);
+    assert.ok(seen.states.includes('starting'), `the start was seen as such: ${seen.states.join(' -> ')}`);
+    assert.ok(!seen.states.includes('disconnected'), `states shown: ${seen.states.join(' -> ')}`);
+    assert.equal(seen.states[seen.states.length - 1], 'connected');
   });
 
   it('the not-ready hint names the failing model without a visit to Models', async () => {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServices, type Services, type ServicesOptions } from '../../electron/services';
 import { startBridge, type Bridge } from '../../electron/bridge';
+import { startEmbeddedServer } from '../../electron/server';
 import { SHARED_DIR } from '../helpers/shared';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -40,6 +41,8 @@ export async function startHarness(
     services?: Pick<ServicesOptions, 'fileRoots'>;
     /** Start the embedded demo server before the page opens, as `npm start` and `tritonscope ui` do. */
     startDemo?: boolean;
+    /** Make each start of the demo server this much slower (a large repository on a slow machine). */
+    demoStartDelayMs?: number;
   } = {},
 ): Promise<Harness> {
   if (!existsSync(join(DIST, 'index.html'))) {
@@ -67,6 +70,14 @@ export async function startHarness(
       demoRepoDir: repoDir,
       demoMediaDir: opts.demoMedia ?? join(REPO_ROOT, 'assets/demo'),
       ...opts.services,
+      ...(opts.demoStartDelayMs
+        ? {
+            startServer: async (o: Parameters<typeof startEmbeddedServer>[0]) => {
+              await new Promise((r) => setTimeout(r, opts.demoStartDelayMs));
+              return startEmbeddedServer(o);
+            },
+          }
+        : {}),
     });
     cleanup.push(() => services.close());
     if (opts.startDemo) await services.demo.start();

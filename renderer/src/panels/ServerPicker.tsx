@@ -1,6 +1,7 @@
 /** Top-bar picker: which server the Models/Config/Inspect views talk to, with its live status. */
 import { useApp } from '../state/store';
 import { endpointUrl } from '../../../shared/contract/endpoint';
+import { DEMO_ID } from '../state/servers';
 
 export function statusClass(state: string | undefined, ready: boolean | null | undefined): string {
   if (state === 'connected') return ready ? 'ok' : 'warn';
@@ -20,8 +21,10 @@ export function ServerPicker() {
   const st = activeId ? statuses[activeId] : undefined;
   const connected = st && st.state !== 'disconnected';
   const readOnly = useApp((s) => !!s.profiles.find((p) => p.id === s.activeId)?.readOnly);
-  // Until the services have said, the state is unknown, not "disconnected" (no flash of Connect).
-  const state = known ? (st?.state ?? 'disconnected') : 'checking';
+  const demoPending = useApp((s) => s.activeId === DEMO_ID && !st && s.demoPending());
+  // Until the services have said, the state is unknown, not "disconnected" (no flash of Connect);
+  // a demo server being started is "starting".
+  const state = !known ? 'checking' : demoPending ? 'starting' : (st?.state ?? 'disconnected');
   return (
     <div className="row" data-testid="server-picker" data-state={state}>
       <span
@@ -41,8 +44,8 @@ export function ServerPicker() {
           </option>
         ))}
       </select>
-      {!known && <span className="badge">checking…</span>}
-      {known && activeId && !connected && (
+      {(state === 'checking' || state === 'starting') && <span className="badge">{state}…</span>}
+      {state === 'disconnected' && activeId && (
         <button
           className="btn small primary"
           disabled={!!busy}

@@ -6,7 +6,7 @@ import { statusClass } from './ServerPicker';
 import { ProfileEditor } from './profile/ProfileEditor';
 import { ConnectionErrorAlert } from './ConnectionErrorAlert';
 import { classify, nameList } from '../lib/modelRows';
-import type { ConnectionProfile, ConnectionProfileInput } from '../../../shared/contract';
+import type { ConnectionProfile, ConnectionProfileInput, ConnectionStatus } from '../../../shared/contract';
 import { endpointUrl, protocolLabel } from '../../../shared/contract/endpoint';
 
 /** A new profile starts empty: the form shows placeholders, not values that look real. */
@@ -89,7 +89,7 @@ export function ServersView() {
 }
 
 function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit: () => void }) {
-  const st = useApp((s) => s.statuses[profile.id]);
+  const st = useApp((s): ConnectionStatus | undefined => s.statuses[profile.id]);
   const busy = useApp((s) => s.busy[profile.id]);
   const err = useApp((s) => s.connectErrors[profile.id]);
   const connect = useApp((s) => s.connect);
@@ -97,6 +97,11 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
   const deleteProfile = useApp((s) => s.deleteProfile);
   const askConfirm = useApp((s) => s.askConfirm);
   const known = useApp((s) => s.statusesKnown);
+  const demoPending = useApp((s) => !!profile.builtin && !st && s.demoPending());
+  // Before the services have answered: "checking"; a demo being started: "starting"; never a
+  // "disconnected" that is not true.
+  const shownState: ConnectionStatus['state'] | 'checking' | 'starting' =
+    st?.state ?? (!known ? 'checking' : demoPending ? 'starting' : 'disconnected');
   const demo = useApp((s) => s.demo);
   const connected = st && st.state !== 'disconnected';
   const [now, setNow] = useState(Date.now());
@@ -150,10 +155,10 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
             <button
               className="btn small primary"
               onClick={() => void connect(profile.id)}
-              disabled={!!busy}
+              disabled={!!busy || shownState !== 'disconnected'}
               data-testid="connect"
             >
-              {busy === 'connecting' ? 'Connecting…' : 'Connect'}
+              {busy === 'connecting' || shownState === 'starting' ? 'Connecting…' : 'Connect'}
             </button>
           )}
         </>
@@ -182,16 +187,11 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
       <div className="row" style={{ gap: 24, alignItems: 'flex-start' }}>
         <div className="card" style={{ minWidth: 280 }}>
           <div className="section-title">Status</div>
-          <dl
-            className="kv"
-            data-testid="server-status"
-            data-state={st?.state ?? (known ? 'disconnected' : 'checking')}
-            data-ready={String(!!st?.ready)}
-          >
+          <dl className="kv" data-testid="server-status" data-state={shownState} data-ready={String(!!st?.ready)}>
             <dt>Connection</dt>
             <dd>
               <span className={`badge ${statusClass(st?.state, st?.ready)}`}>
-                {st?.state ?? (known ? 'disconnected' : 'checking…')}
+                {st ? st.state : shownState === 'disconnected' ? 'disconnected' : `${shownState}…`}
               </span>
             </dd>
             <dt>Live</dt>

@@ -161,7 +161,8 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
 
   async sampleStatistics() {
     const conn = get().activeConnection();
-    if (!conn) return;
+    // An unreachable server: the status poll checks it; a failing statistics call adds nothing.
+    if (!conn || get().statuses[conn]?.state === 'error') return;
     try {
       const { takenAt, models } = await getApi().modelStatistics({ connectionId: conn });
       const history = { ...get().statsHistory };

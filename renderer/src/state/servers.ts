@@ -62,6 +62,8 @@ export interface ServersSlice {
   startDemo(): Promise<void>;
   /** The active, connected connection id, or null. */
   activeConnection(): string | null;
+  /** The demo server is being started (by this page or by the app at launch). */
+  demoPending(): boolean;
 }
 
 export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
@@ -82,13 +84,22 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
       // read their statuses together with the list, so the first paint with profiles already shows
       // them connected instead of "disconnected" until the next poll's event.
       const unknown = profiles.filter((p) => !get().statuses[p.id]);
-      const read = await Promise.all(
-        unknown.map((p) =>
-          getApi()
-            .connectionStatus({ id: p.id })
-            .catch(() => null),
+      const [read, demo] = await Promise.all([
+        Promise.all(
+          unknown.map((p) =>
+            getApi()
+              .connectionStatus({ id: p.id })
+              .catch(() => null),
+          ),
         ),
-      );
+        // No demo profile yet: is the demo being started (Electron starts it at launch)?
+        profiles.some((p) => p.id === DEMO_ID)
+          ? null
+          : getApi()
+              .demoStatus()
+              .catch(() => null),
+      ]);
+      if (demo) set({ demo });
       // The demo server is the default profile: shown (as a placeholder) until it is started.
       if (!profiles.some((p) => p.id === DEMO_ID)) profiles.unshift(DEMO_PLACEHOLDER);
       const activeId = get().activeId ?? profiles.find((p) => p.builtin)?.id ?? profiles[0]?.id ?? null;
@@ -278,6 +289,10 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
     } finally {
       set({ demoStarting: false });
     }
+  },
+
+  demoPending() {
+    return get().demoStarting || (!!get().demo?.starting && !get().demo?.running);
   },
 
   activeConnection() {
