@@ -19,7 +19,6 @@ export function ServerPicker() {
   const busy = useApp((s) => (s.activeId ? s.busy[s.activeId] : undefined));
   const known = useApp((s) => s.statusesKnown);
   const st = activeId ? statuses[activeId] : undefined;
-  const connected = st && st.state !== 'disconnected';
   const readOnly = useApp((s) => !!s.profiles.find((p) => p.id === s.activeId)?.readOnly);
   const demoPending = useApp((s) => s.activeId === DEMO_ID && !st && s.demoPending());
   // Until the services have said, the state is unknown, not "disconnected" (no flash of Connect);
