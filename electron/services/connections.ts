@@ -245,6 +245,15 @@ export class ConnectionManager {
     return this.readTls(this.get(id));
   }
 
+  private makeClient(profile: ConnectionProfile, tls: TritonTlsOptions | undefined): TritonClientLike {
+    return this.opts.createClient({
+      url: profile.url,
+      protocol: profile.protocol ?? 'grpc',
+      tls,
+      timeoutMs: profile.timeoutMs ?? 10_000,
+    });
+  }
+
   /** Connects (creating the client), runs the first check and starts polling. Idempotent. */
   async connect(id: string): Promise<ConnectionStatus> {
     if (this.closed) throw new ApiError('UNAVAILABLE', 'services are shutting down');
@@ -253,12 +262,7 @@ export class ConnectionManager {
     if (existing) return existing.checking ?? this.check(id);
     const tls = await this.readTls(profile);
     if (this.live.has(id)) return this.check(id); // a concurrent connect won the race
-    const client = this.opts.createClient({
-      url: profile.url,
-      protocol: profile.protocol ?? 'grpc',
-      tls,
-      timeoutMs: profile.timeoutMs ?? 10_000,
-    });
+    const client = this.makeClient(profile, tls);
     const entry: Live = {
       client,
       address: profile.url,
@@ -309,7 +313,7 @@ export class ConnectionManager {
       if (this.live.get(id) !== entry) return this.refresh(id); // disconnected or reconnected meanwhile
       // From here to check() nothing awaits: no poll can start with the old client in between.
       const old = entry.client;
-      entry.client = this.opts.createClient({ url: profile.url, tls, timeoutMs: profile.timeoutMs ?? 10_000 });
+      entry.client = this.makeClient(profile, tls);
       entry.generation = ++this.generation; // a late result of the old client is dropped
       clearTimeout(entry.timer);
       try {
