@@ -103,5 +103,6 @@ export function useCountdown(lastCheckedAt: number | null, delayMs: number | nul
     return () => clearInterval(t);
   }, [lastCheckedAt, delayMs]);
   if (lastCheckedAt == null || delayMs == null) return null;
-  return Math.max(0, Math.ceil((lastCheckedAt + delayMs - now) / 1000));
+  // `now` may be up to a tick older than a status that just arrived: never count above the delay.
+  return Math.max(0, Math.min(Math.ceil(delayMs / 1000), Math.ceil((lastCheckedAt + delayMs - now) / 1000)));
 }
