@@ -1,7 +1,7 @@
 /** The editor's diagnostics list, and the "Apply to server" dialog (config override or repository file). */
 import { useState } from 'react';
 import { useApp } from '../state/store';
-import { DEMO_ID } from '../state/servers';
+import { servingConnection } from '../lib/repoStatus';
 import { Alert, Progress } from '../components/ui';
 import type { analyzeConfig } from '../lib/pbtxt';
 
@@ -47,8 +47,9 @@ export function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; has
   const serverLabel = useApp((s) => (target ? s.serverLabel(target) : 'no server'));
   const blocked = useApp((s) => s.writeBlock(target));
   const root = useApp((s) => s.roots.find((r) => r.rootId === file.rootId));
-  // The demo folder is the demo server's repository; another server has its own disk.
-  const otherRepository = !!root?.builtin && target !== DEMO_ID;
+  // The server known to serve this folder (the demo's, or "Served by"): another has its own disk.
+  const servingId = useApp((s) => servingConnection(root, s.demo, s.servedBy));
+  const otherRepository = !!servingId && servingId !== target;
   const [choice, setChoice] = useState<'override' | 'file'>(dirty ? 'override' : 'file');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
