@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { shot, startHarness, type Harness } from './harness';
+import { shotBoth, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
@@ -45,7 +45,7 @@ describe('First launch (E2E)', { timeout: 120_000 }, () => {
     assert.equal(seen.connectButton, false, `no Connect button flashed (states: ${seen.states.join(' -> ')})`);
     assert.ok(!seen.states.includes('disconnected'), `states shown: ${seen.states.join(' -> ')}`);
     assert.equal(seen.states[seen.states.length - 1], 'connected');
-    await shot(page, 'first-01-servers-connected');
+    await shotBoth(page, 'first-01-servers-connected');
   });
 
   it('a demo still starting when the page opens shows "starting", then connected, never "disconnected"', async () => {
@@ -75,7 +75,7 @@ describe('First launch (E2E)', { timeout: 120_000 }, () => {
       { timeout: 15_000 },
     );
     assert.match((await hint.textContent()) ?? '', /failed to load/);
-    await shot(page, 'first-02-not-ready-hint');
+    await shotBoth(page, 'first-02-not-ready-hint');
   });
 
   it('the notifications log keeps a vanished error toast with its raw detail', async () => {
@@ -102,12 +102,9 @@ describe('First launch (E2E)', { timeout: 120_000 }, () => {
     };
     assert.ok(detail.code, 'the raw detail has the error code');
     assert.match(detail.message ?? '', new RegExp(failing), 'and the server message in full');
-    await shot(page, 'first-03-notifications-log');
-    await page.setViewportSize({ width: 1024, height: 700 });
-    await shot(page, 'first-03-notifications-log-1024');
+    await shotBoth(page, 'first-03-notifications-log');
     await page.keyboard.press('Escape');
     await page.locator('[data-testid=log-drawer]').waitFor({ state: 'detached' });
-    await page.setViewportSize({ width: 1440, height: 900 });
     assert.deepEqual(h.pageErrors, []);
   });
 });

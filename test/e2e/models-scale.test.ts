@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { pickedModel, shot, startHarness, type Harness } from './harness';
+import { pickedModel, shot, shotBoth, startHarness, type Harness } from './harness';
 import { writeScaleRepository, type ScaleRepository } from '../helpers/modelRepo';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 
@@ -193,7 +193,7 @@ describe('Models view at scale (E2E)', { timeout: 240_000 }, () => {
     assert.ok(m, `traffic cell: ${traffic} (${sent} requests sent)`);
     assert.ok(Number(m[1]) > 1, `req/s ${m[1]}`);
     assert.ok(Number(m[2]) > 0, `average ms ${m[2]}`);
-    await shot(page, 'models-02-traffic');
+    await shotBoth(page, 'models-02-traffic');
     await page.selectOption('[data-testid=models-sort]', 'failures');
   });
 
@@ -221,7 +221,7 @@ describe('Models view at scale (E2E)', { timeout: 240_000 }, () => {
     assert.notEqual(await detailName(), last);
     await page.keyboard.press('Home');
     assert.equal(await detailName(), repo.failing[0]);
-    await shot(page, 'models-03-keyboard');
+    await shotBoth(page, 'models-03-keyboard');
   });
 
   it("the inspector's model picker is searchable", async () => {
@@ -234,7 +234,7 @@ describe('Models view at scale (E2E)', { timeout: 240_000 }, () => {
       els.map((e) => e.getAttribute('data-value')),
     );
     assert.deepEqual(options, [repo.names[998], repo.names[999]]);
-    await shot(page, 'models-04-inspector-picker');
+    await shotBoth(page, 'models-04-inspector-picker');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     assert.equal(await pickedModel(page, 'model-select-a'), repo.names[999]);
@@ -251,10 +251,7 @@ describe('Models view at scale (E2E)', { timeout: 240_000 }, () => {
     assert.equal(await page.locator('[data-testid^=open-config-]').count(), 10);
     await page.click(`[data-testid="open-config-${repo.names[777]}"]`);
     await page.waitForSelector('[data-testid=editor-path]:has-text("model_0777/config.pbtxt")');
-    await shot(page, 'models-05-repo-filter-1440');
-    await page.setViewportSize({ width: 1024, height: 700 });
-    await shot(page, 'models-05-repo-filter-1024');
-    await page.setViewportSize({ width: 1440, height: 900 });
+    await shotBoth(page, 'models-05-repo-filter');
     assert.deepEqual(h.pageErrors, []);
   });
 });

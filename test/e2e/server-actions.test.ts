@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, shot, startHarness, type Harness } from './harness';
+import { REPO_ROOT, shotBoth, startHarness, type Harness } from './harness';
 import { writeScaleRepository } from '../helpers/modelRepo';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 
@@ -83,10 +83,7 @@ describe('Server-changing actions (E2E)', { timeout: 240_000 }, () => {
     assert.match(title, new RegExp(`${SHARED_MODEL}.*Orin lab.*${lab.url.replace(/\./g, '\\.')}`), title);
     // The folder is the demo server's: the dialog says this server has its own.
     await page.waitForSelector('[data-testid=apply-other-repository]');
-    await shot(page, 'actions-01-apply-names-server');
-    await page.setViewportSize({ width: 1024, height: 700 });
-    await shot(page, 'actions-01-apply-names-server-1024');
-    await page.setViewportSize({ width: 1440, height: 900 });
+    await shotBoth(page, 'actions-01-apply-names-server');
     await page.click('[data-testid=apply-confirm]');
     await page.waitForSelector('[data-testid=apply-dialog]', { state: 'detached', timeout: 30_000 });
     assert.equal(await instanceCount(labId), 2, 'the override went to the server named');
@@ -102,7 +99,7 @@ describe('Server-changing actions (E2E)', { timeout: 240_000 }, () => {
     const dialog = page.locator('[data-testid=confirm-dialog]');
     const text = (await dialog.textContent()) ?? '';
     assert.ok(text.includes(model) && text.includes('Orin lab') && text.includes(lab.url), text);
-    await shot(page, 'actions-02-unload-asks');
+    await shotBoth(page, 'actions-02-unload-asks');
     await page.click('[data-testid=confirm-cancel]');
     await dialog.waitFor({ state: 'detached' });
     const state = async () =>
@@ -129,7 +126,7 @@ describe('Server-changing actions (E2E)', { timeout: 240_000 }, () => {
       document.querySelector('[data-testid=server-picker]')?.textContent?.includes('read-only'),
     );
     assert.equal((await h.services.handlers.listConnections(undefined)).find((p) => p.id === labId)?.readOnly, true);
-    await shot(page, 'actions-03-read-only-profile');
+    await shotBoth(page, 'actions-03-read-only-profile');
 
     await page.click('[data-testid=nav-models]');
     await page.waitForSelector('[data-testid=read-only-banner]');
@@ -138,7 +135,7 @@ describe('Server-changing actions (E2E)', { timeout: 240_000 }, () => {
       assert.equal(await b.isDisabled(), true, `${id} is disabled`);
       assert.match((await b.getAttribute('title')) ?? '', /Orin lab.*read-only \(production\)/);
     }
-    await shot(page, 'actions-04-read-only-models');
+    await shotBoth(page, 'actions-04-read-only-models');
     await page.click('[data-testid=nav-repository]');
     const apply = page.locator('[data-testid=apply]');
     assert.equal(await apply.isDisabled(), true);
@@ -191,10 +188,7 @@ describe('Server-changing actions (E2E)', { timeout: 240_000 }, () => {
     // The backoff doubles per failed check (2 s polls: 4, 8, then 10 s) and stops at 10 s.
     await page.waitForSelector('[data-testid=next-retry][data-ms="10000"]', { timeout: 40_000 });
     assert.match((await page.textContent('[data-testid=next-retry]')) ?? '', /Next check in \d+ s/);
-    await shot(page, 'actions-05-server-down');
-    await page.setViewportSize({ width: 1024, height: 700 });
-    await shot(page, 'actions-05-server-down-1024');
-    await page.setViewportSize({ width: 1440, height: 900 });
+    await shotBoth(page, 'actions-05-server-down');
 
     // Back on the same port: "Retry now" finds it without waiting out the backoff.
     lab = await startLab(port);
