@@ -36,7 +36,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT, startBackend } from '../test/e2e/harness';
 import { laneStub } from '../test/triton-client/helpers/laneStubRepo';
 import { startServerInChild, type ParentSide } from '../electron/server/processHost';
-import { openCdpPage } from './cdpPage';
+import { openCdpPage, type CdpPage } from './cdpPage';
 import { available as cpuTimeAvailable, cpuByGroup, processTree, threadCpu } from './cpuTime';
 import { summarize } from './stats';
 
@@ -61,6 +61,21 @@ function forkServer(): ParentSide & { pid: number } {
     onExit: (listener) => child.on('exit', listener),
     kill: () => void child.kill(),
   };
+}
+
+/**
+ * The inspector's searchable model picker, as a user works it: type the name, choose the match (the
+ * list acts on mousedown so the input keeps focus), then wait until the picker holds it.
+ */
+async function pickModel(page: CdpPage, testId: string, name: string): Promise<void> {
+  await page.fill(`[data-testid=${testId}]`, name);
+  const option = `[data-testid=${testId}-option][data-value="${name}"]`;
+  await page.waitForSelector(option);
+  await page.evaluate(
+    (s) => document.querySelector(s)!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true, cancelable: true })),
+    option,
+  );
+  await page.waitForSelector(`[data-testid=${testId}][data-value="${name}"]`);
 }
 
 const SECONDS = Number(process.env['PIPELINE_BENCH_SECONDS'] ?? 20);
@@ -215,7 +230,7 @@ try {
   }
   for (const run of runs) {
     if (ONLY.length && !ONLY.some((w) => run.label.toLowerCase().startsWith(w))) continue;
-    await page.selectOption('[data-testid=model-select-a]', run.model);
+    await pickModel(page, 'model-select-a', run.model);
     await page.fill('[data-testid=max-in-flight]', String(run.inFlight));
     await page.setInputFiles('[data-testid=file-input]', [video]);
     await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', 15_000);

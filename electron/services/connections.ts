@@ -5,8 +5,10 @@
  *   TLS material is stored as file PATHS and read at connect time, so rotating a certificate on disk
  *   needs no re-entry and no key bytes end up in our config file.
  * - A connected profile is polled (live, ready, metadata). Healthy: every `pollIntervalMs`
- *   (default 2 s). Failing: the delay doubles per consecutive failure up to 60 s (backoff), and
+ *   (default 2 s). Failing: the delay doubles per consecutive failure up to 10 s (backoff), and
  *   resets on success or on an explicit refresh. Every completed check emits 'connectionStatus'.
+ *   The cap is low on purpose: a server that restarts (a Jetson rebooting, Triton reloading) should
+ *   show as back within seconds, and a check of a dead server costs one failed TCP connect.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,13 @@ import { checkTlsFiles, TLS_FILE_LIMIT } from './profileFiles';
 import { explainFailure } from './failureInfo';
 
 export const DEFAULT_POLL_MS = 2000;
-export const MAX_BACKOFF_MS = 60_000;
+export const MAX_BACKOFF_MS = 10_000;
+
+/** Delay before the next status check: the poll interval, doubled per consecutive failure, capped. */
+export function nextCheckDelay(pollIntervalMs: number, consecutiveFailures: number): number {
+  if (consecutiveFailures <= 0) return pollIntervalMs;
+  return Math.min(pollIntervalMs * 2 ** Math.min(consecutiveFailures, 30), Math.max(MAX_BACKOFF_MS, pollIntervalMs));
+}
 
 const StoreSchema = z.object({ version: z.literal(1), profiles: z.array(ConnectionProfileSchema) });
 
@@ -237,6 +245,15 @@ export class ConnectionManager {
     return this.readTls(this.get(id));
   }
 
+  private makeClient(profile: ConnectionProfile, tls: TritonTlsOptions | undefined): TritonClientLike {
+    return this.opts.createClient({
+      url: profile.url,
+      protocol: profile.protocol ?? 'grpc',
+      tls,
+      timeoutMs: profile.timeoutMs ?? 10_000,
+    });
+  }
+
   /** Connects (creating the client), runs the first check and starts polling. Idempotent. */
   async connect(id: string): Promise<ConnectionStatus> {
     if (this.closed) throw new ApiError('UNAVAILABLE', 'services are shutting down');
@@ -245,12 +262,7 @@ export class ConnectionManager {
     if (existing) return existing.checking ?? this.check(id);
     const tls = await this.readTls(profile);
     if (this.live.has(id)) return this.check(id); // a concurrent connect won the race
-    const client = this.opts.createClient({
-      url: profile.url,
-      protocol: profile.protocol ?? 'grpc',
-      tls,
-      timeoutMs: profile.timeoutMs ?? 10_000,
-    });
+    const client = this.makeClient(profile, tls);
     const entry: Live = {
       client,
       address: profile.url,
@@ -286,9 +298,30 @@ export class ConnectionManager {
     return Promise.resolve(status);
   }
 
-  /** Checks now (resets the backoff). Connects first if needed. */
+  /**
+   * Checks now (resets the backoff). Connects first if needed. A server that was unreachable gets
+   * a fresh client: the old channel may be waiting out gRPC's reconnect backoff, and "Retry now"
+   * must try now.
+   */
   async refresh(id: string): Promise<ConnectionStatus> {
-    if (!this.live.has(id)) return this.connect(id);
+    const entry = this.live.get(id);
+    if (!entry) return this.connect(id);
+    if (entry.status.state === 'error') {
+      const profile = this.get(id);
+      const tls = await this.readTls(profile);
+      await entry.checking?.catch(() => undefined);
+      if (this.live.get(id) !== entry) return this.refresh(id); // disconnected or reconnected meanwhile
+      // From here to check() nothing awaits: no poll can start with the old client in between.
+      const old = entry.client;
+      entry.client = this.makeClient(profile, tls);
+      entry.generation = ++this.generation; // a late result of the old client is dropped
+      clearTimeout(entry.timer);
+      try {
+        old.close();
+      } catch {
+        /* closing a broken channel may throw; it is replaced either way */
+      }
+    }
     return this.check(id);
   }
 
@@ -345,7 +378,7 @@ export class ConnectionManager {
       }
       if (entry.generation !== generation || this.live.get(id) !== entry) return next; // disconnected meanwhile
       const base = this.profileOrNull(id)?.pollIntervalMs ?? DEFAULT_POLL_MS;
-      const delay = next.consecutiveFailures ? Math.min(base * 2 ** next.consecutiveFailures, MAX_BACKOFF_MS) : base;
+      const delay = nextCheckDelay(base, next.consecutiveFailures);
       if (this.opts.poll !== false && !this.closed) {
         next.nextCheckInMs = delay;
         entry.timer = setTimeout(() => void this.check(id), delay);
@@ -370,6 +403,17 @@ export class ConnectionManager {
     const error = await explainFailure(e, detail, entry.address, entry.tls, entry.protocol);
     entry.explained = { detail, error };
     return error;
+  }
+
+  /** Refuses a server-changing action on a profile marked read-only (production). */
+  assertWritable(id: string, action: string): void {
+    const p = this.get(id);
+    if (p.readOnly) {
+      throw new ApiError(
+        'FAILED_PRECONDITION',
+        `'${p.name}' is marked read-only (production): ${action} is disabled; edit the profile to allow it`,
+      );
+    }
   }
 
   private profileOrNull(id: string): ConnectionProfile | null {

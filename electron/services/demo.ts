@@ -65,6 +65,7 @@ export class DemoService {
   async status(): Promise<DemoStatus> {
     return {
       running: this.server !== null,
+      starting: this.starting !== null && this.server === null,
       url: this.server?.url ?? null,
       connectionId: this.server ? DEMO_CONNECTION_ID : null,
       rootId: this.rootId,

@@ -35,6 +35,7 @@ export class ServerOps {
   }
 
   async loadModel(req: ParsedRequest<'loadModel'>) {
+    this.connections.assertWritable(req.connectionId, `loading '${req.model}'`);
     const c = await this.connections.client(req.connectionId);
     let config: object | undefined;
     if (req.configOverride && 'pbtxt' in req.configOverride) {
@@ -61,6 +62,7 @@ export class ServerOps {
   }
 
   async unloadModel(req: ParsedRequest<'unloadModel'>) {
+    this.connections.assertWritable(req.connectionId, `unloading '${req.model}'`);
     const c = await this.connections.client(req.connectionId);
     await c.unloadModel(req.model, { unloadDependents: req.unloadDependents });
     return { ok: true as const };

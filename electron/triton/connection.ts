@@ -84,6 +84,8 @@ export interface ChannelSetup {
   tls: boolean;
 }
 
+export const MAX_RECONNECT_BACKOFF_MS = 10_000;
+
 export function channelSetup(
   parsed: ParsedUrl,
   tlsOption: TlsOptions | boolean | undefined,
@@ -97,6 +99,9 @@ export function channelSetup(
   const options: grpc.ChannelOptions = {
     'grpc.max_send_message_length': maxMessageBytes,
     'grpc.max_receive_message_length': maxMessageBytes,
+    // gRPC's own reconnect backoff grows to 120 s: a server back after a restart would stay
+    // "unreachable" that long, however often the app checks. Match the app's 10 s status backoff.
+    'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
   };
   const useTls = parsed.tls || Boolean(tlsOption);
   if (!useTls) return { credentials: grpc.credentials.createInsecure(), options, tls: false };

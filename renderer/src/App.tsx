@@ -5,7 +5,9 @@ import type { ViewId } from './state/settings';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { Icon, Kbd } from './components/ui';
 import { ServersView } from './panels/ServersView';
-import { ModelsView, useStatsSampling } from './panels/ModelsView';
+import { ModelsView } from './panels/models/ModelsView';
+import { useStatsSampling } from './panels/models/useStatsSampling';
+import { useActiveIndex } from './panels/useActiveIndex';
 import { RepositoryView } from './panels/RepositoryView';
 import { InspectorView } from './panels/inspector/InspectorView';
 import { MetricsView } from './panels/metrics/MetricsView';
@@ -14,6 +16,11 @@ import { usePlaybackSampled } from './panels/inspector/playback';
 import { watchModelLifecycle } from './panels/inspector/controller';
 import { ServerPicker } from './panels/ServerPicker';
 import { useStatusPolling } from './panels/useStatusPolling';
+import { Toasts } from './components/notices/Toasts';
+import { LogButton } from './components/notices/LogButton';
+import { NotificationLog } from './components/notices/NotificationLog';
+import { ConfirmDialog } from './components/ConfirmDialog';
+import './styles/shared-ui.css';
 import { getApi } from '../api';
 import { onBridgeState, type BridgeState } from '../api';
 
@@ -46,9 +53,7 @@ export function App() {
         () => undefined,
       );
       const offs = [
-        b.on('connectionStatus', (status) =>
-          useApp.setState({ statuses: { ...useApp.getState().statuses, [status.id]: status } }),
-        ),
+        b.on('connectionStatus', (status) => useApp.getState().applyStatus(status)),
         b.on('connectionsChanged', () => void useApp.getState().loadProfiles()),
         b.on('repositoriesChanged', ({ roots }) => useApp.setState({ roots })),
         b.on('demoStatus', (demo) => useApp.setState({ demo })),
@@ -84,6 +89,7 @@ export function App() {
   useStatusPolling();
   useStatsSampling();
   useMetricsSampling();
+  useActiveIndex();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -111,6 +117,7 @@ export function App() {
         </div>
         <ServerPicker />
         <div className="spacer" />
+        <LogButton />
         <button className="btn small" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">
           Shortcuts
         </button>
@@ -140,6 +147,8 @@ export function App() {
       </main>
       <StatusBar />
       {showHelp && <HelpModal onClose={() => setShowHelp(false)} />}
+      <NotificationLog />
+      <ConfirmDialog />
       <Toasts />
     </div>
   );
@@ -193,26 +202,13 @@ function StatusBar() {
   );
 }
 
-function Toasts() {
-  const toasts = useApp((s) => s.toasts);
-  const dismiss = useApp((s) => s.dismissToast);
-  return (
-    <div className="toast-stack">
-      {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} onClick={() => dismiss(t.id)} role="status">
-          {t.text}
-        </div>
-      ))}
-    </div>
-  );
-}
-
 function HelpModal({ onClose }: { onClose: () => void }) {
   const rows: [string, string][] = [
     ['Ctrl+1 … 5', 'Servers / Models / Config / Inspect / Metrics'],
     ['Ctrl+S', 'Save config.pbtxt (editor)'],
     ['Space', 'Play / pause (inspector)'],
     ['← / →', 'Previous / next frame'],
+    ['↑ / ↓, PgUp / PgDn', 'Move through the models table (Home / End: first / last)'],
     ['Home / End', 'First / last frame'],
     ['[ / ]', 'Lower / raise the confidence threshold'],
     ['Enter', 'Run inference on the current frame'],

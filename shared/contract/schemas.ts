@@ -168,10 +168,15 @@ export const ConnectionProfileInputSchema = z.strictObject({
   tls: TlsSettingsSchema.optional(),
   /** Per-call deadline. */
   timeoutMs: z.number().int().min(100).max(600_000).optional(),
-  /** Status poll interval while healthy; failures back off from here up to 60 s. */
+  /** Status poll interval while healthy; failures back off from here up to 10 s. */
   pollIntervalMs: z.number().int().min(500).max(600_000).optional(),
   /** Prometheus metrics endpoint; absent = the server's host on port 8002 (shared/metrics defaultMetricsUrl). */
   metricsUrl: MetricsUrlSchema.optional(),
+  /**
+   * A production server: actions that change it (load, unload, apply a config) are refused by the
+   * services and disabled in the app. Reading (index, metadata, statistics, inference) still works.
+   */
+  readOnly: z.boolean().optional(),
 });
 export type ConnectionProfileInput = z.infer<typeof ConnectionProfileInputSchema>;
 
@@ -184,6 +189,8 @@ export const ConnectionProfileSchema = z.object({
   timeoutMs: z.number().int().optional(),
   pollIntervalMs: z.number().int().optional(),
   metricsUrl: z.string().optional(),
+  /** Server-changing actions refused (see ConnectionProfileInputSchema.readOnly). */
+  readOnly: z.boolean().optional(),
   /** True for the profile pointing at the embedded demo server (not persisted). */
   builtin: z.boolean().optional(),
 });
@@ -597,6 +604,8 @@ export const MetricsRequestSchema = z.strictObject({ ...OnConnection });
 
 export const DemoStatusSchema = z.object({
   running: z.boolean(),
+  /** Being started (e.g. by the Electron main process at launch): the UI says so, not "disconnected". */
+  starting: z.boolean().optional(),
   /** host:port of the embedded server while running. */
   url: z.string().nullable(),
   /** Connection profile id pointing at it (builtin profile). */

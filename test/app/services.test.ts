@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { serializeError, type ConnectionStatus } from '../../shared/contract';
 import type { Services } from '../../electron/services';
+import { MAX_BACKOFF_MS, nextCheckDelay } from '../../electron/services/connections';
 import { makeFixture, makeServices, f32, readF32, SCALE_CONFIG, type Fixture } from './fixtures';
 
 let fx: Fixture;
@@ -289,6 +290,63 @@ test('status polling backs off while a server is down and recovers', async () =>
   } finally {
     await polled.close();
   }
+});
+
+test('a read-only (production) profile refuses load and unload, naming the profile; reading still works', async () => {
+  const demoUrl = (await s.handlers.demoStatus(undefined)).url!;
+  const prod = await s.handlers.saveConnection({ name: 'Orin prod', url: demoUrl, readOnly: true });
+  try {
+    assert.equal((await s.handlers.listConnections(undefined)).find((p) => p.id === prod.id)?.readOnly, true);
+    await rejects(
+      s.handlers.unloadModel({ connectionId: prod.id, model: 'scale2' }),
+      'FAILED_PRECONDITION',
+      /'Orin prod' is marked read-only \(production\): unloading 'scale2'/,
+    );
+    await rejects(
+      s.handlers.loadModel({ connectionId: prod.id, model: 'scale2', configOverride: { pbtxt: SCALE_CONFIG } }),
+      'FAILED_PRECONDITION',
+      /loading 'scale2'/,
+    );
+    // nothing reached the server: scale2 is still READY, and the index is readable through the profile
+    const index = await s.handlers.repositoryIndex({ connectionId: prod.id });
+    assert.equal(index.models.find((m) => m.name === 'scale2')?.state, 'READY');
+    // clearing the flag allows it again
+    await s.handlers.saveConnection({ id: prod.id, name: 'Orin prod', url: demoUrl, readOnly: false });
+    await s.handlers.loadModel({ connectionId: prod.id, model: 'scale2' });
+  } finally {
+    await s.handlers.deleteConnection({ id: prod.id });
+  }
+});
+
+test('"Retry now" (refresh) reaches a server that came back at once, not after gRPC\'s reconnect backoff', async () => {
+  const { startEmbeddedServer } = await import('../../electron/server');
+  let server = await startEmbeddedServer({ modelRepository: fx.repo, host: '127.0.0.1', port: 0, loadModels: [] });
+  const port = server.port;
+  await server.close();
+  const p = await s.handlers.saveConnection({ name: 'restarting', url: `127.0.0.1:${port}`, timeoutMs: 1000 });
+  try {
+    // Down: a few failed checks put the gRPC channel into its own reconnect backoff.
+    assert.equal((await s.handlers.connect({ id: p.id })).state, 'error');
+    assert.equal((await s.handlers.refreshStatus({ id: p.id })).state, 'error');
+    assert.equal((await s.handlers.refreshStatus({ id: p.id })).state, 'error');
+    server = await startEmbeddedServer({ modelRepository: fx.repo, host: '127.0.0.1', port, loadModels: [] });
+    const back = await s.handlers.refreshStatus({ id: p.id });
+    assert.equal(back.state, 'connected', JSON.stringify(back.error));
+    assert.equal(back.consecutiveFailures, 0);
+  } finally {
+    await s.handlers.deleteConnection({ id: p.id });
+    await server.close();
+  }
+});
+
+test('status backoff doubles per failure and is capped at 10 s', () => {
+  assert.equal(MAX_BACKOFF_MS, 10_000);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 60].map((n) => nextCheckDelay(2000, n)),
+    [2000, 4000, 8000, 10_000, 10_000, 10_000, 10_000],
+  );
+  // a profile polled less often than the cap is not polled faster because it failed
+  assert.equal(nextCheckDelay(30_000, 3), 30_000);
 });
 
 test('backups stay inside the model folder and are not listed as model files', () => {

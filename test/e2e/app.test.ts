@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, SHARED, shot, startHarness, type Harness } from './harness';
+import { REPO_ROOT, SHARED, pickModel, pickedModel, shot, startHarness, type Harness } from './harness';
 import { hasShared } from '../helpers/shared';
 
 // Real TuSimple frames where ../shared has them; otherwise the demo's generated scenes, which come
@@ -266,11 +266,11 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await page.waitForSelector('[data-testid=gt-loaded]');
     // A lane model is chosen automatically from the server's READY models.
     await page.waitForFunction(
-      () => document.querySelector<HTMLSelectElement>('[data-testid=model-select-a]')?.value,
+      () => document.querySelector('[data-testid=model-select-a]')?.getAttribute('data-value'),
       null,
       { timeout: 15_000 },
     );
-    laneModel = await page.$eval('[data-testid=model-select-a]', (e) => (e as HTMLSelectElement).value);
+    laneModel = await pickedModel(page, 'model-select-a');
     // Low threshold first so the frame certainly shows lanes.
     await setSlider(page, 'opt-conf', 0.05).catch(() => undefined);
     await page.waitForSelector('[data-testid=lane-count]', { timeout: 30_000 });
@@ -453,7 +453,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
       index.find((m) => m.state === 'READY' && m.name !== laneModel);
     assert.ok(other, 'a second READY model');
     await page.click('[data-testid=ab-side]');
-    await page.selectOption('[data-testid=model-select-b]', other.name);
+    await pickModel(page, 'model-select-b', other.name);
     await page.waitForSelector('[data-testid=stage-b]');
     for (const id of ['stage-a', 'stage-b']) {
       await page.waitForFunction(

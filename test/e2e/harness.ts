@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createServices, type Services, type ServicesOptions } from '../../electron/services';
 import { startBridge, type Bridge } from '../../electron/bridge';
 import type { StartEmbeddedServer } from '../../electron/services/demo';
+import { startEmbeddedServer } from '../../electron/server';
 import { SHARED_DIR } from '../helpers/shared';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -58,6 +59,20 @@ export interface BackendOptions {
   services?: Pick<ServicesOptions, 'fileRoots'>;
   /** How the demo's embedded server starts (default: in this process). */
   startServer?: StartEmbeddedServer;
+  /** Start the embedded demo server before the page opens, as `npm start` and `tritonscope ui` do. */
+  startDemo?: boolean;
+  /** Make each start of the demo server this much slower (a large repository on a slow machine). */
+  demoStartDelayMs?: number;
+}
+
+/** The demo server's start, made `demoStartDelayMs` slower when asked. */
+function delayed(opts: BackendOptions): StartEmbeddedServer {
+  const start: StartEmbeddedServer = opts.startServer ?? startEmbeddedServer;
+  const delay = opts.demoStartDelayMs ?? 0;
+  return async (o) => {
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    return start(o);
+  };
 }
 
 export async function startBackend(opts: BackendOptions = {}): Promise<Backend> {
@@ -86,9 +101,10 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
       demoRepoDir: repoDir,
       demoMediaDir: opts.demoMedia ?? join(REPO_ROOT, 'assets/demo'),
       ...opts.services,
-      ...(opts.startServer ? { startServer: opts.startServer } : {}),
+      ...(opts.startServer || opts.demoStartDelayMs ? { startServer: delayed(opts) } : {}),
     });
     cleanup.push(() => services.close());
+    if (opts.startDemo) await services.demo.start();
     const bridge = await startBridge({ handlers: services.handlers, events: services.events, staticDir: DIST });
     cleanup.push(() => bridge.close());
     return { tmp, repoDir, services, bridge, onClose: (fn) => cleanup.push(fn), close };
@@ -142,4 +158,21 @@ export async function shotBoth(page: Page, name: string): Promise<void> {
     await shot(page, `${name}-${w}`);
   }
   await page.setViewportSize(before);
+}
+
+/**
+ * Picks a model in one of the inspector's searchable pickers (model-select-a / -b) as a user does:
+ * type part of the name, click the match; resolves once the picker holds it.
+ */
+export async function pickModel(page: Page, testId: string, name: string): Promise<void> {
+  const input = page.locator(`[data-testid=${testId}]`);
+  await input.click();
+  await input.fill(name);
+  await page.locator(`[data-testid=${testId}-option][data-value="${name}"]`).click();
+  await page.waitForSelector(`[data-testid=${testId}][data-value="${name}"]`);
+}
+
+/** The model a picker holds ('' for none). */
+export async function pickedModel(page: Page, testId: string): Promise<string> {
+  return (await page.getAttribute(`[data-testid=${testId}]`, 'data-value')) ?? '';
 }

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { REPO_ROOT, shot, startHarness, type Harness } from './harness';
+import { pickModel, REPO_ROOT, shot, startHarness, type Harness } from './harness';
 
 const SCENE = join(REPO_ROOT, 'assets/demo/scenes', 'scene_01.jpg');
 
@@ -75,11 +75,11 @@ describe('HTTP/REST profile (E2E)', () => {
       await page.setInputFiles('[data-testid=file-input]', [SCENE]);
       await page.waitForSelector('[data-testid=frame-list] li:nth-child(1)');
       await page.waitForFunction(
-        () => document.querySelector<HTMLSelectElement>('[data-testid=model-select-a]')?.value,
+        () => document.querySelector('[data-testid=model-select-a]')?.getAttribute('data-value'),
         null,
         { timeout: 15_000 },
       );
-      await page.selectOption('[data-testid=model-select-a]', 'laneDetect_model');
+      await pickModel(page, 'model-select-a', 'laneDetect_model');
       await page.waitForFunction(() => document.querySelector('[data-testid=lane-count]') !== null, null, {
         timeout: 60_000,
       });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, shot, startHarness, type Harness } from './harness';
+import { REPO_ROOT, pickModel, pickedModel, shot, startHarness, type Harness } from './harness';
 import { laneStub } from '../triton-client/helpers/laneStubRepo';
 
 const SCENES = ['scene_01.jpg', 'scene_02.jpg', 'scene_03.jpg', 'scene_04.jpg'].map((n) =>
@@ -51,19 +51,19 @@ describe('Inspector (E2E)', () => {
     await page.setInputFiles('[data-testid=file-input]', SCENES);
     await page.waitForSelector('[data-testid=frame-list] li:nth-child(4)');
     await page.waitForFunction(
-      () => document.querySelector<HTMLSelectElement>('[data-testid=model-select-a]')?.value,
+      () => document.querySelector('[data-testid=model-select-a]')?.getAttribute('data-value'),
       null,
       { timeout: 15_000 },
     );
     // A is the demo's FP32 lane model (this repository also holds a lane-shaped stub, which the
     // automatic pick may choose), B its FP16 twin.
-    await page.selectOption('[data-testid=model-select-a]', 'laneDetect_model');
-    const modelA = await page.$eval('[data-testid=model-select-a]', (e) => (e as HTMLSelectElement).value);
+    await pickModel(page, 'model-select-a', 'laneDetect_model');
+    const modelA = await pickedModel(page, 'model-select-a');
     const index = (await h.services.handlers.repositoryIndex({ connectionId: 'demo' })).models;
     const modelB = index.find((m) => m.state === 'READY' && m.name !== modelA && /fp16/i.test(m.name))?.name;
     assert.ok(modelB, `an FP16 twin of ${modelA} is READY`);
     await page.click('[data-testid=ab-overlay]');
-    await page.selectOption('[data-testid=model-select-b]', modelB);
+    await pickModel(page, 'model-select-b', modelB);
     await page.waitForSelector('[data-testid=ab-diff][data-ready=yes]', { timeout: 60_000 });
     const out = page.locator('[data-testid=ab-diff-output]').first();
     const maxAbs = Number(await out.getAttribute('data-max'));
@@ -131,7 +131,7 @@ describe('Inspector (E2E)', () => {
     await page.click('[data-testid=nav-inspector]');
     await page.setInputFiles('[data-testid=file-input]', SCENES.slice(0, 1));
     await page.waitForSelector('[data-testid=frame-list] li:nth-child(1)');
-    await page.selectOption('[data-testid=model-select-a]', DYN);
+    await pickModel(page, 'model-select-a', DYN);
     await page.waitForFunction(() =>
       /-1, 3, 360, 640/.test(document.querySelector('[data-testid=model-io]')?.textContent ?? ''),
     );

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, shot, startHarness, type Harness } from './harness';
+import { pickModel, REPO_ROOT, shot, startHarness, type Harness } from './harness';
 
 async function connectDemo(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
@@ -79,11 +79,11 @@ describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
       timeout: 20_000,
     });
     await player.waitForFunction(
-      () => document.querySelector<HTMLSelectElement>('[data-testid=model-select-a]')?.value,
+      () => document.querySelector('[data-testid=model-select-a]')?.getAttribute('data-value'),
       null,
       { timeout: 15_000 },
     );
-    await player.selectOption('[data-testid=model-select-a]', 'laneDetect_model');
+    await pickModel(player, 'model-select-a', 'laneDetect_model');
 
     const before = await card(metricsPage, 'laneDetect_model');
     await player.click('[data-testid=play]');

@@ -59,9 +59,10 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
     );
     await shot(page, 'review-01-server-down');
 
-    // The Models view of the down server: the index error, and no detail of a model from the demo server.
+    // The Models view of the down server: it says the server is unreachable (with "Retry now"),
+    // and shows no detail of a model from the demo server.
     await page.click('[data-testid=nav-models]');
-    await page.waitForSelector('text=Repository index failed', { timeout: 15_000 });
+    await page.waitForSelector('[data-testid=unreachable-banner] [data-testid=retry-now]', { timeout: 15_000 });
     assert.equal(await page.locator('[data-testid=model-detail]').count(), 0);
 
     await page.click('[data-testid=nav-servers]');

@@ -1,6 +1,7 @@
 /** The editor's diagnostics list, and the "Apply to server" dialog (config override or repository file). */
 import { useState } from 'react';
 import { useApp } from '../state/store';
+import { servingConnection } from '../lib/repoStatus';
 import { Alert, Progress } from '../components/ui';
 import type { analyzeConfig } from '../lib/pbtxt';
 
@@ -40,10 +41,20 @@ export function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; has
   const buffer = useApp((s) => s.buffer);
   const loadModel = useApp((s) => s.loadModel);
   const save = useApp((s) => s.save);
+  // The server this dialog names is fixed when it opens: the load goes there and nowhere else,
+  // whatever the top bar's active server is by the time Load is pressed.
+  const [target] = useState(() => useApp.getState().activeId);
+  const serverLabel = useApp((s) => (target ? s.serverLabel(target) : 'no server'));
+  const blocked = useApp((s) => s.writeBlock(target));
+  const root = useApp((s) => s.roots.find((r) => r.rootId === file.rootId));
+  // The server known to serve this folder (the demo's, or "Served by"): another has its own disk.
+  const servingId = useApp((s) => servingConnection(root, s.demo, s.servedBy));
+  const otherRepository = !!servingId && servingId !== target;
   const [choice, setChoice] = useState<'override' | 'file'>(dirty ? 'override' : 'file');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
+    if (!target || blocked) return;
     setBusy(true);
     setError(null);
     if (choice === 'file' && dirty) {
@@ -54,7 +65,10 @@ export function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; has
         return;
       }
     }
-    const ok = await loadModel(file.model, choice === 'override' ? { pbtxt: buffer } : undefined);
+    const ok = await loadModel(file.model, {
+      connectionId: target,
+      ...(choice === 'override' ? { override: { pbtxt: buffer } } : {}),
+    });
     setBusy(false);
     // The server's loaded config just changed (or failed to): the "Diff vs server" must not keep
     // showing the config from before the load.
@@ -71,7 +85,9 @@ export function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; has
         aria-label="Apply to server"
         data-testid="apply-dialog"
       >
-        <h3>Load “{file.model}” on the server</h3>
+        <h3 data-testid="apply-title">
+          Load “{file.model}” on {serverLabel}
+        </h3>
         <div className="choice">
           <label className={choice === 'override' ? 'on' : ''}>
             <input type="radio" checked={choice === 'override'} onChange={() => setChoice('override')} />
@@ -91,17 +107,31 @@ export function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; has
           </label>
         </div>
         {hasErrors && <Alert kind="warn">The config has errors; the server will most likely reject it.</Alert>}
-        <p className="muted small">
-          The server must see the same repository folder for the file choice to apply your edits (true for the embedded
-          demo server).
-        </p>
+        {otherRepository ? (
+          <Alert kind="warn" testId="apply-other-repository">
+            {serverLabel} does not serve this folder ({root?.name}): “Repository file” loads the {file.model} that{' '}
+            {serverLabel} has on its own disk, and “Config override” sends this text to it.
+          </Alert>
+        ) : (
+          <p className="muted small">
+            The server must see the same repository folder for the file choice to apply your edits (true for the
+            embedded demo server).
+          </p>
+        )}
+        {blocked && <Alert kind="err">{blocked}</Alert>}
         {error && <Alert kind="err">{error}</Alert>}
         {busy && <Progress />}
         <div className="row" style={{ justifyContent: 'flex-end', marginTop: 10 }}>
           <button className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button className="btn primary" disabled={busy} onClick={() => void run()} data-testid="apply-confirm">
+          <button
+            className="btn primary"
+            disabled={busy || !!blocked}
+            onClick={() => void run()}
+            data-testid="apply-confirm"
+            title={blocked ?? `Load ${file.model} on ${serverLabel}`}
+          >
             {choice === 'override' ? 'Load with override' : dirty ? 'Save and load' : 'Load from file'}
           </button>
         </div>

@@ -1,6 +1,7 @@
 /** Top-bar picker: which server the Models/Config/Inspect views talk to, with its live status. */
 import { useApp } from '../state/store';
 import { endpointUrl } from '../../../shared/contract/endpoint';
+import { DEMO_ID } from '../state/servers';
 
 export function statusClass(state: string | undefined, ready: boolean | null | undefined): string {
   if (state === 'connected') return ready ? 'ok' : 'warn';
@@ -16,10 +17,15 @@ export function ServerPicker() {
   const setActive = useApp((s) => s.setActive);
   const connect = useApp((s) => s.connect);
   const busy = useApp((s) => (s.activeId ? s.busy[s.activeId] : undefined));
+  const known = useApp((s) => s.statusesKnown);
   const st = activeId ? statuses[activeId] : undefined;
-  const connected = st && st.state !== 'disconnected';
+  const readOnly = useApp((s) => !!s.profiles.find((p) => p.id === s.activeId)?.readOnly);
+  const demoPending = useApp((s) => s.activeId === DEMO_ID && !st && s.demoPending());
+  // Until the services have said, the state is unknown, not "disconnected" (no flash of Connect);
+  // a demo server being started is "starting".
+  const state = !known ? 'checking' : demoPending ? 'starting' : (st?.state ?? 'disconnected');
   return (
-    <div className="row" data-testid="server-picker">
+    <div className="row" data-testid="server-picker" data-state={state}>
       <span
         className={`dot ${statusClass(st?.state, st?.ready)}`}
         title={st ? `${st.state}${st.ready ? ', ready' : ''}` : 'disconnected'}
@@ -37,7 +43,8 @@ export function ServerPicker() {
           </option>
         ))}
       </select>
-      {activeId && !connected && (
+      {(state === 'checking' || state === 'starting') && <span className="badge">{state}…</span>}
+      {state === 'disconnected' && activeId && (
         <button
           className="btn small primary"
           disabled={!!busy}
@@ -53,6 +60,11 @@ export function ServerPicker() {
         </span>
       )}
       {st?.state === 'error' && <span className="badge err">unreachable</span>}
+      {readOnly && (
+        <span className="badge warn" title="Read-only (production): load, unload and apply are disabled">
+          read-only
+        </span>
+      )}
     </div>
   );
 }

@@ -5,7 +5,8 @@ import { Alert, Panel } from '../components/ui';
 import { statusClass } from './ServerPicker';
 import { ProfileEditor } from './profile/ProfileEditor';
 import { ConnectionErrorAlert } from './ConnectionErrorAlert';
-import type { ConnectionProfile, ConnectionProfileInput } from '../../../shared/contract';
+import { classify, nameList } from '../lib/modelRows';
+import type { ConnectionProfile, ConnectionProfileInput, ConnectionStatus } from '../../../shared/contract';
 import { endpointUrl, protocolLabel } from '../../../shared/contract/endpoint';
 
 /** A new profile starts empty: the form shows placeholders, not values that look real. */
@@ -88,12 +89,19 @@ export function ServersView() {
 }
 
 function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit: () => void }) {
-  const st = useApp((s) => s.statuses[profile.id]);
+  const st = useApp((s): ConnectionStatus | undefined => s.statuses[profile.id]);
   const busy = useApp((s) => s.busy[profile.id]);
   const err = useApp((s) => s.connectErrors[profile.id]);
   const connect = useApp((s) => s.connect);
   const disconnect = useApp((s) => s.disconnect);
   const deleteProfile = useApp((s) => s.deleteProfile);
+  const askConfirm = useApp((s) => s.askConfirm);
+  const known = useApp((s) => s.statusesKnown);
+  const demoPending = useApp((s) => !!profile.builtin && !st && s.demoPending());
+  // Before the services have answered: "checking"; a demo being started: "starting"; never a
+  // "disconnected" that is not true.
+  const shownState: ConnectionStatus['state'] | 'checking' | 'starting' =
+    st?.state ?? (!known ? 'checking' : demoPending ? 'starting' : 'disconnected');
   const demo = useApp((s) => s.demo);
   const connected = st && st.state !== 'disconnected';
   const [now, setNow] = useState(Date.now());
@@ -114,8 +122,23 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
               <button className="btn small" onClick={onEdit}>
                 Edit
               </button>
-              <button className="btn small danger" onClick={() => void deleteProfile(profile.id)}>
-                Delete
+              <button
+                className="btn small danger"
+                data-testid="delete-profile"
+                onClick={() =>
+                  askConfirm({
+                    title: `Delete the profile “${profile.name}”?`,
+                    lines: [
+                      `The saved connection to ${profile.url} is removed${connected ? ' and disconnected' : ''}.`,
+                      'The server itself is not changed; you can add the profile again later.',
+                    ],
+                    confirmLabel: 'Delete profile',
+                    danger: true,
+                    onConfirm: () => void deleteProfile(profile.id),
+                  })
+                }
+              >
+                Delete…
               </button>
             </>
           )}
@@ -132,10 +155,10 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
             <button
               className="btn small primary"
               onClick={() => void connect(profile.id)}
-              disabled={!!busy}
+              disabled={!!busy || shownState !== 'disconnected'}
               data-testid="connect"
             >
-              {busy === 'connecting' ? 'Connecting…' : 'Connect'}
+              {busy === 'connecting' || shownState === 'starting' ? 'Connecting…' : 'Connect'}
             </button>
           )}
         </>
@@ -164,15 +187,12 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
       <div className="row" style={{ gap: 24, alignItems: 'flex-start' }}>
         <div className="card" style={{ minWidth: 280 }}>
           <div className="section-title">Status</div>
-          <dl
-            className="kv"
-            data-testid="server-status"
-            data-state={st?.state ?? 'disconnected'}
-            data-ready={String(!!st?.ready)}
-          >
+          <dl className="kv" data-testid="server-status" data-state={shownState} data-ready={String(!!st?.ready)}>
             <dt>Connection</dt>
             <dd>
-              <span className={`badge ${statusClass(st?.state, st?.ready)}`}>{st?.state ?? 'disconnected'}</span>
+              <span className={`badge ${statusClass(st?.state, st?.ready)}`}>
+                {st ? st.state : shownState === 'disconnected' ? 'disconnected' : `${shownState}…`}
+              </span>
             </dd>
             <dt>Live</dt>
             <dd data-testid="server-live">{fmtBool(st?.live)}</dd>
@@ -248,10 +268,34 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
             )}
             <dt>Deadline</dt>
             <dd>{profile.timeoutMs ? `${profile.timeoutMs} ms` : 'default'}</dd>
+            <dt>Changes</dt>
+            <dd>
+              <ReadOnlyToggle profile={profile} />
+            </dd>
           </dl>
         </div>
       </div>
     </Panel>
+  );
+}
+
+/** Marks a saved profile read-only (production): load, unload and apply are then disabled. */
+function ReadOnlyToggle({ profile }: { profile: ConnectionProfile }) {
+  const setReadOnly = useApp((s) => s.setReadOnly);
+  if (profile.builtin) return <span className="muted">allowed (demo server)</span>;
+  return (
+    <label
+      className="check"
+      title="A production server: load, unload and apply are disabled in the app and refused by its services"
+    >
+      <input
+        type="checkbox"
+        checked={!!profile.readOnly}
+        onChange={(e) => void setReadOnly(profile.id, e.target.checked)}
+        data-testid="profile-readonly"
+      />
+      read-only (production)
+    </label>
   );
 }
 
@@ -262,7 +306,7 @@ function NotReadyHint({ profileId }: { profileId: string }) {
   const failedNames = useApp((s) =>
     isActive
       ? s.index
-          .filter((m) => m.state === 'UNAVAILABLE')
+          .filter((m) => classify(m.state ?? '', m.reason ?? '') === 'failed')
           .map((m) => m.name)
           .join(', ')
       : '',
@@ -273,10 +317,16 @@ function NotReadyHint({ profileId }: { profileId: string }) {
     <Alert kind="warn" testId="not-ready-hint">
       The server is live but not ready.{' '}
       {failed.length
-        ? `${failed.length} model${failed.length > 1 ? 's' : ''} failed to load (${failed.join(', ')}); Triton reports not-ready while any model is UNAVAILABLE.`
+        ? `${failed.length} model${failed.length > 1 ? 's' : ''} failed to load (${nameList(failed)}); Triton reports not-ready while a model it was asked to load is UNAVAILABLE.`
         : 'Triton reports not-ready while a model is still loading or failed to load.'}{' '}
-      <button className="btn small" onClick={() => setView('models')}>
-        Show models
+      <button
+        className="btn small"
+        onClick={() => {
+          if (failed.length) useApp.getState().setModelFilter('failed');
+          setView('models');
+        }}
+      >
+        {failed.length ? 'Show failed models' : 'Show models'}
       </button>
     </Alert>
   );

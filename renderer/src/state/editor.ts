@@ -53,6 +53,9 @@ export interface EditorSlice {
   /** The file as it is on disk now (for the diff); the save still checks against file.diskHash. */
   diskNow: { text: string; hash: string } | null;
   serverConfigLoading: boolean;
+  /** The repository tree's filter (model names containing it). */
+  repoTreeQuery: string;
+  setRepoTreeQuery(q: string): void;
 
   /** Folder path -> the connection that serves it (lib/repoStatus), persisted in localStorage. */
   servedBy: ServedByMap;
@@ -96,6 +99,8 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
       /* not persisted; still applies for this session */
     }
   },
+  repoTreeQuery: '',
+  setRepoTreeQuery: (repoTreeQuery) => set({ repoTreeQuery }),
 
   async loadRoots() {
     try {

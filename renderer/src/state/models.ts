@@ -5,9 +5,10 @@
 import type { AppState, Slice } from './store';
 import { getApi } from '../../api';
 import type { ApiResponse, ModelIndexEntry, ModelMetadata, ModelStatisticsEntry } from '../../../shared/contract';
+import { errorDetail, errorText } from '../lib/errors';
+import type { SortKey, StateFilter } from '../lib/modelRows';
 
 type ConfigResponse = ApiResponse<'modelConfig'>;
-import { errorText } from '../lib/errors';
 
 export interface StatSample {
   t: number;
@@ -29,6 +30,18 @@ export interface ModelsSlice {
   statsError: string | null;
   modelBusy: Record<string, 'loading' | 'unloading' | undefined>;
   modelErrors: Record<string, string | undefined>;
+  /**
+   * Models this user unloaded, per connection (`connectionId|model`). Triton reports them as
+   * UNAVAILABLE with reason "unloaded", like a failed load; these are not failures.
+   */
+  unloadedByUser: Record<string, true>;
+  /** The models table's search, state filter and sort (kept while other views are open). */
+  modelQuery: string;
+  modelFilter: StateFilter;
+  modelSort: SortKey;
+  setModelQuery(q: string): void;
+  setModelFilter(f: StateFilter): void;
+  setModelSort(k: SortKey): void;
 
   resetModels(): void;
   refreshIndex(): Promise<void>;
@@ -36,11 +49,19 @@ export interface ModelsSlice {
   fetchMetadata(name: string, force?: boolean): Promise<ModelMetadata | null>;
   fetchConfig(name: string, force?: boolean): Promise<ConfigResponse | null>;
   sampleStatistics(): Promise<void>;
-  loadModel(name: string, override?: { pbtxt: string }): Promise<boolean>;
-  unloadModel(name: string): Promise<boolean>;
+  /** Loads on the server named by `connectionId` (default: the active one), never another. */
+  loadModel(name: string, opts?: ServerActionOptions & { override?: { pbtxt: string } }): Promise<boolean>;
+  unloadModel(name: string, opts?: ServerActionOptions): Promise<boolean>;
+}
+
+export interface ServerActionOptions {
+  /** The server the user confirmed; the action goes there even if the active server changed since. */
+  connectionId?: string;
 }
 
 const HISTORY_MS = 10 * 60_000;
+
+export const unloadKey = (connectionId: string, model: string) => `${connectionId}|${model}`;
 
 type CacheKey = 'metadata' | 'configs';
 type Cached<K extends CacheKey> = ModelsSlice[K][string] extends Loadable<infer T> ? T : never;
@@ -81,6 +102,13 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   statsError: null,
   modelBusy: {},
   modelErrors: {},
+  unloadedByUser: {},
+  modelQuery: '',
+  modelFilter: 'all',
+  modelSort: 'failures',
+  setModelQuery: (modelQuery) => set({ modelQuery }),
+  setModelFilter: (modelFilter) => set({ modelFilter }),
+  setModelSort: (modelSort) => set({ modelSort }),
 
   resetModels() {
     set({
@@ -104,7 +132,14 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       set({ index, indexStatus: 'ok', indexError: null });
       if (!get().selectedModel && index.length) set({ selectedModel: index[0].name });
     } catch (e) {
-      set({ indexStatus: 'error', indexError: errorText(e) });
+      const text = errorText(e);
+      if (text !== get().indexError) {
+        get().toast('err', `Repository index of ${get().serverLabel(conn)} failed: ${text}`, {
+          toast: false, // shown in place, in the Models view
+          detail: errorDetail(e),
+        });
+      }
+      set({ indexStatus: 'error', indexError: text });
     }
   },
 
@@ -126,7 +161,8 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
 
   async sampleStatistics() {
     const conn = get().activeConnection();
-    if (!conn) return;
+    // An unreachable server: the status poll checks it; a failing statistics call adds nothing.
+    if (!conn || get().statuses[conn]?.state === 'error') return;
     try {
       const { takenAt, models } = await getApi().modelStatistics({ connectionId: conn });
       const history = { ...get().statsHistory };
@@ -141,23 +177,30 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     }
   },
 
-  async loadModel(name, override) {
-    const conn = get().activeConnection();
+  async loadModel(name, opts = {}) {
+    const conn = opts.connectionId ?? get().activeConnection();
     if (!conn) return false;
+    const { override } = opts;
+    const server = get().serverLabel(conn);
     set({
       modelBusy: { ...get().modelBusy, [name]: 'loading' },
       modelErrors: { ...get().modelErrors, [name]: undefined },
     });
     try {
       await getApi().loadModel({ connectionId: conn, model: name, ...(override ? { configOverride: override } : {}) });
+      const unloaded = { ...get().unloadedByUser };
+      delete unloaded[unloadKey(conn, name)];
+      set({ unloadedByUser: unloaded });
       get().toast(
         'ok',
-        override ? `Loaded ${name} with the editor's config (override)` : `Loaded ${name} from its repository config`,
+        override
+          ? `Loaded ${name} on ${server} with the editor's config (override)`
+          : `Loaded ${name} on ${server} from its repository config`,
       );
       return true;
     } catch (e) {
       set({ modelErrors: { ...get().modelErrors, [name]: errorText(e) } });
-      get().toast('err', `Load ${name} failed: ${errorText(e)}`);
+      get().toast('err', `Load ${name} on ${server} failed: ${errorText(e)}`, { detail: errorDetail(e) });
       return false;
     } finally {
       set({ modelBusy: { ...get().modelBusy, [name]: undefined } });
@@ -166,27 +209,33 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       delete metadata[name];
       delete configs[name];
       set({ metadata, configs });
-      await get().refreshIndex();
+      if (conn === get().activeConnection()) await get().refreshIndex();
     }
   },
 
-  async unloadModel(name) {
-    const conn = get().activeConnection();
+  async unloadModel(name, opts = {}) {
+    const conn = opts.connectionId ?? get().activeConnection();
     if (!conn) return false;
+    const server = get().serverLabel(conn);
     set({
       modelBusy: { ...get().modelBusy, [name]: 'unloading' },
       modelErrors: { ...get().modelErrors, [name]: undefined },
     });
     try {
       await getApi().unloadModel({ connectionId: conn, model: name });
-      get().toast('ok', `Unloaded ${name}`);
+      set({ unloadedByUser: { ...get().unloadedByUser, [unloadKey(conn, name)]: true } });
+      get().toast('ok', `Unloaded ${name} from ${server}`, {
+        // Undo: load it again, on the same server, from its repository config.
+        action: { label: 'Re-load', run: () => void get().loadModel(name, { connectionId: conn }) },
+      });
       return true;
     } catch (e) {
       set({ modelErrors: { ...get().modelErrors, [name]: errorText(e) } });
+      get().toast('err', `Unload ${name} from ${server} failed: ${errorText(e)}`, { detail: errorDetail(e) });
       return false;
     } finally {
       set({ modelBusy: { ...get().modelBusy, [name]: undefined } });
-      await get().refreshIndex();
+      if (conn === get().activeConnection()) await get().refreshIndex();
     }
   },
 });

@@ -1,22 +1,13 @@
-/** UI-level settings and transient notifications (persisted to localStorage where it makes sense). */
+/** UI-level settings (persisted to localStorage where it makes sense). Notifications: ./notifications. */
 import type { Slice } from './store';
 
 export type ViewId = 'servers' | 'models' | 'repository' | 'inspector' | 'metrics';
-
-export interface Toast {
-  id: number;
-  kind: 'ok' | 'err' | 'info';
-  text: string;
-}
 
 export interface SettingsSlice {
   view: ViewId;
   setView(view: ViewId): void;
   showHelp: boolean;
   setShowHelp(v: boolean): void;
-  toasts: Toast[];
-  toast(kind: Toast['kind'], text: string): void;
-  dismissToast(id: number): void;
 }
 
 const VIEW_KEY = 'tritonscope.view';
@@ -31,9 +22,7 @@ function initialView(): ViewId {
   return 'servers';
 }
 
-let toastSeq = 0;
-
-export const createSettingsSlice: Slice<SettingsSlice> = (set, get) => ({
+export const createSettingsSlice: Slice<SettingsSlice> = (set) => ({
   view: initialView(),
   setView(view) {
     set({ view });
@@ -46,14 +35,5 @@ export const createSettingsSlice: Slice<SettingsSlice> = (set, get) => ({
   showHelp: false,
   setShowHelp(showHelp) {
     set({ showHelp });
-  },
-  toasts: [],
-  toast(kind, text) {
-    const id = ++toastSeq;
-    set({ toasts: [...get().toasts.slice(-4), { id, kind, text }] });
-    setTimeout(() => get().dismissToast(id), kind === 'err' ? 8000 : 4000);
-  },
-  dismissToast(id) {
-    set({ toasts: get().toasts.filter((t) => t.id !== id) });
   },
 });

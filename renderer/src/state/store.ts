@@ -9,8 +9,17 @@ import { createEditorSlice, type EditorSlice } from './editor';
 import { createInspectorSlice, type InspectorSlice } from './inspector';
 import { createInferenceSlice, type InferenceSlice } from './inference';
 import { createSettingsSlice, type SettingsSlice } from './settings';
+import { createNotificationsSlice, type NotificationsSlice } from './notifications';
+import { createDialogsSlice, type DialogsSlice } from './dialogs';
 
-export type AppState = ServersSlice & ModelsSlice & EditorSlice & InspectorSlice & InferenceSlice & SettingsSlice;
+export type AppState = ServersSlice &
+  ModelsSlice &
+  EditorSlice &
+  InspectorSlice &
+  InferenceSlice &
+  SettingsSlice &
+  NotificationsSlice &
+  DialogsSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createServersSlice(...a),
@@ -19,6 +28,8 @@ export const useApp = create<AppState>()((...a) => ({
   ...createInspectorSlice(...a),
   ...createInferenceSlice(...a),
   ...createSettingsSlice(...a),
+  ...createNotificationsSlice(...a),
+  ...createDialogsSlice(...a),
 }));
 
 export type Slice<T> = import('zustand').StateCreator<AppState, [], [], T>;

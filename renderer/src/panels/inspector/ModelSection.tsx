@@ -1,7 +1,8 @@
 /** The model section: A (and B) model and server, A/B mode, the input/output summary, in-flight limit. */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { Alert, fmtShape } from '../../components/ui';
+import { ModelPicker } from '../../components/ModelPicker';
 import { getApi } from '../../../api';
 import type { ModelMetadata } from '../../../../shared/contract';
 import { errorText } from '../../lib/errors';
@@ -20,7 +21,7 @@ export function ModelSection() {
   const setAutoInfer = useApp((s) => s.setAutoInfer);
   const maxInFlight = useApp((s) => s.maxInFlight);
   const setMaxInFlight = useApp((s) => s.setMaxInFlight);
-  const ready = index.filter((m) => m.state === 'READY');
+  const readyNames = useMemo(() => [...new Set(index.filter((m) => m.state === 'READY').map((m) => m.name))], [index]);
   const connected = profiles.filter((p) => statuses[p.id] && statuses[p.id].state !== 'disconnected');
   const [remoteModels, setRemoteModels] = useState<string[] | null>(null);
   const bConn = slots.b.connectionId;
@@ -40,18 +41,13 @@ export function ModelSection() {
       <div className="section-title">Model</div>
       <label className="field">
         {abMode === 'off' ? 'Model' : 'A'}
-        <select
-          value={slots.a.model ?? ''}
-          onChange={(e) => setSlot('a', { model: e.target.value || null })}
-          data-testid="model-select-a"
-        >
-          <option value="">— choose —</option>
-          {ready.map((m) => (
-            <option key={m.name} value={m.name}>
-              {m.name}
-            </option>
-          ))}
-        </select>
+        <ModelPicker
+          value={slots.a.model}
+          options={readyNames}
+          onChange={(model) => setSlot('a', { model })}
+          testId="model-select-a"
+          label={abMode === 'off' ? 'Model' : 'Model A'}
+        />
       </label>
       <label className="field" title="A/B: compare two models (or servers) on the same frame">
         A/B
@@ -87,18 +83,13 @@ export function ModelSection() {
           </label>
           <label className="field">
             B
-            <select
-              value={slots.b.model ?? ''}
-              onChange={(e) => setSlot('b', { model: e.target.value || null })}
-              data-testid="model-select-b"
-            >
-              <option value="">— choose —</option>
-              {(remoteModels ?? ready.map((m) => m.name)).map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </select>
+            <ModelPicker
+              value={slots.b.model}
+              options={remoteModels ?? readyNames}
+              onChange={(model) => setSlot('b', { model })}
+              testId="model-select-b"
+              label="Model B"
+            />
           </label>
         </>
       )}

@@ -28,6 +28,8 @@ export function EditorPanel() {
   const diskNow = useApp((s) => s.diskNow);
   const fetchServerConfig = useApp((s) => s.fetchServerConfig);
   const conn = useApp((s) => s.activeConnection());
+  const applyBlocked = useApp((s) => s.writeBlock(s.activeId));
+  const target = useApp((s) => (s.activeId ? s.serverLabel(s.activeId) : ''));
   const [mode, setMode] = useState<Mode>('code');
   const [view, setView] = useState<EditorView | null>(null);
   const [applyOpen, setApplyOpen] = useState(false);
@@ -112,8 +114,8 @@ export function EditorPanel() {
           <button
             className="btn small"
             onClick={() => setApplyOpen(true)}
-            disabled={!conn}
-            title={conn ? 'Load this model on the server' : 'Connect to a server first'}
+            disabled={!!applyBlocked}
+            title={applyBlocked ?? `Load ${file.model} on ${target}`}
             data-testid="apply"
           >
             Apply to server…

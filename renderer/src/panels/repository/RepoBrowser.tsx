@@ -1,5 +1,5 @@
 /** The repository folder browser: open folders, the serving server, and the model tree. */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { Alert, Panel } from '../../components/ui';
 import { servingConnection, treeStates } from '../../lib/repoStatus';
@@ -22,7 +22,13 @@ export function RepoBrowser() {
   const servedBy = useApp((s) => s.servedBy);
   const activeId = useApp((s) => s.activeId);
   const connected = useApp((s) => s.activeConnection() !== null);
+  const treeQuery = useApp((s) => s.repoTreeQuery);
+  const setTreeQuery = useApp((s) => s.setRepoTreeQuery);
   const [path, setPath] = useState('');
+  const models = useMemo(() => {
+    const q = treeQuery.trim().toLowerCase();
+    return (listing?.models ?? []).filter((m) => !q || m.name.toLowerCase().includes(q));
+  }, [listing, treeQuery]);
   const root = roots.find((r) => r.rootId === rootId) ?? null;
   const servingId = servingConnection(root, demo, servedBy);
   const states = treeStates(servingId, { id: activeId, connected }, index);
@@ -81,8 +87,26 @@ export function RepoBrowser() {
           <Alert kind="err">{listingError}</Alert>
         </div>
       )}
+      {!!listing?.models.length && (
+        <div className="row tree-filter">
+          <input
+            type="search"
+            className="grow"
+            placeholder="Filter models"
+            value={treeQuery}
+            onChange={(e) => setTreeQuery(e.target.value)}
+            aria-label="Filter the repository tree"
+            data-testid="repo-filter"
+          />
+          <span className="muted small" data-testid="repo-filter-count" data-shown={models.length}>
+            {models.length === listing.models.length
+              ? listing.models.length
+              : `${models.length}/${listing.models.length}`}
+          </span>
+        </div>
+      )}
       <ul className="list tree" data-testid="repo-tree">
-        {listing?.models.map((m) => (
+        {models.map((m) => (
           <ModelTreeItem
             key={m.name}
             model={m}
@@ -92,6 +116,7 @@ export function RepoBrowser() {
           />
         ))}
       </ul>
+      {!!listing?.models.length && !models.length && <div className="empty">No model matches “{treeQuery}”.</div>}
       {listing?.truncated && (
         <div className="muted small" style={{ padding: 8 }}>
           Listing truncated.
