@@ -130,3 +130,56 @@ export function preprocessImage(pixels: Uint8Array | Uint8ClampedArray, options:
   }
   return out;
 }
+
+/**
+ * 8-bit planes (a UINT8 CHW image, planes already in the model's channel order) -> the FP32/FP16
+ * tensor bytes preprocessImage would make from the same pixels: plane p's samples become
+ * (v * scale - mean[p]) / std[p] through the same lookup tables. An image crosses the renderer ->
+ * services hop as these planes (1 byte a sample, against 2 for FP16 and 4 for FP32) and is widened
+ * here, in the services, straight into the request buffer.
+ */
+export function widenPlanes(
+  planes: Uint8Array,
+  options: {
+    dtype: 'FP32' | 'FP16';
+    scale: number;
+    /** Per plane, in the order the planes come. */
+    mean: readonly [number, number, number];
+    std: readonly [number, number, number];
+    out?: Uint8Array;
+  },
+): Uint8Array {
+  const { dtype, scale, mean, std } = options;
+  if (planes.byteLength % 3 !== 0 || planes.byteLength === 0)
+    throw new TensorError(`widen: ${planes.byteLength} bytes are not 3 equal planes`);
+  if (std.some((v) => v === 0 || !Number.isFinite(v)))
+    throw new TensorError(`widen: std must be finite and non-zero, got [${std.join(',')}]`);
+  if (!LITTLE_ENDIAN_HOST) throw new TensorError('widen: big-endian hosts are not supported');
+  const plane = planes.byteLength / 3;
+  const elementSize = dtype === 'FP32' ? 4 : 2;
+  const byteLength = 3 * plane * elementSize;
+  let out = options.out;
+  if (out) {
+    if (out.byteLength !== byteLength)
+      throw new TensorError(`widen: output buffer has ${out.byteLength} bytes, needs ${byteLength}`);
+    if (out.byteOffset % elementSize !== 0)
+      throw new TensorError(`widen: output buffer offset ${out.byteOffset} is not ${elementSize}-byte aligned`);
+  } else {
+    out = new Uint8Array(byteLength);
+  }
+  // tablesFor indexes mean/std by table; plane p uses table p here.
+  const tables = tablesFor(dtype, scale, mean, std);
+  for (let p = 0; p < 3; p++) {
+    const src = planes.subarray(p * plane, (p + 1) * plane);
+    if (dtype === 'FP32') {
+      const dst = new Float32Array(out.buffer, out.byteOffset + p * plane * 4, plane);
+      const t = tables.fp32![p];
+      for (let i = 0; i < plane; i++) dst[i] = t[src[i]]!;
+    } else {
+      const dst = new Uint16Array(out.buffer, out.byteOffset + p * plane * 2, plane);
+      const t = tables.fp16![p];
+      for (let i = 0; i < plane; i++) dst[i] = t[src[i]]!;
+    }
+  }
+  return out;
+}

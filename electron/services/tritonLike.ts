@@ -21,6 +21,7 @@ export type TritonClientLike = Pick<
   | 'loadModel'
   | 'unloadModel'
   | 'infer'
+  | 'allocateInput'
   | 'close'
 >;
 

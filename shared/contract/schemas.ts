@@ -513,16 +513,53 @@ export const ConfigDiffResponseSchema = z.object({
 // ---------------------------------------------------------------------------------------------
 // inference
 
-export const InferRequestSchema = z.strictObject({
-  connectionId: Id,
-  model: ModelName,
-  version: Version.optional(),
-  /** Caller's request id, echoed back (useful with several requests in flight). */
-  id: z.string().max(200).optional(),
-  inputs: z.array(TensorSchema).min(1).max(64),
-  /** Requested outputs; absent = all. */
-  outputs: z.array(z.string().min(1).max(1024)).max(64).optional(),
-});
+const PlaneValues = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
+
+/**
+ * An FP32/FP16 image input sent as its 8-bit planes (3 x H x W, planes in the model's channel
+ * order) with the per-plane scale, mean and std that turn them into the tensor: the services widen
+ * them (shared/preprocess widenPlanes: the very tables the renderer would use) into the request.
+ * A video frame then crosses to the services at 1 byte a sample instead of 2 (FP16) or 4 (FP32).
+ */
+export const ImageInputSchema = z
+  .strictObject({
+    name: z.string().min(1).max(1024),
+    datatype: z.enum(['FP32', 'FP16']),
+    shape: z.array(z.number().int().min(0)).max(16),
+    planes: BytesSchema,
+    scale: z.number().finite(),
+    mean: PlaneValues,
+    std: PlaneValues.refine((std) => std.every((v) => v !== 0), { message: 'std must be non-zero' }),
+  })
+  .superRefine((t, ctx) => {
+    const elements = t.shape.reduce((a, b) => a * b, 1);
+    if (elements !== t.planes.byteLength || elements % 3 !== 0 || elements === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['planes'],
+        message: `image '${t.name}': shape [${t.shape.join(',')}] needs ${elements} 8-bit samples in 3 planes, got ${t.planes.byteLength} bytes`,
+      });
+    }
+  });
+export type ImageInput = z.infer<typeof ImageInputSchema>;
+
+export const InferRequestSchema = z
+  .strictObject({
+    connectionId: Id,
+    model: ModelName,
+    version: Version.optional(),
+    /** Caller's request id, echoed back (useful with several requests in flight). */
+    id: z.string().max(200).optional(),
+    inputs: z.array(TensorSchema).max(64),
+    /** One more input, an image sent as 8-bit planes (see ImageInputSchema). */
+    image: ImageInputSchema.optional(),
+    /** Requested outputs; absent = all. */
+    outputs: z.array(z.string().min(1).max(1024)).max(64).optional(),
+  })
+  .refine((r) => r.inputs.length > 0 || r.image !== undefined, {
+    path: ['inputs'],
+    message: 'a request needs at least one input (inputs or image)',
+  });
 export type InferRequest = z.infer<typeof InferRequestSchema>;
 
 export const InferTimingSchema = z.object({

@@ -4,6 +4,7 @@
  * arithmetic). Resizing is the caller's: a canvas in the renderer, sharp in the CLI.
  */
 import { preprocessedByteSize, preprocessImage } from '../preprocess';
+import type { ImageInput } from '../contract/schemas';
 import type { InputSpec } from './inputSpec';
 
 export interface PreprocessSettings {
@@ -48,24 +49,60 @@ export interface InputTensor {
   data: Uint8Array;
 }
 
-/** Byte size of the FP32/FP16 tensor buildInputTensor makes for `spec`; 0 for other datatypes. */
+/** Byte size of the tensor buildInputTensor makes for `spec`; 0 for datatypes it does not build. */
 export function inputTensorByteSize(spec: InputSpec, pre: PreprocessSettings): number {
   const dt = pre.dtype === 'auto' ? spec.datatype : pre.dtype;
+  if (dt === 'UINT8') return 3 * spec.width * spec.height;
   return dt === 'FP32' || dt === 'FP16' ? preprocessedByteSize(spec.width, spec.height, dt) : 0;
+}
+
+/**
+ * The image as the services widen it (contract ImageInput): the UINT8 planes buildInputTensor makes
+ * for `spec` in its channel order, with scale, mean and std per plane (given in R,G,B order in
+ * `pre`, reordered to the planes) so that widenPlanes gives exactly buildInputTensor's FP32/FP16
+ * tensor. Null where the tensor is sent as it is: UINT8 inputs (already 1 byte a sample) and
+ * layouts other than planar.
+ */
+export function packImageInput(
+  pixels: Uint8Array | Uint8ClampedArray,
+  spec: InputSpec,
+  pre: PreprocessSettings,
+  channels: 3 | 4 = 4,
+  outBuffer?: Uint8Array,
+): ImageInput | null {
+  const dt = pre.dtype === 'auto' ? spec.datatype : pre.dtype;
+  if ((dt !== 'FP32' && dt !== 'FP16') || spec.layout !== 'NCHW') return null;
+  const planes = buildInputTensor(
+    pixels,
+    { ...spec, datatype: 'UINT8' },
+    { ...pre, dtype: 'auto' },
+    channels,
+    outBuffer,
+  );
+  const order = pre.channelOrder === 'BGR' ? ([2, 1, 0] as const) : ([0, 1, 2] as const);
+  return {
+    name: spec.name,
+    datatype: dt,
+    shape: spec.shape,
+    planes: planes.data,
+    scale: pre.scale,
+    mean: [pre.mean[order[0]], pre.mean[order[1]], pre.mean[order[2]]],
+    std: [pre.std[order[0]], pre.std[order[1]], pre.std[order[2]]],
+  };
 }
 
 /**
  * Resized pixels (RGBA from a canvas, or RGB from sharp: `channels`) -> the input tensor `spec`
  * describes. FP32/FP16 are planar (CHW); UINT8 (a model that normalises itself) follows the layout.
- * `out`: an FP32/FP16 buffer of exactly the tensor's size to write into (reused across video
- * frames); ignored when its size does not fit the tensor (a new buffer is made).
+ * `outBuffer`: a buffer of exactly the tensor's size to write into (reused across video frames);
+ * ignored when its size does not fit the tensor (a new buffer is made).
  */
 export function buildInputTensor(
   pixels: Uint8Array | Uint8ClampedArray,
   spec: InputSpec,
   pre: PreprocessSettings,
   channels: 3 | 4 = 4,
-  out?: Uint8Array,
+  outBuffer?: Uint8Array,
 ): InputTensor {
   const { width, height } = spec;
   const dt = pre.dtype === 'auto' ? spec.datatype : pre.dtype;
@@ -75,7 +112,7 @@ export function buildInputTensor(
     );
   if (dt === 'UINT8') {
     const plane = width * height;
-    const out = new Uint8Array(3 * plane);
+    const out = outBuffer && outBuffer.byteLength === 3 * plane ? outBuffer : new Uint8Array(3 * plane);
     const bgr = pre.channelOrder === 'BGR';
     for (let i = 0, s = 0; i < plane; i++, s += channels) {
       const r = pixels[s],
@@ -105,7 +142,7 @@ export function buildInputTensor(
     scale: pre.scale,
     mean: pre.mean,
     std: pre.std,
-    out: out && out.byteLength === preprocessedByteSize(width, height, dt) ? out : undefined,
+    out: outBuffer && outBuffer.byteLength === preprocessedByteSize(width, height, dt) ? outBuffer : undefined,
   });
   return { name: spec.name, datatype: dt, shape: spec.shape, data };
 }

@@ -101,6 +101,47 @@ test('infer request: valid tensors pass, byte size must match shape x datatype',
   });
 });
 
+test('infer request: an image as 8-bit planes is checked against its shape; a request needs some input', () => {
+  const image = {
+    name: 'input',
+    datatype: 'FP16',
+    shape: [1, 3, 2, 4],
+    planes: new Uint8Array(24),
+    scale: 1 / 255,
+    mean: [0, 0, 0],
+    std: [1, 1, 1],
+  };
+  const req = parseRequest('infer', { connectionId: 'c', model: 'm', inputs: [], image });
+  assert.equal(req.image?.planes, image.planes, 'planes are not copied by validation');
+  expectInvalid(
+    () =>
+      parseRequest('infer', {
+        connectionId: 'c',
+        model: 'm',
+        inputs: [],
+        image: { ...image, planes: new Uint8Array(23) },
+      }),
+    /image\.planes: image 'input': shape \[1,3,2,4\] needs 24 8-bit samples in 3 planes, got 23 bytes/,
+  );
+  expectInvalid(
+    () => parseRequest('infer', { connectionId: 'c', model: 'm', inputs: [], image: { ...image, std: [1, 0, 1] } }),
+    /image\.std: std must be non-zero/,
+  );
+  expectInvalid(
+    () => parseRequest('infer', { connectionId: 'c', model: 'm', inputs: [], image: { ...image, datatype: 'UINT8' } }),
+    /image\.datatype/,
+  );
+  expectInvalid(
+    () =>
+      parseRequest('infer', { connectionId: 'c', model: 'm', inputs: [], image: { ...image, mean: [0, 0, Infinity] } }),
+    /image\.mean/,
+  );
+  expectInvalid(
+    () => parseRequest('infer', { connectionId: 'c', model: 'm', inputs: [] }),
+    /inputs: a request needs at least one input \(inputs or image\)/,
+  );
+});
+
 test('requests are strict: unknown keys and wrong types are refused, naming the field', () => {
   expectInvalid(() => parseRequest('connect', { id: 'a', extra: 1 }), /extra|Unrecognized key/i);
   expectInvalid(() => parseRequest('connect', {}), /id:/);

@@ -3,8 +3,9 @@
  * the real embedded server: pixels -> the input tensor -> a WebSocket infer call -> the output as
  * Float32 values. The server runs the lane stub (output = the first 2784 x 77 input values), so the
  * output must equal the head of the tensor the job built, and two jobs in flight, which share the
- * reused tensor buffer, must each get their own frame's values back. Also: the tensor-only mode
- * the Electron path uses, errors coming back as data, and every frame released.
+ * reused buffers (the worker's, and the services' pool of widened inputs), must each get their own
+ * frame's values back. FP32/FP16 images travel as 8-bit planes the services widen. Also: the
+ * input-only mode the Electron path uses, errors coming back as data, and every frame released.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +21,7 @@ import {
 } from '../../shared/contract';
 import { buildInputTensor, LANE_PREPROCESS, type InputSpec } from '../../shared/inference';
 import { decodeTensor } from '../../shared/tensor/codec';
+import { widenPlanes } from '../../shared/preprocess';
 import { startBrowserMode, type BrowserMode } from '../../electron/bridge/browserMode';
 import { FrameJobRunner, unpackOutput, type PixelReader } from '../../renderer/src/lib/frameWorker/job';
 import type { FrameJob, FrameJobResult, TransferableFrame } from '../../renderer/src/lib/frameWorker/protocol';
@@ -135,22 +137,46 @@ for (const datatype of ['FP16', 'FP32'] as const) {
   });
 }
 
-test('without an API (Electron: the main thread sends) a job answers with its own tensor', async () => {
+test('without an API (Electron: the main thread sends) a job answers with its own input: the image as 8-bit planes', async () => {
   const colours = [uniform(1, 2, 3), uniform(4, 5, 6)];
   let call = 0;
   const runner = new FrameJobRunner(
     () => Promise.resolve(colours[call++]),
     () => null,
   );
-  const [a, b] = (await Promise.all([1, 2].map((id) => runner.run(job(id, 'FP16', frame(), 'lane_stub_fp16'))))).map(
+  const results = (await Promise.all([1, 2].map((id) => runner.run(job(id, 'FP16', frame(), 'lane_stub_fp16'))))).map(
     ok,
   );
-  assert.equal(a.kind, 'tensor');
-  assert.equal(b.kind, 'tensor');
-  if (a.kind !== 'tensor' || b.kind !== 'tensor') return;
-  assert.notEqual(a.input.data.buffer, b.input.data.buffer, 'tensors handed back are never reused');
-  assert.deepEqual(a.input, buildInputTensor(colours[0], spec('FP16'), LANE_PREPROCESS));
-  assert.deepEqual(b.input, buildInputTensor(colours[1], spec('FP16'), LANE_PREPROCESS));
+  const images = results.map((r) => {
+    assert.equal(r.kind, 'input');
+    if (r.kind !== 'input') throw new Error('unreachable');
+    assert.deepEqual(r.input.inputs, []);
+    assert.ok(r.input.image);
+    return r.input.image;
+  });
+  assert.notEqual(images[0].planes.buffer, images[1].planes.buffer, 'inputs handed back are never reused');
+  for (const [i, image] of images.entries()) {
+    assert.equal(image.planes.byteLength, 3 * W * H, 'one byte a sample');
+    assert.deepEqual([image.datatype, image.shape, image.name], ['FP16', [1, 3, H, W], 'input']);
+    // Widened as the services do, it is exactly the tensor the inspector's preprocessing makes.
+    const widened = widenPlanes(image.planes, { dtype: 'FP16', scale: image.scale, mean: image.mean, std: image.std });
+    assert.deepEqual(widened, buildInputTensor(colours[i], spec('FP16'), LANE_PREPROCESS).data);
+  }
+});
+
+test('a UINT8 image input is sent as the tensor itself (it is already one byte a sample)', async () => {
+  const runner = new FrameJobRunner(
+    () => Promise.resolve(uniform(9, 8, 7)),
+    () => null,
+  );
+  const j = job(1, 'FP16', frame());
+  const r = ok(await runner.run({ ...j, spec: { ...j.spec, datatype: 'UINT8' } }));
+  assert.equal(r.kind, 'input');
+  if (r.kind !== 'input') return;
+  assert.equal(r.input.image, undefined);
+  assert.deepEqual(r.input.inputs, [
+    buildInputTensor(uniform(9, 8, 7), { ...spec('FP16'), datatype: 'UINT8' }, LANE_PREPROCESS),
+  ]);
 });
 
 test('failures come back as serialized errors and the frame is still released', async () => {

@@ -1,7 +1,8 @@
 // test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { preprocessImage, preprocessedByteSize } from '../../shared/preprocess';
+import { preprocessImage, preprocessedByteSize, widenPlanes } from '../../shared/preprocess';
+import { buildInputTensor, packImageInput, type InputSpec } from '../../shared/inference';
 import { decodeTensor } from '../../shared/tensor/codec';
 import { float32ToFp16 } from '../../shared/tensor/half';
 
@@ -72,3 +73,74 @@ test('reuses the output buffer across frames and validates inputs', () => {
   );
   assert.throws(() => preprocessImage(RGBA, { width: 0, height: 2 }), /positive integers/);
 });
+
+test('8-bit planes widened by the services equal the tensor the renderer would build (FP32, FP16, RGB/BGR, mean/std)', () => {
+  // A 37x23 frame of pseudo-random pixels (odd sizes: no accidental alignment with anything).
+  const [w, h] = [37, 23];
+  const px = new Uint8Array(w * h * 4);
+  let seed = 12345;
+  for (let i = 0; i < px.length; i++) px[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  for (const datatype of ['FP32', 'FP16'] as const)
+    for (const channelOrder of ['RGB', 'BGR'] as const)
+      for (const [mean, std] of [
+        [
+          [0, 0, 0],
+          [1, 1, 1],
+        ],
+        [
+          [0.485, 0.456, 0.406],
+          [0.229, 0.224, 0.225],
+        ],
+      ] as [[number, number, number], [number, number, number]][]) {
+        const spec: InputSpec = { name: 'x', datatype, shape: [1, 3, h, w], layout: 'NCHW', width: w, height: h };
+        const pre = { channelOrder, scale: 1 / 255, mean, std, dtype: 'auto' as const };
+        const image = packImageInput(px, spec, pre)!;
+        assert.equal(image.planes.byteLength, 3 * w * h);
+        const widened = widenPlanes(image.planes, {
+          dtype: datatype,
+          scale: image.scale,
+          mean: image.mean,
+          std: image.std,
+        });
+        assert.deepEqual(
+          widened,
+          buildInputTensor(px, spec, pre).data,
+          `${datatype} ${channelOrder} mean ${mean.join(',')}`,
+        );
+      }
+  // UINT8 inputs and HWC layouts are not packed (sent as the tensor itself).
+  const pre = {
+    channelOrder: 'RGB' as const,
+    scale: 1,
+    mean: [0, 0, 0] as const,
+    std: [1, 1, 1] as const,
+    dtype: 'auto' as const,
+  };
+  const u8: InputSpec = { name: 'x', datatype: 'UINT8', shape: [1, 3, h, w], layout: 'NCHW', width: w, height: h };
+  assert.equal(packImageInput(px, u8, { ...pre, mean: [0, 0, 0], std: [1, 1, 1] }), null);
+  assert.equal(
+    packImageInput(px, { ...u8, datatype: 'FP32', layout: 'NHWC' }, { ...pre, mean: [0, 0, 0], std: [1, 1, 1] }),
+    null,
+  );
+});
+
+test('widenPlanes writes into a given buffer and refuses what it cannot widen', () => {
+  const planes = new Uint8Array([0, 255, 51, 102, 153, 204]);
+  const out = new Uint8Array(12);
+  const r = widenPlanes(planes, { dtype: 'FP16', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], out });
+  assert.equal(r, out);
+  assert.deepEqual(
+    decodeTensor('FP16', out),
+    new Float32Array([0, 1, 0.2, 0.4, 0.6, 0.8].map((v) => float32ToFp16Value(v))),
+  );
+  const one = { dtype: 'FP32' as const, scale: 1, mean: [0, 0, 0] as const, std: [1, 1, 1] as const };
+  assert.throws(() => widenPlanes(new Uint8Array(4), one), /4 bytes are not 3 equal planes/);
+  assert.throws(() => widenPlanes(planes, { ...one, std: [1, 0, 1] }), /std must be finite and non-zero/);
+  assert.throws(() => widenPlanes(planes, { ...one, out: new Uint8Array(8) }), /output buffer has 8 bytes, needs 24/);
+  assert.throws(() => widenPlanes(planes, { ...one, out: new Uint8Array(25).subarray(1) }), /not 4-byte aligned/);
+});
+
+/** The float an FP16 element holds for `v`. */
+function float32ToFp16Value(v: number): number {
+  return decodeTensor('FP16', new Uint8Array(new Uint16Array([float32ToFp16(v)]).buffer))[0];
+}

@@ -4,24 +4,19 @@
  * the output turned back into float32 values. Timed per stage for the latency breakdown.
  *
  * The work runs in the frame worker (./frameWorker): the main thread only captures the frame (a
- * VideoFrame, no pixel copy) and receives the output values. In browser mode the worker also sends
+ * VideoFrame, no pixel copy) and receives the output values. An FP32/FP16 image input travels as
+ * its 8-bit planes; the services widen it (contract ImageInput). In browser mode the worker also sends
  * the request over its own bridge connection; in Electron it returns the tensor and the main thread
  * sends it over IPC. Without a usable worker everything runs here, on the main thread.
  */
-import {
-  buildInputTensor,
-  imageInputOf,
-  pickLaneOutput,
-  type InputTensor,
-  type PreprocessSettings,
-} from '../../../shared/inference';
+import { imageInputOf, pickLaneOutput, type PreprocessSettings } from '../../../shared/inference';
 import type { ModelMetadata } from '../../../shared/contract';
 import { bridgeUrl, getApi, getApiMode } from '../../api';
 import type { RawResult, Timing } from '../state/inference';
 import { framePixels } from './framePixels';
 import { captureFrame, frameWorker } from './frameWorker/client';
-import { unpackOutput } from './frameWorker/job';
-import { wallNow } from './frameWorker/protocol';
+import { frameInput, unpackOutput } from './frameWorker/job';
+import { wallNow, type FrameInput } from './frameWorker/protocol';
 
 export { framePixels } from './framePixels';
 
@@ -103,7 +98,7 @@ async function inferOnMainThread(args: FrameArgs): Promise<RawResult> {
   const spec = imageInputOf(args.meta);
   const pixels = framePixels(args.source, args.frameW, args.frameH, spec.width, spec.height, args.pre.resize);
   const tPixels = performance.now();
-  const input = buildInputTensor(pixels, spec, args.pre);
+  const input = frameInput(pixels, { spec, pre: args.pre });
   const outName = pickLaneOutput(args.meta);
   const t1 = performance.now();
   const res = await send(args, input, outName);
@@ -121,12 +116,12 @@ async function inferOnMainThread(args: FrameArgs): Promise<RawResult> {
   });
 }
 
-function send(args: FrameArgs, input: InputTensor, outName: string | undefined) {
+function send(args: FrameArgs, input: FrameInput, outName: string | undefined) {
   return getApi().infer({
     connectionId: args.connectionId,
     model: args.meta.name,
     id: args.frameKey,
-    inputs: [input],
+    ...input,
     ...(outName ? { outputs: [outName] } : {}),
   });
 }

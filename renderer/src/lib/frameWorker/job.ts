@@ -5,9 +5,16 @@
  * the same code runs in the worker and in tests against the real bridge.
  */
 import { ApiError, serializeError, type TritonscopeApi } from '../../../../shared/contract';
-import { buildInputTensor, inputTensorByteSize, type InputTensor } from '../../../../shared/inference';
+import { buildInputTensor, inputTensorByteSize, packImageInput } from '../../../../shared/inference';
 import { decodeTensor } from '../../../../shared/tensor/codec';
-import { wallNow, type FrameJob, type FrameJobResult, type FrameOutput, type TransferableFrame } from './protocol';
+import {
+  wallNow,
+  type FrameInput,
+  type FrameJob,
+  type FrameJobResult,
+  type FrameOutput,
+  type TransferableFrame,
+} from './protocol';
 
 /**
  * The frame's RGBA pixels at w x h. May return a buffer it reuses on its next call: the runner
@@ -40,9 +47,32 @@ export function unpackOutput(
   return { name: out.name, datatype: out.datatype as FrameOutput['datatype'], shape: out.shape, values };
 }
 
+/**
+ * A frame's input as the request carries it: FP32/FP16 planar images as their 8-bit planes for the
+ * services to widen (contract ImageInput: a quarter of the FP32 bytes, half of FP16), anything
+ * else as the tensor itself. `buffer(n)` gives the memory to build it in (default: a new one).
+ */
+export function frameInput(
+  pixels: Uint8Array | Uint8ClampedArray,
+  job: Pick<FrameJob, 'spec' | 'pre'>,
+  buffer?: (byteLength: number) => Uint8Array,
+): FrameInput {
+  const planesSize = 3 * job.spec.width * job.spec.height;
+  const image = packImageInput(pixels, job.spec, job.pre, 4, buffer?.(planesSize));
+  if (image) return { inputs: [], image };
+  const size = inputTensorByteSize(job.spec, job.pre);
+  return { inputs: [buildInputTensor(pixels, job.spec, job.pre, 4, size ? buffer?.(size) : undefined)] };
+}
+
 export class FrameJobRunner {
-  /** The tensor buffer of the last size used (a video sends the same size frame after frame). */
-  private tensorBuffer: Uint8Array | null = null;
+  /** The buffer of the last size used (a video sends the same size frame after frame). */
+  private reused: Uint8Array | null = null;
+
+  private buffer(byteLength: number): Uint8Array {
+    if (this.reused?.byteLength !== byteLength) this.reused = new Uint8Array(byteLength);
+    return this.reused;
+  }
+
   /** Capture + tensor of one job at a time (CPU work on one thread anyway): buffers are reused safely. */
   private preparing: Promise<unknown> = Promise.resolve();
 
@@ -61,7 +91,7 @@ export class FrameJobRunner {
     );
   }
 
-  private async prepare(job: FrameJob): Promise<{ input: InputTensor; captureMs: number; tensorMs: number }> {
+  private async prepare(job: FrameJob): Promise<{ input: FrameInput; captureMs: number; tensorMs: number }> {
     const t0 = performance.now();
     let pixels: Uint8Array | Uint8ClampedArray;
     try {
@@ -78,24 +108,23 @@ export class FrameJobRunner {
       job.frame.close(); // a VideoFrame holds one of the decoder's few buffers: give it back at once
     }
     const t1 = performance.now();
-    // The tensor buffer is reused only when this worker sends it: the bridge transport copies it
-    // into the outgoing message before infer() returns, so the next frame may overwrite it. A
-    // tensor handed back to the main thread is transferred, so it gets a buffer of its own.
-    const size = job.infer && this.api() ? inputTensorByteSize(job.spec, job.pre) : 0;
-    if (size && this.tensorBuffer?.byteLength !== size) this.tensorBuffer = new Uint8Array(size);
-    const input = buildInputTensor(pixels, job.spec, job.pre, 4, size ? this.tensorBuffer! : undefined);
+    // The buffer is reused only when this worker sends the request: the bridge transport copies it
+    // into the outgoing message before infer() returns, so the next frame may overwrite it. What is
+    // handed back to the main thread is transferred, so it gets a buffer of its own.
+    const reuse = !!job.infer && this.api() !== null;
+    const input = frameInput(pixels, job, reuse ? (n) => this.buffer(n) : undefined);
     return { input, captureMs: t1 - t0, tensorMs: performance.now() - t1 };
   }
 
   private async send(
     job: FrameJob,
     started: number,
-    { input, captureMs, tensorMs }: { input: InputTensor; captureMs: number; tensorMs: number },
+    { input, captureMs, tensorMs }: { input: FrameInput; captureMs: number; tensorMs: number },
   ): Promise<FrameJobResult> {
     const base = { queuedMs: started - job.postedAt, captureMs, tensorMs };
     const api = this.api();
     if (!job.infer || !api)
-      return { id: job.id, ok: true, kind: 'tensor', input, timing: { ...base, doneAt: wallNow() } };
+      return { id: job.id, ok: true, kind: 'input', input, timing: { ...base, doneAt: wallNow() } };
     try {
       const { connectionId, model, requestId, output } = job.infer;
       const t2 = performance.now();
@@ -103,7 +132,7 @@ export class FrameJobRunner {
         connectionId,
         model,
         id: requestId,
-        inputs: [input],
+        ...input,
         ...(output ? { outputs: [output] } : {}),
       });
       const t3 = performance.now();

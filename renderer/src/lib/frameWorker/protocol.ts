@@ -4,7 +4,7 @@
  * frame itself, transferred (a VideoFrame or an ImageBitmap: no pixel copy on the main thread);
  * the answer carries the decoded output values, transferred back.
  */
-import type { Datatype, SerializedError } from '../../../../shared/contract';
+import type { Datatype, ImageInput, SerializedError } from '../../../../shared/contract';
 import type { InputSpec, InputTensor, PreprocessSettings } from '../../../../shared/inference';
 
 /** What the worker can draw a frame from and must release when done. */
@@ -19,9 +19,9 @@ export interface FrameJob {
   spec: InputSpec;
   pre: PreprocessSettings;
   /**
-   * Browser mode: the worker sends the tensor over its own bridge connection and answers with
+   * Browser mode: the worker sends the request over its own bridge connection and answers with
    * the output. Absent (Electron, where only the main thread reaches the preload): it answers
-   * with the tensor.
+   * with the request's input.
    */
   infer?: { connectionId: string; model: string; requestId: string; output?: string };
   /** `performance.timeOrigin + performance.now()` when posted (clocks differ per thread). */
@@ -51,9 +51,15 @@ export interface WorkerTiming {
   doneAt: number;
 }
 
+/** The input part of an infer request: an image as 8-bit planes, or the tensor itself. */
+export interface FrameInput {
+  inputs: InputTensor[];
+  image?: ImageInput;
+}
+
 export type FrameJobResult =
   | { id: number; ok: true; kind: 'output'; model: string; output: FrameOutput; timing: WorkerTiming }
-  | { id: number; ok: true; kind: 'tensor'; input: InputTensor; timing: WorkerTiming }
+  | { id: number; ok: true; kind: 'input'; input: FrameInput; timing: WorkerTiming }
   | { id: number; ok: false; error: SerializedError };
 
 export type ToWorker = { t: 'init'; bridgeUrl: string | null } | { t: 'job'; job: FrameJob };

@@ -50,7 +50,11 @@ scope.onmessage = (ev) => {
   void runner.run(msg.job).then((result) => {
     const transfer: Transferable[] = [];
     if (result.ok && result.kind === 'output') transfer.push(result.output.values.buffer as ArrayBuffer);
-    if (result.ok && result.kind === 'tensor') transfer.push(result.input.data.buffer as ArrayBuffer);
+    if (result.ok && result.kind === 'input') {
+      const { inputs, image } = result.input;
+      for (const t of inputs) transfer.push(t.data.buffer as ArrayBuffer);
+      if (image) transfer.push(image.planes.buffer as ArrayBuffer);
+    }
     scope.postMessage({ t: 'done', result }, transfer);
   });
 };
