@@ -22,8 +22,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  encodeFrame,
   FrameAssembler,
+  frameSegments,
+  planFrame,
+  writeFrame,
+  type FramePlan,
   MAX_FRAME_BYTES,
   parseEvent,
   parseRequest,
@@ -186,16 +189,22 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   // Uninitialised memory for frames (every byte is written): a zeroed multi-megabyte buffer comes
   // fresh from the OS, and on a small VM its page faults cost more than the copy into it.
   const allocFrame = (byteLength: number) => Buffer.allocUnsafe(byteLength);
+  const FRAGMENT_FROM_BYTES = 64 * 1024;
   const send = (ws: WebSocket, msg: WireMessage) => {
     if (ws.readyState !== ws.OPEN) return;
-    let frame: Uint8Array;
+    let plan: FramePlan;
     try {
-      frame = encodeFrame(msg, allocFrame);
+      plan = planFrame(msg);
     } catch (err) {
       if (msg.t !== 'result') return;
-      frame = encodeFrame({ t: 'result', id: msg.id, ok: false, error: serializeError(err) });
+      plan = planFrame({ t: 'result', id: msg.id, ok: false, error: serializeError(err) });
     }
-    ws.send(frame);
+    if (plan.byteLength < FRAGMENT_FROM_BYTES) return ws.send(writeFrame(plan, allocFrame));
+    // A large answer (output tensors) goes as one message in fragments: the header, then each
+    // tensor's bytes as the client handed them over, so no frame-sized buffer is made for it.
+    // Sent back to back in one go, so nothing else can come between the fragments.
+    const segments = frameSegments(plan);
+    segments.forEach((segment, i) => ws.send(segment, { binary: true, fin: i === segments.length - 1 }));
   };
 
   function onSocket(ws: WebSocket) {

@@ -86,7 +86,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   });
   const serverOps = new ServerOps(connections);
   const files = new FileBrowser(opts.fileRoots ?? [homedir()]);
-  const inference = new InferenceRelay(connections);
+  // Browser mode's bridge copies output bytes into its frames; only IPC needs them in own buffers.
+  const inference = new InferenceRelay(connections, opts.mode !== 'browser');
   const metrics = new MetricsService(connections);
   const demo = new DemoService({
     repoDir: opts.demoRepoDir ?? join(appRoot, 'assets/demo-repo'),

@@ -12,7 +12,11 @@ import { inferOutputsFromClient } from './mappers';
 export class InferenceRelay {
   private readonly images = new ImageInputPool();
 
-  constructor(private readonly connections: ConnectionManager) {}
+  constructor(
+    private readonly connections: ConnectionManager,
+    /** Outputs in buffers of their own: what Electron IPC needs (see mappers' exactBytes). */
+    private readonly ownOutputBuffers = true,
+  ) {}
 
   async infer(req: ParsedRequest<'infer'>): Promise<InferResponse> {
     const t0 = performance.now();
@@ -36,7 +40,7 @@ export class InferenceRelay {
       image?.release();
     }
     const t2 = performance.now();
-    const outputs = inferOutputsFromClient(raw);
+    const outputs = inferOutputsFromClient(raw, { ownBuffers: this.ownOutputBuffers });
     const t3 = performance.now();
     return {
       id: req.id,

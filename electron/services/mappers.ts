@@ -55,19 +55,28 @@ export function serverMetadataFromClient(m: ClientServerMetadata): ServerMetadat
 
 const DATATYPE_SET = new Set<string>(DATATYPES);
 
-/** Output tensors as the contract carries them (raw little-endian bytes in their own buffer). */
-export function inferOutputsFromClient(r: InferResponse): ContractInferResponse['outputs'] {
+/**
+ * Output tensors as the contract carries them (raw little-endian bytes). `ownBuffers`: each in a
+ * buffer of its own (for Electron IPC, see exactBytes); otherwise the client's bytes as they are
+ * (the bridge copies them into its frame anyway, so a copy here would only add a buffer per
+ * inference for the garbage collector).
+ */
+export function inferOutputsFromClient(
+  r: InferResponse,
+  opts: { ownBuffers: boolean } = { ownBuffers: true },
+): ContractInferResponse['outputs'] {
   return r.outputs.map((o) => {
     if (!DATATYPE_SET.has(o.datatype))
       throw new ApiError('INTERNAL', `output '${o.name}' has unknown datatype '${o.datatype}'`);
-    return { name: o.name, datatype: o.datatype as Datatype, shape: o.shape.map(Number), data: exactBytes(o.data) };
+    const data = opts.ownBuffers ? exactBytes(o.data) : o.data;
+    return { name: o.name, datatype: o.datatype as Datatype, shape: o.shape.map(Number), data };
   });
 }
 
 /**
  * gRPC hands us Buffers that are slices of a larger receive buffer. Structured clone (Electron IPC)
  * would copy that whole buffer, and a view at an odd offset cannot back a Float32Array in the
- * renderer, so slices are copied once into their own ArrayBuffer (cheap next to the RPC itself).
+ * renderer, so for IPC slices are copied once into their own ArrayBuffer (cheap next to the RPC).
  */
 function exactBytes(data: Uint8Array): Uint8Array {
   if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !(data instanceof Buffer)) return data;

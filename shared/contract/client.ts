@@ -65,7 +65,7 @@ export interface WebSocketTransportOptions {
   reconnect?: boolean;
   /** Called when the connection state changes, e.g. to show "reconnecting…" in the UI. */
   onStateChange?: (state: 'connecting' | 'open' | 'closed', detail?: string) => void;
-  /** Frames longer than this go out as several messages (./frameParts); default 512 KB. */
+  /** Frames longer than this go out as several messages (./frameParts); default 768 KB. */
   chunkBytes?: number;
   /**
    * The socket copies what `send` is given before it returns (a browser WebSocket does: it

@@ -20,8 +20,11 @@ import {
   type WireMessage,
 } from './framing';
 
-/** Parts of at most 512 KB: well under the size where fresh buffers start (see above). */
-export const DEFAULT_CHUNK_BYTES = 512 * 1024;
+/**
+ * Parts of at most 768 KB: under the size where fresh buffers start (see above), and above one
+ * 640x360 frame as 8-bit planes (675 KB, contract ImageInput), which so stays one message.
+ */
+export const DEFAULT_CHUNK_BYTES = 768 * 1024;
 const MIN_CHUNK_BYTES = 64 * 1024;
 
 /**

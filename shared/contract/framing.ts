@@ -126,6 +126,28 @@ export function writeFrame(plan: FramePlan, alloc?: (byteLength: number) => Uint
   return out;
 }
 
+const ZEROS = new Uint8Array(ALIGN);
+
+/**
+ * The planned frame as consecutive pieces, none copied: the length prefix and header (with its
+ * padding), then each blob as the very view it was given and its padding. Joined they are exactly
+ * writeFrame's bytes; a sender that can send one message in pieces (a WebSocket server sending
+ * fragments) so never copies a tensor into a frame.
+ */
+export function frameSegments(plan: FramePlan): Uint8Array[] {
+  const { header, blobs } = plan;
+  const head = new Uint8Array(align(4 + header.byteLength));
+  new DataView(head.buffer).setUint32(0, header.byteLength, true);
+  head.set(header, 4);
+  const out: Uint8Array[] = [head];
+  for (const b of blobs) {
+    if (b.byteLength) out.push(b);
+    const pad = align(b.byteLength) - b.byteLength;
+    if (pad) out.push(ZEROS.subarray(0, pad));
+  }
+  return out;
+}
+
 export function encodeFrame(message: WireMessage, alloc?: (byteLength: number) => Uint8Array): Uint8Array {
   return writeFrame(planFrame(message), alloc);
 }

@@ -19,6 +19,8 @@ import {
   FrameAssembler,
   FrameError,
   readFrameHeader,
+  frameSegments,
+  planFrame,
   createWebSocketTransport,
   type WebSocketLike,
   ApiError,
@@ -292,6 +294,17 @@ test('framing into a reused buffer: the same bytes as a fresh frame, whatever th
   assert.equal(reused.buffer, dirty.buffer, 'written into the given buffer');
   assert.equal(reused.byteLength, fresh.byteLength);
   assert.deepEqual(reused, fresh, 'every byte written, paddings zeroed');
+});
+
+test('frame segments: the frame in pieces without copying its blobs, joined exactly the encoded frame', () => {
+  for (const n of [0, 1, 7, 8, 1001]) {
+    const msg = bigCall(n);
+    const segments = frameSegments(planFrame(msg));
+    assert.deepEqual(join(segments), encodeFrame(msg), `blob of ${n} bytes`);
+    const blob = (msg as { payload: { inputs: { data: Uint8Array }[] } }).payload.inputs[0].data;
+    if (n) assert.ok(segments.includes(blob), 'the blob itself, not a copy');
+    assert.deepEqual(decodeFrame(join(segments)), msg);
+  }
 });
 
 test('a large frame travels in parts of at most chunkBytes and is put back together exactly', () => {

@@ -81,4 +81,5 @@ export async function makeServices(
 }
 
 export const f32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
-export const readF32 = (b: Uint8Array) => Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+/** Float32 values of little-endian bytes at any offset (a view into a gRPC receive buffer may be unaligned). */
+export const readF32 = (b: Uint8Array) => Array.from(new Float32Array(Uint8Array.from(b).buffer));

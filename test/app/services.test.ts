@@ -11,6 +11,7 @@ import { serializeError, type ConnectionStatus } from '../../shared/contract';
 import type { Services } from '../../electron/services';
 import { MAX_BACKOFF_MS, nextCheckDelay } from '../../electron/services/connections';
 import { makeFixture, makeServices, f32, readF32, SCALE_CONFIG, type Fixture } from './fixtures';
+import { inferOutputsFromClient } from '../../electron/services/mappers';
 
 let fx: Fixture;
 let s: Services;
@@ -142,7 +143,7 @@ test('server ops and inference relay through the real embedded server', async ()
   });
   assert.equal(r.id, 'req-1');
   assert.deepEqual(readF32(r.outputs[0].data), [2, 4, 6, 8, 10, 13]);
-  assert.equal(r.outputs[0].data.byteOffset, 0, 'outputs own their buffer (cheap structured clone)');
+  assert.equal(r.outputs[0].data.byteLength, 24);
   assert.ok(r.timing.rpcMs > 0 && r.timing.totalMs >= r.timing.rpcMs);
 
   const stats = await s.handlers.modelStatistics({ connectionId: 'demo', model: 'scale2' });
@@ -185,6 +186,27 @@ test('server ops and inference relay through the real embedded server', async ()
     /has no available versions/,
   );
   await s.handlers.loadModel({ connectionId: 'demo', model: 'scale2' });
+});
+
+test('outputs for IPC get buffers of their own; for the bridge the client bytes pass as they are', () => {
+  // What gRPC hands over: an output that is a slice of a larger receive buffer, at an odd offset.
+  const wire = Buffer.from([9, 9, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const slice = wire.subarray(3, 11);
+  const response = { model: 'm', version: '1', outputs: [{ name: 'o', datatype: 'UINT8', shape: [8], data: slice }] };
+  const own = inferOutputsFromClient(response as never, { ownBuffers: true })[0].data;
+  assert.deepEqual([...own], [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.equal(own.byteOffset, 0);
+  assert.equal(own.buffer.byteLength, 8, 'exactly its bytes: a structured clone copies nothing else');
+  assert.notEqual(own.buffer, wire.buffer);
+  const passed = inferOutputsFromClient(response as never, { ownBuffers: false })[0].data;
+  assert.equal(passed, slice, 'no copy');
+  assert.throws(
+    () =>
+      inferOutputsFromClient({ ...response, outputs: [{ ...response.outputs[0], datatype: 'FP8' }] } as never, {
+        ownBuffers: false,
+      }),
+    /output 'o' has unknown datatype 'FP8'/,
+  );
 });
 
 test('demo media is readable by name only', async () => {
