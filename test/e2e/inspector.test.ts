@@ -121,7 +121,8 @@ describe('Inspector (E2E)', () => {
     const calls: { model: string; shape: string; ok: boolean }[] = [];
     const infer = h.services.handlers.infer;
     h.services.handlers.infer = async (req) => {
-      const call = { model: req.model, shape: req.inputs[0]?.shape.join(',') ?? '', ok: false };
+      // A frame comes as an image (8-bit planes) or, for UINT8 inputs, as the tensor.
+      const call = { model: req.model, shape: (req.image ?? req.inputs[0])?.shape.join(',') ?? '', ok: false };
       calls.push(call);
       const r = await infer(req);
       call.ok = true;
