@@ -16,9 +16,10 @@
  * on a shared machine the rate says how much CPU the pipeline got, CPU per inference what it needs).
  * A stress run uses 4 requests in flight.
  *
- * Goals (2 requests in flight): null model >= 60 inf/s FP16 and >= 40 FP32; display >= 30 fps; no
- * long task over 50 ms in steady playback; heap growth <= 20 MB over 2 minutes. The demo model and
- * the stress run are reported, not judged.
+ * Goals (2 requests in flight): null model >= 60 inf/s FP16 and >= 40 FP32; display >= 30 fps (the
+ * video is 30 fps: every frame it went through was shown, one frame of slack at the window's ends,
+ * and it kept real time); no long task over 50 ms in steady playback; heap growth <= 20 MB over 2
+ * minutes. The demo model and the stress run are reported, not judged.
  *
  * Environment: PIPELINE_BENCH_SECONDS per run (default 20; the 2-minute heap goal: 120),
  * PIPELINE_BENCH_RUNS (the runs to keep by the start of their label, e.g. "null FP16,stress"),
@@ -239,7 +240,13 @@ try {
     );
     await page.click('[data-testid=play]');
     await sleep(WARMUP_S * 1000);
-    type Snap = { stages: Record<string, number[]>; requestsDone: number; framesDropped: number; framesShown: number };
+    type Snap = {
+      stages: Record<string, number[]>;
+      requestsDone: number;
+      framesDropped: number;
+      framesShown: number;
+      frameIndex: number;
+    };
     const snap = () =>
       page.evaluate(() =>
         (globalThis as unknown as { __tritonscopePipeline: { snapshot(): unknown } }).__tritonscopePipeline.snapshot(),
@@ -281,6 +288,7 @@ try {
     await sleep(Math.max(0, SECONDS * 1000 - (Date.now() - t0)));
     const s1 = await snap();
     const cpu1 = cpuNow();
+    const dt = (Date.now() - t0) / 1000;
     if (nodeProfiler && PROFILE_DIR) {
       const name = run.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
       const renderer = await cdp.send<{ profile: unknown }>('Profiler.stop');
@@ -292,19 +300,23 @@ try {
         writeFileSync(join(PROFILE_DIR, `${name}.worker${i}.cpuprofile`), JSON.stringify(worker.profile));
       }
     }
-    const dt = (Date.now() - t0) / 1000;
     const longTasks = await page.evaluate(() => [...(window as unknown as { __longTasks: number[] }).__longTasks]);
     const heap1 = await heapMB();
     await page.click('[data-testid=play]'); // pause
     const infPerS = (s1.requestsDone - s0.requestsDone) / dt;
     const fps = (s1.framesShown - s0.framesShown) / dt;
+    // The video is 30 fps: displaying 30 fps means showing every frame it went through while the
+    // video kept real time. The window's two ends may each cut a frame: one frame of slack.
+    const shown = s1.framesShown - s0.framesShown;
+    const advanced = s1.frameIndex - s0.frameIndex;
+    const displayOk = shown >= advanced - 1 && advanced / dt >= 29.5;
     const dropped = s1.framesDropped - s0.framesDropped;
     const growth = heap1 - heap0;
     console.log(
       `\n${run.label}: ${SECONDS} s, ${run.inFlight} in flight (load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
     );
     console.log(
-      `  delivered ${infPerS.toFixed(1)} inf/s · displayed ${fps.toFixed(1)} fps · dropped ${dropped} frames`,
+      `  delivered ${infPerS.toFixed(1)} inf/s · displayed ${fps.toFixed(1)} fps (${shown} of the ${advanced} frames the video went through) · dropped ${dropped} frames (not inferred)`,
     );
     for (const [stage, xs] of Object.entries(s1.stages)) {
       if (!xs.length) continue;
@@ -331,7 +343,8 @@ try {
     if (run.goal) {
       const misses = [
         infPerS < run.goal.infPerS && `inf/s ${infPerS.toFixed(1)} < ${run.goal.infPerS}`,
-        fps < 30 && `display ${fps.toFixed(1)} fps < 30`,
+        !displayOk &&
+          `display ${fps.toFixed(1)} fps: ${shown} of ${advanced} video frames shown, video at ${(advanced / dt).toFixed(1)} fps`,
         over.length > 0 && `${over.length} long task(s) over 50 ms`,
         growth > 20 && `heap +${growth.toFixed(1)} MB > 20`,
       ].filter(Boolean);

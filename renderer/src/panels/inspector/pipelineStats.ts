@@ -38,6 +38,8 @@ export interface PipelineSnapshot {
   requestsDone: number;
   framesDropped: number;
   framesShown: number;
+  /** The frame the video is at (shown or not): frames shown vs frames the video went through. */
+  frameIndex: number;
 }
 
 const api = {
@@ -49,6 +51,7 @@ const api = {
       requestsDone: p.requestsDone,
       framesDropped: p.framesDropped,
       framesShown: p.framesShown,
+      frameIndex: p.index,
     };
   },
   reset(): void {
