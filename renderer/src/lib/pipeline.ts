@@ -14,7 +14,7 @@ import type { ModelMetadata } from '../../../shared/contract';
 import { bridgeUrl, getApi, getApiMode } from '../../api';
 import type { RawResult, Timing } from '../state/inference';
 import { framePixels } from './framePixels';
-import { captureFrame, frameWorker } from './frameWorker/client';
+import { captureFrame, frameWorker, FrameWorkerUnavailable } from './frameWorker/client';
 import { frameInput, unpackOutput } from './frameWorker/job';
 import { wallNow, type FrameInput } from './frameWorker/protocol';
 
@@ -36,7 +36,15 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
   if (worker) {
     const t0 = performance.now();
     const frame = await captureFrame(args.source);
-    if (frame) return inferInWorker(args, worker, frame, t0);
+    if (frame) {
+      try {
+        return await inferInWorker(args, worker, frame, t0);
+      } catch (e) {
+        // A worker that cannot run (e.g. its script blocked) costs no frame: this one and every
+        // later one take the main-thread path.
+        if (!(e instanceof FrameWorkerUnavailable)) throw e;
+      }
+    }
   }
   return inferOnMainThread(args);
 }

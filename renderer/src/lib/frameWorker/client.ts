@@ -10,6 +10,14 @@ import type { FrameJob, FrameJobResult, FromWorker, ToWorker, TransferableFrame 
 
 type Ok = Extract<FrameJobResult, { ok: true }>;
 
+/** The worker could not take the job (its script failed to load or it died): do it elsewhere. */
+export class FrameWorkerUnavailable extends Error {
+  constructor(why: string) {
+    super(`frame worker unavailable: ${why}`);
+    this.name = 'FrameWorkerUnavailable';
+  }
+}
+
 export class FrameWorkerClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve(r: Ok): void; reject(e: unknown): void }>();
@@ -36,8 +44,7 @@ export class FrameWorkerClient {
         ev.preventDefault();
         this.failed = true;
         resolve(false);
-        for (const p of this.pending.values())
-          p.reject(new Error(`frame worker failed: ${ev.message || 'load error'}`));
+        for (const p of this.pending.values()) p.reject(new FrameWorkerUnavailable(ev.message || 'load error'));
         this.pending.clear();
         this.worker.terminate();
       });
@@ -53,7 +60,7 @@ export class FrameWorkerClient {
   async run(job: Omit<FrameJob, 'id'>): Promise<Ok> {
     if (!(await this.ready)) {
       job.frame.close();
-      throw new Error('frame worker unavailable');
+      throw new FrameWorkerUnavailable('its script did not load');
     }
     const id = this.nextId++;
     return new Promise<Ok>((resolve, reject) => {

@@ -1,0 +1,103 @@
+/**
+ * Browser-mode E2E of the inspector's frame path: with the frame worker, a video's frames go out
+ * on the worker's own bridge socket as 8-bit image planes (one byte a sample), the page's main
+ * thread sends none of them, and the lanes come back; with the worker's script blocked (a
+ * stricter CSP, an old engine), the same frames are inferred on the main thread instead.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { REPO_ROOT, startHarness, type Harness } from './harness';
+
+const VIDEO = join(REPO_ROOT, 'assets/demo/video/road.webm');
+
+/** Infer calls the page and its workers send, by kind: image planes or tensors (from the frame headers). */
+function watchInferCalls(page: Page) {
+  const seen = { image: 0, tensor: 0 };
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => {
+      const buf = typeof f.payload === 'string' ? Buffer.from(f.payload) : f.payload;
+      if (buf.length < 4) return;
+      try {
+        const header = JSON.parse(buf.subarray(4, 4 + buf.readUInt32LE(0)).toString('utf8')) as {
+          m?: { t?: string; method?: string; payload?: { image?: unknown } };
+        };
+        if (header.m?.t !== 'call' || header.m.method !== 'infer') return;
+        if (header.m.payload?.image) seen.image++;
+        else seen.tensor++;
+      } catch {
+        /* a later part of a frame sent in parts */
+      }
+    });
+  });
+  return seen;
+}
+
+async function playDemoVideo(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
+  await page.click('[data-testid=server-demo]');
+  // A second page finds the demo connected already (the services are shared): connect only if asked.
+  const connected = '[data-testid=server-status][data-state=connected]';
+  const shown = await page.waitForSelector(`${connected}, [data-testid=connect]`, { timeout: 30_000 });
+  if ((await shown.getAttribute('data-testid')) === 'connect') await shown.click().catch(() => undefined);
+  await page.waitForSelector(connected, { timeout: 30_000 });
+  await page.click('[data-testid=nav-inspector]');
+  await page.setInputFiles('[data-testid=file-input]', [VIDEO]);
+  await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', {
+    timeout: 15_000,
+  });
+  await page.waitForFunction(() => document.querySelector('[data-testid=lane-count]') !== null, null, {
+    timeout: 30_000,
+  });
+  await page.click('[data-testid=play]');
+  await page.waitForTimeout(2000);
+  await page.click('[data-testid=play]');
+}
+
+describe('Inspector frame path (E2E)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('video frames go out from the frame worker as 8-bit image planes; lanes come back', async () => {
+    const seen = watchInferCalls(h.page);
+    await playDemoVideo(h.page);
+    for (const until = Date.now() + 10_000; seen.image < 3 && Date.now() < until;) await h.page.waitForTimeout(100);
+    assert.ok(seen.image >= 3, `frames sent as images: ${seen.image}`);
+    assert.equal(seen.tensor, 0, 'no FP32 tensor crossed the bridge');
+    const workers = h.page.workers().map((w) => w.url());
+    assert.ok(
+      workers.some((u) => /\/assets\/worker-[\w-]+\.js$/.test(u)),
+      `the frame worker runs: ${workers.join(', ')}`,
+    );
+    assert.deepEqual(h.pageErrors, []);
+  });
+
+  it('without the frame worker (its script blocked) the frames are inferred on the main thread', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    try {
+      await context.route(/\/assets\/worker-[\w-]+\.js$/, (route) => route.abort());
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const seen = watchInferCalls(page);
+      await page.goto(h.bridge.url);
+      await playDemoVideo(page);
+      assert.ok(seen.image >= 1, `frames inferred without the worker: ${seen.image}`);
+      assert.deepEqual(
+        page.workers().map((w) => w.url()),
+        [],
+        'no frame worker runs',
+      );
+      assert.equal(await page.locator('[data-testid=infer-error]').count(), 0, 'no frame failed');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
