@@ -110,7 +110,8 @@ test('buildInputTensor writes into a given buffer of the right size (video frame
   const spec = { name: 'i', datatype: 'FP16', shape: [1, 3, 1, 2], layout: 'NCHW' as const, width: 2, height: 1 };
   assert.equal(inputTensorByteSize(spec, PRE), 12);
   assert.equal(inputTensorByteSize(spec, { ...PRE, dtype: 'FP32' }), 24);
-  assert.equal(inputTensorByteSize({ ...spec, datatype: 'UINT8', layout: 'NHWC' }, PRE), 0);
+  assert.equal(inputTensorByteSize({ ...spec, datatype: 'UINT8', layout: 'NHWC' }, PRE), 6);
+  assert.equal(inputTensorByteSize({ ...spec, datatype: 'INT32' }, PRE), 0, 'not a datatype it builds');
   const out = new Uint8Array(12).fill(0xee);
   const t = buildInputTensor(px, spec, PRE, 4, out);
   assert.equal(t.data, out, 'written in place');
