@@ -29,6 +29,17 @@ function run(label, cmdArgs) {
   return r.status ?? 1;
 }
 
+/** This process's CPU plus that of every child it waited for, in ms (Linux; 0 elsewhere). */
+function runCpuMs() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * 10; // 100 ticks/s
+  } catch {
+    return 0;
+  }
+}
+
 /** @param {string} dir @returns {string[]} */
 function findTests(dir) {
   /** @type {string[]} */
@@ -108,9 +119,14 @@ if (sharedGroup.length) {
   testArgs.splice(at < 0 ? testArgs.length : at, 0, relative(root, groupFile));
 }
 const summaryFile = join(root, '.tmp/test-summary.jsonl');
+const cpuFile = join(root, '.tmp/test-cpu.jsonl');
+writeFileSync(cpuFile, '');
+process.env.TEST_CPU_FILE = cpuFile;
 const status = run(`tests (${tests.length} files)`, [
   '--import',
   'tsx',
+  '--import',
+  './scripts/test-cpu-hook.mjs',
   '--test',
   // Three at a time on two cores: the soak and the browser tests spend much of their time waiting.
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 3}`,
@@ -154,6 +170,19 @@ if (otherSkips.length) {
 lines.push('10 slowest tests:');
 for (const r of [...leaves].sort((a, b) => b.ms - a.ms).slice(0, 10))
   lines.push(`  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${where(r)}: ${r.name}`);
+
+/** @type {{ file: string, cpuMs: number }[]} */
+const cpu = readFileSync(cpuFile, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
+if (cpu.length) {
+  const seconds = (/** @type {number} */ ms) => (ms / 1000).toFixed(1).padStart(6);
+  lines.push(`CPU of the test files: ${seconds(cpu.reduce((s, c) => s + c.cpuMs, 0)).trim()} s; the 10 costliest:`);
+  for (const c of [...cpu].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10))
+    lines.push(`  ${seconds(c.cpuMs)} s  ${relative(root, c.file)}`);
+}
+lines.push(`CPU of the whole run (builds included): ${(runCpuMs() / 1000).toFixed(1)} s`);
 
 let failed = status !== 0;
 if (existsSync(sharedDir) && sharedSkips.length) {
