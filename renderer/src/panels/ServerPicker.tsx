@@ -2,6 +2,7 @@
 import { useApp } from '../state/store';
 import { endpointUrl } from '../../../shared/contract/endpoint';
 import { DEMO_ID } from '../state/servers';
+import { shownConnectionState } from '../lib/connectionState';
 
 export function statusClass(state: string | undefined, ready: boolean | null | undefined): string {
   if (state === 'connected') return ready ? 'ok' : 'warn';
@@ -20,10 +21,10 @@ export function ServerPicker() {
   const known = useApp((s) => s.statusesKnown);
   const st = activeId ? statuses[activeId] : undefined;
   const readOnly = useApp((s) => !!s.profiles.find((p) => p.id === s.activeId)?.readOnly);
-  const demoPending = useApp((s) => s.activeId === DEMO_ID && !st && s.demoPending());
+  const demoPending = useApp((s) => s.activeId === DEMO_ID && s.demoPending());
   // Until the services have said, the state is unknown, not "disconnected" (no flash of Connect);
-  // a demo server being started is "starting".
-  const state = !known ? 'checking' : demoPending ? 'starting' : (st?.state ?? 'disconnected');
+  // a demo server being started is "starting" (see shownConnectionState).
+  const state = shownConnectionState(st, known, demoPending);
   return (
     <div className="row" data-testid="server-picker" data-state={state}>
       <span

@@ -6,6 +6,7 @@ import { statusClass } from './ServerPicker';
 import { ProfileEditor } from './profile/ProfileEditor';
 import { ConnectionErrorAlert } from './ConnectionErrorAlert';
 import { classify, nameList } from '../lib/modelRows';
+import { shownConnectionState } from '../lib/connectionState';
 import type { ConnectionProfile, ConnectionProfileInput, ConnectionStatus } from '../../../shared/contract';
 import { endpointUrl, protocolLabel } from '../../../shared/contract/endpoint';
 
@@ -97,11 +98,9 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
   const deleteProfile = useApp((s) => s.deleteProfile);
   const askConfirm = useApp((s) => s.askConfirm);
   const known = useApp((s) => s.statusesKnown);
-  const demoPending = useApp((s) => !!profile.builtin && !st && s.demoPending());
-  // Before the services have answered: "checking"; a demo being started: "starting"; never a
-  // "disconnected" that is not true.
-  const shownState: ConnectionStatus['state'] | 'checking' | 'starting' =
-    st?.state ?? (!known ? 'checking' : demoPending ? 'starting' : 'disconnected');
+  const demoPending = useApp((s) => !!profile.builtin && s.demoPending());
+  // Never a "disconnected" that is not true (see shownConnectionState).
+  const shownState = shownConnectionState(st, known, demoPending);
   const demo = useApp((s) => s.demo);
   const connected = st && st.state !== 'disconnected';
   const [now, setNow] = useState(Date.now());
@@ -191,7 +190,7 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
             <dt>Connection</dt>
             <dd>
               <span className={`badge ${statusClass(st?.state, st?.ready)}`}>
-                {st ? st.state : shownState === 'disconnected' ? 'disconnected' : `${shownState}…`}
+                {shownState === 'checking' || shownState === 'starting' ? `${shownState}…` : shownState}
               </span>
             </dd>
             <dt>Live</dt>
