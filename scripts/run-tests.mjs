@@ -57,7 +57,7 @@ function findTests(dir) {
  * (the soak is a minute of mostly waiting). Order by each file's duration in the previous run
  * (.tmp/test-durations.json); files never timed (a fresh clone) follow this list, then the rest.
  */
-const GROUP_NAME = 'shared-process.test.ts';
+const LANE_SUFFIX = '.lane.test.ts';
 const KNOWN_SLOW = [
   'test/server/soak.test.ts',
   'test/e2e/',
@@ -99,25 +99,48 @@ if (needsRenderer) {
 
 mkdirSync(join(root, '.tmp'), { recursive: true });
 /**
- * Pure test files (no servers, browsers, child processes or global state; they say so with a
- * `test-process: shared` line) run together in one process: Node and tsx start-up cost about 0.6 s
- * of CPU per process, more than most of these files take to run. Each keeps its own suite, named by
- * its path, so reports still say which file a test is in. The rest get a process each.
+ * Test files run in a few long-lived "lane" processes, each importing its files one after the other
+ * (each in a suite named by its path), instead of a process per file: a Node + tsx start-up and the
+ * imports a test needs (playwright-core alone is over a second of CPU, the services half a second)
+ * cost more than most files take to run. Files are dealt to the lanes by their CPU in the previous
+ * run, heaviest first, each to the lane with the least so far; the lanes run side by side. A file
+ * with a `test-process: own` line gets a process of its own (the soak: a minute of mostly waiting,
+ * which would hold up a lane). Files in a lane must close what they open and restore what they
+ * change (environment variables, working directory); the browser tests share one Chromium per
+ * process (test/e2e/harness.ts).
  */
-const SHARED_PROCESS_MARK = 'test-process: shared';
-const sharedGroup = tests.filter((t) => readFileSync(join(root, t), 'utf8').includes(SHARED_PROCESS_MARK));
-const groupFile = join(root, '.tmp', GROUP_NAME);
-if (sharedGroup.length) {
-  const lines = ["import { describe } from 'node:test';"];
-  for (const t of sharedGroup) lines.push(`describe(${JSON.stringify(t)}, async () => { await import('../${t}'); });`);
-  writeFileSync(groupFile, `${lines.join('\n')}\n`);
+const OWN_PROCESS_MARK = 'test-process: own';
+const LANES = Math.max(1, Number(process.env.TEST_LANES ?? 3));
+const cpuHistoryFile = join(root, '.tmp/test-cpu-history.json');
+/** @type {Record<string, number>} */
+const lastCpu = existsSync(cpuHistoryFile) ? JSON.parse(readFileSync(cpuHistoryFile, 'utf8')) : {};
+/** Expected CPU ms of a file: the last run's, else its last duration, else a guess by kind. */
+const weight = (/** @type {string} */ t) =>
+  lastCpu[t] ??
+  lastDurations[t] ??
+  (t.startsWith('test/e2e/') ? 15_000 : KNOWN_SLOW.some((k) => t.startsWith(k)) ? 8_000 : 1_000);
+const ownProcess = tests.filter((t) => readFileSync(join(root, t), 'utf8').includes(OWN_PROCESS_MARK));
+/** @type {{ files: string[], ms: number }[]} */
+const lanes = Array.from({ length: Math.min(LANES, tests.length - ownProcess.length) }, () => ({ files: [], ms: 0 }));
+for (const t of tests.filter((f) => !ownProcess.includes(f)).sort((a, b) => weight(b) - weight(a))) {
+  const lane = lanes.reduce((min, l) => (l.ms < min.ms ? l : min));
+  lane.files.push(t);
+  lane.ms += weight(t);
 }
-const testArgs = tests.filter((t) => !sharedGroup.includes(t));
-if (sharedGroup.length) {
-  const groupMs = sharedGroup.reduce((sum, t) => sum + rank(t), 0);
-  const at = testArgs.findIndex((t) => rank(t) < groupMs);
-  testArgs.splice(at < 0 ? testArgs.length : at, 0, relative(root, groupFile));
-}
+const laneFiles = lanes.map((lane, i) => {
+  const file = join(root, '.tmp', `lane-${i + 1}${LANE_SUFFIX}`);
+  const lines = [
+    "import { after, before, describe } from 'node:test';",
+    "import { fileCpu } from '../scripts/test-cpu-hook.mjs';",
+  ];
+  for (const t of lane.files)
+    lines.push(
+      `describe(${JSON.stringify(t)}, async () => { const cpu = fileCpu(${JSON.stringify(t)}); before(cpu.start); await import('../${t}'); after(cpu.stop); });`,
+    );
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return relative(root, file);
+});
+const testArgs = [...ownProcess, ...laneFiles];
 const summaryFile = join(root, '.tmp/test-summary.jsonl');
 const cpuFile = join(root, '.tmp/test-cpu.jsonl');
 writeFileSync(cpuFile, '');
@@ -128,8 +151,9 @@ const status = run(`tests (${tests.length} files)`, [
   '--import',
   './scripts/test-cpu-hook.mjs',
   '--test',
-  // Three at a time on two cores: the soak and the browser tests spend much of their time waiting.
-  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 3}`,
+  // Every lane and own-process file at once: the soak and the browser tests spend much of their
+  // time waiting, and the lanes were balanced to finish together.
+  `--test-concurrency=${testArgs.length}`,
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   '--test-reporter=./scripts/test-summary-reporter.mjs',
@@ -171,16 +195,34 @@ lines.push('10 slowest tests:');
 for (const r of [...leaves].sort((a, b) => b.ms - a.ms).slice(0, 10))
   lines.push(`  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${where(r)}: ${r.name}`);
 
-/** @type {{ file: string, cpuMs: number }[]} */
+/** @type {{ process?: string, file?: string, cpuMs: number }[]} */
 const cpu = readFileSync(cpuFile, 'utf8')
   .split('\n')
   .filter(Boolean)
   .map((l) => JSON.parse(l));
-if (cpu.length) {
-  const seconds = (/** @type {number} */ ms) => (ms / 1000).toFixed(1).padStart(6);
-  lines.push(`CPU of the test files: ${seconds(cpu.reduce((s, c) => s + c.cpuMs, 0)).trim()} s; the 10 costliest:`);
-  for (const c of [...cpu].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10))
-    lines.push(`  ${seconds(c.cpuMs)} s  ${relative(root, c.file)}`);
+const seconds = (/** @type {number} */ ms) => (ms / 1000).toFixed(1).padStart(6);
+const processCpu = cpu.filter((c) => c.process);
+/** Per test file: a lane's files by their own records, an own-process file by its process's. */
+const perFile = [
+  ...cpu.filter((c) => c.file).map((c) => ({ name: /** @type {string} */ (c.file), cpuMs: c.cpuMs })),
+  ...processCpu
+    .filter((c) => !c.process?.endsWith(LANE_SUFFIX))
+    .map((c) => ({ name: relative(root, /** @type {string} */ (c.process)), cpuMs: c.cpuMs })),
+];
+if (processCpu.length) {
+  const lanesCpu = processCpu.filter((c) => c.process?.endsWith(LANE_SUFFIX));
+  const laneFilesMs = cpu.filter((c) => c.file).reduce((s, c) => s + c.cpuMs, 0);
+  lines.push(
+    `CPU of the test processes: ${seconds(processCpu.reduce((s, c) => s + c.cpuMs, 0)).trim()} s ` +
+      `(${lanesCpu.length} lanes: ${lanesCpu.map((c) => seconds(c.cpuMs).trim()).join(' + ')} s, of which ` +
+      `${seconds(lanesCpu.reduce((s, c) => s + c.cpuMs, 0) - laneFilesMs).trim()} s start-up and shared browsers); the 10 costliest files:`,
+  );
+  for (const c of [...perFile].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10))
+    lines.push(`  ${seconds(c.cpuMs)} s  ${c.name}`);
+  /** @type {Record<string, number>} */
+  const history = { ...lastCpu };
+  for (const c of perFile) history[c.name] = c.cpuMs;
+  writeFileSync(cpuHistoryFile, JSON.stringify(history, null, 1));
 }
 lines.push(`CPU of the whole run (builds included): ${(runCpuMs() / 1000).toFixed(1)} s`);
 

@@ -1,17 +1,18 @@
 // A node:test reporter that writes one JSON line per finished test (name, file, duration, outcome,
 // skip reason) for scripts/run-tests.mjs to summarise: skips grouped by cause and the slowest tests.
-// Tests of the shared-process group (.tmp/shared-process.test.ts) are filed under their own test
-// file: the group wraps each file in a suite named by its path, which finishes after its tests.
+// Tests run in a lane process (.tmp/lane-N.lane.test.ts, see run-tests.mjs) are filed under their own
+// test file: a lane wraps each file in a suite named by its path, which finishes after its tests.
+// Lanes run side by side, so their events interleave: each lane keeps its own pending list.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const GROUP = /[/\\]\.tmp[/\\]shared-process\.test\.ts$/;
+const LANE = /[/\\]\.tmp[/\\]lane-\d+\.lane\.test\.ts$/;
 
 /** @param {AsyncIterable<{ type: string, data: any }>} source */
 export default async function* summaryReporter(source) {
-  /** @type {Record<string, unknown>[]} */
-  let groupPending = [];
+  /** @type {Map<string, Record<string, unknown>[]>} */
+  const pendingByLane = new Map();
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const d = event.data;
@@ -25,14 +26,16 @@ export default async function* summaryReporter(source) {
         event.type === 'test:fail' ? 'fail' : d.skip !== undefined ? 'skip' : d.todo !== undefined ? 'todo' : 'pass',
       skip: typeof d.skip === 'string' ? d.skip : d.skip ? '(no reason given)' : undefined,
     };
-    if (!GROUP.test(d.file ?? '')) {
+    if (!LANE.test(d.file ?? '')) {
       yield `${JSON.stringify(row)}\n`;
       continue;
     }
-    groupPending.push(row);
+    const pending = pendingByLane.get(d.file) ?? [];
+    pendingByLane.set(d.file, pending);
+    pending.push(row);
     if (d.nesting !== 0) continue;
     const file = resolve(root, d.name);
-    for (const r of groupPending) yield `${JSON.stringify({ ...r, file })}\n`;
-    groupPending = [];
+    for (const r of pending) yield `${JSON.stringify({ ...r, file })}\n`;
+    pending.length = 0;
   }
 }

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * The connection form's pure logic (shared/connection): endpoints as users type them, per-field
  * profile problems, and connection failures explained from the texts grpc-js and OpenSSL really

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * The contract: schemas accept what the services/renderer send and refuse malformed payloads with a
  * message naming the field; the WebSocket framing round-trips binary tensors exactly, also when a

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * Electron main/preload (their type-check is `npm run typecheck`, tsconfig.node.json): the esbuild bundles have the shape a sandboxed app needs: the preload requires nothing but
  * 'electron', the main bundle requires no files of ours (only packages and built-ins).

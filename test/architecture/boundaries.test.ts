@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * The layering rules of the brief, checked on the source: shared/ imports nothing outside shared/
  * (and no Node built-ins), electron/ never imports renderer/, renderer/ never imports electron/.

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * The ONNX builder makes real model files: each test builds a model, loads it in onnxruntime-node
  * and checks what it computes (plus the errors the builder reports for malformed specs).

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * Saves racing each other (issue 11): 12 saves sent at once with the same expected hash through the
  * service every transport uses must give exactly one success and eleven CONFLICTs naming the file,

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /** The A/B comparison logic (shared/inference/compare): output deltas, threshold flips, lane matching, summaries. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * The inspector model (renderer/src/panels/inspector/model.ts), shared by the view, the exporters
  * and these tests: GT lookup for images and video frames, decoding through the one decode policy

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * Preprocessing fidelity: the tensor the inspector builds for a frame equals what the standard
  * Python pipeline produces — cv2.imread (BGR), cv2.resize INTER_LINEAR to 640x360, / 255 — within

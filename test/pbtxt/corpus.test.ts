@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * Acceptance over every config in the shared corpus (496 real Triton configs): parse without
  * syntax/schema errors, lossless print, proto3 JSON equal to protobuf's reference output, and the

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /** Edit helpers change only the edited field's text; everything else stays byte-identical. */
 import { test } from 'node:test';
 import { hasShared, sharedPath } from '../helpers/shared';

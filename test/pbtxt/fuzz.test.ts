@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * Seeded mutation fuzzing over the corpus: random deletions, insertions and duplications of
  * characters, tokens and lines (plus a few hostile shapes: deep nesting, huge numbers, control

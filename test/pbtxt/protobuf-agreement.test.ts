@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * Cases where protobuf's text format (C++, what Triton parses config.pbtxt with) has a rule that is
  * easy to get wrong: field presence for repeated singular fields, open enums, decimal-only numbers

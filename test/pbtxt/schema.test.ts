@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /** The committed generated schema matches shared/proto/model_config.proto, and agrees with PROTOCOL.md's tables. */
 import { test } from 'node:test';
 import { sharedPath, skipUnlessShared } from '../helpers/shared';

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /** Each semantic check: severity, code, message and the position it points at. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /** Every text-format syntax form, and every syntax/schema error with its message and line:column. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * What a server row and the top bar show (renderer/src/lib/connectionState): never a "disconnected"
  * that is not true. The demo's services register its profile, open its repository and only then

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * The config editor's and ensemble graph's pure logic: schema completion at a cursor, form fields
  * checked as the text is, the save banner's lifetime, "diff vs server" without server-filled

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * The renderer's pure logic, without a browser: model input detection and tensor building, the
  * decoder adapter over shared/lanes (on a synthetic output, and the reference vectors where present), form edits that change only one

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * The metrics view's history (renderer/src/panels/metrics/series): one point per scrape after the
  * first, rates per model with versions summed, a 10-minute window, and list identities that stay

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * CPU utilisation and memory as Triton computes them from /proc (core src/metrics.cc): the busy
  * share of the aggregate cpu line between two polls, MemTotal - MemAvailable as used memory.

@@ -1,3 +1,4 @@
+// test-process: own (a minute of mostly waiting: in a lane it would hold up the files after it; see scripts/run-tests.mjs)
 /**
  * Soak (issue 11): 8 clients infer while models load and unload in a loop, against the embedded
  * server in its own process (as in the desktop app). Passes when the server never crashes, every

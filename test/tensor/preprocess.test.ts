@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { preprocessImage, preprocessedByteSize, widenPlanes } from '../../shared/preprocess';

@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * shared/inference/resize.ts: bilinear resize with half-pixel centres (OpenCV INTER_LINEAR, LaneATT's resize).
  */

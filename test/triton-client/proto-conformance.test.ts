@@ -1,4 +1,3 @@
-// test-process: shared (pure: no servers, browsers or global state; see scripts/run-tests.mjs)
 /**
  * Our .proto files must be wire-identical to Triton's. PROTOCOL.md's field tables were generated from
  * Triton's compiled descriptors, so we parse every table (and enum line, the datatype table and the
