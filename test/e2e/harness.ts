@@ -114,13 +114,48 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
   }
 }
 
+/**
+ * One Chromium per test process, shared by the harnesses in it (each gets its own browser context:
+ * separate cookies, storage and pages). The test runner runs several test files in one process
+ * (scripts/run-tests.mjs), and a Chromium launch costs about a second of CPU. When the last harness
+ * closes, the browser closes a moment later unless another harness takes it first, so a process
+ * whose tests are done can exit.
+ */
+let sharedBrowser: { browser: Promise<Browser>; users: number; idle?: ReturnType<typeof setTimeout> } | undefined;
+const BROWSER_IDLE_CLOSE_MS = 1000;
+
+function acquireBrowser(): Promise<Browser> {
+  if (!sharedBrowser) {
+    const browser = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    sharedBrowser = { browser, users: 0 };
+    // A failed launch is not kept: the next harness tries again.
+    const failed = sharedBrowser;
+    browser.catch(() => {
+      if (sharedBrowser === failed) sharedBrowser = undefined;
+    });
+  }
+  clearTimeout(sharedBrowser.idle);
+  sharedBrowser.users++;
+  return sharedBrowser.browser;
+}
+
+function releaseBrowser(): void {
+  const entry = sharedBrowser;
+  if (!entry || --entry.users > 0) return;
+  entry.idle = setTimeout(() => {
+    if (sharedBrowser !== entry || entry.users > 0) return;
+    sharedBrowser = undefined;
+    void entry.browser.then((b) => b.close()).catch(() => undefined);
+  }, BROWSER_IDLE_CLOSE_MS);
+}
+
 export async function startHarness(
   opts: BackendOptions & { viewport?: { width: number; height: number } } = {},
 ): Promise<Harness> {
   const backend = await startBackend(opts);
   try {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    backend.onClose(() => browser.close());
+    const browser = await acquireBrowser();
+    backend.onClose(releaseBrowser);
     const context = await browser.newContext({
       viewport: opts.viewport ?? { width: 1440, height: 900 },
       deviceScaleFactor: 1,
@@ -132,6 +167,7 @@ export async function startHarness(
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
     });
+    backend.onClose(() => context.close());
     await page.goto(backend.bridge.url);
     return { ...backend, browser, context, page, pageErrors };
   } catch (e) {
