@@ -23,31 +23,59 @@ export interface CliHost {
   close(): void;
 }
 
-export function cliHost(): CliHost {
+/** The host child of this test process, shared by the files that run in it (see cliHost). */
+let shared: { child: ChildProcess; users: number; idle?: ReturnType<typeof setTimeout> } | undefined;
+const pending = new Map<number, { done: (r: CliResult) => void; fail: (e: Error) => void }>();
+let next = 0;
+const HOST_IDLE_CLOSE_MS = 1000;
+
+function startHost(): ChildProcess {
   const child: ChildProcess = fork(join(import.meta.dirname, 'cliChild.ts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const pending = new Map<number, { done: (r: CliResult) => void; fail: (e: Error) => void }>();
-  let next = 0;
   child.on('message', (msg: CliResult & { id: number }) => {
     pending.get(msg.id)?.done({ code: msg.code, stdout: msg.stdout, stderr: msg.stderr });
     pending.delete(msg.id);
   });
   child.on('exit', (code, signal) => {
+    if (shared?.child === child) shared = undefined;
     for (const p of pending.values()) p.fail(new Error(`CLI host exited (code ${code}, signal ${signal})`));
     pending.clear();
   });
+  return child;
+}
+
+/**
+ * A handle on the CLI host. Test files that run in one process (scripts/run-tests.mjs runs several
+ * files per process) share one host child: its start-up is the cost this helper exists to avoid.
+ * close() releases the handle; the child exits a moment after the last handle is released, unless
+ * another file takes it first.
+ */
+export function cliHost(): CliHost {
+  shared ??= { child: startHost(), users: 0 };
+  const entry = shared;
+  clearTimeout(entry.idle);
+  entry.users++;
+  let closed = false;
   return {
     run(args, opts) {
       const id = next++;
       return new Promise((done, fail) => {
+        if (closed) return fail(new Error('CLI host handle is closed'));
         pending.set(id, { done, fail });
-        child.send({ id, args, cwd: opts?.cwd ?? REPO_ROOT });
+        entry.child.send({ id, args, cwd: opts?.cwd ?? REPO_ROOT });
       });
     },
     close() {
-      child.kill();
+      if (closed) return;
+      closed = true;
+      if (--entry.users > 0) return;
+      entry.idle = setTimeout(() => {
+        if (entry.users > 0) return;
+        if (shared === entry) shared = undefined;
+        entry.child.kill();
+      }, HOST_IDLE_CLOSE_MS);
     },
   };
 }

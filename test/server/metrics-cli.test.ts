@@ -1,14 +1,15 @@
 /**
- * `tritonscope serve --metrics-port` and `tritonscope metrics` as real processes: the server
- * prints its metrics URL, the metrics command reads it while inferences run over gRPC and reports
+ * `tritonscope serve --metrics-port` as a real process and `tritonscope metrics` through the CLI's
+ * main() (test/helpers/cli.ts): the server prints its metrics URL, the metrics command reads it while inferences run over gRPC and reports
  * exactly those requests as a rate, prints the raw text with --raw, and fails in one line.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { TritonClient } from '../../electron/triton';
 import { f32, makeRepository, type Repo } from './fixtures';
+import { cliHost, type CliHost, type CliResult } from '../helpers/cli';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const bin = resolve(repoRoot, 'bin/tritonscope.mjs');
@@ -18,15 +19,15 @@ let child: ChildProcess;
 let grpcUrl = '';
 let metricsUrl = '';
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { cwd: repoRoot, timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
+let host: CliHost;
+
+/** `tritonscope metrics` through the CLI's main() (the server below is the real binary). */
+function cli(...args: string[]): Promise<CliResult> {
+  return host.run(args);
 }
 
 before(async () => {
+  host = cliHost();
   repo = makeRepository();
   child = spawn(
     process.execPath,
@@ -51,6 +52,7 @@ before(async () => {
 });
 
 after(() => {
+  host?.close();
   child?.kill('SIGKILL');
   repo?.cleanup();
 });
