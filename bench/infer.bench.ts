@@ -1,9 +1,12 @@
 /**
  * Client overhead of TritonClient.infer vs the floor: a raw grpc-js unary call of the same
  * ModelInfer (request pre-serialized once, identity serializer and deserializer), against the
- * embedded server and a model that costs the server almost nothing (Reshape/Slice of the input to a
- * LaneATT-sized [1,2784,77] output), so what differs is client work: building and serializing the
- * request, decoding the response into tensors.
+ * embedded server in its own process (`tritonscope serve`, as a real Triton is another process) and a
+ * model that costs the server almost nothing (Reshape/Slice of the input to a LaneATT-sized
+ * [1,2784,77] output), so what differs is client work: building and serializing the request,
+ * decoding the response into tensors. (With the server in the bench's own process, its per-call
+ * copies and garbage land on the client's event loop and heap, at times that differ between the
+ * series: on this 2-core machine that moved the ratios by more than the client's whole overhead.)
  *
  * Inputs 1x3x360x640 FP32 (2,764,800 B) and FP16 (1,382,400 B). The input is a tensor from
  * client.allocateInput (the way the app's frame loop fills it): infer() sends it without copying,
@@ -18,7 +21,6 @@
  * their median latencies is printed (not judged).
  */
 import * as grpc from '@grpc/grpc-js';
-import { startEmbeddedServer } from '../electron/server';
 import { TritonClient } from '../electron/triton';
 import { MAX_MESSAGE_BYTES } from '../electron/triton/connection';
 import { loadTritonRoot } from '../electron/triton/protos';
@@ -35,7 +37,7 @@ const REF_BLOCKS = 4;
 const REF_BLOCK_N = 50;
 
 const repo = makeLaneStubRepo();
-const server = await startEmbeddedServer({ modelRepository: repo.dir, loadAll: true });
+const server = await serveInChild(repo.dir);
 const ours = new TritonClient({ url: server.url, timeoutMs: 60_000 });
 const identity = (b: Buffer) => b;
 // The floor's raw calls share our client's channel (one HTTP/2 connection): measured on separate
@@ -114,8 +116,8 @@ try {
     const missing = refClientMissing();
     if (missing) process.stdout.write(`  official Python client: skipped (${missing})\n`);
     else {
-      // The same model on a server in its own process, so neither client shares the server's
-      // event loop; blocks alternate so load changes on the machine hit both clients alike.
+      // A second server process and client, so the official client's blocks start from the same
+      // state as ours; blocks alternate so load changes on the machine hit both clients alike.
       const child = await serveInChild(repo.dir);
       const remote = new TritonClient({ url: child.url, timeoutMs: 60_000 });
       const remoteRaw = new grpc.Client(child.url, grpc.credentials.createInsecure(), {
@@ -161,7 +163,7 @@ try {
 } finally {
   ours.close();
   raw.close();
-  await server.close();
+  await server.stop();
   repo.cleanup();
 }
 process.exitCode = failed ? 1 : 0;
