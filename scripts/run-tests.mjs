@@ -212,10 +212,12 @@ const perFile = [
 if (processCpu.length) {
   const lanesCpu = processCpu.filter((c) => c.process?.endsWith(LANE_SUFFIX));
   const laneFilesMs = cpu.filter((c) => c.file).reduce((s, c) => s + c.cpuMs, 0);
+  const lanesNote = lanesCpu.length
+    ? ` (${lanesCpu.length} lanes: ${lanesCpu.map((c) => seconds(c.cpuMs).trim()).join(' + ')} s, of which ` +
+      `${seconds(lanesCpu.reduce((s, c) => s + c.cpuMs, 0) - laneFilesMs).trim()} s start-up and shared browsers)`
+    : '';
   lines.push(
-    `CPU of the test processes: ${seconds(processCpu.reduce((s, c) => s + c.cpuMs, 0)).trim()} s ` +
-      `(${lanesCpu.length} lanes: ${lanesCpu.map((c) => seconds(c.cpuMs).trim()).join(' + ')} s, of which ` +
-      `${seconds(lanesCpu.reduce((s, c) => s + c.cpuMs, 0) - laneFilesMs).trim()} s start-up and shared browsers); the 10 costliest files:`,
+    `CPU of the test processes: ${seconds(processCpu.reduce((s, c) => s + c.cpuMs, 0)).trim()} s${lanesNote}; the 10 costliest files:`,
   );
   for (const c of [...perFile].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10))
     lines.push(`  ${seconds(c.cpuMs)} s  ${c.name}`);

@@ -19,13 +19,13 @@ const SECONDS = Number(process.env.TRITONSCOPE_SOAK_SECONDS ?? 60);
 const CLIENTS = 8;
 /**
  * Pauses between requests (per client) and between load/unload operations: enough traffic to race
- * the loader all the time (about 60 requests and 5 loads or unloads a second) while leaving CPU to
- * the tests that run alongside (the suite runs three files at once on two cores, and end-to-end tests
- * measure playback). Shorter pauses only raise the request count, not what the soak proves, and cost
- * the suite twice the CPU.
+ * the loader all the time (about 30 requests and 2-3 loads or unloads a second, so every load and
+ * unload meets requests in flight) while leaving CPU to the tests that run alongside (the whole
+ * suite shares two cores with this minute). Shorter pauses only raise the request count, not what
+ * the soak proves: at 100 ms it cost the suite twice the CPU (12 s against 6).
  */
-const PAUSE_MS = 100;
-const LOADER_PAUSE_MS = 100;
+const PAUSE_MS = 200;
+const LOADER_PAUSE_MS = 200;
 const CHILD = join(import.meta.dirname, '..', 'helpers', 'serverChild.ts');
 
 function rssMiB(pid: number): number {
