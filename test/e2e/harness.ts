@@ -122,7 +122,9 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
  * whose tests are done can exit.
  */
 let sharedBrowser: { browser: Promise<Browser>; users: number; idle?: ReturnType<typeof setTimeout> } | undefined;
-const BROWSER_IDLE_CLOSE_MS = 1000;
+// Long enough to bridge the gap between one file's last test and the next file's harness in a lane
+// (the next file's imports and its services start come first); short against a lane's run.
+const BROWSER_IDLE_CLOSE_MS = 3000;
 
 function acquireBrowser(): Promise<Browser> {
   if (!sharedBrowser) {
@@ -152,10 +154,18 @@ function releaseBrowser(): void {
 export async function startHarness(
   opts: BackendOptions & { viewport?: { width: number; height: number } } = {},
 ): Promise<Harness> {
-  const backend = await startBackend(opts);
+  // The browser is taken first (it starts, or stays, while the services and demo server start).
+  const browserReady = acquireBrowser();
+  let backend: Backend;
   try {
-    const browser = await acquireBrowser();
-    backend.onClose(releaseBrowser);
+    backend = await startBackend(opts);
+  } catch (e) {
+    releaseBrowser();
+    throw e;
+  }
+  backend.onClose(releaseBrowser);
+  try {
+    const browser = await browserReady;
     const context = await browser.newContext({
       viewport: opts.viewport ?? { width: 1440, height: 900 },
       deviceScaleFactor: 1,
