@@ -127,6 +127,9 @@ for (const t of tests.filter((f) => !ownProcess.includes(f)).sort((a, b) => weig
   lane.files.push(t);
   lane.ms += weight(t);
 }
+// A lane's browser tests one after another, so they find the lane's Chromium still open.
+const isBrowserTest = (/** @type {string} */ t) => t.startsWith('test/e2e/');
+for (const lane of lanes) lane.files.sort((a, b) => Number(isBrowserTest(b)) - Number(isBrowserTest(a)));
 const laneFiles = lanes.map((lane, i) => {
   const file = join(root, '.tmp', `lane-${i + 1}${LANE_SUFFIX}`);
   const lines = [
