@@ -16,7 +16,14 @@ export interface ImageItem {
 
 export type FrameSource =
   | { kind: 'images'; items: ImageItem[]; label: string }
-  | { kind: 'video'; name: string; url: string; /** revoke on replace */ objectUrl: boolean };
+  | {
+      kind: 'video';
+      name: string;
+      url: string;
+      /** revoke on replace */ objectUrl: boolean;
+      /** The file itself: its container is read for the frame times (the CSP keeps blob: URLs from fetch). */
+      file?: Blob;
+    };
 
 export interface ModelSlot {
   /** Connection profile id (A/B may compare two servers). null = the active server. */

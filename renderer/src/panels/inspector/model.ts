@@ -45,7 +45,7 @@ export type SourceShape = { kind: 'images'; items: readonly { name: string }[] }
 
 const baseName = (p: string) => p.split(/[\\/]/).pop()!.toLowerCase();
 
-/** The GT frame for frame `index` of the source: images by file name, video frames by number. */
+/** The GT frame for frame `index` of the source: images by file name, video frames by frame time. */
 export function gtFor(gt: GtSet | null, source: SourceShape | null, index: number): TusimpleFrame | null {
   if (!gt || !source) return null;
   if (source.kind === 'images') {
@@ -57,7 +57,9 @@ export function gtFor(gt: GtSet | null, source: SourceShape | null, index: numbe
       null
     );
   }
-  // Video: labels are per frame, in order (raw_file names carry the frame number when present).
+  // Video: label N belongs to the file's frame N, the one presented at its N-th frame time (the
+  // index comes from the container's frame times, never from time x an assumed rate). raw_file
+  // names carry the frame number when present; otherwise labels are in frame order.
   const byNumber = gt.frames.find((f) => {
     const m = /(\d+)\.[a-z]+$/i.exec(f.raw_file);
     return m && Number(m[1]) === index;

@@ -34,7 +34,7 @@ export function openFiles(files: File[], label?: string): void {
   const st = useApp.getState();
   const video = files.find((f) => VIDEO_RE.test(f.name) || f.type.startsWith('video/'));
   if (video) {
-    st.setSource({ kind: 'video', name: video.name, url: URL.createObjectURL(video), objectUrl: true });
+    st.setSource({ kind: 'video', name: video.name, url: URL.createObjectURL(video), objectUrl: true, file: video });
     return;
   }
   const images = files
