@@ -61,6 +61,26 @@ test('gtFor: images by file name, video frames by the number in raw_file, else b
   assert.equal(gtFor(null, images, 0), null);
 });
 
+test('gtFor: images whose names repeat across TuSimple clips are matched by the longest shared path tail', () => {
+  const gt = {
+    name: 'label_data_0313.json',
+    frames: [gtFrame('clips/0313-1/6040/20.jpg', 1), gtFrame('clips/0313-1/6080/20.jpg', 2), gtFrame('x/1.jpg', 3)],
+  };
+  const images = {
+    kind: 'images' as const,
+    items: [
+      { name: '20.jpg', path: 'train_set/clips/0313-1/6080/20.jpg' },
+      { name: '20.jpg', path: 'train_set/clips/0313-1/6040/20.jpg' },
+      { name: '1.jpg', path: 'elsewhere/1.jpg' },
+      { name: '20.jpg' },
+    ],
+  };
+  assert.equal(gtFor(gt, images, 0)?.raw_file, 'clips/0313-1/6080/20.jpg');
+  assert.equal(gtFor(gt, images, 1)?.raw_file, 'clips/0313-1/6040/20.jpg');
+  assert.equal(gtFor(gt, images, 2)?.raw_file, 'x/1.jpg', 'one label of that name: it');
+  assert.equal(gtFor(gt, images, 3)?.raw_file, 'clips/0313-1/6040/20.jpg', 'no path: the first');
+});
+
 test('decodeResult uses the policy defaults, is memoised per settings, and names a shape no decoder reads', () => {
   const r = result(0, videoFrameKey(0), 320);
   const settings = { id: 'auto', options: {} };

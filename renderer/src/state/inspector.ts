@@ -11,11 +11,19 @@ export { IMAGENET } from '../../../shared/inference';
 
 export interface ImageItem {
   name: string;
+  /** Its path inside an opened folder (matches TuSimple raw_file paths where names repeat). */
+  path?: string;
   blob: Blob;
 }
 
 export type FrameSource =
-  | { kind: 'images'; items: ImageItem[]; label: string }
+  | {
+      kind: 'images';
+      items: ImageItem[];
+      label: string;
+      /** Images of the folder that are masks or segmentation labels, not frames (not opened). */
+      masksSkipped?: number;
+    }
   | {
       kind: 'video';
       name: string;

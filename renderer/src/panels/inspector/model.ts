@@ -40,22 +40,53 @@ export interface GtSet {
   frames: TusimpleFrame[];
 }
 
-/** What the GT lookup needs to know of the source: image names, or that it is a video. */
-export type SourceShape = { kind: 'images'; items: readonly { name: string }[] } | { kind: 'video' };
+/** What the GT lookup needs to know of the source: image names (and folder paths), or that it is a video. */
+export type SourceShape = { kind: 'images'; items: readonly { name: string; path?: string }[] } | { kind: 'video' };
 
-const baseName = (p: string) => p.split(/[\\/]/).pop()!.toLowerCase();
+const segments = (p: string) => p.toLowerCase().split(/[\\/]/).filter(Boolean);
 
-/** The GT frame for frame `index` of the source: images by file name, video frames by frame time. */
+/** GT frames by lower-cased base name, built once per label set. */
+const byBaseName = new WeakMap<GtSet, Map<string, TusimpleFrame[]>>();
+function framesNamed(gt: GtSet, name: string): TusimpleFrame[] {
+  let index = byBaseName.get(gt);
+  if (!index) {
+    index = new Map();
+    for (const f of gt.frames) {
+      const base = segments(f.raw_file).pop() ?? '';
+      index.set(base, [...(index.get(base) ?? []), f]);
+    }
+    byBaseName.set(gt, index);
+  }
+  return index.get(segments(name).pop() ?? '') ?? [];
+}
+
+/** How many trailing path segments two paths share. */
+function sharedTail(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
+/**
+ * The GT frame for frame `index` of the source. Images by file name: where several labels share it
+ * (TuSimple clips all hold 1.jpg..20.jpg), the one whose raw_file shares the longest tail with the
+ * image's folder path. Video frames by frame time.
+ */
 export function gtFor(gt: GtSet | null, source: SourceShape | null, index: number): TusimpleFrame | null {
   if (!gt || !source) return null;
   if (source.kind === 'images') {
-    const name = source.items[index]?.name;
-    if (!name) return null;
-    return (
-      gt.frames.find((f) => baseName(f.raw_file) === baseName(name)) ??
-      gt.frames.find((f) => f.raw_file.toLowerCase().endsWith(name.toLowerCase())) ??
-      null
-    );
+    const item = source.items[index];
+    if (!item) return null;
+    const named = framesNamed(gt, item.name);
+    if (named.length <= 1) return named[0] ?? null;
+    const path = segments(item.path ?? item.name);
+    let best = named[0],
+      bestTail = 0;
+    for (const f of named) {
+      const tail = sharedTail(segments(f.raw_file), path);
+      if (tail > bestTail) [best, bestTail] = [f, tail];
+    }
+    return best;
   }
   // Video: label N belongs to the file's frame N, the one presented at its N-th frame time (the
   // index comes from the container's frame times, never from time x an assumed rate). raw_file
