@@ -2,9 +2,8 @@
  * Browser-mode E2E of the inspector's newer parts: the A/B differences and the Δ layer, the A/B
  * summary over an image sequence (worst frame first; a click shows it), model metadata read again
  * after "Apply to server" changed the model's input shape, video time read from the file (frame
- * count, stepping, labels by frame time), TuSimple folders (masks skipped, labels beside the frames,
- * stale labels dropped) and the exports (per source, file column, A/B order, whole sequences,
- * TuSimple predictions read back by our evaluator).
+ * count, stepping, labels by frame time) and the exports (per source, file column, A/B order, whole
+ * sequences, TuSimple predictions read back by our evaluator).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +13,6 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, pickModel, pickedModel, shot, shotBoth, startHarness, type Harness } from './harness';
 import { laneStub } from '../triton-client/helpers/laneStubRepo';
-import { sharedPath, skipUnlessShared } from '../helpers/shared';
 import { parseTusimpleJson, tusimpleAccuracy } from '../../shared/lanes';
 
 const SCENES = ['scene_01.jpg', 'scene_02.jpg', 'scene_03.jpg', 'scene_04.jpg'].map((n) =>
@@ -264,63 +262,6 @@ describe('Inspector (E2E)', () => {
     assert.match((await page.textContent('[data-testid=frame-index]')) ?? '', /\/ 70$/);
   });
 
-  it('opens a TuSimple folder: masks skipped, the labels file beside the frames loaded, stale labels dropped', async () => {
-    const page = h.page;
-    await page.click('[data-testid=nav-inspector]');
-    await pickModel(page, 'model-select-a', 'laneDetect_model');
-    // Labels of another source are on screen first.
-    await page.click('[data-testid=demo-open-all-scenes]');
-    await page.waitForSelector('[data-testid=gt-loaded]:has-text("scenes/labels.json")');
-    // A folder laid out as TuSimple's lanenet example: frames, *_instance.png masks, derived labels.
-    const dir = mkdtempSync(join(tmpdir(), 'tritonscope-tusimple-'));
-    try {
-      const labels = parseTusimpleJson(readFileSync(SCENE_LABELS, 'utf8'));
-      const lines: string[] = [];
-      for (const [i, scene] of ['scene_01.jpg', 'scene_02.jpg'].entries()) {
-        const name = `000${i}`;
-        cpSync(join(REPO_ROOT, 'assets/demo/scenes', scene), join(dir, `${name}.jpg`));
-        cpSync(join(REPO_ROOT, 'assets/demo/scenes', scene), join(dir, `${name}_instance.png`));
-        const label = labels.find((l) => l.raw_file.endsWith(scene))!;
-        lines.push(JSON.stringify({ ...label, raw_file: `tusimple/${name}.jpg`, instance_values: [20, 70] }));
-      }
-      writeFileSync(join(dir, 'labels_derived.json'), lines.join('\n') + '\n');
-      await page.setInputFiles('[data-testid=folder-input]', dir);
-      await page.waitForSelector('[data-testid=gt-loaded]:has-text("labels_derived.json")', { timeout: 15_000 });
-      const names = await page.$$eval('[data-testid=frame-list] li .mono.grow', (els) =>
-        els.map((e) => e.textContent ?? ''),
-      );
-      assert.deepEqual(names, ['0000.jpg', '0001.jpg'], 'the masks are not frames');
-      assert.match((await page.textContent('[data-testid=gt-loaded]')) ?? '', /2 labelled frames/);
-      await page.waitForSelector('[data-testid=inspector-stage][data-gt-file="tusimple/0000.jpg"]');
-      await page.waitForSelector('[data-testid=accuracy-a]', { timeout: 30_000 });
-      await shotBoth(page, 'inspector-05-tusimple-folder');
-
-      // Another source without labels of its own: the labels chip goes (no stale labels).
-      await page.setInputFiles('[data-testid=file-input]', SCENES.slice(2, 3));
-      await page.waitForSelector('[data-testid=frame-list] li:has-text("scene_03.jpg")');
-      await page.waitForSelector('[data-testid=gt-loaded]', { state: 'detached' });
-      assert.equal(await page.getAttribute('[data-testid=inspector-stage]', 'data-gt-file'), null);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it(
-    'opens the real TuSimple example folder of ../shared with its derived labels',
-    { skip: skipUnlessShared('lanes/real/tusimple') },
-    async () => {
-      const page = h.page;
-      await page.click('[data-testid=nav-inspector]');
-      await page.setInputFiles('[data-testid=folder-input]', sharedPath('lanes/real/tusimple'));
-      await page.waitForSelector('[data-testid=gt-loaded]:has-text("labels_derived.json: 6 labelled frames")', {
-        timeout: 15_000,
-      });
-      assert.equal(await page.locator('[data-testid=frame-list] li').count(), 6);
-      assert.equal(await page.locator('[data-testid=frame-list] li:has-text("_instance")').count(), 0);
-      await page.waitForSelector('[data-testid=inspector-stage][data-gt-file="tusimple/0000.png"]');
-    },
-  );
-
   it('exports per source: file column, A/B rows in order, the whole sequence, TuSimple predictions read back', async () => {
     const page = h.page;
     await page.click('[data-testid=nav-inspector]');
@@ -351,6 +292,7 @@ describe('Inspector (E2E)', () => {
     await page.waitForSelector(`[data-testid=ab-sequence][data-frames="${SCENES.length}"]`, { timeout: 120_000 });
     await page.waitForSelector(`[data-testid=accuracy-sequence][data-frames="${SCENES.length}"]`);
     await page.waitForTimeout(200); // the late video answer had its chance to land
+    await page.locator('[data-testid=export-sequence-json]').scrollIntoViewIfNeeded();
     await shotBoth(page, 'inspector-06-exports');
 
     // Metrics CSV: the scenes only, a file column, A then B for each frame in frame order.
@@ -401,7 +343,9 @@ describe('Inspector (E2E)', () => {
       preds.some((p) => p.raw_file === g.raw_file),
     );
     assert.equal(gt.length, SCENES.length, 'raw_file names the labelled frames');
-    const score = tusimpleAccuracy(preds, gt);
+    // run_time is the request's round trip on this loaded 2-core machine, often over the official
+    // 200 ms limit (a slower frame scores 0 there): score as LaneATT's copy of the evaluator does.
+    const score = tusimpleAccuracy(preds, gt, { maxRunTimeMs: 20_000 });
     const shown = Number(await page.getAttribute('[data-testid=accuracy-sequence]', 'data-accuracy'));
     assert.ok(Math.abs(score.accuracy - shown) < 1e-4, `evaluator ${score.accuracy} vs app ${shown}`);
     assert.ok(score.accuracy >= 0.8, `accuracy ${score.accuracy}`);

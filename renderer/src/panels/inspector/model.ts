@@ -2,8 +2,8 @@
  * The inspector model: pure functions shared by the view, the exporters and the tests. Frame keys,
  * the ground-truth lookup (images by file name, video frames by number), decoding a cached raw
  * result under the decoder settings (through shared/inference's one decode policy, memoised per
- * result and setting), per-frame and sequence TuSimple scores, and the metrics table. No React, no
- * store: every input is an argument.
+ * result and setting), and per-frame and sequence TuSimple scores (the exports' tables are in
+ * exportData.ts). No React, no store: every input is an argument.
  */
 import {
   lanesToTusimpleFrame,
@@ -41,7 +41,9 @@ export interface GtSet {
 }
 
 /** What the GT lookup needs to know of the source: image names (and folder paths), or that it is a video. */
-export type SourceShape = { kind: 'images'; items: readonly { name: string; path?: string }[] } | { kind: 'video' };
+export type SourceShape =
+  | { kind: 'images'; items: readonly { name: string; path?: string }[]; label?: string }
+  | { kind: 'video'; name?: string };
 
 const segments = (p: string) => p.toLowerCase().split(/[\\/]/).filter(Boolean);
 
@@ -219,59 +221,4 @@ export function sequenceScore(
   return n
     ? { frames: n, labelled, accuracy: acc / n, fp: fp / n, fn: fn / n }
     : { frames: 0, labelled, accuracy: 0, fp: 0, fn: 0 };
-}
-
-// ----- metrics table --------------------------------------------------------------------------
-
-export const METRICS_HEADER = [
-  'slot',
-  'frame',
-  'model',
-  'lanes',
-  'mean_score',
-  'preprocess_ms',
-  'request_ms',
-  'rpc_ms',
-  'decode_ms',
-  'tusimple_acc',
-  'fp',
-  'fn',
-];
-
-/** One row per cached result, decoded with the current settings; GT found the same way as on screen. */
-export function metricsRows(
-  results: Readonly<Record<string, RawResult>>,
-  settings: DecoderSettings,
-  gt: GtSet | null,
-  source: SourceShape | null,
-): string[][] {
-  const rows: string[][] = [METRICS_HEADER];
-  const entries = Object.entries(results).sort(([, x], [, y]) => x.frameIndex - y.frameIndex);
-  for (const [key, r] of entries) {
-    const d = decodeResult(r, settings, false);
-    const lanes = d.decoded?.lanes ?? [];
-    const s = frameScore(d.decoded, gtFor(gt, source, r.frameIndex), r.frameW, r.frameH);
-    const mean = lanes.length ? lanes.reduce((a, l) => a + l.score, 0) / lanes.length : NaN;
-    rows.push([
-      slotOfResultKey(key),
-      String(r.frameIndex + 1),
-      r.model,
-      String(lanes.length),
-      Number.isFinite(mean) ? mean.toFixed(4) : '',
-      r.timing.preprocessMs.toFixed(2),
-      r.timing.requestMs.toFixed(2),
-      r.timing.rpcMs !== undefined ? r.timing.rpcMs.toFixed(2) : '',
-      d.decodeMs !== null ? d.decodeMs.toFixed(3) : '',
-      s ? s.accuracy.toFixed(4) : '',
-      s ? s.fp.toFixed(4) : '',
-      s ? s.fn.toFixed(4) : '',
-    ]);
-  }
-  return rows;
-}
-
-export function toCsv(rows: readonly (readonly string[])[]): string {
-  return (
-    rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n') + '\n'
-  );
 }
