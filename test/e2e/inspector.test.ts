@@ -292,8 +292,7 @@ describe('Inspector (E2E)', () => {
     await page.waitForSelector(`[data-testid=ab-sequence][data-frames="${SCENES.length}"]`, { timeout: 120_000 });
     await page.waitForSelector(`[data-testid=accuracy-sequence][data-frames="${SCENES.length}"]`);
     await page.waitForTimeout(200); // the late video answer had its chance to land
-    await page.locator('[data-testid=export-sequence-json]').scrollIntoViewIfNeeded();
-    await shotBoth(page, 'inspector-06-exports');
+    await shotBoth(page, 'inspector-06-exports', '[data-testid=export-sequence-json]');
 
     // Metrics CSV: the scenes only, a file column, A then B for each frame in frame order.
     const csv = await download(page, 'export-csv');
