@@ -17,3 +17,4 @@ export { rasterizeLane, maskIou, splineInterpTimes } from './laneMask';
 export type { LaneMask, MaskOptions } from './laneMask';
 export { maxWeightAssignment } from './hungarian';
 export { interpolatingSpline } from './spline';
+export * from './datasetFiles';

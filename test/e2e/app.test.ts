@@ -381,20 +381,21 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     assert.deepEqual([meta.format, meta.width, meta.height], ['png', 1280, 720], 'the PNG has the frame resolution');
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
     const body = JSON.parse(readFileSync(await json.path(), 'utf8')) as {
-      lanes: unknown[];
-      model: string;
-      tusimple?: { accuracy: number };
+      a: { lanes: unknown[]; model: string; tusimple?: { accuracy: number } };
+      b?: unknown;
     };
-    assert.equal(body.lanes.length, lanes.length);
-    assert.equal(body.model, laneModel);
-    assert.equal(typeof body.tusimple?.accuracy, 'number');
+    assert.equal(body.a.lanes.length, lanes.length);
+    assert.equal(body.a.model, laneModel);
+    assert.equal(typeof body.a.tusimple?.accuracy, 'number');
+    assert.equal(body.b, undefined, 'A/B off: model A only');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
     const rows = readFileSync(await csv.path(), 'utf8')
       .trim()
       .split('\n');
-    assert.equal(rows[0].split(',')[0], 'slot');
+    const header = rows[0].split(',');
+    assert.deepEqual(header.slice(0, 4), ['file', 'frame', 'time_s', 'slot']);
     assert.equal(rows.length, 2, 'one cached result, one row');
-    assert.equal(rows[1].split(',')[3], String(lanes.length));
+    assert.equal(rows[1].split(',')[header.indexOf('lanes')], String(lanes.length));
   });
 
   it('moving the threshold slider changes the lane count without a new inference request', async () => {

@@ -192,8 +192,11 @@ export async function shot(page: Page, name: string): Promise<string> {
   return p;
 }
 
-/** The same view at 1440x900 and at 1024x700 (`NAME-1440.png`, `NAME-1024.png`); the viewport is restored. */
-export async function shotBoth(page: Page, name: string): Promise<void> {
+/**
+ * The same view at 1440x900 and at 1024x700 (`NAME-1440.png`, `NAME-1024.png`); the viewport is
+ * restored. `scrollTo`: a selector brought into view at each size (a resize may scroll it away).
+ */
+export async function shotBoth(page: Page, name: string, scrollTo?: string): Promise<void> {
   const before = page.viewportSize() ?? { width: 1440, height: 900 };
   for (const [w, h] of [
     [1440, 900],
@@ -201,6 +204,7 @@ export async function shotBoth(page: Page, name: string): Promise<void> {
   ]) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(150); // layout and canvases follow the resize
+    if (scrollTo) await page.locator(scrollTo).scrollIntoViewIfNeeded();
     await shot(page, `${name}-${w}`);
   }
   await page.setViewportSize(before);

@@ -2,17 +2,25 @@
  * E2E of what a lane-model engineer does after the acceptance walk: a server that is down shows
  * its error once, in place (no stale model detail); the demo scenes open as one sequence with their
  * labels and the sequence TuSimple accuracy of the demo model is high; the ensemble graph fits its
- * pane; "Diff vs server" follows an "Apply to server".
+ * pane; "Diff vs server" follows an "Apply to server"; a TuSimple-layout folder opens with its
+ * labels file and without its masks, and the labels of the previous source go.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { shot, startHarness, type Harness } from './harness';
+import { REPO_ROOT, pickModel, shot, shotBoth, startHarness, type Harness } from './harness';
+import { sharedPath, skipUnlessShared } from '../helpers/shared';
+import { parseTusimpleJson } from '../../shared/lanes';
+
+const SCENES = join(REPO_ROOT, 'assets/demo/scenes');
 
 let h: Harness;
 let page: Page;
 
-describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
+describe('Tritonscope review flows (E2E)', { timeout: 240_000 }, () => {
   before(async () => {
     h = await startHarness();
     page = h.page;
@@ -146,4 +154,58 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
     await page.waitForSelector('[data-testid=accuracy-a]', { timeout: 30_000 });
     assert.deepEqual(h.pageErrors, []);
   });
+  it('opens a TuSimple folder: masks skipped, the labels file beside the frames loaded, stale labels dropped', async () => {
+    await page.click('[data-testid=nav-inspector]');
+    await pickModel(page, 'model-select-a', 'laneDetect_model');
+    // Labels of another source are on screen first.
+    await page.click('[data-testid=demo-open-all-scenes]');
+    await page.waitForSelector('[data-testid=gt-loaded]:has-text("scenes/labels.json")');
+    // A folder laid out as TuSimple's lanenet example: frames, *_instance.png masks, derived labels.
+    const dir = mkdtempSync(join(tmpdir(), 'tritonscope-tusimple-'));
+    try {
+      const labels = parseTusimpleJson(readFileSync(join(SCENES, 'labels.json'), 'utf8'));
+      const lines: string[] = [];
+      for (const [i, scene] of ['scene_01.jpg', 'scene_02.jpg'].entries()) {
+        const name = `000${i}`;
+        cpSync(join(SCENES, scene), join(dir, `${name}.jpg`));
+        cpSync(join(SCENES, scene), join(dir, `${name}_instance.png`));
+        const label = labels.find((l) => l.raw_file.endsWith(scene))!;
+        lines.push(JSON.stringify({ ...label, raw_file: `tusimple/${name}.jpg`, instance_values: [20, 70] }));
+      }
+      writeFileSync(join(dir, 'labels_derived.json'), lines.join('\n') + '\n');
+      await page.setInputFiles('[data-testid=folder-input]', dir);
+      await page.waitForSelector('[data-testid=gt-loaded]:has-text("labels_derived.json")', { timeout: 15_000 });
+      const names = await page.$$eval('[data-testid=frame-list] li .mono.grow', (els) =>
+        els.map((e) => e.textContent ?? ''),
+      );
+      assert.deepEqual(names, ['0000.jpg', '0001.jpg'], 'the masks are not frames');
+      assert.match((await page.textContent('[data-testid=gt-loaded]')) ?? '', /2 labelled frames/);
+      await page.waitForSelector('[data-testid=inspector-stage][data-gt-file="tusimple/0000.jpg"]');
+      await page.waitForSelector('[data-testid=accuracy-a]', { timeout: 30_000 });
+      await shotBoth(page, 'inspector-05-tusimple-folder');
+
+      // Another source without labels of its own: the labels chip goes (no stale labels).
+      await page.setInputFiles('[data-testid=file-input]', join(SCENES, 'scene_03.jpg'));
+      await page.waitForSelector('[data-testid=frame-list] li:has-text("scene_03.jpg")');
+      await page.waitForSelector('[data-testid=gt-loaded]', { state: 'detached' });
+      assert.equal(await page.getAttribute('[data-testid=inspector-stage]', 'data-gt-file'), null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it(
+    'opens the real TuSimple example folder of ../shared with its derived labels',
+    { skip: skipUnlessShared('lanes/real/tusimple') },
+    async () => {
+      await page.click('[data-testid=nav-inspector]');
+      await page.setInputFiles('[data-testid=folder-input]', sharedPath('lanes/real/tusimple'));
+      await page.waitForSelector('[data-testid=gt-loaded]:has-text("labels_derived.json: 6 labelled frames")', {
+        timeout: 15_000,
+      });
+      assert.equal(await page.locator('[data-testid=frame-list] li').count(), 6);
+      assert.equal(await page.locator('[data-testid=frame-list] li:has-text("_instance")').count(), 0);
+      await page.waitForSelector('[data-testid=inspector-stage][data-gt-file="tusimple/0000.png"]');
+    },
+  );
 });

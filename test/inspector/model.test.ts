@@ -9,14 +9,14 @@ import {
   decodeResult,
   gtFor,
   imageFrameKey,
-  metricsRows,
   resultKey,
   sequenceScore,
-  toCsv,
   videoFrameKey,
 } from '../../renderer/src/panels/inspector/model';
+import { metricsRows, sequenceJson, toCsv, tusimplePredictions } from '../../renderer/src/panels/inspector/exportData';
 import type { RawResult } from '../../renderer/src/state/inference';
-import type { TusimpleFrame } from '../../shared/lanes';
+import { LANE_PREPROCESS } from '../../shared/inference';
+import { parseTusimpleJson, tusimpleAccuracy, type TusimpleFrame } from '../../shared/lanes';
 
 const H = [200, 250, 300, 350];
 const gtFrame = (raw_file: string, x: number): TusimpleFrame => ({ raw_file, h_samples: H, lanes: [H.map(() => x)] });
@@ -61,6 +61,26 @@ test('gtFor: images by file name, video frames by the number in raw_file, else b
   assert.equal(gtFor(null, images, 0), null);
 });
 
+test('gtFor: images whose names repeat across TuSimple clips are matched by the longest shared path tail', () => {
+  const gt = {
+    name: 'label_data_0313.json',
+    frames: [gtFrame('clips/0313-1/6040/20.jpg', 1), gtFrame('clips/0313-1/6080/20.jpg', 2), gtFrame('x/1.jpg', 3)],
+  };
+  const images = {
+    kind: 'images' as const,
+    items: [
+      { name: '20.jpg', path: 'train_set/clips/0313-1/6080/20.jpg' },
+      { name: '20.jpg', path: 'train_set/clips/0313-1/6040/20.jpg' },
+      { name: '1.jpg', path: 'elsewhere/1.jpg' },
+      { name: '20.jpg' },
+    ],
+  };
+  assert.equal(gtFor(gt, images, 0)?.raw_file, 'clips/0313-1/6080/20.jpg');
+  assert.equal(gtFor(gt, images, 1)?.raw_file, 'clips/0313-1/6040/20.jpg');
+  assert.equal(gtFor(gt, images, 2)?.raw_file, 'x/1.jpg', 'one label of that name: it');
+  assert.equal(gtFor(gt, images, 3)?.raw_file, 'clips/0313-1/6040/20.jpg', 'no path: the first');
+});
+
 test('decodeResult uses the policy defaults, is memoised per settings, and names a shape no decoder reads', () => {
   const r = result(0, videoFrameKey(0), 320);
   const settings = { id: 'auto', options: {} };
@@ -92,8 +112,62 @@ test('metricsRows scores video frames against their labels (the CSV the UI expor
   const acc = rows[0].indexOf('tusimple_acc');
   assert.equal(rows[1][acc], '1.0000', 'frame 1: the lane is on its label');
   assert.equal(rows[2][acc], '0.0000', 'frame 2: 400 px off');
-  assert.match(toCsv(rows), /^slot,frame,model,lanes/);
+  assert.match(toCsv(rows), /^file,frame,time_s,slot,model,lanes/);
   const seq = sequenceScore(results, gt, { kind: 'video' }, settings)!;
   assert.deepEqual([seq.frames, seq.labelled, seq.accuracy], [2, 2, 0.5]);
   assert.equal(imageFrameKey(3, 'a.png'), 'img:3:a.png');
+});
+
+test('exports: per frame and slot in order (A before B), the file column, the sequence, TuSimple lines read back', () => {
+  const images = {
+    kind: 'images' as const,
+    label: 'clip',
+    items: [{ name: 'b.jpg', path: 'clip/b.jpg' }, { name: 'a.jpg' }],
+  };
+  const key = (i: number) => imageFrameKey(i, images.items[i].name);
+  // Inserted B first and frame 2 first: the exports still list frame 1 A, frame 1 B, frame 2 A, ...
+  const results = {
+    [resultKey('b', key(1))]: { ...result(1, key(1), 300), model: 'fp16' },
+    [resultKey('a', key(1))]: result(1, key(1), 300),
+    [resultKey('b', key(0))]: { ...result(0, key(0), 100), model: 'fp16' },
+    [resultKey('a', key(0))]: result(0, key(0), 100),
+  };
+  const gt = { name: 'labels', frames: [gtFrame('clip/b.jpg', 100), gtFrame('x/a.jpg', 500)] };
+  const settings = { id: 'auto', options: {} };
+  const rows = metricsRows(results, settings, gt, images);
+  assert.deepEqual(
+    rows.slice(1).map((r) => `${r[0]}|${r[1]}|${r[3]}|${r[4]}`),
+    ['clip/b.jpg|1|a|m', 'clip/b.jpg|1|b|fp16', 'a.jpg|2|a|m', 'a.jpg|2|b|fp16'],
+  );
+  const seq = sequenceJson(results, settings, gt, images, LANE_PREPROCESS);
+  assert.deepEqual(
+    seq.frames.map((f) => [f.file, f.gt_raw_file, f.a?.model, f.b?.model, f.a?.lanes.length]),
+    [
+      ['clip/b.jpg', 'clip/b.jpg', 'm', 'fp16', 1],
+      ['a.jpg', 'x/a.jpg', 'm', 'fp16', 1],
+    ],
+  );
+  assert.equal(seq.source.frames, 2);
+  // TuSimple lines of A: labelled frames take the label's raw_file and rows; the evaluator pairs them.
+  const text = tusimplePredictions(results, 'a', settings, gt, images);
+  const preds = parseTusimpleJson(text, 'a.json');
+  assert.deepEqual(
+    preds.map((p) => p.raw_file),
+    ['clip/b.jpg', 'x/a.jpg'],
+  );
+  assert.deepEqual(Object.keys(JSON.parse(text.split('\n')[0]) as object), [
+    'raw_file',
+    'lanes',
+    'h_samples',
+    'run_time',
+  ]);
+  const score = tusimpleAccuracy(preds, gt.frames);
+  const app = sequenceScore(results, gt, images, settings)!;
+  assert.equal(score.accuracy, app.accuracy, 'the evaluator scores what the app shows');
+  assert.equal(score.frames[0].accuracy, 1, 'frame 1: on its label');
+  assert.equal(score.frames[1].accuracy, 0, 'frame 2: 400 px off');
+  // Without labels: the file path and TuSimple's rows scaled to the frame (360 high: 80..355).
+  const bare = parseTusimpleJson(tusimplePredictions(results, 'b', settings, null, images));
+  assert.equal(bare[0].raw_file, 'clip/b.jpg');
+  assert.deepEqual([bare[0].h_samples[0], bare[0].h_samples.at(-1)], [80, 355]);
 });

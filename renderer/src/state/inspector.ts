@@ -11,12 +11,27 @@ export { IMAGENET } from '../../../shared/inference';
 
 export interface ImageItem {
   name: string;
+  /** Its path inside an opened folder (matches TuSimple raw_file paths where names repeat). */
+  path?: string;
   blob: Blob;
 }
 
 export type FrameSource =
-  | { kind: 'images'; items: ImageItem[]; label: string }
-  | { kind: 'video'; name: string; url: string; /** revoke on replace */ objectUrl: boolean };
+  | {
+      kind: 'images';
+      items: ImageItem[];
+      label: string;
+      /** Images of the folder that are masks or segmentation labels, not frames (not opened). */
+      masksSkipped?: number;
+    }
+  | {
+      kind: 'video';
+      name: string;
+      url: string;
+      /** revoke on replace */ objectUrl: boolean;
+      /** The file itself: its container is read for the frame times (the CSP keeps blob: URLs from fetch). */
+      file?: Blob;
+    };
 
 export interface ModelSlot {
   /** Connection profile id (A/B may compare two servers). null = the active server. */

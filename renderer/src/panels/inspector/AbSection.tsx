@@ -19,7 +19,8 @@ import {
   type SequenceFrame,
 } from '../../../../shared/inference';
 import { errorText } from '../../lib/errors';
-import { decodeResult, resultKey, toCsv, type Decoded } from './model';
+import { decodeResult, resultKey, type Decoded } from './model';
+import { toCsv } from './exportData';
 import { inferFrameAndWait } from './controller';
 import { imageFrameKey } from './model';
 import { usePlayback } from './playback';

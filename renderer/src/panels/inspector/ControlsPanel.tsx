@@ -71,7 +71,7 @@ export const ControlsPanel = memo(function ControlsPanel({
       <LayersSection />
       <PreprocessSection />
       {children}
-      <ExportSection hasFrame={!!media} a={a} gtFrame={gtFrame} scoreA={scoreA} />
+      <ExportSection hasFrame={!!media} a={a} gtFrame={gtFrame} />
     </Panel>
   );
 });

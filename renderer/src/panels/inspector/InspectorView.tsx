@@ -73,7 +73,12 @@ export function InspectorView() {
   return (
     <div className="view grid-inspector">
       <SourcesPanel />
-      <section className="panel" data-testid="inspector-stage" data-source-kind={sourceKind}>
+      <section
+        className="panel"
+        data-testid="inspector-stage"
+        data-source-kind={sourceKind}
+        data-gt-file={gtFrame?.raw_file}
+      >
         <StageArea media={media} redraw={redraw} a={a} b={b} gtLanes={gtLanes} fit={fit} deltaRows={deltaRows} />
         <Transport hasFrame={!!media} onFit={refit} />
       </section>

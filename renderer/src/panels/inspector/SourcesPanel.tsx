@@ -32,11 +32,9 @@ export const SourcesPanel = memo(function SourcesPanel() {
     // Demo media names may be `folder/file`; a File is named by its last part, as from a picker.
     return new File([m.data as BlobPart], name.split('/').pop()!, typed ? { type: m.mime } : undefined);
   };
-  /** The folder's TuSimple labels go with its frames: load them unless they are loaded already. */
-  const labelsFor = async (folder: DemoFolder) => {
-    if (folder.labels && useApp.getState().gt?.name !== folder.labels)
-      await loadGt([await readDemoFile(folder.labels, false)], folder.labels);
-  };
+  /** The folder's TuSimple labels go with its frames. */
+  const labelsFor = async (folder: DemoFolder | undefined): Promise<File[]> =>
+    folder?.labels ? [await readDemoFile(folder.labels, false)] : [];
 
   const openDemo = async (name: string, kind: string) => {
     setLoadingDemo(name);
@@ -46,8 +44,7 @@ export const SourcesPanel = memo(function SourcesPanel() {
       } else {
         const file = await readDemoFile(name, true);
         const folder = folders.find((f) => f.items.some((m) => m.name === name));
-        if (folder) await labelsFor(folder);
-        openFiles([file]);
+        await openFiles([file], undefined, await labelsFor(folder), folder?.labels);
       }
     } catch (e) {
       useApp.getState().setSourceError(`${name}: ${errorText(e)}`);
@@ -59,9 +56,9 @@ export const SourcesPanel = memo(function SourcesPanel() {
   const openDemoFolder = async (folder: DemoFolder) => {
     setLoadingDemo(folder.name);
     try {
-      await labelsFor(folder);
       const images = folder.items.filter((m) => m.kind === 'image');
-      openFiles(await Promise.all(images.map((m) => readDemoFile(m.name, true))), `${folder.name}/`);
+      const files = await Promise.all(images.map((m) => readDemoFile(m.name, true)));
+      await openFiles(files, `${folder.name}/`, await labelsFor(folder), folder.labels);
     } catch (e) {
       useApp.getState().setSourceError(`${folder.name}/: ${errorText(e)}`);
     } finally {
@@ -106,7 +103,7 @@ export const SourcesPanel = memo(function SourcesPanel() {
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
             e.target.value = '';
-            openFiles(files);
+            void openFiles(files);
           }}
         />
         <input
@@ -149,6 +146,16 @@ export const SourcesPanel = memo(function SourcesPanel() {
         <div style={{ borderTop: '1px solid var(--line)' }}>
           <div className="section-title" style={{ padding: '8px 10px 2px' }}>
             {source.label} · {source.items.length}
+            {source.masksSkipped ? (
+              <span
+                className="muted"
+                data-testid="masks-skipped"
+                title="Images that are masks or segmentation labels (e.g. *_instance.png, gt_binary_image/) are not frames"
+              >
+                {' '}
+                · {source.masksSkipped} masks skipped
+              </span>
+            ) : null}
           </div>
           <ul className="list" data-testid="frame-list">
             {source.items.map((it, i) => (

@@ -5,7 +5,7 @@
  */
 import { memo } from 'react';
 import { useApp } from '../../state/store';
-import { usePlayback } from './playback';
+import { usePlayback, type PlaybackState } from './playback';
 import { inferCurrentFrame } from './controller';
 
 /** Memoised: a new result re-renders the inspector, not the transport (its props are stable). */
@@ -13,7 +13,6 @@ export const Transport = memo(function Transport({ hasFrame, onFit }: { hasFrame
   const source = useApp((s) => s.source);
   const playing = useApp((s) => s.playing);
   const setPlaying = useApp((s) => s.setPlaying);
-  const videoFps = useApp((s) => s.videoFps);
   const imageFps = useApp((s) => s.imageFps);
   const empty = usePlayback((s) => s.count === 0);
   const busy = usePlayback((s) => s.inFlight > 0);
@@ -68,19 +67,7 @@ export const Transport = memo(function Transport({ hasFrame, onFit }: { hasFrame
         <TIcon d="M12 3v10M3 3l7 5-7 5z" />
       </button>
       <Position disabled={disabled} />
-      {source?.kind === 'video' && (
-        <label className="small muted row" title="Frame rate used for stepping and frame numbers">
-          fps
-          <input
-            type="number"
-            min={1}
-            max={240}
-            value={videoFps}
-            onChange={(e) => Number(e.target.value) > 0 && useApp.getState().setVideoFps(Number(e.target.value))}
-            style={{ width: 52 }}
-          />
-        </label>
-      )}
+      {source?.kind === 'video' && <VideoRate />}
       {source?.kind === 'images' && (
         <label className="small muted row" title="Playback rate of the image sequence">
           fps
@@ -112,10 +99,66 @@ export const Transport = memo(function Transport({ hasFrame, onFit }: { hasFrame
   );
 });
 
-/** The seek slider and the frame counter: the one part of the transport that follows playback. */
+/**
+ * A video's frame rate: read from the file (shown, not editable: frame numbers come from the
+ * file's frame times), or, where the container cannot be read, the measured rate, which can be set.
+ */
+function VideoRate() {
+  const timing = usePlayback((s) => s.timing);
+  const videoFps = useApp((s) => s.videoFps);
+  if (timing.kind === 'file') {
+    const { times, fps, container } = timing.timeline;
+    const last = times[times.length - 1];
+    return (
+      <span
+        className="small muted mono"
+        data-testid="video-rate"
+        data-source="file"
+        title={`From the ${container} file: ${times.length} frames, ${times[0].toFixed(3)}–${last.toFixed(3)} s`}
+      >
+        {fps} fps
+      </span>
+    );
+  }
+  if (timing.kind === 'reading')
+    return (
+      <span className="small muted" data-testid="video-rate">
+        reading frame times…
+      </span>
+    );
+  return (
+    <label
+      className="small muted row"
+      data-testid="video-rate"
+      data-source="estimated"
+      title={`Frame times could not be read from the file (${timing.kind === 'estimated' ? timing.reason : ''}): frame rate measured while playing, used for stepping and frame numbers`}
+    >
+      fps (est.)
+      <input
+        type="number"
+        min={1}
+        max={240}
+        value={videoFps}
+        onChange={(e) => Number(e.target.value) > 0 && useApp.getState().setVideoFps(Number(e.target.value))}
+        style={{ width: 52 }}
+      />
+    </label>
+  );
+}
+
+/** A video frame's media time (from the file, or index / measured fps). */
+function frameTime(s: PlaybackState, fps: number): number | null {
+  if (s.timing.kind === 'file') return s.timing.timeline.times[s.index] ?? null;
+  if (s.timing.kind === 'estimated' && fps > 0) return s.index / fps;
+  return null;
+}
+
+/** The seek slider, the frame counter and a video frame's time: what follows playback. */
 function Position({ disabled }: { disabled: boolean }) {
   const index = usePlayback((s) => s.index);
   const count = usePlayback((s) => s.count);
+  const fps = useApp((s) => s.videoFps);
+  const time = usePlayback((s) => frameTime(s, fps));
   return (
     <>
       <input
@@ -136,6 +179,11 @@ function Position({ disabled }: { disabled: boolean }) {
       >
         {count ? `${index + 1} / ${count}` : '– / –'}
       </span>
+      {time !== null && (
+        <span className="mono small muted" data-testid="frame-time" data-time={time.toFixed(6)}>
+          {time.toFixed(3)} s
+        </span>
+      )}
     </>
   );
 }

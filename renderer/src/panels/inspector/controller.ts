@@ -147,6 +147,9 @@ function countRequest(slot: Slot, delta: 1 | -1): void {
 }
 
 async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<void> {
+  // The source the frame belongs to: a result that comes back after another source opened is not
+  // shown or exported (frame keys of two sources may coincide: vid:0, img:0:scene.jpg).
+  const source = useApp.getState().source;
   countRequest(slot, 1);
   try {
     const meta = await metadataFor(target.connectionId, target.model);
@@ -163,6 +166,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
     // A result for a model the slot no longer runs (changed while in flight) is not shown.
     const now = slotTarget(slot);
     if (!now || now.model !== target.model || now.connectionId !== target.connectionId) return;
+    if (useApp.getState().source !== source) return;
     recordStage('capture', r.timing.captureMs ?? NaN);
     recordStage('tensor', r.timing.tensorMs ?? NaN);
     recordStage('handoff', r.timing.handoffMs ?? NaN);
@@ -171,7 +175,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
     recordStage('unpack', r.timing.unpackMs ?? NaN);
     recordStage('total', r.timing.totalMs ?? NaN);
     usePlayback.setState({ inferFps: completions.tick() });
-    await deliver(slot, target, r);
+    await deliver(slot, target, r, source);
   } catch (e) {
     useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
   } finally {
@@ -179,7 +183,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
   }
 }
 
-const queued: { slot: Slot; target: SlotTarget; result: RawResult; arrived: number }[] = [];
+const queued: { slot: Slot; target: SlotTarget; result: RawResult; source: unknown; arrived: number }[] = [];
 let flushing: Promise<void> | null = null;
 
 /**
@@ -188,8 +192,8 @@ let flushing: Promise<void> | null = null;
  * displayed frame, not once per result (with 2+ requests in flight several land between two
  * frames). Paused, a result is delivered at once. Resolves once the result is in the store.
  */
-function deliver(slot: Slot, target: SlotTarget, result: RawResult): Promise<void> {
-  queued.push({ slot, target, result, arrived: performance.now() });
+function deliver(slot: Slot, target: SlotTarget, result: RawResult, source: unknown): Promise<void> {
+  queued.push({ slot, target, result, source, arrived: performance.now() });
   if (!useApp.getState().playing) return flush();
   return (flushing ??= new Promise<void>((resolve) => {
     // rAF does not run in a hidden page: the timer delivers there.
@@ -204,12 +208,14 @@ function deliver(slot: Slot, target: SlotTarget, result: RawResult): Promise<voi
 function flush(): Promise<void> {
   flushing = null;
   const batch = queued.splice(0);
-  // A result for a model the slot no longer runs (changed while it waited) is not shown.
-  const current = batch.filter(({ slot, target }) => {
-    const now = slotTarget(slot);
-    return now && now.model === target.model && now.connectionId === target.connectionId;
+  // A result for a model the slot no longer runs, or for a frame of another source (changed while
+  // it waited), is not shown.
+  const st = useApp.getState();
+  const current = batch.filter(({ slot, target, source }) => {
+    const now = slotTarget(slot, st);
+    return now && now.model === target.model && now.connectionId === target.connectionId && source === st.source;
   });
-  useApp.getState().putResults(current.map(({ slot, result }) => [slot, result] as const));
+  st.putResults(current.map(({ slot, result }) => [slot, result] as const));
   // Result to the next paint: React's render of the new lanes and the Konva draw.
   requestAnimationFrame(() => {
     const now = performance.now();

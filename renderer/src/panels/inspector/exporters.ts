@@ -1,11 +1,15 @@
 /**
  * Exports: the frame with its lanes drawn (PNG, at the frame's own resolution), the decoded lanes
- * (JSON), and per-frame metrics of every cached result (CSV, decoded with the current settings).
+ * of the frame (JSON, both A/B slots), and for the whole source (exportData.ts): per-frame metrics
+ * of every cached result (CSV), the sequence (JSON) and TuSimple predictions per slot (JSON lines),
+ * decoded with the current settings. Files are named after the source.
  */
 import { useApp } from '../../state/store';
 import { LANE_COLORS } from '../../components/FrameStage';
-import type { Lane, Point, TusimpleFrameScore } from '../../../../shared/lanes';
-import { metricsRows, toCsv, type Decoded } from './model';
+import type { Lane, Point } from '../../../../shared/lanes';
+import { gtFor, resultKey, type Slot } from './model';
+import { metricsRows, sequenceJson, slotJson, toCsv, tusimplePredictions, type FrameTimes } from './exportData';
+import { usePlayback } from './playback';
 
 function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -69,33 +73,68 @@ function stroke(ctx: CanvasRenderingContext2D, pts: readonly Point[]): void {
   ctx.stroke();
 }
 
-export function exportLanesJson(
-  frame: { index: number; key: string; w: number; h: number },
-  a: Decoded,
-  score: TusimpleFrameScore | null,
-): void {
+/** The source's name as a file-name stem ("road", "scenes", "tusimple"). */
+function stem(): string {
+  const src = useApp.getState().source;
+  const name = !src ? 'frames' : src.kind === 'video' ? src.name.replace(/\.[^.]+$/, '') : src.label;
+  return name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'frames';
+}
+
+function frameTimes(): FrameTimes {
+  const timing = usePlayback.getState().timing;
+  return timing.kind === 'file' ? timing.timeline.times : null;
+}
+
+/** The frame on the stage: its lanes from each slot that has a result for it. */
+export function exportLanesJson(frame: { index: number; key: string; w: number; h: number }): void {
   const st = useApp.getState();
+  const gtFrame = gtFor(st.gt, st.source, frame.index);
+  const slot = (s: Slot) => {
+    const r = st.results[resultKey(s, frame.key)];
+    return r ? slotJson(r, st.decoder, gtFrame) : undefined;
+  };
   const body = {
-    frame: { index: frame.index, key: frame.key, width: frame.w, height: frame.h },
-    model: a.result?.model,
-    output: a.result ? { name: a.result.output.name, shape: a.result.output.shape } : undefined,
-    decoder: a.decoded?.decoder ?? null,
-    options: a.decoded?.options,
+    frame: {
+      index: frame.index,
+      key: frame.key,
+      width: frame.w,
+      height: frame.h,
+      time_s: frameTimes()?.[frame.index],
+      gt_raw_file: gtFrame?.raw_file,
+    },
     preprocess: st.preprocess,
-    lanes: a.decoded?.lanes.map((l) => ({ score: l.score, points: l.points })) ?? [],
-    tusimple: score ? { accuracy: score.accuracy, fp: score.fp, fn: score.fn } : undefined,
+    a: slot('a'),
+    b: st.abMode !== 'off' ? slot('b') : undefined,
   };
   download(
     new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }),
-    `lanes-frame-${frame.index + 1}.json`,
+    `${stem()}-frame-${frame.index + 1}-lanes.json`,
   );
 }
 
-/** Every cached result as a CSV row (decoded with the current settings, GT as on screen). */
+/** Every cached result of the source as a CSV row (decoded with the current settings, GT as on screen). */
 export function exportMetricsCsv(): void {
   const st = useApp.getState();
-  const csv = toCsv(metricsRows(st.results, st.decoder, st.gt, st.source));
-  download(new Blob([csv], { type: 'text/csv' }), 'tritonscope-metrics.csv');
+  const csv = toCsv(metricsRows(st.results, st.decoder, st.gt, st.source, frameTimes()));
+  download(new Blob([csv], { type: 'text/csv' }), `${stem()}-metrics.csv`);
+}
+
+/** Every inferred frame of the source, both slots, as one JSON document. */
+export function exportSequenceJson(): void {
+  const st = useApp.getState();
+  const body = sequenceJson(st.results, st.decoder, st.gt, st.source, st.preprocess, frameTimes());
+  download(new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }), `${stem()}-sequence.json`);
+}
+
+/** One slot's predictions in TuSimple's JSON-lines format (for the official evaluator). */
+export function exportTusimple(slot: Slot): void {
+  const st = useApp.getState();
+  const text = tusimplePredictions(st.results, slot, st.decoder, st.gt, st.source);
+  const model = st.slots[slot].model ?? slot;
+  download(
+    new Blob([text], { type: 'application/json' }),
+    `${stem()}-tusimple-${slot}-${model.replace(/[^\w.-]+/g, '_')}.json`,
+  );
 }
 
 export function downloadText(text: string, name: string, type: string): void {

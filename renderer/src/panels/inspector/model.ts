@@ -2,8 +2,8 @@
  * The inspector model: pure functions shared by the view, the exporters and the tests. Frame keys,
  * the ground-truth lookup (images by file name, video frames by number), decoding a cached raw
  * result under the decoder settings (through shared/inference's one decode policy, memoised per
- * result and setting), per-frame and sequence TuSimple scores, and the metrics table. No React, no
- * store: every input is an argument.
+ * result and setting), and per-frame and sequence TuSimple scores (the exports' tables are in
+ * exportData.ts). No React, no store: every input is an argument.
  */
 import {
   lanesToTusimpleFrame,
@@ -40,24 +40,59 @@ export interface GtSet {
   frames: TusimpleFrame[];
 }
 
-/** What the GT lookup needs to know of the source: image names, or that it is a video. */
-export type SourceShape = { kind: 'images'; items: readonly { name: string }[] } | { kind: 'video' };
+/** What the GT lookup needs to know of the source: image names (and folder paths), or that it is a video. */
+export type SourceShape =
+  | { kind: 'images'; items: readonly { name: string; path?: string }[]; label?: string }
+  | { kind: 'video'; name?: string };
 
-const baseName = (p: string) => p.split(/[\\/]/).pop()!.toLowerCase();
+const segments = (p: string) => p.toLowerCase().split(/[\\/]/).filter(Boolean);
 
-/** The GT frame for frame `index` of the source: images by file name, video frames by number. */
+/** GT frames by lower-cased base name, built once per label set. */
+const byBaseName = new WeakMap<GtSet, Map<string, TusimpleFrame[]>>();
+function framesNamed(gt: GtSet, name: string): TusimpleFrame[] {
+  let index = byBaseName.get(gt);
+  if (!index) {
+    index = new Map();
+    for (const f of gt.frames) {
+      const base = segments(f.raw_file).pop() ?? '';
+      index.set(base, [...(index.get(base) ?? []), f]);
+    }
+    byBaseName.set(gt, index);
+  }
+  return index.get(segments(name).pop() ?? '') ?? [];
+}
+
+/** How many trailing path segments two paths share. */
+function sharedTail(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
+/**
+ * The GT frame for frame `index` of the source. Images by file name: where several labels share it
+ * (TuSimple clips all hold 1.jpg..20.jpg), the one whose raw_file shares the longest tail with the
+ * image's folder path. Video frames by frame time.
+ */
 export function gtFor(gt: GtSet | null, source: SourceShape | null, index: number): TusimpleFrame | null {
   if (!gt || !source) return null;
   if (source.kind === 'images') {
-    const name = source.items[index]?.name;
-    if (!name) return null;
-    return (
-      gt.frames.find((f) => baseName(f.raw_file) === baseName(name)) ??
-      gt.frames.find((f) => f.raw_file.toLowerCase().endsWith(name.toLowerCase())) ??
-      null
-    );
+    const item = source.items[index];
+    if (!item) return null;
+    const named = framesNamed(gt, item.name);
+    if (named.length <= 1) return named[0] ?? null;
+    const path = segments(item.path ?? item.name);
+    let best = named[0],
+      bestTail = 0;
+    for (const f of named) {
+      const tail = sharedTail(segments(f.raw_file), path);
+      if (tail > bestTail) [best, bestTail] = [f, tail];
+    }
+    return best;
   }
-  // Video: labels are per frame, in order (raw_file names carry the frame number when present).
+  // Video: label N belongs to the file's frame N, the one presented at its N-th frame time (the
+  // index comes from the container's frame times, never from time x an assumed rate). raw_file
+  // names carry the frame number when present; otherwise labels are in frame order.
   const byNumber = gt.frames.find((f) => {
     const m = /(\d+)\.[a-z]+$/i.exec(f.raw_file);
     return m && Number(m[1]) === index;
@@ -186,59 +221,4 @@ export function sequenceScore(
   return n
     ? { frames: n, labelled, accuracy: acc / n, fp: fp / n, fn: fn / n }
     : { frames: 0, labelled, accuracy: 0, fp: 0, fn: 0 };
-}
-
-// ----- metrics table --------------------------------------------------------------------------
-
-export const METRICS_HEADER = [
-  'slot',
-  'frame',
-  'model',
-  'lanes',
-  'mean_score',
-  'preprocess_ms',
-  'request_ms',
-  'rpc_ms',
-  'decode_ms',
-  'tusimple_acc',
-  'fp',
-  'fn',
-];
-
-/** One row per cached result, decoded with the current settings; GT found the same way as on screen. */
-export function metricsRows(
-  results: Readonly<Record<string, RawResult>>,
-  settings: DecoderSettings,
-  gt: GtSet | null,
-  source: SourceShape | null,
-): string[][] {
-  const rows: string[][] = [METRICS_HEADER];
-  const entries = Object.entries(results).sort(([, x], [, y]) => x.frameIndex - y.frameIndex);
-  for (const [key, r] of entries) {
-    const d = decodeResult(r, settings, false);
-    const lanes = d.decoded?.lanes ?? [];
-    const s = frameScore(d.decoded, gtFor(gt, source, r.frameIndex), r.frameW, r.frameH);
-    const mean = lanes.length ? lanes.reduce((a, l) => a + l.score, 0) / lanes.length : NaN;
-    rows.push([
-      slotOfResultKey(key),
-      String(r.frameIndex + 1),
-      r.model,
-      String(lanes.length),
-      Number.isFinite(mean) ? mean.toFixed(4) : '',
-      r.timing.preprocessMs.toFixed(2),
-      r.timing.requestMs.toFixed(2),
-      r.timing.rpcMs !== undefined ? r.timing.rpcMs.toFixed(2) : '',
-      d.decodeMs !== null ? d.decodeMs.toFixed(3) : '',
-      s ? s.accuracy.toFixed(4) : '',
-      s ? s.fp.toFixed(4) : '',
-      s ? s.fn.toFixed(4) : '',
-    ]);
-  }
-  return rows;
-}
-
-export function toCsv(rows: readonly (readonly string[])[]): string {
-  return (
-    rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n') + '\n'
-  );
 }

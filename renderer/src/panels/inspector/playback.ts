@@ -5,6 +5,17 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
+import type { FrameTimeline } from '../../../../shared/media';
+
+/**
+ * Where a video's frame times come from: its container ('file'), being read ('reading'), or, for a
+ * container we cannot read, the frame rate measured while playing ('estimated', with the reason).
+ */
+export type VideoTiming =
+  | { kind: 'none' }
+  | { kind: 'reading' }
+  | { kind: 'file'; timeline: FrameTimeline }
+  | { kind: 'estimated'; reason: string };
 
 export interface PlaybackState {
   /** Index of the frame on the stage. */
@@ -21,6 +32,8 @@ export interface PlaybackState {
   framesDropped: number;
   /** New frames shown while playing (counted per session, for the pipeline benchmark). */
   framesShown: number;
+  /** The video's frame times (images: none). */
+  timing: VideoTiming;
 
   seek(i: number): void;
   setCount(n: number): void;
@@ -38,6 +51,7 @@ export const usePlayback = create<PlaybackState>()((set, get) => ({
   requestsDone: 0,
   framesDropped: 0,
   framesShown: 0,
+  timing: { kind: 'none' },
   seek(i) {
     const n = get().count;
     const index = n > 0 ? Math.max(0, Math.min(n - 1, Math.round(i))) : 0;
@@ -47,7 +61,7 @@ export const usePlayback = create<PlaybackState>()((set, get) => ({
     if (count !== get().count) set({ count, index: Math.min(get().index, Math.max(0, count - 1)) });
   },
   reset(count) {
-    set({ index: 0, count, displayFps: 0 });
+    set({ index: 0, count, displayFps: 0, timing: { kind: 'none' } });
   },
 }));
 

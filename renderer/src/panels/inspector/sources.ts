@@ -1,13 +1,15 @@
 /**
  * Opening frame sources: files (images, a video, TuSimple label JSON) from a picker, a folder or
- * drag and drop, and the demo media folders (a folder's labels go with its frames).
+ * drag and drop, and the demo media folders. A folder is sorted as lane datasets lay it out
+ * (shared/lanes/datasetFiles): frames open, masks beside them (`*_instance.png`, `gt_binary_image/`)
+ * are skipped, and the TuSimple labels file beside the frames loads with them. Labels of the
+ * previous source are dropped unless they label a frame of the new one (no stale labels chip).
  */
 import { useApp } from '../../state/store';
 import { errorText } from '../../lib/errors';
-import { parseTusimpleJson, type TusimpleFrame } from '../../../../shared/lanes';
-
-const IMAGE_RE = /\.(png|jpe?g|webp|bmp|gif|avif)$/i;
-const VIDEO_RE = /\.(webm|mp4|m4v|mov|mkv|ogv)$/i;
+import { parseTusimpleJson, sortDatasetFiles, type TusimpleFrame } from '../../../../shared/lanes';
+import type { FrameSource } from '../../state/inspector';
+import { labelledCount } from './model';
 
 export type DemoMedia = { name: string; kind: string };
 export interface DemoFolder {
@@ -30,39 +32,75 @@ export function demoFolders(media: DemoMedia[]): DemoFolder[] {
   return [...byName.values()];
 }
 
-export function openFiles(files: File[], label?: string): void {
+/** A picked file's path inside its folder (webkitdirectory), else its name. */
+const pathOf = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+
+/**
+ * Opens files as the frame source: a video, or the images as one sequence (masks skipped). Label
+ * files among them (or given as `labels`, shown as `labelsName`) are read first and load with the
+ * source; without any, labels already loaded stay only if they label a frame of the new source.
+ */
+export async function openFiles(
+  files: File[],
+  label?: string,
+  labels: File[] = [],
+  labelsName?: string,
+): Promise<void> {
   const st = useApp.getState();
-  const video = files.find((f) => VIDEO_RE.test(f.name) || f.type.startsWith('video/'));
+  const kinds = sortDatasetFiles(files, pathOf);
+  const labelFiles = [...labels, ...kinds.labels];
+  // Files of a picker or a drop may carry only a MIME type.
+  const video = kinds.video[0] ?? kinds.other.find((f) => f.type.startsWith('video/'));
+  let source: FrameSource;
   if (video) {
-    st.setSource({ kind: 'video', name: video.name, url: URL.createObjectURL(video), objectUrl: true });
-    return;
-  }
-  const images = files
-    .filter((f) => IMAGE_RE.test(f.name) || f.type.startsWith('image/'))
-    .sort((x, y) => x.name.localeCompare(y.name, undefined, { numeric: true }));
-  if (!images.length) {
-    st.setSourceError(
-      `None of ${files.length} file(s) is an image or a video (${files
-        .slice(0, 3)
-        .map((f) => f.name)
-        .join(', ')}${files.length > 3 ? ', …' : ''}).`,
+    source = { kind: 'video', name: video.name, url: URL.createObjectURL(video), objectUrl: true, file: video };
+  } else {
+    const images = [...kinds.frame, ...kinds.other.filter((f) => f.type.startsWith('image/'))].sort((x, y) =>
+      pathOf(x).localeCompare(pathOf(y), undefined, { numeric: true }),
     );
-    return;
+    if (!images.length) {
+      if (labelFiles.length) return loadGt(labelFiles, labelsName);
+      st.setSourceError(
+        `None of ${files.length} file(s) is an image or a video (${files
+          .slice(0, 3)
+          .map((f) => f.name)
+          .join(', ')}${files.length > 3 ? ', …' : ''})${kinds.mask.length ? `; ${kinds.mask.length} are masks` : ''}.`,
+      );
+      return;
+    }
+    const folder = pathOf(images[0]).includes('/') ? pathOf(images[0]).split('/')[0] : undefined;
+    source = {
+      kind: 'images',
+      items: images.map((f) => ({ name: f.name, path: pathOf(f), blob: f })),
+      label: label || folder || (images.length === 1 ? 'Image' : 'Images'),
+      masksSkipped: kinds.mask.length || undefined,
+    };
   }
-  const folder = (images[0] as File & { webkitRelativePath?: string }).webkitRelativePath?.split('/')[0];
-  st.setSource({
-    kind: 'images',
-    items: images.map((f) => ({ name: f.name, blob: f })),
-    label: label || folder || (images.length === 1 ? 'Image' : 'Images'),
-  });
+  // The labels are read before the source changes, so no frame of it is drawn with the old ones.
+  const gt = labelFiles.length ? await readGt(labelFiles, labelsName).catch((e: unknown) => errorText(e)) : null;
+  st.setSource(source);
+  if (typeof gt === 'string') {
+    st.setGt(null, gt);
+  } else if (gt) {
+    st.setGt(gt);
+    st.setLayers({ gt: true });
+  } else if (st.gt && (source.kind === 'video' || labelledCount(st.gt, source) === 0)) {
+    // Labels of another source: the chip would claim labels this source does not have.
+    st.setGt(null);
+  }
 }
 
+async function readGt(files: File[], name?: string): Promise<{ name: string; frames: TusimpleFrame[] }> {
+  const frames: TusimpleFrame[] = [];
+  for (const f of files) frames.push(...parseTusimpleJson(await f.text(), name ?? pathOf(f)));
+  return { name: name ?? files.map((f) => f.name).join(', '), frames };
+}
+
+/** Loads TuSimple label files as the ground truth (a file that is not one is named with its line). */
 export async function loadGt(files: File[], name?: string): Promise<void> {
   const st = useApp.getState();
   try {
-    const frames: TusimpleFrame[] = [];
-    for (const f of files) frames.push(...parseTusimpleJson(await f.text(), name ?? f.name));
-    st.setGt({ name: name ?? files.map((f) => f.name).join(', '), frames });
+    st.setGt(await readGt(files, name));
     st.setLayers({ gt: true });
   } catch (e) {
     st.setGt(null, errorText(e));
@@ -71,8 +109,5 @@ export async function loadGt(files: File[], name?: string): Promise<void> {
 
 /** Files dropped or picked together: label JSON files load as ground truth, the rest as frames. */
 export function openMixed(files: File[]): void {
-  const json = files.filter((f) => f.name.endsWith('.json'));
-  if (json.length) void loadGt(json);
-  const rest = files.filter((f) => !f.name.endsWith('.json'));
-  if (rest.length) openFiles(rest);
+  void openFiles(files);
 }

@@ -3,7 +3,10 @@
  * React per frame: image sequences advance on a timer; videos play natively and a rAF loop notices
  * each new frame, moves the playback store's index, emits the redraw signal (the stage redraws its
  * image layer through a ref) and hands the frame to the inference controller (frame dropping).
- * Paused videos seek frame-exactly to the middle of frame i.
+ * A video's frame times are read from its container when it opens (lib/media/frameTimes): frame i
+ * is the file's i-th frame, found from the presented frame's media time (requestVideoFrameCallback)
+ * while playing, and paused videos seek to the middle of frame i. Only a container we cannot read
+ * falls back to a frame rate measured while playing.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../../state/store';
@@ -11,6 +14,8 @@ import { errorText } from '../../lib/errors';
 import { inferFrameNow, setCurrentFrame, type FrameRef } from './controller';
 import { imageFrameKey, videoFrameKey } from './model';
 import { RateMeter, usePlayback } from './playback';
+import { frameAtTime, seekTimeOfFrame } from '../../../../shared/media';
+import { readFrameTimeline } from '../../lib/media/frameTimes';
 
 export interface Signal {
   subscribe(fn: () => void): () => void;
@@ -43,8 +48,25 @@ export function frameOf(media: Media): FrameRef {
   return { source: media.source, w: media.w, h: media.h, key: videoFrameKey(index), index };
 }
 
-const videoIndex = (v: HTMLVideoElement, fps: number, count: number) =>
-  Math.max(0, Math.min(count - 1, Math.floor(v.currentTime * fps + 1e-3)));
+/** The frame index at media time `t`: from the file's frame times, else the measured frame rate. */
+function frameIndexAt(t: number): number {
+  const p = usePlayback.getState();
+  if (p.timing.kind === 'file') return frameAtTime(p.timing.timeline, t);
+  return Math.max(0, Math.min(p.count - 1, Math.floor(t * useApp.getState().videoFps + 1e-3)));
+}
+
+/** The media time to seek to for frame `index` (the middle of its display interval). */
+function seekTimeOf(index: number): number {
+  const p = usePlayback.getState();
+  if (p.timing.kind === 'file') return seekTimeOfFrame(p.timing.timeline, index);
+  return (index + 0.5) / useApp.getState().videoFps;
+}
+
+/** Without readable frame times, the count follows the duration and the measured frame rate. */
+function estimateCount(v: HTMLVideoElement): void {
+  if (usePlayback.getState().timing.kind === 'estimated' && Number.isFinite(v.duration))
+    usePlayback.getState().setCount(Math.max(1, Math.round(v.duration * useApp.getState().videoFps)));
+}
 
 export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media | null; redraw: Signal } {
   const source = useApp((s) => s.source);
@@ -129,11 +151,35 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
   }, [source, playing, imageFps]);
 
   // ----- video -----
+  // Frame times from the container, once per video (nothing is decoded; a 7 s WebM takes ~1 ms).
+  useEffect(() => {
+    if (source?.kind !== 'video') return;
+    let cancelled = false;
+    usePlayback.setState({ timing: { kind: 'reading' } });
+    void (async () => {
+      try {
+        const blob = source.file ?? (await (await fetch(source.url)).blob());
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        const timeline = await readFrameTimeline(bytes, source.name);
+        if (cancelled) return;
+        usePlayback.setState({ timing: { kind: 'file', timeline } });
+        usePlayback.getState().setCount(timeline.times.length);
+        if (timeline.fps > 0) useApp.getState().setVideoFps(timeline.fps);
+      } catch (e) {
+        if (cancelled) return;
+        usePlayback.setState({ timing: { kind: 'estimated', reason: errorText(e) } });
+        if (videoEl) estimateCount(videoEl);
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [source, videoEl]);
+
   useEffect(() => {
     if (source?.kind !== 'video' || !videoEl) return;
     const v = videoEl;
-    const onMeta = () =>
-      usePlayback.getState().setCount(Math.max(1, Math.round(v.duration * useApp.getState().videoFps)));
+    const onMeta = () => estimateCount(v);
     const onFrameReady = () => {
       // The element is the media for the whole video: only its size can change.
       setMedia((m) =>
@@ -175,10 +221,9 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
     };
   }, [source, videoEl, redraw]);
 
-  // Frame count follows the fps setting.
+  // Without frame times from the file, the frame count follows the fps setting.
   useEffect(() => {
-    if (source?.kind === 'video' && videoEl && Number.isFinite(videoEl.duration))
-      usePlayback.getState().setCount(Math.max(1, Math.round(videoEl.duration * videoFps)));
+    if (source?.kind === 'video' && videoEl) estimateCount(videoEl);
   }, [videoFps, source, videoEl]);
 
   // Playing: native playback; a rAF loop notices new frames.
@@ -202,9 +247,10 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       if (v.readyState < 2) return;
       const st = useApp.getState();
       const p = usePlayback.getState();
-      // currentTime advances continuously; a new frame is a new frame index.
-      const idx = videoIndex(v, st.videoFps, p.count);
-      if (idx === lastIdx) return;
+      // The presented frame's media time when the browser reports it (currentTime runs ahead of
+      // the picture); a new frame is a new frame index.
+      const idx = Math.min(p.count - 1, frameIndexAt(presented >= 0 ? presented : v.currentTime));
+      if (idx === lastIdx || idx < 0) return;
       lastIdx = idx;
       usePlayback.setState((p) => ({ index: idx, displayFps: meter.tick(), framesShown: p.framesShown + 1 }));
       redraw.emit();
@@ -214,9 +260,10 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
     };
     raf = requestAnimationFrame(loop);
 
-    // The element does not expose the frame rate: estimate it from the media times of presented
-    // frames (the smallest step between consecutive frames), for stepping and frame numbers.
+    // The media time of each presented frame. Without frame times from the file, the frame rate
+    // is also estimated from them (the smallest step between consecutive frames).
     let vfc = 0;
+    let presented = -1;
     let lastMedia = -1;
     let minStep = Infinity;
     let seen = 0;
@@ -225,14 +272,17 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       cancelVideoFrameCallback?: (h: number) => void;
     };
     const onVideoFrame = (_now: number, meta: { mediaTime: number }) => {
-      if (lastMedia >= 0 && meta.mediaTime > lastMedia) minStep = Math.min(minStep, meta.mediaTime - lastMedia);
-      lastMedia = meta.mediaTime;
-      if (++seen === 8 && Number.isFinite(minStep)) {
-        const fps = Math.round(1 / minStep);
-        const st = useApp.getState();
-        if (fps >= 1 && fps <= 240 && fps !== st.videoFps) st.setVideoFps(fps);
+      presented = meta.mediaTime;
+      if (usePlayback.getState().timing.kind === 'estimated') {
+        if (lastMedia >= 0 && meta.mediaTime > lastMedia) minStep = Math.min(minStep, meta.mediaTime - lastMedia);
+        lastMedia = meta.mediaTime;
+        if (++seen === 8 && Number.isFinite(minStep)) {
+          const fps = Math.round(1 / minStep);
+          const st = useApp.getState();
+          if (fps >= 1 && fps <= 240 && fps !== st.videoFps) st.setVideoFps(fps);
+        }
       }
-      if (seen < 8) vfc = withVfc.requestVideoFrameCallback(onVideoFrame);
+      vfc = withVfc.requestVideoFrameCallback(onVideoFrame);
     };
     if (withVfc.requestVideoFrameCallback) vfc = withVfc.requestVideoFrameCallback(onVideoFrame);
 
@@ -243,7 +293,8 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       v.pause();
       // Snap the paused position to the frame grid so step/seek stay consistent.
       const p = usePlayback.getState();
-      usePlayback.setState({ index: videoIndex(v, useApp.getState().videoFps, p.count), displayFps: 0 });
+      const index = Math.max(0, Math.min(p.count - 1, frameIndexAt(v.currentTime)));
+      usePlayback.setState({ index, displayFps: 0 });
     };
   }, [source, videoEl, playing, redraw]);
 
@@ -251,10 +302,10 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
   useEffect(() => {
     if (source?.kind !== 'video' || !videoEl || playing) return;
     const seekTo = (index: number) => {
-      if (!Number.isFinite(videoEl.duration)) return;
-      const target = (index + 0.5) / videoFps;
-      if (Math.abs(videoEl.currentTime - target) > 0.5 / videoFps)
-        videoEl.currentTime = Math.min(target, videoEl.duration);
+      if (!Number.isFinite(videoEl.duration) || usePlayback.getState().count === 0) return;
+      // Seek unless the element already shows frame `index` (paused where playback stopped).
+      if (frameIndexAt(videoEl.currentTime) !== index)
+        videoEl.currentTime = Math.min(seekTimeOf(index), videoEl.duration);
     };
     const index = usePlayback.getState().index;
     seekTo(index);
@@ -271,7 +322,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       if (useApp.getState().autoInfer) inferFrameNow(ref, 'missing');
     }
     return usePlayback.subscribe((s, prev) => {
-      if (s.index !== prev.index) seekTo(s.index);
+      if (s.index !== prev.index || s.timing !== prev.timing) seekTo(s.index);
     });
   }, [source, videoEl, playing, videoFps]);
 

@@ -1,0 +1,2 @@
+export * from './frameTimeline';
+export * from './webm';
