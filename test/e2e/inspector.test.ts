@@ -138,7 +138,7 @@ describe('Inspector (E2E)', () => {
 
     // A text field keeps its keys; Esc leaves it and gives the keys back to the stage.
     const inFlight = page.locator('[data-testid=max-in-flight]');
-    await inFlight.click();
+    await inFlight.focus();
     await page.keyboard.press('ArrowRight');
     const index = await page.getAttribute('[data-testid=frame-index]', 'data-index');
     await page.keyboard.press('Escape');
@@ -278,7 +278,8 @@ describe('Inspector (E2E)', () => {
       page.evaluate(() => {
         const K = (globalThis as unknown as { Konva: { stages: import('konva').default.Stage[] } }).Konva;
         const st = K.stages.find((s) => s.container().closest('[data-testid=stage-a]'))!;
-        const attrs = (sel: string) => st.find(sel).map((n) => ({ ...n.getAttrs(), points: undefined }));
+        const attrs = (sel: string) =>
+          st.find(sel).map((n): Record<string, unknown> => ({ ...n.getAttrs(), points: undefined }));
         const labels = st.find('Label').map((n) => n.getClientRect());
         return {
           gt: attrs('.gt'),
