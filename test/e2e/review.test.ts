@@ -196,7 +196,7 @@ describe('Tritonscope review flows (E2E)', { timeout: 170_000 }, () => {
 
 /**
  * Runs in the page: visible controls and badges whose box is cut, by the window or by an ancestor
- * that hides overflow, or whose own text overflows them. A scrolling ancestor may hide them
+ * that hides overflow, that stick out of their card, or whose own text overflows them. A scrolling ancestor may hide them
  * vertically (they scroll into view), never horizontally.
  */
 function clippedControls(): string[] {
@@ -211,6 +211,10 @@ function clippedControls(): string[] {
     if (r.left < -0.5 || r.right > innerWidth + 0.5) out.push(`${name(e)} outside the window (${r.left}-${r.right})`);
     if ((e.tagName === 'BUTTON' || e.classList.contains('badge')) && e.scrollWidth > e.clientWidth + 1)
       out.push(`${name(e)} text overflows (${e.scrollWidth} > ${e.clientWidth})`);
+    const card = e.parentElement?.closest('.card');
+    const cr = card?.getBoundingClientRect();
+    if (cr && (r.left < cr.left - 1 || r.right > cr.right + 1))
+      out.push(`${name(e)} sticks out of its card (${r.left}-${r.right} in ${cr.left}-${cr.right})`);
     // Horizontally every clipping ancestor counts; vertically only those inside the nearest one that
     // scrolls (what that one hides scrolls into view).
     let scrolledY = false;
