@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, pickModel, pickedModel, shot, shotBoth, startHarness, type Harness } from './harness';
 import { laneStub } from '../triton-client/helpers/laneStubRepo';
+import { boxesOverlap, hue, readStageNodes } from './stageNodes';
 
 const SCENES = ['scene_01.jpg', 'scene_02.jpg', 'scene_03.jpg', 'scene_04.jpg'].map((n) =>
   join(REPO_ROOT, 'assets/demo/scenes', n),
@@ -264,8 +265,15 @@ describe('Inspector (E2E)', () => {
       'decode',
     ])
       assert.ok(text.includes(label), `latency shows "${label}"`);
-    await page.locator('[data-testid=latency]').scrollIntoViewIfNeeded();
-    await shotBoth(page, 'inspector-05-latency');
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 700],
+    ]) {
+      await page.setViewportSize({ width, height });
+      await page.locator('[data-testid=latency]').scrollIntoViewIfNeeded();
+      await shot(page, `inspector-05-latency-${width}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('overlays: GT dashed with an outline, lanes clipped to the frame, TP/FP/FN colours with a legend; A/B in two colour families', async () => {
@@ -273,22 +281,7 @@ describe('Inspector (E2E)', () => {
     await page.click('[data-testid=frame-list] li:nth-child(1)');
     await page.waitForSelector('[data-testid=frame-list] li:nth-child(1) .dot.ok', { timeout: 30_000 });
     await page.waitForSelector('[data-testid=accuracy-a]');
-    await page.evaluate('globalThis.__name ??= (f) => f'); // tsx names the functions evaluated below
-    const read = () =>
-      page.evaluate(() => {
-        const K = (globalThis as unknown as { Konva: { stages: import('konva').default.Stage[] } }).Konva;
-        const st = K.stages.find((s) => s.container().closest('[data-testid=stage-a]'))!;
-        const attrs = (sel: string) =>
-          st.find(sel).map((n): Record<string, unknown> => ({ ...n.getAttrs(), points: undefined }));
-        const labels = st.find('Label').map((n) => n.getClientRect());
-        return {
-          gt: attrs('.gt'),
-          outline: attrs('.gt-outline'),
-          lanes: attrs('.lane'),
-          clip: attrs('.lanes-clip'),
-          labels,
-        };
-      });
+    const read = () => readStageNodes(page);
     const frameW = 1280;
     const frameH = 720;
     let o = await read();
@@ -335,22 +328,12 @@ describe('Inspector (E2E)', () => {
     const [fa, fb] = [family('A'), family('B')];
     assert.ok(fa.size > 0 && fb.size > 0, 'lanes of both A and B');
     for (const c of fa) assert.ok(!fb.has(c), `colour ${c} used by A only`);
-    const hue = (hex: string) => {
-      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
-      const max = Math.max(r, g, b);
-      const min = Math.min(r, g, b);
-      const d = max - min || 1;
-      const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
-      return (h * 60 + 360) % 360;
-    };
     const warm = (c: string) => hue(c) < 70 || hue(c) > 300;
     assert.ok([...fa].every(warm) && [...fb].every((c) => !warm(c)), `A warm ${[...fa]}, B cool ${[...fb]}`);
-    const overlap = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
-      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
     assert.ok(o.labels.length >= 2, 'score labels drawn');
     for (let i = 0; i < o.labels.length; i++)
       for (let j = i + 1; j < o.labels.length; j++)
-        assert.ok(!overlap(o.labels[i], o.labels[j]), `labels ${i} and ${j} do not collide`);
+        assert.ok(!boxesOverlap(o.labels[i], o.labels[j]), `labels ${i} and ${j} do not collide`);
     await shotBoth(page, 'inspector-07-overlays-ab');
     await page.click('[data-testid=ab-off]');
     assert.deepEqual(h.pageErrors, []);
