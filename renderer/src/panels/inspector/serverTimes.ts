@@ -6,7 +6,7 @@
  * divided by the requests between them is the time per request of each stage: exact for a single
  * request (paused), the mean over the interval while a video plays (other clients' requests to
  * the same model count too, as in Triton's own numbers). One read at a time per model: a result
- * that lands during a read asks for one more read after it.
+ * that lands during a read asks for one more read after it, at most four a second.
  */
 import { create } from 'zustand';
 import { getApi } from '../../../api';
@@ -42,6 +42,7 @@ interface Reader {
 }
 const readers = new Map<string, Reader>();
 let readings = 0;
+const MIN_READ_INTERVAL_MS = 250;
 
 /** The model's counters summed over its versions (statistics list each loaded version). */
 function totals(entries: readonly ModelStatisticsEntry[]): Totals {
@@ -93,6 +94,7 @@ function schedule(target: SlotTarget): Promise<void> {
     return reader.reading;
   }
   const run = async (): Promise<void> => {
+    const started = performance.now();
     try {
       await read(key, target, reader);
     } catch {
@@ -100,6 +102,10 @@ function schedule(target: SlotTarget): Promise<void> {
     }
     if (reader.again) {
       reader.again = false;
+      // While a video plays results keep coming: read at most a few times a second (the panel
+      // follows playback 4 times a second anyway), a mean over the requests in between.
+      const wait = MIN_READ_INTERVAL_MS - (performance.now() - started);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       return run();
     }
   };
