@@ -123,18 +123,20 @@ describe('Inspector (E2E)', () => {
     await page.waitForSelector('[data-testid=frame-list] li:nth-child(4)');
     await page.click('[data-testid=frame-list] li:nth-child(1)');
     await page.waitForSelector('[data-testid=frame-index][data-index="0"]');
+    // 1 frame a second: playing the 4 frames lasts long enough to see it (and pause it) on a busy machine.
+    await page.fill('[data-testid=transport] input[type=number]', '1');
     const proposals = page.locator('[data-testid=layer-proposals]');
     const checked = await proposals.isChecked();
     await proposals.click(); // focus stays on the checkbox
     assert.equal(await proposals.isChecked(), !checked);
     await page.keyboard.press('ArrowRight');
-    await page.waitForSelector('[data-testid=frame-index][data-index="1"]', { timeout: 3_000 });
+    await page.waitForSelector('[data-testid=frame-index][data-index="1"]', { timeout: 10_000 });
     await page.keyboard.press('ArrowLeft');
-    await page.waitForSelector('[data-testid=frame-index][data-index="0"]', { timeout: 3_000 });
+    await page.waitForSelector('[data-testid=frame-index][data-index="0"]', { timeout: 10_000 });
     await page.keyboard.press('Space');
-    await page.waitForSelector('[data-testid=play][data-playing=yes]', { timeout: 3_000 });
+    await page.waitForSelector('[data-testid=play][data-playing=yes]', { timeout: 10_000 });
     await page.keyboard.press('Space');
-    await page.waitForSelector('[data-testid=play][data-playing=no]', { timeout: 3_000 });
+    await page.waitForSelector('[data-testid=play][data-playing=no]', { timeout: 10_000 });
     assert.equal(await proposals.isChecked(), !checked, 'Space played instead of toggling the checkbox');
 
     // A text field keeps its keys; Esc leaves it and gives the keys back to the stage.
