@@ -1,9 +1,11 @@
 /** The shell: top bar (server picker + status), navigation rail, the active view, status bar. */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApp } from './state/store';
 import type { ViewId } from './state/settings';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { Icon, Kbd } from './components/ui';
+import { HelpModal } from './components/HelpModal';
+import { keyBelongsToField, viewKeyIndex, viewKeyLabel, type KeyMode } from './lib/shortcuts';
 import { ServersView } from './panels/ServersView';
 import { ModelsView } from './panels/models/ModelsView';
 import { useStatsSampling } from './panels/models/useStatsSampling';
@@ -21,7 +23,7 @@ import { LogButton } from './components/notices/LogButton';
 import { NotificationLog } from './components/notices/NotificationLog';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import './styles/shared-ui.css';
-import { getApi } from '../api';
+import { getApi, getApiMode } from '../api';
 import { onBridgeState, type BridgeState } from '../api';
 
 const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect' | 'metrics'; key: string }[] =
@@ -38,6 +40,7 @@ export function App() {
   const setView = useApp((s) => s.setView);
   const showHelp = useApp((s) => s.showHelp);
   const setShowHelp = useApp((s) => s.setShowHelp);
+  const keyMode = useKeyMode();
 
   // Whichever view is open: a load/unload/apply or reconnect makes the inspector's metadata stale.
   useEffect(() => watchModelLifecycle(), []);
@@ -93,11 +96,11 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const mod = e.ctrlKey || e.metaKey;
-      if (mod && !e.shiftKey && !e.altKey && /^[1-5]$/.test(e.key)) {
+      const viewIndex = viewKeyIndex(e, keyMode);
+      if (viewIndex !== null) {
         e.preventDefault();
-        setView(VIEWS[Number(e.key) - 1].id);
-      } else if (e.key === 'F1' || (e.key === '?' && !isTyping(e))) {
+        setView(VIEWS[viewIndex].id);
+      } else if (e.key === 'F1' || (e.key === '?' && !keyBelongsToField(e))) {
         e.preventDefault();
         setShowHelp(!useApp.getState().showHelp);
       } else if (e.key === 'Escape' && useApp.getState().showHelp) {
@@ -106,7 +109,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setView, setShowHelp]);
+  }, [setView, setShowHelp, keyMode]);
 
   return (
     <div className="app">
@@ -128,7 +131,7 @@ export function App() {
             key={v.id}
             className={view === v.id ? 'active' : ''}
             onClick={() => setView(v.id)}
-            title={`${v.label} (Ctrl+${v.key})`}
+            title={`${v.label} (${viewKeyLabel(keyMode, v.key)})`}
             data-testid={`nav-${v.id}`}
           >
             <Icon name={v.icon} />
@@ -146,7 +149,7 @@ export function App() {
         </ErrorBoundary>
       </main>
       <StatusBar />
-      {showHelp && <HelpModal onClose={() => setShowHelp(false)} />}
+      {showHelp && <HelpModal mode={keyMode} onClose={() => setShowHelp(false)} />}
       <NotificationLog />
       <ConfirmDialog />
       <Toasts />
@@ -154,9 +157,15 @@ export function App() {
   );
 }
 
-function isTyping(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+/** Electron or browser mode: which view keys reach the page. */
+function useKeyMode(): KeyMode {
+  return useMemo(() => {
+    try {
+      return getApiMode();
+    } catch {
+      return 'browser';
+    }
+  }, []);
 }
 
 function useBridgeState(): { state: BridgeState; detail?: string } {
@@ -199,44 +208,5 @@ function StatusBar() {
         <Kbd>?</Kbd> shortcuts
       </span>
     </footer>
-  );
-}
-
-function HelpModal({ onClose }: { onClose: () => void }) {
-  const rows: [string, string][] = [
-    ['Ctrl+1 … 5', 'Servers / Models / Config / Inspect / Metrics'],
-    ['Ctrl+S', 'Save config.pbtxt (editor)'],
-    ['Space', 'Play / pause (inspector)'],
-    ['← / →', 'Previous / next frame'],
-    ['↑ / ↓, PgUp / PgDn', 'Move through the models table (Home / End: first / last)'],
-    ['Home / End', 'First / last frame'],
-    ['[ / ]', 'Lower / raise the confidence threshold'],
-    ['Enter', 'Run inference on the current frame'],
-    ['P', 'Toggle pre-NMS proposals'],
-    ['G', 'Toggle ground truth'],
-    ['0', 'Fit frame to view (reset zoom)'],
-    ['?  / F1', 'This help'],
-  ];
-  return (
-    <div className="modal-back" onClick={onClose}>
-      <div className="modal" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="Keyboard shortcuts">
-        <h3>Keyboard shortcuts</h3>
-        <div className="help-grid">
-          {rows.map(([k, v]) => (
-            <div key={k} style={{ display: 'contents' }}>
-              <span>
-                <Kbd>{k}</Kbd>
-              </span>
-              <span>{v}</span>
-            </div>
-          ))}
-        </div>
-        <div className="row" style={{ marginTop: 14, justifyContent: 'flex-end' }}>
-          <button className="btn" onClick={onClose}>
-            Close
-          </button>
-        </div>
-      </div>
-    </div>
   );
 }

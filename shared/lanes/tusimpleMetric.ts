@@ -188,3 +188,31 @@ export function tusimpleAccuracy(
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { accuracy: a, fp: fpr, fn: fnr, precision, recall, f1, frames };
 }
+
+/**
+ * Which predicted lanes match a GT lane and which GT lanes are found, by the metric's own rule
+ * (line accuracy >= ptThresh within the GT lane's angle-adjusted threshold; no one-to-one
+ * assignment, as in LaneEval.bench): what the inspector colours TP, FP and FN. `gtFound` agrees
+ * with `tusimpleFrameScore`'s `matched`.
+ */
+export function tusimpleLaneMatches(
+  predLanes: readonly (readonly number[])[],
+  gtLanes: readonly (readonly number[])[],
+  hSamples: readonly number[],
+  options: TusimpleMetricOptions = {},
+): { predMatched: boolean[]; gtFound: boolean[] } {
+  const o = { ...DEFAULTS, ...options };
+  const predMatched = predLanes.map(() => false);
+  const gtFound = gtLanes.map((g) => {
+    const thresh = o.pixelThresh / Math.cos(tusimpleLaneAngle(g, hSamples));
+    let found = false;
+    predLanes.forEach((p, pi) => {
+      if (p.length === hSamples.length && tusimpleLineAccuracy(p, g, thresh) >= o.ptThresh) {
+        predMatched[pi] = true;
+        found = true;
+      }
+    });
+    return found;
+  });
+  return { predMatched, gtFound };
+}

@@ -281,25 +281,33 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
       { timeout: 10_000 },
     );
 
+    await page.evaluate('globalThis.__name ??= (f) => f'); // tsx names functions evaluated in the page
     const { lanes, transform, colors } = await page.evaluate(() => {
       const el = document.querySelector('[data-testid=stage-a]')!;
+      // Each lane's colour as the stage drew it (TP / FP colours here: the frame has ground truth).
+      const K = (globalThis as unknown as { Konva: { stages: import('konva').default.Stage[] } }).Konva;
+      const st = K.stages.find((s) => s.container().closest('[data-testid=stage-a]'))!;
       return {
         lanes: JSON.parse(el.getAttribute('data-lanes')!)[0] as { score: number; points: [number, number][] }[],
         transform: JSON.parse(el.getAttribute('data-transform')!) as { scale: number; x: number; y: number },
-        colors: null,
+        colors: st.find('.lane').map((n) => n.getAttr('stroke') as string),
       };
     });
-    void colors;
+    assert.equal(colors.length, lanes.length, 'one line per lane');
     assert.ok(lanes.length > 0);
-    // Sample the lane layer (last Konva canvas) along each decoded lane: the lane's colour is there.
+    // Sample the lane layer (last Konva canvas) along each decoded lane inside the frame (lanes are
+    // clipped to it): the lane's colour is there.
+    const [frameW, frameH] = ((await page.textContent('[data-testid=frame-size]')) ?? '').split('×').map(Number);
     const samples = await page.evaluate(
-      ({ lanes, t }) => {
+      ({ lanes, t, frameW, frameH }) => {
         const canvases = document.querySelectorAll('[data-testid=stage-a] canvas');
         const layer = canvases[canvases.length - 1] as HTMLCanvasElement;
         const ctx = layer.getContext('2d')!;
         const ratio = layer.width / layer.clientWidth;
         return lanes.map((lane) => {
-          const pts = lane.points.filter((_, i) => i % 3 === 1);
+          const pts = lane.points
+            .filter(([x, y]) => x >= 2 && x < frameW - 2 && y >= 2 && y < frameH - 2)
+            .filter((_, i) => i % 3 === 1);
           return pts.map(([x, y]) => {
             const px = Math.round((x * t.scale + t.x) * ratio);
             const py = Math.round((y * t.scale + t.y) * ratio);
@@ -308,13 +316,10 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
           });
         });
       },
-      { lanes, t: transform },
-    );
-    const palette = ['#ff3b6b', '#29d3ff', '#ffd400', '#7cff4f', '#ff8a1f', '#c77dff', '#00ffb3', '#ff5ce1'].map(
-      hexToRgb,
+      { lanes, t: transform, frameW, frameH },
     );
     samples.forEach((pts, i) => {
-      const [r, g, b] = palette[i % palette.length];
+      const [r, g, b] = hexToRgb(colors[i]);
       const hits = pts.filter(
         ([pr, pg, pb, pa]) => pa > 200 && Math.abs(pr - r) + Math.abs(pg - g) + Math.abs(pb - b) < 60,
       ).length;

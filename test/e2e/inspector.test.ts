@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { REPO_ROOT, pickModel, pickedModel, shot, shotBoth, startHarness, type Harness } from './harness';
 import { laneStub } from '../triton-client/helpers/laneStubRepo';
 import { parseTusimpleJson, tusimpleAccuracy } from '../../shared/lanes';
+import { boxesOverlap, hue, readStageNodes } from './stageNodes';
 
 const SCENES = ['scene_01.jpg', 'scene_02.jpg', 'scene_03.jpg', 'scene_04.jpg'].map((n) =>
   join(REPO_ROOT, 'assets/demo/scenes', n),
@@ -131,6 +132,231 @@ describe('Inspector (E2E)', () => {
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=ab-export-csv]')]);
     assert.equal(csv.suggestedFilename(), 'ab-comparison.csv');
     await page.click('[data-testid=ab-off]');
+  });
+
+  it('keys: shortcuts work after a click on a checkbox; Esc returns focus to the stage; browser-mode view keys', async () => {
+    const page = h.page;
+    await page.click('[data-testid=nav-inspector]');
+    await page.setInputFiles('[data-testid=file-input]', SCENES);
+    await page.waitForSelector('[data-testid=frame-list] li:nth-child(4)');
+    await page.click('[data-testid=frame-list] li:nth-child(1)');
+    await page.waitForSelector('[data-testid=frame-index][data-index="0"]');
+    // 1 frame a second: playing the 4 frames lasts long enough to see it (and pause it) on a busy machine.
+    await page.fill('[data-testid=transport] input[type=number]', '1');
+    const proposals = page.locator('[data-testid=layer-proposals]');
+    const checked = await proposals.isChecked();
+    await proposals.click(); // focus stays on the checkbox
+    assert.equal(await proposals.isChecked(), !checked);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('[data-testid=frame-index][data-index="1"]', { timeout: 10_000 });
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForSelector('[data-testid=frame-index][data-index="0"]', { timeout: 10_000 });
+    await page.keyboard.press('Space');
+    await page.waitForSelector('[data-testid=play][data-playing=yes]', { timeout: 10_000 });
+    await page.keyboard.press('Space');
+    await page.waitForSelector('[data-testid=play][data-playing=no]', { timeout: 10_000 });
+    assert.equal(await proposals.isChecked(), !checked, 'Space played instead of toggling the checkbox');
+
+    // A text field keeps its keys; Esc leaves it and gives the keys back to the stage.
+    const inFlight = page.locator('[data-testid=max-in-flight]');
+    await inFlight.focus();
+    await page.keyboard.press('ArrowRight');
+    const index = await page.getAttribute('[data-testid=frame-index]', 'data-index');
+    await page.keyboard.press('Escape');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+      'inspector-stage',
+      'Esc moved the focus to the stage',
+    );
+    const back = Number(index) > 0; // 4 frames: step back unless at the first
+    await page.keyboard.press(back ? 'ArrowLeft' : 'ArrowRight');
+    await page.waitForSelector(`[data-testid=frame-index][data-index="${Number(index) + (back ? -1 : 1)}"]`, {
+      timeout: 3_000,
+    });
+
+    // Browser mode: the views are on Alt+Shift+1…5 (the browser keeps Ctrl+1…8, and Alt+1…8 on Linux),
+    // and the help lists the keys of this mode.
+    await page.keyboard.press('Alt+Shift+Digit2');
+    await page.waitForSelector('[data-testid=nav-models].active', { timeout: 3_000 });
+    await page.keyboard.press('Alt+Shift+Digit4');
+    await page.waitForSelector('[data-testid=nav-inspector].active', { timeout: 3_000 });
+    await page.keyboard.press('?');
+    const help = page.locator('[role=dialog][aria-label="Keyboard shortcuts"]');
+    await help.waitFor();
+    const helpText = (await help.textContent()) ?? '';
+    assert.match(helpText, /Alt\+Shift\+1 … 5/);
+    assert.doesNotMatch(helpText, /Ctrl\+1/, 'the help does not offer keys the browser takes');
+    assert.match(helpText, /Esc/);
+    await shot(page, 'inspector-04-shortcuts-browser');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    assert.equal(await page.getAttribute('[data-testid=nav-inspector]', 'title'), 'Inspect (Alt+Shift+4)');
+  });
+
+  it('steps fast: never more requests in flight than the limit; the frame stepped to is inferred', async () => {
+    const page = h.page;
+    // Concurrent infer calls as the services see them (every inspector request goes through here).
+    let now = 0;
+    let peak = 0;
+    let calls = 0;
+    const infer = h.services.handlers.infer;
+    h.services.handlers.infer = async (req) => {
+      calls++;
+      peak = Math.max(peak, ++now);
+      try {
+        return await infer(req);
+      } finally {
+        now--;
+      }
+    };
+    try {
+      await page.click('[data-testid=nav-inspector]');
+      await page.click('[data-testid=demo-open-all-scenes]');
+      await page.waitForSelector('[data-testid=frame-list] li:nth-child(16)', { timeout: 15_000 });
+      await pickModel(page, 'model-select-a', 'laneDetect_model');
+      await page.waitForSelector('[data-testid=frame-list] li:nth-child(1) .dot.ok', { timeout: 30_000 });
+      const limit = Number(await page.inputValue('[data-testid=max-in-flight]'));
+      // 30 steps with the transport's buttons, a few tens of ms apart (faster than the model
+      // answers): 20 forward, 10 back.
+      for (let i = 0; i < 30; i++) {
+        await page.click(`[data-testid=${i < 20 ? 'step-forward' : 'step-back'}]`);
+        await page.waitForTimeout(30);
+      }
+      await page.waitForSelector('[data-testid=frame-index][data-index="5"]');
+      await page.waitForSelector('[data-testid=frame-list] li:nth-child(6) .dot.ok', { timeout: 60_000 });
+      await page.waitForFunction(
+        () => !/in flight/.test(document.querySelector('[data-testid=requests-sent]')?.textContent ?? 'x'),
+        null,
+        { timeout: 60_000 },
+      );
+      assert.ok(calls >= 2, `requests went out (${calls})`);
+      assert.ok(peak <= limit, `at most ${limit} requests in flight, saw ${peak} (of ${calls})`);
+    } finally {
+      h.services.handlers.infer = infer;
+    }
+  });
+
+  it("latency: the server's queue and compute input/infer/output per request, from the statistics deltas", async () => {
+    const page = h.page;
+    const stats = async () =>
+      (await h.services.handlers.modelStatistics({ connectionId: 'demo', model: 'laneDetect_model' })).models[0]
+        .inferenceStats;
+    await page.waitForFunction(
+      () => !/in flight/.test(document.querySelector('[data-testid=requests-sent]')?.textContent ?? 'x'),
+    );
+    const before = await stats();
+    const seen = await page.evaluate(() =>
+      document.querySelector('[data-testid=latency-server]')?.getAttribute('data-reading'),
+    );
+    await page.locator('[data-testid=inspector-stage]').focus();
+    await page.keyboard.press('Enter'); // one request, forced
+    await page.waitForFunction(
+      (seen) => {
+        const el = document.querySelector('[data-testid=latency-server]');
+        return el && el.getAttribute('data-reading') !== seen && el.getAttribute('data-requests') === '1';
+      },
+      seen,
+      { timeout: 30_000 },
+    );
+    const after = await stats();
+    const ms = (k: 'queue' | 'computeInput' | 'computeInfer' | 'computeOutput' | 'success') =>
+      Number(BigInt(after[k].ns) - BigInt(before[k].ns)) / 1e6;
+    const el = page.locator('[data-testid=latency-server]');
+    for (const [attr, k] of [
+      ['data-queue-ms', 'queue'],
+      ['data-input-ms', 'computeInput'],
+      ['data-infer-ms', 'computeInfer'],
+      ['data-output-ms', 'computeOutput'],
+      ['data-server-ms', 'success'],
+    ] as const) {
+      const shown = Number(await el.getAttribute(attr));
+      assert.ok(Math.abs(shown - ms(k)) < 1e-3, `${k}: shown ${shown} ms, statistics delta ${ms(k)} ms`);
+    }
+    assert.ok(ms('computeInfer') > 0, 'the model computed');
+    // Beside the client's stages: preprocess, request (of it the server's part), decode.
+    const text = (await page.textContent('[data-testid=latency]')) ?? '';
+    for (const label of [
+      'preprocess',
+      'request',
+      'queue',
+      'compute input',
+      'compute infer',
+      'compute output',
+      'decode',
+    ])
+      assert.ok(text.includes(label), `latency shows "${label}"`);
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 700],
+    ]) {
+      await page.setViewportSize({ width, height });
+      await page.locator('[data-testid=latency]').scrollIntoViewIfNeeded();
+      await shot(page, `inspector-05-latency-${width}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('overlays: GT dashed with an outline, lanes clipped to the frame, TP/FP/FN colours with a legend; A/B in two colour families', async () => {
+    const page = h.page;
+    await page.click('[data-testid=frame-list] li:nth-child(1)');
+    await page.waitForSelector('[data-testid=frame-list] li:nth-child(1) .dot.ok', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=accuracy-a]');
+    const read = () => readStageNodes(page);
+    const frameW = 1280;
+    const frameH = 720;
+    let o = await read();
+    assert.ok(o.gt.length > 0, 'GT lanes drawn');
+    assert.equal(o.outline.length, o.gt.length, 'each GT lane has an outline');
+    for (const g of o.gt) assert.ok(Array.isArray(g.dash) && (g.dash as number[]).length === 2, 'GT dashed');
+    for (const [i, g] of o.outline.entries()) {
+      assert.ok((g.strokeWidth as number) > (o.gt[i].strokeWidth as number), 'the outline is wider than the GT line');
+      assert.notEqual(g.stroke, o.gt[i].stroke);
+    }
+    assert.deepEqual(
+      o.clip.map((c) => [c.clipX, c.clipY, c.clipWidth, c.clipHeight]),
+      [[0, 0, frameW, frameH]],
+      'predictions are clipped to the frame',
+    );
+    // TP/FP against GT: as many GT lanes found as the accuracy says, the rest FN.
+    const found = Number(await page.getAttribute('[data-testid=accuracy-a]', 'data-gt-found'));
+    const total = Number(await page.getAttribute('[data-testid=accuracy-a]', 'data-gt-lanes'));
+    assert.equal(o.gt.length, total);
+    assert.equal(o.gt.filter((g) => g.match === 'fn').length, total - found, 'GT lanes not found are FN');
+    const tp = o.lanes.filter((l) => l.match === 'tp');
+    const fp = o.lanes.filter((l) => l.match === 'fp');
+    assert.equal(tp.length + fp.length, o.lanes.length, 'every lane is TP or FP');
+    if (found > 0) assert.ok(tp.length > 0, 'a lane matched GT');
+    assert.equal(new Set(tp.map((l) => l.stroke)).size <= 1 && new Set(fp.map((l) => l.stroke)).size <= 1, true);
+    if (tp.length && fp.length) assert.notEqual(tp[0].stroke, fp[0].stroke);
+    const legend = (await page.textContent('[data-testid=overlay-legend]')) ?? '';
+    for (const w of ['TP', 'FP', 'FN', 'GT']) assert.ok(legend.includes(w), `legend names ${w}`);
+    await shotBoth(page, 'inspector-06-overlays-gt');
+
+    // A/B overlaid: A and B in two colour families, labels apart.
+    await page.click('[data-testid=ab-overlay]');
+    await pickModel(page, 'model-select-b', 'LaneDet_fp16');
+    await page.waitForFunction(
+      () =>
+        (JSON.parse(document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lanes') ?? '[]') as unknown[])
+          .length === 2,
+      null,
+      { timeout: 60_000 },
+    );
+    await page.waitForSelector('[data-testid=ab-diff][data-ready=yes]', { timeout: 60_000 });
+    o = await read();
+    const family = (f: string) => new Set(o.lanes.filter((l) => l.family === f).map((l) => l.stroke as string));
+    const [fa, fb] = [family('A'), family('B')];
+    assert.ok(fa.size > 0 && fb.size > 0, 'lanes of both A and B');
+    for (const c of fa) assert.ok(!fb.has(c), `colour ${c} used by A only`);
+    const warm = (c: string) => hue(c) < 70 || hue(c) > 300;
+    assert.ok([...fa].every(warm) && [...fb].every((c) => !warm(c)), `A warm ${[...fa]}, B cool ${[...fb]}`);
+    assert.ok(o.labels.length >= 2, 'score labels drawn');
+    for (let i = 0; i < o.labels.length; i++)
+      for (let j = i + 1; j < o.labels.length; j++)
+        assert.ok(!boxesOverlap(o.labels[i], o.labels[j]), `labels ${i} and ${j} do not collide`);
+    await shotBoth(page, 'inspector-07-overlays-ab');
+    await page.click('[data-testid=ab-off]');
+    assert.deepEqual(h.pageErrors, []);
   });
 
   it('reads the model metadata again after "Apply to server" changes the input shape', async () => {

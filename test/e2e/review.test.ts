@@ -208,4 +208,97 @@ describe('Tritonscope review flows (E2E)', { timeout: 240_000 }, () => {
       await page.waitForSelector('[data-testid=inspector-stage][data-gt-file="tusimple/0000.png"]');
     },
   );
+
+  it('every view at 1440x900 and 1024x700: nothing clipped, a usable seek bar, the inference panel reachable', async () => {
+    const views = ['servers', 'models', 'repository', 'metrics', 'inspector'] as const;
+    await page.click('[data-testid=nav-inspector]');
+    await page.click('[data-testid=demo-open-all-scenes]');
+    await page.waitForSelector('[data-testid=gt-loaded]:has-text("scenes/labels.json")');
+    await page.waitForSelector('[data-testid=accuracy-a]', { timeout: 30_000 });
+    await page.click('[data-testid=nav-repository]');
+    await page.click('[data-testid="open-config-laneDetect_model"]');
+    await page.waitForSelector('[data-testid=diag-count]:has-text("valid")');
+    await page.evaluate('globalThis.__name ??= (f) => f'); // tsx names the functions in clippedControls
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 700],
+    ]) {
+      await page.setViewportSize({ width, height });
+      for (const view of views) {
+        await page.click(`[data-testid=nav-${view}]`);
+        if (view === 'models') await page.click('[data-testid=model-row-laneDetect_model]');
+        await page.waitForTimeout(150); // layout and charts follow the resize
+        const clipped = await page.evaluate(clippedControls);
+        assert.deepEqual(clipped, [], `${view} at ${width}x${height}: controls clipped`);
+      }
+      // The inspector: the seek bar keeps a usable width, the labels' clear button stays, and the
+      // accuracy, latency and exports are reachable in the side panel (it scrolls).
+      const seek = (await page.locator('[data-testid=seek]').boundingBox())!;
+      assert.ok(seek.width >= 200, `seek bar ${seek.width} px wide at ${width}`);
+      const clear = (await page.locator('[data-testid=gt-loaded] button').boundingBox())!;
+      assert.ok(clear && clear.x + clear.width <= width - 250, `clear-labels button inside its panel at ${width}`);
+      for (const id of ['accuracy-a', 'latency', 'export-csv']) {
+        const el = page.locator(`[data-testid=${id}]`);
+        await el.scrollIntoViewIfNeeded();
+        const box = (await el.boundingBox())!;
+        assert.ok(
+          box.x >= 0 && box.x + box.width <= width && box.y >= 0 && box.y + box.height <= height,
+          `${id} reachable at ${width}x${height}: ${JSON.stringify(box)}`,
+        );
+      }
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    for (const view of views) {
+      await page.click(`[data-testid=nav-${view}]`);
+      await shotBoth(page, `layout-${view}`);
+    }
+    assert.deepEqual(h.pageErrors, []);
+  });
 });
+
+/**
+ * Runs in the page: visible controls and badges whose box is cut, by the window or by an ancestor
+ * that hides overflow, that stick out of their card, or whose own text overflows them. A scrolling ancestor may hide them
+ * vertically (they scroll into view), never horizontally.
+ */
+function clippedControls(): string[] {
+  const out: string[] = [];
+  const name = (e: Element) =>
+    `${e.tagName.toLowerCase()}${e.getAttribute('data-testid') ? `[${e.getAttribute('data-testid')}]` : ''} "${(e.textContent ?? '').trim().slice(0, 30)}"`;
+  for (const e of document.querySelectorAll<HTMLElement>(
+    'main button, main .badge, main .chip, main select, main input, header button, header select',
+  )) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(e).visibility === 'hidden') continue;
+    if (r.left < -0.5 || r.right > innerWidth + 0.5) out.push(`${name(e)} outside the window (${r.left}-${r.right})`);
+    if ((e.tagName === 'BUTTON' || e.classList.contains('badge')) && e.scrollWidth > e.clientWidth + 1)
+      out.push(`${name(e)} text overflows (${e.scrollWidth} > ${e.clientWidth})`);
+    const card = e.parentElement?.closest('.card');
+    const cr = card?.getBoundingClientRect();
+    if (cr && (r.left < cr.left - 1 || r.right > cr.right + 1))
+      out.push(`${name(e)} sticks out of its card (${r.left}-${r.right} in ${cr.left}-${cr.right})`);
+    // Horizontally every clipping ancestor counts; vertically only those inside the nearest one that
+    // scrolls (what that one hides scrolls into view).
+    let scrolledY = false;
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+      const ar = a.getBoundingClientRect();
+      if (r.left < ar.left - 1 || r.right > ar.right + 1) {
+        out.push(`${name(e)} cut by ${a.className || a.tagName} (${r.left}-${r.right} in ${ar.left}-${ar.right})`);
+        break;
+      }
+      if (cs.overflowY === 'auto' || cs.overflowY === 'scroll') scrolledY = true;
+      else if (
+        !scrolledY &&
+        (r.top < ar.top - 1 || r.bottom > ar.bottom + 1) &&
+        r.top < ar.bottom &&
+        r.bottom > ar.top
+      ) {
+        out.push(`${name(e)} cut vertically by ${a.className || a.tagName}`);
+        break;
+      }
+    }
+  }
+  return out;
+}

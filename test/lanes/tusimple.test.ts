@@ -10,7 +10,12 @@ import {
   tusimpleLanePoints,
   type TusimpleFrame,
 } from '../../shared/lanes/tusimple';
-import { tusimpleAccuracy, tusimpleFrameScore, tusimpleLaneAngle } from '../../shared/lanes/tusimpleMetric';
+import {
+  tusimpleAccuracy,
+  tusimpleFrameScore,
+  tusimpleLaneAngle,
+  tusimpleLaneMatches,
+} from '../../shared/lanes/tusimpleMetric';
 import { LaneLabelError } from '../../shared/lanes/errors';
 import { decodeLaneAtt } from '../../shared/lanes/laneatt';
 import { REAL_DIR } from './helpers';
@@ -74,6 +79,23 @@ test('angle-adjusted threshold: 20 / cos(slope angle) of the least-squares line 
   assert.equal(tusimpleLaneAngle([100, 100, 100, 100], h), 0);
   assert.ok(Math.abs(tusimpleLaneAngle([0, 10, 20, 30], h) - Math.PI / 4) < 1e-12);
   assert.equal(tusimpleLaneAngle([-2, -2, 5, -2], h), 0);
+});
+
+test('lane matches for TP/FP/FN colouring agree with the frame score', () => {
+  const h = [100, 110, 120, 130, 140, 150, 160, 170, 180, 190];
+  const gt = [h.map(() => 100), h.map(() => 300), h.map(() => 500)];
+  // Prediction 0 is on GT 0 (5 px off), 1 is 60 px from GT 1 (a false positive), 2 is on GT 2
+  // for 9 of 10 rows (0.9 >= 0.85: found), 3 is on GT 2 for 8 rows only (not enough on its own).
+  const pred = [
+    h.map(() => 105),
+    h.map(() => 360),
+    h.map((_, i) => (i === 0 ? -2 : 500)),
+    h.map((_, i) => (i < 2 ? -2 : 500)),
+  ];
+  const m = tusimpleLaneMatches(pred, gt, h);
+  assert.deepEqual(m.predMatched, [true, false, true, false]);
+  assert.deepEqual(m.gtFound, [true, false, true]);
+  assert.equal(m.gtFound.filter(Boolean).length, tusimpleFrameScore(pred, gt, h).matched);
 });
 
 test("shifted lanes match exactly while the shift is below each lane's threshold", () => {

@@ -9,6 +9,15 @@ export interface Series {
   unit?: string;
 }
 
+function clockTime(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+}
+
 export function TimeChart(props: {
   title: string;
   series: Series[];
@@ -33,7 +42,15 @@ export function TimeChart(props: {
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [
-        { stroke: '#7d8a9a', grid: { stroke: '#232b36' }, ticks: { stroke: '#2c3542' } },
+        {
+          stroke: '#7d8a9a',
+          grid: { stroke: '#232b36' },
+          ticks: { stroke: '#2c3542' },
+          // One line of clock time: the charts span minutes, and uPlot's second line (the date,
+          // centred under the first tick) was cut at the canvas's left edge in narrow cards.
+          space: 72,
+          values: (_u: uPlot, splits: number[]) => splits.map(clockTime),
+        },
         {
           stroke: '#7d8a9a',
           grid: { stroke: '#232b36' },

@@ -8,20 +8,26 @@ import { Stage, Layer, Image as KImage, Line, Text, Label, Tag, Group } from 're
 import type Konva from 'konva';
 import type { Lane, Proposal, Point } from '../../../shared/lanes';
 import { presentVideo } from './videoPresenter';
+import {
+  B_DASH,
+  GT_COLOR,
+  GT_DASH,
+  GT_MISSED_COLOR,
+  GT_OUTLINE,
+  laneColor,
+  placeLabels,
+  type Family,
+  type Match,
+} from './overlayStyle';
 
-export const LANE_COLORS = ['#ff3b6b', '#29d3ff', '#ffd400', '#7cff4f', '#ff8a1f', '#c77dff', '#00ffb3', '#ff5ce1'];
-export const GT_COLOR = '#ffffff';
-
-export function laneColor(i: number): string {
-  return LANE_COLORS[i % LANE_COLORS.length];
-}
+export { LANE_COLORS, GT_COLOR, laneColor } from './overlayStyle';
 
 export interface OverlaySet {
   lanes: Lane[];
-  /** Dashed (overlay B in A/B overlay mode). */
-  dashed?: boolean;
-  /** Colour offset so B lanes do not reuse A's colours. */
-  colorOffset?: number;
+  /** A/B overlay: the set's colour family (B is also drawn dashed finely, its labels below the lanes). */
+  family?: Family;
+  /** Judged against ground truth: each lane's TP / FP (drawn in those colours). */
+  match?: readonly Match[];
   tag?: string;
   /** The result belongs to an earlier frame (video running ahead of inference): drawn faded. */
   stale?: boolean;
@@ -35,6 +41,8 @@ export interface StageProps {
   overlays: OverlaySet[];
   proposals?: Proposal[];
   gt?: Point[][];
+  /** Per GT lane: found by a prediction (false: drawn as missed, FN). */
+  gtFound?: readonly boolean[];
   showLabels: boolean;
   fitSignal: number;
   redrawSignal?: { subscribe(fn: () => void): () => void };
@@ -55,6 +63,10 @@ export function deltaColor(dx: number): string {
   const t = Math.max(0, Math.min(1, dx / 6));
   const hue = 120 * (1 - t);
   return `hsl(${hue.toFixed(0)}, 95%, 55%)`;
+}
+
+function labelText(set: OverlaySet, i: number): string {
+  return `${set.tag ? `${set.tag} ` : ''}${i + 1} · ${set.lanes[i].score.toFixed(2)}`;
 }
 
 function flat(points: readonly Point[]): number[] {
@@ -110,6 +122,19 @@ export function FrameStage(props: StageProps) {
   };
 
   const inv = 1 / view.scale; // keep strokes/labels a constant on-screen size
+  const labels = useMemo(
+    () =>
+      placeLabels(
+        props.overlays.map((set) => ({
+          family: set.family,
+          lanes: set.lanes.map((l, i) => ({ points: l.points, text: labelText(set, i) })),
+        })),
+        props.frameW,
+        props.frameH,
+        inv,
+      ),
+    [props.overlays, props.frameW, props.frameH, inv],
+  );
   const lanesJson = useMemo(
     () => JSON.stringify(props.overlays.map((o) => o.lanes.map((l) => ({ score: l.score, points: l.points })))),
     [props.overlays],
@@ -170,20 +195,35 @@ export function FrameStage(props: StageProps) {
             </Layer>
           )}
           {!!props.gt?.length && (
-            <Layer listening={false}>
-              {props.gt.map((pts, i) => (
-                // A wide translucent band: reads as "where the lane should be" under the predictions and
-                // cannot be mistaken for a painted marking.
-                <Line
-                  key={i}
-                  points={flat(pts)}
-                  stroke={GT_COLOR}
-                  strokeWidth={12 * inv}
-                  opacity={0.32}
-                  lineCap="round"
-                  lineJoin="round"
-                />
-              ))}
+            <Layer listening={false} name="gt-layer">
+              {props.gt.map((pts, i) => {
+                const missed = props.gtFound ? !props.gtFound[i] : false;
+                const found = props.gtFound ? 'found' : undefined;
+                return (
+                  // Dashed over a dark outline: reads on bright road paint and on dark asphalt, and
+                  // cannot be mistaken for a prediction (solid) or a painted marking.
+                  <Group key={i}>
+                    <Line
+                      name="gt-outline"
+                      points={flat(pts)}
+                      stroke={GT_OUTLINE}
+                      strokeWidth={6 * inv}
+                      opacity={0.75}
+                      lineCap="round"
+                      lineJoin="round"
+                    />
+                    <Line
+                      name="gt"
+                      match={missed ? 'fn' : found}
+                      points={flat(pts)}
+                      stroke={missed ? GT_MISSED_COLOR : GT_COLOR}
+                      strokeWidth={2.5 * inv}
+                      dash={GT_DASH.map((d) => d * inv)}
+                      lineJoin="round"
+                    />
+                  </Group>
+                );
+              })}
             </Layer>
           )}
           {!!props.proposals?.length && (
@@ -213,19 +253,23 @@ export function FrameStage(props: StageProps) {
             </Layer>
           )}
           <Layer>
-            {props.overlays.map((set, si) =>
-              set.lanes.map((lane, i) => {
-                const color = laneColor(i + (set.colorOffset ?? 0));
-                const id = `${si}:${i}`;
-                const top = lane.points[0];
-                return (
-                  <Group key={id} opacity={set.stale ? 0.45 : 1}>
+            {/* Predictions stop at the frame's edge (a lane extrapolated past it is not in the image). */}
+            <Group name="lanes-clip" clipX={0} clipY={0} clipWidth={props.frameW} clipHeight={props.frameH}>
+              {props.overlays.map((set, si) =>
+                set.lanes.map((lane, i) => {
+                  const id = `${si}:${i}`;
+                  return (
                     <Line
+                      key={id}
+                      name="lane"
+                      family={set.family}
+                      match={set.match?.[i]}
+                      opacity={set.stale ? 0.45 : 1}
                       points={flat(lane.points)}
-                      stroke={color}
+                      stroke={laneColor(i, set.family, set.match?.[i])}
                       strokeWidth={(hover === id ? 5 : 3.5) * inv}
                       hitStrokeWidth={14 * inv}
-                      dash={set.dashed ? [10 * inv, 6 * inv] : undefined}
+                      dash={set.family === 'B' ? B_DASH.map((d) => d * inv) : undefined}
                       lineCap="round"
                       lineJoin="round"
                       shadowColor="#000"
@@ -241,30 +285,39 @@ export function FrameStage(props: StageProps) {
                         stageRef.current!.container().style.cursor = '';
                       }}
                     />
-                    {props.showLabels && top && (
-                      <Label x={top[0]} y={top[1]} scaleX={inv} scaleY={inv} listening={false}>
-                        <Tag
-                          fill="rgba(8,10,14,0.82)"
-                          stroke={color}
-                          strokeWidth={1}
-                          cornerRadius={3}
-                          pointerDirection="down"
-                          pointerWidth={8}
-                          pointerHeight={5}
-                        />
-                        <Text
-                          text={`${set.tag ? `${set.tag} ` : ''}${i + 1} · ${lane.score.toFixed(2)}`}
-                          fontFamily="monospace"
-                          fontSize={11}
-                          padding={3}
-                          fill={color}
-                        />
-                      </Label>
-                    )}
-                  </Group>
-                );
-              }),
-            )}
+                  );
+                }),
+              )}
+            </Group>
+            {props.showLabels &&
+              labels.map((boxes, si) =>
+                boxes.map((box, i) => {
+                  const set = props.overlays[si];
+                  const color = laneColor(i, set.family, set.match?.[i]);
+                  return (
+                    <Label
+                      key={`${si}:${i}`}
+                      x={box.x}
+                      y={box.y}
+                      scaleX={inv}
+                      scaleY={inv}
+                      listening={false}
+                      opacity={set.stale ? 0.45 : 1}
+                    >
+                      <Tag
+                        fill="rgba(8,10,14,0.82)"
+                        stroke={color}
+                        strokeWidth={1}
+                        cornerRadius={3}
+                        pointerDirection={box.pointer}
+                        pointerWidth={8}
+                        pointerHeight={5}
+                      />
+                      <Text text={labelText(set, i)} fontFamily="monospace" fontSize={11} padding={3} fill={color} />
+                    </Label>
+                  );
+                }),
+              )}
           </Layer>
         </Stage>
       )}

@@ -4,14 +4,15 @@
  */
 import { memo, useMemo } from 'react';
 import { useApp } from '../../state/store';
-import { Alert, Panel, fmtMs } from '../../components/ui';
-import { laneColor } from '../../components/FrameStage';
+import { Alert, Panel } from '../../components/ui';
+import { laneColor, type Family, type Match } from '../../components/overlayStyle';
 import type { TusimpleFrame, TusimpleFrameScore } from '../../../../shared/lanes';
-import { frameScore, sequenceScore, type Decoded } from './model';
+import { frameScore, judgeLanes, sequenceScore, type Decoded } from './model';
 import type { Media } from './useFrameMedia';
 import { ModelSection } from './ModelSection';
 import { DecoderSection, PreprocessSection } from './SettingsSections';
 import { ExportSection } from './ExportSection';
+import { LatencySection } from './LatencySection';
 import { useAppSampledWhilePlaying } from './sampled';
 
 /** Memoised: the inspector passes it results sampled during playback, so most frames skip it. */
@@ -34,6 +35,7 @@ export const ControlsPanel = memo(function ControlsPanel({
   const errA = useApp((s) => s.inferErrors.a);
   const errB = useApp((s) => s.inferErrors.b);
   const conn = useApp((s) => s.activeConnection());
+  const showGt = useApp((s) => s.layers.gt);
   const scoreA = useMemo(
     () => (frame ? frameScore(a.decoded, gtFrame, a.result?.frameW ?? frame.w, a.result?.frameH ?? frame.h) : null),
     [a, gtFrame, frame],
@@ -44,6 +46,16 @@ export const ControlsPanel = memo(function ControlsPanel({
         ? frameScore(b.decoded, gtFrame, b.result?.frameW ?? frame.w, b.result?.frameH ?? frame.h)
         : null,
     [b, gtFrame, frame, abMode],
+  );
+  // The stage's TP / FP colours (judged against the GT shown; not in the A/B overlay).
+  const judging = showGt && abMode !== 'overlay' && frame;
+  const matchA = useMemo(
+    () => (judging ? judgeLanes(a.decoded, gtFrame, frame.w, frame.h)?.match : undefined),
+    [judging, a, gtFrame, frame],
+  );
+  const matchB = useMemo(
+    () => (judging && abMode === 'side' ? judgeLanes(b.decoded, gtFrame, frame.w, frame.h)?.match : undefined),
+    [judging, abMode, b, gtFrame, frame],
   );
   return (
     <Panel title="Inference" testId="inspector-controls">
@@ -66,7 +78,14 @@ export const ControlsPanel = memo(function ControlsPanel({
       )}
       {b.error && abMode !== 'off' && <Alert kind="err">{b.error}</Alert>}
       <DecoderSection a={a} />
-      <LanesSection a={a} b={abMode !== 'off' ? b : null} scoreA={scoreA} scoreB={scoreB} gt={!!gtFrame} />
+      <LanesSection
+        a={a}
+        b={abMode !== 'off' ? b : null}
+        scoreA={scoreA}
+        scoreB={scoreB}
+        gt={!!gtFrame}
+        match={[matchA, matchB]}
+      />
       <LatencySection a={a} b={abMode !== 'off' ? b : null} />
       <LayersSection />
       <PreprocessSection />
@@ -115,74 +134,24 @@ function LayersSection() {
   );
 }
 
-function LatencySection({ a, b }: { a: Decoded; b: Decoded | null }) {
-  const rows = [a, ...(b ? [b] : [])].filter((d) => d.result);
-  if (!rows.length) return null;
-  const max = Math.max(
-    ...rows.map((d) => d.result!.timing.preprocessMs + d.result!.timing.requestMs + (d.decodeMs ?? 0)),
-  );
-  return (
-    <div className="section" data-testid="latency">
-      <div className="section-title">Latency</div>
-      {rows.map((d, i) => {
-        const t = d.result!.timing;
-        const total = t.preprocessMs + t.requestMs + (d.decodeMs ?? 0);
-        const bar = (v: number, cls: string) => (
-          <div className={`bar ${cls}`} style={{ width: `${(v / max) * 100}%` }} />
-        );
-        return (
-          <div key={i} className="timing" style={{ marginBottom: 6 }}>
-            {rows.length > 1 && (
-              <span style={{ gridColumn: '1 / 4' }} className="small muted">
-                {i === 0 ? 'A' : 'B'} · {d.result!.model}
-              </span>
-            )}
-            <span className="muted">preprocess</span>
-            {bar(t.preprocessMs, 'pre')}
-            <span className="val">{fmtMs(t.preprocessMs)}</span>
-            <span className="muted">request</span>
-            {bar(t.requestMs, 'req')}
-            <span className="val" data-testid="latency-request">
-              {fmtMs(t.requestMs)}
-            </span>
-            {t.rpcMs !== undefined && (
-              <>
-                <span className="muted"> of it gRPC</span>
-                {bar(t.rpcMs, 'req')}
-                <span className="val">{fmtMs(t.rpcMs)}</span>
-              </>
-            )}
-            <span className="muted">decode</span>
-            {bar(d.decodeMs ?? 0, 'dec')}
-            <span className="val">{fmtMs(d.decodeMs)}</span>
-            <span style={{ fontWeight: 600 }}>total</span>
-            <span />
-            <span className="val" style={{ fontWeight: 600 }}>
-              {fmtMs(total)}
-            </span>
-          </div>
-        );
-      })}
-    </div>
-  );
-}
-
 function LanesSection({
   a,
   b,
   scoreA,
   scoreB,
   gt,
+  match,
 }: {
   a: Decoded;
   b: Decoded | null;
   scoreA: TusimpleFrameScore | null;
   scoreB: TusimpleFrameScore | null;
   gt: boolean;
+  match: [Match[] | undefined, Match[] | undefined];
 }) {
-  const bColorOffset = useApp((s) => (s.abMode === 'overlay' ? 4 : 0));
+  const overlay = useApp((s) => s.abMode === 'overlay');
   if (!a.decoded && !b?.decoded) return null;
-  const block = (d: Decoded, s: TusimpleFrameScore | null, tag: string, offset: number) =>
+  const block = (d: Decoded, s: TusimpleFrameScore | null, tag: Family, m: Match[] | undefined) =>
     d.decoded && (
       <div style={{ marginBottom: 8 }} key={tag}>
         {b && (
@@ -193,8 +162,8 @@ function LanesSection({
         <div className="lane-legend" data-testid={`lanes-${tag.toLowerCase()}`}>
           {d.decoded.lanes.map((l, i) => (
             <div key={i}>
-              <span className="sw" style={{ background: laneColor(i + offset) }} />
-              lane {i + 1} · {l.score.toFixed(3)} · {l.points.length} pts
+              <span className="sw" style={{ background: laneColor(i, overlay ? tag : undefined, m?.[i]) }} />
+              lane {i + 1} · {l.score.toFixed(3)} · {l.points.length} pts{m ? ` · ${m[i].toUpperCase()}` : ''}
             </div>
           ))}
           {!d.decoded.lanes.length && <div className="muted">no lanes above the threshold</div>}
@@ -205,6 +174,8 @@ function LanesSection({
             style={{ marginTop: 4, gap: 10 }}
             data-testid={`accuracy-${tag.toLowerCase()}`}
             data-accuracy={s.accuracy.toFixed(4)}
+            data-gt-found={s.matched}
+            data-gt-lanes={s.lineAccuracies.length}
           >
             <span className={`badge ${s.accuracy >= 0.9 ? 'ok' : s.accuracy >= 0.7 ? 'warn' : 'err'}`}>
               acc {(s.accuracy * 100).toFixed(1)}%
@@ -221,8 +192,8 @@ function LanesSection({
   return (
     <div className="section">
       <div className="section-title">Lanes{gt ? ' · TuSimple accuracy (this frame)' : ''}</div>
-      {block(a, scoreA, 'A', 0)}
-      {b && block(b, scoreB, 'B', bColorOffset)}
+      {block(a, scoreA, 'A', match[0])}
+      {b && block(b, scoreB, 'B', match[1])}
       <SequenceLine />
     </div>
   );

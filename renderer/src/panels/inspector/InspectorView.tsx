@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { inferCurrentFrame } from './controller';
-import { gtLanePoints, reportDecodeTimes } from './model';
+import { reportDecodeTimes } from './model';
 import { recordStage } from './pipelineStats';
 import { useFrameMedia } from './useFrameMedia';
 import { useDecoded, useGtFrame, useStageKey } from './useDecoded';
@@ -54,7 +54,6 @@ export function InspectorView() {
   const a = useDecoded('a', stageKey);
   const b = useDecoded('b', stageKey);
   const gtFrame = useGtFrame(media, stageKey, a);
-  const gtLanes = useMemo(() => (gtFrame ? gtLanePoints(gtFrame) : undefined), [gtFrame]);
   const comparison = useAbComparison(a, b);
   const showDelta = useApp((s) => s.layers.delta);
   const deltaRows = useMemo(
@@ -73,13 +72,15 @@ export function InspectorView() {
   return (
     <div className="view grid-inspector">
       <SourcesPanel />
+      {/* Focusable (not in the tab order): Esc puts the focus here, so the shortcuts act again. */}
       <section
-        className="panel"
+        className="panel stage-panel"
         data-testid="inspector-stage"
         data-source-kind={sourceKind}
         data-gt-file={gtFrame?.raw_file}
+        tabIndex={-1}
       >
-        <StageArea media={media} redraw={redraw} a={a} b={b} gtLanes={gtLanes} fit={fit} deltaRows={deltaRows} />
+        <StageArea media={media} redraw={redraw} a={a} b={b} gtFrame={gtFrame} fit={fit} deltaRows={deltaRows} />
         <Transport hasFrame={!!media} onFit={refit} />
       </section>
       <ControlsPanel media={media} a={panelA} b={panelB} gtFrame={panelGt}>

@@ -101,7 +101,7 @@ export function ModelSection() {
         </label>
         <label
           className="check"
-          title="Requests in flight per model while a video plays; frames are skipped beyond this"
+          title="Requests in flight per model, never more: a playing video skips frames beyond this, and fast steps wait for the newest frame"
         >
           in flight
           <input

@@ -68,7 +68,7 @@ export const SourcesPanel = memo(function SourcesPanel() {
 
   return (
     <Panel title="Frames" flush testId="sources">
-      <div style={{ padding: 8, display: 'grid', gap: 6 }}>
+      <div style={{ padding: 8, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 6 }}>
         <div className="row">
           <button className="btn small grow" onClick={() => fileInput.current?.click()} data-testid="open-files">
             Open images / video

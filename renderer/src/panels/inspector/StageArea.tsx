@@ -5,10 +5,12 @@
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
-import { FrameStage, laneColor, type OverlaySet } from '../../components/FrameStage';
-import type { Lane, Point } from '../../../../shared/lanes';
+import { FrameStage, type OverlaySet } from '../../components/FrameStage';
+import { laneColor } from '../../components/overlayStyle';
+import { tusimpleLanePoints, type Lane, type Point, type TusimpleFrame } from '../../../../shared/lanes';
+import { OverlayLegend } from './OverlayLegend';
 import type { RowDelta } from '../../../../shared/inference';
-import type { Decoded, Slot } from './model';
+import { judgeLanes, type Decoded, type Slot } from './model';
 import { usePlaybackSampled } from './playback';
 import { openMixed } from './sources';
 import type { Media, Signal } from './useFrameMedia';
@@ -18,35 +20,59 @@ export interface StageAreaProps {
   redraw: Signal;
   a: Decoded;
   b: Decoded;
-  gtLanes: Point[][] | undefined;
+  /** The GT of the frame shown (lanes are judged TP / FP against it, GT lanes found / missed). */
+  gtFrame: TusimpleFrame | null;
   fit: number;
   /** A/B Δ layer: rows of matched lanes, from A's x to B's x, coloured by |Δx| (drawn on stage A). */
   deltaRows?: readonly RowDelta[];
 }
 
-export function StageArea({ media, redraw, a, b, gtLanes, fit, deltaRows }: StageAreaProps) {
+export function StageArea({ media, redraw, a, b, gtFrame, fit, deltaRows }: StageAreaProps) {
   const abMode = useApp((s) => s.abMode);
   const layers = useApp((s) => s.layers);
   const [hover, setHover] = useState<{ set: number; index: number; lane: Lane } | null>(null);
-  const gt = layers.gt ? gtLanes : undefined;
+  const shownGt = layers.gt ? gtFrame : null;
+  const frameW = media?.w ?? 0;
+  const frameH = media?.h ?? 0;
+  // Judged against the GT shown (not in the A/B overlay, where colour tells A from B).
+  const judged = useMemo(
+    () =>
+      (['a', 'b'] as const).map((slot) =>
+        abMode === 'overlay' ? null : judgeLanes((slot === 'a' ? a : b).decoded, shownGt, frameW, frameH),
+      ),
+    [a, b, shownGt, abMode, frameW, frameH],
+  );
+  const gt = useMemo(() => gtDrawing(shownGt, judged[0]?.gtFound), [shownGt, judged]);
+  const gtB = useMemo(() => gtDrawing(shownGt, judged[1]?.gtFound), [shownGt, judged]);
 
   // Stable overlay arrays: FrameStage's memo (and its data-lanes JSON) only recompute on change.
   const overlays = useMemo(() => {
     const out: OverlaySet[] = [];
+    const overlay = abMode === 'overlay';
     if (layers.lanes && a.decoded)
-      out.push({ lanes: a.decoded.lanes, tag: abMode === 'overlay' ? 'A' : undefined, stale: a.stale });
-    if (layers.lanes && abMode === 'overlay' && b.decoded)
-      out.push({ lanes: b.decoded.lanes, dashed: true, colorOffset: 4, tag: 'B', stale: b.stale });
+      out.push({
+        lanes: a.decoded.lanes,
+        tag: overlay ? 'A' : undefined,
+        family: overlay ? 'A' : undefined,
+        match: judged[0]?.match,
+        stale: a.stale,
+      });
+    if (layers.lanes && overlay && b.decoded)
+      out.push({ lanes: b.decoded.lanes, family: 'B', tag: 'B', stale: b.stale });
     return out;
-  }, [layers.lanes, a, b, abMode]);
+  }, [layers.lanes, a, b, abMode, judged]);
   const sideOverlays = useMemo(
-    () =>
-      (['a', 'b'] as const).map((slot) => {
+    (): OverlaySet[][] =>
+      (['a', 'b'] as const).map((slot, i) => {
         const d = slot === 'a' ? a : b;
-        return layers.lanes && d.decoded ? [{ lanes: d.decoded.lanes, stale: d.stale }] : [];
+        return layers.lanes && d.decoded ? [{ lanes: d.decoded.lanes, match: judged[i]?.match, stale: d.stale }] : [];
       }),
-    [layers.lanes, a, b],
+    [layers.lanes, a, b, judged],
   );
+  const hoverColor = (set: number, index: number) => {
+    const o = abMode === 'side' ? sideOverlays[set]?.[0] : overlays[set];
+    return laneColor(index, o?.family, o?.match?.[index]);
+  };
 
   return (
     <DropZone>
@@ -59,7 +85,8 @@ export function StageArea({ media, redraw, a, b, gtLanes, fit, deltaRows }: Stag
           frameH={media.h}
           overlays={overlays}
           proposals={layers.proposals ? a.decoded?.proposals : undefined}
-          gt={gt}
+          gt={gt.lanes}
+          gtFound={gt.found}
           showLabels={layers.labels}
           fitSignal={fit}
           redrawSignal={redraw}
@@ -81,7 +108,8 @@ export function StageArea({ media, redraw, a, b, gtLanes, fit, deltaRows }: Stag
                   frameH={media.h}
                   overlays={sideOverlays[i]}
                   proposals={layers.proposals ? d.decoded?.proposals : undefined}
-                  gt={gt}
+                  gt={(slot === 'a' ? gt : gtB).lanes}
+                  gtFound={(slot === 'a' ? gt : gtB).found}
                   showLabels={layers.labels}
                   fitSignal={fit}
                   redrawSignal={redraw}
@@ -96,9 +124,36 @@ export function StageArea({ media, redraw, a, b, gtLanes, fit, deltaRows }: Stag
         </div>
       )}
       {media && <StageChips media={media} a={a} />}
-      {hover && <HoverInfo lane={hover.lane} index={hover.index} set={hover.set} />}
+      {media && (
+        <OverlayLegend
+          judged={!!judged[0] || !!judged[1]}
+          gt={!!gt.lanes?.length}
+          ab={abMode === 'overlay' && !!b.decoded}
+          models={[a.result?.model, b.result?.model]}
+        />
+      )}
+      {hover && (
+        <HoverInfo lane={hover.lane} index={hover.index} set={hover.set} color={hoverColor(hover.set, hover.index)} />
+      )}
     </DropZone>
   );
+}
+
+/** The GT lanes to draw (rows with a label, 2+ of them) and, where judged, which were found. */
+function gtDrawing(
+  frame: TusimpleFrame | null,
+  found: readonly boolean[] | undefined,
+): { lanes?: Point[][]; found?: boolean[] } {
+  if (!frame) return {};
+  const lanes: Point[][] = [];
+  const kept: boolean[] = [];
+  frame.lanes.forEach((xs, i) => {
+    const pts = tusimpleLanePoints(xs, frame.h_samples);
+    if (pts.length < 2) return;
+    lanes.push(pts);
+    kept.push(found?.[i] ?? true);
+  });
+  return { lanes, found: found ? kept : undefined };
 }
 
 function slotLabel(slot: Slot): string {
@@ -169,10 +224,10 @@ function RatesChip() {
   );
 }
 
-function HoverInfo({ lane, index, set }: { lane: Lane; index: number; set: number }) {
+function HoverInfo({ lane, index, set, color }: { lane: Lane; index: number; set: number; color: string }) {
   return (
     <div className="stage-hover" data-testid="lane-hover">
-      <div style={{ color: laneColor(index + (set ? 4 : 0)), marginBottom: 4 }}>
+      <div style={{ color, marginBottom: 4 }}>
         {set ? 'B ' : ''}lane {index + 1} · score {lane.score.toFixed(3)} · {lane.points.length} pts
       </div>
       {lane.points.slice(0, 80).map(([x, y], i) => (

@@ -46,6 +46,7 @@ export const Transport = memo(function Transport({ hasFrame, onFit }: { hasFrame
         onClick={() => setPlaying(!playing)}
         title="Play / pause (Space)"
         data-testid="play"
+        data-playing={playing ? 'yes' : 'no'}
       >
         {playing ? <TIcon d="M4 3h3v10H4zM9 3h3v10H9z" /> : <TIcon d="M4 2.5l9 5.5-9 5.5z" />}
       </button>

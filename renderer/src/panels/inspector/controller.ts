@@ -16,6 +16,7 @@ import { resultKey, type Slot } from './model';
 import type { RawResult } from '../../state/inference';
 import { RateMeter, usePlayback } from './playback';
 import { recordStage } from './pipelineStats';
+import { forgetServerTimes, readServerTimesAfter, serverTimesBaseline } from './serverTimes';
 
 /** A frame captured for inference: what to draw from, its size, and its identity. */
 export interface FrameRef {
@@ -60,6 +61,7 @@ export function invalidateMetadata(connectionId?: string, model?: string): void 
     if ((connectionId === undefined || c === connectionId) && (model === undefined || m === model))
       metaCache.delete(key);
   }
+  forgetServerTimes(connectionId, model);
   useMetadataEpoch.setState((s) => ({ epoch: s.epoch + 1 }));
   const st = useApp.getState();
   for (const slot of ['a', 'b'] as const) {
@@ -98,9 +100,11 @@ export function currentFrame(): FrameRef | null {
 const completions = new RateMeter();
 
 /**
- * Sends the frame to every active slot. 'drop' skips a slot whose requests in flight reached the
- * limit (video); 'force' always sends (Run, Enter); 'missing' sends only where no result is cached.
- * Returns true when at least one request went out.
+ * Sends the frame to every active slot, never beyond the slot's in-flight limit. At the limit,
+ * 'drop' skips the frame (video playing); 'force' (Run, Enter) and 'missing' (a step, a new still)
+ * keep it as the slot's one waiting frame, sent when a request finishes: a newer frame replaces
+ * it, so fast steps end with the frame stepped to, not with a queue of the frames passed.
+ * 'missing' sends only where no result is cached. Returns true when a request went out or waits.
  */
 export function inferFrameNow(frame: FrameRef, mode: 'drop' | 'force' | 'missing'): boolean {
   const st = useApp.getState();
@@ -110,23 +114,30 @@ export function inferFrameNow(frame: FrameRef, mode: 'drop' | 'force' | 'missing
     const target = slotTarget(slot, st);
     if (!target) continue;
     if (mode === 'missing' && st.results[resultKey(slot, frame.key)]) continue;
-    if (mode === 'drop' && inFlight[slot] >= st.maxInFlight) {
+    if (mode !== 'drop') {
+      inferSlot(slot, frame, mode);
+      sent = true;
+    } else if (inFlight[slot] < st.maxInFlight) {
+      void runOne(slot, target, frame);
+      sent = true;
+    } else {
       usePlayback.setState((p) => ({ framesDropped: p.framesDropped + 1 }));
-      continue;
     }
-    sent = true;
-    void runOne(slot, target, frame);
   }
   return sent;
 }
 
-/** Infers the frame for every active slot that has no result for it, and waits for the answers. */
+/**
+ * Infers the frame for every active slot that has no result for it, and waits for the answers
+ * (sequence runs): each request waits for a free place under the slot's in-flight limit.
+ */
 export async function inferFrameAndWait(frame: FrameRef): Promise<void> {
   const st = useApp.getState();
   const runs: Promise<void>[] = [];
   for (const slot of activeSlots(st)) {
     const target = slotTarget(slot, st);
-    if (target && !st.results[resultKey(slot, frame.key)]) runs.push(runOne(slot, target, frame));
+    if (target && !st.results[resultKey(slot, frame.key)])
+      runs.push(whenPlace(slot, () => runOne(slot, target, frame)));
   }
   await Promise.all(runs);
 }
@@ -136,6 +147,16 @@ export function inferCurrentFrame(mode: 'force' | 'missing'): boolean {
 }
 
 const inFlight: Record<Slot, number> = { a: 0, b: 0 };
+/** Per slot, the latest frame that met the limit while paused (sent when a place frees up). */
+const waiting: Record<Slot, { frame: FrameRef; mode: 'force' | 'missing' } | null> = { a: null, b: null };
+/** Sequence runs waiting for a place under the limit, first come first served (each counts itself in at once). */
+const placeWaiters: Record<Slot, (() => void)[]> = { a: [], b: [] };
+
+/** Starts the request now if the slot is under its limit, else when a place comes free. */
+function whenPlace(slot: Slot, start: () => Promise<void>): Promise<void> {
+  if (inFlight[slot] < useApp.getState().maxInFlight) return start();
+  return new Promise((resolve) => placeWaiters[slot].push(() => void start().then(resolve)));
+}
 
 function countRequest(slot: Slot, delta: 1 | -1): void {
   inFlight[slot] = Math.max(0, inFlight[slot] + delta);
@@ -144,6 +165,26 @@ function countRequest(slot: Slot, delta: 1 | -1): void {
       ? { requestsSent: p.requestsSent + 1, inFlight: inFlight.a + inFlight.b }
       : { requestsDone: p.requestsDone + 1, inFlight: inFlight.a + inFlight.b },
   );
+  if (delta < 0) startWaiting(slot);
+}
+
+/** A place under the limit came free: the frame the user waits for first, then sequence runs. */
+function startWaiting(slot: Slot): void {
+  const w = waiting[slot];
+  if (w) {
+    waiting[slot] = null;
+    // Only if it is still the frame on the stage (a new source clears it) and still needed.
+    if (w.frame === current || w.mode === 'force') inferSlot(slot, w.frame, w.mode);
+  }
+  while (inFlight[slot] < useApp.getState().maxInFlight && placeWaiters[slot].length) placeWaiters[slot].shift()!();
+}
+
+function inferSlot(slot: Slot, frame: FrameRef, mode: 'force' | 'missing'): void {
+  const st = useApp.getState();
+  const target = slotTarget(slot, st);
+  if (!target || (mode === 'missing' && st.results[resultKey(slot, frame.key)])) return;
+  if (inFlight[slot] < st.maxInFlight) void runOne(slot, target, frame);
+  else waiting[slot] = { frame, mode };
 }
 
 async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<void> {
@@ -152,7 +193,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
   const source = useApp.getState().source;
   countRequest(slot, 1);
   try {
-    const meta = await metadataFor(target.connectionId, target.model);
+    const [meta] = await Promise.all([metadataFor(target.connectionId, target.model), serverTimesBaseline(target)]);
     const r = await inferFrame({
       connectionId: target.connectionId,
       meta,
@@ -175,6 +216,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
     recordStage('unpack', r.timing.unpackMs ?? NaN);
     recordStage('total', r.timing.totalMs ?? NaN);
     usePlayback.setState({ inferFps: completions.tick() });
+    readServerTimesAfter(target);
     await deliver(slot, target, r, source);
   } catch (e) {
     useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);

@@ -8,6 +8,7 @@
 import {
   lanesToTusimpleFrame,
   tusimpleFrameScore,
+  tusimpleLaneMatches,
   tusimpleLanePoints,
   type Point,
   type TusimpleFrame,
@@ -180,6 +181,22 @@ export function frameScore(
   } catch {
     return null;
   }
+}
+
+/**
+ * TP / FP per decoded lane and found / missed per GT lane, by the TuSimple metric's rule (what the
+ * stage colours). `gtFound` is aligned with `gt.lanes`.
+ */
+export function judgeLanes(
+  decoded: DecodedLanes | null,
+  gt: TusimpleFrame | null,
+  w: number,
+  h: number,
+): { match: ('tp' | 'fp')[]; gtFound: boolean[] } | null {
+  if (!decoded || !gt) return null;
+  const pred = lanesToTusimpleFrame(decoded.lanes, gt.raw_file, gt.h_samples, w, h);
+  const { predMatched, gtFound } = tusimpleLaneMatches(pred.lanes, gt.lanes, gt.h_samples);
+  return { match: predMatched.map((m) => (m ? 'tp' : 'fp')), gtFound };
 }
 
 export interface SequenceScore {

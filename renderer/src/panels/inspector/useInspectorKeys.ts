@@ -1,22 +1,37 @@
-/** The inspector's keyboard shortcuts (ignored while typing in a field, except on sliders). */
+/**
+ * The inspector's keyboard shortcuts. They act wherever the focus is, except in a text field (and
+ * on a slider, for the keys that move it): after a click on a layer checkbox ←/→ still step and
+ * Space plays (the checkbox is not toggled). Esc leaves a field and puts the focus on the stage.
+ */
 import { useEffect } from 'react';
 import { useApp } from '../../state/store';
 import { resolveDecoder } from '../../../../shared/inference';
+import { keyBelongsToField } from '../../lib/shortcuts';
 import { inferCurrentFrame } from './controller';
 import { usePlayback } from './playback';
 
-function typing(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  if (!t || !(t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable))
-    return false;
-  const slider = t.tagName === 'INPUT' && (t as HTMLInputElement).type === 'range';
-  return !(slider && (e.key === ' ' || e.key === '[' || e.key === ']'));
+export const STAGE_FOCUS_ID = 'inspector-stage';
+
+function focusStage(): boolean {
+  const stage = document.querySelector<HTMLElement>(`[data-testid=${STAGE_FOCUS_ID}]`);
+  if (!stage) return false;
+  stage.focus({ preventScroll: true });
+  return true;
 }
 
 export function useInspectorKeys(fit: () => void): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.defaultPrevented) return; // a field or list handled it (e.g. a picker closing on Esc)
+      if (e.key === 'Escape') {
+        // A dialog closes on Esc itself; otherwise the keys go back to the stage.
+        if (!document.querySelector('[role=dialog]') && !useApp.getState().showHelp && focusStage()) e.preventDefault();
+        return;
+      }
+      if (keyBelongsToField(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      const target = e.target as HTMLElement | null;
+      // Enter on a focused button or link activates it, as everywhere.
+      if (e.key === 'Enter' && target?.closest('button, a, summary')) return;
       const st = useApp.getState();
       const p = usePlayback.getState();
       switch (e.key) {
@@ -60,6 +75,7 @@ export function useInspectorKeys(fit: () => void): void {
         default:
           return;
       }
+      // Also keeps a focused checkbox or button from taking Space as a click.
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
