@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: make sure what the app needs is built, then open it.
 //   1. demo assets (scripts/demo/build.ts, idempotent), the renderer (vite, when dist/renderer is
-//      missing or older than renderer/ + shared/), the Electron bundles (esbuild, when stale);
+//      missing or was built from other sources: scripts/lib/rendererBuild.mjs), the Electron
+//      bundles (esbuild, when stale);
 //   2. Electron when its binary is installed and a display is available; otherwise a clear
 //      message and browser mode on 127.0.0.1 (embedded demo server + loopback bridge), printing
 //      the URL with its token and opening the browser with xdg-open/open when available (through a
@@ -9,10 +10,11 @@
 // Flags: --browser (skip Electron), --port N, --no-open, --no-demo, --skip-build,
 //        --smoke (start browser mode, verify the page is served, exit; for tests/CI).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rendererBuildIsCurrent, stampRendererBuild } from '../scripts/lib/rendererBuild.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -35,25 +37,6 @@ function step(label, cmd, cmdArgs) {
   process.stdout.write(`  done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
 }
 
-/** @param {string} dir @returns {number} */
-function newestMtime(dir, skip = new Set(['node_modules', 'dist'])) {
-  let newest = 0;
-  if (!existsSync(dir)) return 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (skip.has(e.name)) continue;
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p, skip) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function rendererStale() {
-  const index = join(root, 'dist/renderer/index.html');
-  if (!existsSync(index)) return true;
-  const built = statSync(index).mtimeMs;
-  return newestMtime(join(root, 'renderer')) > built || newestMtime(join(root, 'shared')) > built;
-}
-
 /** Path of the Electron binary if `require('electron')` resolves to one that exists. */
 function electronBinary() {
   try {
@@ -72,7 +55,7 @@ if (!flag('--skip-build')) {
     step('demo assets (scripts/demo/build.ts)', process.execPath, ['--import', 'tsx', 'scripts/demo/build.ts']);
   }
   if (existsSync(join(root, 'renderer/vite.config.ts'))) {
-    if (rendererStale()) {
+    if (!rendererBuildIsCurrent(root)) {
       step('renderer (vite build)', process.execPath, [
         join(root, 'node_modules/vite/bin/vite.js'),
         'build',
@@ -81,6 +64,7 @@ if (!flag('--skip-build')) {
         '--logLevel',
         'warn',
       ]);
+      stampRendererBuild(root);
     }
   }
   if (electron && !headlessLinux)

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rendererBuildIsCurrent, stampRendererBuild } from './lib/rendererBuild.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -92,9 +93,13 @@ const needsRenderer = tests.some(
   (t) => t.startsWith('test/e2e/') || readFileSync(join(root, t), 'utf8').includes('needs: renderer build'),
 );
 if (needsRenderer) {
-  const vite = join(root, 'node_modules/vite/bin/vite.js');
-  if (run('renderer build', [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']) !== 0)
-    process.exit(1);
+  if (rendererBuildIsCurrent(root)) process.stdout.write('\n== renderer build: up to date (same sources)\n');
+  else {
+    const vite = join(root, 'node_modules/vite/bin/vite.js');
+    if (run('renderer build', [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']) !== 0)
+      process.exit(1);
+    stampRendererBuild(root);
+  }
 }
 
 mkdirSync(join(root, '.tmp'), { recursive: true });
