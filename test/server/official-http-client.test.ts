@@ -1,6 +1,7 @@
 /**
  * NVIDIA's official Python client over HTTP (tritonclient.http from ../shared/triton/reference/py)
- * against `tritonscope serve --http-port` as a real process: health, metadata, config, infer with
+ * against the embedded server's HTTP/REST port (what `tritonscope serve --http-port` starts; the
+ * command itself is tested in test/triton-client/http-cli.test.ts): health, metadata, config, infer with
  * binary data in FP32 and FP16 (and compressed bodies), load and unload (with a config override and
  * file: contents), statistics, index, trace/log settings, shared-memory status. Our checker script
  * (test/fixtures/http_client_check.py) drives the client and checks values exactly. Skips with a
@@ -8,46 +9,32 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { startEmbeddedServer } from '../../electron/server';
 import { makeLaneRepository } from './laneRepo';
 import { sharedPath, skipUnlessShared } from '../helpers/shared';
 
-const bin = resolve(import.meta.dirname, '../../bin/tritonscope.mjs');
 const checker = resolve(import.meta.dirname, '../fixtures/http_client_check.py');
 const clientPath = sharedPath('triton/reference/py');
 
-function missing(): string | undefined {
-  const noClient = skipUnlessShared('triton/reference/py/tritonclient/http');
-  if (noClient) return noClient;
-  const py = spawnSync('/usr/bin/python3', ['-c', 'import gevent, geventhttpclient, numpy, rapidjson'], {
-    encoding: 'utf8',
-  });
-  if (py.status !== 0)
-    return 'tritonclient.http needs Debian python3-gevent/geventhttpclient/numpy/rapidjson (not installed)';
-  return undefined;
-}
+/** Python modules the client needs that are not installed, from the checker's own error (importing
+ * them once beforehand would cost a second Python start). */
+const MISSING_MODULE = /ModuleNotFoundError: No module named '([\w.]+)'/;
 
-test('official tritonclient.http against tritonscope serve --http-port', async (t) => {
-  const why = missing();
-  if (why) return t.skip(why);
+test('official tritonclient.http against the embedded server over HTTP/REST', async (t) => {
+  const noClient = skipUnlessShared('triton/reference/py/tritonclient/http');
+  if (noClient) return t.skip(noClient);
   const repo = makeLaneRepository();
-  const server = spawn(
-    process.execPath,
-    [bin, 'serve', '--model-repository', repo.dir, '--port', '0', '--http-port', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let serverOut = '';
-  server.stdout.on('data', (d) => (serverOut += d));
-  server.stderr.on('data', (d) => (serverOut += d));
+  const server = await startEmbeddedServer({
+    modelRepository: repo.dir,
+    controlMode: 'explicit',
+    loadAll: true,
+    httpPort: 0,
+  });
   try {
-    await new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`serve did not start: ${serverOut}`)), 60_000);
-      server.stdout.on('data', () => serverOut.includes('Press Ctrl+C') && (clearTimeout(timer), done()));
-      server.on('exit', (code) => fail(new Error(`serve exited early (${code}): ${serverOut}`)));
-    });
-    const url = /HTTP\/REST on http:\/\/(\S+)/.exec(serverOut)?.[1];
-    assert.ok(url, serverOut);
+    const url = server.httpUrl?.replace(/^http:\/\//, '');
+    assert.ok(url, 'the server has an HTTP/REST port');
     const out = await new Promise<string>((done, fail) => {
       const child = spawn('/usr/bin/python3', [checker, url, join(repo.dir, 'laneDetect_model/1/model.onnx')], {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,9 +43,17 @@ test('official tritonclient.http against tritonscope serve --http-port', async (
       let text = '';
       child.stdout.on('data', (d) => (text += d));
       child.stderr.on('data', (d) => (text += d));
-      child.on('error', fail);
+      // No /usr/bin/python3 at all: the same skip as a missing module.
+      child.on('error', (e: NodeJS.ErrnoException) =>
+        e.code === 'ENOENT' ? done("ModuleNotFoundError: No module named 'python3'") : fail(e),
+      );
       child.on('close', () => done(text));
     });
+    const missingModule = MISSING_MODULE.exec(out)?.[1];
+    if (missingModule)
+      return t.skip(
+        `tritonclient.http needs Debian python3-gevent/geventhttpclient/numpy/rapidjson (no module '${missingModule}')`,
+      );
     const lines = out.trim().split('\n');
     const failed = lines.filter((l) => l.startsWith('FAIL '));
     assert.deepEqual(failed, [], out);
@@ -76,7 +71,7 @@ test('official tritonclient.http against tritonscope serve --http-port', async (
       assert.ok(passed.includes(must), `${must} did not pass:\n${out}`);
     assert.match(lines[lines.length - 1], /^\d+ passed, 0 failed$/, out);
   } finally {
-    server.kill('SIGKILL');
+    await server.close();
     repo.cleanup();
   }
 });
