@@ -138,12 +138,12 @@ for (const lane of lanes) lane.files.sort((a, b) => Number(isBrowserTest(b)) - N
 const laneFiles = lanes.map((lane, i) => {
   const file = join(root, '.tmp', `lane-${i + 1}${LANE_SUFFIX}`);
   const lines = [
-    "import { after, before, describe } from 'node:test';",
+    "import { after, afterEach, before, beforeEach, describe } from 'node:test';",
     "import { fileCpu } from '../scripts/test-cpu-hook.mjs';",
   ];
   for (const t of lane.files)
     lines.push(
-      `describe(${JSON.stringify(t)}, async () => { const cpu = fileCpu(${JSON.stringify(t)}); before(cpu.start); await import('../${t}'); after(cpu.stop); });`,
+      `describe(${JSON.stringify(t)}, async () => { const cpu = fileCpu(${JSON.stringify(t)}); before(cpu.start); beforeEach(cpu.testStart); afterEach(cpu.testStop); await import('../${t}'); after(cpu.stop); });`,
     );
   writeFileSync(file, `${lines.join('\n')}\n`);
   return relative(root, file);
@@ -203,32 +203,39 @@ lines.push('10 slowest tests:');
 for (const r of [...leaves].sort((a, b) => b.ms - a.ms).slice(0, 10))
   lines.push(`  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${where(r)}: ${r.name}`);
 
-/** @type {{ process?: string, file?: string, cpuMs: number }[]} */
+/** @type {{ process?: string, file?: string, test?: string, cpuMs: number }[]} */
 const cpu = readFileSync(cpuFile, 'utf8')
   .split('\n')
   .filter(Boolean)
   .map((l) => JSON.parse(l));
 const seconds = (/** @type {number} */ ms) => (ms / 1000).toFixed(1).padStart(6);
 const processCpu = cpu.filter((c) => c.process);
+const testCpu = cpu.filter((c) => c.test !== undefined);
+const fileCpu = cpu.filter((c) => c.file && c.test === undefined);
 /** Per test file: a lane's files by their own records, an own-process file by its process's. */
 const perFile = [
-  ...cpu.filter((c) => c.file).map((c) => ({ name: /** @type {string} */ (c.file), cpuMs: c.cpuMs })),
+  ...fileCpu.map((c) => ({ name: /** @type {string} */ (c.file), cpuMs: c.cpuMs })),
   ...processCpu
     .filter((c) => !c.process?.endsWith(LANE_SUFFIX))
     .map((c) => ({ name: relative(root, /** @type {string} */ (c.process)), cpuMs: c.cpuMs })),
 ];
 if (processCpu.length) {
   const lanesCpu = processCpu.filter((c) => c.process?.endsWith(LANE_SUFFIX));
-  const laneFilesMs = cpu.filter((c) => c.file).reduce((s, c) => s + c.cpuMs, 0);
+  const laneFilesMs = fileCpu.reduce((s, c) => s + c.cpuMs, 0);
   const lanesNote = lanesCpu.length
     ? ` (${lanesCpu.length} lanes: ${lanesCpu.map((c) => seconds(c.cpuMs).trim()).join(' + ')} s, of which ` +
-      `${seconds(lanesCpu.reduce((s, c) => s + c.cpuMs, 0) - laneFilesMs).trim()} s start-up and shared browsers)`
+      `${seconds(lanesCpu.reduce((s, c) => s + c.cpuMs, 0) - laneFilesMs).trim()} s start-up and between files)`
     : '';
   lines.push(
     `CPU of the test processes: ${seconds(processCpu.reduce((s, c) => s + c.cpuMs, 0)).trim()} s${lanesNote}; the 10 costliest files:`,
   );
   for (const c of [...perFile].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10))
     lines.push(`  ${seconds(c.cpuMs)} s  ${c.name}`);
+  if (testCpu.length) {
+    lines.push('the 10 costliest tests (CPU, with the Chromium and children working meanwhile):');
+    for (const c of [...testCpu].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10))
+      lines.push(`  ${seconds(c.cpuMs)} s  ${c.file}: ${c.test}`);
+  }
   /** @type {Record<string, number>} */
   const history = { ...lastCpu };
   for (const c of perFile) history[c.name] = c.cpuMs;
