@@ -89,6 +89,19 @@ export function ServersView() {
   );
 }
 
+/**
+ * "N s ago", ticking once a second on its own: only this text re-renders, not the whole server
+ * detail (its metadata, model lists and TLS details) every second while the view sits open.
+ */
+function SecondsAgo({ since }: { since: number }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return <>{`${Math.max(0, Math.round((now - since) / 1000))} s ago`}</>;
+}
+
 function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit: () => void }) {
   const st = useApp((s): ConnectionStatus | undefined => s.statuses[profile.id]);
   const busy = useApp((s) => s.busy[profile.id]);
@@ -103,12 +116,6 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
   const shownState = shownConnectionState(st, known, demoPending);
   const demo = useApp((s) => s.demo);
   const connected = st && st.state !== 'disconnected';
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
-
   return (
     <Panel
       title={profile.name}
@@ -200,7 +207,7 @@ function ServerDetail({ profile, onEdit }: { profile: ConnectionProfile; onEdit:
             <dt>Latency</dt>
             <dd>{st?.latencyMs != null ? `${st.latencyMs.toFixed(1)} ms` : '–'}</dd>
             <dt>Last check</dt>
-            <dd>{st?.lastCheckedAt ? `${Math.max(0, Math.round((now - st.lastCheckedAt) / 1000))} s ago` : '–'}</dd>
+            <dd>{st?.lastCheckedAt ? <SecondsAgo since={st.lastCheckedAt} /> : '–'}</dd>
             <dt>Next check</dt>
             <dd>
               {st?.nextCheckInMs != null
