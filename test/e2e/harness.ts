@@ -151,9 +151,17 @@ function releaseBrowser(): void {
   }, BROWSER_IDLE_CLOSE_MS);
 }
 
-export async function startHarness(
-  opts: BackendOptions & { viewport?: { width: number; height: number } } = {},
-): Promise<Harness> {
+export interface HarnessOptions extends BackendOptions {
+  viewport?: { width: number; height: number };
+  /**
+   * Runs once the page exists, before it loads the app: listeners, init scripts, or profiles that
+   * must be there at the first load. One load instead of a load and a reload (each load parses the
+   * bundle, renders the app and opens the bridge sockets again).
+   */
+  beforeOpen?: (page: Page, backend: Backend) => Promise<void> | void;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   // The browser is taken first (it starts, or stays, while the services and demo server start).
   const browserReady = acquireBrowser();
   let backend: Backend;
@@ -178,6 +186,7 @@ export async function startHarness(
       if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
     });
     backend.onClose(() => context.close());
+    await opts.beforeOpen?.(page, backend);
     await page.goto(backend.bridge.url);
     return { ...backend, browser, context, page, pageErrors };
   } catch (e) {
@@ -198,16 +207,32 @@ export async function shot(page: Page, name: string): Promise<string> {
  */
 export async function shotBoth(page: Page, name: string, scrollTo?: string): Promise<void> {
   const before = page.viewportSize() ?? { width: 1440, height: 900 };
-  for (const [w, h] of [
+  let current = before;
+  const resize = async (size: { width: number; height: number }) => {
+    if (size.width === current.width && size.height === current.height) return; // no relayout for nothing
+    await page.setViewportSize(size);
+    current = size;
+    await settled(page);
+  };
+  for (const [width, height] of [
     [1440, 900],
     [1024, 700],
   ]) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.waitForTimeout(150); // layout and canvases follow the resize
+    await resize({ width, height });
     if (scrollTo) await page.locator(scrollTo).scrollIntoViewIfNeeded();
-    await shot(page, `${name}-${w}`);
+    await shot(page, `${name}-${width}`);
   }
-  await page.setViewportSize(before);
+  await resize(before);
+}
+
+/**
+ * Resolves once layout and the canvases have followed a resize: ResizeObserver callbacks run with
+ * the next frame's layout, the React render they ask for before the one after, which paints it.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
 }
 
 /**
