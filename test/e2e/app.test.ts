@@ -73,11 +73,9 @@ function hexToRgb(hex: string): [number, number, number] {
 
 describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
   before(async () => {
-    h = await startHarness();
+    // The listener is there before the page opens, so the bridge socket is observed from the start.
+    h = await startHarness({ beforeOpen: countInferFrames });
     page = h.page;
-    countInferFrames(page);
-    // The page was opened before the listener existed; reload so the bridge socket is observed.
-    await page.reload();
     await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
   });
 

@@ -12,22 +12,26 @@ import { shotBoth, startHarness, type Harness } from './harness';
 let h: Harness;
 let page: Page;
 
+/** Installs, before any load of the page, a recorder of every status-card state and Connect button seen. */
+async function recordFirstPaint(p: Page): Promise<void> {
+  await p.addInitScript(() => {
+    const seen = { states: [] as string[], connectButton: false };
+    (window as unknown as { __firstPaint: typeof seen }).__firstPaint = seen;
+    new MutationObserver(() => {
+      const card = document.querySelector('[data-testid=server-status]');
+      const state = card?.getAttribute('data-state');
+      if (state && seen.states[seen.states.length - 1] !== state) seen.states.push(state);
+      if (document.querySelector('[data-testid=topbar-connect], [data-testid=connect]')) seen.connectButton = true;
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+}
+
 describe('First launch (E2E)', { timeout: 120_000 }, () => {
   before(async () => {
-    h = await startHarness({ startDemo: true, demoStartDelayMs: 2500 });
+    // Record, from the very first DOM of every load (the harness's first one included), every state
+    // the Servers view's status card shows and whether a Connect button (top bar or card) ever appears.
+    h = await startHarness({ startDemo: true, demoStartDelayMs: 2500, beforeOpen: recordFirstPaint });
     page = h.page;
-    // Record, from the very first DOM of a fresh load, every state the Servers view's status card
-    // shows and whether a Connect button (top bar or card) ever appears.
-    await page.addInitScript(() => {
-      const seen = { states: [] as string[], connectButton: false };
-      (window as unknown as { __firstPaint: typeof seen }).__firstPaint = seen;
-      new MutationObserver(() => {
-        const card = document.querySelector('[data-testid=server-status]');
-        const state = card?.getAttribute('data-state');
-        if (state && seen.states[seen.states.length - 1] !== state) seen.states.push(state);
-        if (document.querySelector('[data-testid=topbar-connect], [data-testid=connect]')) seen.connectButton = true;
-      }).observe(document, { subtree: true, childList: true, attributes: true });
-    });
   });
   after(async () => {
     if (h) {
@@ -37,7 +41,7 @@ describe('First launch (E2E)', { timeout: 120_000 }, () => {
   });
 
   it('first paint shows the demo as connected: never "disconnected", no Connect button', async () => {
-    await page.reload();
+    // The harness's load is the first paint: the demo server was started before the page opened.
     await page.waitForSelector('[data-testid=server-status][data-state=connected]', { timeout: 15_000 });
     const seen = await page.evaluate(
       () => (window as unknown as { __firstPaint: { states: string[]; connectButton: boolean } }).__firstPaint,

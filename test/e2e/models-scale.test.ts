@@ -50,10 +50,13 @@ describe('Models view at scale (E2E)', { timeout: 240_000 }, () => {
       controlMode: 'explicit',
       loadModels: [...READY, ...FAILING].map((i) => repo.names[i]),
     });
-    h = await startHarness();
+    // The profile is saved before the page opens, so its first load lists it.
+    h = await startHarness({
+      beforeOpen: async (_page, backend) => {
+        profileId = (await backend.services.handlers.saveConnection({ name: 'Fleet', url: server.url })).id;
+      },
+    });
     page = h.page;
-    profileId = (await h.services.handlers.saveConnection({ name: 'Fleet', url: server.url })).id;
-    await page.reload();
     await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
     await page.selectOption('[aria-label="Active server"]', profileId);
     await page.click('[data-testid=topbar-connect]');

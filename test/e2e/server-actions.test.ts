@@ -53,10 +53,14 @@ describe('Server-changing actions (E2E)', { timeout: 240_000 }, () => {
     cpSync(join(REPO_ROOT, 'assets/demo-repo', SHARED_MODEL), join(labDir, SHARED_MODEL), { recursive: true });
     labModels = writeScaleRepository(labDir, { count: 3, prefix: 'lab' }).names;
     lab = await startLab();
-    h = await startHarness({ startDemo: true });
+    // The profile is saved before the page opens, so its first load lists it.
+    h = await startHarness({
+      startDemo: true,
+      beforeOpen: async (_page, backend) => {
+        labId = (await backend.services.handlers.saveConnection({ name: 'Orin lab', url: lab.url })).id;
+      },
+    });
     page = h.page;
-    labId = (await h.services.handlers.saveConnection({ name: 'Orin lab', url: lab.url })).id;
-    await page.reload();
     await page.waitForSelector('[data-testid=topbar-status]', { timeout: 30_000 });
   });
   after(async () => {
