@@ -34,7 +34,11 @@ function watchInferCalls(page: Page) {
   return seen;
 }
 
-async function playDemoVideo(page: Page): Promise<void> {
+/**
+ * Opens the demo video, plays it until `frames` image frames went out (at most 10 s), and pauses:
+ * playing costs a core (decoding, the worker, the model), so no longer than the test needs.
+ */
+async function playDemoVideo(page: Page, seen: { image: number }, frames: number): Promise<void> {
   await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
   await page.click('[data-testid=server-demo]');
   // A second page finds the demo connected already (the services are shared): connect only if asked.
@@ -50,9 +54,13 @@ async function playDemoVideo(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid=lane-count]') !== null, null, {
     timeout: 30_000,
   });
+  const before = seen.image;
   await page.click('[data-testid=play]');
-  await page.waitForTimeout(2000);
-  await page.click('[data-testid=play]');
+  for (const until = Date.now() + 10_000; seen.image - before < frames && Date.now() < until;)
+    await page.waitForTimeout(50);
+  // Pause (a click on an ended video would play it again).
+  const ended = await page.$eval('[data-testid=video-element]', (v) => (v as HTMLVideoElement).ended);
+  if (!ended) await page.click('[data-testid=play]');
 }
 
 describe('Inspector frame path (E2E)', () => {
@@ -66,8 +74,7 @@ describe('Inspector frame path (E2E)', () => {
 
   it('video frames go out from the frame worker as 8-bit image planes; lanes come back', async () => {
     const seen = watchInferCalls(h.page);
-    await playDemoVideo(h.page);
-    for (const until = Date.now() + 10_000; seen.image < 3 && Date.now() < until;) await h.page.waitForTimeout(100);
+    await playDemoVideo(h.page, seen, 3);
     assert.ok(seen.image >= 3, `frames sent as images: ${seen.image}`);
     assert.equal(seen.tensor, 0, 'no FP32 tensor crossed the bridge');
     const workers = h.page.workers().map((w) => w.url());
@@ -87,7 +94,7 @@ describe('Inspector frame path (E2E)', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       const seen = watchInferCalls(page);
       await page.goto(h.bridge.url);
-      await playDemoVideo(page);
+      await playDemoVideo(page, seen, 3);
       assert.ok(seen.image >= 1, `frames inferred without the worker: ${seen.image}`);
       assert.deepEqual(
         page.workers().map((w) => w.url()),
