@@ -241,7 +241,12 @@ if (processCpu.length) {
   for (const c of perFile) history[c.name] = c.cpuMs;
   writeFileSync(cpuHistoryFile, JSON.stringify(history, null, 1));
 }
-lines.push(`CPU of the whole run (builds included): ${(runCpuMs() / 1000).toFixed(1)} s`);
+// From this process's counters: what it and the processes it waited for used. Chromium's helper
+// processes are never waited for (they leave with the browser), so they are not in it; the test
+// processes' line above, read from the process trees, has them.
+lines.push(
+  `CPU of the whole run (builds included, by waited-for processes; Chromium's helpers not in it): ${(runCpuMs() / 1000).toFixed(1)} s`,
+);
 
 let failed = status !== 0;
 if (existsSync(sharedDir) && sharedSkips.length) {
