@@ -23,8 +23,8 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        // build-electron.mjs is typed by its .d.mts for importers, so no tsconfig program holds the .mjs itself.
-        projectService: { allowDefaultProject: ['scripts/build-electron.mjs'] },
+        // These .mjs files are typed by their .d.mts for importers, so no tsconfig program holds the .mjs itself.
+        projectService: { allowDefaultProject: ['scripts/build-electron.mjs', 'scripts/lib/rendererBuild.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
