@@ -512,8 +512,13 @@ describe('Inspector (E2E)', () => {
       release();
       h.services.handlers.infer = infer;
     }
+    // The scenes are the source now, and stay it (a failure in a loaded full run once found no
+    // "Run all frames" button, which only image sequences have: say which source was shown).
+    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=images]', { timeout: 15_000 });
     await page.click('[data-testid=ab-overlay]');
     await pickModel(page, 'model-select-b', 'LaneDet_fp16');
+    const kind = await page.getAttribute('[data-testid=inspector-stage]', 'data-source-kind');
+    assert.equal(kind, 'images', 'the scenes are still the source after A/B is turned on');
     await page.click('[data-testid=ab-run-all]');
     await page.waitForSelector(`[data-testid=ab-sequence][data-frames="${SCENES.length}"]`, { timeout: 120_000 });
     await page.waitForSelector(`[data-testid=accuracy-sequence][data-frames="${SCENES.length}"]`);
