@@ -5,7 +5,7 @@ import { Alert, Panel } from '../../components/ui';
 import { GT_COLOR } from '../../components/FrameStage';
 import { getApi } from '../../../api';
 import { errorText } from '../../lib/errors';
-import { demoFolders, loadGt, openFiles, openMixed, type DemoFolder, type DemoMedia } from './sources';
+import { demoFolders, loadGt, newOpenTicket, openFiles, openMixed, type DemoFolder, type DemoMedia } from './sources';
 import { imageFrameKey, resultKey } from './model';
 import { usePlayback } from './playback';
 
@@ -42,9 +42,11 @@ export const SourcesPanel = memo(function SourcesPanel() {
       if (kind === 'labels') {
         await loadGt([await readDemoFile(name, false)], name);
       } else {
+        // Taken now: a source the user opens while this one is still being read wins.
+        const ticket = newOpenTicket();
         const file = await readDemoFile(name, true);
         const folder = folders.find((f) => f.items.some((m) => m.name === name));
-        await openFiles([file], undefined, await labelsFor(folder), folder?.labels);
+        await openFiles([file], undefined, await labelsFor(folder), folder?.labels, ticket);
       }
     } catch (e) {
       useApp.getState().setSourceError(`${name}: ${errorText(e)}`);
@@ -56,9 +58,10 @@ export const SourcesPanel = memo(function SourcesPanel() {
   const openDemoFolder = async (folder: DemoFolder) => {
     setLoadingDemo(folder.name);
     try {
+      const ticket = newOpenTicket();
       const images = folder.items.filter((m) => m.kind === 'image');
       const files = await Promise.all(images.map((m) => readDemoFile(m.name, true)));
-      await openFiles(files, `${folder.name}/`, await labelsFor(folder), folder.labels);
+      await openFiles(files, `${folder.name}/`, await labelsFor(folder), folder.labels, ticket);
     } catch (e) {
       useApp.getState().setSourceError(`${folder.name}/: ${errorText(e)}`);
     } finally {

@@ -39,12 +39,25 @@ const pathOf = (f: File) => (f as File & { webkitRelativePath?: string }).webkit
  * Opens files as the frame source: a video, or the images as one sequence (masks skipped). Label
  * files among them (or given as `labels`, shown as `labelsName`) are read first and load with the
  * source; without any, labels already loaded stay only if they label a frame of the new source.
+ * Nothing changes if a newer open began meanwhile (`ticket`: take it when the user acts).
  */
+let latestOpen = 0;
+
+/**
+ * A ticket for one user action that opens a source. Opening reads files first (a demo file from the
+ * services, the labels), so two opens close together can finish out of order; only the newest
+ * action may change the source (a demo video clicked, then a folder picked at once: the folder).
+ */
+export function newOpenTicket(): number {
+  return ++latestOpen;
+}
+
 export async function openFiles(
   files: File[],
   label?: string,
   labels: File[] = [],
   labelsName?: string,
+  ticket: number = newOpenTicket(),
 ): Promise<void> {
   const st = useApp.getState();
   const kinds = sortDatasetFiles(files, pathOf);
@@ -78,6 +91,11 @@ export async function openFiles(
   }
   // The labels are read before the source changes, so no frame of it is drawn with the old ones.
   const gt = labelFiles.length ? await readGt(labelFiles, labelsName).catch((e: unknown) => errorText(e)) : null;
+  if (ticket !== latestOpen) {
+    // A newer open has started: it decides the source.
+    if (source.kind === 'video' && source.objectUrl) URL.revokeObjectURL(source.url);
+    return;
+  }
   st.setSource(source);
   if (typeof gt === 'string') {
     st.setGt(null, gt);
