@@ -8,7 +8,7 @@
 // With ../shared beside the repo (as in CI), a skip because of missing ../shared data fails the run:
 // it would mean a test looks in the wrong place. With CI=true, ../shared must be there.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rendererBuildIsCurrent, stampRendererBuild } from './lib/rendererBuild.mjs';
@@ -103,6 +103,10 @@ if (needsRenderer) {
 }
 
 mkdirSync(join(root, '.tmp'), { recursive: true });
+// This run's own files (lanes, results, CPU records): a second `npm test` or one test file run
+// meanwhile must not write into them. Removed at the end; the timing histories stay shared.
+const runDir = join(root, '.tmp', `run-${process.pid}`);
+mkdirSync(runDir, { recursive: true });
 /**
  * Test files run in a few long-lived "lane" processes, each importing its files one after the other
  * (each in a suite named by its path), instead of a process per file: a Node + tsx start-up and the
@@ -136,21 +140,22 @@ for (const t of tests.filter((f) => !ownProcess.includes(f)).sort((a, b) => weig
 const isBrowserTest = (/** @type {string} */ t) => t.startsWith('test/e2e/');
 for (const lane of lanes) lane.files.sort((a, b) => Number(isBrowserTest(b)) - Number(isBrowserTest(a)));
 const laneFiles = lanes.map((lane, i) => {
-  const file = join(root, '.tmp', `lane-${i + 1}${LANE_SUFFIX}`);
+  const file = join(runDir, `lane-${i + 1}${LANE_SUFFIX}`);
+  const up = relative(runDir, root).split('\\').join('/');
   const lines = [
     "import { after, afterEach, before, beforeEach, describe } from 'node:test';",
-    "import { fileCpu } from '../scripts/test-cpu-hook.mjs';",
+    `import { fileCpu } from '${up}/scripts/test-cpu-hook.mjs';`,
   ];
   for (const t of lane.files)
     lines.push(
-      `describe(${JSON.stringify(t)}, async () => { const cpu = fileCpu(${JSON.stringify(t)}); before(cpu.start); beforeEach(cpu.testStart); afterEach(cpu.testStop); await import('../${t}'); after(cpu.stop); });`,
+      `describe(${JSON.stringify(t)}, async () => { const cpu = fileCpu(${JSON.stringify(t)}); before(cpu.start); beforeEach(cpu.testStart); afterEach(cpu.testStop); await import('${up}/${t}'); after(cpu.stop); });`,
     );
   writeFileSync(file, `${lines.join('\n')}\n`);
   return relative(root, file);
 });
 const testArgs = [...ownProcess, ...laneFiles];
-const summaryFile = join(root, '.tmp/test-summary.jsonl');
-const cpuFile = join(root, '.tmp/test-cpu.jsonl');
+const summaryFile = join(runDir, 'test-summary.jsonl');
+const cpuFile = join(runDir, 'test-cpu.jsonl');
 writeFileSync(cpuFile, '');
 process.env.TEST_CPU_FILE = cpuFile;
 const status = run(`tests (${tests.length} files)`, [
@@ -255,4 +260,5 @@ if (existsSync(sharedDir) && sharedSkips.length) {
 }
 lines.push(`${count('pass')} passed, ${count('fail')} failed, ${skipped.length} skipped`);
 process.stdout.write(`${lines.join('\n')}\n`);
+rmSync(runDir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

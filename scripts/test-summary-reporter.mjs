@@ -1,13 +1,13 @@
 // A node:test reporter that writes one JSON line per finished test (name, file, duration, outcome,
 // skip reason) for scripts/run-tests.mjs to summarise: skips grouped by cause and the slowest tests.
-// Tests run in a lane process (.tmp/lane-N.lane.test.ts, see run-tests.mjs) are filed under their own
+// Tests run in a lane process (.tmp/run-PID/lane-N.lane.test.ts, see run-tests.mjs) are filed under their own
 // test file: a lane wraps each file in a suite named by its path, which finishes after its tests.
 // Lanes run side by side, so their events interleave: each lane keeps its own pending list.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const LANE = /[/\\]\.tmp[/\\]lane-\d+\.lane\.test\.ts$/;
+const LANE = /[/\\]\.tmp[/\\]run-\d+[/\\]lane-\d+\.lane\.test\.ts$/;
 
 /** @param {AsyncIterable<{ type: string, data: any }>} source */
 export default async function* summaryReporter(source) {
