@@ -304,7 +304,19 @@ describe('Inspector (E2E)', () => {
     const read = () => readStageNodes(page);
     const frameW = 1280;
     const frameH = 720;
+    // The stage redraws on its own signal and the side panel follows a moment later: read both once
+    // they describe the same frame (the same GT lanes, and as many FN as the accuracy says).
+    const accuracy = async () => ({
+      found: Number(await page.getAttribute('[data-testid=accuracy-a]', 'data-gt-found')),
+      total: Number(await page.getAttribute('[data-testid=accuracy-a]', 'data-gt-lanes')),
+    });
     let o = await read();
+    let acc = await accuracy();
+    for (let deadline = Date.now() + 10_000; Date.now() < deadline;) {
+      if (o.gt.length === acc.total && o.gt.filter((g) => g.match === 'fn').length === acc.total - acc.found) break;
+      await page.waitForTimeout(100);
+      [o, acc] = [await read(), await accuracy()];
+    }
     assert.ok(o.gt.length > 0, 'GT lanes drawn');
     assert.equal(o.outline.length, o.gt.length, 'each GT lane has an outline');
     for (const g of o.gt) assert.ok(Array.isArray(g.dash) && (g.dash as number[]).length === 2, 'GT dashed');
@@ -318,8 +330,7 @@ describe('Inspector (E2E)', () => {
       'predictions are clipped to the frame',
     );
     // TP/FP against GT: as many GT lanes found as the accuracy says, the rest FN.
-    const found = Number(await page.getAttribute('[data-testid=accuracy-a]', 'data-gt-found'));
-    const total = Number(await page.getAttribute('[data-testid=accuracy-a]', 'data-gt-lanes'));
+    const { found, total } = acc;
     assert.equal(o.gt.length, total);
     assert.equal(o.gt.filter((g) => g.match === 'fn').length, total - found, 'GT lanes not found are FN');
     const tp = o.lanes.filter((l) => l.match === 'tp');
