@@ -91,15 +91,7 @@ export function preprocessImage(pixels: Uint8Array | Uint8ClampedArray, options:
   const plane = w * h;
   const elementSize = dtype === 'FP32' ? 4 : 2;
   const byteLength = 3 * plane * elementSize;
-  let out = options.out;
-  if (out) {
-    if (out.byteLength !== byteLength)
-      throw new TensorError(`preprocess: output buffer has ${out.byteLength} bytes, needs ${byteLength}`);
-    if (out.byteOffset % elementSize !== 0)
-      throw new TensorError(`preprocess: output buffer offset ${out.byteOffset} is not ${elementSize}-byte aligned`);
-  } else {
-    out = new Uint8Array(byteLength);
-  }
+  const out = outputBuffer(options.out, byteLength, elementSize, 'preprocess');
   const bgr = options.channelOrder === 'BGR';
   // Output plane p takes source channel src[p]; the tables are indexed by source (R,G,B) channel.
   const rPlane = bgr ? 2 : 0;
@@ -131,6 +123,16 @@ export function preprocessImage(pixels: Uint8Array | Uint8ClampedArray, options:
   return out;
 }
 
+/** The caller's output buffer, checked for size and alignment, or a new one of `byteLength` bytes. */
+function outputBuffer(out: Uint8Array | undefined, byteLength: number, elementSize: number, what: string): Uint8Array {
+  if (!out) return new Uint8Array(byteLength);
+  if (out.byteLength !== byteLength)
+    throw new TensorError(`${what}: output buffer has ${out.byteLength} bytes, needs ${byteLength}`);
+  if (out.byteOffset % elementSize !== 0)
+    throw new TensorError(`${what}: output buffer offset ${out.byteOffset} is not ${elementSize}-byte aligned`);
+  return out;
+}
+
 /**
  * 8-bit planes (a UINT8 CHW image, planes already in the model's channel order) -> the FP32/FP16
  * tensor bytes preprocessImage would make from the same pixels: plane p's samples become
@@ -158,15 +160,7 @@ export function widenPlanes(
   const plane = planes.byteLength / 3;
   const elementSize = dtype === 'FP32' ? 4 : 2;
   const byteLength = 3 * plane * elementSize;
-  let out = options.out;
-  if (out) {
-    if (out.byteLength !== byteLength)
-      throw new TensorError(`widen: output buffer has ${out.byteLength} bytes, needs ${byteLength}`);
-    if (out.byteOffset % elementSize !== 0)
-      throw new TensorError(`widen: output buffer offset ${out.byteOffset} is not ${elementSize}-byte aligned`);
-  } else {
-    out = new Uint8Array(byteLength);
-  }
+  const out = outputBuffer(options.out, byteLength, elementSize, 'widen');
   // tablesFor indexes mean/std by table; plane p uses table p here.
   const tables = tablesFor(dtype, scale, mean, std);
   for (let p = 0; p < 3; p++) {
