@@ -25,7 +25,8 @@ import { ratesFrom } from '../../renderer/src/lib/stats';
 import { useApp } from '../../renderer/src/state/store';
 import type { RawResult } from '../../renderer/src/state/inference';
 import { layoutEnsemble } from '../../renderer/src/components/ensemble/layout';
-import type { ModelMetadata, ModelStatisticsEntry } from '../../shared/contract';
+import type { ModelMetadata } from '../../shared/contract';
+import { statisticsEntry } from '../helpers/modelStatistics';
 import { fp16ToFloat32 } from '../../shared/tensor';
 import { decodeLaneAtt } from '../../shared/lanes/laneatt';
 import { getDecoder } from '../../shared/lanes/registry';
@@ -273,28 +274,8 @@ test('diagnostics land on the right editor line and get a visible range', () => 
 });
 
 test('statistics: cumulative counters become per-interval request rates and mean times', () => {
-  const entry = (count: number, ns: number, queueNs: number): ModelStatisticsEntry => {
-    const z = { count: '0', ns: '0' };
-    const c = String(count);
-    return {
-      name: 'm',
-      version: '1',
-      lastInference: '0',
-      inferenceCount: c,
-      executionCount: c,
-      inferenceStats: {
-        success: { count: c, ns: String(ns) },
-        fail: z,
-        queue: { count: c, ns: String(queueNs) },
-        computeInput: z,
-        computeInfer: { count: c, ns: String(ns / 2) },
-        computeOutput: z,
-        cacheHit: z,
-        cacheMiss: z,
-      },
-      batchStats: [],
-    };
-  };
+  const entry = (count: number, ns: number, queueNs: number) =>
+    statisticsEntry(count, ns, { queueNs, computeInferNs: ns / 2 });
   const r = ratesFrom([
     { t: 0, entry: entry(0, 0, 0) },
     { t: 2000, entry: entry(10, 50e6, 10e6) },

@@ -16,31 +16,12 @@ import {
   sortRows,
   type RowContext,
 } from '../../renderer/src/lib/modelRows';
-import type { ModelIndexEntry, ModelStatisticsEntry } from '../../shared/contract';
+import type { ModelIndexEntry } from '../../shared/contract';
+import { statisticsEntry } from '../helpers/modelStatistics';
 import type { StatSample } from '../../renderer/src/state/models';
 
 function sample(t: number, count: number, ns: number): StatSample {
-  const z = { count: '0', ns: '0' };
-  const c = String(count);
-  const entry: ModelStatisticsEntry = {
-    name: 'm',
-    version: '1',
-    lastInference: '0',
-    inferenceCount: c,
-    executionCount: c,
-    inferenceStats: {
-      success: { count: c, ns: String(ns) },
-      fail: z,
-      queue: z,
-      computeInput: z,
-      computeInfer: z,
-      computeOutput: z,
-      cacheHit: z,
-      cacheMiss: z,
-    },
-    batchStats: [],
-  };
-  return { t, entry };
+  return { t, entry: statisticsEntry(count, ns) };
 }
 
 const INDEX: ModelIndexEntry[] = [
