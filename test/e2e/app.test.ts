@@ -80,10 +80,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
   });
 
   after(async () => {
-    if (h) {
-      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
-      await h.close();
-    }
+    await h?.close();
   });
 
   it('connects to the embedded demo server and shows live/ready status and metadata', async () => {

@@ -81,10 +81,7 @@ describe('connection forms (E2E, issue #14 item 9)', { timeout: 170_000 }, () =>
   });
 
   after(async () => {
-    if (h) {
-      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
-      await h.close();
-    }
+    await h?.close();
     await tlsServer?.close();
     httpServer?.close();
     certs?.cleanup();

@@ -74,10 +74,7 @@ describe('config editor and ensemble graph (E2E, issue #14 items 10 and 13)', { 
   });
 
   after(async () => {
-    if (h) {
-      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
-      await h.close();
-    }
+    await h?.close();
     await otherServer?.close();
     other?.cleanup();
   });

@@ -34,10 +34,7 @@ describe('First launch (E2E)', { timeout: 120_000 }, () => {
     page = h.page;
   });
   after(async () => {
-    if (h) {
-      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
-      await h.close();
-    }
+    await h?.close();
   });
 
   it('first paint shows the demo as connected: never "disconnected", no Connect button', async () => {

@@ -186,6 +186,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
     });
     backend.onClose(() => context.close());
+    // Runs first on close (cleanup runs in reverse): what the page complained of, for the log.
+    backend.onClose(() => {
+      if (pageErrors.length) console.log('page errors:\n' + pageErrors.join('\n'));
+    });
     await opts.beforeOpen?.(page, backend);
     await page.goto(backend.bridge.url);
     return { ...backend, browser, context, page, pageErrors };

@@ -44,7 +44,6 @@ describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
     await connectDemo(metricsPage);
   });
   after(async () => {
-    if (h?.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
     await h?.close();
   });
 

@@ -67,10 +67,7 @@ describe('Models view at scale (E2E)', { timeout: 240_000 }, () => {
     });
   });
   after(async () => {
-    if (h) {
-      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
-      await h.close();
-    }
+    await h?.close();
     await server?.close();
     if (repoDir) rmSync(repoDir, { recursive: true, force: true });
   });

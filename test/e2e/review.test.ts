@@ -31,10 +31,7 @@ describe('Tritonscope review flows (E2E)', { timeout: 240_000 }, () => {
   });
 
   after(async () => {
-    if (h) {
-      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
-      await h.close();
-    }
+    await h?.close();
   });
 
   it('explains "live but not ready" by the model that failed to load', async () => {

@@ -64,10 +64,7 @@ describe('Server-changing actions (E2E)', { timeout: 240_000 }, () => {
     await page.waitForSelector('[data-testid=topbar-status]', { timeout: 30_000 });
   });
   after(async () => {
-    if (h) {
-      if (h.pageErrors.length) console.log('page errors:\n' + h.pageErrors.join('\n'));
-      await h.close();
-    }
+    await h?.close();
     await lab?.close();
     if (labDir) rmSync(labDir, { recursive: true, force: true });
   });
