@@ -13,6 +13,7 @@ import { startBridge, type Bridge } from '../../electron/bridge';
 import type { StartEmbeddedServer } from '../../electron/services/demo';
 import { startEmbeddedServer } from '../../electron/server';
 import { SHARED_DIR } from '../helpers/shared';
+import { ProcessShared } from '../helpers/processShared';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const SHARED = SHARED_DIR;
@@ -121,35 +122,17 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
  * closes, the browser closes a moment later unless another harness takes it first, so a process
  * whose tests are done can exit.
  */
-let sharedBrowser: { browser: Promise<Browser>; users: number; idle?: ReturnType<typeof setTimeout> } | undefined;
-// Long enough to bridge the gap between one file's last test and the next file's harness in a lane
-// (the next file's imports and its services start come first); short against a lane's run.
-const BROWSER_IDLE_CLOSE_MS = 3000;
-
-function acquireBrowser(): Promise<Browser> {
-  if (!sharedBrowser) {
+// 3 s: the next file of a lane imports its modules and starts its services before it takes the browser.
+const browsers: ProcessShared<Promise<Browser>> = new ProcessShared(
+  () => {
     const browser = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    sharedBrowser = { browser, users: 0 };
     // A failed launch is not kept: the next harness tries again.
-    const failed = sharedBrowser;
-    browser.catch(() => {
-      if (sharedBrowser === failed) sharedBrowser = undefined;
-    });
-  }
-  clearTimeout(sharedBrowser.idle);
-  sharedBrowser.users++;
-  return sharedBrowser.browser;
-}
-
-function releaseBrowser(): void {
-  const entry = sharedBrowser;
-  if (!entry || --entry.users > 0) return;
-  entry.idle = setTimeout(() => {
-    if (sharedBrowser !== entry || entry.users > 0) return;
-    sharedBrowser = undefined;
-    void entry.browser.then((b) => b.close()).catch(() => undefined);
-  }, BROWSER_IDLE_CLOSE_MS);
-}
+    browser.catch(() => browsers.drop(browser));
+    return browser;
+  },
+  (browser) => void browser.then((b) => b.close()).catch(() => undefined),
+  3000,
+);
 
 export interface HarnessOptions extends BackendOptions {
   viewport?: { width: number; height: number };
@@ -163,15 +146,15 @@ export interface HarnessOptions extends BackendOptions {
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   // The browser is taken first (it starts, or stays, while the services and demo server start).
-  const browserReady = acquireBrowser();
+  const browserReady = browsers.take();
   let backend: Backend;
   try {
     backend = await startBackend(opts);
   } catch (e) {
-    releaseBrowser();
+    browsers.release(browserReady);
     throw e;
   }
-  backend.onClose(releaseBrowser);
+  backend.onClose(() => browsers.release(browserReady));
   try {
     const browser = await browserReady;
     const context = await browser.newContext({

@@ -8,6 +8,7 @@
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { ProcessShared } from './processShared';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(REPO_ROOT, 'bin/tritonscope.mjs');
@@ -24,10 +25,9 @@ export interface CliHost {
 }
 
 /** The host child of this test process, shared by the files that run in it (see cliHost). */
-let shared: { child: ChildProcess; users: number; idle?: ReturnType<typeof setTimeout> } | undefined;
+const hosts: ProcessShared<ChildProcess> = new ProcessShared(startHost, (child) => child.kill(), 1000);
 const pending = new Map<number, { done: (r: CliResult) => void; fail: (e: Error) => void }>();
 let next = 0;
-const HOST_IDLE_CLOSE_MS = 1000;
 
 function startHost(): ChildProcess {
   const child: ChildProcess = fork(join(import.meta.dirname, 'cliChild.ts'), [], {
@@ -39,7 +39,7 @@ function startHost(): ChildProcess {
     pending.delete(msg.id);
   });
   child.on('exit', (code, signal) => {
-    if (shared?.child === child) shared = undefined;
+    hosts.drop(child);
     for (const p of pending.values()) p.fail(new Error(`CLI host exited (code ${code}, signal ${signal})`));
     pending.clear();
   });
@@ -53,10 +53,7 @@ function startHost(): ChildProcess {
  * another file takes it first.
  */
 export function cliHost(): CliHost {
-  shared ??= { child: startHost(), users: 0 };
-  const entry = shared;
-  clearTimeout(entry.idle);
-  entry.users++;
+  const child = hosts.take();
   let closed = false;
   return {
     run(args, opts) {
@@ -64,18 +61,13 @@ export function cliHost(): CliHost {
       return new Promise((done, fail) => {
         if (closed) return fail(new Error('CLI host handle is closed'));
         pending.set(id, { done, fail });
-        entry.child.send({ id, args, cwd: opts?.cwd ?? REPO_ROOT });
+        child.send({ id, args, cwd: opts?.cwd ?? REPO_ROOT });
       });
     },
     close() {
       if (closed) return;
       closed = true;
-      if (--entry.users > 0) return;
-      entry.idle = setTimeout(() => {
-        if (entry.users > 0) return;
-        if (shared === entry) shared = undefined;
-        entry.child.kill();
-      }, HOST_IDLE_CLOSE_MS);
+      hosts.release(child);
     },
   };
 }
