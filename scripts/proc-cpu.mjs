@@ -64,6 +64,15 @@ function childrenOf(pid) {
 }
 
 /**
+ * CPU ms used so far by the process `pid` (default: this one) and the children it has waited for
+ * (not the live ones); null where /proc is missing.
+ * @param {number} [pid]
+ */
+export function processCpuMs(pid = process.pid) {
+  return readProc(pid)?.total ?? null;
+}
+
+/**
  * CPU ms used so far by the process `pid` (default: this one), the children it has waited for, and
  * all its live descendants; null where /proc is missing. One reading: see treeCpuMeter for a total
  * that keeps what processes that left the tree used.

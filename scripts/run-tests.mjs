@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rendererBuildIsCurrent, stampRendererBuild } from './lib/rendererBuild.mjs';
+import { processCpuMs } from './proc-cpu.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -28,17 +29,6 @@ function run(label, cmdArgs) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stdout.write(`== ${label}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${seconds} s\n`);
   return r.status ?? 1;
-}
-
-/** This process's CPU plus that of every child it waited for, in ms (Linux; 0 elsewhere). */
-function runCpuMs() {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * 10; // 100 ticks/s
-  } catch {
-    return 0;
-  }
 }
 
 /** @param {string} dir @returns {string[]} */
@@ -250,7 +240,7 @@ if (processCpu.length) {
 // processes are never waited for (they leave with the browser), so they are not in it; the test
 // processes' line above, read from the process trees, has them.
 lines.push(
-  `CPU of the whole run (builds included, by waited-for processes; Chromium's helpers not in it): ${(runCpuMs() / 1000).toFixed(1)} s`,
+  `CPU of the whole run (builds included, by waited-for processes; Chromium's helpers not in it): ${((processCpuMs() ?? 0) / 1000).toFixed(1)} s`,
 );
 
 let failed = status !== 0;
