@@ -2,10 +2,11 @@
 
 Each file holds the 640x360 BGR frame as JPEG (quality 95), the LaneATT targets and the TuSimple lanes.
 Splits use disjoint seed ranges (see scenegen.py): train 0.., val 2_000_000.., test 3_000_000...
-Usage: python3 scripts/train/cache.py --split train --count 6000 [--start 0]
+Usage: python3 scripts/train/cache.py --split train --count 6000 [--start 0] [--jobs 2]
 """
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -48,19 +49,25 @@ def load_scene(path):
     return img, json.loads(str(z['lanes'])), z['targets']
 
 
+def _write(job):
+    return write_scene(*job)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--split', choices=['train', 'val', 'test'], required=True)
     ap.add_argument('--count', type=int, required=True)
     ap.add_argument('--start', type=int, default=0)
+    ap.add_argument('--jobs', type=int, default=os.cpu_count() or 1, help='scenes rendered in parallel')
     a = ap.parse_args()
     os.makedirs(os.path.join(CACHE, a.split), exist_ok=True)
     t0 = time.time()
     seeds = seeds_for(a.split, a.count, a.start)
-    for i, seed in enumerate(seeds):
-        write_scene(a.split, seed)
-        if (i + 1) % 200 == 0 or i + 1 == len(seeds):
-            print(f'{a.split}: {i + 1}/{len(seeds)} scenes, {time.time() - t0:.0f} s', flush=True)
+    # Each scene depends only on its seed, so rendering them in parallel gives the same files.
+    with multiprocessing.Pool(max(1, a.jobs)) as pool:
+        for i, _ in enumerate(pool.imap(_write, [(a.split, seed) for seed in seeds], chunksize=16)):
+            if (i + 1) % 500 == 0 or i + 1 == len(seeds):
+                print(f'{a.split}: {i + 1}/{len(seeds)} scenes, {time.time() - t0:.0f} s', flush=True)
 
 
 if __name__ == '__main__':

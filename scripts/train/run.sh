@@ -11,6 +11,6 @@ PY=/usr/bin/python3
 "$PY" -c 'import torch, cv2, onnx' 2>/dev/null || { echo 'torch/opencv/onnx missing: run `npm run train:setup` (as root)'; exit 1; }
 mkdir -p .cache/train/run
 nice -n 5 "$PY" scripts/train/cache.py --split val --count 100
-nice -n 5 "$PY" scripts/train/cache.py --split train --count "${TRAIN_SCENES:-2600}"
-nice -n 5 "$PY" scripts/train/train.py --minutes "${TRAIN_MINUTES:-84}" --epoch-images 400 "$@" 2>&1 | tee -a .cache/train/run/train.log
+nice -n 5 "$PY" scripts/train/cache.py --split train --count "${TRAIN_SCENES:-12000}"
+nice -n 5 "$PY" scripts/train/train.py --minutes "${TRAIN_MINUTES:-84}" --epoch-images 1000 "$@" 2>&1 | tee -a .cache/train/run/train.log
 "$PY" scripts/train/export.py --checkpoint .cache/train/run/best.pt
