@@ -4,7 +4,7 @@
  * server on a temporary copy of the demo repository, and Debian's chromium driven by
  * playwright-core. Everything binds 127.0.0.1 on random ports and is closed by `close()`.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -198,12 +198,33 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       if (pageErrors.length) console.log('page errors:\n' + pageErrors.join('\n'));
     });
     await opts.beforeOpen?.(page, backend);
+    await profilePage(page, backend);
     await page.goto(backend.bridge.url);
     return { ...backend, browser, context, page, pageErrors };
   } catch (e) {
     await backend.close();
     throw e;
   }
+}
+
+/**
+ * `E2E_PROFILE=DIR`: a V8 CPU profile of the page's main thread from before the app loads until the
+ * harness closes, written to DIR/page-<pid>-<n>.cpuprofile (to see what a browser test costs).
+ */
+let profiles = 0;
+async function profilePage(page: Page, backend: Backend): Promise<void> {
+  const dir = process.env['E2E_PROFILE'];
+  if (!dir) return;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  const file = join(dir, `page-${process.pid}-${++profiles}.cpuprofile`);
+  // Registered after the context's close, so it runs before it (cleanup runs in reverse).
+  backend.onClose(async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, JSON.stringify(profile));
+  });
 }
 
 export async function shot(page: Page, name: string): Promise<string> {
