@@ -12,7 +12,7 @@
 import { HttpTritonClient, TritonClient } from '../electron/triton';
 import { makeTensor } from '../shared/tensor/codec';
 import { makeLaneStubRepo } from '../test/triton-client/helpers/laneStubRepo';
-import { pinClientAndServer, serveInChild } from './refClient';
+import { serveInChild } from './refClient';
 import { median } from './stats';
 
 const WARMUP = 30;
@@ -21,9 +21,7 @@ const GOAL = 1.5;
 const SHAPE = [1, 3, 360, 640];
 
 const repo = makeLaneStubRepo();
-const pinning = pinClientAndServer();
-process.stdout.write(`cores: ${pinning.note}\n`);
-const child = await serveInChild(repo.dir, { http: true, cpu: pinning.serverCpu });
+const child = await serveInChild(repo.dir, { http: true });
 if (!child.httpUrl) throw new Error('tritonscope serve did not report its HTTP/REST port');
 const grpc = new TritonClient({ url: child.url, timeoutMs: 60_000 });
 const http = new HttpTritonClient({ url: child.httpUrl, timeoutMs: 60_000 });

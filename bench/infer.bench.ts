@@ -15,9 +15,6 @@
  * order of the three series in turn (warm-up first), so drift and each call's after-effects on the
  * next hit all series equally. The goal: median(ours) <= 1.05 x median(floor)
  * AND the median of the per-pair ratios <= 1.05 (the paired one resists drift on a loaded machine).
- * The server runs on its own core and the bench on the other (pinClientAndServer), as a client and
- * a Triton on separate machines would: sharing both cores, scheduling alone moved a series' median
- * by more than the client's whole overhead.
  *
  * Where NVIDIA's official Python client is installed (../shared/triton/reference), blocks of its
  * `ref_client.py bench` alternate with blocks of ours against the same model served by `tritonscope
@@ -32,7 +29,7 @@ import { buildInferRequest } from '../electron/triton/client';
 import { makeTensor } from '../shared/tensor/codec';
 import { makeLaneStubRepo } from '../test/triton-client/helpers/laneStubRepo';
 import { median } from './stats';
-import { pinClientAndServer, refClientMedian, refClientMissing, serveInChild } from './refClient';
+import { refClientMedian, refClientMissing, serveInChild } from './refClient';
 
 const WARMUP = 30;
 // 900: at 300 the medians moved by ±10 % between runs on this 2-core machine (a call's time depends on
@@ -51,9 +48,7 @@ const ORDERS = [
 const REF_BLOCK_N = 50;
 
 const repo = makeLaneStubRepo();
-const pinning = pinClientAndServer();
-process.stdout.write(`cores: ${pinning.note}\n`);
-const server = await serveInChild(repo.dir, { cpu: pinning.serverCpu });
+const server = await serveInChild(repo.dir);
 const ours = new TritonClient({ url: server.url, timeoutMs: 60_000 });
 const identity = (b: Buffer) => b;
 // The floor's raw calls share our client's channel (one HTTP/2 connection): measured on separate
@@ -134,7 +129,7 @@ try {
     else {
       // A second server process and client, so the official client's blocks start from the same
       // state as ours; blocks alternate so load changes on the machine hit both clients alike.
-      const child = await serveInChild(repo.dir, { cpu: pinning.serverCpu });
+      const child = await serveInChild(repo.dir);
       const remote = new TritonClient({ url: child.url, timeoutMs: 60_000 });
       const remoteRaw = new grpc.Client(child.url, grpc.credentials.createInsecure(), {
         'grpc.max_send_message_length': MAX_MESSAGE_BYTES,

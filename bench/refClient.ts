@@ -6,7 +6,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 const script = resolve(import.meta.dirname, '../../shared/triton/reference/ref_client.py');
@@ -46,22 +45,16 @@ export function refClientMedian(url: string, model: string, dtype: 'FP32' | 'FP1
  */
 export function serveInChild(
   repositoryDir: string,
-  options: { http?: boolean; cpu?: number } = {},
+  options: { http?: boolean } = {},
 ): Promise<{ url: string; httpUrl?: string; stop: () => Promise<void> }> {
   const cli = resolve(import.meta.dirname, '../bin/tritonscope.mjs');
-  const serve = [
+  const child: ChildProcess = spawn(
     process.execPath,
-    cli,
-    'serve',
-    '--model-repository',
-    repositoryDir,
-    '--port',
-    '0',
-    ...(options.http ? ['--http-port', '0'] : []),
-  ];
-  // taskset execs the server, so the child is the server itself (kill and exit work unchanged).
-  const [cmd, ...args] = options.cpu === undefined ? serve : ['taskset', '-c', String(options.cpu), ...serve];
-  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    [cli, 'serve', '--model-repository', repositoryDir, '--port', '0', ...(options.http ? ['--http-port', '0'] : [])],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const stop = () =>
     new Promise<void>((done) => {
       if (child.exitCode !== null) return done();
@@ -80,19 +73,4 @@ export function serveInChild(
     child.on('error', fail);
     child.on('exit', (code) => fail(new Error(`tritonscope serve exited (${code}): ${out.trim().slice(-300)}`)));
   });
-}
-
-/**
- * Where a client benchmark and its server run: on a machine with two or more cores and `taskset`,
- * the server is pinned to core 1 and every thread of this process to core 0, as a client and a
- * Triton on separate machines (or cores) would be. Unpinned, both processes' threads share the two
- * cores and which thread a core serves first moved one series' median by up to 10-15 % between runs,
- * more than the client overhead being judged. `BENCH_PIN=0` turns it off.
- */
-export function pinClientAndServer(): { serverCpu?: number; note: string } {
-  if (process.env['BENCH_PIN'] === '0') return { note: 'not pinned (BENCH_PIN=0)' };
-  if (availableParallelism() < 2) return { note: 'not pinned (one core)' };
-  const r = spawnSync('taskset', ['-a', '-c', '-p', '0', String(process.pid)], { encoding: 'utf8' });
-  if (r.status !== 0) return { note: `not pinned (taskset: ${(r.error?.message ?? r.stderr).trim()})` };
-  return { serverCpu: 1, note: 'client pinned to core 0, server to core 1' };
 }
