@@ -57,6 +57,7 @@ export async function compareFp16(images: string[]) {
   let lanes = 0;
   let sum = 0;
   let maxDx = 0;
+  let over2 = 0;
   for (const image of images) {
     const input = await imageToInput(image);
     const a = decodeLaneAtt(await runLaneModel(s32, input), TUSIMPLE_DECODE).lanes;
@@ -76,11 +77,12 @@ export async function compareFp16(images: string[]) {
       lanes++;
       sum += best;
       maxDx = Math.max(maxDx, best);
+      if (best > 2) over2++;
     }
   }
   await s32.release();
   await s16.release();
-  return { sameCount, lanes, meanDx: lanes ? sum / lanes : 0, maxDx };
+  return { sameCount, lanes, meanDx: lanes ? sum / lanes : 0, maxDx, over2 };
 }
 
 async function main(): Promise<void> {
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
     ];
     const c = await compareFp16(frames.map((f) => f.image));
     console.log(
-      `FP16 vs FP32 over ${frames.length} frames: lane count equal on ${c.sameCount}/${frames.length}, ${c.lanes} lanes, mean |dx| per matched lane: mean ${c.meanDx.toFixed(3)} px, max ${c.maxDx.toFixed(3)} px`,
+      `FP16 vs FP32 over ${frames.length} frames: lane count equal on ${c.sameCount}/${frames.length}, ${c.lanes} lanes, mean |dx| per matched lane: mean ${c.meanDx.toFixed(3)} px, max ${c.maxDx.toFixed(3)} px, over 2 px: ${c.over2}`,
     );
     return;
   }

@@ -29,10 +29,11 @@ import { tusimpleAccuracy } from '../../shared/lanes/tusimpleMetric';
 import type { TuSimpleRecord } from '../../scripts/demo/scene';
 
 // Acceptance targets: held-out accuracy >= 0.95, FP/FN <= 0.10; real accuracy >= 0.85, FP/FN <= 0.2. The
-// committed model measures 0.787/0.401/0.302 on these 24 held-out scenes and 0.850/0.442/0.375 on the 6 real
-// frames (MODEL_CARD.md), so these floors guard against regressions below what it does today.
-const HELDOUT = { accuracy: 0.75, fp: 0.5, fn: 0.4 };
-const REAL = { accuracy: 0.8, fp: 0.5, fn: 0.45 };
+// committed model measures 0.892/0.193/0.128 on these 24 held-out scenes and 0.905/0.342/0.250 on the 6 real
+// frames (MODEL_CARD.md): the real-frame accuracy target is asserted as such, the rest are floors a little
+// below what it does today, so a regression fails.
+const HELDOUT = { accuracy: 0.85, fp: 0.25, fn: 0.18 };
+const REAL = { accuracy: 0.85, fp: 0.4, fn: 0.3 };
 
 let fp32: Uint8Array;
 let fp16: Uint8Array;
@@ -66,8 +67,8 @@ test('real TuSimple frames (never trained on): TuSimple accuracy, FP and FN', as
   assert.ok(r.score.fn <= REAL.fn, `FN ${r.score.fn}`);
 });
 
-// Not asserted: a featureless grey frame still yields 5 low-confidence lanes (a known failure mode of the
-// briefly trained model, MODEL_CARD.md), so the "looks at the image" check is the mirrored scene.
+// Not asserted: a blank white frame still yields 5 lanes just above the threshold (a known failure mode,
+// MODEL_CARD.md; a grey or black one yields none), so the "looks at the image" check is the mirrored scene.
 test('it looks at the image: a mirrored scene has mirrored lanes', async () => {
   const session = await ort.InferenceSession.create(fp32);
   try {
@@ -80,7 +81,7 @@ test('it looks at the image: a mirrored scene has mirrored lanes', async () => {
       mirroredGt.push({ ...gt, lanes: gt.lanes.map((l) => l.map((x) => (x < 0 ? x : 1279 - x))) });
     }
     const score = tusimpleAccuracy(preds, mirroredGt);
-    assert.ok(score.accuracy >= 0.6, `mirrored accuracy ${score.accuracy} (0.68 measured on these 8)`);
+    assert.ok(score.accuracy >= 0.85, `mirrored accuracy ${score.accuracy} (0.95 measured on these 8)`);
   } finally {
     await session.release();
   }
@@ -115,8 +116,9 @@ test('FP16 twin: the same lane count on every frame; matched lanes within 2 px (
       }
     }
     assert.ok(compared >= heldout.length, `compared ${compared} lanes`);
-    // the issue asks for every lane within 2 px; over 230 frames one lane in 1067 differed (two near-equal
-    // proposals swapped in the NMS), so this allows 2% of lanes to differ and checks the mean
+    // the issue asks for every lane within 2 px; over 230 frames 2 lanes of 900 differed by more (the worst
+    // by 5.1 px mean), so this allows 2% of lanes to differ
+    // and checks the mean
     assert.ok(within >= 0.98 * compared, `${within}/${compared} lanes within 2 px`);
     assert.ok(sum / compared <= 2, `mean |dx| ${sum / compared}`);
   } finally {
