@@ -5,6 +5,7 @@ Splits use disjoint seed ranges (see scenegen.py): train 0.., val 2_000_000.., t
 Usage: python3 scripts/train/cache.py --split train --count 6000 [--start 0] [--jobs 2]
 """
 import argparse
+import functools
 import json
 import multiprocessing
 import os
@@ -49,10 +50,6 @@ def load_scene(path):
     return img, json.loads(str(z['lanes'])), z['targets']
 
 
-def _write(job):
-    return write_scene(*job)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--split', choices=['train', 'val', 'test'], required=True)
@@ -65,7 +62,7 @@ def main():
     seeds = seeds_for(a.split, a.count, a.start)
     # Each scene depends only on its seed, so rendering them in parallel gives the same files.
     with multiprocessing.Pool(max(1, a.jobs)) as pool:
-        for i, _ in enumerate(pool.imap(_write, [(a.split, seed) for seed in seeds], chunksize=16)):
+        for i, _ in enumerate(pool.imap(functools.partial(write_scene, a.split), seeds, chunksize=16)):
             if (i + 1) % 500 == 0 or i + 1 == len(seeds):
                 print(f'{a.split}: {i + 1}/{len(seeds)} scenes, {time.time() - t0:.0f} s', flush=True)
 
