@@ -8,28 +8,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, startHarness, type Harness } from './harness';
+import { REPO_ROOT, startHarness, type Backend, type Harness } from './harness';
 
 const VIDEO = join(REPO_ROOT, 'assets/demo/video/road.webm');
 
-/** Infer calls the page and its workers send, by kind: image planes or tensors (from the frame headers). */
-function watchInferCalls(page: Page) {
+/** Infer calls from then on, by kind: image planes or tensors (as the bridge hands them to the services). */
+function watchInferCalls(backend: Backend) {
   const seen = { image: 0, tensor: 0 };
-  page.on('websocket', (ws) => {
-    ws.on('framesent', (f) => {
-      const buf = typeof f.payload === 'string' ? Buffer.from(f.payload) : f.payload;
-      if (buf.length < 4) return;
-      try {
-        const header = JSON.parse(buf.subarray(4, 4 + buf.readUInt32LE(0)).toString('utf8')) as {
-          m?: { t?: string; method?: string; payload?: { image?: unknown } };
-        };
-        if (header.m?.t !== 'call' || header.m.method !== 'infer') return;
-        if (header.m.payload?.image) seen.image++;
-        else seen.tensor++;
-      } catch {
-        /* a later part of a frame sent in parts */
-      }
-    });
+  backend.onApiCall((method, request) => {
+    if (method !== 'infer') return;
+    if ((request as { image?: unknown }).image) seen.image++;
+    else seen.tensor++;
   });
   return seen;
 }
@@ -73,7 +62,7 @@ describe('Inspector frame path (E2E)', () => {
   });
 
   it('video frames go out from the frame worker as 8-bit image planes; lanes come back', async () => {
-    const seen = watchInferCalls(h.page);
+    const seen = watchInferCalls(h);
     await playDemoVideo(h.page, seen, 3);
     assert.ok(seen.image >= 3, `frames sent as images: ${seen.image}`);
     assert.equal(seen.tensor, 0, 'no FP32 tensor crossed the bridge');
@@ -92,7 +81,7 @@ describe('Inspector frame path (E2E)', () => {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      const seen = watchInferCalls(page);
+      const seen = watchInferCalls(h);
       await page.goto(h.bridge.url);
       await playDemoVideo(page, seen, 3);
       assert.ok(seen.image >= 1, `frames inferred without the worker: ${seen.image}`);
