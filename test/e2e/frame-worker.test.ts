@@ -9,8 +9,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, startHarness, type Backend, type Harness } from './harness';
+import { cliHost } from '../helpers/cli';
 
 const VIDEO = join(REPO_ROOT, 'assets/demo/video/road.webm');
+const STILL = join(REPO_ROOT, 'assets/demo/scenes/scene_01.jpg');
+const host = cliHost();
+after(() => host.close());
 
 /** Infer calls from then on, by kind: image planes or tensors (as the bridge hands them to the services). */
 function watchInferCalls(backend: Backend) {
@@ -71,6 +75,28 @@ describe('Inspector frame path (E2E)', () => {
       workers.some((u) => /\/assets\/worker-[\w-]+\.js$/.test(u)),
       `the frame worker runs: ${workers.join(', ')}`,
     );
+    assert.deepEqual(h.pageErrors, []);
+  });
+
+  it('a still image: the lanes the UI draws are exactly those of `tritonscope infer` (same pixels, tensor, decoder)', async () => {
+    const seen = watchInferCalls(h);
+    const page = h.page;
+    await page.setInputFiles('[data-testid=file-input]', [STILL]);
+    await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=images] [data-testid=stage-a]', {
+      timeout: 15_000,
+    });
+    await page.waitForSelector('[data-testid=frame-list] li:has-text("scene_01.jpg") .dot.ok', { timeout: 30_000 });
+    const model = await page.getAttribute('[data-testid=model-select-a]', 'data-value');
+    assert.ok(model, 'a model is picked');
+    const ui = JSON.parse((await page.getAttribute('[data-testid=stage-a]', 'data-lanes')) ?? '[]') as unknown[][];
+    assert.ok(seen.image >= 1 && seen.tensor === 0, `the frame went as image planes: ${JSON.stringify(seen)}`);
+    const demo = (await h.services.handlers.listConnections(undefined)).find((p) => p.id === 'demo');
+    const r = await host.run(['infer', '--model', model, '--image', STILL, '--json', '--url', demo!.url]);
+    assert.equal(r.code, 0, r.stderr);
+    const cli = JSON.parse(r.stdout) as { lanes: { lanes: unknown[] }[] };
+    assert.ok(cli.lanes[0].lanes.length > 0, 'the model finds lanes in the scene');
+    // Same pixels (the worker reads the still through a VideoFrame), same tensor, same decoder settings.
+    assert.deepEqual(ui[0], cli.lanes[0].lanes);
     assert.deepEqual(h.pageErrors, []);
   });
 
