@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { loadOnnxRunnerInWorker } from '../../electron/server/backends/workerRunner';
 import { idleWorkerCount } from '../../electron/server/backends/workerPool';
+import { SpareBuffers } from '../../electron/server/backends/workerProtocol';
 import { TritonClient, TritonError } from '../../electron/triton';
 import { f32, makeRepository, readF32, scaleModel, type Repo } from './fixtures';
 
@@ -122,4 +123,51 @@ test('a load that exceeds its timeout is abandoned with a clear reason', async (
   // The same file loads with a realistic timeout.
   const runner = await loadOnnxRunnerInWorker(file, config, 60_000);
   await runner.close();
+});
+
+test('input buffers come back from the worker and are reused, never shared by two requests in flight', async () => {
+  const file = join(repo.dir, 'scaled', '1', 'model.onnx');
+  writeFileSync(file, scaleModel(2));
+  const config = {
+    name: 'scaled',
+    backend: 'onnxruntime',
+    max_batch_size: 8,
+    input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
+    output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
+  };
+  const runner = await loadOnnxRunnerInWorker(file, config, 60_000);
+  try {
+    const run = (k: number) => {
+      const data = f32([k, k + 1, k + 2]);
+      return runner
+        .execute([{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data }], ['OUTPUT'])
+        .then((r) => ({ data, out: readF32(r.outputs[0].data) }));
+    };
+    // One after another (each reuses the buffer the previous one gave back), then eight at once.
+    for (let k = 0; k < 5; k++) assert.deepEqual((await run(k * 10)).out, [k * 20, k * 20 + 2, k * 20 + 4]);
+    const all = await Promise.all(Array.from({ length: 8 }, (_, k) => run(100 + k * 10)));
+    all.forEach((r, k) => {
+      const x = 100 + k * 10;
+      assert.deepEqual(r.out, [2 * x, 2 * x + 2, 2 * x + 4], `request ${k} got its own answer`);
+      assert.deepEqual(readF32(r.data), [x, x + 1, x + 2], "the caller's input is untouched");
+    });
+  } finally {
+    await runner.close();
+  }
+});
+
+test('SpareBuffers: only an exact size is taken, a buffer is handed out once, at most `max` are kept', () => {
+  const spare = new SpareBuffers(2);
+  const a = new ArrayBuffer(12);
+  const b = new ArrayBuffer(12);
+  const c = new ArrayBuffer(8);
+  spare.give([a]);
+  assert.equal(spare.take(8), undefined);
+  assert.equal(spare.take(12), a);
+  assert.equal(spare.take(12), undefined, 'taken once');
+  spare.give([a, b, c]);
+  assert.equal(spare.take(12), b, 'the oldest (a) was dropped past max');
+  assert.equal(spare.take(8), c);
+  spare.give([new ArrayBuffer(0)]); // a buffer detached by a failed transfer is not kept
+  assert.equal(spare.take(0), undefined);
 });

@@ -30,7 +30,10 @@ port.on('message', async (msg: ToWorker) => {
         post({ t: 'loadFailed', error: toWorkerError(err) });
       }
       return;
-    case 'run':
+    case 'run': {
+      // The input buffers go back with the answer, for the server's next request (once the run is
+      // over nothing here uses them; the outputs are copied out before they leave).
+      const returned = msg.inputs.map((t) => t.data.buffer as ArrayBuffer);
       try {
         if (!runner) throw new TritonServerError('INTERNAL', 'the model is not loaded in its worker');
         const inputs = msg.inputs.map((t) => ({
@@ -39,14 +42,15 @@ port.on('message', async (msg: ToWorker) => {
         }));
         const result = await runner.execute(inputs, msg.outputNames);
         const outputs = result.outputs.map((t) => ({ ...t, data: ownedCopy(t.data) }));
-        post(
-          { t: 'result', id: msg.id, outputs, timings: result.timings },
-          outputs.map((t) => t.data.buffer as ArrayBuffer),
-        );
+        post({ t: 'result', id: msg.id, outputs, timings: result.timings, returned }, [
+          ...outputs.map((t) => t.data.buffer as ArrayBuffer),
+          ...returned,
+        ]);
       } catch (err) {
-        post({ t: 'failed', id: msg.id, error: toWorkerError(err) });
+        post({ t: 'failed', id: msg.id, error: toWorkerError(err), returned }, returned);
       }
       return;
+    }
     case 'close':
       await runner?.close().catch(() => {});
       runner = undefined;

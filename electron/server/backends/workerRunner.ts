@@ -16,7 +16,7 @@ import type { ServerModelConfig } from '../modelConfig';
 import { internal, invalidArg, TritonServerError, type TritonErrorCode } from '../tritonError';
 import type { ExecutionResult, VersionRunner, WireTensor } from './types';
 import { acquireWorker, releaseWorker } from './workerPool';
-import { ownedCopy, type FromWorker, type ToWorker, type WorkerError } from './workerProtocol';
+import { ownedCopy, SpareBuffers, type FromWorker, type ToWorker, type WorkerError } from './workerProtocol';
 
 /** Default load timeout; TRITONSCOPE_MODEL_LOAD_TIMEOUT_MS overrides it (large models on slow disks). */
 export const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
@@ -69,6 +69,8 @@ class WorkerRunner implements VersionRunner {
   private closeWaiter?: (clean: boolean) => void;
   /** Set once the worker is gone; every later call fails with it. */
   private dead?: TritonServerError;
+  /** Input buffers the worker gave back, reused for the next inputs of the same size. */
+  private readonly spare = new SpareBuffers();
 
   private readonly listeners = {
     message: (msg: FromWorker) => this.onMessage(msg),
@@ -118,6 +120,7 @@ class WorkerRunner implements VersionRunner {
         return;
       case 'result':
       case 'failed': {
+        this.spare.give(msg.returned);
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
@@ -168,7 +171,12 @@ class WorkerRunner implements VersionRunner {
   execute(inputs: WireTensor[], outputNames: string[]): Promise<ExecutionResult> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
-    const copies = inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape, data: ownedCopy(t.data) }));
+    const copies = inputs.map((t) => ({
+      name: t.name,
+      datatype: t.datatype,
+      shape: t.shape,
+      data: ownedCopy(t.data, this.spare.take(t.data.byteLength)),
+    }));
     return new Promise<ExecutionResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.post(
