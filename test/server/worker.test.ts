@@ -138,7 +138,7 @@ test('input buffers come back from the worker and are reused, never shared by tw
   const runner = await loadOnnxRunnerInWorker(file, config, 60_000);
   try {
     const run = (k: number) => {
-      const data = f32([k, k + 1, k + 2]);
+      const data = Buffer.from(f32([k, k + 1, k + 2]));
       return runner
         .execute([{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data }], ['OUTPUT'])
         .then((r) => ({ data, out: readF32(r.outputs[0].data) }));
