@@ -88,15 +88,25 @@ describe('Inspector frame path (E2E)', () => {
     await page.waitForSelector('[data-testid=frame-list] li:has-text("scene_01.jpg") .dot.ok', { timeout: 30_000 });
     const model = await page.getAttribute('[data-testid=model-select-a]', 'data-value');
     assert.ok(model, 'a model is picked');
-    const ui = JSON.parse((await page.getAttribute('[data-testid=stage-a]', 'data-lanes')) ?? '[]') as unknown[][];
     assert.ok(seen.image >= 1 && seen.tensor === 0, `the frame went as image planes: ${JSON.stringify(seen)}`);
     const demo = (await h.services.handlers.listConnections(undefined)).find((p) => p.id === 'demo');
     const r = await host.run(['infer', '--model', model, '--image', STILL, '--json', '--url', demo!.url]);
     assert.equal(r.code, 0, r.stderr);
-    const cli = JSON.parse(r.stdout) as { lanes: { lanes: unknown[] }[] };
-    assert.ok(cli.lanes[0].lanes.length > 0, 'the model finds lanes in the scene');
-    // Same pixels (the worker reads the still through a VideoFrame), same tensor, same decoder settings.
-    assert.deepEqual(ui[0], cli.lanes[0].lanes);
+    const cli = (JSON.parse(r.stdout) as { lanes: { lanes: unknown[] }[] }).lanes[0].lanes;
+    assert.ok(cli.length > 0, 'the model finds lanes in the scene');
+    // Same pixels (the worker reads the still through a VideoFrame), same tensor, same decoder
+    // settings. The stage may draw the frame's lanes a render after its list entry turns green: wait
+    // (up to 10 s) for them, then compare what is drawn.
+    const drawn = () => page.getAttribute('[data-testid=stage-a]', 'data-lanes');
+    await page
+      .waitForFunction(
+        (want) => document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lanes') === want,
+        JSON.stringify([cli]),
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
+    const ui = JSON.parse((await drawn()) ?? '[]') as unknown[][];
+    assert.deepEqual(ui[0], cli);
     assert.deepEqual(h.pageErrors, []);
   });
 
