@@ -14,6 +14,19 @@ export const readF32 = (bytes: Uint8Array) =>
   Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
 export const fp16 = (values: number[]) => new Uint8Array(new Uint16Array(values.map(float32ToFloat16Bits)).buffer);
 
+/**
+ * The repository's `scaled` model as a config object (JSON, for load overrides and runners), with
+ * `extra` fields set or replaced.
+ */
+export const scaledConfig = (extra: object = {}) => ({
+  name: 'scaled',
+  backend: 'onnxruntime',
+  max_batch_size: 8,
+  input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
+  output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
+  ...extra,
+});
+
 /** BYTES wire encoding: uint32 LE length + bytes per element. */
 export function bytesTensor(items: string[]): Uint8Array {
   const parts: Buffer[] = [];

@@ -13,7 +13,7 @@ import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server'
 import { SharedMemoryManager } from '../../electron/server/sharedMemory';
 import { TritonClient, TritonError } from '../../electron/triton';
 import { makeTempDir, type TempDir } from '../helpers/tempDir';
-import { makeRepository, scaleModel, type Repo } from './fixtures';
+import { makeRepository, scaleModel, scaledConfig, type Repo } from './fixtures';
 
 let repo: Repo;
 let tmp: TempDir;
@@ -51,15 +51,6 @@ function triton(code: string, text: RegExp | string) {
     return true;
   };
 }
-
-const scaledConfig = (extra: object = {}) => ({
-  name: 'scaled',
-  backend: 'onnxruntime',
-  max_batch_size: 8,
-  input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
-  output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
-  ...extra,
-});
 
 test('shared memory: a symlinked key and a FIFO key are refused; a regular file is accepted', async (t) => {
   const shmRoot = join(tmp.dir, 'shm');

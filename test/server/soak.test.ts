@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServerInChild } from '../../electron/server/processHost';
 import { TritonClient, TritonError } from '../../electron/triton';
-import { f32, fp16, makeRepository, scaleModel } from './fixtures';
+import { f32, fp16, makeRepository, scaleModel, scaledConfig } from './fixtures';
 
 const SECONDS = Number(process.env.TRITONSCOPE_SOAK_SECONDS ?? 60);
 const CLIENTS = 8;
@@ -122,19 +122,12 @@ test(
       const loadLoop = async () => {
         const client = new TritonClient({ url: server.url, timeoutMs: 30_000 });
         clients.push(client);
-        const scaledConfig = {
-          name: 'scaled',
-          backend: 'onnxruntime',
-          max_batch_size: 8,
-          input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
-          output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
-        };
         const ops: Array<() => Promise<unknown>> = [
           () => client.unloadModel('scaled'),
           () => client.loadModel('scaled'),
           () => client.unloadModel('add_sub'),
           // a file override: a temp model directory that must go with the next unload
-          () => client.loadModel('scaled', { config: scaledConfig, files: { '1/model.onnx': scaleModel(4) } }),
+          () => client.loadModel('scaled', { config: scaledConfig(), files: { '1/model.onnx': scaleModel(4) } }),
           () => client.loadModel('add_sub'),
           () => client.loadModel('scaled'),
         ];

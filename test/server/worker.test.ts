@@ -14,7 +14,7 @@ import { loadOnnxRunnerInWorker } from '../../electron/server/backends/workerRun
 import { idleWorkerCount } from '../../electron/server/backends/workerPool';
 import { SpareBuffers } from '../../electron/server/backends/workerProtocol';
 import { TritonClient, TritonError } from '../../electron/triton';
-import { f32, makeRepository, readF32, scaleModel, type Repo } from './fixtures';
+import { f32, makeRepository, readF32, scaleModel, scaledConfig, type Repo } from './fixtures';
 
 let repo: Repo;
 let server: EmbeddedServer;
@@ -70,14 +70,7 @@ test('a FIFO model file is refused before it is opened; ServerLive answers withi
   execFileSync('mkfifo', [join(repo.dir, 'scaled', '2', 'pipe.onnx')]);
   const override = await loadWhileProbing(
     client.loadModel('scaled', {
-      config: {
-        name: 'scaled',
-        backend: 'onnxruntime',
-        max_batch_size: 8,
-        default_model_filename: 'pipe.onnx',
-        input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
-        output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
-      },
+      config: scaledConfig({ default_model_filename: 'pipe.onnx' }),
     }),
   );
   assert.ok(override instanceof TritonError, 'the FIFO override loaded?');
@@ -105,16 +98,16 @@ test('models run in worker threads: inference is correct; a cleanly unloaded wor
   assert.deepEqual(readF32(again.outputs[0].data), [2, 2, 2]);
 });
 
-test('a load that exceeds its timeout is abandoned with a clear reason', async () => {
+/** Version 1 of `scaled` as a fresh x2 model file (a runner loads it outside the server). */
+function writeScaledModel(): string {
   const file = join(repo.dir, 'scaled', '1', 'model.onnx');
   writeFileSync(file, scaleModel(2));
-  const config = {
-    name: 'scaled',
-    backend: 'onnxruntime',
-    max_batch_size: 8,
-    input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
-    output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
-  };
+  return file;
+}
+
+test('a load that exceeds its timeout is abandoned with a clear reason', async () => {
+  const file = writeScaledModel();
+  const config = scaledConfig();
   await assert.rejects(loadOnnxRunnerInWorker(file, config, 1), (e: unknown) => {
     assert.equal((e as { code: string }).code, 'INTERNAL');
     assert.match((e as Error).message, /took longer than 1 ms; the load was abandoned/);
@@ -126,15 +119,8 @@ test('a load that exceeds its timeout is abandoned with a clear reason', async (
 });
 
 test('input buffers come back from the worker and are reused, never shared by two requests in flight', async () => {
-  const file = join(repo.dir, 'scaled', '1', 'model.onnx');
-  writeFileSync(file, scaleModel(2));
-  const config = {
-    name: 'scaled',
-    backend: 'onnxruntime',
-    max_batch_size: 8,
-    input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
-    output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
-  };
+  const file = writeScaledModel();
+  const config = scaledConfig();
   const runner = await loadOnnxRunnerInWorker(file, config, 60_000);
   try {
     const run = (k: number) => {
