@@ -217,8 +217,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       deviceScaleFactor: 1,
       acceptDownloads: true,
     });
+    // Every page of the context, this one and any a test opens (a second tab).
+    context.on('page', keepWorkersOutOfNetworkDomain);
     const page = await context.newPage();
-    keepWorkersOutOfNetworkDomain(page);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
@@ -253,14 +254,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
  * line says so.
  */
 let workerNetworkNoticeShown = false;
-export function keepWorkersOutOfNetworkDomain(page: Page): void {
-  interface CdpSession {
-    send(method: string): Promise<unknown>;
-  }
+function keepWorkersOutOfNetworkDomain(page: Page): void {
   interface ServerPage {
     delegate?: {
-      _networkManager?: { addSession?: (session: CdpSession, ...rest: unknown[]) => Promise<void> };
-      _mainFrameSession?: { _workerSessions?: Map<string, CdpSession> };
+      _networkManager?: { addSession?: (session: unknown, ...rest: unknown[]) => Promise<void> };
+      _mainFrameSession?: { _workerSessions?: Map<string, unknown> };
     };
   }
   const toImpl = (page as unknown as { _connection?: { toImpl?: (o: unknown) => unknown } })._connection?.toImpl;

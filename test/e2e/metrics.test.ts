@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { type Harness, keepWorkersOutOfNetworkDomain, pickModel, REPO_ROOT, shot, startHarness } from './harness';
+import { pickModel, REPO_ROOT, shot, startHarness, type Harness } from './harness';
 
 async function connectDemo(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
@@ -66,7 +66,6 @@ describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
 
   it('the charts move while a video plays in the inspector (second tab)', async () => {
     const player = await h.context.newPage();
-    keepWorkersOutOfNetworkDomain(player);
     player.on('pageerror', (e) => h.pageErrors.push(`player pageerror: ${e.message}`));
     await player.goto(h.bridge.url);
     await connectDemo(player);
