@@ -53,7 +53,7 @@ function hexToRgb(hex: string): [number, number, number] {
 
 describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
   before(async () => {
-    // The listener is there before the page opens, so the bridge socket is observed from the start.
+    // The count starts before the page opens, so every call the page makes is in it.
     h = await startHarness({ beforeOpen: (_page, backend) => countInferCalls(backend) });
     page = h.page;
     await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });

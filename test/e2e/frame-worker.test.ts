@@ -97,7 +97,6 @@ describe('Inspector frame path (E2E)', () => {
     // Same pixels (the worker reads the still through a VideoFrame), same tensor, same decoder
     // settings. The stage may draw the frame's lanes a render after its list entry turns green: wait
     // (up to 10 s) for them, then compare what is drawn.
-    const drawn = () => page.getAttribute('[data-testid=stage-a]', 'data-lanes');
     await page
       .waitForFunction(
         (want) => document.querySelector('[data-testid=stage-a]')?.getAttribute('data-lanes') === want,
@@ -105,7 +104,7 @@ describe('Inspector frame path (E2E)', () => {
         { timeout: 10_000 },
       )
       .catch(() => undefined);
-    const ui = JSON.parse((await drawn()) ?? '[]') as unknown[][];
+    const ui = JSON.parse((await page.getAttribute('[data-testid=stage-a]', 'data-lanes')) ?? '[]') as unknown[][];
     assert.deepEqual(ui[0], cli);
     assert.deepEqual(h.pageErrors, []);
   });
