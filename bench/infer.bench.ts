@@ -32,11 +32,15 @@ import { median } from './stats';
 import { refClientMedian, refClientMissing, serveInChild } from './refClient';
 
 const WARMUP = 30;
-// 2700. On this 2-core machine a call's latency is spread from ~4 to ~40 ms (FP32), independently from
-// call to call: measured over 900 iterations, the lag-1 autocorrelation was ~0 and the correlation
-// between ours and the floor in the same round 0.02-0.16, so neither drift nor pairing removes it, and
-// the median sits where the samples are sparse. At 900 iterations the FP32 ratio of medians ranged
-// 0.98-1.25 between runs (more than the goal's margin); at 2700 it ranged 1.00-1.06. The client's own
+// 2700. On this 2-core machine a call's latency varies from call to call, independently (lag-1
+// autocorrelation ~0; ours vs the floor in the same round correlated 0.02-0.16), so pairing does not
+// remove it and only many samples pin the medians down. Most of that spread was V8 garbage collection:
+// with Node's default heap settings a full mark-compact ran every ~7 calls in this process and every
+// ~20 in the server, and the latency was bimodal (FP32: 10-14 ms, or 28-55 ms when one landed), so the
+// median sat between the modes and the FP32 ratio of medians ranged 0.98-1.25 at 900 iterations and
+// 1.00-1.06 at 2700. bench/run.ts and serveInChild now start both processes with the app's
+// SERVING_NODE_FLAGS (electron/cli/nodeFlags.ts), which removes most of those collections: FP32
+// median ~9-10 ms, and over three runs at 2700 the ratios stayed within 0.94-1.01. The client's own
 // work is ~13 µs a call (encode in place + decode, measured in-process), so what is judged here is
 // mostly how grpc-js and the two processes share the cores.
 const ITERATIONS = Number(process.env['INFER_BENCH_ITERATIONS'] ?? 2700);
@@ -153,6 +157,11 @@ try {
           refMedians.push(await refClientMedian(child.url, model, dtype, REF_BLOCK_N));
           const block: number[] = [];
           const floorBlock: number[] = [];
+          // the same 3 untimed warm-up calls as ref_client.py makes before its block (refClient.ts)
+          for (let i = 0; i < 3; i++) {
+            await remote.infer(remoteRequest);
+            await rawCall(preSerialized, remoteRaw);
+          }
           for (let i = 0; i < REF_BLOCK_N; i++) {
             let t0 = performance.now();
             await remote.infer(remoteRequest);

@@ -37,6 +37,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT, startBackend } from '../test/e2e/harness';
 import { laneStub } from '../test/triton-client/helpers/laneStubRepo';
 import { startServerInChild, type ParentSide } from '../electron/server/processHost';
+import { SERVING_NODE_FLAGS } from '../electron/cli/nodeFlags';
 import { openCdpPage, type CdpPage } from './cdpPage';
 import { available as cpuTimeAvailable, cpuByGroup, processTree, threadCpu } from './cpuTime';
 import { summarize } from './stats';
@@ -52,7 +53,7 @@ const RENDERER_THREADS: Record<string, string> = {
 
 function forkServer(): ParentSide & { pid: number } {
   const child = fork(join(REPO_ROOT, 'test/helpers/serverChild.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...SERVING_NODE_FLAGS, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return {

@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SERVING_NODE_FLAGS } from '../electron/cli/nodeFlags';
 
 const script = resolve(import.meta.dirname, '../../shared/triton/reference/ref_client.py');
 
@@ -41,7 +42,8 @@ export function refClientMedian(url: string, model: string, dtype: 'FP32' | 'FP1
 
 /**
  * `tritonscope serve` in a child process (port 0: any free one), so that in the comparison with the
- * official client neither client shares its process, event loop or core with the server.
+ * official client neither client shares its process, event loop or core with the server. With the
+ * V8 flags the CLI's shebang and package.json script give it.
  */
 export function serveInChild(
   repositoryDir: string,
@@ -50,7 +52,16 @@ export function serveInChild(
   const cli = resolve(import.meta.dirname, '../bin/tritonscope.mjs');
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, 'serve', '--model-repository', repositoryDir, '--port', '0', ...(options.http ? ['--http-port', '0'] : [])],
+    [
+      ...SERVING_NODE_FLAGS,
+      cli,
+      'serve',
+      '--model-repository',
+      repositoryDir,
+      '--port',
+      '0',
+      ...(options.http ? ['--http-port', '0'] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=128
 // `npm start`: make sure what the app needs is built, then open it.
 //   1. demo assets (scripts/demo/build.ts, idempotent), the renderer (vite, when dist/renderer is
 //      missing or was built from other sources: scripts/lib/rendererBuild.mjs), the Electron
@@ -72,7 +72,15 @@ if (!flag('--skip-build')) {
 }
 
 if (electron && !headlessLinux && !smoke) {
-  const child = spawn(electron, [root, ...args.filter((a) => a !== '--skip-build')], { cwd: root, stdio: 'inherit' });
+  // The V8 heap flags this process got from package.json or the shebang (electron/cli/nodeFlags.ts
+  // says why) go to Electron's main process as well, which hosts the Triton client there: Electron
+  // applies --js-flags to its main process only when they are on its command line.
+  const heapFlags = process.execArgv.filter((a) => a.startsWith('--initial-old-space-size'));
+  const electronArgs = heapFlags.length ? [`--js-flags=${heapFlags.join(' ')}`] : [];
+  const child = spawn(electron, [...electronArgs, root, ...args.filter((a) => a !== '--skip-build')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
   if (flag('--browser')) process.stdout.write('Starting browser mode (--browser).\n');

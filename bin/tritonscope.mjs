@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=128
 // The CLI is written in TypeScript; tsx (a runtime dependency) compiles it on the fly so that
 // `npx tritonscope ...` works straight after `npm install`, with no build step.
 import { register } from 'tsx/esm/api';
