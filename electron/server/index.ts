@@ -14,6 +14,7 @@ import { LogSettings, TraceSettings } from './settings';
 import { healthHandlers, inferenceHandlers, loadServiceDefinitions, type ServiceContext } from './grpcService';
 import { startHttpFront, type HttpFront } from './http/httpFront';
 import { startMetricsEndpoint, type MetricsEndpoint } from './metrics';
+import { widenConnectionWindows, widenStreamWindows } from './flowControl';
 
 /**
  * What Triton's ServerMetadata lists (InferenceServer's constructor, in its order): the same list
@@ -124,6 +125,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     'grpc.max_receive_message_length': INT32_MAX,
     'grpc.max_send_message_length': INT32_MAX,
   });
+  widenStreamWindows(server, log);
   const defs = loadServiceDefinitions();
   const context: ServiceContext = {
     manager,
@@ -158,6 +160,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     await manager.close();
     throw new Error(`cannot listen on ${address}:${options.port ?? 0}: ${(err as Error).message}`, { cause: err });
   }
+  widenConnectionWindows(server, log);
 
   let httpFront: HttpFront | undefined;
   if (options.httpPort !== undefined) {

@@ -86,6 +86,14 @@ export interface ChannelSetup {
 
 export const MAX_RECONNECT_BACKOFF_MS = 10_000;
 
+/**
+ * HTTP/2 receive window of the client's connection and streams. At HTTP/2's default 64 KiB an 857 KB
+ * LaneATT output arrives in ~13 window-sized pieces, each waiting for a WINDOW_UPDATE; gRPC C-core
+ * (Triton's own clients) grows its windows instead. Measured against an 8 MiB-window server (600 calls,
+ * 2.7 MB request, 857 KB response): median 4.5 ms with the default, 2.8 ms with this.
+ */
+export const FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
+
 export function channelSetup(
   parsed: ParsedUrl,
   tlsOption: TlsOptions | boolean | undefined,
@@ -102,6 +110,7 @@ export function channelSetup(
     // gRPC's own reconnect backoff grows to 120 s: a server back after a restart would stay
     // "unreachable" that long, however often the app checks. Match the app's 10 s status backoff.
     'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
+    'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
   };
   const useTls = parsed.tls || Boolean(tlsOption);
   if (!useTls) return { credentials: grpc.credentials.createInsecure(), options, tls: false };
