@@ -20,6 +20,7 @@ import { toTritonError, TritonError } from './errors';
 import { loadTritonPackageDefinition, loadTritonRoot, MODEL_CONFIG_CONVERSION } from './protos';
 import { InferStream, type InferStreamOptions } from './stream';
 import { allocateInputArena, BufferPool, encodeInferRequest, encodeInferRequestInPlace } from './inferCodec';
+import { decodeInferResponse } from './inferResponseCodec';
 import type { TritonClientApi } from './api';
 import type {
   CallOptions,
@@ -66,6 +67,8 @@ function services(): { inference: Methods; health: Methods } {
       ...inference['ModelConfig'],
       responseDeserialize: (buf: Buffer) => responseType.toObject(responseType.decode(buf), MODEL_CONFIG_CONVERSION),
     };
+    // ModelInfer runs per video frame: a lean decode that gives the same object (inferResponseCodec.ts).
+    inference['ModelInfer'] = { ...inference['ModelInfer'], responseDeserialize: decodeInferResponse };
     serviceCache = { inference, health: pkg['grpc.health.v1.Health'] as unknown as Methods };
   }
   return serviceCache;
