@@ -134,7 +134,17 @@ export class ModelManager {
     });
   }
 
+  /**
+   * Set by close(). A request already past the front ends when the server closes (gRPC lets
+   * in-flight calls finish; an HTTP request may still be reading its body) must not load a model
+   * into a manager that has released its versions: that model's worker thread would stay
+   * referenced and keep the process alive. Refused instead, as Triton refuses model control once
+   * it is stopping.
+   */
+  private closed = false;
+
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(unavailable('the server is shutting down'));
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => {});
     return run;
@@ -582,6 +592,7 @@ export class ModelManager {
   }
 
   async close(): Promise<void> {
+    this.closed = true; // before waiting: nothing joins the queue behind the operations already in it
     await this.queue.catch(() => {});
     for (const rec of this.records.values()) {
       for (const v of rec.versions.values()) {

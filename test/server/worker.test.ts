@@ -15,6 +15,7 @@ import { idleWorkerCount } from '../../electron/server/backends/workerPool';
 import { SpareBuffers } from '../../electron/server/backends/workerProtocol';
 import { TritonClient, TritonError } from '../../electron/triton';
 import { f32, makeRepository, readF32, scaleModel, scaledConfig, type Repo } from './fixtures';
+import { buildOnnxModel } from '../../scripts/onnx/builder';
 
 let repo: Repo;
 let server: EmbeddedServer;
@@ -105,10 +106,39 @@ function writeScaledModel(): string {
   return file;
 }
 
+/**
+ * `scaled` v1 (x2) carrying 8 MB of unused weights: ONNX Runtime takes ~100 ms to load it even in a
+ * warm worker. The tiny x2 model loaded in ~1.6 ms in a worker an earlier test in the same process
+ * had left idle, close enough to a 1 ms timeout that it sometimes won: the load then succeeded, the
+ * test failed, and the runner it had not closed kept the process alive.
+ */
+function writeHeavyScaledModel(): string {
+  const file = join(repo.dir, 'scaled', '1', 'model.onnx');
+  const n = 1 << 21;
+  writeFileSync(
+    file,
+    buildOnnxModel({
+      inputs: [{ name: 'INPUT', elemType: 'float', shape: ['batch', 3] }],
+      outputs: [{ name: 'OUTPUT', elemType: 'float', shape: ['batch', 3] }],
+      nodes: [
+        { op: 'Mul', inputs: ['INPUT', 'k'], outputs: ['OUTPUT'] },
+        { op: 'ReduceSum', inputs: ['ballast'], outputs: ['unused'] },
+      ],
+      initializers: [
+        { name: 'k', elemType: 'float', dims: [1], data: [2] },
+        { name: 'ballast', elemType: 'float', dims: [n], data: new Float32Array(n) },
+      ],
+    }),
+  );
+  return file;
+}
+
 test('a load that exceeds its timeout is abandoned with a clear reason', async () => {
-  const file = writeScaledModel();
+  const file = writeHeavyScaledModel();
   const config = scaledConfig();
-  await assert.rejects(loadOnnxRunnerInWorker(file, config, 1), (e: unknown) => {
+  // A load that wins anyway is closed before the assertion fails, so it cannot hold the process.
+  const attempt = loadOnnxRunnerInWorker(file, config, 1).then(async (runner) => (await runner.close(), runner));
+  await assert.rejects(attempt, (e: unknown) => {
     assert.equal((e as { code: string }).code, 'INTERNAL');
     assert.match((e as Error).message, /took longer than 1 ms; the load was abandoned/);
     return true;
