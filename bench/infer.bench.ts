@@ -29,7 +29,7 @@ import { buildInferRequest } from '../electron/triton/client';
 import { makeTensor } from '../shared/tensor/codec';
 import { makeLaneStubRepo } from '../test/triton-client/helpers/laneStubRepo';
 import { median } from './stats';
-import { refClientMedian, refClientMissing, serveInChild } from './refClient';
+import { REF_WARMUP, refClientMedian, refClientMissing, serveInChild } from './refClient';
 
 const WARMUP = 30;
 // 2700. On this 2-core machine a call's latency varies from call to call, independently (lag-1
@@ -157,8 +157,8 @@ try {
           refMedians.push(await refClientMedian(child.url, model, dtype, REF_BLOCK_N));
           const block: number[] = [];
           const floorBlock: number[] = [];
-          // the same 3 untimed warm-up calls as ref_client.py makes before its block (refClient.ts)
-          for (let i = 0; i < 3; i++) {
+          // the same untimed warm-up calls as ref_client.py makes before its block
+          for (let i = 0; i < REF_WARMUP; i++) {
             await remote.infer(remoteRequest);
             await rawCall(preSerialized, remoteRaw);
           }
