@@ -39,10 +39,11 @@ const WARMUP = 30;
 // ~20 in the server, and the latency was bimodal (FP32: 10-14 ms, or 28-55 ms when one landed), so the
 // median sat between the modes and the FP32 ratio of medians ranged 0.98-1.25 at 900 iterations and
 // 1.00-1.06 at 2700. bench/run.ts and serveInChild now start both processes with the app's
-// SERVING_NODE_FLAGS (electron/cli/nodeFlags.ts), which removes most of those collections: FP32
-// median ~9-10 ms, and over three runs at 2700 the ratios stayed within 0.94-1.01. The client's own
-// work is ~13 µs a call (encode in place + decode, measured in-process), so what is judged here is
-// mostly how grpc-js and the two processes share the cores.
+// SERVING_NODE_FLAGS (electron/cli/nodeFlags.ts), which removes most of those collections, and both
+// ends open 8 MiB HTTP/2 windows (electron/server/flowControl.ts): medians FP32 ~4.2-4.7 ms, FP16
+// ~2.1-2.6 ms. At that latency the client's own work (~60-90 µs a call in a CPU profile: request
+// header encode, response decode, promise plumbing) is 2-5 % of an FP16 call; over seven runs at 2700
+// the FP16 ratio of medians ranged 1.02-1.06 and FP32 1.02-1.03.
 const ITERATIONS = Number(process.env['INFER_BENCH_ITERATIONS'] ?? 2700);
 const GOAL = 1.05;
 const REF_BLOCKS = 4;
