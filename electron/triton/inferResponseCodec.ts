@@ -49,8 +49,6 @@ function messageTypes() {
   return types;
 }
 
-const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
-
 function parametersObject(map: Record<string, protobuf.Message>, parameter: protobuf.Type) {
   const out: Record<string, Record<string, unknown>> = {};
   for (const key of Object.keys(map)) out[key] = parameter.toObject(map[key], LOADER_OPTIONS);
@@ -66,16 +64,16 @@ export function decodeInferResponse(bytes: Uint8Array): InferResponseMessage {
         shape: o.shape.map((d) => (typeof d === 'number' ? String(d) : d.toString())),
         parameters: parametersObject(o.parameters, parameter),
       };
-      if (own(o, 'name')) output.name = o.name;
-      if (own(o, 'datatype')) output.datatype = o.datatype;
+      if (Object.hasOwn(o, 'name')) output.name = o.name;
+      if (Object.hasOwn(o, 'datatype')) output.datatype = o.datatype;
       if (o.contents) output.contents = contents.toObject(o.contents, LOADER_OPTIONS);
       return output;
     }),
     raw_output_contents: m.raw_output_contents,
     parameters: parametersObject(m.parameters, parameter),
   };
-  if (own(m, 'model_name')) out.model_name = m.model_name;
-  if (own(m, 'model_version')) out.model_version = m.model_version;
-  if (own(m, 'id')) out.id = m.id;
+  if (Object.hasOwn(m, 'model_name')) out.model_name = m.model_name;
+  if (Object.hasOwn(m, 'model_version')) out.model_version = m.model_version;
+  if (Object.hasOwn(m, 'id')) out.id = m.id;
   return out;
 }

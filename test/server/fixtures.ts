@@ -68,13 +68,32 @@ export function addSubModel(): Uint8Array {
   });
 }
 
-/** OUTPUT = INPUT * factor on float[batch, 3]. */
-export function scaleModel(factor: number): Uint8Array {
+/**
+ * OUTPUT = INPUT * factor on float[batch, 3]. `unusedWeights` adds that many float weights that no
+ * output depends on: a model that is slow to load (ONNX Runtime still reads them) but runs the same.
+ */
+export function scaleModel(factor: number, unusedWeights = 0): Uint8Array {
+  const ballast = unusedWeights > 0;
   return buildOnnxModel({
     inputs: [{ name: 'INPUT', elemType: 'float', shape: ['batch', 3] }],
     outputs: [{ name: 'OUTPUT', elemType: 'float', shape: ['batch', 3] }],
-    nodes: [{ op: 'Mul', inputs: ['INPUT', 'k'], outputs: ['OUTPUT'] }],
-    initializers: [{ name: 'k', elemType: 'float', dims: [1], data: [factor] }],
+    nodes: [
+      { op: 'Mul', inputs: ['INPUT', 'k'], outputs: ['OUTPUT'] },
+      ...(ballast ? [{ op: 'ReduceSum', inputs: ['ballast'], outputs: ['unused'] }] : []),
+    ],
+    initializers: [
+      { name: 'k', elemType: 'float', dims: [1], data: [factor] },
+      ...(ballast
+        ? [
+            {
+              name: 'ballast',
+              elemType: 'float' as const,
+              dims: [unusedWeights],
+              data: new Float32Array(unusedWeights),
+            },
+          ]
+        : []),
+    ],
   });
 }
 

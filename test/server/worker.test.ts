@@ -15,7 +15,6 @@ import { idleWorkerCount } from '../../electron/server/backends/workerPool';
 import { SpareBuffers } from '../../electron/server/backends/workerProtocol';
 import { TritonClient, TritonError } from '../../electron/triton';
 import { f32, makeRepository, readF32, scaleModel, scaledConfig, type Repo } from './fixtures';
-import { buildOnnxModel } from '../../scripts/onnx/builder';
 
 let repo: Repo;
 let server: EmbeddedServer;
@@ -99,42 +98,18 @@ test('models run in worker threads: inference is correct; a cleanly unloaded wor
   assert.deepEqual(readF32(again.outputs[0].data), [2, 2, 2]);
 });
 
-/** Version 1 of `scaled` as a fresh x2 model file (a runner loads it outside the server). */
-function writeScaledModel(): string {
+/** Version 1 of `scaled` as a fresh model file (a runner loads it outside the server); x2 by default. */
+function writeScaledModel(model = scaleModel(2)): string {
   const file = join(repo.dir, 'scaled', '1', 'model.onnx');
-  writeFileSync(file, scaleModel(2));
-  return file;
-}
-
-/**
- * `scaled` v1 (x2) carrying 8 MB of unused weights: ONNX Runtime takes ~100 ms to load it even in a
- * warm worker. The tiny x2 model loaded in ~1.6 ms in a worker an earlier test in the same process
- * had left idle, close enough to a 1 ms timeout that it sometimes won: the load then succeeded, the
- * test failed, and the runner it had not closed kept the process alive.
- */
-function writeHeavyScaledModel(): string {
-  const file = join(repo.dir, 'scaled', '1', 'model.onnx');
-  const n = 1 << 21;
-  writeFileSync(
-    file,
-    buildOnnxModel({
-      inputs: [{ name: 'INPUT', elemType: 'float', shape: ['batch', 3] }],
-      outputs: [{ name: 'OUTPUT', elemType: 'float', shape: ['batch', 3] }],
-      nodes: [
-        { op: 'Mul', inputs: ['INPUT', 'k'], outputs: ['OUTPUT'] },
-        { op: 'ReduceSum', inputs: ['ballast'], outputs: ['unused'] },
-      ],
-      initializers: [
-        { name: 'k', elemType: 'float', dims: [1], data: [2] },
-        { name: 'ballast', elemType: 'float', dims: [n], data: new Float32Array(n) },
-      ],
-    }),
-  );
+  writeFileSync(file, model);
   return file;
 }
 
 test('a load that exceeds its timeout is abandoned with a clear reason', async () => {
-  const file = writeHeavyScaledModel();
+  // x2 with 8 MB of unused weights: ONNX Runtime takes ~100 ms to load it even in a warm worker. The
+  // plain x2 model loaded in ~1.6 ms in a worker an earlier test in the same process had left idle,
+  // close enough to a 1 ms timeout that the load could win and leave the test with an open runner.
+  const file = writeScaledModel(scaleModel(2, 1 << 21));
   const config = scaledConfig();
   // A load that wins anyway is closed before the assertion fails, so it cannot hold the process.
   const attempt = loadOnnxRunnerInWorker(file, config, 1).then(async (runner) => (await runner.close(), runner));
