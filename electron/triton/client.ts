@@ -10,16 +10,20 @@ import { datatypeInfo, elementCount } from '../../shared/tensor/datatypes';
 import { channelSetup, parseTritonUrl, type ParsedUrl } from './connection';
 import {
   fromParameters,
-  toInferResponse,
   toModelStatistics,
   toParameters,
   toRequestedOutputs,
-  type InferResponseMessage,
 } from './convert';
 import { toTritonError, TritonError } from './errors';
 import { loadTritonPackageDefinition, loadTritonRoot, MODEL_CONFIG_CONVERSION } from './protos';
 import { InferStream, type InferStreamOptions } from './stream';
-import { allocateInputArena, BufferPool, encodeInferRequest, encodeInferRequestInPlace } from './inferCodec';
+import {
+  allocateInputArena,
+  BufferPool,
+  encodeInferRequest,
+  encodeInferRequestInPlace,
+  releaseRequestBytes,
+} from './inferCodec';
 import { decodeInferResponse } from './inferResponseCodec';
 import type { TritonClientApi } from './api';
 import type {
@@ -67,7 +71,7 @@ function services(): { inference: Methods; health: Methods } {
       ...inference['ModelConfig'],
       responseDeserialize: (buf: Buffer) => responseType.toObject(responseType.decode(buf), MODEL_CONFIG_CONVERSION),
     };
-    // ModelInfer runs per video frame: a lean decode that gives the same object (inferResponseCodec.ts).
+    // ModelInfer runs per video frame: one pass from the wire to the InferResponse (inferResponseCodec.ts).
     inference['ModelInfer'] = { ...inference['ModelInfer'], responseDeserialize: decodeInferResponse };
     serviceCache = { inference, health: pkg['grpc.health.v1.Health'] as unknown as Methods };
   }
@@ -119,42 +123,43 @@ export class TritonClient implements TritonClientApi {
     rpc: string,
     request: object,
     opts?: CallOptions,
-    preSerialized?: { bytes: Buffer; done: () => void },
+    /** The request already serialized (ModelInfer): sent as is, its memory released when the call ends. */
+    serialized?: Buffer,
   ): Promise<Res> {
-    if (this.closed)
+    if (this.closed || opts?.signal?.aborted) {
+      if (serialized) releaseRequestBytes(serialized, this.requestBuffers);
       return Promise.reject(
-        new TritonError(grpc.status.CANCELLED, 'client is closed', {
-          rpc,
-          message: `CANCELLED: ${rpc}: the client was closed`,
-        }),
-      );
-    const method = services()[service][rpc];
-    const { metadata, options, timeoutMs } = this.callOptions(opts);
-    if (opts?.signal?.aborted) {
-      return Promise.reject(
-        new TritonError(grpc.status.CANCELLED, 'Cancelled on client', {
-          rpc,
-          message: `CANCELLED: ${rpc} was cancelled`,
-        }),
+        this.closed
+          ? new TritonError(grpc.status.CANCELLED, 'client is closed', {
+              rpc,
+              message: `CANCELLED: ${rpc}: the client was closed`,
+            })
+          : new TritonError(grpc.status.CANCELLED, 'Cancelled on client', {
+              rpc,
+              message: `CANCELLED: ${rpc} was cancelled`,
+            }),
       );
     }
+    const method = services()[service][rpc];
+    const { metadata, options, timeoutMs } = this.callOptions(opts);
+    const signal = opts?.signal;
     return new Promise<Res>((resolve, reject) => {
       const call = this.client.makeUnaryRequest<object | Buffer, unknown>(
         method.path,
-        preSerialized ? identity : method.requestSerialize,
+        serialized ? identity : method.requestSerialize,
         method.responseDeserialize,
-        preSerialized ? preSerialized.bytes : request,
+        serialized ?? request,
         metadata,
         options,
         (err, res) => {
-          preSerialized?.done();
-          opts?.signal?.removeEventListener('abort', onAbort);
+          if (serialized) releaseRequestBytes(serialized, this.requestBuffers);
+          if (onAbort) signal!.removeEventListener('abort', onAbort);
           if (err) reject(toTritonError(err, this.errorContext(rpc, timeoutMs > 0 ? timeoutMs : undefined)));
           else resolve(res as Res);
         },
       );
-      const onAbort = () => call.cancel();
-      opts?.signal?.addEventListener('abort', onAbort, { once: true });
+      const onAbort = signal ? () => call.cancel() : undefined;
+      if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -267,16 +272,18 @@ export class TritonClient implements TritonClientApi {
 
   // ---- inference -------------------------------------------------------------------------------
 
-  async infer(request: InferRequest, opts?: CallOptions): Promise<InferResponse> {
-    const msg = buildInferRequest(request);
-    // Serialized here (not by grpc-js): in place around an input allocated by allocateInput (no
-    // copy), else into a reused buffer that returns to the pool when the call ends.
-    const inPlace = encodeInferRequestInPlace(msg);
-    const bytes = inPlace ? inPlace.bytes : encodeInferRequest(msg, this.requestBuffers);
-    const done = inPlace ? inPlace.release : () => this.requestBuffers.release(bytes);
-    return toInferResponse(
-      await this.unary<InferResponseMessage>('inference', 'ModelInfer', msg, opts, { bytes, done }),
-    );
+  infer(request: InferRequest, opts?: CallOptions): Promise<InferResponse> {
+    let bytes: Buffer;
+    try {
+      const msg = buildInferRequest(request);
+      // Serialized here (not by grpc-js): in place around an input allocated by allocateInput (no
+      // copy), else into a reused buffer; either is released when the call ends (unary).
+      bytes = encodeInferRequestInPlace(msg) ?? encodeInferRequest(msg, this.requestBuffers);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    // The response deserializer gives the InferResponse itself (inferResponseCodec.ts).
+    return this.unary<InferResponse>('inference', 'ModelInfer', {}, opts, bytes);
   }
 
   /**

@@ -96,7 +96,7 @@ export function toRequestedOutputs(outputs: RequestedOutput[] | undefined) {
   );
 }
 
-interface ContentsMessage {
+export interface ContentsMessage {
   bool_contents?: boolean[];
   int_contents?: number[];
   int64_contents?: string[];
@@ -123,7 +123,7 @@ export interface InferResponseMessage {
 }
 
 /** Typed `contents` (which Triton never sends, but other KServe servers may) -> raw bytes. */
-function contentsToBytes(datatype: string, c: ContentsMessage | undefined): Uint8Array {
+export function contentsToBytes(datatype: string, c: ContentsMessage | undefined): Uint8Array {
   if (!c) return new Uint8Array(0);
   switch (datatype) {
     case 'BOOL':

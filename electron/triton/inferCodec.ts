@@ -64,21 +64,62 @@ let requestType: protobuf.Type | undefined;
 
 type InferRequestMessage = { raw_input_contents: Uint8Array[] } & Record<string, unknown>;
 
-type HeaderPart = { parameters?: Record<string, unknown> };
+type HeaderPart = { name: string; parameters?: Record<string, unknown> };
+type InputHeader = HeaderPart & { datatype: string; shape: unknown[] };
 
-const noParameters = (parts: unknown) =>
-  !Array.isArray(parts) || parts.every((p: HeaderPart) => !p.parameters || Object.keys(p.parameters).length === 0);
+function hasParameters(p: Record<string, unknown> | undefined): boolean {
+  if (p) for (const _ in p) return true;
+  return false;
+}
+
+/**
+ * A key that identifies the header's bytes, or undefined when the header has parameters (not
+ * cached). Every string is length-prefixed, so two different headers never share a key.
+ */
+function headerKey(message: InferRequestMessage): string | undefined {
+  if (hasParameters(message['parameters'] as Record<string, unknown> | undefined)) return undefined;
+  const model = String(message['model_name']);
+  const version = String(message['model_version']);
+  const id = String(message['id']);
+  let key = `${model.length}:${model}${version.length}:${version}${id.length}:${id}`;
+  for (const input of message['inputs'] as InputHeader[]) {
+    if (hasParameters(input.parameters)) return undefined;
+    key += `i${input.name.length}:${input.name}${input.datatype.length}:${input.datatype}`;
+    for (const d of input.shape) {
+      if (typeof d !== 'number') return undefined;
+      key += `,${d}`;
+    }
+  }
+  for (const output of message['outputs'] as HeaderPart[]) {
+    if (hasParameters(output.parameters)) return undefined;
+    key += `o${output.name.length}:${output.name}`;
+  }
+  return key;
+}
+
+/**
+ * Encoded headers by key: a video loop sends the same model, names and shape every frame, and
+ * encoding them with protobufjs was a third of the client's own per-call cost. Bounded (a new id
+ * per request makes every key new); the cached bytes are only ever copied, never written.
+ */
+const headerCache = new Map<string, Uint8Array>();
+const HEADER_CACHE_ENTRIES = 64;
 
 /** The request's small fields (1-6) encoded by protobufjs; the raw inputs are written by the callers. */
 function encodeHeader(message: InferRequestMessage): Uint8Array {
+  const key = headerKey(message);
+  const cached = key === undefined ? undefined : headerCache.get(key);
+  if (cached) return cached;
   requestType ??= loadTritonRoot().lookupType('inference.ModelInferRequest');
   const { raw_input_contents: _raw, ...header } = message;
   // Without parameters (the video loop's case) the object already has the message's plain types
-  // (strings, numbers), so fromObject's conversion pass (a third of the header's cost) is skipped;
-  // parameters (oneofs, 64-bit values as strings) still go through it.
-  if (noParameters([header]) && noParameters(header['inputs']) && noParameters(header['outputs']))
-    return requestType.encode(header).finish();
-  return requestType.encode(requestType.fromObject(header)).finish();
+  // (strings, numbers), so fromObject's conversion pass is skipped; parameters (oneofs, 64-bit
+  // values as strings) still go through it.
+  if (key === undefined) return requestType.encode(requestType.fromObject(header)).finish();
+  const encoded = requestType.encode(header).finish();
+  if (headerCache.size >= HEADER_CACHE_ENTRIES) headerCache.clear();
+  headerCache.set(key, encoded);
+  return encoded;
 }
 
 /**
@@ -136,12 +177,10 @@ export function allocateInputArena(byteLength: number): Uint8Array {
 /**
  * Serializes `message` in place in front of its single raw input, if that input is an idle arena
  * with room for the header. Returns undefined when the request does not qualify (the caller then
- * copies). While the returned bytes are in flight the arena is busy: a concurrent request with the
- * same tensor takes the copying path instead of overwriting the header.
+ * copies). While the returned bytes are in flight the arena is busy (until releaseRequestBytes): a
+ * concurrent request with the same tensor takes the copying path instead of overwriting the header.
  */
-export function encodeInferRequestInPlace(
-  message: InferRequestMessage,
-): { bytes: Buffer; release: () => void } | undefined {
+export function encodeInferRequestInPlace(message: InferRequestMessage): Buffer | undefined {
   const raw = message.raw_input_contents;
   if (raw.length !== 1) return undefined;
   const data = raw[0];
@@ -157,10 +196,15 @@ export function encodeInferRequestInPlace(
   mem[start + head.length] = RAW_INPUT_CONTENTS_TAG;
   writeVarint(mem, start + head.length + 1, data.length);
   arena.busy = true;
-  return {
-    bytes: mem.subarray(start, ARENA_HEADER_ROOM + data.length),
-    release: () => {
-      arena.busy = false;
-    },
-  };
+  return mem.subarray(start, ARENA_HEADER_ROOM + data.length);
+}
+
+/**
+ * Gives back the memory of a request once its call has ended: the arena it was encoded in becomes
+ * idle again, or a pooled buffer returns to `pool`.
+ */
+export function releaseRequestBytes(bytes: Buffer, pool: BufferPool): void {
+  const arena = arenas.get(bytes.buffer);
+  if (arena) arena.busy = false;
+  else pool.release(bytes);
 }

@@ -380,6 +380,26 @@ test('hot-path request encoding is byte-identical to protobufjs and safe with po
     Buffer.compare(encodeInferRequest(unchecked), Buffer.from(T.encode(T.fromObject(unchecked)).finish())),
     0,
   );
+  // Headers are cached per model/version/id/names/shapes: requests that differ only where a naive
+  // key would run fields together each keep their own bytes, first encode and again from the cache.
+  const lookalikes = [
+    { model: 'ab', id: 'c', inputs: [makeTensor('x', 'FP32', [1, 2], new Float32Array(2))] },
+    { model: 'a', id: 'bc', inputs: [makeTensor('x', 'FP32', [1, 2], new Float32Array(2))] },
+    { model: 'a', id: 'bc', inputs: [makeTensor('x', 'FP32', [12], new Float32Array(12))] },
+    { model: 'a', id: 'bc', inputs: [makeTensor('x', 'FP32', [1, 2], new Float32Array(2))], outputs: ['y'] },
+    { model: 'a', id: 'bc', inputs: [makeTensor('x', 'FP32', [1, 2], new Float32Array(2))], outputs: ['y', 'z'] },
+    { model: 'a', id: 'bc', inputs: [makeTensor('x', 'INT32', [1, 2], new Int32Array(2))] },
+    { model: 'a', version: '1', id: 'bc', inputs: [makeTensor('x', 'FP32', [1, 2], new Float32Array(2))] },
+  ];
+  for (let round = 0; round < 2; round++)
+    for (const r of lookalikes) {
+      const m = buildInferRequest(r);
+      assert.equal(
+        Buffer.compare(encodeInferRequest(m), Buffer.from(T.encode(T.fromObject(m)).finish())),
+        0,
+        `${JSON.stringify({ ...r, inputs: r.inputs.map((t) => [t.name, t.datatype, t.shape]) })}, round ${round + 1}`,
+      );
+    }
   pool.release(ours);
   assert.equal(encodeInferRequest(msg, pool), ours, 'a released buffer of the same size is reused');
   assert.notEqual(encodeInferRequest(msg, pool), ours, 'a buffer in use is not handed out twice');
@@ -399,7 +419,9 @@ test('hot-path request encoding is byte-identical to protobufjs and safe with po
 });
 
 test('allocateInput: the request is sent from the tensor memory itself and decodes to the same message', async () => {
-  const { encodeInferRequestInPlace } = await import('../../electron/triton/inferCodec');
+  const { BufferPool, encodeInferRequestInPlace, releaseRequestBytes } = await import(
+    '../../electron/triton/inferCodec'
+  );
   const { buildInferRequest } = await import('../../electron/triton/client');
   const { loadTritonRoot } = await import('../../electron/triton/protos');
   const T = loadTritonRoot().lookupType('inference.ModelInferRequest');
@@ -409,14 +431,16 @@ test('allocateInput: the request is sent from the tensor memory itself and decod
   const msg = buildInferRequest({ model: 'echo', version: '1', id: 'z', parameters: { p: 1 }, inputs: [input] });
   const inPlace = encodeInferRequestInPlace(msg)!;
   assert.ok(inPlace, 'a lone arena input is encoded in place');
-  assert.equal(inPlace.bytes.buffer, input.data.buffer, 'no copy: the bytes are a view of the arena');
+  assert.equal(inPlace.buffer, input.data.buffer, 'no copy: the bytes are a view of the arena');
   assert.equal(
-    Buffer.compare(inPlace.bytes, Buffer.from(T.encode(T.fromObject(msg)).finish())),
+    Buffer.compare(inPlace, Buffer.from(T.encode(T.fromObject(msg)).finish())),
     0,
     'byte-identical to protobufjs',
   );
   assert.equal(encodeInferRequestInPlace(msg), undefined, 'a busy arena is not encoded in place twice');
-  inPlace.release();
+  releaseRequestBytes(inPlace, new BufferPool());
+  assert.ok(encodeInferRequestInPlace(msg), 'released, the arena is encoded in place again');
+  releaseRequestBytes(inPlace, new BufferPool());
   // A copy of the data, or a request with two inputs, takes the copying path.
   assert.equal(
     encodeInferRequestInPlace(buildInferRequest({ model: 'echo', inputs: [makeTensor('x', 'FP32', [1], [1])] })),

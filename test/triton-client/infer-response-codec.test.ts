@@ -1,22 +1,26 @@
 /**
- * TritonClient decodes ModelInferResponse with its own lean conversion (electron/triton/
- * inferResponseCodec.ts). It must give exactly what proto-loader's generic deserializer gives under
- * our loader options, for every shape of response a server may send: absent and present-but-empty
- * scalars, parameters of every kind, 64-bit dims beyond 2^53, typed `contents` of every kind, raw
- * contents, several outputs, and an empty response.
+ * TritonClient decodes ModelInferResponse in one pass (electron/triton/inferResponseCodec.ts). It
+ * must give exactly what the generic path gives (proto-loader's deserializer under our loader
+ * options, then convert.ts's toInferResponse, which the stream still uses), for every shape of
+ * response a server may send: absent and present-but-empty scalars, parameters of every kind,
+ * 64-bit dims beyond 2^53, typed `contents` of every kind, raw contents, several outputs, an empty
+ * response, and wire forms protobufjs's encoder never makes (unpacked shapes, unknown fields, a
+ * field sent twice).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeInferResponse } from '../../electron/triton/inferResponseCodec';
+import { toInferResponse, type InferResponseMessage } from '../../electron/triton/convert';
 import { loadTritonPackageDefinition, loadTritonRoot } from '../../electron/triton/protos';
 
 const ResponseType = loadTritonRoot().lookupType('inference.ModelInferResponse');
-const referenceDeserialize = (
+const protoLoaderDeserialize = (
   loadTritonPackageDefinition()['inference.GRPCInferenceService'] as unknown as Record<
     string,
     { responseDeserialize: (b: Buffer) => unknown }
   >
 )['ModelInfer'].responseDeserialize;
+const genericDecode = (bytes: Buffer) => toInferResponse(protoLoaderDeserialize(bytes) as InferResponseMessage);
 
 function wire(response: Record<string, unknown>): Buffer {
   const message = ResponseType.fromObject(response);
@@ -82,16 +86,66 @@ const RESPONSES: Record<string, Record<string, unknown>> = {
 };
 
 for (const [label, response] of Object.entries(RESPONSES)) {
-  test(`decodeInferResponse equals proto-loader's deserializer: ${label}`, () => {
+  test(`decodeInferResponse equals the generic path: ${label}`, () => {
     const bytes = wire(response);
-    assert.deepStrictEqual(decodeInferResponse(bytes), referenceDeserialize(bytes));
+    assert.deepStrictEqual(decodeInferResponse(bytes), genericDecode(bytes));
   });
 }
+
+/** A field's key (tag) byte sequence and a varint, for hand-made wire forms. */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+}
+const field = (num: number, wireType: number) => varint((num << 3) | wireType);
+const lengthDelimited = (num: number, body: number[]) => [...field(num, 2), ...varint(body.length), ...body];
+const text = (s: string) => [...Buffer.from(s)];
+
+test('decodeInferResponse equals the generic path on wire forms protobufjs never writes', () => {
+  // an output whose shape is sent unpacked (one varint per dim), with an unknown field in it
+  const output = [
+    ...lengthDelimited(1, text('o')),
+    ...field(3, 0),
+    ...varint(2),
+    ...field(3, 0),
+    ...varint(3),
+    ...lengthDelimited(2, text('UINT8')),
+    ...lengthDelimited(15, [1, 2, 3]),
+  ];
+  const bytes = Buffer.from([
+    ...lengthDelimited(1, text('first')),
+    ...lengthDelimited(1, text('second')), // a scalar sent twice: the last wins
+    ...field(9, 0), // unknown varint field
+    ...varint(300),
+    ...lengthDelimited(5, output),
+    ...lengthDelimited(6, [0, 1, 2, 3, 4, 5]),
+    ...field(10, 5), // unknown fixed32 field
+    1,
+    2,
+    3,
+    4,
+  ]);
+  const decoded = decodeInferResponse(bytes);
+  assert.deepStrictEqual(decoded, genericDecode(bytes));
+  assert.equal(decoded.model, 'second');
+  assert.deepEqual(decoded.outputs[0].shape, [2, 3]);
+});
+
+test('decodeInferResponse refuses a truncated message as the generic path does', () => {
+  const bytes = wire(RESPONSES['LaneATT-like raw outputs']).subarray(0, 200);
+  assert.throws(() => genericDecode(bytes), RangeError);
+  assert.throws(() => decodeInferResponse(bytes), RangeError);
+});
 
 test('decodeInferResponse hands raw outputs over as views into the received message', () => {
   const bytes = wire(RESPONSES['LaneATT-like raw outputs']);
   const decoded = decodeInferResponse(bytes);
-  assert.equal(decoded.raw_output_contents.length, 2);
-  for (const raw of decoded.raw_output_contents) assert.equal(raw.buffer, bytes.buffer);
-  assert.deepEqual(decoded.outputs[0].shape, ['1', '2784', '77']);
+  assert.equal(decoded.outputs.length, 2);
+  for (const output of decoded.outputs) assert.equal(output.data.buffer, bytes.buffer);
+  assert.deepEqual(decoded.outputs[0].shape, [1, 2784, 77]);
 });
