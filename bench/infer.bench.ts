@@ -41,9 +41,12 @@ const WARMUP = 30;
 // 1.00-1.06 at 2700. bench/run.ts and serveInChild now start both processes with the app's
 // SERVING_NODE_FLAGS (electron/cli/nodeFlags.ts), which removes most of those collections, and both
 // ends open 8 MiB HTTP/2 windows (electron/server/flowControl.ts): medians FP32 ~4.2-4.7 ms, FP16
-// ~2.1-2.6 ms. At that latency the client's own work (~60-90 µs a call in a CPU profile: request
-// header encode, response decode, promise plumbing) is 2-5 % of an FP16 call; over seven runs at 2700
-// the FP16 ratio of medians ranged 1.02-1.06 and FP32 1.02-1.03.
+// ~2.1-2.6 ms. At that latency the client's own work is a few % of an FP16 call: with the request
+// header encoded per call, the response decoded to proto-loader's object and converted again, and
+// named closures per call, over seven runs at 2700 the FP16 ratio of medians ranged 1.02-1.06 and
+// FP32 1.02-1.03; with the header cached, the response decoded in one pass (inferResponseCodec.ts)
+// and no per-call closures, four runs gave FP16 0.985-1.021 (paired 1.004-1.023) and FP32
+// 1.001-1.013 (paired 1.001-1.015).
 const ITERATIONS = Number(process.env['INFER_BENCH_ITERATIONS'] ?? 2700);
 const GOAL = 1.05;
 const REF_BLOCKS = 4;
