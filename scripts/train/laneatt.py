@@ -92,7 +92,17 @@ class LaneATT(nn.Module):
         self.fh, self.fw = math.ceil(IMG_H / STRIDE), IMG_W // STRIDE
         # anchors pool from every other row of the 23-row map (12 rows, LaneATT's stride-32 count)
         self.rows = list(range(0, self.fh, 2))
-        self.register_buffer('cut_idx', torch.from_numpy(make_cut_indices(self.fh, self.fw, self.rows).reshape(-1)))
+        cut = make_cut_indices(self.fh, self.fw, self.rows)
+        self.register_buffer('cut_idx', torch.from_numpy(cut.reshape(-1)))
+        # the same crossings as a sparse [anchors, rows*fw] matrix (the zero slot dropped), for training
+        a_idx = np.repeat(np.arange(cut.shape[0]), cut.shape[1])
+        inside = cut.reshape(-1) < len(self.rows) * self.fw
+        self.crossings = torch.sparse_coo_tensor(
+            np.stack([a_idx[inside], cut.reshape(-1)[inside]]), np.ones(int(inside.sum()), np.float32),
+            (cut.shape[0], len(self.rows) * self.fw),
+        ).coalesce()
+        # eval() pools by gathering (as exported) unless this is False; train() always uses `crossings`
+        self.gather_heads = True
         self.register_buffer('anchors', torch.from_numpy(make_anchors()))
         self.n_anchors = self.anchors.shape[0]
         # LaneATT's cls (2) and reg (1 + 72) linear layers over the anchor's pooled features [C x fh],
@@ -115,8 +125,17 @@ class LaneATT(nn.Module):
         f = f[:, :, 0 : self.fh : 2, :]
         g = torch.matmul(self.head_w, f.permute(0, 2, 1, 3))  # [B, rows, 75, fw]
         g = g.permute(0, 1, 3, 2).reshape(b, nr * self.fw, -1)  # [B, rows*fw, 75]: one 75-vector per position
+        if self.training or not self.gather_heads:
+            # Training: the same sum as one sparse [anchors x positions] matrix (a 1 wherever an anchor
+            # crosses a position) times the projections. torch 1.13's index_select along dim 1 and its
+            # backward were most of a training step's CPU; this is a small fraction of it.
+            c = g.shape[2]
+            flat = g.permute(1, 0, 2).reshape(nr * self.fw, b * c)
+            out = torch.sparse.mm(self.crossings, flat).reshape(self.n_anchors, b, c).permute(1, 0, 2)
+            return out + self.head_b
         g = torch.cat([g, g.new_zeros(b, 1, g.shape[2])], dim=1)  # the zero slot for outside-the-map
-        # gathering whole 75-vectors (not single values) keeps the ONNX Gather a row copy: fast in ORT
+        # Export: ONNX has no sparse product; gathering whole 75-vectors (not single values) keeps the
+        # ONNX Gather a row copy, fast in ORT.
         g = torch.index_select(g, 1, self.cut_idx).reshape(b, self.n_anchors, nr, -1)
         return g.sum(2) + self.head_b  # [B, A, 75]
 

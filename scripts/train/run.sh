@@ -12,5 +12,5 @@ PY=/usr/bin/python3
 mkdir -p .cache/train/run
 nice -n 5 "$PY" scripts/train/cache.py --split val --count 100
 nice -n 5 "$PY" scripts/train/cache.py --split train --count "${TRAIN_SCENES:-12000}"
-nice -n 5 "$PY" scripts/train/train.py --minutes "${TRAIN_MINUTES:-84}" --epoch-images 1000 "$@" 2>&1 | tee -a .cache/train/run/train.log
+nice -n 5 "$PY" scripts/train/train.py --minutes "${TRAIN_MINUTES:-84}" --epoch-images 2000 "$@" 2>&1 | tee -a .cache/train/run/train.log
 "$PY" scripts/train/export.py --checkpoint .cache/train/run/best.pt
