@@ -64,35 +64,49 @@ let requestType: protobuf.Type | undefined;
 
 type InferRequestMessage = { raw_input_contents: Uint8Array[] } & Record<string, unknown>;
 
-type HeaderPart = { name: string; parameters?: Record<string, unknown> };
-type InputHeader = HeaderPart & { datatype: string; shape: unknown[] };
+type HeaderPart = { name?: unknown; parameters?: Record<string, unknown> };
+type InputHeader = HeaderPart & { datatype?: unknown; shape?: unknown };
 
 function hasParameters(p: Record<string, unknown> | undefined): boolean {
   if (p) for (const _ in p) return true;
   return false;
 }
 
+/** A string field as a length-prefixed key part; undefined for anything else (not cached). */
+function keyPart(s: unknown): string | undefined {
+  return typeof s === 'string' ? `${s.length}:${s}` : undefined;
+}
+
 /**
- * A key that identifies the header's bytes, or undefined when the header has parameters (not
- * cached). Every string is length-prefixed, so two different headers never share a key.
+ * A key that identifies the header's bytes, or undefined when the header is not cached: it has
+ * parameters, or a field of an unexpected kind (left to protobufjs's conversion and its errors).
+ * Strings are length-prefixed and dims are integers, so two different headers never share a key.
  */
 function headerKey(message: InferRequestMessage): string | undefined {
   if (hasParameters(message['parameters'] as Record<string, unknown> | undefined)) return undefined;
-  const model = String(message['model_name']);
-  const version = String(message['model_version']);
-  const id = String(message['id']);
-  let key = `${model.length}:${model}${version.length}:${version}${id.length}:${id}`;
-  for (const input of message['inputs'] as InputHeader[]) {
+  const model = keyPart(message['model_name']);
+  const version = keyPart(message['model_version']);
+  const id = keyPart(message['id']);
+  const inputs = message['inputs'];
+  const outputs = message['outputs'];
+  if (model === undefined || version === undefined || id === undefined) return undefined;
+  if (!Array.isArray(inputs) || !Array.isArray(outputs)) return undefined;
+  let key = model + version + id;
+  for (const input of inputs as InputHeader[]) {
+    const name = keyPart(input.name);
+    const datatype = keyPart(input.datatype);
+    if (name === undefined || datatype === undefined || !Array.isArray(input.shape)) return undefined;
     if (hasParameters(input.parameters)) return undefined;
-    key += `i${input.name.length}:${input.name}${input.datatype.length}:${input.datatype}`;
+    key += `i${name}${datatype}`;
     for (const d of input.shape) {
-      if (typeof d !== 'number') return undefined;
-      key += `,${d}`;
+      if (!Number.isSafeInteger(d)) return undefined;
+      key += `,${d as number}`;
     }
   }
-  for (const output of message['outputs'] as HeaderPart[]) {
-    if (hasParameters(output.parameters)) return undefined;
-    key += `o${output.name.length}:${output.name}`;
+  for (const output of outputs as HeaderPart[]) {
+    const name = keyPart(output.name);
+    if (name === undefined || hasParameters(output.parameters)) return undefined;
+    key += `o${name}`;
   }
   return key;
 }
