@@ -8,12 +8,7 @@ import type { MethodDefinition } from '@grpc/proto-loader';
 import { checkTensorData, type Tensor } from '../../shared/tensor/codec';
 import { datatypeInfo, elementCount } from '../../shared/tensor/datatypes';
 import { channelSetup, parseTritonUrl, type ParsedUrl } from './connection';
-import {
-  fromParameters,
-  toModelStatistics,
-  toParameters,
-  toRequestedOutputs,
-} from './convert';
+import { fromParameters, toModelStatistics, toParameters, toRequestedOutputs } from './convert';
 import { toTritonError, TritonError } from './errors';
 import { loadTritonPackageDefinition, loadTritonRoot, MODEL_CONFIG_CONVERSION } from './protos';
 import { InferStream, type InferStreamOptions } from './stream';

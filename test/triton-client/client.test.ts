@@ -419,9 +419,8 @@ test('hot-path request encoding is byte-identical to protobufjs and safe with po
 });
 
 test('allocateInput: the request is sent from the tensor memory itself and decodes to the same message', async () => {
-  const { BufferPool, encodeInferRequestInPlace, releaseRequestBytes } = await import(
-    '../../electron/triton/inferCodec'
-  );
+  const { BufferPool, encodeInferRequestInPlace, releaseRequestBytes } =
+    await import('../../electron/triton/inferCodec');
   const { buildInferRequest } = await import('../../electron/triton/client');
   const { loadTritonRoot } = await import('../../electron/triton/protos');
   const T = loadTritonRoot().lookupType('inference.ModelInferRequest');
