@@ -94,15 +94,13 @@ class LaneATT(nn.Module):
         self.rows = list(range(0, self.fh, 2))
         cut = make_cut_indices(self.fh, self.fw, self.rows)
         self.register_buffer('cut_idx', torch.from_numpy(cut.reshape(-1)))
-        # the same crossings as a sparse [anchors, rows*fw] matrix (the zero slot dropped), for training
+        # the same crossings as a sparse [anchors, rows*fw] matrix (the zero slot dropped): `heads` in torch
         a_idx = np.repeat(np.arange(cut.shape[0]), cut.shape[1])
         inside = cut.reshape(-1) < len(self.rows) * self.fw
         self.crossings = torch.sparse_coo_tensor(
             np.stack([a_idx[inside], cut.reshape(-1)[inside]]), np.ones(int(inside.sum()), np.float32),
             (cut.shape[0], len(self.rows) * self.fw),
         ).coalesce()
-        # eval() pools by gathering (as exported) unless this is False; train() always uses `crossings`
-        self.gather_heads = True
         self.register_buffer('anchors', torch.from_numpy(make_anchors()))
         self.n_anchors = self.anchors.shape[0]
         # LaneATT's cls (2) and reg (1 + 72) linear layers over the anchor's pooled features [C x fh],
@@ -117,18 +115,19 @@ class LaneATT(nn.Module):
         f = f16 + F.interpolate(f32, size=(self.fh, self.fw), mode='nearest')
         return self.reduce(f)
 
-    def heads(self, f):
+    def heads(self, f, gather=False):
         """Anchor feature pooling + linear heads, computed as 'project first, then gather': applying the
         row-r slice of the linear layer to every position of row r and summing the values each anchor
-        crosses is the same sum as LaneATT's linear layer on the pooled vector, at ~1/50 of the cost."""
+        crosses is the same sum as LaneATT's linear layer on the pooled vector, at ~1/50 of the cost.
+        gather=True sums by gathering (what the ONNX export uses); else by the sparse `crossings` product."""
         b, nr = f.shape[0], len(self.rows)
         f = f[:, :, 0 : self.fh : 2, :]
         g = torch.matmul(self.head_w, f.permute(0, 2, 1, 3))  # [B, rows, 75, fw]
         g = g.permute(0, 1, 3, 2).reshape(b, nr * self.fw, -1)  # [B, rows*fw, 75]: one 75-vector per position
-        if self.training or not self.gather_heads:
-            # Training: the same sum as one sparse [anchors x positions] matrix (a 1 wherever an anchor
-            # crosses a position) times the projections. torch 1.13's index_select along dim 1 and its
-            # backward were most of a training step's CPU; this is a small fraction of it.
+        if not gather:
+            # The same sum as one sparse [anchors x positions] matrix (a 1 wherever an anchor crosses a
+            # position) times the projections. torch 1.13's index_select along dim 1 and its backward
+            # were most of a training step's CPU; this is a small fraction of it.
             c = g.shape[2]
             flat = g.permute(1, 0, 2).reshape(nr * self.fw, b * c)
             out = torch.sparse.mm(self.crossings, flat).reshape(self.n_anchors, b, c).permute(1, 0, 2)
@@ -141,7 +140,8 @@ class LaneATT(nn.Module):
 
     def forward(self, x):
         """x: [B, 3, 360, 640] BGR / 255 -> [B, 2784, 77] raw proposals (LaneATT layout)."""
-        out = self.heads(self.features(x))
+        # ONNX has no sparse product: the export gathers (the smoke test checks both give the same sums)
+        out = self.heads(self.features(x), gather=torch.onnx.is_in_onnx_export())
         a = self.anchors[None].expand(x.shape[0], -1, -1)
         return torch.cat([out[:, :, :2], a[:, :, 2:4], out[:, :, 2:3], a[:, :, 5:] + out[:, :, 3:]], dim=2)
 

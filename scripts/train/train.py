@@ -59,23 +59,34 @@ def to_input(imgs):
 
 
 @torch.no_grad()
-def evaluate(net, split='val', limit=None):
-    """TuSimple accuracy/FP/FN of the model on a cached generated split (decode: conf 0.2, nms 45, top 5)."""
+def predict_split(net, split='val', limit=None):
+    """(raw output, GT lanes) of every scene of a cached generated split (missing scenes are rendered)."""
+    was_training = net.training
     net.eval()
-    net.gather_heads = False  # the same sums as the exported gather (the smoke test checks), faster in torch
-    seeds = cache.seeds_for(split, 10**6)[: limit or None]
-    frames = []
-    for seed in seeds:
+    out = []
+    for seed in cache.seeds_for(split, 10**6)[: limit or None]:
         path = cache.path_for(split, seed)
         if not os.path.exists(path):
             cache.write_scene(split, seed)
         img, lanes, _ = cache.load_scene(path)
-        raw = net(to_input([img]))[0].numpy()
-        pred = [metrics.to_tusimple(p, scenegen.H_SAMPLES) for p in metrics.decode(raw)]
-        frames.append((pred, lanes, scenegen.H_SAMPLES))
-    net.gather_heads = True
-    net.train()
+        out.append((net(to_input([img]))[0].numpy(), lanes))
+    net.train(was_training)
+    return out
+
+
+def score(predictions, **decode):
+    """TuSimple accuracy/FP/FN of predict_split's output under metrics.decode settings (default: conf 0.2,
+    nms 45, top 5)."""
+    frames = [
+        ([metrics.to_tusimple(p, scenegen.H_SAMPLES) for p in metrics.decode(raw, **decode)], lanes, scenegen.H_SAMPLES)
+        for raw, lanes in predictions
+    ]
     return metrics.tusimple_mean(frames)
+
+
+def evaluate(net, split='val', limit=None):
+    """TuSimple accuracy/FP/FN of the model on a cached generated split (decode: conf 0.2, nms 45, top 5)."""
+    return score(predict_split(net, split, limit))
 
 
 def save(path, state):
@@ -110,10 +121,10 @@ def main():
             f = net.features(torch.rand(1, 3, laneatt.IMG_H, laneatt.IMG_W))
             net.head_w.normal_()
             naive = laneatt.naive_heads(net, f)
-            heads_diff = (net.heads(f) - naive).abs().max().item()  # training's sparse product
-            net.eval()
-            heads_diff = max(heads_diff, (net.heads(f) - naive).abs().max().item())  # the exported gather
-            net.train()
+            heads_diff = max(
+                (net.heads(f) - naive).abs().max().item(),  # the sparse product (torch)
+                (net.heads(f, gather=True) - naive).abs().max().item(),  # the gather (the ONNX export)
+            )
             net.head_w.normal_(std=0.001)
         samples = [scenegen.make(s) for s in range(a.smoke_scenes)]
         x = to_input([s[0] for s in samples])
