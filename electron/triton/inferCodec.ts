@@ -113,8 +113,9 @@ function headerKey(message: InferRequestMessage): string | undefined {
 
 /**
  * Encoded headers by key: a video loop sends the same model, names and shape every frame, and
- * encoding them with protobufjs was a third of the client's own per-call cost. Bounded (a new id
- * per request makes every key new); the cached bytes are only ever copied, never written.
+ * encoding them with protobufjs was ~15 µs of the client's own ~60-90 µs per call (CPU profile of an
+ * FP16 LaneATT call). Bounded (a new id per request makes every key new); the cached bytes are only
+ * ever copied, never written.
  */
 const headerCache = new Map<string, Uint8Array>();
 const HEADER_CACHE_ENTRIES = 64;
