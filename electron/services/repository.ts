@@ -5,6 +5,7 @@
  * writes with a backup), validation through shared/pbtxt.
  */
 import { randomUUID } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -38,6 +39,8 @@ export interface RepositoryBrowserOptions {
   allowOpenByPath: boolean;
   /** Native folder picker (Electron main); null when cancelled. */
   pickFolder?: () => Promise<string | null>;
+  /** Entries listed below the models before the listing is cut (default MAX_LIST_ENTRIES). */
+  maxListEntries?: number;
 }
 
 export class RepositoryBrowser {
@@ -104,82 +107,80 @@ export class RepositoryBrowser {
     return r;
   }
 
-  /** Models (sub-folders) with their numeric version folders and files. */
+  /**
+   * Models (sub-folders) with their numeric version folders and files. A deployment may hold a
+   * thousand models: the folders are read a batch at a time, side by side, and an entry costs a
+   * system call only where readdir's type is not enough (a file's size, a symlink's target). One after
+   * another, a thousand-model repository took 0.6-0.8 s of CPU and over 10 s on a loaded machine.
+   * At most `maxListEntries` entries below the models: a model that would go over is left out and the
+   * listing says it was cut.
+   */
   async listModels(rootId: string): Promise<RepositoryListing> {
     const { info, root } = this.get(rootId);
-    const budget = { left: MAX_LIST_ENTRIES };
+    const entries = await safeReaddir(root.realRoot);
     const models: RepoModel[] = [];
-    for (const entry of await safeReaddir(root.realRoot)) {
-      const dir = await this.insideDir(root, join(root.realRoot, entry));
-      if (!dir) continue;
-      const model: RepoModel = { name: entry, configPath: null, versions: [], files: [] };
-      for (const child of await safeReaddir(dir)) {
-        if (budget.left-- <= 0) break;
-        const p = join(dir, child);
-        const sub = await this.insideDir(root, p);
-        if (sub) {
-          if (/^(0|[1-9]\d*)$/.test(child)) {
-            model.versions.push({
-              version: child,
-              files: await this.walkFiles(root, sub, `${entry}/${child}`, 1, budget),
-            });
-          }
-          continue;
-        }
-        const file = await this.insideFile(root, p);
-        if (file) {
-          model.files.push({ path: `${entry}/${child}`, size: file.size });
-          if (child === 'config.pbtxt') model.configPath = `${entry}/config.pbtxt`;
-        }
-      }
-      model.versions.sort((a, b) => Number(a.version) - Number(b.version));
-      models.push(model);
-      if (budget.left <= 0) break;
-    }
-    return { root: info, models, truncated: budget.left <= 0 };
-  }
-
-  private async walkFiles(root: ConfinedRoot, dir: string, relDir: string, depth: number, budget: { left: number }) {
-    const out: { path: string; size: number }[] = [];
-    if (depth > MAX_DEPTH) return out;
-    for (const child of await safeReaddir(dir)) {
-      if (budget.left-- <= 0) break;
-      const p = join(dir, child);
-      const sub = await this.insideDir(root, p);
-      if (sub) out.push(...(await this.walkFiles(root, sub, `${relDir}/${child}`, depth + 1, budget)));
-      else {
-        const file = await this.insideFile(root, p);
-        if (file) out.push({ path: `${relDir}/${child}`, size: file.size });
+    let left = this.opts.maxListEntries ?? MAX_LIST_ENTRIES;
+    for (let i = 0; i < entries.length; i += LIST_BATCH) {
+      const batch = await Promise.all(
+        entries.slice(i, i + LIST_BATCH).map(async (entry) => {
+          const kind = await classify(root, root.realRoot, entry);
+          return kind?.dir ? this.listModel(root, entry.name, kind.dir, left) : null;
+        }),
+      );
+      for (const listed of batch) {
+        if (!listed) continue;
+        if (listed.entries > left) return { root: info, models, truncated: true };
+        left -= listed.entries;
+        models.push(listed.model);
       }
     }
-    return out;
+    return { root: info, models, truncated: false };
   }
 
-  /** Real path of `p` if it is a directory whose real location is inside the root (symlinks followed). */
-  private async insideDir(root: ConfinedRoot, p: string): Promise<string | null> {
-    try {
-      const l = await lstat(p);
-      if (!l.isDirectory() && !l.isSymbolicLink()) return null;
-      const real = l.isSymbolicLink() ? await realpath(p) : p;
-      if (!isInside(root.realRoot, real)) return null; // escaping symlinks are not listed
-      return (await stat(real)).isDirectory() ? real : null;
-    } catch {
-      return null;
-    }
+  /** One model folder; `entries` counts what is below it (over `cap` when it stopped early). */
+  private async listModel(root: ConfinedRoot, name: string, dir: string, cap: number) {
+    const budget = { left: cap };
+    const model: RepoModel = { name, configPath: null, versions: [], files: [] };
+    const children = await safeReaddir(dir);
+    budget.left -= children.length;
+    const kinds = budget.left < 0 ? [] : await Promise.all(children.map((child) => classify(root, dir, child)));
+    const versions = await Promise.all(
+      children.map(async (child, i) => {
+        const kind = kinds[i];
+        if (!kind?.dir || !/^(0|[1-9]\d*)$/.test(child.name)) return null;
+        return { version: child.name, files: await this.walkFiles(root, kind.dir, `${name}/${child.name}`, 1, budget) };
+      }),
+    );
+    children.forEach((child, i) => {
+      const kind = kinds[i];
+      if (kind?.file === undefined) return;
+      model.files.push({ path: `${name}/${child.name}`, size: kind.file });
+      if (child.name === 'config.pbtxt') model.configPath = `${name}/config.pbtxt`;
+    });
+    model.versions = versions.filter((v) => v !== null).sort((a, b) => Number(a.version) - Number(b.version));
+    return { model, entries: cap - budget.left };
   }
 
-  private async insideFile(root: ConfinedRoot, p: string): Promise<{ size: number } | null> {
-    try {
-      const l = await lstat(p);
-      if (l.isFile()) return { size: l.size };
-      if (!l.isSymbolicLink()) return null;
-      const real = await realpath(p);
-      if (!isInside(root.realRoot, real)) return null;
-      const s = await stat(real);
-      return s.isFile() ? { size: s.size } : null;
-    } catch {
-      return null;
-    }
+  private async walkFiles(
+    root: ConfinedRoot,
+    dir: string,
+    relDir: string,
+    depth: number,
+    budget: { left: number },
+  ): Promise<{ path: string; size: number }[]> {
+    if (depth > MAX_DEPTH || budget.left < 0) return [];
+    const children = await safeReaddir(dir);
+    budget.left -= children.length;
+    if (budget.left < 0) return [];
+    const listed = await Promise.all(
+      children.map(async (child) => {
+        const kind = await classify(root, dir, child);
+        const rel = `${relDir}/${child.name}`;
+        if (kind?.dir) return this.walkFiles(root, kind.dir, rel, depth + 1, budget);
+        return kind?.file === undefined ? [] : [{ path: rel, size: kind.file }];
+      }),
+    );
+    return listed.flat();
   }
 
   async readFile(rootId: string, rel: string): Promise<FileForEdit> {
@@ -239,11 +240,40 @@ export class RepositoryBrowser {
 }
 
 /** Directory entries without dot-files (our temp files and backups, editors' swap files, .git). */
-async function safeReaddir(dir: string): Promise<string[]> {
+/** Model folders read side by side when listing a repository. */
+const LIST_BATCH = 32;
+
+/** The entries of a folder by name, without dot-files ([] when it cannot be read). */
+async function safeReaddir(dir: string): Promise<Dirent[]> {
   try {
-    return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => !d.name.startsWith('.'))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
     return [];
+  }
+}
+
+/**
+ * A folder entry as the listing shows it: a directory (its real path) or a file (its size); null for
+ * anything else, and for a symlink whose target is outside the root (escaping links are not listed).
+ */
+async function classify(
+  root: ConfinedRoot,
+  dir: string,
+  entry: Dirent,
+): Promise<{ dir?: string; file?: number } | null> {
+  const p = join(dir, entry.name);
+  try {
+    if (entry.isDirectory()) return { dir: p };
+    if (entry.isFile()) return { file: (await lstat(p)).size };
+    if (!entry.isSymbolicLink()) return null;
+    const real = await realpath(p);
+    if (!isInside(root.realRoot, real)) return null;
+    const s = await stat(real);
+    return s.isDirectory() ? { dir: real } : s.isFile() ? { file: s.size } : null;
+  } catch {
+    return null;
   }
 }
 

@@ -4,7 +4,7 @@
  * is virtualized; failures come first and the banner names them; search, state filter and sort;
  * a model the user unloads is "unloaded by you", not a failure; per-row req/s and average time
  * from the statistics sampling; arrow keys move through the rows; the inspector's model picker is
- * searchable; the repository tree has a filter. Screenshots at 1440x900 and 1024x700.
+ * searchable; the repository tree has a filter. Screenshots (E2E_SHOTS=1) at 1440x900 and 1024x700.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -243,8 +243,14 @@ describe('Models view at scale (E2E)', { timeout: 240_000 }, () => {
   it('the repository tree has a filter', async () => {
     await page.click('[data-testid=nav-repository]');
     await page.fill('[aria-label="Folder path"]', repoDir);
+    let listings = 0;
+    const stop = h.onApiCall((method) => {
+      if (method === 'listRepositoryModels') listings++;
+    });
     await page.click('button:has-text("Open")');
     await page.waitForSelector(`[data-testid="open-config-${repo.names[0]}"]`, { timeout: 15_000 });
+    stop();
+    assert.equal(listings, 1, 'opening the folder lists it once');
     assert.equal(await page.getAttribute('[data-testid=repo-filter-count]', 'data-shown'), String(COUNT));
     await page.fill('[data-testid=repo-filter]', 'model_077');
     await page.waitForSelector('[data-testid=repo-filter-count][data-shown="10"]');

@@ -122,9 +122,11 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     try {
       const root = await getApi().openRepository(path ? { path } : {});
       if (!root) return;
+      // Chosen before the roots are read again, so that loadRoots does not pick (and list) a folder
+      // first: listing a thousand-model repository twice doubled the wait for the tree.
+      set({ rootId: root.rootId, listing: null });
       await get().loadRoots();
-      set({ rootId: null });
-      get().setRepositoryRoot(root.rootId);
+      await get().refreshListing();
     } catch (e) {
       set({ listingError: errorText(e) });
     }
@@ -136,9 +138,10 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     set({ listingLoading: true });
     try {
       const listing = await getApi().listRepositoryModels({ rootId });
-      set({ listing, listingError: null });
+      // Another folder chosen meanwhile: its own listing is the one to show.
+      if (get().rootId === rootId) set({ listing, listingError: null });
     } catch (e) {
-      set({ listingError: errorText(e) });
+      if (get().rootId === rootId) set({ listingError: errorText(e) });
     } finally {
       set({ listingLoading: false });
     }
