@@ -4,7 +4,7 @@
  * repository. The steps run in order on one page, as a user would: connect, models with states,
  * edit config.pbtxt (diagnostic at the right line, then a safe save with backup), inference on a
  * real TuSimple frame with a pixel check of the drawn lanes, the threshold slider re-decoding
- * without a new request, and the demo video playing for 3 s. Screenshots: test-artifacts/e2e/.
+ * without a new request, and the demo video playing for 3 s. Screenshots (E2E_SHOTS=1): test-artifacts/e2e/.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

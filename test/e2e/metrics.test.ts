@@ -4,7 +4,7 @@
  * while a second tab of the same app plays the demo video in the inspector: the lane model's
  * request rate rises above zero and its charts gain points as the video plays. The embedded server
  * has no GPU metrics, and the view says so; a server that exports them (a fixture endpoint
- * printing what a GPU Triton prints) gets GPU charts. Screenshots: test-artifacts/e2e/2x-metrics-*.png.
+ * printing what a GPU Triton prints) gets GPU charts. Screenshots (E2E_SHOTS=1): test-artifacts/e2e/2x-metrics-*.png.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

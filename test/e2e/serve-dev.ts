@@ -4,7 +4,7 @@
  *   node --import tsx test/e2e/serve-dev.ts [--repo DIR] [--seconds N]
  */
 import { parseArgs } from 'node:util';
-import { startHarness, shot } from './harness';
+import { screenshot, startHarness } from './harness';
 
 const { values } = parseArgs({
   options: { repo: { type: 'string' }, seconds: { type: 'string', default: '600' }, shot: { type: 'string' } },
@@ -13,7 +13,7 @@ const h = await startHarness({ demoRepo: values.repo });
 console.log(h.bridge.url);
 if (values.shot) {
   await h.page.waitForTimeout(1500);
-  console.log(await shot(h.page, values.shot));
+  console.log(await screenshot(h.page, values.shot));
   await h.close();
 } else {
   setTimeout(() => void h.close().then(() => process.exit(0)), Number(values.seconds) * 1000);
