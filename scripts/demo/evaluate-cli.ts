@@ -1,10 +1,14 @@
 /**
  * Measure the demo lane models (assets/demo-repo) with the app's own decoder and TuSimple metric:
  *   node --import tsx scripts/demo/evaluate-cli.ts [--fp16] [--dir DIR]... [--real] [--demo] [--verbose]
+ *     [--repo DIR] [--conf C] [--topk K]
  * --dir: a folder with images + labels.json (TuSimple lines; e.g. scripts/train/dump_split.py output;
  *        default test/fixtures/lanes-heldout); --real: the TuSimple frames of ../shared/lanes/real;
  * --demo: the still scenes of assets/demo (TypeScript generator). Prints accuracy / FP / FN per set.
  * --compare-fp16: instead, compare LaneDet_fp16 with laneDetect_model on those frames (lane counts, mean |dx|).
+ * --repo: the model repository holding laneDetect_model and LaneDet_fp16 (default assets/demo-repo; e.g. a
+ *         candidate export by scripts/train/export.py --out DIR); --conf / --topk: the decode's threshold and
+ *         lane limit (default LaneATT's TuSimple settings, conf 0.2, top 5).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,7 +18,14 @@ import { buildDemoAssets, DEMO_DIR, DEMO_REPO_DIR, REPO_ROOT, TRAINED_MODEL_FILE
 import ort from 'onnxruntime-node';
 import { decodeLaneAtt } from '../../shared/lanes/laneatt';
 import type { Lane } from '../../shared/lanes/types';
-import { evaluateLaneModel, imageToInput, runLaneModel, TUSIMPLE_DECODE, type EvaluationResult } from './evaluate';
+import {
+  evaluateLaneModel,
+  imageToInput,
+  runLaneModel,
+  TUSIMPLE_DECODE,
+  type DecodeSettings,
+  type EvaluationResult,
+} from './evaluate';
 import type { TuSimpleRecord } from './scene';
 
 export const HELDOUT_DIR = join(REPO_ROOT, 'test/fixtures/lanes-heldout');
@@ -50,9 +61,10 @@ function report(label: string, r: EvaluationResult, verbose: boolean): void {
 }
 
 /** Lane count agreement and per-lane mean |dx| (px of the 640-wide input) of the FP16 twin vs FP32. */
-export async function compareFp16(images: string[]) {
-  const s32 = await ort.InferenceSession.create(join(DEMO_REPO_DIR, TRAINED_MODEL_FILES.laneDetect_model));
-  const s16 = await ort.InferenceSession.create(join(DEMO_REPO_DIR, TRAINED_MODEL_FILES.LaneDet_fp16));
+export async function compareFp16(images: string[], repo = DEMO_REPO_DIR, decode: DecodeSettings = {}) {
+  const s32 = await ort.InferenceSession.create(join(repo, TRAINED_MODEL_FILES.laneDetect_model));
+  const s16 = await ort.InferenceSession.create(join(repo, TRAINED_MODEL_FILES.LaneDet_fp16));
+  const settings = { ...TUSIMPLE_DECODE, ...decode };
   let sameCount = 0;
   let lanes = 0;
   let sum = 0;
@@ -60,8 +72,8 @@ export async function compareFp16(images: string[]) {
   let over2 = 0;
   for (const image of images) {
     const input = await imageToInput(image);
-    const a = decodeLaneAtt(await runLaneModel(s32, input), TUSIMPLE_DECODE).lanes;
-    const b = decodeLaneAtt(await runLaneModel(s16, input, true), TUSIMPLE_DECODE).lanes;
+    const a = decodeLaneAtt(await runLaneModel(s32, input), settings).lanes;
+    const b = decodeLaneAtt(await runLaneModel(s16, input, true), settings).lanes;
     if (a.length === b.length) sameCount++;
     for (const la of a) {
       const ys = (l: Lane) => new Map(l.points.map(([x, y]) => [Math.round(y), x]));
@@ -85,6 +97,16 @@ export async function compareFp16(images: string[]) {
   return { sameCount, lanes, meanDx: lanes ? sum / lanes : 0, maxDx, over2 };
 }
 
+/** A numeric command-line value, or exit naming the option. */
+function finite(option: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) {
+    console.error(`${option}: expected a number, got '${text}'`);
+    process.exit(2);
+  }
+  return n;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -94,11 +116,19 @@ async function main(): Promise<void> {
       demo: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       'compare-fp16': { type: 'boolean', default: false },
+      repo: { type: 'string' },
+      conf: { type: 'string' },
+      topk: { type: 'string' },
     },
   });
   const fp16 = values.fp16;
+  const repo = values.repo ? resolve(values.repo) : DEMO_REPO_DIR;
+  const decode: DecodeSettings = {
+    ...(values.conf !== undefined ? { conf: finite('--conf', values.conf) } : {}),
+    ...(values.topk !== undefined ? { topk: finite('--topk', values.topk) } : {}),
+  };
   const model = new Uint8Array(
-    readFileSync(join(DEMO_REPO_DIR, fp16 ? TRAINED_MODEL_FILES.LaneDet_fp16 : TRAINED_MODEL_FILES.laneDetect_model)),
+    readFileSync(join(repo, fp16 ? TRAINED_MODEL_FILES.LaneDet_fp16 : TRAINED_MODEL_FILES.laneDetect_model)),
   );
   const tag = fp16 ? ' (fp16)' : '';
   const dirs = values.dir ?? (values.real || values.demo ? [] : [HELDOUT_DIR]);
@@ -107,7 +137,11 @@ async function main(): Promise<void> {
       ...dirs.flatMap((d) => labelledFrames(join(d, 'labels.json'), d)),
       ...(values.real ? (realFrames() ?? []) : []),
     ];
-    const c = await compareFp16(frames.map((f) => f.image));
+    const c = await compareFp16(
+      frames.map((f) => f.image),
+      repo,
+      decode,
+    );
     console.log(
       `FP16 vs FP32 over ${frames.length} frames: lane count equal on ${c.sameCount}/${frames.length}, ${c.lanes} lanes, mean |dx| per matched lane: mean ${c.meanDx.toFixed(3)} px, max ${c.maxDx.toFixed(3)} px, over 2 px: ${c.over2}`,
     );
@@ -116,19 +150,19 @@ async function main(): Promise<void> {
   for (const dir of dirs)
     report(
       `${dir}${tag}`,
-      await evaluateLaneModel(model, labelledFrames(join(dir, 'labels.json'), dir), { fp16 }),
+      await evaluateLaneModel(model, labelledFrames(join(dir, 'labels.json'), dir), { fp16, decode }),
       values.verbose,
     );
   if (values.real) {
     const frames = realFrames();
     if (!frames) console.log(`real frames: ${REAL_DIR} not present`);
-    else report(`real TuSimple${tag}`, await evaluateLaneModel(model, frames, { fp16 }), values.verbose);
+    else report(`real TuSimple${tag}`, await evaluateLaneModel(model, frames, { fp16, decode }), values.verbose);
   }
   if (values.demo) {
     await buildDemoAssets({ log: () => {} });
     report(
       `demo scenes${tag}`,
-      await evaluateLaneModel(model, labelledFrames(join(DEMO_DIR, 'scenes/labels.json'), DEMO_DIR), { fp16 }),
+      await evaluateLaneModel(model, labelledFrames(join(DEMO_DIR, 'scenes/labels.json'), DEMO_DIR), { fp16, decode }),
       values.verbose,
     );
   }

@@ -48,8 +48,16 @@ export async function runLaneModel(
   return raw.data as Float32Array;
 }
 
-export function rawToTusimple(raw: Float32Array, rawFile: string, hSamples: readonly number[]): TusimpleFrame {
-  const { lanes } = decodeLaneAtt(raw, { ...TUSIMPLE_DECODE, origW: 1280, origH: 720 });
+/** LaneATT decode settings (conf, nms, topk); TUSIMPLE_DECODE where not given. */
+export type DecodeSettings = { conf?: number; nms?: number; topk?: number };
+
+export function rawToTusimple(
+  raw: Float32Array,
+  rawFile: string,
+  hSamples: readonly number[],
+  decode: DecodeSettings = {},
+): TusimpleFrame {
+  const { lanes } = decodeLaneAtt(raw, { ...TUSIMPLE_DECODE, ...decode, origW: 1280, origH: 720 });
   return lanesToTusimpleFrame(lanes, rawFile, hSamples, 1280, 720);
 }
 
@@ -63,7 +71,7 @@ export interface EvaluationResult {
 export async function evaluateLaneModel(
   model: string | Uint8Array,
   frames: { image: string | Uint8Array; gt: TuSimpleRecord }[],
-  opts: { fp16?: boolean } = {},
+  opts: { fp16?: boolean; decode?: DecodeSettings } = {},
 ): Promise<EvaluationResult> {
   const session = await ort.InferenceSession.create(model as Uint8Array);
   const predictions: TusimpleFrame[] = [];
@@ -74,7 +82,7 @@ export async function evaluateLaneModel(
       const t0 = performance.now();
       const raw = await runLaneModel(session, input, opts.fp16);
       ms += performance.now() - t0;
-      predictions.push(rawToTusimple(raw, f.gt.raw_file, f.gt.h_samples));
+      predictions.push(rawToTusimple(raw, f.gt.raw_file, f.gt.h_samples, opts.decode));
     }
   } finally {
     await session.release();
