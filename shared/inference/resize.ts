@@ -81,6 +81,20 @@ export function resizeBilinear(
   // Horizontal pass of one source row into ints scaled by 2048 (kept for the next output row).
   const hpass = (sy: number, into: Int32Array) => {
     const base = sy * rowStride;
+    if (channels === 4) {
+      // RGBA, the canvas's and VideoFrame's layout: unrolled (about twice as fast as the loop below).
+      for (let dx = 0, o = 0; dx < dw; dx++, o += 4) {
+        const c0 = base + (x.i0[dx] << 2);
+        const c1 = base + (x.i1[dx] << 2);
+        const a0 = x.w0[dx];
+        const a1 = x.w1[dx];
+        into[o] = src[c0] * a0 + src[c1] * a1;
+        into[o + 1] = src[c0 + 1] * a0 + src[c1 + 1] * a1;
+        into[o + 2] = src[c0 + 2] * a0 + src[c1 + 2] * a1;
+        into[o + 3] = src[c0 + 3] * a0 + src[c1 + 3] * a1;
+      }
+      return;
+    }
     for (let dx = 0, o = 0; dx < dw; dx++) {
       const c0 = base + x.i0[dx] * channels;
       const c1 = base + x.i1[dx] * channels;
@@ -114,8 +128,9 @@ export function resizeBilinear(
     const b1 = y.w1[dy];
     let o = dy * rowLen;
     for (let i = 0; i < rowLen; i++) {
-      const v = (((r0[i] >> 4) * b0) >> 16) + (((r1[i] >> 4) * b1) >> 16) + 2;
-      dst[o++] = Math.max(0, Math.min(255, v >> 2));
+      // Every term is non-negative: only the top needs the saturation (rounded weights may sum to 2049).
+      const v = ((((r0[i] >> 4) * b0) >> 16) + (((r1[i] >> 4) * b1) >> 16) + 2) >> 2;
+      dst[o++] = v > 255 ? 255 : v;
     }
   }
   return dst;
