@@ -111,7 +111,8 @@ export class RepositoryBrowser {
    * Models (sub-folders) with their numeric version folders and files. A deployment may hold a
    * thousand models: the folders are read a batch at a time, side by side, and an entry costs a
    * system call only where readdir's type is not enough (a file's size, a symlink's target). One after
-   * another, a thousand-model repository took 0.6-0.8 s of CPU and over 10 s on a loaded machine.
+   * another, a thousand-model repository took 0.6-0.8 s of CPU, and on a loaded machine the tree once
+   * took over 15 s to appear.
    * At most `maxListEntries` entries below the models: a model that would go over is left out and the
    * listing says it was cut.
    */
