@@ -1,7 +1,9 @@
 /**
  * The inspector's frame pipeline end to end, in real Chromium: browser mode (the real bridge and
- * services, the built renderer), the embedded server over gRPC, a 30 fps drive video (the demo
- * video at 640x360, re-timed to 30 fps and looped by ffmpeg) played in the inspector with "infer on frame change".
+ * services, the built renderer), the embedded server over gRPC, a 60 fps drive video (the demo
+ * video at 640x360, re-timed to 60 fps and looped by ffmpeg) played in the inspector with "infer on frame change".
+ * 60 fps, because "infer on frame change" infers each frame at most once: a 30 fps video (as this bench
+ * played until 2026-12-02) can never deliver the 60 inferences/s the goal asks for.
  * Chromium is driven over the raw DevTools pipe (./cdpPage: Playwright's network instrumentation
  * would base64 every tensor frame and measure itself).
  *
@@ -16,12 +18,13 @@
  * on a shared machine the rate says how much CPU the pipeline got, CPU per inference what it needs).
  * A stress run uses 4 requests in flight.
  *
- * Goals (2 requests in flight): null model >= 60 inf/s FP16 and >= 40 FP32; display >= 30 fps (the
- * video is 30 fps: every frame it went through was shown, one frame of slack at the window's ends,
- * and it kept real time); no long task over 50 ms in steady playback; heap growth <= 20 MB over 2
- * minutes. The demo model and the stress run are reported, not judged.
+ * Goals (2 requests in flight): null model >= 60 inf/s FP16 and >= 40 FP32; display >= 30 fps (at
+ * least 30 of the video's frames shown a second, and the video kept real time); no long task over 50 ms
+ * in steady playback; heap growth <= 20 MB over 2 minutes. The demo model and the stress run are
+ * reported, not judged.
  *
  * Environment: PIPELINE_BENCH_SECONDS per run (default 20; the 2-minute heap goal: 120),
+ * PIPELINE_BENCH_FPS (the drive video's frame rate, default 60),
  * PIPELINE_BENCH_RUNS (the runs to keep by the start of their label, e.g. "null FP16,stress"),
  * PIPELINE_BENCH_SERVER=child (the embedded server in its own process, as the desktop app runs
  * it), PIPELINE_BENCH_PROFILE=dir (CPU profiles of the page, its workers and this process per
@@ -81,6 +84,7 @@ async function pickModel(page: CdpPage, testId: string, name: string): Promise<v
 }
 
 const SECONDS = Number(process.env['PIPELINE_BENCH_SECONDS'] ?? 20);
+const FPS = Number(process.env['PIPELINE_BENCH_FPS'] ?? 60);
 /** Only the runs whose label starts with one of these, comma-separated (e.g. "null FP16,stress"). */
 const ONLY = (process.env['PIPELINE_BENCH_RUNS'] ?? '')
   .split(',')
@@ -118,9 +122,9 @@ for (const [name, elem, type] of [
   writeFileSync(join(repo, name, '1', 'model.onnx'), laneStub(elem));
 }
 
-// A 30 fps video long enough for warm-up + the run (the demo video is 10 fps and 7 s).
-const video = join(tmp, 'drive30.webm');
-const one = join(tmp, 'clip30.webm');
+// A video at FPS frames a second, long enough for warm-up + the run (the demo video is 10 fps and 7 s).
+const video = join(tmp, `drive${FPS}.webm`);
+const one = join(tmp, `clip${FPS}.webm`);
 const loops = Math.ceil((SECONDS + WARMUP_S + 4) / 7);
 const ff = spawnSync(
   'ffmpeg',
@@ -132,7 +136,7 @@ const ff = spawnSync(
     '-t',
     '7',
     '-vf',
-    'scale=640:360,fps=30',
+    `scale=640:360,fps=${FPS}`,
     '-c:v',
     'libvpx',
     '-deadline',
@@ -146,7 +150,7 @@ const ff = spawnSync(
   ],
   { stdio: 'inherit' },
 );
-if (ff.status !== 0) throw new Error('ffmpeg could not make the 30 fps bench video');
+if (ff.status !== 0) throw new Error(`ffmpeg could not make the ${FPS} fps bench video`);
 // Loops by stream copy (no re-encoding): the 7 s clip repeated to cover the run.
 writeFileSync(join(tmp, 'list.txt'), Array.from({ length: loops }, () => `file '${one}'`).join('\n'));
 const cat = spawnSync(
@@ -306,11 +310,11 @@ try {
     await page.click('[data-testid=play]'); // pause
     const infPerS = (s1.requestsDone - s0.requestsDone) / dt;
     const fps = (s1.framesShown - s0.framesShown) / dt;
-    // The video is 30 fps: displaying 30 fps means showing every frame it went through while the
-    // video kept real time. The window's two ends may each cut a frame: one frame of slack.
+    // Display: at least 30 frames shown a second (every frame, when the video is 30 fps; the window's
+    // two ends may each cut one), while the video kept real time.
     const shown = s1.framesShown - s0.framesShown;
     const advanced = s1.frameIndex - s0.frameIndex;
-    const displayOk = shown >= advanced - 1 && advanced / dt >= 29.5;
+    const displayOk = shown >= Math.min(advanced, 30 * dt) - 1 && advanced / dt >= FPS - 0.5;
     const dropped = s1.framesDropped - s0.framesDropped;
     const growth = heap1 - heap0;
     console.log(
