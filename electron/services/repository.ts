@@ -25,6 +25,8 @@ export const MAX_EDIT_BYTES = 4 * 1024 * 1024;
 /** Stop listing after this many entries (a repository of weights, not a home directory). */
 export const MAX_LIST_ENTRIES = 20_000;
 const MAX_DEPTH = 6;
+/** Model folders read side by side when listing a repository. */
+const LIST_BATCH = 32;
 /** Only text configuration files may be written. */
 const EDITABLE = /\.(pbtxt|txt|json|ya?ml|md)$/i;
 
@@ -144,7 +146,8 @@ export class RepositoryBrowser {
     const model: RepoModel = { name, configPath: null, versions: [], files: [] };
     const children = await safeReaddir(dir);
     budget.left -= children.length;
-    const kinds = budget.left < 0 ? [] : await Promise.all(children.map((child) => classify(root, dir, child)));
+    if (budget.left < 0) return { model, entries: cap - budget.left };
+    const kinds = await Promise.all(children.map((child) => classify(root, dir, child)));
     const versions = await Promise.all(
       children.map(async (child, i) => {
         const kind = kinds[i];
@@ -240,11 +243,10 @@ export class RepositoryBrowser {
   }
 }
 
-/** Directory entries without dot-files (our temp files and backups, editors' swap files, .git). */
-/** Model folders read side by side when listing a repository. */
-const LIST_BATCH = 32;
-
-/** The entries of a folder by name, without dot-files ([] when it cannot be read). */
+/**
+ * The entries of a folder by name, without dot-files (our temp files and backups, editors' swap
+ * files, .git); [] when it cannot be read.
+ */
 async function safeReaddir(dir: string): Promise<Dirent[]> {
   try {
     return (await readdir(dir, { withFileTypes: true }))
