@@ -1,14 +1,14 @@
 /**
  * Measure the demo lane models (assets/demo-repo) with the app's own decoder and TuSimple metric:
  *   node --import tsx scripts/demo/evaluate-cli.ts [--fp16] [--dir DIR]... [--real] [--demo] [--verbose]
- *     [--repo DIR] [--conf C] [--topk K]
+ *     [--repo DIR] [--conf C] [--nms N] [--topk K]
  * --dir: a folder with images + labels.json (TuSimple lines; e.g. scripts/train/dump_split.py output;
  *        default test/fixtures/lanes-heldout); --real: the TuSimple frames of ../shared/lanes/real;
  * --demo: the still scenes of assets/demo (TypeScript generator). Prints accuracy / FP / FN per set.
  * --compare-fp16: instead, compare LaneDet_fp16 with laneDetect_model on those frames (lane counts, mean |dx|).
  * --repo: the model repository holding laneDetect_model and LaneDet_fp16 (default assets/demo-repo; e.g. a
- *         candidate export by scripts/train/export.py --out DIR); --conf / --topk: the decode's threshold and
- *         lane limit (default LaneATT's TuSimple settings, conf 0.2, top 5).
+ *         candidate export by scripts/train/export.py --out DIR); --conf / --nms / --topk: the decode's
+ *         threshold, NMS distance and lane limit (default LaneATT's TuSimple settings: conf 0.2, nms 45, top 5).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,8 @@ import {
   type EvaluationResult,
 } from './evaluate';
 import type { TuSimpleRecord } from './scene';
+import { decoderOverrides } from '../../electron/cli/laneRun';
+import { CliError } from '../../electron/cli/types';
 
 export const HELDOUT_DIR = join(REPO_ROOT, 'test/fixtures/lanes-heldout');
 export const REAL_DIR = join(REPO_ROOT, '../shared/lanes/real');
@@ -97,16 +99,6 @@ export async function compareFp16(images: string[], repo = DEMO_REPO_DIR, decode
   return { sameCount, lanes, meanDx: lanes ? sum / lanes : 0, maxDx, over2 };
 }
 
-/** A numeric command-line value, or exit naming the option. */
-function finite(option: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) {
-    console.error(`${option}: expected a number, got '${text}'`);
-    process.exit(2);
-  }
-  return n;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -118,15 +110,14 @@ async function main(): Promise<void> {
       'compare-fp16': { type: 'boolean', default: false },
       repo: { type: 'string' },
       conf: { type: 'string' },
+      nms: { type: 'string' },
       topk: { type: 'string' },
     },
   });
   const fp16 = values.fp16;
   const repo = values.repo ? resolve(values.repo) : DEMO_REPO_DIR;
-  const decode: DecodeSettings = {
-    ...(values.conf !== undefined ? { conf: finite('--conf', values.conf) } : {}),
-    ...(values.topk !== undefined ? { topk: finite('--topk', values.topk) } : {}),
-  };
+  // The CLI's own parsing of --conf / --nms / --topk (numbers, errors naming the flag).
+  const decode = decoderOverrides(values) as DecodeSettings;
   const model = new Uint8Array(
     readFileSync(join(repo, fp16 ? TRAINED_MODEL_FILES.LaneDet_fp16 : TRAINED_MODEL_FILES.laneDetect_model)),
   );
@@ -168,4 +159,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main().catch((e: unknown) => {
+    if (!(e instanceof CliError)) throw e;
+    console.error(e.message);
+    process.exit(e.exitCode);
+  });
+}

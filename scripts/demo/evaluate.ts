@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import ort from 'onnxruntime-node';
-import { decodeLaneAtt } from '../../shared/lanes/laneatt';
+import { decodeLaneAtt, type LaneAttOptions } from '../../shared/lanes/laneatt';
 import { lanesToTusimpleFrame, type TusimpleFrame } from '../../shared/lanes/tusimple';
 import { tusimpleAccuracy, type TusimpleSequenceScore } from '../../shared/lanes/tusimpleMetric';
 import { preprocessImage } from '../../shared/preprocess';
@@ -49,7 +49,7 @@ export async function runLaneModel(
 }
 
 /** LaneATT decode settings (conf, nms, topk); TUSIMPLE_DECODE where not given. */
-export type DecodeSettings = { conf?: number; nms?: number; topk?: number };
+export type DecodeSettings = Pick<LaneAttOptions, 'conf' | 'nms' | 'topk'>;
 
 export function rawToTusimple(
   raw: Float32Array,
