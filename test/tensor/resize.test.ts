@@ -27,3 +27,24 @@ test('an enlargement interpolates between neighbours and clamps at the borders',
   // centres at source x = -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1)
   assert.deepEqual(Array.from(out.filter((_, i) => i % 3 === 0)), [0, 50, 150, 200]);
 });
+
+test('an exact halving (1280x720 to 640x360) gives the same bytes as the general path, RGBA and other layouts', () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  for (const [w, h, channels] of [
+    [1280, 720, 4],
+    [10, 6, 4],
+    [10, 6, 3],
+    [8, 4, 1],
+  ]) {
+    const src = Uint8Array.from({ length: w * h * channels }, random);
+    src.fill(255, 0, channels * 4); // saturated corners: the packed sums must not carry into a neighbour
+    const fast = resizeBilinear(src, w, h, channels, w / 2, h / 2);
+    const general = resizeBilinear(src, w, h, channels, w / 2, h / 2, undefined, true);
+    assert.deepEqual(fast, general, `${w}x${h}x${channels}`);
+  }
+  // Pixels that do not start on a 4-byte boundary (a view into a larger buffer) take the byte path.
+  const backing = Uint8Array.from({ length: 1 + 8 * 4 * 4 }, random);
+  const view = backing.subarray(1);
+  assert.deepEqual(resizeBilinear(view, 8, 4, 4, 4, 2), resizeBilinear(view, 8, 4, 4, 4, 2, undefined, true));
+});
