@@ -250,5 +250,8 @@ if (existsSync(sharedDir) && sharedSkips.length) {
 }
 lines.push(`${count('pass')} passed, ${count('fail')} failed, ${skipped.length} skipped`);
 process.stdout.write(`${lines.join('\n')}\n`);
+// The per-test CPU records outlive the run (the summary shows only the top ten): where to look first
+// when the suite gets slower.
+if (existsSync(cpuFile)) writeFileSync(join(root, '.tmp/last-test-cpu.jsonl'), readFileSync(cpuFile));
 rmSync(runDir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
