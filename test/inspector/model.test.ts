@@ -115,6 +115,18 @@ test('metricsRows scores video frames against their labels (the CSV the UI expor
   assert.match(toCsv(rows), /^file,frame,time_s,slot,model,lanes/);
   const seq = sequenceScore(results, gt, { kind: 'video' }, settings)!;
   assert.deepEqual([seq.frames, seq.labelled, seq.accuracy], [2, 2, 0.5]);
+  // Scores are kept per decoded result and label: other labels for the same results score afresh.
+  const moved = {
+    name: 'moved',
+    frames: gt.frames.map((f) => ({ ...f, lanes: f.lanes.map((l) => l.map((x) => x + 400)) })),
+  };
+  const again = sequenceScore(results, moved, { kind: 'video' }, settings)!;
+  assert.equal(
+    sequenceScore(results, gt, { kind: 'video' }, settings)!.accuracy,
+    0.5,
+    'the same labels: the same score',
+  );
+  assert.notEqual(again.accuracy, 0.5, `labels moved 400 px score differently: ${again.accuracy}`);
   assert.equal(imageFrameKey(3, 'a.png'), 'img:3:a.png');
 });
 

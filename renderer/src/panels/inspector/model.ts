@@ -94,11 +94,25 @@ export function gtFor(gt: GtSet | null, source: SourceShape | null, index: numbe
   // Video: label N belongs to the file's frame N, the one presented at its N-th frame time (the
   // index comes from the container's frame times, never from time x an assumed rate). raw_file
   // names carry the frame number when present; otherwise labels are in frame order.
-  const byNumber = gt.frames.find((f) => {
-    const m = /(\d+)\.[a-z]+$/i.exec(f.raw_file);
-    return m && Number(m[1]) === index;
-  });
-  return byNumber ?? gt.frames[index] ?? null;
+  return framesByNumber(gt).get(index) ?? gt.frames[index] ?? null;
+}
+
+/**
+ * Labels by the frame number in their raw_file (the first label with a number wins), built once per
+ * label set: the sequence score looks up every inferred frame, several times a second while playing.
+ */
+const byNumber = new WeakMap<GtSet, Map<number, TusimpleFrame>>();
+function framesByNumber(gt: GtSet): Map<number, TusimpleFrame> {
+  let index = byNumber.get(gt);
+  if (!index) {
+    index = new Map();
+    for (const f of gt.frames) {
+      const m = /(\d+)\.[a-z]+$/i.exec(f.raw_file);
+      if (m && !index.has(Number(m[1]))) index.set(Number(m[1]), f);
+    }
+    byNumber.set(gt, index);
+  }
+  return index;
 }
 
 /** Number of source frames that have a label. */
@@ -175,13 +189,28 @@ export function frameScore(
   h: number,
 ): TusimpleFrameScore | null {
   if (!decoded || !gt) return null;
+  const hit = scoreCache.get(decoded);
+  if (hit && hit.gt === gt && hit.w === w && hit.h === h) return hit.score;
   const pred = lanesToTusimpleFrame(decoded.lanes, gt.raw_file, gt.h_samples, w, h);
+  let score: TusimpleFrameScore | null;
   try {
-    return tusimpleFrameScore(pred.lanes, gt.lanes, gt.h_samples, 0);
+    score = tusimpleFrameScore(pred.lanes, gt.lanes, gt.h_samples, 0);
   } catch {
-    return null;
+    score = null;
   }
+  scoreCache.set(decoded, { gt, w, h, score });
+  return score;
 }
+
+/**
+ * The last score of each decoded result (decodeResult keeps one decoding per result and settings):
+ * the sequence score re-reads every inferred frame's score whenever a result arrives, and fitting
+ * the lanes' splines again each time made it grow with the length of the video.
+ */
+const scoreCache = new WeakMap<
+  DecodedLanes,
+  { gt: TusimpleFrame; w: number; h: number; score: TusimpleFrameScore | null }
+>();
 
 /**
  * TP / FP per decoded lane and found / missed per GT lane, by the TuSimple metric's rule (what the
