@@ -30,9 +30,8 @@ PROB_OUTPUT = '914'  # the deployment's client asks for this name (torch's auto-
 
 
 def load_net(checkpoint):
-    net = laneatt.LaneATT()
     state = torch.load(checkpoint, map_location='cpu')
-    net.load_state_dict(state['model'] if 'model' in state else state)
+    net = laneatt.from_state(state['model'] if 'model' in state else state)
     return net.eval(), state.get('state', {}) if isinstance(state, dict) else {}
 
 

@@ -18,6 +18,13 @@ LEFT_ANGLES = [72.0, 60.0, 49.0, 39.0, 30.0, 22.0]
 RIGHT_ANGLES = [108.0, 120.0, 131.0, 141.0, 150.0, 158.0]
 BOTTOM_ANGLES = [165.0, 150.0, 141.0, 131.0, 120.0, 108.0, 100.0, 90.0, 80.0, 72.0, 60.0, 49.0, 39.0, 30.0, 15.0]
 STRIDE = 16  # feature map the anchors pool from: 23 x 40
+N_HEAD = 2 + 1 + N_OFFSETS  # cls logits, length, x offsets
+ATT_DIM = 16  # per-anchor embedding the anchor attention works on
+# The attention's keys are places where lanes can start: the anchors of KEY_ORIGINS neighbouring origins
+# (all their angles) make one key, 20 px of the image edge. (origins, angles per origin) of left, bottom, right:
+ORIGIN_GROUPS = [(72, len(LEFT_ANGLES)), (128, len(BOTTOM_ANGLES)), (72, len(RIGHT_ANGLES))]
+KEY_ORIGINS = 4
+N_KEYS = sum(n // KEY_ORIGINS for n, _ in ORIGIN_GROUPS)
 
 
 def anchor_origins():
@@ -79,8 +86,44 @@ class Block(nn.Module):
         return F.relu(x + self.c2(self.c1(x)))
 
 
+class AnchorAttention(nn.Module):
+    """LaneATT's anchor attention, sized for a CPU. LaneATT lets every anchor attend over all 2783 others
+    with a linear layer from its pooled features to 2783 logits: a [2784 x 2783] matrix per frame, too
+    slow here. This keeps its form (the logits are a linear function of the anchor's own features, the
+    keys are places in the anchor set) but attends over 68 stretches of the image edge instead of the
+    anchors: a stretch's key is the element-wise max of the embeddings of the anchors starting there (the
+    strongest evidence of a lane starting there), and a low-rank per-anchor term says where an anchor at this place should look.
+    The result is added to the cls and reg heads through a zero-initialised layer, so training starts
+    from the plain model."""
+
+    def __init__(self, n_anchors, dim=ATT_DIM, pos_rank=8):
+        super().__init__()
+        self.dim = dim
+        self.query = nn.Linear(dim, N_KEYS)
+        self.pos_q = nn.Parameter(torch.randn(n_anchors, pos_rank) * 0.1)
+        self.pos_k = nn.Parameter(torch.randn(N_KEYS, pos_rank) * 0.1)
+        self.out = nn.Linear(dim, N_HEAD)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, emb):
+        """emb [B, A, dim] -> [B, A, N_HEAD], added to the heads."""
+        b = emb.shape[0]
+        evidence = F.relu(emb)
+        keys, start = [], 0
+        for origins, angles in ORIGIN_GROUPS:
+            n = origins * angles
+            per_key = evidence[:, start : start + n].reshape(b, origins // KEY_ORIGINS, KEY_ORIGINS * angles, self.dim)
+            keys.append(torch.amax(per_key, dim=2))
+            start += n
+        keys = torch.cat(keys, dim=1)  # [B, N_KEYS, dim]
+        logits = self.query(emb) + torch.matmul(self.pos_q, self.pos_k.t())  # [B, A, N_KEYS]
+        context = torch.matmul(torch.softmax(logits, dim=2), keys)  # [B, A, dim]
+        return self.out(context)
+
+
 class LaneATT(nn.Module):
-    def __init__(self, feat_c=64):
+    def __init__(self, feat_c=64, attention=False):
         super().__init__()
         # a strided 5x5 stem goes straight to 1/4 resolution: thin markings survive, compute stays small
         self.stem = nn.Sequential(nn.Conv2d(3, 24, 5, 4, 2, bias=False), nn.BatchNorm2d(24), nn.ReLU(inplace=True))
@@ -105,9 +148,12 @@ class LaneATT(nn.Module):
         self.n_anchors = self.anchors.shape[0]
         # LaneATT's cls (2) and reg (1 + 72) linear layers over the anchor's pooled features [C x fh],
         # stored per feature row: W[r] acts on the features the anchor crosses at row r.
-        w = torch.randn(len(self.rows), 2 + 1 + N_OFFSETS, feat_c) * 0.001
+        # With attention, the same layer also gives each anchor its ATT_DIM embedding.
+        self.attention = AnchorAttention(self.n_anchors) if attention else None
+        n_out = N_HEAD + (ATT_DIM if attention else 0)
+        w = torch.randn(len(self.rows), n_out, feat_c) * 0.001
         self.head_w = nn.Parameter(w)
-        self.head_b = nn.Parameter(torch.zeros(2 + 1 + N_OFFSETS))
+        self.head_b = nn.Parameter(torch.zeros(n_out))
 
     def features(self, x):
         f16 = self.s16(self.s8(self.stem(x)))
@@ -122,8 +168,8 @@ class LaneATT(nn.Module):
         gather=True sums by gathering (what the ONNX export uses); else by the sparse `crossings` product."""
         b, nr = f.shape[0], len(self.rows)
         f = f[:, :, 0 : self.fh : 2, :]
-        g = torch.matmul(self.head_w, f.permute(0, 2, 1, 3))  # [B, rows, 75, fw]
-        g = g.permute(0, 1, 3, 2).reshape(b, nr * self.fw, -1)  # [B, rows*fw, 75]: one 75-vector per position
+        g = torch.matmul(self.head_w, f.permute(0, 2, 1, 3))  # [B, rows, 75 (+16), fw]
+        g = g.permute(0, 1, 3, 2).reshape(b, nr * self.fw, -1)  # [B, rows*fw, 75 (+16)]: one vector per position
         if not gather:
             # The same sum as one sparse [anchors x positions] matrix (a 1 wherever an anchor crosses a
             # position) times the projections. torch 1.13's index_select along dim 1 and its backward
@@ -133,17 +179,26 @@ class LaneATT(nn.Module):
             out = torch.sparse.mm(self.crossings, flat).reshape(self.n_anchors, b, c).permute(1, 0, 2)
             return out + self.head_b
         g = torch.cat([g, g.new_zeros(b, 1, g.shape[2])], dim=1)  # the zero slot for outside-the-map
-        # Export: ONNX has no sparse product; gathering whole 75-vectors (not single values) keeps the
+        # Export: ONNX has no sparse product; gathering whole vectors (not single values) keeps the
         # ONNX Gather a row copy, fast in ORT.
         g = torch.index_select(g, 1, self.cut_idx).reshape(b, self.n_anchors, nr, -1)
-        return g.sum(2) + self.head_b  # [B, A, 75]
+        return g.sum(2) + self.head_b  # [B, A, 75 (+16: the attention's embedding)]
 
     def forward(self, x):
         """x: [B, 3, 360, 640] BGR / 255 -> [B, 2784, 77] raw proposals (LaneATT layout)."""
         # ONNX has no sparse product: the export gathers (the smoke test checks both give the same sums)
         out = self.heads(self.features(x), gather=torch.onnx.is_in_onnx_export())
+        if self.attention is not None:
+            out = out[:, :, :N_HEAD] + self.attention(out[:, :, N_HEAD:])
         a = self.anchors[None].expand(x.shape[0], -1, -1)
         return torch.cat([out[:, :, :2], a[:, :, 2:4], out[:, :, 2:3], a[:, :, 5:] + out[:, :, 3:]], dim=2)
+
+
+def from_state(state_dict):
+    """The network a checkpoint's weights belong to (with or without the anchor attention), loaded."""
+    net = LaneATT(attention=any(k.startswith('attention.') for k in state_dict))
+    net.load_state_dict(state_dict)
+    return net
 
 
 def naive_heads(net, f):
@@ -154,7 +209,7 @@ def naive_heads(net, f):
     flat = torch.cat([f.reshape(b, c, -1), f.new_zeros(b, c, 1)], dim=2)
     pooled = flat[:, :, net.cut_idx].reshape(b, c, net.n_anchors, len(net.rows))  # [B, C, A, rows]
     pooled = pooled.permute(0, 2, 3, 1).reshape(b, net.n_anchors, -1)  # [B, A, rows*C]
-    weight = net.head_w.permute(1, 0, 2).reshape(net.head_w.shape[1], -1)  # [75, rows*C]
+    weight = net.head_w.permute(1, 0, 2).reshape(net.head_w.shape[1], -1)  # [75 (+16), rows*C]
     return F.linear(pooled, weight, net.head_b)
 
 

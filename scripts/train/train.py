@@ -105,6 +105,9 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--val-scenes', type=int, default=50, help='validation scenes scored after each epoch')
+    ap.add_argument(
+        '--attention', action='store_true', help='add the anchor attention (laneatt.AnchorAttention; tried, not adopted)'
+    )
     ap.add_argument('--smoke', action='store_true', help='few iterations on 4 scenes; prints first/last loss')
     ap.add_argument('--smoke-iters', type=int, default=30)
     ap.add_argument('--smoke-scenes', type=int, default=4)
@@ -113,7 +116,7 @@ def main():
     torch.manual_seed(a.seed)
     random.seed(a.seed)
     rng = random.Random(a.seed)
-    net = laneatt.LaneATT().to(memory_format=torch.channels_last)
+    net = laneatt.LaneATT(attention=a.attention).to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
 
     if a.smoke:

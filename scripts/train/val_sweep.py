@@ -20,8 +20,7 @@ from train import predict_split, score  # noqa: E402
 def main():
     checkpoint = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '..', '..', '.cache', 'train', 'run', 'last.pt')
     torch.set_num_threads(2)
-    net = laneatt.LaneATT()
-    net.load_state_dict(torch.load(checkpoint, map_location='cpu')['model'])
+    net = laneatt.from_state(torch.load(checkpoint, map_location='cpu')['model'])
     predictions = predict_split(net, 'val', limit=100)  # one forward pass per scene, decoded many ways
     for conf in (0.2, 0.3, 0.4, 0.5, 0.6):
         for topk in (4, 5):
