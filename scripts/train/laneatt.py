@@ -92,9 +92,11 @@ class AnchorAttention(nn.Module):
     slow here. This keeps its form (the logits are a linear function of the anchor's own features, the
     keys are places in the anchor set) but attends over 68 stretches of the image edge instead of the
     anchors: a stretch's key is the element-wise max of the embeddings of the anchors starting there (the
-    strongest evidence of a lane starting there), and a low-rank per-anchor term says where an anchor at this place should look.
-    The result is added to the cls and reg heads through a zero-initialised layer, so training starts
-    from the plain model."""
+    strongest evidence of a lane starting there), and a low-rank per-anchor term says where an anchor at
+    this place should look. The result is added to the cls and reg heads through a zero-initialised
+    layer, so training starts from the plain model.
+    Not in the committed model (MODEL_CARD.md): the per-anchor term does not depend on the image, so the
+    network learned where lanes usually are and drew them on blank frames."""
 
     def __init__(self, n_anchors, dim=ATT_DIM, pos_rank=8):
         super().__init__()
