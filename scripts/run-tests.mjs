@@ -113,9 +113,17 @@ const LANES = Math.max(1, Number(process.env.TEST_LANES ?? 3));
 const cpuHistoryFile = join(root, '.tmp/test-cpu-history.json');
 /** @type {Record<string, number>} */
 const lastCpu = existsSync(cpuHistoryFile) ? JSON.parse(readFileSync(cpuHistoryFile, 'utf8')) : {};
-/** Expected CPU ms of a file: the last run's, else its last duration, else a guess by kind. */
+/**
+ * A past run's CPU per file, committed: a fresh clone (and CI) has no history, and dealing by guesses
+ * left one lane with twice another's CPU (72.6 / 105.6 / 153.0 s in a fresh clone), the run waiting for
+ * it. Only the ratios matter; refresh it from .tmp/test-cpu-history.json when files come or change much.
+ * @type {Record<string, number>}
+ */
+const baselineCpu = JSON.parse(readFileSync(join(root, 'scripts/test-cpu-baseline.json'), 'utf8'));
+/** Expected CPU ms of a file: the last run's, else the baseline's, else its last duration, else a guess by kind. */
 const weight = (/** @type {string} */ t) =>
   lastCpu[t] ??
+  baselineCpu[t] ??
   lastDurations[t] ??
   (t.startsWith('test/e2e/') ? 15_000 : KNOWN_SLOW.some((k) => t.startsWith(k)) ? 8_000 : 1_000);
 const ownProcess = tests.filter((t) => readFileSync(join(root, t), 'utf8').includes(OWN_PROCESS_MARK));
