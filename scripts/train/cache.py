@@ -1,7 +1,8 @@
 """Render generated scenes into a gitignored cache (.cache/lanes/<split>/<seed>.npz) so training reads them fast.
 
 Each file holds the 640x360 BGR frame as JPEG (quality 95), the LaneATT targets and the TuSimple lanes.
-Splits use disjoint seed ranges (see scenegen.py): train 0.., val 2_000_000.., test 3_000_000...
+Splits use disjoint seed ranges (see scenegen.py): train 0.., val 2_000_000.., test 3_000_000.., and
+lane-free scenes (no paint, no labels; train.py --lane-free) 4_000_000...
 Usage: python3 scripts/train/cache.py --split train --count 6000 [--start 0] [--jobs 2]
 """
 import argparse
@@ -22,8 +23,9 @@ CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '.c
 
 
 def seeds_for(split, count, start=0):
-    if split == 'train':
-        return list(range(scenegen.TRAIN_SEED_BASE + start, scenegen.TRAIN_SEED_BASE + start + count))
+    if split in ('train', 'free'):
+        base = scenegen.TRAIN_SEED_BASE if split == 'train' else scenegen.LANE_FREE_SEED_BASE
+        return list(range(base + start, base + start + count))
     seeds = scenegen.VAL_SEEDS if split == 'val' else scenegen.TEST_SEEDS
     return seeds[start : start + count]
 
@@ -36,7 +38,7 @@ def write_scene(split, seed):
     out = path_for(split, seed)
     if os.path.exists(out):
         return False
-    img, lanes, targets = scenegen.make(seed)
+    img, lanes, targets = scenegen.make(seed, lane_free=split == 'free')
     ok, jpg = cv2.imencode('.jpg', img, [cv2.IMWRITE_JPEG_QUALITY, 95])
     tmp = out + '.tmp.npz'
     np.savez(tmp, jpg=jpg, targets=targets, lanes=np.array(json.dumps(lanes)))
@@ -52,7 +54,7 @@ def load_scene(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--split', choices=['train', 'val', 'test'], required=True)
+    ap.add_argument('--split', choices=['train', 'val', 'test', 'free'], required=True)
     ap.add_argument('--count', type=int, required=True)
     ap.add_argument('--start', type=int, default=0)
     ap.add_argument('--jobs', type=int, default=os.cpu_count() or 1, help='scenes rendered in parallel')

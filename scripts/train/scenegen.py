@@ -22,6 +22,8 @@ N_ROWS = 72  # LaneATT rows (anchor_ys = linspace(1, 0, 72) of the 360-high inpu
 TRAIN_SEED_BASE = 0
 VAL_SEEDS = list(range(2_000_000, 2_000_100))
 TEST_SEEDS = list(range(3_000_000, 3_000_200))
+# Lane-free training scenes (train.py --lane-free): the same roads with no paint and so no labels.
+LANE_FREE_SEED_BASE = 4_000_000
 
 _NOISE_BANK = None
 
@@ -428,8 +430,12 @@ def preprocess(bgr):
     return x.transpose(2, 0, 1)
 
 
-def make(seed):
-    """One sample: (BGR 1280x720 frame, TuSimple lanes, LaneATT targets)."""
+def make(seed, lane_free=False):
+    """One sample: (BGR 1280x720 frame, TuSimple lanes, LaneATT targets). lane_free: every boundary
+    unpainted, so the scene has no lanes to label (a network must not find lanes from the road alone)."""
     s = sample_scene(seed)
+    if lane_free:
+        for bd in s['bounds']:
+            bd['kind'] = 'none'
     lanes, targets = ground_truth(s)
     return render(s), lanes, targets

@@ -53,6 +53,19 @@ def load_train(path, rng):
     return img, targets
 
 
+def lane_free_sample(rng, free_files):
+    """A frame with no lanes and no labels: a cached unpainted road (scenegen.make(lane_free=True)) or,
+    as often, a uniform frame with noise (a lens cap, a dead or overexposed camera)."""
+    if free_files and rng.random() < 0.5:
+        img, _, targets = cache.load_scene(rng.choice(free_files))
+        return img, targets
+    nrng = np.random.default_rng(rng.randrange(2**31))
+    img = np.empty((360, 640, 3), np.float32)
+    img[:] = nrng.uniform(0, 255, 3)
+    img += nrng.normal(0, nrng.uniform(0, 20), img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8), np.zeros((0, 5 + laneatt.N_OFFSETS), np.float32)
+
+
 def to_input(imgs):
     x = np.stack([scenegen.preprocess(im) for im in imgs])
     return torch.from_numpy(x).contiguous(memory_format=torch.channels_last)
@@ -108,6 +121,12 @@ def main():
     ap.add_argument(
         '--attention', action='store_true', help='add the anchor attention (laneatt.AnchorAttention; tried, not adopted)'
     )
+    ap.add_argument(
+        '--lane-free',
+        type=float,
+        default=0.0,
+        help='fraction of training samples replaced by lane-free frames (cache.py --split free; default none)',
+    )
     ap.add_argument('--smoke', action='store_true', help='few iterations on 4 scenes; prints first/last loss')
     ap.add_argument('--smoke-iters', type=int, default=30)
     ap.add_argument('--smoke-scenes', type=int, default=4)
@@ -156,6 +175,9 @@ def main():
     budget = a.minutes * 60
     t_start = time.time() - state['elapsed']
     warmup = 25
+    free_files = sorted(glob.glob(os.path.join(cache.CACHE, 'free', '*.npz'))) if a.lane_free > 0 else []
+    if a.lane_free > 0 and not free_files:
+        log('no lane-free scenes in .cache/lanes/free (cache.py --split free): uniform frames only')
     log(f'training: budget {a.minutes} min, batch {a.batch}, lr {a.lr}, {a.epoch_images} images/epoch')
     done = False
     while not done:
@@ -176,6 +198,8 @@ def main():
             for g in opt.param_groups:
                 g['lr'] = lr
             batch = [load_train(p, erng) for p in order[bi : bi + a.batch]]
+            if a.lane_free > 0:  # no extra random draws otherwise: the committed recipe stays as it was
+                batch = [lane_free_sample(erng, free_files) if erng.random() < a.lane_free else b for b in batch]
             x = to_input([b[0] for b in batch])
             targets = [torch.from_numpy(b[1]) for b in batch]
             cls_l, reg_l = laneatt.laneatt_loss(net(x), targets)
