@@ -8,7 +8,16 @@
 // With ../shared beside the repo (as in CI), a skip because of missing ../shared data fails the run:
 // it would mean a test looks in the wrong place. With CI=true, ../shared must be there.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rendererBuildIsCurrent, stampRendererBuild } from './lib/rendererBuild.mjs';
@@ -157,8 +166,8 @@ const cpuFile = join(runDir, 'test-cpu.jsonl');
 writeFileSync(cpuFile, '');
 process.env.TEST_CPU_FILE = cpuFile;
 const status = run(`tests (${tests.length} files)`, [
-  // The heap size the app's processes start with (bin/start.mjs, electron/cli/nodeFlags.ts), passed on
-  // to every test process: without it V8 sizes the old generation from a small live heap and runs a
+  // The heap size the app's processes start with (electron/cli/nodeFlags.ts' SERVING_NODE_FLAGS; Node
+  // hands it on to every test process, test/app/node-flags.test.ts checks it arrives): without it V8 sizes the old generation from a small live heap and runs a
   // full collection every few inferences (the frames' multi-megabyte buffers count against it).
   // During demo-video playback in a browser test: Node's V8 helper threads 1.3 -> 0.45 s of CPU in 5 s.
   ...(process.env.TEST_HEAP_FLAG === '0' ? [] : ['--initial-old-space-size=128']),
@@ -265,6 +274,6 @@ lines.push(`${count('pass')} passed, ${count('fail')} failed, ${skipped.length} 
 process.stdout.write(`${lines.join('\n')}\n`);
 // The per-test CPU records outlive the run (the summary shows only the top ten): where to look first
 // when the suite gets slower.
-if (existsSync(cpuFile)) writeFileSync(join(root, '.tmp/last-test-cpu.jsonl'), readFileSync(cpuFile));
+if (existsSync(cpuFile)) copyFileSync(cpuFile, join(root, '.tmp/last-test-cpu.jsonl'));
 rmSync(runDir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

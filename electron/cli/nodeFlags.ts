@@ -4,7 +4,8 @@
  * only on its command line (not in NODE_OPTIONS, and not at run time through v8.setFlagsFromString),
  * so they are written out where those processes start: package.json's `start`, `ui` and
  * `tritonscope` scripts and the bin/ shebangs (test/app/node-flags.test.ts keeps them all equal to
- * this list), and the benches start their processes with them.
+ * this list), and the benches start their processes with them, as `npm test` starts its test processes
+ * (scripts/run-tests.mjs; that test checks they arrive).
  *
  * Why: every inference moves megabytes through ArrayBuffers (a 2.7 MB FP32 frame, its gRPC framing
  * copy and the received chunks and their concatenation, ~4.3 MB per call on the client side alone).

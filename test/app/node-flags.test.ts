@@ -1,7 +1,7 @@
 /**
  * The V8 flags of the long-running Node processes (electron/cli/nodeFlags.ts) can only be given on
  * Node's command line, so they are written out in package.json's scripts and the bin/ shebangs.
- * These tests keep every copy equal to the one list, and check that Node accepts it: a flag Node
+ * These tests keep every copy equal to the one list (and check that npm test's processes get it), and check that Node accepts it: a flag Node
  * rejects would stop `npm start` before it printed anything.
  */
 import { test } from 'node:test';
@@ -29,6 +29,14 @@ test('the bin/ entry points carry the serving V8 flags in their shebang', () => 
     // `env -S` splits the rest into arguments (coreutils >= 8.30, macOS, and npm's Windows shims)
     assert.equal(first, `#!/usr/bin/env -S node ${flags}`, file);
   }
+});
+
+test('npm test runs its test processes with the serving V8 flags (as the app runs)', (t) => {
+  // TEST_CPU_FILE is set by scripts/run-tests.mjs: run another way (node --test), nobody passed them.
+  if (!process.env['TEST_CPU_FILE']) return t.skip('not run by npm test (scripts/run-tests.mjs)');
+  if (process.env['TEST_HEAP_FLAG'] === '0') return t.skip('TEST_HEAP_FLAG=0 leaves them out');
+  for (const flag of SERVING_NODE_FLAGS)
+    assert.ok(process.execArgv.includes(flag), `${flag} in ${process.execArgv.join(' ')}`);
 });
 
 test('Node accepts the serving V8 flags on its command line and reports them in execArgv', () => {
