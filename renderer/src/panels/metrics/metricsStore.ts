@@ -1,11 +1,15 @@
 /**
- * The metrics history in a store of its own (like the inspector's playback store): a scrape every
- * second changes it, and only the small parts that select a model's series, the CPU or a GPU
+ * The metrics history in a store of its own (like the inspector's playback store): every scrape
+ * (once a second unless the user picks another interval) changes it, and only the small parts that select a model's series, the CPU or a GPU
  * re-render, never the app store's subscribers or the whole view.
  */
 import { create } from 'zustand';
 import type { MetricsSnapshot } from '../../../../shared/contract';
 import { appendSnapshot, emptyHistory, type MetricsHistory } from './series';
+
+/** The refresh intervals a user can pick (ms): Grafana's short ones. 1 s unless changed. */
+export const METRICS_INTERVALS_MS = [500, 1000, 2000, 5000] as const;
+export const DEFAULT_METRICS_INTERVAL_MS = 1000;
 
 export interface MetricsState {
   history: MetricsHistory;
@@ -17,7 +21,10 @@ export interface MetricsState {
   lastAt: number | null;
   /** Connection the history belongs to; a new one starts an empty history. */
   connectionId: string | null;
+  /** How often the endpoint is read while connected; one of METRICS_INTERVALS_MS. */
+  intervalMs: number;
 
+  setIntervalMs(ms: number): void;
   ingest(connectionId: string, snapshot: MetricsSnapshot): void;
   fail(connectionId: string, error: string): void;
   reset(connectionId: string | null): void;
@@ -29,6 +36,10 @@ export const useMetrics = create<MetricsState>()((set, get) => ({
   error: null,
   lastAt: null,
   connectionId: null,
+  intervalMs: DEFAULT_METRICS_INTERVAL_MS,
+  setIntervalMs(ms) {
+    if ((METRICS_INTERVALS_MS as readonly number[]).includes(ms)) set({ intervalMs: ms });
+  },
   ingest(connectionId, snapshot) {
     if (connectionId !== get().connectionId) return; // a late answer for a connection left since
     set({

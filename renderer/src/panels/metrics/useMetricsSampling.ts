@@ -1,7 +1,8 @@
 /**
- * Reads the active server's metrics once a second while connected, app-wide, so the history is
- * there when the view opens (e.g. after playing a video in the inspector). A failing endpoint is
- * asked less often (doubling up to 30 s), never more than one request at a time.
+ * Reads the active server's metrics at the chosen interval (1 s unless the user picks another)
+ * while connected, app-wide, so the history is there when the view opens (e.g. after playing a
+ * video in the inspector). A failing endpoint is asked less often (doubling up to 30 s), never more
+ * than one request at a time.
  */
 import { useEffect } from 'react';
 import { getApi } from '../../../api';
@@ -9,7 +10,6 @@ import { errorText } from '../../lib/errors';
 import { useApp } from '../../state/store';
 import { useMetrics } from './metricsStore';
 
-export const METRICS_POLL_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
 
 export function useMetricsSampling(): void {
@@ -19,22 +19,37 @@ export function useMetricsSampling(): void {
     if (!conn) return;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let delay = METRICS_POLL_MS;
+    let reading = false;
+    let failing = false;
+    let delay = useMetrics.getState().intervalMs;
     const tick = async () => {
+      reading = true;
       try {
         const snapshot = await getApi().serverMetrics({ connectionId: conn });
         useMetrics.getState().ingest(conn, snapshot);
-        delay = METRICS_POLL_MS;
+        failing = false;
+        delay = useMetrics.getState().intervalMs;
       } catch (e) {
         useMetrics.getState().fail(conn, errorText(e));
+        failing = true;
         delay = Math.min(delay * 2, MAX_BACKOFF_MS);
       }
+      reading = false;
       if (!stopped) timer = setTimeout(() => void tick(), delay);
     };
     void tick();
+    // A new interval applies at once while waiting (a read under way schedules with it when it
+    // ends); a failing endpoint keeps its back-off.
+    const unsubscribe = useMetrics.subscribe((s, prev) => {
+      if (s.intervalMs === prev.intervalMs || stopped || reading || failing) return;
+      clearTimeout(timer);
+      delay = s.intervalMs;
+      timer = setTimeout(() => void tick(), delay);
+    });
     return () => {
       stopped = true;
       clearTimeout(timer);
+      unsubscribe();
     };
   }, [conn]);
 }
