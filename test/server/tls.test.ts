@@ -1,78 +1,25 @@
 /**
- * TLS and mutual TLS between TritonClient and the embedded server, with a CA, server and client
- * certificates generated here with node-forge (keys from node:crypto, which is much faster).
+ * TLS and mutual TLS between TritonClient and the embedded server, with the test PKI's CA, server and
+ * client certificates (test/triton-client/helpers/certs.ts) and a second, unrelated CA.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import forge from 'node-forge';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { TritonClient, TritonError } from '../../electron/triton';
 import { f32, makeRepository, readF32, type Repo } from './fixtures';
-
-interface Pem {
-  cert: string;
-  key: string;
-}
-
-function keyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    privateKey: forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()),
-    publicKey: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
-  };
-}
-
-function certificate(
-  cn: string,
-  serial: string,
-  issuer: { cert?: forge.pki.Certificate; key?: forge.pki.PrivateKey },
-  isCa: boolean,
-  altNames: object[] = [],
-) {
-  const keys = keyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = serial;
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
-  const subject = [{ name: 'commonName', value: cn }];
-  cert.setSubject(subject);
-  cert.setIssuer(issuer.cert ? issuer.cert.subject.attributes : subject);
-  const extensions: object[] = [{ name: 'basicConstraints', cA: isCa }];
-  if (isCa) extensions.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true });
-  else {
-    extensions.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true });
-    extensions.push({ name: 'extKeyUsage', serverAuth: true, clientAuth: true });
-  }
-  if (altNames.length) extensions.push({ name: 'subjectAltName', altNames });
-  cert.setExtensions(extensions);
-  cert.sign((issuer.key ?? keys.privateKey) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  return {
-    cert,
-    key: keys.privateKey,
-    pem: { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) },
-  };
-}
+import { makeTestPki, type TestPki } from '../triton-client/helpers/certs';
 
 let repo: Repo;
-let ca: ReturnType<typeof certificate>;
-let serverCert: Pem;
-let clientCert: Pem;
+let pki: TestPki;
 let mtls: EmbeddedServer;
 
 before(async () => {
   repo = makeRepository();
-  ca = certificate('tritonscope test CA', '01', {}, true);
-  serverCert = certificate('localhost', '02', ca, false, [
-    { type: 2, value: 'localhost' },
-    { type: 7, ip: '127.0.0.1' },
-  ]).pem;
-  clientCert = certificate('tritonscope test client', '03', ca, false).pem;
+  pki = makeTestPki();
   mtls = await startEmbeddedServer({
     modelRepository: repo.dir,
     loadModels: ['scaled'],
-    tls: { cert: serverCert.cert, key: serverCert.key, ca: ca.pem.cert, requireClientCert: true },
+    tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert, requireClientCert: true },
   });
 });
 
@@ -84,7 +31,7 @@ after(async () => {
 test('mTLS: client with a CA-signed certificate gets through, inference works', async () => {
   const client = new TritonClient({
     url: mtls.url,
-    tls: { ca: ca.pem.cert, cert: clientCert.cert, key: clientCert.key },
+    tls: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key },
   });
   try {
     assert.equal(await client.serverLive(), true);
@@ -100,7 +47,7 @@ test('mTLS: client with a CA-signed certificate gets through, inference works', 
 });
 
 test('mTLS: a client without a certificate is refused', async () => {
-  const client = new TritonClient({ url: mtls.url, tls: { ca: ca.pem.cert }, timeoutMs: 5000 });
+  const client = new TritonClient({ url: mtls.url, tls: { ca: pki.ca.cert }, timeoutMs: 5000 });
   try {
     await assert.rejects(client.serverLive(), (e: unknown) => e instanceof TritonError && e.code === 'UNAVAILABLE');
   } finally {
@@ -120,11 +67,10 @@ test('mTLS: a plaintext client is refused', async () => {
 test('TLS without client certificates: server verified by CA; unknown CA rejected', async () => {
   const server = await startEmbeddedServer({
     modelRepository: repo.dir,
-    tls: { cert: serverCert.cert, key: serverCert.key },
+    tls: { cert: pki.server.cert, key: pki.server.key },
   });
-  const good = new TritonClient({ url: server.url, tls: { ca: ca.pem.cert } });
-  const otherCa = certificate('some other CA', '09', {}, true);
-  const bad = new TritonClient({ url: server.url, tls: { ca: otherCa.pem.cert }, timeoutMs: 5000 });
+  const good = new TritonClient({ url: server.url, tls: { ca: pki.ca.cert } });
+  const bad = new TritonClient({ url: server.url, tls: { ca: pki.otherCa.cert }, timeoutMs: 5000 });
   try {
     assert.equal(await good.serverReady(), true);
     await assert.rejects(bad.serverLive(), (e: unknown) => e instanceof TritonError && e.code === 'UNAVAILABLE');

@@ -1,4 +1,8 @@
-/** Test PKI generated at run time with node-forge (keys by node:crypto, which is fast and native). */
+/**
+ * Test PKI generated at run time with node-forge (keys by node:crypto, which is fast and native).
+ * One PKI per test process: its five RSA-2048 keys cost about a second of CPU, and the test runner
+ * runs several TLS test files in one process (scripts/run-tests.mjs). Nothing changes it once made.
+ */
 import crypto from 'node:crypto';
 import forge from 'node-forge';
 
@@ -61,7 +65,15 @@ export interface TestPki {
   otherClient: Pem;
 }
 
+let made: TestPki | undefined;
+
+/** The test process's PKI (made on first use; the same objects afterwards: treat them as read-only). */
 export function makeTestPki(): TestPki {
+  made ??= freshPki();
+  return made;
+}
+
+function freshPki(): TestPki {
   const ca = makeCert({ cn: 'Tritonscope Test CA', ca: true });
   const server = makeCert({
     cn: 'localhost',
