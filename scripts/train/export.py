@@ -1,12 +1,18 @@
 """Export a trained checkpoint the way LaneATT users do: torch.onnx.export, then an FP16 twin.
 
   python3 scripts/train/export.py [--checkpoint .cache/train/run/best.pt] [--out assets/demo-repo]
+                                  [--operating-conf C]
 
 Writes
   <out>/laneDetect_model/1/model.onnx  FP32: input `input` [batch,3,360,640] (BGR / 255),
                                        outputs `predict_lanes` [1,2784,77] (LANEATT.md layout) and
                                        `914` [1,2784] = per-anchor lane probability (softmax of cols 0-1)
   <out>/LaneDet_fp16/1/model.onnx      the same graph with FP16 weights, FP16 input and FP16 outputs
+
+--operating-conf C: the decode threshold chosen on the validation scenes (`val_sweep.py --choose`) is
+folded into the lane logit's bias (laneatt.set_operating_point), so that LaneATT's standard TuSimple
+threshold 0.2, the app's default, keeps exactly the proposals whose probability was above C. The ranking of
+proposals, and so the NMS, is unchanged; `914` then holds the shifted probability.
 
 The FP16 twin is made by our own converter (convert_fp16 below): every FP32 initializer is stored as FP16
 and widened by a Cast where it is used, the input and outputs are FP16 with Casts at the graph edges.
@@ -120,8 +126,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--checkpoint', default=os.path.join(ROOT, '.cache', 'train', 'run', 'best.pt'))
     ap.add_argument('--out', default=os.path.join(ROOT, 'assets', 'demo-repo'))
+    ap.add_argument('--operating-conf', type=float, default=None,
+                    help='threshold chosen on validation, mapped onto LaneATT\'s 0.2 (see above)')
     a = ap.parse_args()
     net, state = load_net(a.checkpoint)
+    if a.operating_conf is not None:
+        if not 0 < a.operating_conf < 1:
+            sys.exit(f'--operating-conf must be between 0 and 1, got {a.operating_conf}')
+        shift = laneatt.set_operating_point(net, a.operating_conf)
+        print(f'operating point: conf {a.operating_conf} -> {laneatt.LANEATT_TUSIMPLE_CONF} (lane logit bias {shift:+.4f})')
     p32 = os.path.join(a.out, 'laneDetect_model', '1', 'model.onnx')
     p16 = os.path.join(a.out, 'LaneDet_fp16', '1', 'model.onnx')
     os.makedirs(os.path.dirname(p32), exist_ok=True)

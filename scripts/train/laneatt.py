@@ -215,6 +215,22 @@ def naive_heads(net, f):
     return F.linear(pooled, weight, net.head_b)
 
 
+LANEATT_TUSIMPLE_CONF = 0.2  # LaneATT's TuSimple test threshold: the app's default for LaneATT outputs
+
+
+def set_operating_point(net, conf, standard=LANEATT_TUSIMPLE_CONF):
+    """Folds a decode threshold chosen on validation into the lane logit's bias, so that decoding the
+    network at LaneATT's standard threshold keeps exactly the proposals whose lane probability was above
+    `conf` before (a monotonic shift of one logit: the ranking, hence NMS, is unchanged). softmax(l0, l1)[1]
+    > t  <=>  l1 - l0 > log(t / (1 - t)), so adding log-odds(standard) - log-odds(conf) to l1 maps `conf`
+    onto `standard`. Returns the shift."""
+    logit = lambda p: math.log(p / (1 - p))  # noqa: E731
+    shift = logit(standard) - logit(conf)
+    with torch.no_grad():
+        net.head_b[1] += shift
+    return shift
+
+
 class Exported(nn.Module):
     """What torch.onnx.export sees: outputs predict_lanes [1,2784,77] and 914 = per-anchor lane probability."""
 

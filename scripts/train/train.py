@@ -160,7 +160,22 @@ def main():
             opt.step()
             losses.append(loss.item())
             log(f'smoke it {it} loss {loss.item():.4f} (cls {cls_l.item():.4f} reg {reg_l.item():.4f})')
-        print(json.dumps({'first': losses[0], 'last': losses[-1], 'min': min(losses), 'heads_max_diff': heads_diff}))
+        # The export's operating point (laneatt.set_operating_point): at a threshold between two middle
+        # probabilities, the shifted network at LaneATT's 0.2 keeps the same anchors, in the same order.
+        with torch.no_grad():
+            net.eval()
+            p = torch.softmax(net(x)[:, :, :2], dim=2)[:, :, 1]
+            s = p.flatten().sort().values
+            conf = float((s[len(s) // 2] + s[len(s) // 2 + 1]) / 2)
+            laneatt.set_operating_point(net, conf)
+            p2 = torch.softmax(net(x)[:, :, :2], dim=2)[:, :, 1]
+            clear = (p - conf).abs() > 1e-6  # not within float rounding of the threshold
+            op_mismatch = int(((p > conf) != (p2 > laneatt.LANEATT_TUSIMPLE_CONF))[clear].sum())
+            op_kept = int((p2 > laneatt.LANEATT_TUSIMPLE_CONF).sum())
+            op_order = bool((p2.gather(1, p.argsort(1)).diff(dim=1) >= 0).all())
+        print(json.dumps({'first': losses[0], 'last': losses[-1], 'min': min(losses), 'heads_max_diff': heads_diff,
+                          'operating_point': {'conf': conf, 'mismatch': op_mismatch, 'kept': op_kept,
+                                              'anchors': p.numel(), 'order_kept': op_order}}))
         return 0
 
     os.makedirs(a.run, exist_ok=True)

@@ -1,10 +1,13 @@
 """Decode settings on the validation scenes only (never the held-out test scenes or the real frames).
 
-  python3 scripts/train/val_sweep.py [.cache/train/run/last.pt]
+  python3 scripts/train/val_sweep.py [.cache/train/run/last.pt] [--choose]
 
 Prints TuSimple accuracy / FP / FN of a checkpoint on the 100 validation scenes for each conf threshold
 and top-k, with this repository's Python decode (the same NMS and metric as train.py's evaluation). This is
 how the exported checkpoint and the threshold in MODEL_CARD.md were chosen.
+
+--choose: the last line printed is the chosen threshold alone (for run.sh, which hands it to export.py
+--operating-conf): the highest accuracy at the app's top 5, ties to the lower FP + FN, then the lower conf.
 """
 import os
 import sys
@@ -17,15 +20,26 @@ import laneatt  # noqa: E402
 from train import predict_split, score  # noqa: E402
 
 
+CONFS = (0.2, 0.3, 0.4, 0.5, 0.6)
+
+
 def main():
-    checkpoint = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '..', '..', '.cache', 'train', 'run', 'last.pt')
+    args = [a for a in sys.argv[1:] if a != '--choose']
+    choose = '--choose' in sys.argv[1:]
+    checkpoint = args[0] if args else os.path.join(HERE, '..', '..', '.cache', 'train', 'run', 'last.pt')
     torch.set_num_threads(2)
     net = laneatt.from_state(torch.load(checkpoint, map_location='cpu')['model'])
     predictions = predict_split(net, 'val', limit=100)  # one forward pass per scene, decoded many ways
-    for conf in (0.2, 0.3, 0.4, 0.5, 0.6):
+    best = None
+    for conf in CONFS:
         for topk in (4, 5):
             m = score(predictions, conf=conf, topk=topk)
             print(f"conf {conf} top {topk}: accuracy {m['accuracy']:.4f} FP {m['fp']:.3f} FN {m['fn']:.3f}")
+            key = (-round(m['accuracy'], 4), round(m['fp'] + m['fn'], 4), conf)
+            if topk == 5 and (best is None or key < best[0]):
+                best = (key, conf)
+    if choose:
+        print(best[1])
 
 
 if __name__ == '__main__':

@@ -1,7 +1,8 @@
 /**
  * Training smoke test of scripts/train (our LaneATT in PyTorch): a few iterations on two generated
  * scenes must lower the loss, and the fast "project, then gather" heads must equal LaneATT's own
- * formulation (pool each anchor's features, then one linear layer). Runs only where /usr/bin/python3
+ * formulation (pool each anchor's features, then one linear layer), and the export's operating point
+ * (a validation threshold folded into the lane logit) must keep the same anchors at 0.2. Runs only where /usr/bin/python3
  * has torch, opencv and onnx (`npm run train:setup`); elsewhere it skips with a notice. CI never needs torch.
  */
 import { test } from 'node:test';
@@ -12,7 +13,7 @@ import { REPO_ROOT } from '../../scripts/demo/build';
 
 const PYTHON = '/usr/bin/python3';
 
-test('a few training iterations lower the LaneATT loss; fast heads == LaneATT pooling + linear', (t) => {
+test('a few training iterations lower the LaneATT loss; fast heads == LaneATT pooling + linear; the operating point keeps the anchors', (t) => {
   const r = spawnSync(
     PYTHON,
     [join(REPO_ROOT, 'scripts/train/train.py'), '--smoke', '--smoke-iters', '6', '--smoke-scenes', '2'],
@@ -28,7 +29,14 @@ test('a few training iterations lower the LaneATT loss; fast heads == LaneATT po
     last: number;
     min: number;
     heads_max_diff: number;
+    operating_point: { conf: number; mismatch: number; kept: number; anchors: number; order_kept: boolean };
   };
   assert.ok(summary.heads_max_diff < 1e-3, `heads differ by ${summary.heads_max_diff}`);
   assert.ok(summary.last < 0.7 * summary.first, `loss ${summary.first} -> ${summary.last}`);
+  // The export's operating point: conf C folded into the lane logit, decoded at LaneATT's 0.2, keeps the
+  // same anchors (about half of them here, C being a middle probability) in the same order.
+  const op = summary.operating_point;
+  assert.equal(op.mismatch, 0, `anchors kept differently at the operating point: ${JSON.stringify(op)}`);
+  assert.ok(op.kept > 0.3 * op.anchors && op.kept < 0.7 * op.anchors, JSON.stringify(op));
+  assert.ok(op.order_kept, 'the shift keeps the order of the lane probabilities');
 });
