@@ -1,10 +1,11 @@
 /**
  * Browser-mode E2E of the Metrics view: the demo's embedded server exports Prometheus metrics, the
  * services read them (never the page), and the view charts them. One tab shows the Metrics view,
- * read every 0.5 s (the interval picked in its header), while a second tab of the same app plays the demo video in the inspector: the lane model's
- * request rate rises above zero and its charts gain points as the video plays. The embedded server
- * has no GPU metrics, and the view says so; a server that exports them (a fixture endpoint
- * printing what a GPU Triton prints) gets GPU charts. Screenshots (E2E_SHOTS=1): test-artifacts/e2e/2x-metrics-*.png.
+ * read every 0.5 s (the interval picked in its header), while a second tab of the same app plays
+ * the demo video in the inspector: the lane model's request rate rises above zero and its charts gain
+ * points as the video plays. The embedded server has no GPU metrics, and the view says so; a server
+ * that exports them (a fixture endpoint printing what a GPU Triton prints) gets GPU charts.
+ * Screenshots (E2E_SHOTS=1): test-artifacts/e2e/2x-metrics-*.png.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,8 @@
 /**
  * The metrics history in a store of its own (like the inspector's playback store): every scrape
- * (once a second unless the user picks another interval) changes it, and only the small parts that select a model's series, the CPU or a GPU
- * re-render, never the app store's subscribers or the whole view.
+ * (once a second unless the user picks another interval) changes it, and only the small parts that
+ * select a model's series, the CPU or a GPU re-render, never the app store's subscribers or the whole
+ * view.
  */
 import { create } from 'zustand';
 import type { MetricsSnapshot } from '../../../../shared/contract';
