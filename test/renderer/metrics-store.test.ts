@@ -1,12 +1,13 @@
 /**
- * The Metrics view's store: the read interval a user picks is one of the offered ones, and a new
- * connection's empty history keeps it.
+ * The Metrics view's store: the read interval a user picks is one of the offered ones, a new
+ * connection's empty history keeps it, and the next start reads it back from localStorage.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_METRICS_INTERVAL_MS,
   METRICS_INTERVALS_MS,
+  storedMetricsInterval,
   useMetrics,
 } from '../../renderer/src/panels/metrics/metricsStore';
 
@@ -26,4 +27,27 @@ test('the read interval: 1 s by default, only an offered value is taken, kept ac
     METRICS_INTERVALS_MS.every((ms) => ms >= 500),
     'no interval under half a second',
   );
+});
+
+test('the picked interval is kept for the next start; a stored value not offered is ignored', () => {
+  // Node has no localStorage: a Map-backed one stands in for the browser's, and goes afterwards.
+  const stored = new Map<string, string>();
+  const storage = {
+    getItem: (k: string) => stored.get(k) ?? null,
+    setItem: (k: string, v: string) => void stored.set(k, v),
+  };
+  Object.defineProperty(globalThis, 'localStorage', { value: storage, configurable: true });
+  try {
+    assert.equal(storedMetricsInterval(), DEFAULT_METRICS_INTERVAL_MS, 'nothing stored: the default');
+    useMetrics.getState().setIntervalMs(2000);
+    assert.equal(storedMetricsInterval(), 2000, 'what was picked comes back');
+    useMetrics.getState().setIntervalMs(250);
+    assert.equal(storedMetricsInterval(), 2000, 'a refused value is not stored');
+    for (const bad of ['250', 'abc', '']) {
+      stored.set('tritonscope.metricsIntervalMs', bad);
+      assert.equal(storedMetricsInterval(), DEFAULT_METRICS_INTERVAL_MS, `stored ${JSON.stringify(bad)}`);
+    }
+  } finally {
+    delete (globalThis as { localStorage?: unknown }).localStorage;
+  }
 });

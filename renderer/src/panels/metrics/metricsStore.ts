@@ -11,6 +11,20 @@ import { appendSnapshot, emptyHistory, type MetricsHistory } from './series';
 /** The refresh intervals a user can pick (ms): Grafana's short ones. 1 s unless changed. */
 export const METRICS_INTERVALS_MS = [500, 1000, 2000, 5000] as const;
 export const DEFAULT_METRICS_INTERVAL_MS = 1000;
+const INTERVAL_KEY = 'tritonscope.metricsIntervalMs';
+
+const offered = (ms: number) => (METRICS_INTERVALS_MS as readonly number[]).includes(ms);
+
+/** The interval picked last time (localStorage), else the default. */
+export function storedMetricsInterval(): number {
+  try {
+    const ms = Number(localStorage.getItem(INTERVAL_KEY));
+    if (offered(ms)) return ms;
+  } catch {
+    /* no storage (private mode, or not a browser): the default */
+  }
+  return DEFAULT_METRICS_INTERVAL_MS;
+}
 
 export interface MetricsState {
   history: MetricsHistory;
@@ -22,7 +36,7 @@ export interface MetricsState {
   lastAt: number | null;
   /** Connection the history belongs to; a new one starts an empty history. */
   connectionId: string | null;
-  /** How often the endpoint is read while connected; one of METRICS_INTERVALS_MS. */
+  /** How often the endpoint is read while connected; one of METRICS_INTERVALS_MS, kept across starts. */
   intervalMs: number;
 
   setIntervalMs(ms: number): void;
@@ -37,9 +51,15 @@ export const useMetrics = create<MetricsState>()((set, get) => ({
   error: null,
   lastAt: null,
   connectionId: null,
-  intervalMs: DEFAULT_METRICS_INTERVAL_MS,
+  intervalMs: storedMetricsInterval(),
   setIntervalMs(ms) {
-    if ((METRICS_INTERVALS_MS as readonly number[]).includes(ms)) set({ intervalMs: ms });
+    if (!offered(ms)) return;
+    set({ intervalMs: ms });
+    try {
+      localStorage.setItem(INTERVAL_KEY, String(ms));
+    } catch {
+      /* not kept for the next start; applies now */
+    }
   },
   ingest(connectionId, snapshot) {
     if (connectionId !== get().connectionId) return; // a late answer for a connection left since
