@@ -122,6 +122,13 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** Why the bridge will not listen on `host` (null: it will): the API can read model repositories. */
+export function nonLoopbackRefusal(host: string, allowNonLoopback: boolean | undefined): string | null {
+  return isLoopbackHost(host) || allowNonLoopback
+    ? null
+    : `refusing to listen on ${host}: only loopback addresses unless --allow-non-loopback is given (the API can read model repositories)`;
+}
+
 /**
  * DNS-rebinding defence: a page on evil.example resolving to 127.0.0.1 still sends
  * `Host: evil.example:PORT`. We accept only the names we are reachable under, with our port.

@@ -43,6 +43,7 @@ import {
   contentSecurityPolicy,
   isAllowedHostHeader,
   isLoopbackHost,
+  nonLoopbackRefusal,
   mimeType,
   resolveStaticFile,
   securityHeaders,
@@ -79,11 +80,8 @@ export interface Bridge {
 
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const host = opts.host ?? '127.0.0.1';
-  if (!isLoopbackHost(host) && !opts.allowNonLoopback) {
-    throw new Error(
-      `refusing to listen on ${host}: only loopback addresses unless --allow-non-loopback is given (the API can read model repositories)`,
-    );
-  }
+  const refusal = nonLoopbackRefusal(host, opts.allowNonLoopback);
+  if (refusal) throw new Error(refusal);
   const token = opts.token ?? randomBytes(32).toString('base64url');
   const validateResponses = opts.validateResponses ?? process.env.NODE_ENV !== 'production';
   const maxInFlight = opts.maxInFlight ?? 32;
