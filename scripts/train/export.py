@@ -30,6 +30,7 @@ from onnx import TensorProto, helper, numpy_helper
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import laneatt  # noqa: E402
+import metrics  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
 PROB_OUTPUT = '914'  # the deployment's client asks for this name (torch's auto-generated name there)
@@ -134,7 +135,7 @@ def main():
         if not 0 < a.operating_conf < 1:
             sys.exit(f'--operating-conf must be between 0 and 1, got {a.operating_conf}')
         shift = laneatt.set_operating_point(net, a.operating_conf)
-        print(f'operating point: conf {a.operating_conf} -> {laneatt.LANEATT_TUSIMPLE_CONF} (lane logit bias {shift:+.4f})')
+        print(f'operating point: conf {a.operating_conf} -> {metrics.TUSIMPLE_CONF} (lane logit bias {shift:+.4f})')
     p32 = os.path.join(a.out, 'laneDetect_model', '1', 'model.onnx')
     p16 = os.path.join(a.out, 'LaneDet_fp16', '1', 'model.onnx')
     os.makedirs(os.path.dirname(p32), exist_ok=True)

@@ -11,6 +11,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import metrics
+
 IMG_W, IMG_H = 640, 360
 N_OFFSETS = 72
 N_STRIPS = N_OFFSETS - 1
@@ -215,10 +217,7 @@ def naive_heads(net, f):
     return F.linear(pooled, weight, net.head_b)
 
 
-LANEATT_TUSIMPLE_CONF = 0.2  # LaneATT's TuSimple test threshold: the app's default for LaneATT outputs
-
-
-def set_operating_point(net, conf, standard=LANEATT_TUSIMPLE_CONF):
+def set_operating_point(net, conf, standard=metrics.TUSIMPLE_CONF):
     """Folds a decode threshold chosen on validation into the lane logit's bias, so that decoding the
     network at LaneATT's standard threshold keeps exactly the proposals whose lane probability was above
     `conf` before (a monotonic shift of one logit: the ranking, hence NMS, is unchanged). softmax(l0, l1)[1]

@@ -41,7 +41,10 @@ def to_points(r):
     return [(float(r[5 + i]), 360.0 * (1 - i / 71)) for i in rows]
 
 
-def decode(raw, conf=0.2, nms_thres=45.0, topk=5):
+TUSIMPLE_CONF = 0.2  # LaneATT's TuSimple test threshold, the app's default for LaneATT outputs
+
+
+def decode(raw, conf=TUSIMPLE_CONF, nms_thres=45.0, topk=5):
     """raw [N, 77] -> list of lanes (each a list of (x, y) points in 640x360 pixels)."""
     raw = raw.astype(np.float32)
     p = 1.0 / (1.0 + np.exp(raw[:, 0] - raw[:, 1]))

@@ -170,8 +170,8 @@ def main():
             laneatt.set_operating_point(net, conf)
             p2 = torch.softmax(net(x)[:, :, :2], dim=2)[:, :, 1]
             clear = (p - conf).abs() > 1e-6  # not within float rounding of the threshold
-            op_mismatch = int(((p > conf) != (p2 > laneatt.LANEATT_TUSIMPLE_CONF))[clear].sum())
-            op_kept = int((p2 > laneatt.LANEATT_TUSIMPLE_CONF).sum())
+            op_mismatch = int(((p > conf) != (p2 > metrics.TUSIMPLE_CONF))[clear].sum())
+            op_kept = int((p2 > metrics.TUSIMPLE_CONF).sum())
             op_order = bool((p2.gather(1, p.argsort(1)).diff(dim=1) >= -1e-6).all())  # rounding aside
         print(json.dumps({'first': losses[0], 'last': losses[-1], 'min': min(losses), 'heads_max_diff': heads_diff,
                           'operating_point': {'conf': conf, 'mismatch': op_mismatch, 'kept': op_kept,
