@@ -167,8 +167,9 @@ writeFileSync(cpuFile, '');
 process.env.TEST_CPU_FILE = cpuFile;
 const status = run(`tests (${tests.length} files)`, [
   // The heap size the app's processes start with (electron/cli/nodeFlags.ts' SERVING_NODE_FLAGS; Node
-  // hands it on to every test process, test/app/node-flags.test.ts checks it arrives): without it V8 sizes the old generation from a small live heap and runs a
-  // full collection every few inferences (the frames' multi-megabyte buffers count against it).
+  // hands it on to every test process, test/app/node-flags.test.ts checks it arrives): without it V8
+  // sizes the old generation from a small live heap and runs a full collection every few inferences
+  // (the frames' multi-megabyte buffers count against it).
   // During demo-video playback in a browser test: Node's V8 helper threads 1.3 -> 0.45 s of CPU in 5 s.
   ...(process.env.TEST_HEAP_FLAG === '0' ? [] : ['--initial-old-space-size=128']),
   '--import',

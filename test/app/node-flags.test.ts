@@ -1,8 +1,8 @@
 /**
  * The V8 flags of the long-running Node processes (electron/cli/nodeFlags.ts) can only be given on
  * Node's command line, so they are written out in package.json's scripts and the bin/ shebangs.
- * These tests keep every copy equal to the one list (and check that npm test's processes get it), and check that Node accepts it: a flag Node
- * rejects would stop `npm start` before it printed anything.
+ * These tests keep every copy equal to the one list, check that npm test's processes get it, and
+ * check that Node accepts it: a flag Node rejects would stop `npm start` before it printed anything.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,8 +2,9 @@
  * Training smoke test of scripts/train (our LaneATT in PyTorch): a few iterations on two generated
  * scenes must lower the loss, and the fast "project, then gather" heads must equal LaneATT's own
  * formulation (pool each anchor's features, then one linear layer), and the export's operating point
- * (a validation threshold folded into the lane logit) must keep the same anchors at 0.2. Runs only where /usr/bin/python3
- * has torch, opencv and onnx (`npm run train:setup`); elsewhere it skips with a notice. CI never needs torch.
+ * (a validation threshold folded into the lane logit) must keep the same anchors at 0.2. Runs only
+ * where /usr/bin/python3 has torch, opencv and onnx (`npm run train:setup`); elsewhere it skips with a
+ * notice. CI never needs torch.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
