@@ -217,14 +217,11 @@ describe('Inspector (E2E)', () => {
       await page.waitForSelector('[data-testid=frame-list] li:nth-child(1) .dot.ok', { timeout: 30_000 });
       const limit = Number(await page.inputValue('[data-testid=max-in-flight]'));
       // 30 steps with the transport's buttons, a few tens of ms apart (faster than the model
-      // answers): 20 forward, 10 back. Clicked from inside the page, one round trip for all 30 (each
-      // Playwright click is a dozen DevTools calls; what is tested here is the app's pacing).
-      await page.evaluate(async () => {
-        for (let i = 0; i < 30; i++) {
-          document.querySelector<HTMLButtonElement>(`[data-testid=${i < 20 ? 'step-forward' : 'step-back'}]`)!.click();
-          await new Promise((r) => setTimeout(r, 30));
-        }
-      });
+      // answers): 20 forward, 10 back.
+      for (let i = 0; i < 30; i++) {
+        await page.click(`[data-testid=${i < 20 ? 'step-forward' : 'step-back'}]`);
+        await page.waitForTimeout(30);
+      }
       await page.waitForSelector('[data-testid=frame-index][data-index="5"]');
       await page.waitForSelector('[data-testid=frame-list] li:nth-child(6) .dot.ok', { timeout: 60_000 });
       await page.waitForFunction(
