@@ -127,6 +127,13 @@ def main():
         default=0.0,
         help='fraction of training samples replaced by lane-free frames (cache.py --split free; default none)',
     )
+    ap.add_argument(
+        '--lane-free-from',
+        type=float,
+        default=0.0,
+        help='start the lane-free samples at this fraction of the wall-time budget (default 0: from the start); '
+        'a late start lets the network learn the roads first and then unlearn lanes where nothing is painted',
+    )
     ap.add_argument('--smoke', action='store_true', help='few iterations on 4 scenes; prints first/last loss')
     ap.add_argument('--smoke-iters', type=int, default=30)
     ap.add_argument('--smoke-scenes', type=int, default=4)
@@ -194,6 +201,8 @@ def main():
     if a.lane_free > 0 and not free_files:
         log('no lane-free scenes in .cache/lanes/free (cache.py --split free): uniform frames only')
     log(f'training: budget {a.minutes} min, batch {a.batch}, lr {a.lr}, {a.epoch_images} images/epoch')
+    if a.lane_free > 0:
+        log(f'lane-free samples: {a.lane_free:.0%} of each batch from {a.lane_free_from:.0%} of the budget on')
     done = False
     while not done:
         files = sorted(glob.glob(os.path.join(cache.CACHE, 'train', '*.npz')))
@@ -213,7 +222,7 @@ def main():
             for g in opt.param_groups:
                 g['lr'] = lr
             batch = [load_train(p, erng) for p in order[bi : bi + a.batch]]
-            if a.lane_free > 0:  # no extra random draws otherwise: the committed recipe stays as it was
+            if a.lane_free > 0 and frac >= a.lane_free_from:  # no extra random draws otherwise (reproducibility)
                 batch = [lane_free_sample(erng, free_files) if erng.random() < a.lane_free else b for b in batch]
             x = to_input([b[0] for b in batch])
             targets = [torch.from_numpy(b[1]) for b in batch]
