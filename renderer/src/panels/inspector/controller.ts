@@ -99,6 +99,29 @@ export function currentFrame(): FrameRef | null {
 
 const completions = new RateMeter();
 
+/** Frame sources that a request has yet to capture from, counted (two slots can share a frame). */
+const capturing = new Map<CanvasImageSource, number>();
+
+function holdSource(source: CanvasImageSource, delta: 1 | -1): void {
+  const n = (capturing.get(source) ?? 0) + delta;
+  if (n > 0) capturing.set(source, n);
+  else capturing.delete(source);
+}
+
+/**
+ * True while the controller may still draw from `source`: it is the frame on the stage, a slot's
+ * waiting frame, or a request has not finished with it. A frame cache must not close such a bitmap
+ * (a closed ImageBitmap is detached: drawing it throws).
+ */
+export function frameSourceInUse(source: CanvasImageSource): boolean {
+  return (
+    current?.source === source ||
+    capturing.has(source) ||
+    waiting.a?.frame.source === source ||
+    waiting.b?.frame.source === source
+  );
+}
+
 /**
  * Sends the frame to every active slot, never beyond the slot's in-flight limit. At the limit,
  * 'drop' skips the frame (video playing); 'force' (Run, Enter) and 'missing' (a step, a new still)
@@ -192,6 +215,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
   // shown or exported (frame keys of two sources may coincide: vid:0, img:0:scene.jpg).
   const source = useApp.getState().source;
   countRequest(slot, 1);
+  holdSource(frame.source, 1);
   try {
     const [meta] = await Promise.all([metadataFor(target.connectionId, target.model), serverTimesBaseline(target)]);
     const r = await inferFrame({
@@ -221,6 +245,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
   } catch (e) {
     useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
   } finally {
+    holdSource(frame.source, -1);
     countRequest(slot, -1);
   }
 }

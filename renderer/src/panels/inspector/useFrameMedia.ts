@@ -8,10 +8,11 @@
  * while playing, and paused videos seek to the middle of frame i. Only a container we cannot read
  * falls back to a frame rate measured while playing.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { errorText } from '../../lib/errors';
-import { inferFrameNow, setCurrentFrame, type FrameRef } from './controller';
+import { DecodedFrames } from './decodedFrames';
+import { frameSourceInUse, inferFrameNow, setCurrentFrame, type FrameRef } from './controller';
 import { imageFrameKey, videoFrameKey } from './model';
 import { RateMeter, usePlayback } from './playback';
 import { frameAtTime, seekTimeOfFrame } from '../../../../shared/media';
@@ -76,16 +77,16 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
   const autoInfer = useApp((s) => s.autoInfer);
   const [media, setMedia] = useState<Media | null>(null);
   const redraw = useMemo(makeSignal, []);
-  const bitmaps = useRef(new Map<number, ImageBitmap>());
+  // Decoded frames: 4 on each side of the playhead; none closed while the stage or a capture may draw it.
+  const decoded = useMemo(() => new DecodedFrames<ImageBitmap>(4, frameSourceInUse), []);
 
   // A new source: forget decoded frames, reset the position.
   useEffect(() => {
-    bitmaps.current.forEach((b) => b.close());
-    bitmaps.current.clear();
+    decoded.clear();
     setMedia(null);
     setCurrentFrame(null);
     usePlayback.getState().reset(source?.kind === 'images' ? source.items.length : 0);
-  }, [source]);
+  }, [source, decoded]);
 
   // ----- images: decode the frame at the playhead (subscribed outside React) -----
   useEffect(() => {
@@ -96,6 +97,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       if (!item) return;
       const ready = (bmp: ImageBitmap) => {
         if (cancelled || usePlayback.getState().index !== index) return;
+        decoded.shown(bmp);
         setMedia({
           kind: 'image',
           source: bmp,
@@ -105,18 +107,12 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
           key: imageFrameKey(index, item.name),
         });
       };
-      const cached = bitmaps.current.get(index);
+      const cached = decoded.get(index);
       if (cached) return ready(cached);
       createImageBitmap(item.blob)
         .then((bmp) => {
-          bitmaps.current.set(index, bmp);
-          // Keep a small window of decoded frames around the playhead.
-          for (const k of [...bitmaps.current.keys()]) {
-            if (Math.abs(k - index) > 4) {
-              bitmaps.current.get(k)!.close();
-              bitmaps.current.delete(k);
-            }
-          }
+          if (cancelled) return decoded.discard(bmp);
+          decoded.put(index, bmp, usePlayback.getState().index);
           ready(bmp);
         })
         .catch((e) => useApp.getState().setSourceError(`${item.name}: cannot decode image (${errorText(e)})`));
@@ -129,7 +125,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       cancelled = true;
       unsubscribe();
     };
-  }, [source]);
+  }, [source, decoded]);
 
   // Image-sequence playback: advance on a timer.
   useEffect(() => {

@@ -1,0 +1,76 @@
+/**
+ * The inspector's cache of decoded image frames: a window around the playhead, so that stepping
+ * back and forth does not decode again. A frame that leaves the window is closed (an ImageBitmap
+ * holds its pixels until closed) only once nothing can draw it any more: the stage (the frames
+ * shown last) or an inference capture that has not happened yet. Closing a bitmap that is still
+ * drawn detaches it, and the draw throws ("the image source is detached").
+ */
+
+export interface Closable {
+  close(): void;
+}
+
+export class DecodedFrames<B extends Closable> {
+  private readonly frames = new Map<number, B>();
+  private readonly retired = new Set<B>();
+  /** The two frames shown last: the stage can still draw the previous one until React commits. */
+  private shownLast: [B | null, B | null] = [null, null];
+
+  /**
+   * @param radius frames kept on each side of the playhead
+   * @param inUse whether a capture may still draw the frame (the inference controller knows)
+   */
+  constructor(
+    private readonly radius: number,
+    private readonly inUse: (frame: B) => boolean,
+  ) {}
+
+  get(index: number): B | undefined {
+    return this.frames.get(index);
+  }
+
+  /** A decode finished. Decodes finish out of order while stepping fast, so the window follows
+   * the playhead, not the frame that just arrived. */
+  put(index: number, frame: B, playhead: number): void {
+    const old = this.frames.get(index);
+    if (old && old !== frame) this.retired.add(old);
+    this.frames.set(index, frame);
+    for (const [k, b] of this.frames)
+      if (Math.abs(k - playhead) > this.radius) {
+        this.frames.delete(k);
+        this.retired.add(b);
+      }
+    this.closeUnused();
+  }
+
+  /** The stage shows `frame` now. */
+  shown(frame: B): void {
+    if (this.shownLast[1] !== frame) this.shownLast = [this.shownLast[1], frame];
+  }
+
+  /** A decode that finished for a source that is gone: closed as soon as nothing draws it. */
+  discard(frame: B): void {
+    this.retired.add(frame);
+    this.closeUnused();
+  }
+
+  /** A new source: every frame leaves the cache. */
+  clear(): void {
+    this.frames.forEach((b) => this.retired.add(b));
+    this.frames.clear();
+    this.closeUnused();
+  }
+
+  /** Frames decoded and not yet closed (cached or waiting to be closed). */
+  get open(): number {
+    return this.frames.size + this.retired.size;
+  }
+
+  private closeUnused(): void {
+    for (const b of this.retired)
+      if (!this.shownLast.includes(b) && !this.inUse(b)) {
+        b.close();
+        this.retired.delete(b);
+      }
+  }
+}
