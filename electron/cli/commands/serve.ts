@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { parsePortFlag } from '../flags';
 import { CliError, type CliCommand } from '../types';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+// The bridge's definition of loopback (any 127.x.y.z, localhost, ::1), so serve and ui agree.
+import { isLoopbackHost } from '../../bridge/security';
 
 const HELP = `usage: tritonscope serve --model-repository DIR [options]
   --port N                      gRPC port (default 8001; 0 = any free port)
@@ -69,7 +69,7 @@ export const command: CliCommand = async (argv) => {
   const metricsPort =
     values['metrics-port'] === undefined ? undefined : parsePortFlag(values['metrics-port'], 8002, '--metrics-port');
   const host = values.host;
-  if (!LOOPBACK.has(host) && !values['allow-remote']) {
+  if (!isLoopbackHost(host) && !values['allow-remote']) {
     throw new CliError(
       `refusing to listen on non-loopback host '${host}' without --allow-remote (the server has no authentication)`,
       2,
