@@ -57,13 +57,30 @@ describe('DecodedFrames (the inspector image-frame cache)', () => {
     cache.put(10, b, 10); // a leaves the window, but the stage may still draw it
     assert.equal(a.closed, 0);
     cache.shown(b);
-    assert.equal(a.closed, 0); // the previous frame stays drawable until the new one is committed
-    const c = new FakeBitmap(11);
-    cache.put(11, c, 11);
+    cache.put(11, new FakeBitmap(11), 10); // a pass: a is still one of the two shown last
+    assert.equal(a.closed, 0);
+    const c = new FakeBitmap(30);
     cache.shown(c);
-    cache.put(12, new FakeBitmap(12), 12); // the next pass closes it
+    cache.put(30, c, 30); // a pass after two others were shown: a is closed, b (shown) is not
     assert.equal(a.closed, 1);
     assert.equal(b.closed, 0);
+  });
+
+  it('keeps the frame React committed to the stage open until another one is committed', () => {
+    const cache = setup();
+    const onStage = new FakeBitmap(0);
+    cache.put(0, onStage, 0);
+    cache.shown(onStage);
+    cache.onStage(onStage);
+    // Fast steps hand two more frames to the stage before React commits either of them.
+    for (const i of [20, 21]) {
+      const f = new FakeBitmap(i);
+      cache.shown(f);
+      cache.put(i, f, i);
+    }
+    assert.equal(onStage.closed, 0, 'still drawn: no other frame was committed');
+    cache.onStage(null); // e.g. a video source replaced it
+    assert.equal(onStage.closed, 1);
   });
 
   it('does not close a frame a capture still needs; closes it on a later pass once it is free', () => {
@@ -83,8 +100,10 @@ describe('DecodedFrames (the inspector image-frame cache)', () => {
     const cache = setup();
     const frames = [0, 1, 2].map((i) => new FakeBitmap(i));
     frames.forEach((f, i) => cache.put(i, f, 0));
-    cache.shown(frames[0]);
+    cache.shown(frames[1]);
+    cache.onStage(frames[0]);
     cache.clear();
+    // Only the committed frame stays open: the stage draws it until the new source's first commit.
     assert.deepEqual(
       frames.map((f) => f.closed),
       [0, 1, 1],
@@ -93,7 +112,10 @@ describe('DecodedFrames (the inspector image-frame cache)', () => {
     const late = new FakeBitmap(5);
     cache.discard(late);
     assert.equal(late.closed, 1);
-    assert.equal(cache.open, 1); // frame 0, still shown, is closed once two other frames were shown
+    assert.equal(cache.open, 1);
+    cache.onStage(null);
+    assert.equal(frames[0].closed, 1);
+    assert.equal(cache.open, 0);
   });
 
   it('a second decode of the same index replaces the first, which is closed', () => {

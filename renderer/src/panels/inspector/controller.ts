@@ -111,7 +111,8 @@ function holdSource(source: CanvasImageSource, delta: 1 | -1): void {
 /**
  * True while the controller may still draw from `source`: it is the frame on the stage, a slot's
  * waiting frame, or a request has not finished with it. A frame cache must not close such a bitmap
- * (a closed ImageBitmap is detached: drawing it throws).
+ * (a closed ImageBitmap is detached: drawing it throws). Sequence runs waiting for a place
+ * (placeWaiters) are not counted: they infer bitmaps of their own, never the cache's.
  */
 export function frameSourceInUse(source: CanvasImageSource): boolean {
   return (

@@ -1,8 +1,8 @@
 /**
  * The inspector's cache of decoded image frames: a window around the playhead, so that stepping
  * back and forth does not decode again. A frame that leaves the window is closed (an ImageBitmap
- * holds its pixels until closed) only once nothing can draw it any more: the stage (the frames
- * shown last) or an inference capture that has not happened yet. Closing a bitmap that is still
+ * holds its pixels until closed) only once nothing can draw it any more: the stage (the frame
+ * React committed, and the two handed to it last) or an inference capture that has not happened yet. Closing a bitmap that is still
  * drawn detaches it, and the draw throws ("the image source is detached").
  */
 
@@ -13,8 +13,10 @@ export interface Closable {
 export class DecodedFrames<B extends Closable> {
   private readonly frames = new Map<number, B>();
   private readonly retired = new Set<B>();
-  /** The two frames shown last: the stage can still draw the previous one until React commits. */
+  /** The two frames handed to the stage last (React has not necessarily committed them yet). */
   private shownLast: [B | null, B | null] = [null, null];
+  /** The frame React has committed to the stage: it is drawn until another one is committed. */
+  private committed: B | null = null;
 
   /**
    * @param radius frames kept on each side of the playhead
@@ -43,9 +45,20 @@ export class DecodedFrames<B extends Closable> {
     this.closeUnused();
   }
 
-  /** The stage shows `frame` now. */
+  /** `frame` is handed to the stage (a state update that React commits later). */
   shown(frame: B): void {
     if (this.shownLast[1] !== frame) this.shownLast = [this.shownLast[1], frame];
+  }
+
+  /** React committed `frame` (null: no image) to the stage; the one it replaces can be closed. */
+  onStage(frame: B | null): void {
+    this.committed = frame;
+    this.closeUnused();
+  }
+
+  /** Closes what nothing draws any more (after a capture finished or the stage moved on). */
+  sweep(): void {
+    this.closeUnused();
   }
 
   /** A decode that finished for a source that is gone: closed as soon as nothing draws it. */
@@ -54,10 +67,11 @@ export class DecodedFrames<B extends Closable> {
     this.closeUnused();
   }
 
-  /** A new source: every frame leaves the cache. */
+  /** A new source: every frame leaves the cache; only the committed one may still be drawn. */
   clear(): void {
     this.frames.forEach((b) => this.retired.add(b));
     this.frames.clear();
+    this.shownLast = [null, null];
     this.closeUnused();
   }
 
@@ -68,7 +82,7 @@ export class DecodedFrames<B extends Closable> {
 
   private closeUnused(): void {
     for (const b of this.retired)
-      if (!this.shownLast.includes(b) && !this.inUse(b)) {
+      if (b !== this.committed && !this.shownLast.includes(b) && !this.inUse(b)) {
         b.close();
         this.retired.delete(b);
       }

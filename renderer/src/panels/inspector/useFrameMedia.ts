@@ -78,13 +78,21 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
   const [media, setMedia] = useState<Media | null>(null);
   const redraw = useMemo(makeSignal, []);
   // Decoded frames: 4 on each side of the playhead; none closed while the stage or a capture may draw it.
-  const decoded = useMemo(() => new DecodedFrames<ImageBitmap>(4, frameSourceInUse), []);
+  const [decoded] = useState(() => new DecodedFrames<ImageBitmap>(4, frameSourceInUse));
+  // Unmounted: close every decoded frame that nothing draws any more.
+  useEffect(
+    () => () => {
+      decoded.clear();
+      decoded.onStage(null);
+    },
+    [decoded],
+  );
 
   // A new source: forget decoded frames, reset the position.
   useEffect(() => {
-    decoded.clear();
     setMedia(null);
     setCurrentFrame(null);
+    decoded.clear();
     usePlayback.getState().reset(source?.kind === 'images' ? source.items.length : 0);
   }, [source, decoded]);
 
@@ -329,6 +337,10 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
     setCurrentFrame(ref);
     if (autoInfer) inferFrameNow(ref, playing ? 'drop' : 'missing');
   }, [media, autoInfer, playing]);
+
+  // The image React committed to the stage is drawn until the next commit: the cache keeps it open
+  // (after the effect above, so the frame it replaces as the current frame can be closed now).
+  useEffect(() => decoded.onStage(media?.kind === 'image' ? media.source : null), [media, decoded]);
 
   return { media, redraw };
 }
