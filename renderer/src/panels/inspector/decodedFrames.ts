@@ -2,8 +2,9 @@
  * The inspector's cache of decoded image frames: a window around the playhead, so that stepping
  * back and forth does not decode again. A frame that leaves the window is closed (an ImageBitmap
  * holds its pixels until closed) only once nothing can draw it any more: the stage (the frame
- * React committed, and the two handed to it last) or an inference capture that has not happened yet. Closing a bitmap that is still
- * drawn detaches it, and the draw throws ("the image source is detached").
+ * React committed, and the two handed to it last) or an inference capture that has not happened
+ * yet. Closing a bitmap that is still drawn detaches it, and the draw throws ("the image source is
+ * detached"). Frames retired while still in use are closed by a later pass (a decode, a commit).
  */
 
 export interface Closable {
@@ -53,11 +54,6 @@ export class DecodedFrames<B extends Closable> {
   /** React committed `frame` (null: no image) to the stage; the one it replaces can be closed. */
   onStage(frame: B | null): void {
     this.committed = frame;
-    this.closeUnused();
-  }
-
-  /** Closes what nothing draws any more (after a capture finished or the stage moved on). */
-  sweep(): void {
     this.closeUnused();
   }
 
