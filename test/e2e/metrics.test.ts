@@ -103,13 +103,16 @@ describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
     await shot(player, '22-metrics-video-player-tab');
     await player.keyboard.press('Space').catch(() => undefined);
 
-    const lastTs = [...new Set(seen.map((s) => s.lastT))].sort((a, b) => a - b);
+    const lastTs = [...new Set(seen.map((s) => s.lastT).filter((t) => t > before.lastT))].sort((a, b) => a - b);
     assert.ok(lastTs.length >= 3, `new points while playing: newest times ${lastTs.join(', ')}`);
-    // At 1 s no two reads are under a second apart; at 0.5 s most are about half a second apart.
+    // Reads start on a fixed cadence, so at 1 s the points are a second apart on average whatever each
+    // read's latency; at 0.5 s, half a second (more only while reads take longer than that, as on a
+    // starved machine).
     const gaps = lastTs.slice(1).map((t, i) => t - lastTs[i]);
+    const meanGap = (lastTs[lastTs.length - 1] - lastTs[0]) / gaps.length;
     assert.ok(
-      Math.min(...gaps) < 0.95,
-      `the 0.5 s interval applies: gaps ${gaps.map((g) => g.toFixed(2)).join(', ')} s`,
+      meanGap < 0.95,
+      `the 0.5 s interval applies: mean gap ${meanGap.toFixed(2)} s (gaps ${gaps.map((g) => g.toFixed(2)).join(', ')} s)`,
     );
     assert.ok(seen[seen.length - 1].lastT > before.lastT, 'the chart moved on');
     const peak = Math.max(...seen.map((s) => s.rps));

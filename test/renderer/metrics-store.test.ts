@@ -10,6 +10,7 @@ import {
   storedMetricsInterval,
   useMetrics,
 } from '../../renderer/src/panels/metrics/metricsStore';
+import { delayUntilNextRead } from '../../renderer/src/panels/metrics/readCadence';
 
 test('the read interval: 1 s by default, only an offered value is taken, kept across a reset', () => {
   const store = useMetrics.getState();
@@ -50,4 +51,26 @@ test('the picked interval is kept for the next start; a stored value not offered
   } finally {
     delete (globalThis as { localStorage?: unknown }).localStorage;
   }
+});
+
+test('read cadence: the next read is due an interval after the last one started, not after it ended', () => {
+  // Five reads at 0.5 s that each take 0.3 s start 0.5 s apart, not 0.8 s.
+  let start = 0;
+  const starts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    starts.push(start);
+    const end = start + 300;
+    start = end + delayUntilNextRead({ startedAt: start, endedAt: end, delayMs: 500, failed: false });
+  }
+  assert.deepEqual(starts, [0, 500, 1000, 1500, 2000]);
+  assert.equal(
+    delayUntilNextRead({ startedAt: 0, endedAt: 700, delayMs: 500, failed: false }),
+    0,
+    'a read slower than the interval is followed at once',
+  );
+  assert.equal(
+    delayUntilNextRead({ startedAt: 0, endedAt: 4000, delayMs: 2000, failed: true }),
+    2000,
+    'after a failure the back-off counts from when it failed',
+  );
 });

@@ -1,14 +1,15 @@
 /**
  * Reads the active server's metrics at the chosen interval (1 s unless the user picks another)
  * while connected, app-wide, so the history is there when the view opens (e.g. after playing a
- * video in the inspector). A failing endpoint is asked less often (doubling up to 30 s), never more
- * than one request at a time.
+ * video in the inspector), on a fixed cadence (readCadence.ts). A failing endpoint is asked less often
+ * (doubling up to 30 s), never more than one request at a time.
  */
 import { useEffect } from 'react';
 import { getApi } from '../../../api';
 import { errorText } from '../../lib/errors';
 import { useApp } from '../../state/store';
 import { useMetrics } from './metricsStore';
+import { delayUntilNextRead } from './readCadence';
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -24,6 +25,7 @@ export function useMetricsSampling(): void {
     let delay = useMetrics.getState().intervalMs;
     const tick = async () => {
       reading = true;
+      const startedAt = performance.now();
       try {
         const snapshot = await getApi().serverMetrics({ connectionId: conn });
         useMetrics.getState().ingest(conn, snapshot);
@@ -35,7 +37,8 @@ export function useMetricsSampling(): void {
         delay = Math.min(delay * 2, MAX_BACKOFF_MS);
       }
       reading = false;
-      if (!stopped) timer = setTimeout(() => void tick(), delay);
+      const wait = delayUntilNextRead({ startedAt, endedAt: performance.now(), delayMs: delay, failed: failing });
+      if (!stopped) timer = setTimeout(() => void tick(), wait);
     };
     void tick();
     // A new interval applies at once while waiting (a read under way schedules with it when it
