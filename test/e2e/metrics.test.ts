@@ -103,16 +103,21 @@ describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
     await shot(player, '22-metrics-video-player-tab');
     await player.keyboard.press('Space').catch(() => undefined);
 
-    const lastTs = [...new Set(seen.map((s) => s.lastT).filter((t) => t > before.lastT))].sort((a, b) => a - b);
-    assert.ok(lastTs.length >= 3, `new points while playing: newest times ${lastTs.join(', ')}`);
+    // Each read adds one point, so the mean spacing is the time between the first and the last point
+    // seen over the points added between them (this loop, slowed by the load, may not see every one).
     // Reads start on a fixed cadence, so at 1 s the points are a second apart on average whatever each
-    // read's latency; at 0.5 s, half a second (more only while reads take longer than that, as on a
-    // starved machine).
-    const gaps = lastTs.slice(1).map((t, i) => t - lastTs[i]);
-    const meanGap = (lastTs[lastTs.length - 1] - lastTs[0]) / gaps.length;
+    // read's latency; at 0.5 s, half a second (more only while reads take longer than that).
+    const fresh = seen.filter((s) => s.lastT > before.lastT);
+    const first = fresh[0];
+    const last = fresh[fresh.length - 1];
     assert.ok(
-      meanGap < 0.95,
-      `the 0.5 s interval applies: mean gap ${meanGap.toFixed(2)} s (gaps ${gaps.map((g) => g.toFixed(2)).join(', ')} s)`,
+      fresh.length && last.points - first.points >= 2,
+      `new points while playing: ${fresh.map((s) => `${s.points}@${s.lastT}`).join(', ')}`,
+    );
+    const meanGap = (last.lastT - first.lastT) / (last.points - first.points);
+    assert.ok(
+      meanGap < 0.8,
+      `the 0.5 s interval applies: ${last.points - first.points} points in ${(last.lastT - first.lastT).toFixed(2)} s`,
     );
     assert.ok(seen[seen.length - 1].lastT > before.lastT, 'the chart moved on');
     const peak = Math.max(...seen.map((s) => s.rps));
@@ -173,9 +178,13 @@ describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
       await page.click('[data-testid=nav-metrics]');
       await page.waitForSelector('[data-testid=metrics-gpu][data-uuid=GPU-e2e] canvas', { timeout: 15_000 });
       assert.equal(await page.locator('[data-testid=metrics-no-gpu]').count(), 0);
-      await page.waitForSelector('[data-testid="metrics-model-laneDetect_model"][data-points="3"]', {
-        timeout: 15_000,
-      });
+      // At least 3 points (not exactly 3: on a busy machine more may have come by the time this looks).
+      await page.waitForFunction(
+        () =>
+          Number(document.querySelector('[data-testid="metrics-model-laneDetect_model"]')?.getAttribute('data-points')) >= 3,
+        null,
+        { timeout: 15_000 },
+      );
       const heading = (await page.textContent('[data-testid=metrics-gpu]')) ?? '';
       assert.match(heading, /GPU GPU-e2e · [\d.]+ % · 4\.0 GiB of 16\.0 GiB/);
       const rps = Number(await page.getAttribute('[data-testid="metrics-model-laneDetect_model"]', 'data-rps'));
