@@ -65,9 +65,10 @@ test('read cadence: the next read is due an interval after the last one started,
   assert.deepEqual(starts, [0, 500, 1000, 1500, 2000]);
   assert.equal(
     delayUntilNextRead({ startedAt: 0, endedAt: 700, delayMs: 500, failed: false }),
-    0,
-    'a read slower than the interval is followed at once',
+    300,
+    'a read slower than the interval skips the tick it missed: the next starts at 1.0 s, not at once',
   );
+  assert.equal(delayUntilNextRead({ startedAt: 100, endedAt: 100, delayMs: 500, failed: false }), 500);
   assert.equal(
     delayUntilNextRead({ startedAt: 0, endedAt: 4000, delayMs: 2000, failed: true }),
     2000,

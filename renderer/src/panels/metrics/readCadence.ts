@@ -1,8 +1,9 @@
 /**
- * When the next metrics read is due. Reads keep a fixed cadence: the next starts one interval after
- * the last one started (at once if that read took longer than the interval), so slow answers under
- * load do not stretch the chart's spacing to interval + read time. After a failure the back-off
- * counts from the moment the failure was known.
+ * When the next metrics read is due. Reads keep a fixed cadence, as Prometheus scrapes do: they start
+ * on the ticks startedAt + k x interval, so slow answers under load do not stretch the chart's
+ * spacing to interval + read time. A read that outlasts the interval skips the ticks it missed (the
+ * next read starts on the first tick after it ended), so a slow server is not asked back to back.
+ * After a failure the back-off counts from the moment the failure was known.
  */
 export function delayUntilNextRead(read: {
   startedAt: number;
@@ -11,5 +12,6 @@ export function delayUntilNextRead(read: {
   failed: boolean;
 }): number {
   if (read.failed) return read.delayMs;
-  return Math.max(0, read.startedAt + read.delayMs - read.endedAt);
+  const took = Math.max(0, read.endedAt - read.startedAt);
+  return read.delayMs - (took % read.delayMs);
 }
