@@ -95,7 +95,8 @@ export const ControlsPanel = memo(function ControlsPanel({
   );
 });
 
-function LayersSection() {
+/** Memoised like ModelSection. */
+const LayersSection = memo(function LayersSection() {
   const layers = useApp((s) => s.layers);
   const setLayers = useApp((s) => s.setLayers);
   const gt = useApp((s) => s.gt);
@@ -132,7 +133,7 @@ function LayersSection() {
       </div>
     </div>
   );
-}
+});
 
 function LanesSection({
   a,

@@ -1,5 +1,5 @@
 /** The model section: A (and B) model and server, A/B mode, the input/output summary, in-flight limit. */
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { Alert, fmtShape } from '../../components/ui';
 import { ModelPicker } from '../../components/ModelPicker';
@@ -9,7 +9,11 @@ import { errorText } from '../../lib/errors';
 import { imageInputOf } from '../../../../shared/inference';
 import { metadataFor, slotTarget, useMetadataEpoch } from './controller';
 
-export function ModelSection() {
+/**
+ * Memoised (it takes no props and reads the store itself): the inference panel re-renders with sampled
+ * results during playback, and React re-applies an input's attributes on every re-render.
+ */
+export const ModelSection = memo(function ModelSection() {
   const index = useApp((s) => s.index);
   const slots = useApp((s) => s.slots);
   const setSlot = useApp((s) => s.setSlot);
@@ -117,7 +121,7 @@ export function ModelSection() {
       </div>
     </div>
   );
-}
+});
 
 function ModelInputInfo() {
   // Select a string (a fresh object per call would re-render forever).

@@ -1,5 +1,5 @@
 /** Decoder choice and its live options (a pure re-decode of the cached output), and preprocessing. */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { Kbd, fmtShape } from '../../components/ui';
 import { DECODERS, IMAGENET, resolveDecoder, suggestedDecoder, suggestionReason } from '../../../../shared/inference';
@@ -113,7 +113,8 @@ export function DecoderSection({ a }: { a: Decoded }) {
   );
 }
 
-export function PreprocessSection() {
+/** Memoised like ModelSection: no props, so a re-render of the panel need not touch its inputs. */
+export const PreprocessSection = memo(function PreprocessSection() {
   const pre = useApp((s) => s.preprocess);
   const setPre = useApp((s) => s.setPreprocess);
   const [open, setOpen] = useState(false);
@@ -216,4 +217,4 @@ export function PreprocessSection() {
       )}
     </div>
   );
-}
+});
