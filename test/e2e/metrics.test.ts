@@ -36,6 +36,16 @@ async function card(page: Page, model: string) {
   };
 }
 
+/** Waits (in the page) until the model's card charts at least `min` points (15 s at most). */
+async function waitForPoints(page: Page, model: string, min: number): Promise<void> {
+  await page.waitForFunction(
+    ({ model, min }) =>
+      Number(document.querySelector(`[data-testid="metrics-model-${model}"]`)?.getAttribute('data-points')) >= min,
+    { model, min },
+    { timeout: 15_000 },
+  );
+}
+
 describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
   let h: Harness;
   let metricsPage: Page;
@@ -90,18 +100,9 @@ describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
     // a second apart on average however long each read takes, at 0.5 s half a second. Measured before
     // the video plays: playing loads the page's renderer (which both tabs may share) and delays timers.
     await metricsPage.selectOption('[data-testid=metrics-interval]', '500');
-    const pointsAtLeast = (n: number) =>
-      metricsPage.waitForFunction(
-        (min) =>
-          Number(
-            document.querySelector('[data-testid="metrics-model-laneDetect_model"]')?.getAttribute('data-points'),
-          ) >= min,
-        n,
-        { timeout: 15_000 },
-      );
-    await pointsAtLeast((await card(metricsPage, 'laneDetect_model')).points + 1);
+    await waitForPoints(metricsPage, 'laneDetect_model', (await card(metricsPage, 'laneDetect_model')).points + 1);
     const from = await card(metricsPage, 'laneDetect_model');
-    await pointsAtLeast(from.points + 4);
+    await waitForPoints(metricsPage, 'laneDetect_model', from.points + 4);
     const to = await card(metricsPage, 'laneDetect_model');
     const meanGap = (to.lastT - from.lastT) / (to.points - from.points);
     assert.ok(
@@ -183,14 +184,7 @@ describe('Metrics view (E2E)', { timeout: 150_000 }, () => {
       await page.waitForSelector('[data-testid=metrics-gpu][data-uuid=GPU-e2e] canvas', { timeout: 15_000 });
       assert.equal(await page.locator('[data-testid=metrics-no-gpu]').count(), 0);
       // At least 3 points (not exactly 3: on a busy machine more may have come by the time this looks).
-      await page.waitForFunction(
-        () =>
-          Number(
-            document.querySelector('[data-testid="metrics-model-laneDetect_model"]')?.getAttribute('data-points'),
-          ) >= 3,
-        null,
-        { timeout: 15_000 },
-      );
+      await waitForPoints(page, 'laneDetect_model', 3);
       const heading = (await page.textContent('[data-testid=metrics-gpu]')) ?? '';
       assert.match(heading, /GPU GPU-e2e · [\d.]+ % · 4\.0 GiB of 16\.0 GiB/);
       const rps = Number(await page.getAttribute('[data-testid="metrics-model-laneDetect_model"]', 'data-rps'));
