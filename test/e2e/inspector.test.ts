@@ -220,6 +220,16 @@ describe('Inspector (E2E)', () => {
       // 30 steps with the transport's buttons, a few tens of ms apart (faster than the model
       // answers): 20 forward, 10 back. Clicked from inside the page, one round trip for all 30 (each
       // Playwright click is a dozen DevTools calls; what is tested here is the app's pacing).
+      // The decoder's sliders belong to the model's output, not to a frame: they stay the same elements
+      // through the steps (before, they vanished until each stepped-to frame's answer came).
+      const watchedSlider = await page.evaluateHandle(() => {
+        const slider = document.querySelector('[data-testid=opt-conf]');
+        const seen = { missing: 0 };
+        new MutationObserver(() => {
+          if (!document.querySelector('[data-testid=opt-conf]')) seen.missing++;
+        }).observe(document.querySelector('[data-testid=decoder-section]')!, { childList: true, subtree: true });
+        return { slider, seen };
+      });
       await page.evaluate(async () => {
         for (let i = 0; i < 30; i++) {
           document.querySelector<HTMLButtonElement>(`[data-testid=${i < 20 ? 'step-forward' : 'step-back'}]`)!.click();
@@ -234,6 +244,14 @@ describe('Inspector (E2E)', () => {
         { timeout: 60_000 },
       );
       assert.ok(calls >= 2, `requests went out (${calls})`);
+      assert.deepEqual(
+        await watchedSlider.evaluate((w) => ({
+          same: w.slider !== null && w.slider === document.querySelector('[data-testid=opt-conf]'),
+          missing: w.seen.missing,
+        })),
+        { same: true, missing: 0 },
+        'the confidence slider stayed on screen, the same element, through every step',
+      );
       assert.ok(peak <= limit, `at most ${limit} requests in flight, saw ${peak} (of ${calls})`);
       // Decodes land out of order while stepping this fast: no frame on the stage (a page error) or
       // in a capture (an inference error) may have been closed by the frame cache ("the image

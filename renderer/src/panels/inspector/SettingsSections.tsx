@@ -1,5 +1,5 @@
 /** Decoder choice and its live options (a pure re-decode of the cached output), and preprocessing. */
-import { memo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { useApp } from '../../state/store';
 import { Kbd, fmtShape } from '../../components/ui';
 import { DECODERS, IMAGENET, resolveDecoder, suggestedDecoder, suggestionReason } from '../../../../shared/inference';
@@ -10,8 +10,9 @@ export function DecoderSection({ a }: { a: Decoded }) {
   const decoder = useApp((s) => s.decoder);
   const setDecoderId = useApp((s) => s.setDecoderId);
   const setOption = useApp((s) => s.setDecoderOption);
-  const suggested = suggestedDecoder(a.result?.output.shape);
-  const active = resolveDecoder(decoder, a.result?.output.shape);
+  const output = useOutputOfModelA(a);
+  const suggested = suggestedDecoder(output?.shape);
+  const active = resolveDecoder(decoder, output?.shape);
   return (
     <div className="section" data-testid="decoder-section">
       <div className="section-title">Decoder</div>
@@ -26,10 +27,10 @@ export function DecoderSection({ a }: { a: Decoded }) {
           ))}
         </select>
       </label>
-      {a.result && (
+      {output && (
         <div className="small muted" style={{ marginBottom: 6 }}>
-          output <span className="mono">{a.result.output.name}</span> {fmtShape(a.result.output.shape)}
-          {suggested ? ` — ${suggestionReason(a.result.output.shape)}` : ' — no decoder recognises this shape'}
+          output <span className="mono">{output.name}</span> {fmtShape(output.shape)}
+          {suggested ? ` — ${suggestionReason(output.shape)}` : ' — no decoder recognises this shape'}
         </div>
       )}
       {active && Object.keys(active.presets).length > 0 && (
@@ -111,6 +112,32 @@ export function DecoderSection({ a }: { a: Decoded }) {
       </div>
     </div>
   );
+}
+
+interface OutputSummary {
+  name: string;
+  shape: number[];
+}
+
+/**
+ * The output the decoder is chosen for: that of the frame shown, else the latest one model A returned.
+ * A frame stepped to has no result until its answer comes, but the model's output stays the same, so
+ * the decoder's options stay on screen instead of vanishing and coming back on every step (a jumping
+ * panel under the user's pointer, and a relayout of the whole panel twice a frame).
+ */
+function useOutputOfModelA(a: Decoded): OutputSummary | undefined {
+  // A string, not the result: the latest result changes with every answer during playback, and this
+  // must re-render only when the output's name or shape does.
+  const latest = useApp((s) => {
+    const r = s.latest.a;
+    return r && r.model === s.slots.a.model ? JSON.stringify([r.output.name, r.output.shape]) : null;
+  });
+  const fromLatest = useMemo(() => {
+    if (!latest) return undefined;
+    const [name, shape] = JSON.parse(latest) as [string, number[]];
+    return { name, shape };
+  }, [latest]);
+  return a.result ? a.result.output : fromLatest;
 }
 
 /** Memoised like ModelSection: no props, so a re-render of the panel need not touch its inputs. */

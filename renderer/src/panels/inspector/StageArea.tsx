@@ -42,6 +42,10 @@ export function StageArea({ media, redraw, a, b, gtFrame, fit, deltaRows }: Stag
       ),
     [a, b, shownGt, abMode, frameW, frameH],
   );
+  // A frame stepped to is judged once its answer comes; until then the legend keeps its TP / FP rows
+  // (the model already answered for other frames) instead of dropping and re-adding them every step.
+  const answeredBefore = useApp((s) => s.latest.a !== null);
+  const judgingPending = abMode !== 'overlay' && !!shownGt?.lanes.length && answeredBefore;
   const gt = useMemo(() => gtDrawing(shownGt, judged[0]?.gtFound), [shownGt, judged]);
   const gtB = useMemo(() => gtDrawing(shownGt, judged[1]?.gtFound), [shownGt, judged]);
 
@@ -126,7 +130,7 @@ export function StageArea({ media, redraw, a, b, gtFrame, fit, deltaRows }: Stag
       {media && <StageChips media={media} a={a} />}
       {media && (
         <OverlayLegend
-          judged={!!judged[0] || !!judged[1]}
+          judged={!!judged[0] || !!judged[1] || judgingPending}
           gt={!!gt.lanes?.length}
           ab={abMode === 'overlay' && !!b.decoded}
           models={[a.result?.model, b.result?.model]}
