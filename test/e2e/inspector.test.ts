@@ -220,14 +220,18 @@ describe('Inspector (E2E)', () => {
       // 30 steps with the transport's buttons, a few tens of ms apart (faster than the model
       // answers): 20 forward, 10 back. Clicked from inside the page, one round trip for all 30 (each
       // Playwright click is a dozen DevTools calls; what is tested here is the app's pacing).
-      // The decoder's sliders belong to the model's output, not to a frame: they stay the same elements
-      // through the steps (before, they vanished until each stepped-to frame's answer came).
+      // The decoder's sliders belong to the model's output and the sequence's score to the sequence, not
+      // to a frame: they stay on screen through the steps (before, both vanished until each stepped-to
+      // frame's answer came), the slider as the same element.
       const watchedSlider = await page.evaluateHandle(() => {
         const slider = document.querySelector('[data-testid=opt-conf]');
-        const seen = { missing: 0 };
+        const seen = { missing: 0, sequenceShown: false, sequenceMissing: 0 };
         new MutationObserver(() => {
           if (!document.querySelector('[data-testid=opt-conf]')) seen.missing++;
-        }).observe(document.querySelector('[data-testid=decoder-section]')!, { childList: true, subtree: true });
+          const sequence = document.querySelector('[data-testid=accuracy-sequence]') !== null;
+          if (sequence) seen.sequenceShown = true;
+          else if (seen.sequenceShown) seen.sequenceMissing++;
+        }).observe(document.querySelector('[data-testid=inspector-controls]')!, { childList: true, subtree: true });
         return { slider, seen };
       });
       await page.evaluate(async () => {
@@ -248,9 +252,11 @@ describe('Inspector (E2E)', () => {
         await watchedSlider.evaluate((w) => ({
           same: w.slider !== null && w.slider === document.querySelector('[data-testid=opt-conf]'),
           missing: w.seen.missing,
+          sequenceShown: w.seen.sequenceShown,
+          sequenceMissing: w.seen.sequenceMissing,
         })),
-        { same: true, missing: 0 },
-        'the confidence slider stayed on screen, the same element, through every step',
+        { same: true, missing: 0, sequenceShown: true, sequenceMissing: 0 },
+        'the confidence slider (the same element) and the sequence score stayed on screen through every step',
       );
       assert.ok(peak <= limit, `at most ${limit} requests in flight, saw ${peak} (of ${calls})`);
       // Decodes land out of order while stepping this fast: no frame on the stage (a page error) or

@@ -151,7 +151,12 @@ function LanesSection({
   match: [Match[] | undefined, Match[] | undefined];
 }) {
   const overlay = useApp((s) => s.abMode === 'overlay');
-  if (!a.decoded && !b?.decoded) return null;
+  // A frame stepped to has no lanes until its answer comes. Once the model has answered for some frame,
+  // the section stays (with the sequence's score, which does not depend on this frame) rather than
+  // vanishing and coming back on every step.
+  const answeredBefore = useApp((s) => s.latest.a !== null || s.latest.b !== null);
+  const pending = !a.decoded && !b?.decoded;
+  if (pending && !answeredBefore) return null;
   const block = (d: Decoded, s: TusimpleFrameScore | null, tag: Family, m: Match[] | undefined) =>
     d.decoded && (
       <div style={{ marginBottom: 8 }} key={tag}>
@@ -193,6 +198,11 @@ function LanesSection({
   return (
     <div className="section">
       <div className="section-title">Lanes{gt ? ' · TuSimple accuracy (this frame)' : ''}</div>
+      {pending && (
+        <div className="small muted" data-testid="lanes-pending">
+          no answer for this frame yet
+        </div>
+      )}
       {block(a, scoreA, 'A', match[0])}
       {b && block(b, scoreB, 'B', match[1])}
       <SequenceLine />
