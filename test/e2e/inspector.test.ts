@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, pickModel, pickedModel, shot, shotBoth, startHarness, type Harness } from './harness';
 import { laneStub } from '../triton-client/helpers/laneStubRepo';
@@ -538,6 +539,64 @@ describe('Inspector (E2E)', () => {
     const index = Number(await page.getAttribute('[data-testid=frame-index]', 'data-index'));
     assert.equal(index, Math.floor(paused.time * 10 + 1e-6), `index ${index} at ${paused.time} s`);
     assert.match((await page.textContent('[data-testid=frame-index]')) ?? '', /\/ 70$/);
+  });
+
+  it('a 60 fps video: the frame counter and slider follow playback 10 times a second, not every frame; a pause shows the exact frame', async () => {
+    const page = h.page;
+    // The demo drive (7 s) at 60 fps, small (the counter's pacing is what is measured, not the model).
+    const dir = mkdtempSync(join(tmpdir(), 'tritonscope-60fps-'));
+    const clip = join(dir, 'drive60.webm');
+    try {
+      const ff = spawnSync('ffmpeg', [
+        ...['-v', 'error', '-i', join(REPO_ROOT, 'assets/demo/video/road.webm')],
+        ...['-vf', 'scale=320:180,fps=60', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '16'],
+        ...['-b:v', '300k', '-an', clip],
+      ]);
+      assert.equal(ff.status, 0, `ffmpeg: ${ff.stderr?.toString()}`);
+      await page.click('[data-testid=nav-inspector]');
+      await page.setInputFiles('[data-testid=file-input]', [clip]);
+      await page.waitForFunction(
+        () => (document.querySelector('[data-testid=frame-index]')?.textContent ?? '').trim() === '1 / 420',
+        null,
+        { timeout: 15_000 },
+      );
+      // Counts the counter's changes over a stretch of playback, and the frames the video went through.
+      await page.click('[data-testid=play]');
+      await page.waitForFunction(
+        () => document.querySelector<HTMLVideoElement>('[data-testid=video-element]')!.currentTime > 0.2,
+      );
+      const t0 = await page.evaluate(() => {
+        const w = window as unknown as { counterChanges: number };
+        w.counterChanges = 0;
+        new MutationObserver(() => w.counterChanges++).observe(document.querySelector('[data-testid=frame-index]')!, {
+          attributes: true,
+          attributeFilter: ['data-index'],
+        });
+        return document.querySelector<HTMLVideoElement>('[data-testid=video-element]')!.currentTime;
+      });
+      await page.waitForTimeout(1500);
+      const { counter, t1 } = await page.evaluate(() => ({
+        counter: (window as unknown as { counterChanges: number }).counterChanges,
+        t1: document.querySelector<HTMLVideoElement>('[data-testid=video-element]')!.currentTime,
+      }));
+      await page.click('[data-testid=play]');
+      const frames = Math.round((t1 - t0) * 60);
+      assert.ok(counter >= 5, `the counter moved while playing (${counter} changes over ${frames} frames)`);
+      assert.ok(frames >= 2 * counter, `the video went through ${frames} frames, the counter changed ${counter} times`);
+      assert.ok(counter <= 20, `about 10 counter changes a second at most: ${counter} in 1.5 s`);
+      // Paused: the counter names the frame the element shows, at once.
+      await page.waitForFunction(() => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid=video-element]');
+        return v && v.paused && !v.seeking && v.readyState >= 2;
+      });
+      await page.waitForTimeout(100);
+      const paused = await videoState(page);
+      const index = Number(await page.getAttribute('[data-testid=frame-index]', 'data-index'));
+      assert.equal(index, Math.min(419, Math.floor(paused.time * 60 + 1e-6)), `index ${index} at ${paused.time} s`);
+      assert.equal(Number(await page.inputValue('[data-testid=seek]')), index, 'the slider is at the frame too');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exports per source: file column, A/B rows in order, the whole sequence, TuSimple predictions read back', async () => {

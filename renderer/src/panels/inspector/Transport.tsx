@@ -5,7 +5,7 @@
  */
 import { memo } from 'react';
 import { useApp } from '../../state/store';
-import { usePlayback, type PlaybackState } from './playback';
+import { usePlayback, usePlaybackPaced, type PlaybackState } from './playback';
 import { inferCurrentFrame } from './controller';
 
 /** Memoised: a new result re-renders the inspector, not the transport (its props are stable). */
@@ -154,12 +154,13 @@ function frameTime(s: PlaybackState, fps: number): number | null {
   return null;
 }
 
-/** The seek slider, the frame counter and a video frame's time: what follows playback. */
+/** The seek slider, the frame counter and a video frame's time: what follows playback (10 times a second while playing). */
 function Position({ disabled }: { disabled: boolean }) {
-  const index = usePlayback((s) => s.index);
+  const playing = useApp((s) => s.playing);
+  const index = usePlaybackPaced((s) => s.index, playing);
   const count = usePlayback((s) => s.count);
   const fps = useApp((s) => s.videoFps);
-  const time = usePlayback((s) => frameTime(s, fps));
+  const time = usePlaybackPaced((s) => frameTime(s, fps), playing);
   return (
     <>
       <input

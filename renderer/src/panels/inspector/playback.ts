@@ -92,3 +92,30 @@ export function usePlaybackSampled<T>(select: (s: PlaybackState) => T, hz = 4): 
   }, [hz]);
   return value;
 }
+
+/**
+ * A playback value that follows every change while paused (a step shows at once) and is read `hz`
+ * times a second while playing. The frame counter, time and seek slider change with every video frame,
+ * and each change made the page lay out, paint and commit a frame of its own on the main thread, which
+ * the video itself (drawn by the compositor) does not need. `select` must return a primitive.
+ */
+export function usePlaybackPaced<T extends string | number | boolean | null>(
+  select: (s: PlaybackState) => T,
+  playing: boolean,
+  hz = 10,
+): T {
+  const selectRef = useRef(select);
+  selectRef.current = select;
+  const [value, setValue] = useState(() => select(usePlayback.getState()));
+  useEffect(() => {
+    const read = () => setValue(selectRef.current(usePlayback.getState()));
+    read();
+    if (!playing) return usePlayback.subscribe(read);
+    const timer = setInterval(read, 1000 / hz);
+    return () => {
+      clearInterval(timer);
+      read(); // where playback stopped, at once
+    };
+  }, [playing, hz]);
+  return value;
+}
