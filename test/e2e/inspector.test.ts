@@ -554,6 +554,8 @@ describe('Inspector (E2E)', () => {
       ]);
       assert.equal(ff.status, 0, `ffmpeg: ${ff.stderr?.toString()}`);
       await page.click('[data-testid=nav-inspector]');
+      // No inference: it would cost a core for nothing this test looks at.
+      await page.uncheck('[data-testid=auto-infer]');
       await page.setInputFiles('[data-testid=file-input]', [clip]);
       await page.waitForFunction(
         () => (document.querySelector('[data-testid=frame-index]')?.textContent ?? '').trim() === '1 / 420',
@@ -595,6 +597,7 @@ describe('Inspector (E2E)', () => {
       assert.equal(index, Math.min(419, Math.floor(paused.time * 60 + 1e-6)), `index ${index} at ${paused.time} s`);
       assert.equal(Number(await page.inputValue('[data-testid=seek]')), index, 'the slider is at the frame too');
     } finally {
+      await page.check('[data-testid=auto-infer]');
       rmSync(dir, { recursive: true, force: true });
     }
   });

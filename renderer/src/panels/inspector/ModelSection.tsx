@@ -100,8 +100,13 @@ export const ModelSection = memo(function ModelSection() {
       <ModelInputInfo />
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <label className="check">
-          <input type="checkbox" checked={autoInfer} onChange={(e) => setAutoInfer(e.target.checked)} /> Infer on frame
-          change
+          <input
+            type="checkbox"
+            checked={autoInfer}
+            onChange={(e) => setAutoInfer(e.target.checked)}
+            data-testid="auto-infer"
+          />{' '}
+          Infer on frame change
         </label>
         <label
           className="check"
