@@ -117,5 +117,6 @@ export function usePlaybackPaced<T extends string | number | boolean | null>(
       read(); // where playback stopped, at once
     };
   }, [playing, hz]);
-  return value;
+  // Paused, computed now: `select` may close over other state (the measured frame rate) that changed.
+  return playing ? value : select(usePlayback.getState());
 }
