@@ -58,7 +58,7 @@ export const ControlsPanel = memo(function ControlsPanel({
     [judging, abMode, b, gtFrame, frame],
   );
   return (
-    <Panel title="Inference" testId="inspector-controls">
+    <Panel title="Inference" testId="inspector-controls" className="stable-scroll">
       {!conn && <Alert kind="warn">Connect to a server (Servers view) to run models.</Alert>}
       <ModelSection />
       {errA && (
