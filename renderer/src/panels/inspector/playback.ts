@@ -75,22 +75,16 @@ export class RateMeter {
   }
 }
 
+/** What a playback readout selects: compared by value, so an unchanged one does not re-render. */
+type Primitive = string | number | boolean | null;
+
 /**
  * A playback value for display, read `hz` times a second instead of on every change: rates and
  * request counters move on every frame and every request, and a readout needs no more than a few
  * updates a second (a subscription would render React 60+ times a second during playback).
  */
-export function usePlaybackSampled<T>(select: (s: PlaybackState) => T, hz = 4): T {
-  const selectRef = useRef(select);
-  selectRef.current = select;
-  const [value, setValue] = useState(() => select(usePlayback.getState()));
-  useEffect(() => {
-    const read = () => setValue(selectRef.current(usePlayback.getState()));
-    read();
-    const timer = setInterval(read, 1000 / hz);
-    return () => clearInterval(timer);
-  }, [hz]);
-  return value;
+export function usePlaybackSampled<T extends Primitive>(select: (s: PlaybackState) => T, hz = 4): T {
+  return usePlaybackPaced(select, true, hz);
 }
 
 /**
@@ -99,11 +93,7 @@ export function usePlaybackSampled<T>(select: (s: PlaybackState) => T, hz = 4): 
  * and each change made the page lay out, paint and commit a frame of its own on the main thread, which
  * the video itself (drawn by the compositor) does not need. `select` must return a primitive.
  */
-export function usePlaybackPaced<T extends string | number | boolean | null>(
-  select: (s: PlaybackState) => T,
-  playing: boolean,
-  hz = 10,
-): T {
+export function usePlaybackPaced<T extends Primitive>(select: (s: PlaybackState) => T, playing: boolean, hz = 10): T {
   const selectRef = useRef(select);
   selectRef.current = select;
   const [value, setValue] = useState(() => select(usePlayback.getState()));
