@@ -35,6 +35,16 @@ const videoState = (page: Page) =>
     const v = document.querySelector<HTMLVideoElement>('[data-testid=video-element]')!;
     return { time: v.currentTime, seeking: v.seeking, paused: v.paused, ready: v.readyState };
   });
+
+/** Once a pause has settled (no seek under way, the frame decoded, a moment for the UI): videoState. */
+async function settledPause(page: Page) {
+  await page.waitForFunction(() => {
+    const v = document.querySelector<HTMLVideoElement>('[data-testid=video-element]');
+    return v && v.paused && !v.seeking && v.readyState >= 2;
+  });
+  await page.waitForTimeout(100);
+  return videoState(page);
+}
 const dynConfig = (h: number, w: number) => `name: "${DYN}"
 backend: "onnxruntime"
 max_batch_size: 1
@@ -530,12 +540,7 @@ describe('Inspector (E2E)', () => {
       { timeout: 15_000 },
     );
     await page.click('[data-testid=play]');
-    await page.waitForFunction(() => {
-      const v = document.querySelector<HTMLVideoElement>('[data-testid=video-element]');
-      return v && v.paused && !v.seeking && v.readyState >= 2;
-    });
-    await page.waitForTimeout(100);
-    const paused = await videoState(page);
+    const paused = await settledPause(page);
     const index = Number(await page.getAttribute('[data-testid=frame-index]', 'data-index'));
     assert.equal(index, Math.floor(paused.time * 10 + 1e-6), `index ${index} at ${paused.time} s`);
     assert.match((await page.textContent('[data-testid=frame-index]')) ?? '', /\/ 70$/);
@@ -587,12 +592,7 @@ describe('Inspector (E2E)', () => {
       assert.ok(frames >= 2 * counter, `the video went through ${frames} frames, the counter changed ${counter} times`);
       assert.ok(counter <= 20, `about 10 counter changes a second at most: ${counter} in 1.5 s`);
       // Paused: the counter names the frame the element shows, at once.
-      await page.waitForFunction(() => {
-        const v = document.querySelector<HTMLVideoElement>('[data-testid=video-element]');
-        return v && v.paused && !v.seeking && v.readyState >= 2;
-      });
-      await page.waitForTimeout(100);
-      const paused = await videoState(page);
+      const paused = await settledPause(page);
       const index = Number(await page.getAttribute('[data-testid=frame-index]', 'data-index'));
       assert.equal(index, Math.min(419, Math.floor(paused.time * 60 + 1e-6)), `index ${index} at ${paused.time} s`);
       assert.equal(Number(await page.inputValue('[data-testid=seek]')), index, 'the slider is at the frame too');
