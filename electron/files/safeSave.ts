@@ -16,7 +16,7 @@
  * files left by a killed save are removed by the next save of that file (./tempFiles).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Diagnostic } from '../../shared/diagnostic';
 import { formatDiagnostic } from '../../shared/diagnostic';
@@ -132,6 +132,7 @@ async function saveExclusive(path: string, data: Buffer, options: SaveOptions): 
   const dir = dirname(path);
   const name = basename(path);
   const backupDir = join(dir, BACKUP_DIR);
+  await refuseForeignBackupDir(backupDir);
   await removeStaleTemps(dir, name);
   await removeStaleTemps(backupDir, name);
 
@@ -171,6 +172,38 @@ async function saveExclusive(path: string, data: Buffer, options: SaveOptions): 
   return { hash: hashText(data), mtimeMs: st.mtimeMs, size: st.size, backupPath };
 }
 
+/** The backup folder is a symbolic link or not a folder: backups are not written through it. */
+export class BackupDirError extends Error {
+  readonly code = 'BACKUP_DIR';
+  constructor(
+    readonly path: string,
+    what: string,
+  ) {
+    super(
+      `refusing to save: the backup folder ${path} is ${what}; backups are only written to a real folder beside the file`,
+    );
+    this.name = 'BackupDirError';
+  }
+}
+
+/**
+ * A model repository comes from elsewhere (a clone, an archive), and git keeps symbolic links: a
+ * `.tritonscope-backup` that links to another folder (a shell's `~/.bashrc.d`, say) would make every
+ * save copy the previous text, with its mode, there. So the folder must be a real folder (or absent:
+ * the first backup creates it), checked before anything is written or cleaned up in it.
+ */
+async function refuseForeignBackupDir(backupDir: string): Promise<void> {
+  let st;
+  try {
+    st = await lstat(backupDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (st.isSymbolicLink()) throw new BackupDirError(backupDir, 'a symbolic link');
+  if (!st.isDirectory()) throw new BackupDirError(backupDir, 'not a folder');
+}
+
 /** Writes `data` to a new file and fsyncs it; the file is removed again if anything fails. */
 async function writeDurably(path: string, data: Uint8Array, mode: number): Promise<void> {
   const fh = await open(path, 'wx', mode);
@@ -193,6 +226,8 @@ async function writeDurably(path: string, data: Uint8Array, mode: number): Promi
  */
 async function writeBackup(backupDir: string, name: string, content: Buffer, mode: number): Promise<string> {
   await mkdir(backupDir, { recursive: true });
+  // Again after mkdir: it accepts an existing link to a folder (one made since the first check).
+  await refuseForeignBackupDir(backupDir);
   const tmp = join(backupDir, tempNameFor(name));
   await writeDurably(tmp, content, mode);
   try {

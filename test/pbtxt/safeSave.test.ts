@@ -1,11 +1,12 @@
 /** safeSave on real files in a temp directory: conflicts, validation, backups, atomicity, mode. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BACKUP_DIR,
+  BackupDirError,
   SaveConflictError,
   SaveValidationError,
   readForEdit,
@@ -43,6 +44,31 @@ test('save after read: new content written, previous kept as a backup, mode pres
     assert.notEqual(r2.backupPath, r.backupPath);
     assert.equal(await readFile(r2.backupPath!, 'utf8'), 'name: "b"\n');
     assert.equal((await readdir(join(dir, BACKUP_DIR))).length, 2);
+  }));
+
+test('a backup folder that links elsewhere (a repository from a clone) is refused: nothing written there or to the file', () =>
+  withDir(async (dir) => {
+    const model = join(dir, 'model');
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(model);
+    await mkdir(elsewhere);
+    const file = join(model, 'config.pbtxt');
+    await writeFile(file, 'name: "a"\n');
+    await chmod(file, 0o755);
+    await symlink(elsewhere, join(model, BACKUP_DIR));
+    const snap = await readForEdit(file);
+    await assert.rejects(saveSafely(file, 'name: "b"\n', { expectedHash: snap.hash }), (e: unknown) => {
+      assert.ok(e instanceof BackupDirError);
+      assert.match(e.message, /backup folder .*\.tritonscope-backup is a symbolic link/);
+      return true;
+    });
+    assert.deepEqual(await readdir(elsewhere), [], 'nothing written through the link');
+    assert.equal(await readFile(file, 'utf8'), 'name: "a"\n', 'the file is unchanged');
+    assert.deepEqual((await readdir(model)).sort(), [BACKUP_DIR, 'config.pbtxt'], 'no temp file left');
+    // A file where the folder should be is refused too.
+    await rm(join(model, BACKUP_DIR));
+    await writeFile(join(model, BACKUP_DIR), '');
+    await assert.rejects(saveSafely(file, 'name: "b"\n', { expectedHash: snap.hash }), /is not a folder/);
   }));
 
 test('a concurrent change on disk is refused with a clear error, unless forced', () =>
