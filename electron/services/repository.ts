@@ -17,7 +17,14 @@ import {
   type RepositoryRoot,
 } from '../../shared/contract';
 import { parseModelConfig, toProtoJson } from '../../shared/pbtxt';
-import { readForEdit, saveSafely, SaveConflictError, SaveValidationError, type SaveResult } from '../files/safeSave';
+import {
+  BackupDirError,
+  readForEdit,
+  saveSafely,
+  SaveConflictError,
+  SaveValidationError,
+  type SaveResult,
+} from '../files/safeSave';
 import { ConfinedRoot, isInside } from './confine';
 
 /** Config files are small; anything bigger is not something to edit in a text editor. */
@@ -212,6 +219,14 @@ export class RepositoryBrowser {
     if (Buffer.byteLength(text) > MAX_EDIT_BYTES)
       throw new ApiError('TOO_LARGE', `refusing to save more than ${MAX_EDIT_BYTES} bytes`);
     const real = await root.resolveForWrite(rel);
+    // The name asked for passed, but a link inside the folder may lead to another file of it
+    // (`notes.md` -> `1/model.onnx`): what is written must be a text configuration file too.
+    if (!EDITABLE.test(real)) {
+      throw new ApiError(
+        'FORBIDDEN',
+        `${rel} leads to ${root.toRelative(real)}: only text configuration files (.pbtxt, .txt, .json, .yaml, .md) can be saved`,
+      );
+    }
     let result: SaveResult;
     try {
       // '' = creating a new file (there is nothing to have read before)
@@ -284,6 +299,7 @@ async function classify(
 function mapSaveError(err: unknown, real: string, rel: string): unknown {
   const msg = (e: Error) => e.message.split(real).join(rel);
   if (err instanceof SaveConflictError) return new ApiError('CONFLICT', msg(err));
+  if (err instanceof BackupDirError) return new ApiError('FORBIDDEN', err.message);
   if (err instanceof SaveValidationError) {
     return new ApiError(
       'INVALID_ARGUMENT',

@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeError, type ConnectionStatus } from '../../shared/contract';
 import type { Services } from '../../electron/services';
@@ -59,6 +59,21 @@ test('file access is confined to the opened folder: ../, absolute paths and syml
     /only text configuration files/,
   );
   assert.equal(readFileSync(fx.secret, 'utf8'), 'outside the repository', 'secret untouched');
+  // A link inside the folder to a file that may not be saved: judged by where it leads, not its name.
+  const model = join(fx.repo, 'scale2/1/model.onnx');
+  const weights = readFileSync(model);
+  const link = join(fx.repo, 'scale2/notes.md');
+  symlinkSync('1/model.onnx', link);
+  try {
+    await rejects(
+      s.handlers.saveFile({ rootId, path: 'scale2/notes.md', text: 'x', expectedHash: '', force: true }),
+      'FORBIDDEN',
+      /scale2\/notes\.md leads to scale2\/1\/model\.onnx: only text configuration files/,
+    );
+    assert.deepEqual(readFileSync(model), weights, 'the weights untouched');
+  } finally {
+    rmSync(link);
+  }
   // escaping symlinks are not even listed
   const listing = await s.handlers.listRepositoryModels({ rootId });
   const all = listing.models.flatMap((m) => [...m.files, ...m.versions.flatMap((v) => v.files)].map((f) => f.path));
