@@ -16,7 +16,7 @@
  *    Origin is refused (see ./access).
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -154,15 +154,35 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       );
     const file = resolveStaticFile(staticRoot, url.pathname);
     if (!file) return sendText(res, 404, 'not found');
-    const size = statSync(file).size;
+    // One handle from size to bytes: the file may go (a renderer rebuild) between the lookup and the
+    // read, and a throw or an unhandled stream error here would take browser mode down.
+    let fd: number;
+    let size: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch {
+      return sendText(res, 404, 'not found');
+    }
+    try {
+      size = fstatSync(fd).size;
+    } catch {
+      closeSync(fd);
+      return sendText(res, 404, 'not found');
+    }
     res.writeHead(200, {
       ...securityHeaders(csp),
       'Content-Type': mimeType(file),
       'Content-Length': String(size),
       'Cache-Control': file.endsWith('.html') ? 'no-store' : 'no-cache',
     });
-    if (req.method === 'HEAD') return res.end();
-    createReadStream(file).pipe(res);
+    if (req.method === 'HEAD') {
+      closeSync(fd);
+      return res.end();
+    }
+    const body = createReadStream(file, { fd });
+    // Headers are out: a failed read can only cut the response short (the client sees it truncated).
+    body.on('error', () => res.destroy());
+    body.pipe(res);
   });
 
   const refuseUpgrade = (socket: Duplex, status: number, text: string) => {

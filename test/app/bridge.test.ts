@@ -3,10 +3,12 @@
  * Host/Origin checks, static files without traversal, and the same contract as IPC, including a
  * binary inference round trip through the real embedded server.
  */
-import { test, before, after } from 'node:test';
+import { test, before, after, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
@@ -131,6 +133,52 @@ test('static serving does not leave dist/renderer', async () => {
   }
   // unknown routes without an extension get the app (single-page routing)
   assert.match((await raw('/models/scale2', ownPage())).body, /Tritonscope/);
+});
+
+/** GET `path` as our page does: the status, or 'cut' when the connection ends before the body does. */
+function getOrCut(path: string): Promise<number | 'cut'> {
+  return new Promise((resolve) => {
+    const req = request(`${base}${path}`, { headers: ownPage() }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', () => resolve(res.statusCode!));
+      res.on('error', () => resolve('cut'));
+      res.on('aborted', () => resolve('cut'));
+    });
+    req.on('error', () => resolve('cut'));
+    req.end();
+  });
+}
+
+test('a static file that vanishes or fails to read mid-request: a 404 or a cut response, and the bridge keeps serving', async () => {
+  const restore = () => {
+    mock.restoreAll();
+    syncBuiltinESMExports();
+  };
+  try {
+    // Gone between the lookup and the open (a renderer rebuild replacing dist/).
+    mock.method(fs, 'openSync', () => {
+      throw Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' });
+    });
+    syncBuiltinESMExports();
+    assert.equal(await getOrCut('/assets/app.js'), 404);
+    restore();
+    // A read error after the headers went out.
+    mock.method(fs, 'createReadStream', (_path: string, opts: { fd: number }) => {
+      fs.closeSync(opts.fd);
+      return new Readable({
+        read() {
+          this.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+        },
+      });
+    });
+    syncBuiltinESMExports();
+    assert.equal(await getOrCut('/assets/app.js'), 'cut');
+  } finally {
+    restore();
+  }
+  const again = await raw('/assets/app.js', ownPage());
+  assert.equal(again.status, 200);
+  assert.equal(again.body, 'console.log(1)');
 });
 
 function wsUpgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
