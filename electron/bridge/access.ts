@@ -1,8 +1,10 @@
 /**
- * Who may use the bridge. The per-run token arrives three ways: `Authorization: Bearer` (scripts),
- * `?token=` (the printed URL, once), or the cookie the first page load sets. Cookies ignore ports,
- * so Chromium also sends ours to any other server on 127.0.0.1, which could replay it: a cookie
- * alone is therefore never enough. With a cookie token a request must come from our own page:
+ * Who may use the bridge. The per-run token arrives two ways: `Authorization: Bearer` (scripts) or
+ * `?token=` (the printed URL, once). The first page load trades it for a cookie that holds a second,
+ * separate per-run secret, never the token: cookies ignore ports, so Chromium also sends ours to any
+ * other server on 127.0.0.1 (a notebook, a dev server), which could replay it; replayed as a Bearer
+ * token or `?token=` it is refused, and as a cookie it is never enough alone. With the cookie a
+ * request must come from our own page:
  *  - an Origin header equal to this server's origin (scheme, host and port), which browsers always
  *    send on WebSocket handshakes and cross-origin or non-GET requests;
  *  - for plain GETs (navigations, scripts, images), which carry no Origin, the browser's own
@@ -23,6 +25,8 @@ const OWN_PAGE_FETCH_SITES = new Set(['same-origin', 'none']);
 export class BridgeAccess {
   /** Fresh every run, so two instances never overwrite each other's cookie; not derived from the port. */
   readonly cookieName = `tritonscope_${randomBytes(9).toString('base64url')}`;
+  /** What the cookie carries: accepted only as the cookie, under the own-page rules above. */
+  readonly cookieValue = randomBytes(32).toString('base64url');
   private readonly loginCodes = new Map<string, number>();
 
   constructor(readonly token: string) {}
@@ -33,7 +37,7 @@ export class BridgeAccess {
    * stand in for it.
    */
   setCookieHeader(): string {
-    return `${this.cookieName}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
+    return `${this.cookieName}=${this.cookieValue}; HttpOnly; SameSite=Strict; Path=/`;
   }
 
   issueLoginCode(): string {
@@ -76,7 +80,7 @@ export class BridgeAccess {
         status: 401,
         text: 'Tritonscope: open the URL printed by `npm start` / `tritonscope ui` (it carries the access token)',
       };
-    if (!tokensEqual(given, this.token))
+    if (!tokensEqual(given, fromCookie ? this.cookieValue : this.token))
       return { status: 403, text: 'Tritonscope: wrong access token (the token changes every run)' };
     if (fromCookie && origin === undefined) {
       const site = req.headers['sec-fetch-site'];

@@ -8,8 +8,9 @@
  *    Electron IPC (responses and events too in development).
  *  - Binds 127.0.0.1 unless `allowNonLoopback` is set explicitly.
  *  - A random per-run token (32 bytes from crypto.randomBytes) is required on EVERY request: the
- *    printed URL carries it once (?token=...); the first page load moves it into an HttpOnly,
- *    SameSite=Strict cookie with a per-run name and redirects to the bare URL; API clients may also
+ *    printed URL carries it once (?token=...); the first page load trades it for an HttpOnly,
+ *    SameSite=Strict cookie with a per-run name and a secret of its own (not the token: other
+ *    local servers receive our cookies) and redirects to the bare URL; API clients may also
  *    send it as `Authorization: Bearer ...` or `?token=` on the WebSocket URL. A one-time login
  *    code (?code=...) is exchanged once for the cookie (see ./launch: no token in any argv).
  *  - Host header must name us (DNS rebinding); a cookie alone is never enough and any foreign
@@ -73,6 +74,8 @@ export interface Bridge {
   host: string;
   token: string;
   cookieName: string;
+  /** The cookie's value: a per-run secret of its own, not the token (./access). */
+  cookieValue: string;
   /** A code for `${origin}/?code=…` that logs a browser in once, within two minutes. */
   issueLoginCode(): string;
   close(): Promise<void>;
@@ -303,6 +306,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     host,
     token,
     cookieName: access.cookieName,
+    cookieValue: access.cookieValue,
     issueLoginCode: () => access.issueLoginCode(),
     async close() {
       unsubscribe();

@@ -62,7 +62,7 @@ function upgradeStatus(headers: Record<string, string>): Promise<number> {
   });
 }
 
-const cookie = () => `${bridge.cookieName}=${bridge.token}`;
+const cookie = () => `${bridge.cookieName}=${bridge.cookieValue}`;
 
 test('a replayed cookie with no Origin, or a foreign Origin, is refused (HTTP and WebSocket)', async () => {
   assert.equal((await get('/', { cookie: cookie() })).status, 403, 'cookie alone, no Origin');
@@ -85,6 +85,13 @@ test('a replayed cookie with no Origin, or a foreign Origin, is refused (HTTP an
     (await get('/', { authorization: `Bearer ${bridge.token}`, origin: 'http://evil.example' })).status,
     403,
   );
+  // Another local server that received our cookie cannot turn it into the token: the cookie holds a
+  // secret of its own, refused as a Bearer token or ?token=, and the token is refused as the cookie.
+  assert.notEqual(bridge.cookieValue, bridge.token);
+  assert.equal((await get('/', { authorization: `Bearer ${bridge.cookieValue}` })).status, 403);
+  assert.equal((await get(`/?token=${bridge.cookieValue}`)).status, 403);
+  assert.equal(await upgradeStatus({ authorization: `Bearer ${bridge.cookieValue}` }), 403);
+  assert.equal((await get('/', { cookie: `${bridge.cookieName}=${bridge.token}`, origin: bridge.origin })).status, 403);
 });
 
 test('the cookie name is fresh every run and host-only', async () => {
@@ -141,7 +148,7 @@ test('opening the browser: a fake xdg-open sees no token, and the one-time page 
   const login = await get(loginPath);
   assert.equal(login.status, 200);
   const setCookie = String(login.headers['set-cookie']);
-  assert.ok(setCookie.startsWith(`${bridge.cookieName}=${bridge.token};`));
+  assert.ok(setCookie.startsWith(`${bridge.cookieName}=${bridge.cookieValue};`));
   assert.equal((await get(loginPath)).status, 403, 'a code works once');
   launched.cleanup();
   assert.equal(existsSync(opened), false, 'the launch file is removed');

@@ -70,7 +70,7 @@ function raw(
   });
 }
 
-const cookie = () => `${mode.bridge.cookieName}=${token}`;
+const cookie = () => `${mode.bridge.cookieName}=${mode.bridge.cookieValue}`;
 /** What the browser sends with our page's own requests: the cookie plus Sec-Fetch-Site (see bridge-token.test). */
 const ownPage = () => ({ cookie: cookie(), 'sec-fetch-site': 'same-origin' });
 
@@ -93,7 +93,11 @@ test('every HTTP request needs the token: 401 without, 403 wrong; first load mov
   assert.equal(first.status, 302);
   assert.equal(first.headers.location, '/');
   const setCookie = String(first.headers['set-cookie']);
-  assert.match(setCookie, new RegExp(`^${mode.bridge.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`));
+  assert.match(
+    setCookie,
+    new RegExp(`^${mode.bridge.cookieName}=${mode.bridge.cookieValue}; HttpOnly; SameSite=Strict; Path=/`),
+  );
+  assert.ok(!setCookie.includes(token), 'the cookie does not carry the token');
   const page = await raw('/', ownPage());
   assert.equal(page.status, 200);
   assert.match(page.body, /<title>Tritonscope<\/title>/);
