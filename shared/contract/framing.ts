@@ -78,7 +78,7 @@ function extract(value: unknown, blobs: Uint8Array[], depth: number): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (k === BIN_KEY) throw new FrameError(`the key '${BIN_KEY}' is reserved`);
-      if (v !== undefined) out[k] = extract(v, blobs, depth + 1);
+      if (v !== undefined) setOwn(out, k, extract(v, blobs, depth + 1));
     }
     return out;
   }
@@ -191,6 +191,17 @@ export function readFrameHeader(bytes: Uint8Array): {
   return { m: h.m, blobs: h.blobs as number[], parts, byteLength, headerEnd: align(4 + headerLength) };
 }
 
+/**
+ * `out[k] = v` as an own property whatever `k` is. JSON.parse gives a key "__proto__" as an own
+ * property, but assigning it sets the object's prototype instead: the key would vanish and the
+ * object would inherit whatever the sender put there (fields a schema then reads as present).
+ */
+function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__')
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
 function restore(value: unknown, blobs: Uint8Array[], used: boolean[], depth: number): unknown {
   if (depth > 64) throw new FrameError('message nested too deeply');
   if (Array.isArray(value)) return value.map((v) => restore(v, blobs, used, depth + 1));
@@ -204,9 +215,8 @@ function restore(value: unknown, blobs: Uint8Array[], used: boolean[], depth: nu
       used[i] = true;
       return blobs[i];
     }
-    // JSON.parse never produces prototype-polluting objects, but we rebuild with plain objects anyway.
     const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = restore((value as Record<string, unknown>)[k], blobs, used, depth + 1);
+    for (const k of keys) setOwn(out, k, restore((value as Record<string, unknown>)[k], blobs, used, depth + 1));
     return out;
   }
   return value;

@@ -246,6 +246,29 @@ test('framing round-trips nested binary blobs exactly, aligned for typed-array v
   assert.deepEqual([...(back2.payload as { outputs: { data: Uint8Array }[] }).outputs[1].data], [1, 2, 3]);
 });
 
+test('framing keeps a "__proto__" key as an own field: nothing inherited from what the sender put there', () => {
+  const header = new TextEncoder().encode(
+    JSON.stringify({ m: { t: 'call', id: 1, method: 'listModels', payload: { a: 1 } }, blobs: [] }).replace(
+      '{"a":1}',
+      '{"__proto__":{"connectionId":"planted"},"a":1}',
+    ),
+  );
+  const frame = new Uint8Array(Math.ceil((4 + header.byteLength) / 8) * 8);
+  new DataView(frame.buffer).setUint32(0, header.byteLength, true);
+  frame.set(header, 4);
+  const payload = (decodeFrame(frame) as { payload: Record<string, unknown> }).payload;
+  assert.equal(Object.getPrototypeOf(payload), Object.prototype);
+  assert.equal(payload.connectionId, undefined, 'not inherited');
+  assert.ok(Object.hasOwn(payload, '__proto__'));
+  assert.deepEqual(Object.keys(payload), ['__proto__', 'a']);
+  // and encoding keeps it the same way
+  const back = decodeFrame(encodeFrame({ t: 'call', id: 2, method: 'listModels', payload } as WireMessage)) as {
+    payload: Record<string, unknown>;
+  };
+  assert.deepEqual(Object.keys(back.payload), ['__proto__', 'a']);
+  assert.equal(back.payload.connectionId, undefined);
+});
+
 test('framing refuses malformed frames with FrameError', () => {
   assert.throws(() => decodeFrame(new Uint8Array(2)), FrameError);
   const lying = new Uint8Array(8);
