@@ -125,7 +125,12 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       const path = await opts.pickFile(purpose);
       return path === null ? null : { path };
     },
-    browseFiles: ({ dir }) => files.browse(dir),
+    browseFiles: async ({ dir }) => {
+      // With native dialogs (Electron) the page never needs to list folders itself: refusing keeps a
+      // compromised page from surveying the home folder.
+      if (opts.pickFile) throw new ApiError('FAILED_PRECONDITION', 'the native file dialog is used here: use pickFile');
+      return files.browse(dir);
+    },
 
     repositoryIndex: (r) => serverOps.repositoryIndex(r),
     modelMetadata: (r) => serverOps.modelMetadata(r),
