@@ -12,7 +12,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -27,7 +26,7 @@ import {
 import { describeProblem, normalizeProfile } from '../../shared/connection';
 import type { TritonClientFactory, TritonClientLike, TritonTlsOptions } from './tritonLike';
 import { serverMetadataFromClient } from './mappers';
-import { checkTlsFiles, TLS_FILE_LIMIT } from './profileFiles';
+import { checkTlsFiles, readTlsFile } from './profileFiles';
 import { explainFailure } from './failureInfo';
 
 export const DEFAULT_POLL_MS = 2000;
@@ -214,15 +213,11 @@ export class ConnectionManager {
     const read = async (what: string, path?: string) => {
       if (!path) return undefined;
       try {
-        const data = await readFile(path);
-        if (data.byteLength > TLS_FILE_LIMIT)
-          throw new ApiError('TOO_LARGE', `${what} file ${path} is larger than 1 MiB`);
-        return data;
+        return await readTlsFile(path);
       } catch (err) {
-        if (err instanceof ApiError) throw err;
         throw new ApiError(
           'INVALID_ARGUMENT',
-          `cannot read ${what} file ${path} of connection '${profile.name}': ${(err as Error).message}`,
+          `cannot read ${what} file ${path} of connection '${profile.name}': it ${(err as Error).message}`,
         );
       }
     };

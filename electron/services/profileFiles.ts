@@ -19,30 +19,47 @@ const FILES: { field: ProfileField; key: 'caPath' | 'certPath' | 'keyPath'; pem:
   { field: 'tls.keyPath', key: 'keyPath', pem: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: 'a PEM private key' },
 ];
 
-async function checkOne(path: string, pem: RegExp, what: string): Promise<string | null> {
-  if (!isAbsolute(path)) return `${path} is not an absolute path`;
+/**
+ * A TLS file's bytes, read through one non-blocking handle: opening a FIFO for reading would
+ * otherwise wait for a writer forever, and a device (/dev/zero) would never end. Throws an Error
+ * whose message says what is wrong with the path (no path in it: callers name the file).
+ */
+export async function readTlsFile(path: string): Promise<Buffer> {
   let handle;
   try {
-    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return `${path} does not exist`;
-    if (code === 'EACCES' || code === 'EPERM') return `${path} cannot be read (permission denied)`;
-    return `${path} cannot be opened (${code ?? (err as Error).message})`;
+    if (code === 'ENOENT') throw new Error('does not exist');
+    if (code === 'EACCES' || code === 'EPERM') throw new Error('cannot be read (permission denied)');
+    throw new Error(`cannot be opened (${code ?? (err as Error).message})`);
   }
   try {
     const s = await handle.stat();
-    if (!s.isFile()) return `${path} is not a regular file`;
-    if (s.size > TLS_FILE_LIMIT) return `${path} is larger than 1 MiB`;
-    const text = (await handle.readFile()).toString('latin1');
-    if (!pem.test(text)) return `${path} is not ${what} (no matching -----BEGIN line)`;
-    return null;
+    if (!s.isFile()) throw new Error('is not a regular file');
+    if (s.size > TLS_FILE_LIMIT) throw new Error('is larger than 1 MiB');
+    const data = await handle.readFile();
+    // It may have grown since the stat.
+    if (data.byteLength > TLS_FILE_LIMIT) throw new Error('is larger than 1 MiB');
+    return data;
   } catch (err) {
-    return `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    if (!(err as NodeJS.ErrnoException).code) throw err;
+    throw new Error(`cannot be read (${(err as NodeJS.ErrnoException).code})`);
   } finally {
     await handle.close();
   }
+}
+
+async function checkOne(path: string, pem: RegExp, what: string): Promise<string | null> {
+  if (!isAbsolute(path)) return `${path} is not an absolute path`;
+  let text: string;
+  try {
+    text = (await readTlsFile(path)).toString('latin1');
+  } catch (err) {
+    return `${path} ${(err as Error).message}`;
+  }
+  if (!pem.test(text)) return `${path} is not ${what} (no matching -----BEGIN line)`;
+  return null;
 }
 
 /** One problem per bad file, in the form's order (CA, certificate, key). */

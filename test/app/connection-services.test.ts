@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -113,6 +113,24 @@ test('a FIFO given as the CA file is refused at once (no hang)', async () => {
   );
   assert.deepEqual(r.fields, ['tls.caPath']);
   assert.match(r.message, /not a regular file/);
+  // Saved while it was a file, a FIFO by the time of the connect (files are read again then).
+  const ca = join(dir, 'later-fifo.pem');
+  copyFileSync(join(dir, 'certs/ca.crt'), ca);
+  const saved = await s.handlers.saveConnection({ name: 'g', url: 'g:1', tls: { enabled: true, caPath: ca } });
+  try {
+    rmSync(ca);
+    execFileSync('mkfifo', [ca]);
+    await assert.rejects(s.handlers.connect({ id: saved.id }), (e: unknown) => {
+      assert.equal(serializeError(e).code, 'INVALID_ARGUMENT');
+      assert.match(
+        serializeError(e).message,
+        /cannot read CA certificate file .*later-fifo\.pem of connection 'g': it is not a regular file/,
+      );
+      return true;
+    });
+  } finally {
+    await s.handlers.deleteConnection({ id: saved.id });
+  }
 });
 
 test('grpc:// and grpcs:// endpoints and spaces are stored as host:port; grpcs turns TLS on', async () => {
@@ -192,4 +210,22 @@ test('the certificate browser lists only inside its folders, without dot-files',
   await refuse(join(dir, 'certs/ca.crt'), 'INVALID_ARGUMENT', /not a folder/);
   // pickFile needs a native dialog, which browser mode does not have.
   await assert.rejects(s.handlers.pickFile({ purpose: 'tls-ca' }), /no native file dialog/);
+  // With native dialogs (Electron) the page gets paths from the dialog and may not list folders.
+  const electron = await createServices({
+    mode: 'electron',
+    configDir: join(dir, 'config'),
+    poll: false,
+    fileRoots: [join(dir, 'certs')],
+    pickFile: () => Promise.resolve(join(dir, 'certs/ca.crt')),
+  });
+  try {
+    assert.deepEqual(await electron.handlers.pickFile({ purpose: 'tls-ca' }), { path: join(dir, 'certs/ca.crt') });
+    await assert.rejects(electron.handlers.browseFiles({}), (e: unknown) => {
+      assert.equal(serializeError(e).code, 'FAILED_PRECONDITION');
+      assert.match(serializeError(e).message, /native file dialog is used here/);
+      return true;
+    });
+  } finally {
+    await electron.close();
+  }
 });
