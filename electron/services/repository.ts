@@ -218,7 +218,9 @@ export class RepositoryBrowser {
     }
     if (Buffer.byteLength(text) > MAX_EDIT_BYTES)
       throw new ApiError('TOO_LARGE', `refusing to save more than ${MAX_EDIT_BYTES} bytes`);
+    refuseHidden(rel);
     const real = await root.resolveForWrite(rel);
+    refuseHidden(root.toRelative(real));
     // The name asked for passed, but a link inside the folder may lead to another file of it
     // (`notes.md` -> `1/model.onnx`): what is written must be a text configuration file too.
     if (!EDITABLE.test(real)) {
@@ -293,6 +295,15 @@ async function classify(
   } catch {
     return null;
   }
+}
+
+/**
+ * Hidden files and folders are not a model's configuration, and some are run by other tools
+ * (`.github/workflows/*.yml`, `.vscode/tasks.json`); our own backups live in one. Not written.
+ */
+function refuseHidden(rel: string): void {
+  if (rel.split(/[\\/]/).some((seg) => seg.startsWith('.') && seg !== '.'))
+    throw new ApiError('FORBIDDEN', `${rel}: hidden files and folders (a name starting with '.') are not saved`);
 }
 
 /** safeSave's errors in the contract's terms, naming the file relative to the opened folder. */

@@ -59,6 +59,15 @@ test('file access is confined to the opened folder: ../, absolute paths and syml
     /only text configuration files/,
   );
   assert.equal(readFileSync(fx.secret, 'utf8'), 'outside the repository', 'secret untouched');
+  // Hidden files and folders are not written, whether named or reached through a link.
+  for (const path of ['scale2/.github/workflows/ci.yml', '.vscode/tasks.json', 'scale2/.tritonscope-backup/x.md']) {
+    await rejects(
+      s.handlers.saveFile({ rootId, path, text: 'x', expectedHash: '' }),
+      'FORBIDDEN',
+      /hidden files and folders/,
+    );
+  }
+  assert.equal(existsSync(join(fx.repo, 'scale2/.github')), false);
   // A link inside the folder to a file that may not be saved: judged by where it leads, not its name.
   const model = join(fx.repo, 'scale2/1/model.onnx');
   const weights = readFileSync(model);
