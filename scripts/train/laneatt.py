@@ -105,8 +105,10 @@ class AnchorAttention(nn.Module):
         super().__init__()
         self.dim = dim
         self.query = nn.Linear(dim, N_KEYS)
-        self.pos_q = nn.Parameter(torch.randn(n_anchors, pos_rank) * 0.1)
-        self.pos_k = nn.Parameter(torch.randn(N_KEYS, pos_rank) * 0.1)
+        # pos_rank 0: no per-anchor term, so where an anchor looks depends on the image alone
+        # (the term is what let the attention learn lanes on blank frames)
+        self.pos_q = nn.Parameter(torch.randn(n_anchors, pos_rank) * 0.1) if pos_rank else None
+        self.pos_k = nn.Parameter(torch.randn(N_KEYS, pos_rank) * 0.1) if pos_rank else None
         self.out = nn.Linear(dim, N_HEAD)
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
@@ -122,13 +124,15 @@ class AnchorAttention(nn.Module):
             keys.append(torch.amax(per_key, dim=2))
             start += n
         keys = torch.cat(keys, dim=1)  # [B, N_KEYS, dim]
-        logits = self.query(emb) + torch.matmul(self.pos_q, self.pos_k.t())  # [B, A, N_KEYS]
+        logits = self.query(emb)  # [B, A, N_KEYS]
+        if self.pos_q is not None:
+            logits = logits + torch.matmul(self.pos_q, self.pos_k.t())
         context = torch.matmul(torch.softmax(logits, dim=2), keys)  # [B, A, dim]
         return self.out(context)
 
 
 class LaneATT(nn.Module):
-    def __init__(self, feat_c=64, attention=False):
+    def __init__(self, feat_c=64, attention=False, att_position=True):
         super().__init__()
         # a strided 5x5 stem goes straight to 1/4 resolution: thin markings survive, compute stays small
         self.stem = nn.Sequential(nn.Conv2d(3, 24, 5, 4, 2, bias=False), nn.BatchNorm2d(24), nn.ReLU(inplace=True))
@@ -154,7 +158,7 @@ class LaneATT(nn.Module):
         # LaneATT's cls (2) and reg (1 + 72) linear layers over the anchor's pooled features [C x fh],
         # stored per feature row: W[r] acts on the features the anchor crosses at row r.
         # With attention, the same layer also gives each anchor its ATT_DIM embedding.
-        self.attention = AnchorAttention(self.n_anchors) if attention else None
+        self.attention = AnchorAttention(self.n_anchors, pos_rank=8 if att_position else 0) if attention else None
         n_out = N_HEAD + (ATT_DIM if attention else 0)
         w = torch.randn(len(self.rows), n_out, feat_c) * 0.001
         self.head_w = nn.Parameter(w)
@@ -201,7 +205,9 @@ class LaneATT(nn.Module):
 
 def from_state(state_dict):
     """The network a checkpoint's weights belong to (with or without the anchor attention), loaded."""
-    net = LaneATT(attention=any(k.startswith('attention.') for k in state_dict))
+    net = LaneATT(
+        attention=any(k.startswith('attention.') for k in state_dict), att_position='attention.pos_q' in state_dict
+    )
     net.load_state_dict(state_dict)
     return net
 

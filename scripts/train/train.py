@@ -122,6 +122,11 @@ def main():
         '--attention', action='store_true', help='add the anchor attention (laneatt.AnchorAttention; tried, not adopted)'
     )
     ap.add_argument(
+        '--no-position',
+        action='store_true',
+        help='with --attention: no image-independent per-anchor term in the attention logits',
+    )
+    ap.add_argument(
         '--lane-free',
         type=float,
         default=0.0,
@@ -142,7 +147,7 @@ def main():
     torch.manual_seed(a.seed)
     random.seed(a.seed)
     rng = random.Random(a.seed)
-    net = laneatt.LaneATT(attention=a.attention).to(memory_format=torch.channels_last)
+    net = laneatt.LaneATT(attention=a.attention, att_position=not a.no_position).to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
 
     if a.smoke:
