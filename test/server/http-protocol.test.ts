@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
@@ -520,6 +520,36 @@ describe('wire rules', () => {
     assert.equal((await raw('GET', '/v2/models/add_sub/infer')).status, 405);
     assert.equal((await raw('GET', '/v2/repository/index')).status, 405);
     assert.equal((await raw('POST', '/v2/systemsharedmemory/status')).status, 405);
+  });
+
+  test('bound to loopback: a web page (Origin) or a DNS-rebinding Host is refused with 403, nothing done', async () => {
+    const port = Number(server.httpUrl!.split(':').pop());
+    const post = (path: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    // What a page's fetch('http://127.0.0.1:PORT/...', {method: 'POST', body}) sends: a simple request.
+    const fromPage = await post('/v2/repository/models/add_sub/unload', {
+      origin: 'http://evil.example',
+      'content-type': 'text/plain',
+    });
+    assert.equal(fromPage.status, 403);
+    assert.match(JSON.parse(fromPage.body).error, /requests from web pages \(Origin: http:\/\/evil\.example\)/);
+    const rebound = await post('/v2/repository/models/add_sub/unload', { host: `evil.example:${port}` });
+    assert.equal(rebound.status, 403);
+    assert.match(JSON.parse(rebound.body).error, /loopback names only \(Host: evil\.example/);
+    assert.equal(await client.modelReady('add_sub'), true, 'still loaded');
+    // Loopback names, as clients send them, are served.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost']) {
+      const r = await post('/v2/repository/models/add_sub/load', { host });
+      assert.equal(r.status, 200, `${host}: ${r.body}`);
+    }
   });
 
   test('createTritonClient picks HTTP for http:// URLs and for protocol "http"', async () => {

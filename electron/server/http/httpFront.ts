@@ -170,12 +170,43 @@ export interface HttpFront {
   close(): Promise<void>;
 }
 
+const LOOPBACK_BIND = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
+const LOOPBACK_HOST_HEADER = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
+
+/**
+ * Why a request to a server bound to loopback is refused, or null. Triton's HTTP port trusts
+ * whoever reaches it; on a desktop, a web page in the user's browser reaches 127.0.0.1 too. It
+ * cannot read the answers (no CORS headers), but a "simple" POST still loads or unloads a model or
+ * runs one. So, on loopback only (a remote server, `--allow-remote`, is Triton's case):
+ *  - a Host that is not a loopback name is a DNS-rebinding page (evil.example resolving to 127.0.0.1);
+ *  - an Origin header comes from a web page: Triton's clients (tritonclient, curl, ours) send none.
+ */
+export function browserRefusal(bindHost: string, headers: http.IncomingHttpHeaders): string | null {
+  if (!LOOPBACK_BIND.test(bindHost)) return null;
+  const host = headers.host;
+  if (host !== undefined && !LOOPBACK_HOST_HEADER.test(host))
+    return `this server listens on ${bindHost} and answers loopback names only (Host: ${host.slice(0, 100)})`;
+  if (headers.origin !== undefined)
+    return `requests from web pages (Origin: ${headers.origin.slice(0, 100)}) are refused by the embedded server`;
+  return null;
+}
+
 export async function startHttpFront(
   ctx: ServiceContext,
   options: { host: string; port: number; tls?: EmbeddedServerTls },
 ): Promise<HttpFront> {
   const route = apiRoutes(ctx, inferHandler(ctx));
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const refusal = browserRefusal(options.host, req.headers);
+    if (refusal) {
+      // The body is not read: the connection closes after the answer.
+      res.shouldKeepAlive = false;
+      return send(res, {
+        status: 403,
+        body: [Buffer.from(JSON.stringify({ error: refusal }))],
+        headers: { 'content-type': 'application/json', connection: 'close' },
+      });
+    }
     const path = (req.url ?? '/').split('?')[0];
     readBody(req)
       .then((body) => route(path, { method: req.method ?? 'GET', body, headers: req.headers }))
