@@ -42,7 +42,9 @@ function parseFamilies(text: string, source: string): PromFamily[] {
 /** A sample's value as a number; NaN and ±Inf (legal in the format) become null, anything else is refused. */
 function value(family: PromFamily, sample: PromFamily['metrics'][number], source: string): number | null {
   const raw = sample.value ?? '';
-  const n = Number(raw);
+  // The format spells infinities +Inf / -Inf (Go's ParseFloat also takes Inf and Infinity), which
+  // Number() does not read.
+  const n = /^[+-]?inf(inity)?$/i.test(raw.trim()) ? (raw.trim().startsWith('-') ? -Infinity : Infinity) : Number(raw);
   if (raw.trim() === '' || (Number.isNaN(n) && raw !== 'NaN')) {
     const labels = Object.entries(sample.labels ?? {})
       .map(([k, v]) => `${k}="${v}"`)

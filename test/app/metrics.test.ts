@@ -95,6 +95,28 @@ describe('parsing a Triton metrics answer', () => {
     assert.equal(p.cpu, null);
   });
 
+  test('+Inf, -Inf and NaN values (legal in the format) are read as no value, not refused', () => {
+    const p = parseTritonMetrics(
+      [
+        '# TYPE nv_inference_count counter',
+        'nv_inference_count{model="m",version="1"} 5',
+        '# TYPE nv_gpu_utilization gauge',
+        'nv_gpu_utilization{gpu_uuid="GPU-1"} +Inf',
+        '# TYPE nv_gpu_power_usage gauge',
+        'nv_gpu_power_usage{gpu_uuid="GPU-1"} -Inf',
+        '# TYPE nv_gpu_memory_used_bytes gauge',
+        'nv_gpu_memory_used_bytes{gpu_uuid="GPU-1"} NaN',
+        '',
+      ].join('\n'),
+      'http://x:8002/metrics',
+    );
+    assert.equal(p.models[0]?.inferenceCount, 5);
+    assert.equal(p.gpus.length, 1);
+    assert.equal(p.gpus[0].utilization, null);
+    assert.equal(p.gpus[0].powerUsageWatts, null);
+    assert.equal(p.gpus[0].memoryUsedBytes, null);
+  });
+
   test('bad answers are refused with the URL, and the line or series at fault', () => {
     const src = 'http://x:8002/metrics';
     const err = (text: string) => {
