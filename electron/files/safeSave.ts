@@ -87,10 +87,47 @@ export function hashText(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/**
+ * The file is not UTF-8. It is not opened for editing: the editor holds text, and saving would
+ * write every byte that is not UTF-8 back as U+FFFD (a Latin-1 'é' in a comment, say), silently.
+ */
+export class NotUtf8Error extends Error {
+  readonly code = 'NOT_UTF8';
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly column: number,
+    byte: number,
+  ) {
+    super(
+      `${path}:${line}:${column}: not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')}); only UTF-8 text is edited, so it is left as it is`,
+    );
+    this.name = 'NotUtf8Error';
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `buf` as text, or NotUtf8Error naming the line and column (1-based, in bytes) of the first bad byte. */
+export function decodeUtf8Strict(buf: Uint8Array, path: string): string {
+  try {
+    return strictUtf8.decode(buf);
+  } catch {
+    // The lenient decoding re-encodes to the same bytes up to the first invalid sequence.
+    const again = Buffer.from(Buffer.from(buf).toString('utf8'), 'utf8');
+    let at = 0;
+    while (at < buf.length && buf[at] === again[at]) at++;
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at; i++) if (buf[i] === 0x0a) (line++, (lineStart = i + 1));
+    throw new NotUtf8Error(path, line, at - lineStart + 1, buf[at] ?? 0);
+  }
+}
+
 export async function readForEdit(path: string): Promise<EditSnapshot> {
   const buf = await readFile(path);
   const st = await stat(path);
-  return { text: buf.toString('utf8'), mtimeMs: st.mtimeMs, size: st.size, hash: hashText(buf) };
+  return { text: decodeUtf8Strict(buf, path), mtimeMs: st.mtimeMs, size: st.size, hash: hashText(buf) };
 }
 
 function defaultValidate(path: string): ((text: string) => Diagnostic[]) | undefined {

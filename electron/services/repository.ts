@@ -19,6 +19,7 @@ import {
 import { parseModelConfig, toProtoJson } from '../../shared/pbtxt';
 import {
   BackupDirError,
+  NotUtf8Error,
   readForEdit,
   saveSafely,
   SaveConflictError,
@@ -204,7 +205,13 @@ export class RepositoryBrowser {
         'TOO_LARGE',
         `${rel} is ${s.size} bytes; files over ${MAX_EDIT_BYTES} bytes are not opened for editing`,
       );
-    const r = await readForEdit(real);
+    let r;
+    try {
+      r = await readForEdit(real);
+    } catch (err) {
+      if (err instanceof NotUtf8Error) throw new ApiError('INVALID_ARGUMENT', err.message.split(real).join(rel));
+      throw err;
+    }
     return { path: root.toRelative(real), text: r.text, hash: r.hash, mtimeMs: r.mtimeMs, size: s.size };
   }
 

@@ -68,6 +68,18 @@ test('file access is confined to the opened folder: ../, absolute paths and syml
     );
   }
   assert.equal(existsSync(join(fx.repo, 'scale2/.github')), false);
+  // A text file that is not UTF-8 is not opened for editing (a save would rewrite its bytes).
+  const latin1 = join(fx.repo, 'scale2/labels.txt');
+  writeFileSync(latin1, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+  try {
+    await rejects(
+      s.handlers.readFile({ rootId, path: 'scale2/labels.txt' }),
+      'INVALID_ARGUMENT',
+      /^scale2\/labels\.txt:1:4: not valid UTF-8 \(byte 0xe9\)/,
+    );
+  } finally {
+    rmSync(latin1);
+  }
   // A link inside the folder to a file that may not be saved: judged by where it leads, not its name.
   const model = join(fx.repo, 'scale2/1/model.onnx');
   const weights = readFileSync(model);

@@ -93,6 +93,14 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
     r = await cli('fmt', bad);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.pbtxt:2:1: error/);
+    // A Latin-1 comment (not UTF-8): --write refuses, naming the place, and leaves every byte.
+    const latin1 = join(dir, 'latin1.pbtxt');
+    const bytes = Buffer.concat([Buffer.from('name:   "m"\n# caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    await writeFile(latin1, bytes);
+    r = await cli('fmt', latin1, '--write');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /latin1\.pbtxt:2:6: not valid UTF-8 \(byte 0xe9\)/);
+    assert.deepEqual(await readFile(latin1), bytes);
 
     // usage errors
     assert.equal((await cli('check')).code, 2);

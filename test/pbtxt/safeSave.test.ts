@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   BACKUP_DIR,
   BackupDirError,
+  NotUtf8Error,
   SaveConflictError,
   SaveValidationError,
   readForEdit,
@@ -69,6 +70,22 @@ test('a backup folder that links elsewhere (a repository from a clone) is refuse
     await rm(join(model, BACKUP_DIR));
     await writeFile(join(model, BACKUP_DIR), '');
     await assert.rejects(saveSafely(file, 'name: "b"\n', { expectedHash: snap.hash }), /is not a folder/);
+  }));
+
+test('a file that is not UTF-8 is not opened for editing: the error names line and column of the first bad byte', () =>
+  withDir(async (dir) => {
+    const file = join(dir, 'labels.txt');
+    await writeFile(file, Buffer.concat([Buffer.from('car\ncaf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    await assert.rejects(readForEdit(file), (e: unknown) => {
+      assert.ok(e instanceof NotUtf8Error);
+      assert.equal(e.line, 2);
+      assert.equal(e.column, 4);
+      assert.match(e.message, /labels\.txt:2:4: not valid UTF-8 \(byte 0xe9\)/);
+      return true;
+    });
+    // Valid multi-byte text, and a replacement character really in the file, are read as they are.
+    await writeFile(file, 'café \uFFFD ✓\n');
+    assert.equal((await readForEdit(file)).text, 'café \uFFFD ✓\n');
   }));
 
 test('a concurrent change on disk is refused with a clear error, unless forced', () =>

@@ -16,7 +16,7 @@ import {
   stringifyProtoJson,
   toProtoJson,
 } from '../../../shared/pbtxt';
-import { readForEdit, saveSafely } from '../../files/safeSave';
+import { NotUtf8Error, readForEdit, saveSafely } from '../../files/safeSave';
 import { CliError, type CliCommand } from '../types';
 
 const USAGE = 'usage: tritonscope pbtxt check FILE [--json] | json FILE | fmt FILE [--write]';
@@ -72,7 +72,15 @@ export const command: CliCommand = async (argv) => {
       return 0;
     }
     case 'fmt': {
-      const snapshot = values.write ? await readForEdit(file).catch(() => undefined) : undefined;
+      let snapshot;
+      if (values.write) {
+        try {
+          snapshot = await readForEdit(file);
+        } catch (err) {
+          if (err instanceof NotUtf8Error) throw new CliError(err.message);
+          throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
       const text = snapshot?.text ?? (await readText(file));
       let formatted: string;
       try {
@@ -87,7 +95,7 @@ export const command: CliCommand = async (argv) => {
         return 0;
       }
       if (formatted === text) return 0;
-      const r = await saveSafely(file, formatted, { expectedHash: snapshot!.hash });
+      const r = await saveSafely(file, formatted, { expectedHash: snapshot?.hash });
       process.stderr.write(`formatted ${file}${r.backupPath ? ` (previous version: ${r.backupPath})` : ''}\n`);
       return 0;
     }
