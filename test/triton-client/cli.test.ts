@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { makeLaneStubRepo, type TempRepo } from './helpers/laneStubRepo';
 import { cliHost, spawnCli, type CliHost } from '../helpers/cli';
+import { configOverrideFromFile } from '../../electron/cli/commands/load';
 
 let repo: TempRepo;
 let server: EmbeddedServer;
@@ -106,6 +107,18 @@ test('load --config-file sends the pbtxt as a config override; syntax errors poi
   assert.equal(e.code, 1);
   assert.match(e.stderr, /^tritonscope load: .*bad\.pbtxt:\d+:\d+: error: /);
   assert.equal(e.stderr.trim().split('\n').length, 1);
+});
+
+test('load --config-file with JSON sends the text as written: 64-bit integers are not rounded', async () => {
+  const file = path.join(tmp, 'override.json');
+  const text =
+    '{"name": "lane_stub", "sequence_batching": {"max_sequence_idle_microseconds": "9007199254740993", "control_input": [], "state": [], "oldest": {"max_candidate_sequences": 9007199254740993}}}';
+  fs.writeFileSync(file, `${text}\n`);
+  const sent = await configOverrideFromFile(file);
+  assert.equal(sent, text);
+  assert.match(sent, /9007199254740993\}/);
+  fs.writeFileSync(file, '[1, 2]');
+  await assert.rejects(configOverrideFromFile(file), /override\.json: invalid JSON: expected a JSON object/);
 });
 
 test('load --config-file stops on semantic errors unless --force, which lets the server judge', async () => {

@@ -25,7 +25,9 @@ export async function configOverrideFromFile(file: string, options: { force?: bo
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
         throw new Error('expected a JSON object');
-      return JSON.stringify(parsed);
+      // The text as it is: JSON.stringify(JSON.parse(...)) would round 64-bit integers past 2^53
+      // (a max_sequence_idle_microseconds of 9007199254740993 would go out as ...992).
+      return text.trim();
     } catch (err) {
       throw new CliError(`${file}: invalid JSON: ${(err as Error).message}`);
     }
