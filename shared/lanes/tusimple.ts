@@ -35,6 +35,11 @@ export function toTusimpleFrame(obj: unknown, source?: string, line?: number): T
   if (!isNumberArray(o.h_samples)) return fail('field "h_samples" must be an array of numbers');
   if (!Array.isArray(o.lanes)) return fail('field "lanes" must be an array of lanes');
   const h = o.h_samples;
+  // Lanes sampled at no rows cannot be scored (the metric divides by the row count).
+  if (!h.length && o.lanes.length)
+    return fail(
+      `field "h_samples" is empty, but there ${o.lanes.length === 1 ? 'is 1 lane' : `are ${o.lanes.length} lanes`}`,
+    );
   o.lanes.forEach((lane, i) => {
     if (!isNumberArray(lane)) fail(`field "lanes[${i}]" must be an array of numbers`);
     else if (lane.length !== h.length) {
@@ -65,7 +70,8 @@ export function parseTusimpleJson(text: string, source?: string): TusimpleFrame[
       throw new LaneLabelError(`invalid JSON: ${(e as Error).message}`, source);
     }
     if (!Array.isArray(arr)) throw new LaneLabelError('expected an array of frames', source);
-    return arr.map((o, i) => toTusimpleFrame(o, source ?? `frame ${i}`));
+    // No line numbers in one JSON array: errors name the frame (0-based, its index in the array).
+    return arr.map((o, i) => toTusimpleFrame(o, source ? `${source} frame ${i}` : `frame ${i}`));
   }
   const frames: TusimpleFrame[] = [];
   const lines = text.split(/\r?\n/);

@@ -191,6 +191,21 @@ test('malformed label files name the file and line', () => {
   );
   assert.throws(() => parseTusimpleJson('{"lanes": [\n', 'p.json'), /^LaneLabelError|p\.json:1: invalid JSON/);
   assert.throws(() => parseTusimpleJson('{"lanes": [], "raw_file": "a"}', 'p.json'), /h_samples/);
+  // Lanes at no rows cannot be scored (the metric would divide 0 by 0); a frame without lanes is fine.
+  assert.throws(
+    () => parseTusimpleJson('{"lanes": [[]], "h_samples": [], "raw_file": "a"}', 'p.json'),
+    /: p\.json:1: field "h_samples" is empty, but there is 1 lane$/,
+  );
+  assert.equal(parseTusimpleJson('{"lanes": [], "h_samples": [], "raw_file": "a"}', 'p.json').length, 1);
+  // One JSON array (no lines): the error names the frame by its index.
+  assert.throws(
+    () =>
+      parseTusimpleJson(
+        '[{"lanes": [], "h_samples": [1], "raw_file": "a"}, {"lanes": [[1, 2]], "h_samples": [1], "raw_file": "b"}]',
+        'labels.json',
+      ),
+    /: labels\.json frame 1: field "lanes\[0\]" has 2 values but h_samples has 1$/,
+  );
 });
 
 test('decoded point lists convert back to TuSimple rows (spline at h_samples, -2 outside)', () => {
