@@ -13,7 +13,8 @@ import {
   sequenceScore,
   videoFrameKey,
 } from '../../renderer/src/panels/inspector/model';
-import { metricsRows, sequenceJson, toCsv, tusimplePredictions } from '../../renderer/src/panels/inspector/exportData';
+import { metricsRows, sequenceJson, tusimplePredictions } from '../../renderer/src/panels/inspector/exportData';
+import { toCsv } from '../../shared/csv';
 import type { RawResult } from '../../renderer/src/state/inference';
 import { LANE_PREPROCESS } from '../../shared/inference';
 import { parseTusimpleJson, tusimpleAccuracy, type TusimpleFrame } from '../../shared/lanes';

@@ -7,6 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { toCsv } from '../../../shared/csv';
 import {
   LANE_PREPROCESS,
   comparisonJson,
@@ -173,13 +174,7 @@ export const command: CliCommand = async (argv) => {
         frames: summary.worst.map((f) => ({ index: f.index, label: f.label, ...comparisonJson(f.comparison) })),
       };
       if (values.out) await writeOut(values.out as string, `${JSON.stringify(report, null, 2)}\n`);
-      if (values.csv)
-        await writeOut(
-          values.csv as string,
-          sequenceCsvRows(summary)
-            .map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','))
-            .join('\n') + '\n',
-        );
+      if (values.csv) await writeOut(values.csv as string, toCsv(sequenceCsvRows(summary)));
       if (values.json) {
         printJson(report);
         return 0;

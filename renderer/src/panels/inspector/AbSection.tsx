@@ -20,7 +20,7 @@ import {
 } from '../../../../shared/inference';
 import { errorText } from '../../lib/errors';
 import { decodeResult, resultKey, type Decoded } from './model';
-import { toCsv } from './exportData';
+import { toCsv } from '../../../../shared/csv';
 import { inferFrameAndWait } from './controller';
 import { imageFrameKey } from './model';
 import { usePlayback } from './playback';

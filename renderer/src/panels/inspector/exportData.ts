@@ -85,12 +85,6 @@ export function metricsRows(
   return rows;
 }
 
-export function toCsv(rows: readonly (readonly string[])[]): string {
-  return (
-    rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n') + '\n'
-  );
-}
-
 // ----- the whole sequence ---------------------------------------------------------------------
 
 /** One slot's result for a frame, as exported. */

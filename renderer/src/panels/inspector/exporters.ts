@@ -8,7 +8,8 @@ import { useApp } from '../../state/store';
 import { LANE_COLORS } from '../../components/FrameStage';
 import type { Lane, Point } from '../../../../shared/lanes';
 import { gtFor, resultKey, type Slot } from './model';
-import { metricsRows, sequenceJson, slotJson, toCsv, tusimplePredictions, type FrameTimes } from './exportData';
+import { metricsRows, sequenceJson, slotJson, tusimplePredictions, type FrameTimes } from './exportData';
+import { toCsv } from '../../../../shared/csv';
 import { usePlayback } from './playback';
 
 function download(blob: Blob, name: string): void {
