@@ -7,6 +7,7 @@ import { createTritonClient, resolveProtocol, type TritonClientApi } from '../tr
 import type { TritonClientOptions } from '../triton/types';
 import { parseFlags, type FlagOptions } from './flags';
 import { CliError } from './types';
+import { exportJson } from '../../shared/exportJson';
 
 export const DEFAULT_URL = '127.0.0.1:8001';
 /** Triton's HTTP/REST port, the default address with --protocol http. */
@@ -126,5 +127,5 @@ export async function withTritonClient<T>(
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2)}\n`);
+  process.stdout.write(`${exportJson(value)}\n`);
 }

@@ -41,6 +41,7 @@ import {
 } from '../laneRun';
 import { formatTable } from '../table';
 import { CliError, type CliCommand } from '../types';
+import { exportJson } from '../../../shared/exportJson';
 
 const USAGE = [
   'usage: tritonscope compare --model-a A --model-b B [--url-b HOST:PORT] (--images DIR | --video FILE)',
@@ -173,7 +174,7 @@ export const command: CliCommand = async (argv) => {
         },
         frames: summary.worst.map((f) => ({ index: f.index, label: f.label, ...comparisonJson(f.comparison) })),
       };
-      if (values.out) await writeOut(values.out as string, `${JSON.stringify(report, null, 2)}\n`);
+      if (values.out) await writeOut(values.out as string, `${exportJson(report)}\n`);
       if (values.csv) await writeOut(values.csv as string, toCsv(sequenceCsvRows(summary)));
       if (values.json) {
         printJson(report);

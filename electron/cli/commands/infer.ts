@@ -24,6 +24,7 @@ import {
 import { formatTable } from '../table';
 import { CliError, type CliCommand } from '../types';
 import type { InferOutput } from '../../triton/types';
+import { exportJson } from '../../../shared/exportJson';
 
 const USAGE = [
   'usage: tritonscope infer --model M --image FILE [--dtype FP32|FP16] [--out F.json]',
@@ -40,9 +41,15 @@ export interface OutputSummary {
   max?: number;
   mean?: number;
   elements?: number;
+  /** How many elements are NaN or ±Infinity (an FP16 output that overflowed): left out of min/max/mean. */
+  nonFinite?: number;
 }
 
-/** min/max/mean over a numeric output (NaN-free mean; BYTES only counts elements). */
+/**
+ * min/max/mean over the finite values of a numeric output, and how many are not finite (BYTES only
+ * counts elements). An Infinity in the mean would hide every other value, and NaN or Infinity
+ * dropped without a count would hide that the model overflowed.
+ */
 export function summariseOutput(o: InferOutput): OutputSummary {
   const base = { name: o.name, datatype: o.datatype, shape: o.shape, bytes: o.data.length };
   const values = decodeTensor(o.datatype, o.data);
@@ -54,13 +61,15 @@ export function summariseOutput(o: InferOutput): OutputSummary {
   for (let i = 0; i < values.length; i++) {
     const raw = (values as ArrayLike<number | bigint | boolean>)[i];
     const v = typeof raw === 'number' ? raw : Number(raw);
-    if (Number.isNaN(v)) continue;
+    if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
     n++;
   }
-  return n === 0 ? { ...base, elements: values.length } : { ...base, min, max, mean: sum / n, elements: values.length };
+  const nonFinite = values.length - n;
+  const counts = { elements: values.length, ...(nonFinite ? { nonFinite } : {}) };
+  return n === 0 ? { ...base, ...counts } : { ...base, min, max, mean: sum / n, ...counts };
 }
 
 function parseTriple(text: string | undefined, flag: string): [number, number, number] | undefined {
@@ -160,7 +169,7 @@ export const command: CliCommand = async (argv) => {
     };
     if (values.out) {
       try {
-        await writeFile(values.out as string, `${JSON.stringify(summary, null, 2)}\n`);
+        await writeFile(values.out as string, `${exportJson(summary)}\n`);
       } catch (err) {
         throw new CliError(`cannot write '${values.out}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       }
@@ -179,6 +188,11 @@ export const command: CliCommand = async (argv) => {
         outputs.map((o) => [o.name, o.datatype, `[${o.shape.join(',')}]`, fmt(o.min), fmt(o.max), fmt(o.mean)]),
       )}\n`,
     );
+    for (const o of outputs)
+      if (o.nonFinite)
+        process.stdout.write(
+          `${o.name}: ${o.nonFinite} of ${o.elements} values are NaN or Infinity (left out of min/max/mean)\n`,
+        );
     for (const l of lanes) {
       process.stdout.write(
         `${l.output}: ${l.decoder} -> ${l.lanes.length} lane(s)${l.lanes.map((x, i) => `\n  #${i + 1} score ${x.score.toFixed(3)}, ${x.points.length} points`).join('')}\n`,

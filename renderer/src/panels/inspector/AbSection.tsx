@@ -26,6 +26,7 @@ import { imageFrameKey } from './model';
 import { usePlayback } from './playback';
 import { downloadText } from './exporters';
 import { useAppSampledWhilePlaying } from './sampled';
+import { exportJson } from '../../../../shared/exportJson';
 
 /** The comparison of what A and B show now (null unless both decoded the same frame). */
 export function comparisonOf(a: Decoded, b: Decoded): FrameComparison | null {
@@ -160,16 +161,12 @@ function SequenceDiff() {
       setRunning(null);
     }
   };
-  const exportJson = () =>
+  const downloadJson = () =>
     downloadText(
-      JSON.stringify(
-        {
-          summary: { ...summary, worst: undefined },
-          frames: summary.worst.map((f) => ({ index: f.index, label: f.label, ...comparisonJson(f.comparison) })),
-        },
-        null,
-        2,
-      ),
+      exportJson({
+        summary: { ...summary, worst: undefined },
+        frames: summary.worst.map((f) => ({ index: f.index, label: f.label, ...comparisonJson(f.comparison) })),
+      }),
       'ab-comparison.json',
       'application/json',
     );
@@ -221,7 +218,7 @@ function SequenceDiff() {
             >
               A/B CSV
             </button>
-            <button className="btn small" onClick={exportJson} data-testid="ab-export-json">
+            <button className="btn small" onClick={downloadJson} data-testid="ab-export-json">
               A/B JSON
             </button>
           </div>

@@ -11,6 +11,7 @@ import { gtFor, resultKey, type Slot } from './model';
 import { metricsRows, sequenceJson, slotJson, tusimplePredictions, type FrameTimes } from './exportData';
 import { toCsv } from '../../../../shared/csv';
 import { usePlayback } from './playback';
+import { exportJson } from '../../../../shared/exportJson';
 
 function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -107,10 +108,7 @@ export function exportLanesJson(frame: { index: number; key: string; w: number; 
     a: slot('a'),
     b: st.abMode !== 'off' ? slot('b') : undefined,
   };
-  download(
-    new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }),
-    `${stem()}-frame-${frame.index + 1}-lanes.json`,
-  );
+  download(new Blob([exportJson(body)], { type: 'application/json' }), `${stem()}-frame-${frame.index + 1}-lanes.json`);
 }
 
 /** Every cached result of the source as a CSV row (decoded with the current settings, GT as on screen). */
@@ -124,7 +122,7 @@ export function exportMetricsCsv(): void {
 export function exportSequenceJson(): void {
   const st = useApp.getState();
   const body = sequenceJson(st.results, st.decoder, st.gt, st.source, st.preprocess, frameTimes());
-  download(new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }), `${stem()}-sequence.json`);
+  download(new Blob([exportJson(body)], { type: 'application/json' }), `${stem()}-sequence.json`);
 }
 
 /** One slot's predictions in TuSimple's JSON-lines format (for the official evaluator). */
