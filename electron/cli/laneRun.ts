@@ -82,11 +82,14 @@ export async function imageTensor(
   // Decoded at its own size, then resized exactly as the inspector does (cv2 INTER_LINEAR).
   let full: RawImage = typeof image === 'string' ? { data: new Uint8Array(0), width: 0, height: 0 } : image;
   if (typeof image === 'string') {
-    const { data, info } = await sharp(image)
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    let decoded;
+    try {
+      decoded = await sharp(image).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    } catch (err) {
+      // A truncated file can have a readable header and fail only here: name it.
+      throw new CliError(`cannot decode image '${image}': ${(err as Error).message}`);
+    }
+    const { data, info } = decoded;
     if (info.channels !== 3) throw new CliError(`image '${image}' decodes to ${info.channels} channels, expected 3`);
     full = { data, width: info.width, height: info.height };
   }
