@@ -48,3 +48,23 @@ test('a ticket taken when the user acts counts from then (reads before openFiles
   const now = useApp.getState().source;
   assert.deepEqual(now?.kind === 'images' ? now.items.map((i) => i.name) : [], ['scene_04.jpg']);
 });
+
+test('a folder with TuSimple labels and another JSON file: the labels load, the other file is named', async () => {
+  const labels = new File(
+    [
+      '{"raw_file":"clips/0000.jpg","lanes":[[10, 20]],"h_samples":[300, 310]}\n{"raw_file":"clips/0001.jpg","lanes":[],"h_samples":[300, 310]}\n',
+    ],
+    'label_data_0313.json',
+    { type: 'application/json' },
+  );
+  const meta = new File(['{"camera": "front", "fps": 20}\n'], 'meta.json', { type: 'application/json' });
+  await openFiles([image('0000.jpg'), image('0001.jpg')], undefined, [labels, meta]);
+  const st = useApp.getState();
+  assert.equal(st.gt?.frames.length, 2, 'the labels that parse are loaded');
+  assert.equal(st.gt?.name, 'label_data_0313.json');
+  assert.match(st.gtError ?? '', /^not loaded \(not TuSimple labels\): meta\.json:1: field "h_samples"/);
+  // Nothing parses: no labels, the error alone.
+  await openFiles([image('0000.jpg')], undefined, [meta]);
+  assert.equal(useApp.getState().gt, null);
+  assert.match(useApp.getState().gtError ?? '', /^meta\.json:1: field "h_samples"/);
+});

@@ -90,39 +90,55 @@ export async function openFiles(
     };
   }
   // The labels are read before the source changes, so no frame of it is drawn with the old ones.
-  const gt = labelFiles.length ? await readGt(labelFiles, labelsName).catch((e: unknown) => errorText(e)) : null;
+  const gt = labelFiles.length ? await readGt(labelFiles, labelsName) : null;
   if (ticket !== latestOpen) {
     // A newer open has started: it decides the source.
     if (source.kind === 'video' && source.objectUrl) URL.revokeObjectURL(source.url);
     return;
   }
   st.setSource(source);
-  if (typeof gt === 'string') {
-    st.setGt(null, gt);
-  } else if (gt) {
-    st.setGt(gt);
-    st.setLayers({ gt: true });
+  if (gt) {
+    st.setGt(gt.labels, gt.error);
+    if (gt.labels) st.setLayers({ gt: true });
   } else if (st.gt && (source.kind === 'video' || labelledCount(st.gt, source) === 0)) {
     // Labels of another source: the chip would claim labels this source does not have.
     st.setGt(null);
   }
 }
 
-async function readGt(files: File[], name?: string): Promise<{ name: string; frames: TusimpleFrame[] }> {
+/**
+ * The label files that parse, and what is wrong with the others: a folder's `meta.json` beside
+ * TuSimple's `label_data_*.json` must not cost the user the labels that are there.
+ */
+async function readGt(
+  files: File[],
+  name?: string,
+): Promise<{ labels: { name: string; frames: TusimpleFrame[] } | null; error: string | null }> {
   const frames: TusimpleFrame[] = [];
-  for (const f of files) frames.push(...parseTusimpleJson(await f.text(), name ?? pathOf(f)));
-  return { name: name ?? files.map((f) => f.name).join(', '), frames };
+  const loaded: string[] = [];
+  const errors: string[] = [];
+  for (const f of files) {
+    try {
+      frames.push(...parseTusimpleJson(await f.text(), name ?? pathOf(f)));
+      loaded.push(f.name);
+    } catch (e) {
+      errors.push(errorText(e));
+    }
+  }
+  const error = errors.length
+    ? loaded.length
+      ? `not loaded (not TuSimple labels): ${errors.join('; ')}`
+      : errors.join('; ')
+    : null;
+  return { labels: loaded.length ? { name: name ?? loaded.join(', '), frames } : null, error };
 }
 
 /** Loads TuSimple label files as the ground truth (a file that is not one is named with its line). */
 export async function loadGt(files: File[], name?: string): Promise<void> {
   const st = useApp.getState();
-  try {
-    st.setGt(await readGt(files, name));
-    st.setLayers({ gt: true });
-  } catch (e) {
-    st.setGt(null, errorText(e));
-  }
+  const { labels, error } = await readGt(files, name);
+  st.setGt(labels, error);
+  if (labels) st.setLayers({ gt: true });
 }
 
 /** Files dropped or picked together: label JSON files load as ground truth, the rest as frames. */
