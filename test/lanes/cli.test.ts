@@ -137,6 +137,12 @@ test('errors are one clear line and a non-zero exit', async () => {
       [['ufld', odd, '--dataset', 'tusimple'], /odd\.f32: 928 bytes does not match shape \[1, 101, 56, 4\]/, 1],
       [['laneatt', odd, '--conf', 'high'], /--conf must be a number, got 'high'/, 2],
       [['laneatt', odd, '--orig-w', '100'], /--orig-w and --orig-h must be given together/, 2],
+      [['ufld', odd, '--orig-w', '0', '--orig-h', '0'], /--orig-w and --orig-h must be positive, got 0 x 0/, 2],
+      [
+        ['laneatt', odd, '--h-samples', '160,-5'],
+        /--h-samples must be positive integers like 160,170,180, got '160,-5'/,
+        2,
+      ],
       [['yolo', odd], /unknown decoder 'yolo'/, 2],
       [['laneatt'], /expected a decoder name and one RAW\.f32 file/, 2],
       [['laneatt', odd, '--bogus'], /Unknown option '--bogus'/, 2],

@@ -62,14 +62,15 @@ function num(name: string, v: string | undefined, integer = false): number | und
   return n;
 }
 
-function parseShape(v: string | undefined): number[] | undefined {
+/** A list of positive integers (`--shape 1,101,56,4`, `--h-samples 160,170,...`), the flag named in errors. */
+function parseIntegers(v: string | undefined, flag = 'shape', example = '1,101,56,4'): number[] | undefined {
   if (v === undefined) return undefined;
   const dims = v
     .split(/[,x ]+/)
     .filter(Boolean)
     .map(Number);
   if (!dims.length || !dims.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new CliError(`--shape must be positive integers like 1,101,56,4, got '${v}'`, 2);
+    throw new CliError(`--${flag} must be positive integers like ${example}, got '${v}'`, 2);
   }
   return dims;
 }
@@ -116,13 +117,20 @@ export const command: CliCommand = async (argv) => {
   const origH = num('orig-h', v['orig-h']);
   if ((origW === undefined) !== (origH === undefined))
     throw new CliError('--orig-w and --orig-h must be given together', 2);
-  const shape = parseShape(v.shape);
+  // Every decoder scales its points by these: 0 or less would put every lane at or left of the edge.
+  if ((origW !== undefined && origW <= 0) || (origH !== undefined && origH <= 0))
+    throw new CliError(`--orig-w and --orig-h must be positive, got ${origW} x ${origH}`, 2);
+  const shape = parseIntegers(v.shape);
   // Validate every numeric flag before touching the file, so usage errors come first.
   const conf = num('conf', v.conf);
   const nms = num('nms', v.nms);
   const topk = num('topk', v.topk, true);
   const cutHeight = num('cut-height', v['cut-height']);
-  const hSamples = v['h-samples'] ? parseShape(v['h-samples']) : v.tusimple ? [...TUSIMPLE_H_SAMPLES] : undefined;
+  const hSamples = v['h-samples']
+    ? parseIntegers(v['h-samples'], 'h-samples', '160,170,180')
+    : v.tusimple
+      ? [...TUSIMPLE_H_SAMPLES]
+      : undefined;
   const raw = await readF32(file);
   const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 
