@@ -104,6 +104,9 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
 
     // usage errors
     assert.equal((await cli('check')).code, 2);
+    r = await cli('check', good, '--bogus');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Unknown option '--bogus'/);
     assert.equal((await cli('frobnicate', good)).code, 2);
     r = await cli('check', join(dir, 'missing.pbtxt'));
     assert.equal(r.code, 1);

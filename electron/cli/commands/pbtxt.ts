@@ -7,7 +7,6 @@
  *   fmt FILE [--write]    canonical layout to stdout, or rewrite the file in place (safely)
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../../shared/diagnostic';
 import {
   PbtxtSyntaxError,
@@ -17,6 +16,7 @@ import {
   toProtoJson,
 } from '../../../shared/pbtxt';
 import { NotUtf8Error, readForEdit, saveSafely } from '../../files/safeSave';
+import { parseFlags } from '../flags';
 import { CliError, type CliCommand } from '../types';
 
 const USAGE = 'usage: tritonscope pbtxt check FILE [--json] | json FILE | fmt FILE [--write]';
@@ -34,11 +34,12 @@ function printErrors(diagnostics: PbtxtSyntaxError['diagnostics']): void {
 }
 
 export const command: CliCommand = async (argv) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { json: { type: 'boolean' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-  });
+  // Through parseFlags: an unknown flag is a usage error (exit 2), not "the config has errors" (1).
+  const { values, positionals } = parseFlags(
+    argv,
+    { json: { type: 'boolean' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
   const [sub, file, ...extra] = positionals;
   if (values.help) {
     process.stdout.write(USAGE + '\n');
