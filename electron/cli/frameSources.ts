@@ -28,17 +28,41 @@ export function folderImages(dir: string): string[] {
   return images.map((n) => join(dir, n));
 }
 
-function videoSize(file: string): { width: number; height: number } {
+/**
+ * The size of the frames ffmpeg will hand us: the stream's stored size, turned by its display
+ * rotation (a phone's portrait video is stored landscape with a 90 degree rotation, and ffmpeg
+ * rotates it upright, as the browser shows it). Read as stored, every frame would be cut at the
+ * right byte count but split into rows of the wrong width.
+ */
+export function videoSize(file: string): { width: number; height: number } {
   const r = spawnSync(
     'ffprobe',
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file],
+    [
+      ...['-v', 'error', '-select_streams', 'v:0'],
+      ...['-show_entries', 'stream=width,height:stream_side_data=rotation:stream_tags=rotate', '-of', 'json', file],
+    ],
     { encoding: 'utf8' },
   );
   if (r.error) throw new CliError(`--video needs ffprobe/ffmpeg (apt-get install ffmpeg): ${r.error.message}`);
-  const m = /^(\d+),(\d+)/.exec(r.stdout.trim());
-  if (r.status !== 0 || !m)
+  let stream: {
+    width?: number;
+    height?: number;
+    side_data_list?: { rotation?: number }[];
+    tags?: { rotate?: string };
+  } = {};
+  try {
+    stream = (JSON.parse(r.stdout) as { streams?: (typeof stream)[] }).streams?.[0] ?? {};
+  } catch {
+    // ffprobe failed: its stderr says why, below.
+  }
+  const { width, height } = stream;
+  if (r.status !== 0 || !width || !height)
     throw new CliError(`cannot read video '${file}': ${r.stderr.trim().split('\n')[0] || 'no video stream'}`);
-  return { width: Number(m[1]), height: Number(m[2]) };
+  const rotation = Number(
+    stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? stream.tags?.rotate ?? 0,
+  );
+  const quarterTurn = Math.abs(Math.round(rotation / 90)) % 2 === 1;
+  return quarterTurn ? { width: height, height: width } : { width, height };
 }
 
 /** Every `every`-th frame of the video, up to `max` frames. */
