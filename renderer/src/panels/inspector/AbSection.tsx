@@ -27,6 +27,7 @@ import { usePlayback } from './playback';
 import { downloadText } from './exporters';
 import { useAppSampledWhilePlaying } from './sampled';
 import { exportJson } from '../../../../shared/exportJson';
+import { runAllImages, undecodableMessage } from './runAll';
 
 /** The comparison of what A and B show now (null unless both decoded the same frame). */
 export function comparisonOf(a: Decoded, b: Decoded): FrameComparison | null {
@@ -145,16 +146,14 @@ function SequenceDiff() {
   const runAll = async () => {
     if (source?.kind !== 'images') return;
     try {
-      for (let i = 0; i < source.items.length; i++) {
-        setRunning(`${i + 1}/${source.items.length}`);
-        const bmp = await createImageBitmap(source.items[i].blob);
-        try {
-          const key = imageFrameKey(i, source.items[i].name);
-          await inferFrameAndWait({ source: bmp, w: bmp.width, h: bmp.height, key, index: i });
-        } finally {
-          bmp.close();
-        }
-      }
+      const { undecodable } = await runAllImages(source.items, {
+        decode: (blob) => createImageBitmap(blob),
+        infer: (bmp, index, name) =>
+          inferFrameAndWait({ source: bmp, w: bmp.width, h: bmp.height, key: imageFrameKey(index, name), index }),
+        progress: (done, total) => setRunning(`${done}/${total}`),
+      });
+      const skipped = undecodableMessage(undecodable);
+      if (skipped) useApp.getState().toast('err', skipped);
     } catch (e) {
       useApp.getState().toast('err', `Run all frames: ${errorText(e)}`);
     } finally {
