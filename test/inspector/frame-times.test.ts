@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameAtTime, frameTimeline, seekTimeOfFrame, webmFrameTimeline } from '../../shared/media';
-import { readFrameTimeline } from '../../renderer/src/lib/media/frameTimes';
+import { readFrameTimeline, readVideoTimeline } from '../../renderer/src/lib/media/frameTimes';
 
 const VIDEO = join(import.meta.dirname, '../../assets/demo/video');
 
@@ -21,6 +21,27 @@ test('the demo drive: 70 frames at 10 fps, the same times from WebM and MP4', as
     assert.equal(t.fps, 10, name);
     t.times.forEach((x, i) => assert.ok(Math.abs(x - i / 10) < 1e-9, `${name} frame ${i} at ${x}`));
   }
+});
+
+test('a file over the size cap is refused before it is read (a multi-gigabyte recording would fill the page)', async () => {
+  let read = false;
+  const huge = {
+    size: 3 * 2 ** 30,
+    arrayBuffer: () => {
+      read = true;
+      return Promise.resolve(new ArrayBuffer(0));
+    },
+  };
+  await assert.rejects(
+    readVideoTimeline(huge, 'drive.mp4'),
+    /drive\.mp4: 3072 MB; frame times are read from files up to 512 MB/,
+  );
+  assert.equal(read, false);
+  // Under the cap (here a small one) the file is read as before.
+  const mp4 = readFileSync(join(VIDEO, 'road.mp4'));
+  const blob = new Blob([mp4]);
+  assert.equal((await readVideoTimeline(blob, 'road.mp4', mp4.length)).times.length, 70);
+  await assert.rejects(readVideoTimeline(blob, 'road.mp4', mp4.length - 1), /road\.mp4: .* MB; frame times are read/);
 });
 
 // ----- a WebM written here, byte by byte -----

@@ -27,7 +27,11 @@ export async function mp4FrameTimeline(bytes: Uint8Array): Promise<FrameTimeline
   const file = createFile();
   const errors: string[] = [];
   file.onError = (module: string, message: string) => errors.push(`${module}: ${message}`);
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // mp4box takes an ArrayBuffer: the one under `bytes` when it is all of it (no second copy of the file).
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const ab = (
+    whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+  ) as ArrayBuffer;
   file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(ab, 0), true);
   file.flush();
   if (errors.length) throw new MediaFormatError(`MP4: ${errors[0]}`);
@@ -52,4 +56,23 @@ export async function readFrameTimeline(bytes: Uint8Array, name: string): Promis
     throw new MediaFormatError(`${name}: ${e instanceof Error ? e.message : String(e)}`);
   }
   throw new MediaFormatError(`${name}: not a WebM/Matroska or MP4/MOV file, frame times cannot be read`);
+}
+
+/**
+ * Frame times are read from the whole file in memory (a WebM's are spread over all its clusters),
+ * so only up to this size: a multi-gigabyte recording would take the page's memory with it. Larger
+ * files play with the frame rate measured while playing, and the inspector says why.
+ */
+export const MAX_TIMELINE_BYTES = 512 * 1024 * 1024;
+
+/** The timeline of a video file, refused (before anything is read) when it is over MAX_TIMELINE_BYTES. */
+export async function readVideoTimeline(
+  file: Pick<Blob, 'size' | 'arrayBuffer'>,
+  name: string,
+  maxBytes = MAX_TIMELINE_BYTES,
+): Promise<FrameTimeline> {
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`;
+  if (file.size > maxBytes)
+    throw new MediaFormatError(`${name}: ${mb(file.size)}; frame times are read from files up to ${mb(maxBytes)}`);
+  return readFrameTimeline(new Uint8Array(await file.arrayBuffer()), name);
 }

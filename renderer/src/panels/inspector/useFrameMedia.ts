@@ -16,7 +16,7 @@ import { frameSourceInUse, inferFrameNow, setCurrentFrame, type FrameRef } from 
 import { imageFrameKey, videoFrameKey } from './model';
 import { RateMeter, usePlayback } from './playback';
 import { frameAtTime, seekTimeOfFrame } from '../../../../shared/media';
-import { readFrameTimeline } from '../../lib/media/frameTimes';
+import { readVideoTimeline } from '../../lib/media/frameTimes';
 
 export interface Signal {
   subscribe(fn: () => void): () => void;
@@ -163,8 +163,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
     void (async () => {
       try {
         const blob = source.file ?? (await (await fetch(source.url)).blob());
-        const bytes = new Uint8Array(await blob.arrayBuffer());
-        const timeline = await readFrameTimeline(bytes, source.name);
+        const timeline = await readVideoTimeline(blob, source.name);
         if (cancelled) return;
         usePlayback.setState({ timing: { kind: 'file', timeline } });
         usePlayback.getState().setCount(timeline.times.length);
