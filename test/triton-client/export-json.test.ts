@@ -27,6 +27,7 @@ test('infer summary: min/max/mean over the finite values, and how many are not',
     datatype: 'FP32',
     shape: [6],
     data: new Uint8Array(values.buffer),
+    parameters: {},
   });
   assert.equal(s.min, 1);
   assert.equal(s.max, 5);
@@ -38,6 +39,7 @@ test('infer summary: min/max/mean over the finite values, and how many are not',
     datatype: 'FP32',
     shape: [2],
     data: new Uint8Array(new Float32Array([2, 4]).buffer),
+    parameters: {},
   });
   assert.equal(clean.nonFinite, undefined);
   assert.equal(clean.mean, 3);
