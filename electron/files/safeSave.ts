@@ -119,7 +119,11 @@ export function decodeUtf8Strict(buf: Uint8Array, path: string): string {
     while (at < buf.length && buf[at] === again[at]) at++;
     let line = 1;
     let lineStart = 0;
-    for (let i = 0; i < at; i++) if (buf[i] === 0x0a) (line++, (lineStart = i + 1));
+    for (let i = 0; i < at; i++) {
+      if (buf[i] !== 0x0a) continue;
+      line++;
+      lineStart = i + 1;
+    }
     throw new NotUtf8Error(path, line, at - lineStart + 1, buf[at] ?? 0);
   }
 }

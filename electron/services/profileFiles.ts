@@ -30,9 +30,9 @@ export async function readTlsFile(path: string): Promise<Buffer> {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error('does not exist');
-    if (code === 'EACCES' || code === 'EPERM') throw new Error('cannot be read (permission denied)');
-    throw new Error(`cannot be opened (${code ?? (err as Error).message})`);
+    if (code === 'ENOENT') throw new Error('does not exist', { cause: err });
+    if (code === 'EACCES' || code === 'EPERM') throw new Error('cannot be read (permission denied)', { cause: err });
+    throw new Error(`cannot be opened (${code ?? (err as Error).message})`, { cause: err });
   }
   try {
     const s = await handle.stat();
@@ -44,7 +44,7 @@ export async function readTlsFile(path: string): Promise<Buffer> {
     return data;
   } catch (err) {
     if (!(err as NodeJS.ErrnoException).code) throw err;
-    throw new Error(`cannot be read (${(err as NodeJS.ErrnoException).code})`);
+    throw new Error(`cannot be read (${(err as NodeJS.ErrnoException).code})`, { cause: err });
   } finally {
     await handle.close();
   }

@@ -262,7 +262,7 @@ test('framing keeps a "__proto__" key as an own field: nothing inherited from wh
   assert.ok(Object.hasOwn(payload, '__proto__'));
   assert.deepEqual(Object.keys(payload), ['__proto__', 'a']);
   // and encoding keeps it the same way
-  const back = decodeFrame(encodeFrame({ t: 'call', id: 2, method: 'listModels', payload } as WireMessage)) as {
+  const back = decodeFrame(encodeFrame({ t: 'call', id: 2, method: 'listModels', payload })) as {
     payload: Record<string, unknown>;
   };
   assert.deepEqual(Object.keys(back.payload), ['__proto__', 'a']);

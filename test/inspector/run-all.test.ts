@@ -12,7 +12,7 @@ test('an image that does not decode is skipped and named; every other image is i
     decode: async (blob) => {
       const name = await blob.text();
       if (name === 'broken.jpg') throw new Error('InvalidStateError: the source image could not be decoded');
-      return { width: 4, height: 2, close: () => closed.push(name) } as unknown as ImageBitmap;
+      return { width: 4, height: 2, close: () => closed.push(name) };
     },
     infer: async (_bmp, index, name) => {
       inferred.push(`${index}:${name}`);
