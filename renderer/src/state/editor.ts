@@ -72,6 +72,9 @@ export interface EditorSlice {
   fetchServerConfig(): Promise<void>;
 }
 
+/** Bumped by every openFile that reads: the read that finishes last is not always the newest. */
+let openTicket = 0;
+
 export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
   roots: [],
   rootId: null,
@@ -152,8 +155,25 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     if (!rootId) return;
     const cur = get().file;
     if (!force && cur && cur.path === path && cur.rootId === rootId) return;
+    // Another file over unsaved edits: ask first (only the window's closing was guarded before).
+    if (!force && cur && get().buffer !== cur.diskText) {
+      get().askConfirm({
+        title: 'Discard unsaved changes?',
+        lines: [
+          `${cur.path} has changes that are not saved.`,
+          `Opening ${path} discards them; save first to keep them.`,
+        ],
+        confirmLabel: 'Discard and open',
+        danger: true,
+        onConfirm: () => void get().openFile(path, true),
+      });
+      return;
+    }
+    // Only the newest open fills the editor (a slow read of an earlier click must not win).
+    const ticket = ++openTicket;
     try {
       const f = await getApi().readFile({ rootId, path });
+      if (ticket !== openTicket) return;
       set({
         file: {
           rootId,
@@ -170,7 +190,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
         diskNow: null,
       });
     } catch (e) {
-      set({ fileError: `${path}: ${errorText(e)}` });
+      if (ticket === openTicket) set({ fileError: `${path}: ${errorText(e)}` });
     }
   },
 
@@ -181,12 +201,14 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
   async save(force) {
     const f = get().file;
     if (!f) return null;
+    // The text sent is the text recorded as saved: keys typed while the save runs stay unsaved.
+    const text = get().buffer;
     set({ saving: true });
     try {
       const r = await getApi().saveFile({
         rootId: f.rootId,
         path: f.path,
-        text: get().buffer,
+        text,
         expectedHash: f.diskHash,
         ...(force ? { force } : {}),
       });
@@ -195,11 +217,11 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
         message: r.backupPath ? `Saved ${r.path}. Previous version backed up to ${r.backupPath}.` : `Saved ${r.path}.`,
         backupPath: r.backupPath,
       };
-      set({
-        file: { ...f, diskText: get().buffer, diskHash: r.hash, mtimeMs: r.mtimeMs },
-        lastSave: outcome,
-        diskNow: null,
-      });
+      // Another file opened while saving: its state is not this save's to change.
+      const now = get().file;
+      if (now && now.rootId === f.rootId && now.path === f.path)
+        set({ file: { ...now, diskText: text, diskHash: r.hash, mtimeMs: r.mtimeMs }, diskNow: null });
+      set({ lastSave: outcome });
       return outcome;
     } catch (e) {
       const outcome = saveFailureOutcome(e, f.path, errorText(e));
@@ -218,6 +240,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
   async fetchServerConfig() {
     const f = get().file;
     if (!f) return;
+    const stillOpen = () => get().file?.path === f.path && get().file?.rootId === f.rootId;
     set({ serverConfigLoading: true });
     try {
       const conn = get().activeConnection() ?? undefined;
@@ -229,9 +252,11 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
       });
       // The diff-vs-disk view shows what is on disk now, but saving keeps checking against the
       // version the edit started from, so a change made elsewhere is never overwritten silently.
-      set({ serverConfig: diff.server, diskNow: diff.disk });
+      // A reply for a file no longer open (a slow server) is not shown against the current one.
+      if (stillOpen()) set({ serverConfig: diff.server, diskNow: diff.disk });
     } catch (e) {
-      set({ serverConfig: { json: null, pbtxt: null, error: { code: 'ERROR', message: errorText(e) } } });
+      if (stillOpen())
+        set({ serverConfig: { json: null, pbtxt: null, error: { code: 'ERROR', message: errorText(e) } } });
     } finally {
       set({ serverConfigLoading: false });
     }

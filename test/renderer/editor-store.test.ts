@@ -1,0 +1,118 @@
+/**
+ * The config editor's store (renderer/src/state/editor.ts) over the real services and real files
+ * (the Electron preload's shape, backed by createServices in this process): unsaved edits are not
+ * dropped by opening another file, keys typed while a save runs stay unsaved, and a late save or
+ * read of another file does not change the file now open.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServices, type Services } from '../../electron/services';
+import type { ApiMethodName, ExposedApi } from '../../shared/contract';
+import { serializeError } from '../../shared/contract';
+import { makeTempDir, type TempDir } from '../helpers/tempDir';
+
+let tmp: TempDir;
+let services: Services;
+/** Calls of these methods wait until the test releases them (a slow disk or server). */
+const gates = new Map<string, Promise<void>>();
+
+function hold(method: ApiMethodName): () => void {
+  let release!: () => void;
+  gates.set(method, new Promise<void>((r) => (release = r)));
+  return () => {
+    gates.delete(method);
+    release();
+  };
+}
+
+before(async () => {
+  tmp = makeTempDir('tritonscope-editor-store-');
+  for (const m of ['a', 'b']) {
+    mkdirSync(join(tmp.dir, 'repo', m), { recursive: true });
+    writeFileSync(join(tmp.dir, 'repo', m, 'config.pbtxt'), `name: "${m}"\n`);
+  }
+  mkdirSync(join(tmp.dir, 'config'));
+  services = await createServices({ mode: 'browser', configDir: join(tmp.dir, 'config'), poll: false });
+  const handlers = services.handlers as unknown as Record<string, (req: unknown) => Promise<unknown>>;
+  const exposed = new Proxy({} as Record<string, unknown>, {
+    get(_t, method: string) {
+      if (method === 'on') return () => () => undefined;
+      return async (req: unknown) => {
+        await gates.get(method);
+        try {
+          return { ok: true, payload: await handlers[method](req) };
+        } catch (e) {
+          return { ok: false, error: serializeError(e) };
+        }
+      };
+    },
+  }) as unknown as ExposedApi;
+  (globalThis as { window?: unknown }).window = { tritonscope: exposed };
+});
+
+after(async () => {
+  await services?.close();
+  delete (globalThis as { window?: unknown }).window;
+  tmp?.cleanup();
+});
+
+test('editor store: unsaved edits, saves that race typing, late answers for another file', async () => {
+  const { useApp } = await import('../../renderer/src/state/store');
+  const st = () => useApp.getState();
+  await st().openRepositoryPath(join(tmp.dir, 'repo'));
+  await st().openFile('a/config.pbtxt');
+  assert.equal(st().file?.path, 'a/config.pbtxt');
+
+  // Opening another file over unsaved edits asks first; Cancel keeps them.
+  st().setBuffer('name: "a"\nmax_batch_size: 4\n');
+  await st().openFile('b/config.pbtxt');
+  assert.equal(st().file?.path, 'a/config.pbtxt', 'still the edited file');
+  assert.equal(st().buffer, 'name: "a"\nmax_batch_size: 4\n');
+  const ask = st().confirmRequest;
+  assert.ok(ask, 'a confirmation is asked');
+  assert.match(ask.lines.join(' '), /a\/config\.pbtxt has changes that are not saved/);
+  st().closeConfirm();
+
+  // Keys typed while the save runs: the text sent is what is recorded as saved; the rest stays unsaved.
+  const release = hold('saveFile');
+  const saving = st().save();
+  st().setBuffer('name: "a"\nmax_batch_size: 4\n# typed meanwhile\n');
+  release();
+  const outcome = await saving;
+  assert.equal(outcome?.kind, 'saved');
+  assert.equal(readFileSync(join(tmp.dir, 'repo/a/config.pbtxt'), 'utf8'), 'name: "a"\nmax_batch_size: 4\n');
+  assert.equal(st().file?.diskText, 'name: "a"\nmax_batch_size: 4\n');
+  assert.notEqual(st().buffer, st().file?.diskText, 'what was typed during the save is still unsaved');
+
+  // Confirmed: the other file opens.
+  await st().openFile('b/config.pbtxt');
+  st().confirmRequest!.onConfirm();
+  st().closeConfirm();
+  for (let i = 0; i < 100 && st().file?.path !== 'b/config.pbtxt'; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(st().file?.path, 'b/config.pbtxt');
+  assert.equal(st().buffer, 'name: "b"\n');
+
+  // A save of B answered after A was opened leaves A as it is.
+  st().setBuffer('name: "b"\nmax_batch_size: 2\n');
+  const releaseSave = hold('saveFile');
+  const savingB = st().save();
+  await st().openFile('a/config.pbtxt', true);
+  assert.equal(st().file?.path, 'a/config.pbtxt');
+  releaseSave();
+  await savingB;
+  assert.equal(st().file?.path, 'a/config.pbtxt');
+  assert.equal(st().file?.diskText, 'name: "a"\nmax_batch_size: 4\n', "A's state is not B's save");
+  assert.equal(st().buffer, 'name: "a"\nmax_batch_size: 4\n');
+  assert.equal(readFileSync(join(tmp.dir, 'repo/b/config.pbtxt'), 'utf8'), 'name: "b"\nmax_batch_size: 2\n');
+
+  // Two opens close together: the newer one wins even when the older read answers last.
+  const releaseRead = hold('readFile');
+  const slow = st().openFile('b/config.pbtxt', true);
+  gates.delete('readFile');
+  await st().openFile('a/config.pbtxt', true);
+  releaseRead();
+  await slow;
+  assert.equal(st().file?.path, 'a/config.pbtxt', 'the late read of B did not replace A');
+});
