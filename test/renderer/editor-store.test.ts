@@ -36,7 +36,7 @@ before(async () => {
   mkdirSync(join(tmp.dir, 'config'));
   services = await createServices({ mode: 'browser', configDir: join(tmp.dir, 'config'), poll: false });
   const handlers = services.handlers as unknown as Record<string, (req: unknown) => Promise<unknown>>;
-  const exposed = new Proxy({} as Record<string, unknown>, {
+  const exposed = new Proxy({}, {
     get(_t, method: string) {
       if (method === 'on') return () => () => undefined;
       return async (req: unknown) => {
