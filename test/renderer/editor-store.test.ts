@@ -1,3 +1,4 @@
+// test-process: own (it installs a preload-shaped API that renderer/api caches for the life of the process)
 /**
  * The config editor's store (renderer/src/state/editor.ts) over the real services and real files
  * (the Electron preload's shape, backed by createServices in this process): unsaved edits are not
