@@ -37,19 +37,22 @@ before(async () => {
   mkdirSync(join(tmp.dir, 'config'));
   services = await createServices({ mode: 'browser', configDir: join(tmp.dir, 'config'), poll: false });
   const handlers = services.handlers as unknown as Record<string, (req: unknown) => Promise<unknown>>;
-  const exposed = new Proxy({}, {
-    get(_t, method: string) {
-      if (method === 'on') return () => () => undefined;
-      return async (req: unknown) => {
-        await gates.get(method);
-        try {
-          return { ok: true, payload: await handlers[method](req) };
-        } catch (e) {
-          return { ok: false, error: serializeError(e) };
-        }
-      };
+  const exposed = new Proxy(
+    {},
+    {
+      get(_t, method: string) {
+        if (method === 'on') return () => () => undefined;
+        return async (req: unknown) => {
+          await gates.get(method);
+          try {
+            return { ok: true, payload: await handlers[method](req) };
+          } catch (e) {
+            return { ok: false, error: serializeError(e) };
+          }
+        };
+      },
     },
-  }) as unknown as ExposedApi;
+  ) as unknown as ExposedApi;
   (globalThis as { window?: unknown }).window = { tritonscope: exposed };
 });
 
