@@ -80,13 +80,15 @@ async function fetchCached<K extends CacheKey>(
   const cur = get()[key][name] as Loadable<Cached<K>> | undefined;
   if (!force && cur?.status === 'ok') return cur.value;
   const put = (v: Loadable<Cached<K>>) => set({ [key]: { ...get()[key], [name]: v } });
+  // An answer that comes back after the user switched server belongs to the previous one.
+  const stillActive = () => get().activeConnection() === conn;
   put({ status: 'loading' });
   try {
     const value = await fetch(conn);
-    put({ status: 'ok', value });
+    if (stillActive()) put({ status: 'ok', value });
     return value;
   } catch (e) {
-    put({ status: 'error', error: errorText(e) });
+    if (stillActive()) put({ status: 'error', error: errorText(e) });
     return null;
   }
 }
@@ -128,10 +130,12 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     set({ indexStatus: 'loading' });
     try {
       const index = (await getApi().repositoryIndex({ connectionId: conn })).models;
+      if (get().activeConnection() !== conn) return; // switched meanwhile: that server's own read shows
       index.sort((a, b) => a.name.localeCompare(b.name) || Number(a.version || 0) - Number(b.version || 0));
       set({ index, indexStatus: 'ok', indexError: null });
       if (!get().selectedModel && index.length) set({ selectedModel: index[0].name });
     } catch (e) {
+      if (get().activeConnection() !== conn) return;
       const text = errorText(e);
       if (text !== get().indexError) {
         get().toast('err', `Repository index of ${get().serverLabel(conn)} failed: ${text}`, {
@@ -165,6 +169,7 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     if (!conn || get().statuses[conn]?.state === 'error') return;
     try {
       const { takenAt, models } = await getApi().modelStatistics({ connectionId: conn });
+      if (get().activeConnection() !== conn) return; // another server's counters: rates would mix them
       const history = { ...get().statsHistory };
       for (const entry of models) {
         const key = entry.name;
@@ -173,7 +178,7 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       }
       set({ statsHistory: history, statsError: null });
     } catch (e) {
-      set({ statsError: errorText(e) });
+      if (get().activeConnection() === conn) set({ statsError: errorText(e) });
     }
   },
 

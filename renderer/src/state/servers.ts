@@ -148,7 +148,11 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
       const status = await getApi().connect({ id });
       // A server that does not answer still counts as connected (the services keep polling it with
       // backoff); its error lives in the status, which the Servers view shows while it lasts.
+      const switched = get().activeId !== id;
       set({ statuses: { ...get().statuses, [id]: status }, activeId: id });
+      // Another server now: what was read from the previous one (metadata, configs, statistics of
+      // models with the same names) must not be shown as this one's.
+      if (switched) get().resetModels();
       void get().refreshIndex();
     } catch (e) {
       set({ connectErrors: { ...get().connectErrors, [id]: errorText(e) } });

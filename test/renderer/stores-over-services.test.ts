@@ -1,21 +1,28 @@
 // test-process: own (it installs a preload-shaped API that renderer/api caches for the life of the process)
 /**
- * The config editor's store (renderer/src/state/editor.ts) over the real services and real files
- * (the Electron preload's shape, backed by createServices in this process): unsaved edits are not
- * dropped by opening another file, keys typed while a save runs stay unsaved, and a late save or
- * read of another file does not change the file now open.
+ * The renderer's stores over the real services (the Electron preload's shape, backed by
+ * createServices in this process), real files and two real embedded servers:
+ *  - the config editor (renderer/src/state/editor.ts): unsaved edits are not dropped by opening
+ *    another file, keys typed while a save runs stay unsaved, and a late save or read of another
+ *    file does not change the file now open;
+ *  - switching server (state/servers.ts, state/models.ts): what was read from the previous server
+ *    is dropped, and its late answers do not land under the new one.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServices, type Services } from '../../electron/services';
+import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
+import { makeRepository, type Repo } from '../server/fixtures';
 import type { ApiMethodName, ExposedApi } from '../../shared/contract';
 import { serializeError } from '../../shared/contract';
 import { makeTempDir, type TempDir } from '../helpers/tempDir';
 
 let tmp: TempDir;
 let services: Services;
+let repo: Repo;
+const servers: EmbeddedServer[] = [];
 /** Calls of these methods wait until the test releases them (a slow disk or server). */
 const gates = new Map<string, Promise<void>>();
 
@@ -36,6 +43,11 @@ before(async () => {
   }
   mkdirSync(join(tmp.dir, 'config'));
   services = await createServices({ mode: 'browser', configDir: join(tmp.dir, 'config'), poll: false });
+  repo = makeRepository();
+  for (let i = 0; i < 2; i++)
+    servers.push(
+      await startEmbeddedServer({ modelRepository: repo.dir, controlMode: 'explicit', loadModels: ['add_sub'] }),
+    );
   const handlers = services.handlers as unknown as Record<string, (req: unknown) => Promise<unknown>>;
   const exposed = new Proxy(
     {},
@@ -58,6 +70,8 @@ before(async () => {
 
 after(async () => {
   await services?.close();
+  for (const s of servers) await s.close();
+  repo?.cleanup();
   delete (globalThis as { window?: unknown }).window;
   tmp?.cleanup();
 });
@@ -119,4 +133,31 @@ test('editor store: unsaved edits, saves that race typing, late answers for anot
   releaseRead();
   await slow;
   assert.equal(st().file?.path, 'a/config.pbtxt', 'the late read of B did not replace A');
+});
+
+test("switching server: the previous server's metadata and configs are dropped; its late answers do not land", async () => {
+  const { useApp } = await import('../../renderer/src/state/store');
+  const st = () => useApp.getState();
+  const [a, b] = await Promise.all(
+    servers.map((s, i) => services.handlers.saveConnection({ name: `server ${i}`, url: s.url })),
+  );
+  await st().loadProfiles();
+  await st().connect(a.id);
+  assert.equal(st().activeConnection(), a.id);
+  assert.ok(await st().fetchConfig('add_sub'));
+  assert.equal(st().configs['add_sub']?.status, 'ok');
+
+  // Connect to B: nothing read from A is kept.
+  await st().connect(b.id);
+  assert.equal(st().activeConnection(), b.id);
+  assert.equal(st().configs['add_sub'], undefined, "A's config is not shown as B's");
+
+  // A metadata read of B still on its way when the user goes back to A does not land under A.
+  const release = hold('modelMetadata');
+  const late = st().fetchMetadata('add_sub');
+  await st().connect(a.id);
+  release();
+  await late;
+  assert.equal(st().activeConnection(), a.id);
+  assert.notEqual(st().metadata['add_sub']?.status, 'ok', "B's late answer is not A's metadata");
 });
