@@ -147,6 +147,40 @@ test('input buffers come back from the worker and are reused, never shared by tw
   }
 });
 
+test('a close while requests run: every request is answered first, and the pooled worker carries nothing to its next model', async () => {
+  const file = writeScaledModel();
+  const config = scaledConfig();
+  const runner = await loadOnnxRunnerInWorker(file, config, 60_000);
+  const rows = 20_000;
+  const input = (k: number) => Buffer.from(f32(Array.from({ length: rows * 3 }, (_, i) => k + i)));
+  const runs = Array.from({ length: 6 }, (_, k) =>
+    runner.execute([{ name: 'INPUT', datatype: 'FP32', shape: [rows, 3], data: input(k) }], ['OUTPUT']),
+  );
+  const closed = runner.close();
+  const timeout = new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000).unref());
+  const settled = await Promise.race([Promise.allSettled(runs), timeout]);
+  assert.notEqual(settled, 'hung', 'every request in flight was answered');
+  for (const [k, s] of (settled as PromiseSettledResult<{ outputs: { data: Buffer }[] }>[]).entries()) {
+    assert.equal(s.status, 'fulfilled', `request ${k}`);
+    const out = readF32((s as PromiseFulfilledResult<{ outputs: { data: Buffer }[] }>).value.outputs[0].data);
+    assert.equal(out[5], 2 * (k + 5), `request ${k} got its own answer`);
+  }
+  await closed;
+  // The next model (likely on the same, pooled worker): its requests get their own answers.
+  const next = await loadOnnxRunnerInWorker(writeScaledModel(scaleModel(3)), config, 60_000);
+  try {
+    for (let k = 0; k < 3; k++) {
+      const r = await next.execute(
+        [{ name: 'INPUT', datatype: 'FP32', shape: [1, 3], data: Buffer.from(f32([k, k, k])) }],
+        ['OUTPUT'],
+      );
+      assert.deepEqual(readF32(r.outputs[0].data), [3 * k, 3 * k, 3 * k]);
+    }
+  } finally {
+    await next.close();
+  }
+});
+
 test('SpareBuffers: only an exact size is taken, a buffer is handed out once, at most `max` are kept', () => {
   const spare = new SpareBuffers(2);
   const a = new ArrayBuffer(12);

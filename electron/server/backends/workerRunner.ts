@@ -196,6 +196,9 @@ class WorkerRunner implements VersionRunner {
     });
     if (this.dead) return;
     if (!clean) return this.fail(internal('the model did not release its session in time'), 'when-idle');
+    // The worker answers every run before 'closed'; one still waiting means it cannot be trusted
+    // with another model (its late answer would resolve that model's request of the same id).
+    if (this.pending.size) return this.fail(internal('the model was unloaded with requests unanswered'), 'now');
     this.dead = internal('the model was unloaded');
     this.detach();
     releaseWorker(this.worker);
