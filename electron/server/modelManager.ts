@@ -214,6 +214,14 @@ export class ModelManager {
             ? new EnsembleRunner(config, (m, v, i, o) => this.executeComposing(m, v, i, o))
             : await loadVersionRunner(config, polled.modelDir, version);
           vrec.state = 'READY';
+          // A worker that crashes later takes the version down with a reason, as a failed load
+          // does, instead of leaving it READY and failing every request.
+          vrec.runner.onDead = (reason) => {
+            if (vrec.state !== 'READY') return;
+            vrec.state = 'UNAVAILABLE';
+            vrec.reason = reason;
+            this.log(`'${name}' version ${version} is UNAVAILABLE: ${reason}`);
+          };
         } catch (err) {
           vrec.state = 'UNAVAILABLE';
           vrec.reason = reasonText(err);

@@ -23,4 +23,9 @@ export interface VersionRunner {
   /** Runs one (already validated) request; `outputNames` are the outputs to produce. */
   execute(inputs: WireTensor[], outputNames: string[]): Promise<ExecutionResult>;
   close(): Promise<void>;
+  /**
+   * Called once if the runner dies by itself after loading (its worker thread crashed or exited),
+   * so that the version stops being listed READY; not called for a close.
+   */
+  onDead?: (reason: string) => void;
 }

@@ -71,6 +71,8 @@ class WorkerRunner implements VersionRunner {
   private dead?: TritonServerError;
   /** Input buffers the worker gave back, reused for the next inputs of the same size. */
   private readonly spare = new SpareBuffers();
+  private closing = false;
+  onDead?: (reason: string) => void;
 
   private readonly listeners = {
     message: (msg: FromWorker) => this.onMessage(msg),
@@ -146,6 +148,7 @@ class WorkerRunner implements VersionRunner {
   private fail(err: TritonServerError, stop: 'now' | 'when-idle'): void {
     if (this.dead) return;
     this.dead = err;
+    if (!this.closing && !this.loadWaiter) this.onDead?.(err.message);
     this.loadWaiter?.reject(err);
     this.loadWaiter = undefined;
     for (const p of this.pending.values()) p.reject(err);
@@ -188,6 +191,7 @@ class WorkerRunner implements VersionRunner {
 
   async close(): Promise<void> {
     if (this.dead) return;
+    this.closing = true;
     // Let ORT release the session cleanly; a worker that does not answer in time is terminated.
     const clean = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), 5_000);
