@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { HttpTritonClient, TritonClient, TritonError, createTritonClient } from '../../electron/triton';
@@ -550,6 +550,21 @@ describe('wire rules', () => {
       const r = await post('/v2/repository/models/add_sub/load', { host });
       assert.equal(r.status, 200, `${host}: ${r.body}`);
     }
+  });
+
+  test('a body declared huge but not sent reserves no memory for it', async () => {
+    const port = Number(server.httpUrl!.split(':').pop());
+    const before = process.memoryUsage().arrayBuffers;
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(
+      `POST /v2/models/add_sub/infer HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1500000000\r\n\r\n{"inputs":`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const grown = process.memoryUsage().arrayBuffers - before;
+    socket.destroy();
+    assert.ok(grown < 100 * 2 ** 20, `ArrayBuffer memory grew by ${(grown / 2 ** 20).toFixed(0)} MB`);
+    assert.equal(await client.serverLive(), true);
   });
 
   test('createTritonClient picks HTTP for http:// URLs and for protocol "http"', async () => {

@@ -26,6 +26,8 @@ import { apiRoutes, HttpStatusError, type HttpCall, type HttpReply } from './rou
 
 /** The largest request body accepted (INT32_MAX, the gRPC front end's message limit). */
 export const MAX_BODY_BYTES = 2_147_483_647;
+/** Bodies declared up to this size are read into one buffer allocated up front. */
+export const PREALLOCATE_MAX_BYTES = 64 * 1024 * 1024;
 
 const unzip = promisify(zlib.unzip);
 const gzip = promisify(zlib.gzip);
@@ -119,8 +121,13 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
       );
       return;
     }
-    // One buffer of the declared size (no joining of chunks for multi-MB tensors).
-    const whole = Number.isSafeInteger(declared) && declared >= 0 ? Buffer.allocUnsafe(declared) : undefined;
+    // One buffer of the declared size (no joining of chunks for multi-MB tensors), up to a size that
+    // no client makes us reserve before sending it: a declared 2 GB with nothing after it held 2 GB
+    // per connection. Larger bodies are gathered as they really arrive.
+    const whole =
+      Number.isSafeInteger(declared) && declared >= 0 && declared <= PREALLOCATE_MAX_BYTES
+        ? Buffer.allocUnsafe(declared)
+        : undefined;
     const chunks: Buffer[] = [];
     let length = 0;
     req.on('data', (chunk: Buffer) => {
