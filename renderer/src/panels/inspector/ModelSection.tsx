@@ -28,16 +28,28 @@ export const ModelSection = memo(function ModelSection() {
   const readyNames = useMemo(() => [...new Set(index.filter((m) => m.state === 'READY').map((m) => m.name))], [index]);
   const connected = profiles.filter((p) => statuses[p.id] && statuses[p.id].state !== 'disconnected');
   const [remoteModels, setRemoteModels] = useState<string[] | null>(null);
+  const [remoteError, setRemoteError] = useState<string | null>(null);
   const bConn = slots.b.connectionId;
   useEffect(() => {
+    setRemoteError(null);
     if (!bConn) {
       setRemoteModels(null);
       return;
     }
+    // The list of the server B is on now: an answer for a server picked before is dropped.
+    let live = true;
     getApi()
       .repositoryIndex({ connectionId: bConn })
-      .then(({ models: m }) => setRemoteModels(m.filter((x) => x.state === 'READY').map((x) => x.name)))
-      .catch(() => setRemoteModels([]));
+      .then(({ models: m }) => live && setRemoteModels(m.filter((x) => x.state === 'READY').map((x) => x.name)))
+      .catch((e: unknown) => {
+        if (!live) return;
+        setRemoteModels([]);
+        // An empty picker needs its reason beside it.
+        setRemoteError(`B's server did not list its models: ${errorText(e)}`);
+      });
+    return () => {
+      live = false;
+    };
   }, [bConn]);
 
   return (
@@ -95,6 +107,11 @@ export const ModelSection = memo(function ModelSection() {
               label="Model B"
             />
           </label>
+          {remoteError && (
+            <Alert kind="err" testId="model-b-list-error">
+              {remoteError}
+            </Alert>
+          )}
         </>
       )}
       <ModelInputInfo />
