@@ -325,7 +325,13 @@ export class TritonClient implements TritonClientApi {
       metadata,
       timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {},
     );
-    if (opts?.signal) opts.signal.addEventListener('abort', () => call.cancel(), { once: true });
+    const signal = opts?.signal;
+    if (signal) {
+      // Removed when the stream ends: one long-lived signal over many streams gathered a listener each.
+      const onAbort = () => call.cancel();
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.once('status', () => signal.removeEventListener('abort', onAbort));
+    }
     return new InferStream(call, buildInferRequest, (err) =>
       toTritonError(err, this.errorContext('ModelStreamInfer', timeoutMs > 0 ? timeoutMs : undefined)),
     );

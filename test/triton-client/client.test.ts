@@ -4,6 +4,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import net from 'node:net';
 import { TritonClient, TritonError, parseTritonUrl } from '../../electron/triton';
 import { decodeTensor, encodeTensor, makeTensor } from '../../shared/tensor/codec';
@@ -280,6 +281,21 @@ test('streamInfer matches out-of-order responses by id and keeps going after in-
   assert.ok(events.indexOf('a:ok') > events.indexOf(`${rb.id}:ok`), 'the later request was answered first');
   assert.equal(stream.inFlight, 0);
   await stream.end();
+});
+
+test('streams that ended leave no listener on a long-lived abort signal; an abort still cancels an open one', async () => {
+  const controller = new AbortController();
+  const x = makeTensor('x', 'INT32', [1], [1]);
+  for (let i = 0; i < 5; i++) {
+    const stream = client.streamInfer({}, { signal: controller.signal });
+    await stream.infer({ model: 'echo', inputs: [x] });
+    await stream.end();
+  }
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+  const open = client.streamInfer({}, { signal: controller.signal });
+  const pending = open.infer({ model: 'echo', inputs: [x], parameters: { delay_ms: 2000 } });
+  controller.abort();
+  await assert.rejects(pending, /CANCELLED/);
 });
 
 test('streamInfer collects all responses of a decoupled model and iterates events', async () => {
