@@ -298,6 +298,11 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       const p = usePlayback.getState();
       const index = Math.max(0, Math.min(p.count - 1, frameIndexAt(v.currentTime)));
       usePlayback.setState({ index, displayFps: 0 });
+      // Paused (the same video still open): pin the element to that frame. Its currentTime right
+      // after pause() can still move back a little as the media clock stops, and the element then
+      // showed the frame before the one the counter named (seen as 122 named at 2.0276 s, 60 fps).
+      if (useApp.getState().source === source && !useApp.getState().playing && Number.isFinite(v.duration))
+        v.currentTime = Math.min(seekTimeOf(index), v.duration);
     };
   }, [source, videoEl, playing, redraw]);
 
