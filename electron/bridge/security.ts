@@ -138,9 +138,15 @@ export function isAllowedHostHeader(
   allowedHosts: ReadonlySet<string>,
   port: number,
 ): boolean {
-  if (!hostHeader) return false;
+  const parsed = hostHeader ? parseHostHeader(hostHeader) : null;
+  if (!parsed) return false;
+  if ((parsed.port ?? 80) !== port) return false;
+  return allowedHosts.has(parsed.name);
+}
+
+/** A Host header (`name`, `name:port`, `[v6]:port`) as its lower-cased name and port; null if malformed. */
+export function parseHostHeader(hostHeader: string): { name: string; port?: number } | null {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader.trim().toLowerCase());
-  if (!m) return false;
-  if (Number(m[2] ?? 80) !== port) return false;
-  return allowedHosts.has(m[1]);
+  if (!m) return null;
+  return m[2] === undefined ? { name: m[1] } : { name: m[1], port: Number(m[2]) };
 }

@@ -23,6 +23,7 @@ import {
   parseHttpInferRequest,
 } from './inferHttp';
 import { apiRoutes, HttpStatusError, type HttpCall, type HttpReply } from './routes';
+import { isLoopbackHost, parseHostHeader } from '../../bridge/security';
 
 /** The largest request body accepted (INT32_MAX, the gRPC front end's message limit). */
 export const MAX_BODY_BYTES = 2_147_483_647;
@@ -177,9 +178,6 @@ export interface HttpFront {
   close(): Promise<void>;
 }
 
-const LOOPBACK_BIND = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
-const LOOPBACK_HOST_HEADER = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
-
 /**
  * Why a request to a server bound to loopback is refused, or null. Triton's HTTP port trusts
  * whoever reaches it; on a desktop, a web page in the user's browser reaches 127.0.0.1 too. It
@@ -189,9 +187,10 @@ const LOOPBACK_HOST_HEADER = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5
  *  - an Origin header comes from a web page: Triton's clients (tritonclient, curl, ours) send none.
  */
 export function browserRefusal(bindHost: string, headers: http.IncomingHttpHeaders): string | null {
-  if (!LOOPBACK_BIND.test(bindHost)) return null;
+  if (!isLoopbackHost(bindHost.toLowerCase())) return null;
   const host = headers.host;
-  if (host !== undefined && !LOOPBACK_HOST_HEADER.test(host))
+  const name = host === undefined ? undefined : parseHostHeader(host)?.name;
+  if (host !== undefined && !(name && isLoopbackHost(name)))
     return `this server listens on ${bindHost} and answers loopback names only (Host: ${host.slice(0, 100)})`;
   if (headers.origin !== undefined)
     return `requests from web pages (Origin: ${headers.origin.slice(0, 100)}) are refused by the embedded server`;
