@@ -209,8 +209,7 @@ export class RepositoryBrowser {
     try {
       r = await readForEdit(real);
     } catch (err) {
-      if (err instanceof NotUtf8Error) throw new ApiError('INVALID_ARGUMENT', err.message.split(real).join(rel));
-      throw err;
+      throw mapSaveError(err, real, rel);
     }
     return { path: root.toRelative(real), text: r.text, hash: r.hash, mtimeMs: r.mtimeMs, size: s.size };
   }
@@ -313,10 +312,14 @@ function refuseHidden(rel: string): void {
     throw new ApiError('FORBIDDEN', `${rel}: hidden files and folders (a name starting with '.') are not saved`);
 }
 
-/** safeSave's errors in the contract's terms, naming the file relative to the opened folder. */
+/**
+ * safeSave's errors (reading for edit or saving) in the contract's terms, naming the file relative
+ * to the opened folder.
+ */
 function mapSaveError(err: unknown, real: string, rel: string): unknown {
   const msg = (e: Error) => e.message.split(real).join(rel);
   if (err instanceof SaveConflictError) return new ApiError('CONFLICT', msg(err));
+  if (err instanceof NotUtf8Error) return new ApiError('INVALID_ARGUMENT', msg(err));
   if (err instanceof BackupDirError) return new ApiError('FORBIDDEN', err.message);
   if (err instanceof SaveValidationError) {
     return new ApiError(
