@@ -21,11 +21,17 @@ import { CliError, type CliCommand } from '../types';
 
 const USAGE = 'usage: tritonscope pbtxt check FILE [--json] | json FILE | fmt FILE [--write]';
 
+/** A failed read of `file` as the command reports it. */
+function readFailure(file: string, err: unknown): CliError {
+  if (err instanceof NotUtf8Error) return new CliError(err.message);
+  return new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+}
+
 async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw readFailure(file, err);
   }
 }
 
@@ -73,15 +79,11 @@ export const command: CliCommand = async (argv) => {
       return 0;
     }
     case 'fmt': {
-      let snapshot;
-      if (values.write) {
-        try {
-          snapshot = await readForEdit(file);
-        } catch (err) {
-          if (err instanceof NotUtf8Error) throw new CliError(err.message);
-          throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      }
+      const snapshot = values.write
+        ? await readForEdit(file).catch((err: unknown) => {
+            throw readFailure(file, err);
+          })
+        : undefined;
       const text = snapshot?.text ?? (await readText(file));
       let formatted: string;
       try {
