@@ -75,6 +75,14 @@ export interface EditorSlice {
 /** Bumped by every openFile that reads: the read that finishes last is not always the newest. */
 let openTicket = 0;
 
+/** The same file of the same opened folder (an answer for `b` still belongs to what `a` shows). */
+function sameFile(
+  a: { rootId: string; path: string } | null | undefined,
+  b: { rootId: string; path: string },
+): boolean {
+  return !!a && a.rootId === b.rootId && a.path === b.path;
+}
+
 export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
   roots: [],
   rootId: null,
@@ -154,7 +162,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
     const rootId = get().rootId;
     if (!rootId) return;
     const cur = get().file;
-    if (!force && cur && cur.path === path && cur.rootId === rootId) return;
+    if (!force && sameFile(cur, { rootId, path })) return;
     // Another file over unsaved edits: ask first (only the window's closing was guarded before).
     if (!force && cur && get().buffer !== cur.diskText) {
       get().askConfirm({
@@ -219,7 +227,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
       };
       // Another file opened while saving: its state is not this save's to change.
       const now = get().file;
-      if (now && now.rootId === f.rootId && now.path === f.path)
+      if (now && sameFile(now, f))
         set({ file: { ...now, diskText: text, diskHash: r.hash, mtimeMs: r.mtimeMs }, diskNow: null });
       set({ lastSave: outcome });
       return outcome;
@@ -240,7 +248,7 @@ export const createEditorSlice: Slice<EditorSlice> = (set, get) => ({
   async fetchServerConfig() {
     const f = get().file;
     if (!f) return;
-    const stillOpen = () => get().file?.path === f.path && get().file?.rootId === f.rootId;
+    const stillOpen = () => sameFile(get().file, f);
     set({ serverConfigLoading: true });
     try {
       const conn = get().activeConnection() ?? undefined;
