@@ -6,9 +6,11 @@
  * after its in-flight requests finish.
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   listModelDirs,
   listVersionDirs,
+  modelDirTimestamp,
   pollModel,
   selectVersions,
   PollError,
@@ -59,6 +61,13 @@ export interface ModelRecord {
    * the dependency graph, as in Triton: when its composing models are READY again, it is loaded again.
    */
   downForComposing?: boolean;
+  /**
+   * Triton's ModelInfo::mtime_nsec_: the repository timestamp of the model's last poll
+   * (modelDirTimestamp), "now" after a config override, 0 after a file override; undefined when
+   * Triton keeps no info for it (never polled, or unloaded). A load request finds the model
+   * unmodified when its directory is no newer than this, and then loads nothing.
+   */
+  timestamp?: bigint;
 }
 
 export interface IndexEntry {
@@ -118,7 +127,32 @@ export class ModelManager {
       throw unavailable('explicit model load / unload is not allowed if polling is enabled');
     }
     checkModelName(name);
-    await this.serialized(() => this.doLoad(name, overrides, true, []));
+    await this.serialized(async () => {
+      const rec = this.records.get(name);
+      if (rec && this.isUnmodified(rec, overrides)) {
+        rec.explicit = true; // what an implicit load brought up is now loaded by name
+        return;
+      }
+      await this.doLoad(name, overrides, true, []);
+    });
+  }
+
+  /**
+   * A load request for a serving model whose directory has not changed since it was polled, with
+   * no override, loads nothing (Triton's InitializeModelInfo: "unmodified"): its statistics stay,
+   * and a config override stays in place until the files change or the model is unloaded (as
+   * Triton's L0_lifecycle test_config_override expects). A model that is not serving is always
+   * loaded again: Triton reverts the timestamp of a failed load so the next request retries, and a
+   * version whose worker died (no Triton counterpart) should come back on request too.
+   */
+  private isUnmodified(rec: ModelRecord, overrides: LoadOverrides): boolean {
+    if (overrides.config !== undefined || (overrides.files?.size ?? 0) > 0) return false;
+    if (rec.timestamp === undefined || rec.modelReason || rec.downForComposing) return false;
+    const versions = [...rec.versions.values()];
+    const serving = versions.some((v) => v.state === 'READY');
+    const crashed = versions.some((v) => v.state === 'UNAVAILABLE' && v.reason !== 'unloaded');
+    if (!serving || crashed) return false;
+    return modelDirTimestamp(join(this.options.repository, rec.name)) <= rec.timestamp;
   }
 
   async unloadModel(name: string, unloadDependents: boolean): Promise<void> {
@@ -161,6 +195,8 @@ export class ModelManager {
 
   private async doLoad(name: string, overrides: LoadOverrides, explicit: boolean, chain: string[]): Promise<void> {
     this.startupAttempted?.add(name);
+    // Taken before the files are read, so that a change made while they are read is a change.
+    const timestamp = pollTimestamp(join(this.options.repository, name), overrides);
     let polled: PolledModel;
     try {
       polled = pollModel(this.options.repository, name, overrides);
@@ -172,6 +208,25 @@ export class ModelManager {
     const rec = this.record(name);
     if (explicit) rec.explicit = true;
     rec.downForComposing = false;
+    // A failed load reverts to the previous timestamp (Triton's LoadModelByDependency), so that the
+    // next request for the same files tries again.
+    const previousTimestamp = rec.timestamp;
+    rec.timestamp = timestamp;
+    try {
+      await this.loadPolled(rec, polled, overrides, chain);
+    } catch (err) {
+      rec.timestamp = previousTimestamp;
+      throw err;
+    }
+  }
+
+  private async loadPolled(
+    rec: ModelRecord,
+    polled: PolledModel,
+    overrides: LoadOverrides,
+    chain: string[],
+  ): Promise<void> {
+    const name = rec.name;
     const config = polled.config;
 
     if (isEnsemble(config)) {
@@ -389,6 +444,7 @@ export class ModelManager {
     rec.modelReason = undefined;
     rec.explicit = false;
     rec.downForComposing = false;
+    rec.timestamp = undefined; // Triton erases an unloaded model's info: the next load polls afresh
     // Ensembles that use this model cannot run any more (until it is back).
     for (const other of this.records.values()) {
       if (other === rec || !other.config || !isEnsemble(other.config)) continue;
@@ -627,4 +683,17 @@ function sortedVersions(versions: Map<number, VersionRecord>): Map<number, Versi
 
 function dropTemp(polled: PolledModel): void {
   if (polled.tempDir) rmSync(polled.tempDir, { recursive: true, force: true });
+}
+
+/**
+ * The timestamp Triton records for a poll (InitializeModelInfo): the directory's, or "now" for a
+ * config override (so a later load without it leaves the override in place until the files
+ * change), or 0 for a file override (so the next load without one always reads the repository).
+ */
+function pollTimestamp(modelDir: string, overrides: LoadOverrides): bigint {
+  if ((overrides.files?.size ?? 0) > 0) return 0n;
+  const files = modelDirTimestamp(modelDir);
+  if (overrides.config === undefined) return files;
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return now > files ? now : files;
 }

@@ -31,6 +31,27 @@ function safeIsDir(path: string): boolean {
   }
 }
 
+/**
+ * The newest modification time (ns) of a model directory and everything under it: Triton's
+ * ModelTimestamp, by which a load request for a model whose files did not change since it was last
+ * polled loads nothing. 0 where the directory cannot be read (Triton's fall-back: "not modified").
+ */
+export function modelDirTimestamp(path: string): bigint {
+  let newest: bigint;
+  try {
+    const st = statSync(path, { bigint: true });
+    newest = st.mtimeNs;
+    if (!st.isDirectory()) return newest;
+    for (const entry of readdirSync(path)) {
+      const t = modelDirTimestamp(join(path, entry));
+      if (t > newest) newest = t;
+    }
+  } catch {
+    return 0n;
+  }
+  return newest;
+}
+
 /** Numeric version directories (no leading zeros), ascending. */
 export function listVersionDirs(modelDir: string): number[] {
   let entries: string[];
@@ -164,11 +185,22 @@ function readConfigFile(modelDir: string, name: string): ServerModelConfig {
     const where = first ? `${file}:${first.line}:${first.column}: ${first.message}` : `${file}: unparsable`;
     throw new PollError(`failed to read model configuration for '${name}': ${where}`);
   }
-  const out = config as unknown as ServerModelConfig;
-  if (out.name && out.name !== name) {
-    throw new PollError(`model configuration name '${out.name}' does not match model directory name '${name}'`);
+  return namedAfterDirectory(config as unknown as ServerModelConfig, name);
+}
+
+/**
+ * Triton names a model after its directory when the configuration leaves the name out
+ * (AutoCompleteBackendFields, for config.pbtxt and for a load override alike), and refuses a
+ * configuration that names another model (ModelRepositoryManager::InitializeModelInfo).
+ */
+function namedAfterDirectory(config: ServerModelConfig, name: string): ServerModelConfig {
+  if (!config.name) return { ...config, name };
+  if (config.name !== name) {
+    throw new PollError(
+      `unexpected directory name '${name}' for model '${config.name}', directory name must equal model name`,
+    );
   }
-  return out;
+  return config;
 }
 
 function parseOverride(text: string, name: string): ServerModelConfig {
@@ -184,10 +216,5 @@ function parseOverride(text: string, name: string): ServerModelConfig {
   } catch (err) {
     throw new PollError(`Invalid config override: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (config.name !== name) {
-    throw new PollError(
-      `Invalid config override: the name in the override ('${config.name ?? ''}') must match the model name '${name}'`,
-    );
-  }
-  return config;
+  return namedAfterDirectory(config, name);
 }

@@ -4,7 +4,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { writeFileSync, rmSync, mkdirSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { TritonClient, TritonError } from '../../electron/triton';
 import {
@@ -551,7 +552,7 @@ describe('repository', () => {
     assert.equal(await client.modelReady('add_sub'), true, 'a failed reload keeps the loaded version serving');
   });
 
-  test('config override replaces config.pbtxt; reload without it restores the file', async () => {
+  test('config override replaces config.pbtxt; a load without it keeps it until the files change or an unload', async () => {
     const override = {
       name: 'scaled',
       backend: 'onnxruntime',
@@ -572,9 +573,52 @@ describe('repository', () => {
         ['2', 'UNAVAILABLE', 'unloaded'],
       ],
     );
+    // Triton's L0_lifecycle test_config_override: the files did not change, so nothing is loaded.
+    await client.loadModel('scaled');
+    assert.equal(((await client.modelConfig('scaled')) as Record<string, any>).max_batch_size, 4);
+    assert.deepEqual((await client.modelMetadata('scaled')).versions, ['1']);
+    // A newer file is a change: the load reads the repository again.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(repo.dir, 'scaled', 'config.pbtxt'), later, later);
     await client.loadModel('scaled');
     assert.equal(((await client.modelConfig('scaled')) as Record<string, any>).max_batch_size, 8);
     assert.deepEqual((await client.modelMetadata('scaled')).versions, ['1', '2']);
+    // Unload + load (what Triton's tests do to undo an override) reads the repository too.
+    await client.loadModel('scaled', { config: override });
+    await client.unloadModel('scaled');
+    await client.loadModel('scaled');
+    assert.equal(((await client.modelConfig('scaled')) as Record<string, any>).max_batch_size, 8);
+  });
+
+  test('a load of a serving model whose files did not change loads nothing: its statistics stay', async () => {
+    await client.infer({ model: 'ints', inputs: [{ name: 'X', datatype: 'INT32', shape: [3], data: i32([7, 8, 9]) }] });
+    const [before] = await client.modelStatistics('ints');
+    assert.ok(Number(before.inference_count) > 0);
+    await client.loadModel('ints');
+    const [after] = await client.modelStatistics('ints');
+    assert.equal(after.inference_count, before.inference_count, 'not reloaded');
+    // A changed file in a version directory reloads it, and a reload starts new statistics.
+    const later = new Date(Date.now() + 5_000);
+    const versionDir = join(repo.dir, 'ints', '1');
+    utimesSync(versionDir, later, later);
+    await client.loadModel('ints');
+    const [reloaded] = await client.modelStatistics('ints');
+    assert.equal(Number(reloaded.inference_count), 0, 'reloaded');
+  });
+
+  test('a config override without a name takes the model name, as Triton fills it in', async () => {
+    // Triton's own L0_lifecycle test_config_override sends `{"backend": ..., "version_policy": ...}`.
+    const config = {
+      backend: 'onnxruntime',
+      max_batch_size: 4,
+      input: [{ name: 'INPUT', data_type: 'TYPE_FP32', dims: [3] }],
+      output: [{ name: 'OUTPUT', data_type: 'TYPE_FP32', dims: [3] }],
+    };
+    await client.loadModel('scaled', { config });
+    assert.equal(((await client.modelConfig('scaled')) as Record<string, any>).max_batch_size, 4);
+    assert.equal(((await client.modelConfig('scaled')) as Record<string, any>).name, 'scaled');
+    await client.unloadModel('scaled');
+    await client.loadModel('scaled');
   });
 
   test('file override: model files from the request (config mandatory)', async () => {
