@@ -226,6 +226,8 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await page.click('[data-testid=apply]');
     await page.click('text=Repository file');
     assert.equal((await page.textContent('[data-testid=apply-confirm]'))?.trim(), 'Load from file');
+    // Triton keeps an override while the files are unchanged: the dialog says the model is unloaded first.
+    await page.waitForSelector('[data-testid=apply-unload-first]');
     await page.click('[data-testid=apply-confirm]');
     await page.waitForSelector('[data-testid=apply-dialog]', { state: 'detached', timeout: 30_000 });
     const reloaded = (await h.services.handlers.modelConfig({ connectionId: 'demo', model })).config as {

@@ -161,3 +161,33 @@ test("switching server: the previous server's metadata and configs are dropped; 
   assert.equal(st().activeConnection(), a.id);
   assert.notEqual(st().metadata['add_sub']?.status, 'ok', "B's late answer is not A's metadata");
 });
+
+test('load from the repository after an override: the server runs the file again (Triton keeps an override over unchanged files)', async () => {
+  const { useApp } = await import('../../renderer/src/state/store');
+  const st = () => useApp.getState();
+  const conn = await services.handlers.saveConnection({ name: 'override server', url: servers[0].url });
+  await st().loadProfiles();
+  await st().connect(conn.id);
+  const running = async () =>
+    (
+      (await services.handlers.modelConfig({ connectionId: conn.id, model: 'scaled' })).config as {
+        max_batch_size?: number;
+      }
+    ).max_batch_size ?? 0;
+  const file = readFileSync(join(repo.dir, 'scaled', 'config.pbtxt'), 'utf8');
+  const fileBatch = Number(/max_batch_size:\s*(\d+)/.exec(file)?.[1] ?? 0);
+  const overridden = file.replace(/max_batch_size:\s*\d+/, `max_batch_size: ${fileBatch - 4}`);
+  assert.notEqual(overridden, file, 'the fixture has a max_batch_size to change');
+
+  const loaded = (opts: { override?: { pbtxt: string } } = {}) =>
+    st()
+      .loadModel('scaled', { connectionId: conn.id, ...opts })
+      .then((ok) => assert.ok(ok, st().modelErrors['scaled']));
+  await loaded({ override: { pbtxt: overridden } });
+  assert.equal(await running(), fileBatch - 4);
+  await loaded();
+  assert.equal(await running(), fileBatch, 'the repository config runs again');
+  // With no override outstanding a load is Triton's plain load (no unload).
+  await loaded();
+  assert.equal(await running(), fileBatch);
+});

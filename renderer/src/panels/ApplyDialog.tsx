@@ -1,6 +1,7 @@
 /** The editor's diagnostics list, and the "Apply to server" dialog (config override or repository file). */
 import { useState } from 'react';
 import { useApp } from '../state/store';
+import { unloadKey } from '../state/models';
 import { servingConnection } from '../lib/repoStatus';
 import { Alert, Progress } from '../components/ui';
 import type { analyzeConfig } from '../lib/pbtxt';
@@ -46,6 +47,7 @@ export function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; has
   const [target] = useState(() => useApp.getState().activeId);
   const serverLabel = useApp((s) => (target ? s.serverLabel(target) : 'no server'));
   const blocked = useApp((s) => s.writeBlock(target));
+  const overridden = useApp((s) => !!target && !!s.overriddenByUser[unloadKey(target, file.model)]);
   const root = useApp((s) => s.roots.find((r) => r.rootId === file.rootId));
   // The server known to serve this folder (the demo's, or "Served by"): another has its own disk.
   const servingId = useApp((s) => servingConnection(root, s.demo, s.servedBy));
@@ -103,6 +105,13 @@ export function ApplyDialog({ dirty, hasErrors, onClose }: { dirty: boolean; has
               <b>Repository file</b>
               {dirty ? 'Save the editor to config.pbtxt (with a backup), then load' : 'Load'} from the server's
               repository, exactly as it is on disk.
+              {overridden && (
+                <span data-testid="apply-unload-first">
+                  {' '}
+                  The server runs your earlier override, which Triton keeps while the model's files are unchanged, so
+                  the model is unloaded first and is unavailable for a moment.
+                </span>
+              )}
             </span>
           </label>
         </div>

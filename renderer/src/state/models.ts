@@ -35,6 +35,13 @@ export interface ModelsSlice {
    * UNAVAILABLE with reason "unloaded", like a failed load; these are not failures.
    */
   unloadedByUser: Record<string, true>;
+  /**
+   * Models this user loaded with a config override, per connection (`connectionId|model`), until
+   * they are unloaded or loaded from the repository. Triton keeps an override while the model's
+   * files are unchanged (a load without one loads nothing), so loading the repository config over
+   * it means an unload first.
+   */
+  overriddenByUser: Record<string, true>;
   /** The models table's search, state filter and sort (kept while other views are open). */
   modelQuery: string;
   modelFilter: StateFilter;
@@ -105,6 +112,7 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   modelBusy: {},
   modelErrors: {},
   unloadedByUser: {},
+  overriddenByUser: {},
   modelQuery: '',
   modelFilter: 'all',
   modelSort: 'failures',
@@ -191,16 +199,24 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       modelBusy: { ...get().modelBusy, [name]: 'loading' },
       modelErrors: { ...get().modelErrors, [name]: undefined },
     });
+    const key = unloadKey(conn, name);
+    const overUnload = !override && !!get().overriddenByUser[key];
     try {
+      if (overUnload) await getApi().unloadModel({ connectionId: conn, model: name });
       await getApi().loadModel({ connectionId: conn, model: name, ...(override ? { configOverride: override } : {}) });
       const unloaded = { ...get().unloadedByUser };
-      delete unloaded[unloadKey(conn, name)];
-      set({ unloadedByUser: unloaded });
+      delete unloaded[key];
+      const overridden = { ...get().overriddenByUser };
+      if (override) overridden[key] = true;
+      else delete overridden[key];
+      set({ unloadedByUser: unloaded, overriddenByUser: overridden });
       get().toast(
         'ok',
         override
           ? `Loaded ${name} on ${server} with the editor's config (override)`
-          : `Loaded ${name} on ${server} from its repository config`,
+          : overUnload
+            ? `Loaded ${name} on ${server} from its repository config (unloaded first: the server keeps an override while the files are unchanged)`
+            : `Loaded ${name} on ${server} from its repository config`,
       );
       return true;
     } catch (e) {
@@ -228,7 +244,9 @@ export const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     });
     try {
       await getApi().unloadModel({ connectionId: conn, model: name });
-      set({ unloadedByUser: { ...get().unloadedByUser, [unloadKey(conn, name)]: true } });
+      const overridden = { ...get().overriddenByUser };
+      delete overridden[unloadKey(conn, name)];
+      set({ unloadedByUser: { ...get().unloadedByUser, [unloadKey(conn, name)]: true }, overriddenByUser: overridden });
       get().toast('ok', `Unloaded ${name} from ${server}`, {
         // Undo: load it again, on the same server, from its repository config.
         action: { label: 'Re-load', run: () => void get().loadModel(name, { connectionId: conn }) },
