@@ -185,7 +185,7 @@ function readConfigFile(modelDir: string, name: string): ServerModelConfig {
     const where = first ? `${file}:${first.line}:${first.column}: ${first.message}` : `${file}: unparsable`;
     throw new PollError(`failed to read model configuration for '${name}': ${where}`);
   }
-  return namedAfterDirectory(config as unknown as ServerModelConfig, name);
+  return namedAfterDirectory(config, name);
 }
 
 /**
