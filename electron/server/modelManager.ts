@@ -47,9 +47,17 @@ export interface ModelRecord {
   versions: Map<number, VersionRecord>;
   /**
    * A failure that concerns the whole model rather than a version (an ensemble whose composing
-   * models are missing or inconsistent). Shown in the index as state UNAVAILABLE without version.
+   * models are missing or inconsistent). Triton's dependency graph keeps such a model out of the
+   * model lifecycle, so it is not in the index's states and does not make the server un-ready; the
+   * reason reaches the client only in the load's answer (and the log).
    */
   modelReason?: string;
+  /**
+   * Why the last load of this model failed (Triton's load status, e.g. "version 1 is at
+   * UNAVAILABLE state: ...;"); undefined after a successful one. An ensemble that depends on it
+   * quotes it (CheckNode).
+   */
+  loadError?: string;
   /** Loaded by name (load RPC or start-up), as opposed to implicitly as an ensemble's step. */
   explicit: boolean;
   /** Ensembles whose load implicitly loaded this model. */
@@ -234,6 +242,7 @@ export class ModelManager {
       if (problem) {
         await this.unloadVersions(rec);
         rec.modelReason = problem;
+        rec.loadError = problem;
         rec.config = config;
         dropTemp(polled);
         throw invalidArg(`load failed for model '${name}': ${problem}\n`);
@@ -243,9 +252,8 @@ export class ModelManager {
     const wanted = selectVersions(config, listVersionDirs(polled.modelDir), this.log);
     if (wanted.length === 0) {
       dropTemp(polled);
-      throw invalidArg(
-        `load failed for model '${name}': at least one version must be available under the version policy of model '${name}'\n`,
-      );
+      rec.loadError = `at least one version must be available under the version policy of model '${name}'`;
+      throw invalidArg(`load failed for model '${name}': ${rec.loadError}\n`);
     }
 
     const instances = isEnsemble(config)
@@ -291,6 +299,7 @@ export class ModelManager {
       await this.abortLoad(rec, loaded, polled);
       await this.afterComposingChange(name, config);
       const text = failed.map((v) => `version ${v.version} is at UNAVAILABLE state: ${v.reason};`).join('');
+      rec.loadError = text;
       throw invalidArg(`load failed for model '${name}': ${text}\n`);
     }
 
@@ -310,6 +319,7 @@ export class ModelManager {
     rec.polled = polled;
     rec.overrides = overrides;
     rec.modelReason = undefined;
+    rec.loadError = undefined;
     if (oldPolled && oldPolled.tempDir !== polled.tempDir) dropTemp(oldPolled);
     await Promise.all(retire.map((v) => this.retireVersion(v)));
     await this.afterComposingChange(name, config);
@@ -395,7 +405,9 @@ export class ModelManager {
           return `ensemble '${name}' depends on '${dep}' whose required version ${wantedVersion} is not loaded`;
         }
       } else if (this.readyVersions(depRec).length === 0) {
-        return `ensemble '${name}' depends on '${dep}' which has no loaded version.`;
+        // CheckNode quotes the composing model's own load failure.
+        const why = depRec.loadError ? ` Model '${dep}' loading failed with error: ${depRec.loadError}` : '';
+        return `ensemble '${name}' depends on '${dep}' which has no loaded version.${why}`;
       }
     }
     try {
@@ -537,9 +549,10 @@ export class ModelManager {
   /** Strict readiness: every model with a lifecycle record is READY, except explicitly unloaded versions. */
   serverReady(): boolean {
     for (const rec of this.records.values()) {
-      if (rec.modelReason) return false;
       if (rec.versions.size === 0) {
-        // A record that never got a version (e.g. "at least one version must be available").
+        // An invalid ensemble never entered the lifecycle; a record that never got a version for
+        // another reason (e.g. "at least one version must be available") did.
+        if (rec.modelReason) continue;
         if (rec.explicit || rec.implicitBy.size > 0) return false;
         continue;
       }
@@ -560,15 +573,17 @@ export class ModelManager {
         if (!readyOnly) out.push({ name });
         continue;
       }
-      if (rec.modelReason && rec.versions.size === 0) {
-        if (!readyOnly) out.push({ name, version: '', state: 'UNAVAILABLE', reason: rec.modelReason });
+      // Triton's RepositoryIndex lists the lifecycle's versions (none for a model whose load found
+      // no version); an invalid ensemble never entered the lifecycle and is listed by name alone,
+      // as a model never loaded.
+      if (rec.versions.size === 0 && rec.modelReason) {
+        if (!readyOnly) out.push({ name });
         continue;
       }
       for (const v of rec.versions.values()) {
         if (readyOnly && v.state !== 'READY') continue;
         out.push({ name, version: String(v.version), state: v.state, reason: v.state === 'READY' ? '' : v.reason });
       }
-      if (rec.modelReason && !readyOnly) out.push({ name, version: '', state: 'UNAVAILABLE', reason: rec.modelReason });
     }
     return out;
   }
