@@ -192,9 +192,10 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
       return {};
     }),
     CudaSharedMemoryStatus: unary((req: ShmRequest) => ({ regions: shm.cudaStatus(str(req.name)) })),
-    CudaSharedMemoryRegister: unary(() => {
-      shm.registerCuda();
-      return {};
+    // Triton built without GPU support answers this over gRPC before any check of
+    // --allow-client-shm (grpc_server.cc, the #else of TRITON_ENABLE_GPU); HTTP checks it first.
+    CudaSharedMemoryRegister: unary((req: ShmRequest) => {
+      throw invalidArg(`failed to register CUDA shared memory region: '${str(req.name)}', GPUs not supported`);
     }),
     CudaSharedMemoryUnregister: unary(() => {
       shm.unregisterCuda();

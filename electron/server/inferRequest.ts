@@ -90,6 +90,8 @@ export function prepareInferRequest(
     } else if (key === 'priority') {
       if (c !== 'int64_param' && c !== 'uint64_param')
         throw invalidArg("invalid value type for 'priority' parameter, expected int64_param or uint64_param.");
+      if (c === 'int64_param' && BigInt(String(p.int64_param)) < 0n)
+        throw invalidArg("invalid value for 'priority', expected value >= 0.");
     } else if (key === 'timeout') {
       if (c !== 'int64_param') throw invalidArg("invalid value type for 'timeout' parameter, expected int64_param.");
     } else if (key.startsWith('triton_')) {

@@ -92,11 +92,9 @@ export class SharedMemoryManager {
     return {};
   }
 
-  registerCuda(): void {
+  /** Refuses a register while client shared memory is disabled (Triton's first check over HTTP). */
+  assertAllowed(): void {
     if (!this.enabled) throw unsupported(DISABLED);
-    throw unsupported(
-      'CUDA shared memory is not supported by the embedded server (it runs models on the CPU, without CUDA)',
-    );
   }
 
   unregisterCuda(): void {

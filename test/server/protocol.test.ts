@@ -241,6 +241,11 @@ describe('inference', () => {
       "parameter keys starting with 'triton_' are reserved for Triton usage. Only the following keys starting with 'triton_' are allowed: triton_enable_empty_final_response",
     );
     await rejects(
+      bad({ model: 'add_sub', inputs: addInputs(), parameters: { priority: -1 } }),
+      'INVALID_ARGUMENT',
+      "invalid value for 'priority', expected value >= 0.",
+    );
+    await rejects(
       bad({ model: 'add_sub', inputs: addInputs(), parameters: { custom: { uint64: 5 } } }),
       'INVALID_ARGUMENT',
       "invalid value type for 'custom' parameter, expected int64_param, bool_param, or string_param.",
@@ -759,10 +764,11 @@ describe('shared memory, trace and log settings', () => {
     await rejects(client.systemSharedMemoryRegister({ name: 'r', key: '/r', byteSize: 16 }), 'UNIMPLEMENTED', disabled);
     await rejects(client.systemSharedMemoryUnregister('r'), 'UNIMPLEMENTED', disabled);
     assert.deepEqual(await client.cudaSharedMemoryStatus(), []);
+    // As Triton built without GPU support answers over gRPC, --allow-client-shm or not.
     await rejects(
       client.cudaSharedMemoryRegister({ name: 'c', rawHandle: new Uint8Array(64), deviceId: 0, byteSize: 16 }),
-      'UNIMPLEMENTED',
-      disabled,
+      'INVALID_ARGUMENT',
+      "failed to register CUDA shared memory region: 'c', GPUs not supported",
     );
     await rejects(client.systemSharedMemoryStatus('r'), 'NOT_FOUND', "Unable to find system shared memory region: 'r'");
     await rejects(
