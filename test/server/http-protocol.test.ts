@@ -327,6 +327,21 @@ describe('inference', () => {
       { tensorEncoding: 'json' },
     );
     assert.deepEqual(readF32(sum.outputs[0].data), [Math.fround(10.1), 22, 33, 44]);
+    // NaN and ±Infinity are numbers both ways, as Triton's rapidjson flags make them.
+    const nonFinite = await client.infer(
+      { model: 'add_sub', inputs: addInputs([NaN, Infinity, -Infinity, 4]), outputs: ['SUM'] },
+      { tensorEncoding: 'json' },
+    );
+    assert.deepEqual(readF32(nonFinite.outputs[0].data), [NaN, Infinity, -Infinity, 44]);
+    // What Python's json.dumps sends, and the tokens on the wire coming back.
+    const python = await raw(
+      'POST',
+      '/v2/models/add_sub/infer',
+      '{"inputs": [{"name": "A", "datatype": "FP32", "shape": [4], "data": [NaN, Infinity, -Infinity, 1.5]},' +
+        ' {"name": "B", "datatype": "FP32", "shape": [4], "data": [1, 2, 3, 4]}], "outputs": [{"name": "DIFF"}]}',
+    );
+    assert.equal(python.status, 200, python.body.toString());
+    assert.match(python.body.toString(), /"data":\[NaN,Infinity,-Infinity,-2\.5\]/);
     // Binary BYTES as well.
     const bin = await client.infer({
       model: 'strings',

@@ -4,7 +4,6 @@
  * protocols share one validation and execution path; the response goes back as a JSON header
  * followed by the binary outputs (Inference-Header-Content-Length), or as JSON data.
  */
-import { stringify as stringifyLossless } from 'lossless-json';
 import type { DecodedInferRequest, DecodedParam } from '../inferRequest';
 import type { InferResponseMessage } from '../inferResponse';
 import { invalidArg, unsupported } from '../tritonError';
@@ -17,6 +16,7 @@ import {
   isObject,
   member,
   parseRequestJson,
+  stringifyJson,
   withContext,
   type Json,
   type JsonObject,
@@ -265,7 +265,4 @@ export function buildHttpInferReply(response: InferResponseMessage, request: Htt
   return binary.length ? { parts: [json, ...binary], headerLength: json.byteLength } : { parts: [json] };
 }
 
-/** JSON text with bigint (INT64/UINT64 data, 64-bit parameters) written as exact integers. */
-export function stringifyJson(value: Json): string {
-  return stringifyLossless(value) ?? 'null';
-}
+export { stringifyJson };

@@ -3,8 +3,9 @@
  * integers beyond 2^53 stay exact (bigint), and each typed access fails with TritonJson's own text
  * and code (INTERNAL, which http_server.cc reports as 500) unless the caller words it otherwise.
  */
-import { parse as parseLossless } from 'lossless-json';
+import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { internal } from '../tritonError';
+import { markNonFinite, nonFiniteReplacer, reviveNonFinite, unmarkNonFinite } from '../../../shared/tritonJson';
 
 export type Json = null | boolean | number | bigint | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -19,10 +20,23 @@ export function parseRequestJson(body: Buffer, allowEmpty = true): JsonObject | 
   const text = body.toString('utf8');
   if (text.length === 0 && allowEmpty) return {};
   try {
-    return parseLossless(text, undefined, exactNumber) as Json;
+    const marked = markNonFinite(text);
+    return (
+      marked === null
+        ? parseLossless(text, undefined, exactNumber)
+        : parseLossless(marked, reviveNonFinite, exactNumber)
+    ) as Json;
   } catch (err) {
     throw internal(`failed to parse the request JSON buffer: ${(err as Error).message}`);
   }
+}
+
+/**
+ * JSON text as Triton writes it: bigint (INT64/UINT64 data, 64-bit parameters) as exact integers,
+ * and NaN / Infinity / -Infinity as those tokens (rapidjson's kWriteNanAndInfFlag), not null.
+ */
+export function stringifyJson(value: Json): string {
+  return unmarkNonFinite(stringifyLossless(value, nonFiniteReplacer) ?? 'null');
 }
 
 export const isObject = (v: Json | undefined): v is JsonObject =>

@@ -9,6 +9,7 @@
  * JSON numbers unless the caller asks for 'json' encoding (for servers without the extension).
  */
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
+import { markNonFinite, nonFiniteReplacer, reviveNonFinite, unmarkNonFinite } from '../../../shared/tritonJson';
 import { checkTensorData, decodeTensor, encodeTensor, type EncodableValues } from '../../../shared/tensor/codec';
 import type { InferRequest, InferResponse, ParameterValue, RequestedOutput, ResponseParameterValue } from '../types';
 
@@ -84,8 +85,9 @@ export function encodeHttpInferRequest(request: InferRequest, encoding: 'binary'
   if (request.outputs?.length) header['outputs'] = request.outputs.map((o) => requestedOutput(o, encoding));
   else if (encoding === 'binary') parameters['binary_data_output'] = true;
   if (Object.keys(parameters).length) header['parameters'] = parameters;
-  // lossless-json writes bigint parameters as exact JSON integers (JSON.stringify cannot).
-  const json = Buffer.from(stringifyLossless(header) ?? '{}', 'utf8');
+  // lossless-json writes bigint parameters as exact JSON integers (JSON.stringify cannot); NaN and
+  // Infinity in JSON tensors go as Triton reads them (bare tokens), not as null.
+  const json = Buffer.from(unmarkNonFinite(stringifyLossless(header, nonFiniteReplacer) ?? '{}'), 'utf8');
   return { parts: [json, ...binary], headerLength: binary.length ? json.byteLength : null };
 }
 
@@ -143,7 +145,12 @@ export function decodeHttpInferResponse(body: Buffer, headerLength: number | und
   const jsonEnd = headerLength ?? body.byteLength;
   if (!Number.isSafeInteger(jsonEnd) || jsonEnd < 0 || jsonEnd > body.byteLength)
     throw new Error(`inference response header length ${headerLength} is outside the ${body.byteLength}-byte body`);
-  const header = parseLossless(body.subarray(0, jsonEnd).toString('utf8'), undefined, exactNumber) as ResponseHeader;
+  // Triton writes NaN and Infinity as bare tokens (rapidjson's kWriteNanAndInfFlag).
+  const text = body.subarray(0, jsonEnd).toString('utf8');
+  const marked = markNonFinite(text);
+  const header = (
+    marked === null ? parseLossless(text, undefined, exactNumber) : parseLossless(marked, reviveNonFinite, exactNumber)
+  ) as ResponseHeader;
   let offset = jsonEnd;
   const outputs = (header.outputs ?? []).map((o) => {
     const name = o.name ?? '';
