@@ -11,6 +11,7 @@ import { decodeClrNet, CLRNET_COLS, type ClrNetOptions } from '../../../shared/l
 import { decodeLaneAtt, type LaneAttOptions, type LaneAttResult } from '../../../shared/lanes/laneatt';
 import { laneAttReport } from '../../../shared/lanes/laneattReport';
 import { decoders } from '../../../shared/lanes/registry';
+import { decoderInfo } from '../../../shared/inference/decodePolicy';
 import { TUSIMPLE_H_SAMPLES } from '../../../shared/lanes/tusimple';
 import {
   decodeUfld,
@@ -31,6 +32,7 @@ const USAGE = [
   '                                  [--shape 1,101,56,4] [--orig-w W --orig-h H] [--json]',
   '       tritonscope decode clrnet RAW.f32 [--conf C] [--nms N] [--topk K] [--orig-w W --orig-h H] [--cut-height C]',
   '                                  [--preset tusimple|culane] [--proposals] [--json]',
+  "Without --preset or flags, laneatt and clrnet use the app's decode policy (laneatt: conf 0.2, NMS 45, top 5).",
 ].join('\n');
 
 /** Reads a raw float32 file (little-endian) into an aligned Float32Array. */
@@ -51,6 +53,16 @@ async function readF32(path: string): Promise<Float32Array> {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
   return out;
+}
+
+/**
+ * Without --preset, the thresholds of the one decode policy (shared/inference/decodePolicy): what
+ * the inspector, `infer` and `compare` use, so a raw output decodes here to the same lanes.
+ */
+function policyThresholds(model: 'laneatt' | 'clrnet'): { conf?: number; nms?: number; topk?: number } {
+  const d = decoderInfo(model)?.defaults ?? {};
+  const pick = (k: string) => (typeof d[k] === 'number' ? { [k]: d[k] } : {});
+  return { ...pick('conf'), ...pick('nms'), ...pick('topk') };
 }
 
 function num(name: string, v: string | undefined, integer = false): number | undefined {
@@ -135,7 +147,7 @@ export const command: CliCommand = async (argv) => {
   const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 
   if (model === 'laneatt') {
-    const preset = v.preset ? presetOf('laneatt', v.preset) : {};
+    const preset = v.preset ? presetOf('laneatt', v.preset) : policyThresholds('laneatt');
     if (shape) checkShapeSize(file, shape, raw.length);
     if (raw.length % 77 !== 0) {
       throw new CliError(`${file}: ${raw.length * 4} bytes is not N x 77 float32 values (LaneATT proposals)`);
@@ -180,7 +192,7 @@ export const command: CliCommand = async (argv) => {
   }
 
   // clrnet
-  const preset = v.preset ? presetOf('clrnet', v.preset) : {};
+  const preset = v.preset ? presetOf('clrnet', v.preset) : policyThresholds('clrnet');
   if (shape) checkShapeSize(file, shape, raw.length);
   if (raw.length % CLRNET_COLS !== 0)
     throw new CliError(`${file}: ${raw.length * 4} bytes is not N x 78 float32 values (CLRNet priors)`);
