@@ -5,6 +5,12 @@ import { register } from 'tsx/esm/api';
 import { fileURLToPath } from 'node:url';
 
 register();
+// `tritonscope ... | head`: the reader is gone, so stop quietly, as a pipe's writer does (instead of
+// an unhandled EPIPE and a stack trace).
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 const entry = new URL('../electron/cli/main.ts', import.meta.url);
 const { main } = await import(fileURLToPath(entry));
 process.exitCode = await main(process.argv.slice(2));

@@ -9,13 +9,19 @@ export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * node:util parseArgs in strict mode with positionals allowed. A parse error becomes a CliError
- * (exit 2): the first line of parseArgs' message, then the command's usage.
+ * (exit 2): parseArgs' message on one line, then the command's usage.
  */
 export function parseFlags<O extends FlagOptions>(argv: string[], options: O, usage: string) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new CliError(`${(err as Error).message.split('\n')[0]}\n${usage}`, 2);
+    // parseArgs' hints (e.g. "use '--topk=-XYZ'" for a negative value) are on its later lines.
+    const message = (err as Error).message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ');
+    throw new CliError(`${message}\n${usage}`, 2);
   }
 }
 

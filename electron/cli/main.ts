@@ -60,7 +60,9 @@ export async function main(argv: string[]): Promise<number> {
     return await command(rest);
   } catch (err) {
     const message = err instanceof CliError || err instanceof Error ? err.message : String(err);
-    process.stderr.write(`tritonscope ${name}: ${message.split('\n')[0]}\n`);
+    // A failure is one line; a usage error (exit 2) is that line and then the command's usage.
+    const usageError = err instanceof CliError && err.exitCode === 2;
+    process.stderr.write(`tritonscope ${name}: ${usageError ? message.trimEnd() : message.split('\n')[0]}\n`);
     return err instanceof CliError ? err.exitCode : 1;
   }
 }

@@ -10,7 +10,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { makeLaneStubRepo, type TempRepo } from './helpers/laneStubRepo';
-import { cliHost, spawnCli, type CliHost } from '../helpers/cli';
+import { spawnSync } from 'node:child_process';
+import { cliHost, spawnCli, REPO_ROOT, type CliHost } from '../helpers/cli';
 import { configOverrideFromFile } from '../../electron/cli/commands/load';
 
 let repo: TempRepo;
@@ -199,6 +200,26 @@ test('stats shows counts after inference', async () => {
   assert.match(human.stdout, /^lane_stub +1 +[1-9]/m);
 });
 
+test('ui --help prints the usage; output into a closed pipe (| head) ends quietly', async () => {
+  for (const flag of ['--help', '-h']) {
+    const help = await spawnCli(['ui', flag]);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^usage: tritonscope ui /);
+  }
+  // `tritonscope decode ... --json | head -c 1`: the reader closes after one byte of ~300 KB.
+  const raw = new Float32Array(2784 * 77).map((_, i) => Math.sin(i) * 3);
+  const rawFile = path.join(tmp, 'proposals.f32');
+  fs.writeFileSync(rawFile, new Uint8Array(raw.buffer));
+  const command = `"${process.execPath}" bin/tritonscope.mjs decode laneatt "${rawFile}" --proposals --json | head -c 1`;
+  const piped = spawnSync('bash', ['-o', 'pipefail', '-c', command], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(piped.stderr, '', 'no EPIPE stack trace');
+  assert.equal(piped.status, 0);
+});
+
 test('failures exit non-zero with one line', async () => {
   const unknown = await cli('config', 'nope', '--url', server.url);
   assert.equal(unknown.code, 1);
@@ -211,7 +232,20 @@ test('failures exit non-zero with one line', async () => {
   );
   const badFlag = await cli('models', '--bogus');
   assert.equal(badFlag.code, 2);
-  assert.match(badFlag.stderr, /^tritonscope models: Unknown option '--bogus'/);
+  assert.match(badFlag.stderr, /^tritonscope models: Unknown option '--bogus'.*\nusage: tritonscope models/);
+  // A usage error keeps parseArgs' hint and shows the usage; --raw and --json do not mix.
+  const negative = await cli('infer', '--topk', '-1');
+  assert.equal(negative.code, 2);
+  assert.match(
+    negative.stderr,
+    /^tritonscope infer: Option '--topk' argument is ambiguous\..* use '--topk=-XYZ'\.\nusage: /,
+  );
+  const rawJson = await cli('metrics', '--raw', '--json');
+  assert.equal(rawJson.code, 2);
+  assert.equal(
+    rawJson.stderr,
+    'tritonscope metrics: --raw prints the Prometheus text as served; it cannot be --json\n',
+  );
   const noImage = await cli(
     'infer',
     '--model',

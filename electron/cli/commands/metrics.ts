@@ -99,6 +99,8 @@ export const command: CliCommand = async (argv) => {
   };
   const cliError = (err: unknown) => new CliError(err instanceof Error ? err.message : String(err));
 
+  if (values.raw && values.json)
+    throw new CliError('--raw prints the Prometheus text as served; it cannot be --json', 2);
   if (values.raw) {
     const text = await fetchMetricsText(url, options).catch((e: unknown) => Promise.reject(cliError(e)));
     process.stdout.write(text);

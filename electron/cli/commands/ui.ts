@@ -13,6 +13,11 @@ import type { WebSocketLike } from '../../../shared/contract';
 // The services, gRPC and the bridge are loaded only once the flags are known to be good: a mistyped
 // flag is answered at once (it took 1.2-1.8 s of CPU when they were loaded first).
 
+const USAGE = [
+  'usage: tritonscope ui [--port N] [--host 127.0.0.1] [--no-demo] [--repo DIR] [--open] [--allow-non-loopback]',
+  '  browser mode: the embedded demo server and the app on a loopback port, until Ctrl-C',
+].join('\n');
+
 export const command: CliCommand = async (argv) => {
   let values;
   try {
@@ -27,14 +32,16 @@ export const command: CliCommand = async (argv) => {
         'allow-non-loopback': { type: 'boolean', default: false },
         /** Start, print the URL, verify the page answers, and exit (used by tests/CI). */
         smoke: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     }));
   } catch (err) {
-    throw new CliError(
-      `${(err as Error).message}\nusage: tritonscope ui [--port N] [--host 127.0.0.1] [--no-demo] [--repo DIR] [--open]`,
-      2,
-    );
+    throw new CliError(`${(err as Error).message}\n${USAGE}`, 2);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
   const port = parsePortFlag(values.port, 0);
   const refusal = nonLoopbackRefusal(values.host, values['allow-non-loopback']);
