@@ -138,7 +138,8 @@ test('compare against a different model on a second server (--url-b), over video
     demo.url,
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const rep = JSON.parse(r.stdout) as Report;
+  const rep = JSON.parse(r.stdout) as Report & { a: { url: string }; b: { url: string } };
+  assert.deepEqual([rep.a.url, rep.b.url], [demo.url, stub.url], 'the report names the server each side ran on');
   assert.equal(rep.summary.frames, 4);
   assert.deepEqual(
     rep.frames.map((f) => f.index).sort((a, b) => a - b),

@@ -156,8 +156,9 @@ export const command: CliCommand = async (argv) => {
       }
       const summary = summarizeSequence(frames, dxTolerance);
       const report = {
-        a: { model: modelA, url: values.url ?? '127.0.0.1:8001' },
-        b: { model: modelB, url: urlB ?? values.url ?? '127.0.0.1:8001' },
+        // The address each client really used (the default port follows --protocol).
+        a: { model: modelA, url: clientA.url },
+        b: { model: modelB, url: clientB.url },
         source: video ? { video } : { images: imagesDir },
         decoder: decoderName,
         options,
