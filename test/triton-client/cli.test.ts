@@ -113,13 +113,29 @@ test('load --config-file sends the pbtxt as a config override; syntax errors poi
 test('load --config-file with JSON sends the text as written: 64-bit integers are not rounded', async () => {
   const file = path.join(tmp, 'override.json');
   const text =
-    '{"name": "lane_stub", "sequence_batching": {"max_sequence_idle_microseconds": "9007199254740993", "control_input": [], "state": [], "oldest": {"max_candidate_sequences": 9007199254740993}}}';
+    '{"name": "lane_stub", "sequence_batching": {"max_sequence_idle_microseconds": 9007199254740993, "control_input": [], "state": []}}';
   fs.writeFileSync(file, `${text}\n`);
   const sent = await configOverrideFromFile(file);
   assert.equal(sent, text);
-  assert.match(sent, /9007199254740993\}/);
+  assert.match(sent, /"max_sequence_idle_microseconds": 9007199254740993,/);
   fs.writeFileSync(file, '[1, 2]');
   await assert.rejects(configOverrideFromFile(file), /override\.json: invalid JSON: expected a JSON object/);
+  // Mistakes Triton would only answer with "failed to poll from model repository" are named here.
+  fs.writeFileSync(file, '{"name": "lane_stub", "max_batch_sizee": 4}');
+  await assert.rejects(configOverrideFromFile(file), /override\.json:1:\d+: error: .*did you mean "max_batch_size"/);
+  fs.writeFileSync(file, '{"name": "LaneDet_fp16", "max_batch_size": 1}');
+  await assert.rejects(
+    configOverrideFromFile(file, { model: 'lane_stub' }),
+    /override\.json: the config is for model 'LaneDet_fp16', not 'lane_stub'/,
+  );
+  const pbtxt = path.join(tmp, 'other-model.pbtxt');
+  fs.writeFileSync(pbtxt, 'name: "LaneDet_fp16"\nmax_batch_size: 1\n');
+  const other = await cli('load', 'lane_stub', '--config-file', pbtxt, '--url', server.url);
+  assert.equal(other.code, 1);
+  assert.match(other.stderr, /the config is for model 'LaneDet_fp16', not 'lane_stub'/);
+  // No name: Triton names it after the model.
+  fs.writeFileSync(file, '{"max_batch_size": 1}');
+  assert.equal(await configOverrideFromFile(file, { model: 'lane_stub' }), '{"max_batch_size": 1}');
 });
 
 test('load --config-file stops on semantic errors unless --force, which lets the server judge', async () => {
@@ -140,7 +156,9 @@ test('load --config-file stops on semantic errors unless --force, which lets the
   assert.doesNotMatch(forced.stderr, /semantic\.pbtxt/);
   if (forced.code !== 0)
     assert.match(forced.stderr, /^tritonscope load: [A-Z_]+: /, 'a server-side error is reported with its gRPC code');
-  // Leave the model as the other tests expect it.
+  // Leave the model as the other tests expect it: Triton keeps an override over unchanged files, so
+  // the repository's config comes back with an unload and a load.
+  assert.equal((await cli('unload', 'lane_stub', '--url', server.url)).code, 0);
   assert.equal((await cli('load', 'lane_stub', '--url', server.url)).code, 0);
 });
 

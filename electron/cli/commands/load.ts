@@ -6,14 +6,26 @@
  */
 import { readFile } from 'node:fs/promises';
 import { formatDiagnostic } from '../../../shared/diagnostic';
-import { parseModelConfig, toProtoJson } from '../../../shared/pbtxt';
+import { fromProtoJson, parseModelConfig, PbtxtSyntaxError, toProtoJson } from '../../../shared/pbtxt';
 import { CONNECTION_USAGE, parseCommandArgs, printJson, withTritonClient } from '../connectionFlags';
 import { CliError, type CliCommand } from '../types';
 
 const USAGE = `usage: tritonscope load MODEL [--config-file config.pbtxt|config.json [--force]] ${CONNECTION_USAGE}`;
 
-/** The config override as the JSON text Triton expects. */
-export async function configOverrideFromFile(file: string, options: { force?: boolean } = {}): Promise<string> {
+/**
+ * Triton names a config without a name after the model, and refuses one that names another
+ * model ("unexpected directory name ...") behind its opaque "failed to poll from model repository".
+ */
+function checkName(file: string, name: string | undefined, model: string | undefined): void {
+  if (model === undefined || !name || name === model) return;
+  throw new CliError(`${file}: the config is for model '${name}', not '${model}' (Triton requires the same name)`);
+}
+
+/** The config override as the JSON text Triton expects (checked against MODEL's name when given). */
+export async function configOverrideFromFile(
+  file: string,
+  options: { force?: boolean; model?: string } = {},
+): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -21,16 +33,29 @@ export async function configOverrideFromFile(file: string, options: { force?: bo
     throw new CliError(`cannot read config file '${file}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (/\.json$/i.test(file) || /^\s*\{\s*"/.test(text)) {
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(text);
+      parsed = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
         throw new Error('expected a JSON object');
-      // The text as it is: JSON.stringify(JSON.parse(...)) would round 64-bit integers past 2^53
-      // (a max_sequence_idle_microseconds of 9007199254740993 would go out as ...992).
-      return text.trim();
     } catch (err) {
       throw new CliError(`${file}: invalid JSON: ${(err as Error).message}`);
     }
+    // Field names and types against the ModelConfig schema (a typo would only come back as
+    // "failed to poll from model repository").
+    let config;
+    try {
+      config = fromProtoJson(text, { file });
+    } catch (err) {
+      if (!(err instanceof PbtxtSyntaxError)) throw err;
+      const first = err.diagnostics[0];
+      const more = err.diagnostics.length > 1 ? ` (+${err.diagnostics.length - 1} more)` : '';
+      throw new CliError(`${first ? formatDiagnostic({ ...first, file: first.file ?? file }) : err.message}${more}`);
+    }
+    checkName(file, config.name, options.model);
+    // The text as it is: JSON.stringify(JSON.parse(...)) would round 64-bit integers past 2^53
+    // (a max_sequence_idle_microseconds of 9007199254740993 would go out as ...992).
+    return text.trim();
   }
   // Syntax/schema errors always stop us (there is nothing to send); semantic errors (checks that
   // Triton would fail with an opaque "failed to poll from model repository") stop us unless --force.
@@ -43,6 +68,7 @@ export async function configOverrideFromFile(file: string, options: { force?: bo
       first ? `${formatDiagnostic({ ...first, file: first.file ?? file })}${more}` : `${file}: not a valid ModelConfig`,
     );
   }
+  checkName(file, parsed.config.name, options.model);
   return JSON.stringify(toProtoJson(parsed.config));
 }
 
@@ -58,7 +84,9 @@ export const command: CliCommand = async (argv) => {
   }
   const model = positionals[0];
   const configFile = values['config-file'] as string | undefined;
-  const config = configFile ? await configOverrideFromFile(configFile, { force: Boolean(values.force) }) : undefined;
+  const config = configFile
+    ? await configOverrideFromFile(configFile, { force: Boolean(values.force), model })
+    : undefined;
   return withTritonClient(values, async (client) => {
     await client.loadModel(model, { config });
     if (values.json) printJson({ model, loaded: true, configOverride: Boolean(config) });
