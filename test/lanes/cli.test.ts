@@ -1,7 +1,7 @@
 /** `tritonscope decode` run as a real process against every reference vector. */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TUSIMPLE_H_SAMPLES } from '../../shared/lanes/tusimple';
@@ -139,9 +139,15 @@ test('errors are one clear line and a non-zero exit', async () => {
   try {
     const odd = join(dir, 'odd.f32');
     writeFileSync(odd, Buffer.alloc(77 * 4 * 3 + 4));
+    const huge = join(dir, 'huge.f32');
+    writeFileSync(huge, '');
+    truncateSync(huge, 256 * 1024 * 1024 + 4);
     const cases: [string[], RegExp, number][] = [
       [['laneatt', join(dir, 'missing.f32'), '--json'], /cannot read .*missing\.f32: no such file/, 1],
       [['laneatt', odd, '--json'], /odd\.f32: 928 bytes is not N x 77 float32 values/, 1],
+      // Refused before reading: an endless device, a file larger than any model output (sparse here).
+      [['laneatt', '/dev/zero'], /\/dev\/zero: not a regular file/, 1],
+      [['laneatt', huge], /huge\.f32: 268435460 bytes is larger than any lane model output/, 1],
       [['ufld', odd], /odd\.f32: 928 bytes matches no known UFLD shape/, 1],
       [['ufld', odd, '--dataset', 'tusimple'], /odd\.f32: 928 bytes does not match shape \[1, 101, 56, 4\]/, 1],
       [['laneatt', odd, '--conf', 'high'], /--conf must be a number, got 'high'/, 2],

@@ -4,7 +4,7 @@
  * ../shared/lanes/vectors (so a decode can be diffed against the Python reference); without it a
  * readable summary.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseFlags } from '../flags';
 import { CliError, type CliCommand } from '../types';
 import { decodeClrNet, CLRNET_COLS, type ClrNetOptions } from '../../../shared/lanes/clrnet';
@@ -35,12 +35,26 @@ const USAGE = [
   "Without --preset or flags, laneatt and clrnet use the app's decode policy (laneatt: conf 0.2, NMS 45, top 5).",
 ].join('\n');
 
+/**
+ * Larger than any lane model's output (LaneATT's is 0.86 MB; a batch of 64 of them 55 MB): a
+ * device or a wrong file is refused before it is read into memory.
+ */
+const MAX_RAW_BYTES = 256 * 1024 * 1024;
+
 /** Reads a raw float32 file (little-endian) into an aligned Float32Array. */
 async function readF32(path: string): Promise<Float32Array> {
   let buf: Buffer;
   try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!st.isFile()) throw new CliError(`${path}: not a regular file (a raw float32 output file is expected)`);
+    if (st.size > MAX_RAW_BYTES)
+      throw new CliError(
+        `${path}: ${st.size} bytes is larger than any lane model output (${MAX_RAW_BYTES} bytes at most)`,
+      );
     buf = await readFile(path);
   } catch (e) {
+    if (e instanceof CliError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(
       `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
