@@ -16,7 +16,7 @@
  * files left by a killed save are removed by the next save of that file (./tempFiles).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Diagnostic } from '../../shared/diagnostic';
 import { formatDiagnostic } from '../../shared/diagnostic';
@@ -154,9 +154,23 @@ export async function saveSafely(path: string, text: string, options: SaveOption
     const diagnostics = validate(text);
     if (diagnostics.some((d) => d.severity === 'error')) throw new SaveValidationError(path, diagnostics);
   }
+  // A symbolic link is saved through, as editors do: the file it points to is replaced (beside
+  // itself, with its backup there) and the link stays a link. Renaming over the link's own path
+  // would turn it into a copy and leave its target unchanged.
+  const target = await linkTarget(path);
   // One save of a given file at a time in this process: the hash check and the rename of one save
   // must not interleave with another's (12 parallel saves from one hash: 1 success, 11 conflicts).
-  return runExclusive(path, () => saveExclusive(path, Buffer.from(text, 'utf8'), options));
+  return runExclusive(target, () => saveExclusive(target, Buffer.from(text, 'utf8'), options));
+}
+
+/** The real path of `path` when it is (or goes through) a symbolic link; `path` when it does not exist. */
+async function linkTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return path;
+    throw err;
+  }
 }
 
 async function readCurrent(path: string): Promise<Buffer | undefined> {

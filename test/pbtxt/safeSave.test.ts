@@ -1,7 +1,7 @@
 /** safeSave on real files in a temp directory: conflicts, validation, backups, atomicity, mode. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -45,6 +45,22 @@ test('save after read: new content written, previous kept as a backup, mode pres
     assert.notEqual(r2.backupPath, r.backupPath);
     assert.equal(await readFile(r2.backupPath!, 'utf8'), 'name: "b"\n');
     assert.equal((await readdir(join(dir, BACKUP_DIR))).length, 2);
+  }));
+
+test('a config that is a symbolic link is saved through it: the target changes, the link stays a link', () =>
+  withDir(async (dir) => {
+    await mkdir(join(dir, 'real'));
+    await mkdir(join(dir, 'linkdir'));
+    const real = join(dir, 'real', 'config.pbtxt');
+    const linked = join(dir, 'linkdir', 'config.pbtxt');
+    await writeFile(real, 'name: "a"\n');
+    await symlink('../real/config.pbtxt', linked);
+    const snap = await readForEdit(linked);
+    const r = await saveSafely(linked, 'name: "b"\n', { expectedHash: snap.hash });
+    assert.ok((await lstat(linked)).isSymbolicLink(), 'still a link');
+    assert.equal(await readFile(real, 'utf8'), 'name: "b"\n', 'the target has the new text');
+    assert.ok(r.backupPath?.startsWith(join(dir, 'real', BACKUP_DIR)), 'the backup is beside the real file');
+    assert.deepEqual(await readdir(join(dir, 'linkdir')), ['config.pbtxt']);
   }));
 
 test('a backup folder that links elsewhere (a repository from a clone) is refused: nothing written there or to the file', () =>
