@@ -101,6 +101,13 @@ test('pbtxt CLI: check, json, fmt, fmt --write, errors', async () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /latin1\.pbtxt:2:6: not valid UTF-8 \(byte 0xe9\)/);
     assert.deepEqual(await readFile(latin1), bytes);
+    // check, json and fmt to stdout name it too (a lossy read would pass it as U+FFFD).
+    for (const sub of ['check', 'json', 'fmt']) {
+      r = await cli(sub, latin1);
+      assert.equal(r.code, 1, sub);
+      assert.match(r.stderr, /latin1\.pbtxt:2:6: not valid UTF-8 \(byte 0xe9\)/, sub);
+      assert.equal(r.stdout, '', sub);
+    }
 
     // usage errors
     assert.equal((await cli('check')).code, 2);

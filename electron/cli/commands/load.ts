@@ -9,6 +9,7 @@ import { formatDiagnostic } from '../../../shared/diagnostic';
 import { fromProtoJson, parseModelConfig, PbtxtSyntaxError, toProtoJson } from '../../../shared/pbtxt';
 import { CONNECTION_USAGE, parseCommandArgs, printJson, withTritonClient } from '../connectionFlags';
 import { CliError, type CliCommand } from '../types';
+import { decodeUtf8Strict, NotUtf8Error } from '../../files/safeSave';
 
 const USAGE = `usage: tritonscope load MODEL [--config-file config.pbtxt|config.json [--force]] ${CONNECTION_USAGE}`;
 
@@ -28,8 +29,9 @@ export async function configOverrideFromFile(
 ): Promise<string> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = decodeUtf8Strict(await readFile(file), file);
   } catch (err) {
+    if (err instanceof NotUtf8Error) throw new CliError(err.message);
     throw new CliError(`cannot read config file '${file}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (/\.json$/i.test(file) || /^\s*\{\s*"/.test(text)) {

@@ -15,7 +15,7 @@ import {
   stringifyProtoJson,
   toProtoJson,
 } from '../../../shared/pbtxt';
-import { NotUtf8Error, readForEdit, saveSafely } from '../../files/safeSave';
+import { NotUtf8Error, decodeUtf8Strict, readForEdit, saveSafely } from '../../files/safeSave';
 import { parseFlags } from '../flags';
 import { CliError, type CliCommand } from '../types';
 
@@ -27,9 +27,10 @@ function readFailure(file: string, err: unknown): CliError {
   return new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
 }
 
+/** The file's text; bytes that are not UTF-8 are an error (a lossy read would hide them in U+FFFD). */
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return decodeUtf8Strict(await readFile(file), file);
   } catch (err) {
     throw readFailure(file, err);
   }
