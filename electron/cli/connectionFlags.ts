@@ -7,6 +7,9 @@ import { createTritonClient, resolveProtocol, type TritonClientApi } from '../tr
 import type { TritonClientOptions } from '../triton/types';
 import { parseFlags, type FlagOptions } from './flags';
 import { CliError } from './types';
+import { TritonError } from '../triton/errors';
+import { explainConnectionFailure, needsProbe } from '../../shared/connection';
+import { probeEndpoint } from '../services/endpointProbe';
 import { exportJson } from '../../shared/exportJson';
 
 export const DEFAULT_URL = '127.0.0.1:8001';
@@ -121,9 +124,33 @@ export async function withTritonClient<T>(
   }
   try {
     return await fn(client);
+  } catch (err) {
+    throw await explained(err, client, v);
   } finally {
     client.close();
   }
+}
+
+/**
+ * A transport failure with what is probably wrong, as the app's connection form says it
+ * (shared/connection): a port that speaks plain HTTP/1.1 or TLS where gRPC was expected, a TLS
+ * server reached without TLS, a certificate problem. The port is probed only when the text alone
+ * cannot tell. Anything else (an answer the server gave) is returned as it is.
+ */
+async function explained(err: unknown, client: TritonClientApi, v: ConnectionValues): Promise<unknown> {
+  if (!(err instanceof TritonError) || !['UNAVAILABLE', 'INTERNAL', 'UNKNOWN'].includes(err.code)) return err;
+  const address = client.url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
+  const options = connectionOptions(v);
+  const findings = needsProbe(err.details) ? await probeEndpoint(address).catch(() => null) : null;
+  const explanation = explainConnectionFailure(err.details, {
+    address,
+    tls: Boolean(options.tls),
+    protocol: resolveProtocol(options),
+    probe: findings,
+  });
+  // Refused, unknown host, unreachable: the client's own message already says so.
+  if (!explanation || ['connection-refused', 'host-not-found', 'unreachable'].includes(explanation.kind)) return err;
+  return new CliError(`${err.code}: cannot talk to Triton at ${address}: ${explanation.summary}`);
 }
 
 export function printJson(value: unknown): void {

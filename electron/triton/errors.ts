@@ -119,7 +119,11 @@ export function describeConnectionFailure(details: string, ctx: ErrorContext): s
   return undefined;
 }
 
+/** The transport's last error, without grpc-js's timestamp and its (usually empty) resolution note. */
 function lastClause(details: string): string {
-  const m = /Last error: (.*)$/.exec(details);
-  return (m ? m[1] : details).trim();
+  const m = /Last error: (.*)$/s.exec(details);
+  return (m ? m[1] : details)
+    .replace(/\.?\s*Resolution note:.*$/s, '')
+    .replace(/\s*\(\d{4}-\d\d-\d\dT[\d:.]+Z\)/g, '')
+    .trim();
 }

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
 import sharp from 'sharp';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { makeLaneStubRepo, type TempRepo } from './helpers/laneStubRepo';
@@ -248,6 +249,20 @@ test('failures exit non-zero with one line', async () => {
     refused.stderr,
     'tritonscope status: UNAVAILABLE: cannot connect to Triton at 127.0.0.1:1 (connection refused; is the server running and is the port right?)\n',
   );
+  // A port that speaks HTTP/1.1 (Triton's REST port) named as such, not "Protocol error (<time>)".
+  const rest = http.createServer((_req, res) => res.end('{}'));
+  await new Promise<void>((r) => rest.listen(0, '127.0.0.1', r));
+  try {
+    const port = (rest.address() as { port: number }).port;
+    const wrongPort = await cli('status', '--url', `127.0.0.1:${port}`, '--timeout-ms', '5000');
+    assert.equal(wrongPort.code, 1);
+    assert.equal(
+      wrongPort.stderr,
+      `tritonscope status: UNAVAILABLE: cannot talk to Triton at 127.0.0.1:${port}: 127.0.0.1:${port} answers HTTP/1.1, not gRPC: it is probably Triton's HTTP/REST port.\n`,
+    );
+  } finally {
+    rest.close();
+  }
   const badFlag = await cli('models', '--bogus');
   assert.equal(badFlag.code, 2);
   assert.match(badFlag.stderr, /^tritonscope models: Unknown option '--bogus'.*\nusage: tritonscope models/);
