@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createConnection } from 'node:net';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { parseVersionString } from '../../electron/server/versionString';
 import { TritonClient, TritonError } from '../../electron/triton';
@@ -184,10 +185,24 @@ test('tritonscope serve: prints URL and model states, stops on SIGINT', async ()
     } finally {
       c.close();
     }
-    const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    child.kill('SIGINT');
-    assert.equal(await exit, 0);
-    assert.match(out, /SIGINT: stopping/);
+    // A peer that holds an idle connection open (it never speaks HTTP/2) must not keep the stopped
+    // server alive: it took 14-45 s, until the peer closed.
+    const [host, port] = url.split(':');
+    const idle = createConnection({ host, port: Number(port) });
+    await new Promise<void>((done) => idle.once('connect', done));
+    try {
+      const exit = new Promise<number | null | 'still running'>((done) => {
+        child.on('exit', (code) => done(code));
+        setTimeout(() => done('still running'), 10_000);
+      });
+      const stopped = Date.now();
+      child.kill('SIGINT');
+      assert.equal(await exit, 0);
+      assert.ok(Date.now() - stopped < 8_000, `exited ${Date.now() - stopped} ms after SIGINT`);
+      assert.match(out, /SIGINT: stopping/);
+    } finally {
+      idle.destroy();
+    }
   } finally {
     child.kill('SIGKILL');
   }
