@@ -28,12 +28,17 @@ export interface ImageSize {
   height: number;
 }
 
-/** The image's own size; a file that is not an image fails here, before any network round trip. */
+/**
+ * The image's size as shown (after its EXIF orientation, as the app's createImageBitmap and
+ * cv2.imread apply it); a file that is not an image fails here, before any network round trip.
+ */
 export async function readImageSize(path: string): Promise<ImageSize> {
   try {
     const meta = await sharp(path).metadata();
     if (!meta.width || !meta.height) throw new Error('no image dimensions');
-    return { width: meta.width, height: meta.height };
+    // EXIF orientations 5-8 turn the picture by 90 degrees.
+    const turned = (meta.orientation ?? 1) >= 5;
+    return turned ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
   } catch (err) {
     throw new CliError(`cannot read image '${path}': ${(err as Error).message.split('\n')[0]}`);
   }
@@ -84,7 +89,13 @@ export async function imageTensor(
   if (typeof image === 'string') {
     let decoded;
     try {
-      decoded = await sharp(image).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      // rotate(): upright by the EXIF orientation, as the browser and cv2.imread decode a photo.
+      decoded = await sharp(image)
+        .rotate()
+        .toColourspace('srgb')
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
     } catch (err) {
       // A truncated file can have a readable header and fail only here: name it.
       throw new CliError(`cannot decode image '${image}': ${(err as Error).message}`);
