@@ -246,6 +246,14 @@ describe('repository', () => {
     assert.deepEqual(JSON.parse(notString.body.toString()), { error: 'attempt to access JSON non-string as string' });
     const unknown = await raw('POST', '/v2/repository/models/add_sub/load', '{"parameters": {"colour": "red"}}');
     assert.equal(unknown.status, 500);
+    // Triton lists the members of 'parameters': a string there fails; nothing is loaded.
+    const notObject = await raw('POST', '/v2/repository/models/add_sub/load', '{"parameters": "x"}');
+    assert.equal(notObject.status, 500);
+    assert.deepEqual(JSON.parse(notObject.body.toString()), { error: 'attempt to get members for non-object' });
+    // It only looks members up in the index body: an array there finds nothing, so all models are listed.
+    const arrayBody = await raw('POST', '/v2/repository/index', '[]');
+    assert.equal(arrayBody.status, 200, arrayBody.body.toString());
+    assert.ok((JSON.parse(arrayBody.body.toString()) as unknown[]).length > 0);
     const repoName = await raw('POST', '/v2/repository/other/models/add_sub/load', '{}');
     assert.equal(repoName.status, 501);
     assert.deepEqual(JSON.parse(repoName.body.toString()), {

@@ -54,6 +54,16 @@ function requestObject(call: HttpCall): JsonObject {
   return v;
 }
 
+/**
+ * A repository request's body, read as Triton's handlers read it: they only look members up
+ * (TritonJson Find), and a lookup in an array or a number finds nothing, so such a body is
+ * an empty request rather than an error.
+ */
+function lookupBody(call: HttpCall): JsonObject {
+  const v = parseRequestJson(call.body);
+  return isObject(v) ? v : {};
+}
+
 /** The ModelConfig as protobuf prints it with every primitive field (ModelConfigToJson), int64 as numbers. */
 function configJson(config: object): unknown {
   const type = loadTritonRoot().lookupType('inference.ModelConfig');
@@ -190,7 +200,7 @@ export function apiRoutes(ctx: ServiceContext, infer: Handler): (path: string, c
   const repositoryIndex = (call: HttpCall, repository: string) => {
     only(call, 'POST');
     void repository; // Triton's index handler ignores a repository name
-    const body = requestObject(call);
+    const body = lookupBody(call);
     let ready = false;
     if ('ready' in body) {
       if (typeof body['ready'] !== 'boolean') throw invalidArg("Invalid value for 'ready': expected a boolean");
@@ -213,9 +223,12 @@ export function apiRoutes(ctx: ServiceContext, infer: Handler): (path: string, c
   const repositoryControl = async (call: HttpCall, repository: string, name: string, action: string) => {
     only(call, 'POST');
     if (repository) throw unsupported("'repository_name' specification is not supported");
-    const body = requestObject(call);
+    const body = lookupBody(call);
     const params = isObject(body['parameters']) ? body['parameters'] : {};
     if (action === 'load') {
+      // Triton lists the members of 'parameters' (TritonJson Members), which fails on a non-object.
+      if ('parameters' in body && !isObject(body['parameters']))
+        throw internal('attempt to get members for non-object');
       let config: string | undefined;
       const files = new Map<string, Uint8Array>();
       for (const [key, v] of Object.entries(params)) {
