@@ -21,6 +21,10 @@ interface Region {
   fd: number;
 }
 
+const PYTHON_BACKEND_PREFIX = 'triton_python_backend_shm_region_';
+/** mmap's offset unit on the platforms Triton runs on (x86-64 and the Jetson's arm64 with 4 KiB pages). */
+const PAGE_SIZE = 4096;
+
 export class SharedMemoryManager {
   private readonly regions = new Map<string, Region>();
 
@@ -35,7 +39,9 @@ export class SharedMemoryManager {
   }
 
   systemStatus(name: string): Record<string, { name: string; key: string; offset: number; byte_size: number }> {
-    const pick = name === '' ? [...this.regions.values()] : [this.regions.get(name)];
+    // Triton keeps regions in a std::map: listed by name.
+    const all = [...this.regions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const pick = name === '' ? all : [this.regions.get(name)];
     if (pick[0] === undefined && name !== '') throw notFound(`Unable to find system shared memory region: '${name}'`);
     const out: Record<string, { name: string; key: string; offset: number; byte_size: number }> = {};
     for (const r of pick as Region[])
@@ -45,11 +51,12 @@ export class SharedMemoryManager {
 
   registerSystem(name: string, key: string, offset: number, byteSize: number): void {
     if (!this.enabled) throw unsupported(DISABLED);
+    // Triton's ValidateSharedMemoryKey (common.cc), word for word.
     const stripped = key.replace(/^\/+/, '');
-    if (stripped === '') throw invalidArg(`failed to register shared memory region '${name}': invalid key '${key}'`);
-    if (stripped.startsWith('triton_python_backend_shm_region_')) {
+    if (stripped === '') throw invalidArg(`cannot register shared memory region '${name}' - invalid shm key '${key}'`);
+    if (stripped.startsWith(PYTHON_BACKEND_PREFIX)) {
       throw invalidArg(
-        `failed to register shared memory region '${name}': key '${key}' is reserved for the python backend`,
+        `cannot register shared memory region '${name}' with key '${key}' as the key contains the reserved prefix '${PYTHON_BACKEND_PREFIX}'`,
       );
     }
     if (stripped.includes('/')) throw internal(`Unable to open shared memory region: '${key}'`);
@@ -72,6 +79,14 @@ export class SharedMemoryManager {
     if (offset + byteSize > size) {
       closeSync(fd);
       throw invalidArg(`failed to register shared memory region '${name}': invalid args`);
+    }
+    // Triton mmap()s the region here, which refuses an empty one or an offset that is not a
+    // multiple of the page size (EINVAL); its message joins the two texts without a space.
+    if (byteSize === 0 || offset % PAGE_SIZE !== 0) {
+      closeSync(fd);
+      throw invalidArg(
+        `failed to register shared memory region '${name}': unable to process address spaceInvalid argument`,
+      );
     }
     this.regions.set(name, { name, key, offset, byteSize, fd });
   }

@@ -57,6 +57,32 @@ test(
         e.code === 'INVALID_ARGUMENT' &&
         e.details === "failed to register shared memory region 'big': invalid args",
     );
+    // What mmap() refuses in Triton: an offset off the page size, an empty region.
+    for (const [offset, byteSize] of [
+      [8, 16],
+      [0, 0],
+    ])
+      await assert.rejects(
+        client.systemSharedMemoryRegister({ name: 'odd', key: `/${SHM_KEY}`, offset, byteSize }),
+        (e: unknown) =>
+          e instanceof TritonError &&
+          e.code === 'INVALID_ARGUMENT' &&
+          e.details ===
+            "failed to register shared memory region 'odd': unable to process address spaceInvalid argument",
+      );
+    // Keys: Triton's ValidateSharedMemoryKey texts.
+    await assert.rejects(
+      client.systemSharedMemoryRegister({ name: 'k', key: '///', byteSize: 8 }),
+      (e: unknown) =>
+        e instanceof TritonError && e.details === "cannot register shared memory region 'k' - invalid shm key '///'",
+    );
+    await assert.rejects(
+      client.systemSharedMemoryRegister({ name: 'k', key: '/triton_python_backend_shm_region_1', byteSize: 8 }),
+      (e: unknown) =>
+        e instanceof TritonError &&
+        e.details ===
+          "cannot register shared memory region 'k' with key '/triton_python_backend_shm_region_1' as the key contains the reserved prefix 'triton_python_backend_shm_region_'",
+    );
     await assert.rejects(
       client.systemSharedMemoryRegister({ name: 'x', key: '/no-such-region-here', byteSize: 8 }),
       (e: unknown) =>
@@ -64,6 +90,13 @@ test(
         e.code === 'INTERNAL' &&
         e.details === "Unable to open shared memory region: '/no-such-region-here'",
     );
+    // Listed by name (Triton's std::map), not in the order registered.
+    await client.systemSharedMemoryRegister({ name: 'aa', key: `/${SHM_KEY}`, offset: 0, byteSize: 8 });
+    assert.deepEqual(
+      (await client.systemSharedMemoryStatus()).map((r) => r.name),
+      ['aa', 'io'],
+    );
+    await client.systemSharedMemoryUnregister('aa');
     assert.deepEqual(await client.systemSharedMemoryStatus(), [
       { name: 'io', key: `/${SHM_KEY}`, offset: 0, byteSize: 64 },
     ]);
