@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { internal } from './tritonError';
+import { internal, invalidArg } from './tritonError';
 import type { WireTensor } from './backends/types';
 import type { RequestedOutput } from './inferRequest';
 import type { SharedMemoryManager } from './sharedMemory';
@@ -87,65 +87,61 @@ function labelsFor(config: ServerModelConfig, output: string, modelDir: string |
   }
 }
 
-function readElements(t: WireTensor): number[] {
-  const d = t.data;
-  const n = (size: number) => d.byteLength / size;
-  const out: number[] = [];
-  switch (t.datatype) {
-    case 'FP32':
-      for (let i = 0; i < n(4); i++) out.push(d.readFloatLE(i * 4));
-      break;
-    case 'FP64':
-      for (let i = 0; i < n(8); i++) out.push(d.readDoubleLE(i * 8));
-      break;
-    case 'FP16':
-      for (let i = 0; i < n(2); i++) out.push(halfToFloat(d.readUInt16LE(i * 2)));
-      break;
-    case 'BF16':
-      for (let i = 0; i < n(2); i++) {
-        const b = Buffer.alloc(4);
-        b.writeUInt16LE(d.readUInt16LE(i * 2), 2);
-        out.push(b.readFloatLE(0));
-      }
-      break;
-    case 'INT8':
-      for (let i = 0; i < n(1); i++) out.push(d.readInt8(i));
-      break;
-    case 'UINT8':
-    case 'BOOL':
-      for (let i = 0; i < n(1); i++) out.push(d.readUInt8(i));
-      break;
-    case 'INT16':
-      for (let i = 0; i < n(2); i++) out.push(d.readInt16LE(i * 2));
-      break;
-    case 'UINT16':
-      for (let i = 0; i < n(2); i++) out.push(d.readUInt16LE(i * 2));
-      break;
-    case 'INT32':
-      for (let i = 0; i < n(4); i++) out.push(d.readInt32LE(i * 4));
-      break;
-    case 'UINT32':
-      for (let i = 0; i < n(4); i++) out.push(d.readUInt32LE(i * 4));
-      break;
-    case 'INT64':
-      for (let i = 0; i < n(8); i++) out.push(Number(d.readBigInt64LE(i * 8)));
-      break;
-    case 'UINT64':
-      for (let i = 0; i < n(8); i++) out.push(Number(d.readBigUInt64LE(i * 8)));
-      break;
-    default:
-      throw internal(`classification is not supported for ${t.datatype} output '${t.name}'`);
-  }
-  return out;
+/** A classification value: its order key and its text as C++'s std::to_string writes it. */
+interface ClassValue {
+  key: number | bigint;
+  text: string;
 }
 
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
+/** std::to_string of a float or double: printf("%f"), "inf" / "-inf" / "nan" for the rest. */
+function floatText(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  // toFixed is exact below 1e21; above, a double is an integer, which BigInt writes exactly.
+  const text = Math.abs(v) < 1e21 ? v.toFixed(6) : `${BigInt(v)}.000000`;
+  return Object.is(v, -0) ? `-${text}` : text;
+}
+
+/** Every class with its value, for Triton's element types (classification.cc TopkClassifications). */
+function readElements(t: WireTensor): ClassValue[] {
+  const d = t.data;
+  const count = (size: number) => Math.floor(d.byteLength / size);
+  const read = (size: number, at: (offset: number) => number | bigint, isFloat = false): ClassValue[] => {
+    const n = count(size);
+    // Triton refuses larger outputs (kMaxClassificationElements).
+    if (n > 1_000_000) throw invalidArg('classification output tensor too large');
+    const out: ClassValue[] = new Array<ClassValue>(n);
+    for (let i = 0; i < n; i++) {
+      const key = at(i * size);
+      out[i] = { key, text: isFloat ? floatText(key as number) : String(key) };
+    }
+    return out;
+  };
+  switch (t.datatype) {
+    case 'FP32':
+      return read(4, (o) => d.readFloatLE(o), true);
+    case 'FP64':
+      return read(8, (o) => d.readDoubleLE(o), true);
+    case 'INT8':
+      return read(1, (o) => d.readInt8(o));
+    case 'UINT8':
+      return read(1, (o) => d.readUInt8(o));
+    case 'INT16':
+      return read(2, (o) => d.readInt16LE(o));
+    case 'UINT16':
+      return read(2, (o) => d.readUInt16LE(o));
+    case 'INT32':
+      return read(4, (o) => d.readInt32LE(o));
+    case 'UINT32':
+      return read(4, (o) => d.readUInt32LE(o));
+    case 'INT64':
+      return read(8, (o) => d.readBigInt64LE(o));
+    case 'UINT64':
+      return read(8, (o) => d.readBigUInt64LE(o));
+    default:
+      // FP16, BF16, BOOL and BYTES have no AddClassResults instance in Triton.
+      throw invalidArg(`class result not available for output due to unsupported type '${t.datatype}'`);
+  }
 }
 
 /** Top-k per batch item, each "<value %f>:<index>[:<label>]". */
@@ -157,10 +153,11 @@ function classify(t: WireTensor, k: number, batched: boolean, labels: string[] |
   const items: string[] = [];
   for (let b = 0; b < batch; b++) {
     const slice = values.slice(b * per, (b + 1) * per).map((v, i) => ({ v, i }));
-    slice.sort((a, b2) => b2.v - a.v || a.i - b2.i);
+    // Descending by value, ties by index (Triton's std::sort leaves ties in no set order).
+    slice.sort((x, y) => (x.v.key < y.v.key ? 1 : x.v.key > y.v.key ? -1 : x.i - y.i));
     for (const { v, i } of slice.slice(0, take)) {
       const label = labels?.[i];
-      items.push(label ? `${v.toFixed(6)}:${i}:${label}` : `${v.toFixed(6)}:${i}`);
+      items.push(label ? `${v.text}:${i}:${label}` : `${v.text}:${i}`);
     }
   }
   return { name: t.name, datatype: 'BYTES', shape: batched ? [batch, take] : [take], data: encodeBytesTensor(items) };

@@ -171,6 +171,42 @@ describe('inference', () => {
     assert.deepEqual(decodeBytesTensor(r.outputs[0].data), ['5.000000:1:one', '3.000000:3:three']);
   });
 
+  test("classification writes values as C++'s std::to_string does; FP16 and BYTES outputs are refused", async () => {
+    // Integers as integers, not "%f".
+    const ints = await client.infer({
+      model: 'ints',
+      inputs: [{ name: 'X', datatype: 'INT32', shape: [3], data: i32([300, -7, 12]) }],
+      outputs: [{ name: 'Y', parameters: { classification: 2 } }],
+    });
+    assert.deepEqual(decodeBytesTensor(ints.outputs[0].data), ['300:0', '12:2']);
+    // "%f" of a large float is its whole decimal expansion (toFixed would write 1e+30).
+    const large = await client.infer({
+      model: 'add_sub',
+      inputs: addInputs([1e30, 0, 0, 0], [0, 0, 0, 0]),
+      outputs: [{ name: 'SUM', parameters: { classification: 1 } }],
+    });
+    assert.deepEqual(decodeBytesTensor(large.outputs[0].data), ['1000000015047466219876688855040.000000:0:zero']);
+    const refused = (datatype: string) => `class result not available for output due to unsupported type '${datatype}'`;
+    await rejects(
+      client.infer({
+        model: 'half',
+        inputs: [{ name: 'X', datatype: 'FP16', shape: [2, 2], data: new Uint8Array(8) }],
+        outputs: [{ name: 'Y', parameters: { classification: 1 } }],
+      }),
+      'INVALID_ARGUMENT',
+      refused('FP16'),
+    );
+    await rejects(
+      client.infer({
+        model: 'strings',
+        inputs: [{ name: 'X', datatype: 'BYTES', shape: [2], data: bytesTensor(['a', 'b']) }],
+        outputs: [{ name: 'Y', parameters: { classification: 1 } }],
+      }),
+      'INVALID_ARGUMENT',
+      refused('BYTES'),
+    );
+  });
+
   test('batched model: versions, batch dim, batch-size limit', async () => {
     const input = { name: 'INPUT', datatype: 'FP32', shape: [2, 3], data: f32([1, 2, 3, 4, 5, 6]) };
     const v1 = await client.infer({ model: 'scaled', version: '1', inputs: [input] });
