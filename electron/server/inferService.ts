@@ -8,6 +8,7 @@ import { prepareInferRequest, type DecodedInferRequest } from './inferRequest';
 import { buildInferResponse, type InferResponseMessage } from './inferResponse';
 import { parseVersionString } from './versionString';
 import { unsupported } from './tritonError';
+import { SequenceTracker } from './sequences';
 
 export async function runInference(
   manager: ModelManager,
@@ -21,6 +22,11 @@ export async function runInference(
     throw unsupported("ModelInfer RPC doesn't support models with decoupled transaction policy");
   }
   const prepared = prepareInferRequest({ ...req, model_name: req.model_name ?? '', id: req.id ?? '' }, config, shm);
+  const sequencing = config.sequence_batching;
+  if (sequencing && !sequencing['iterative_sequence']) {
+    vrec.sequences ??= new SequenceTracker(Number(sequencing.max_sequence_idle_microseconds ?? 1_000_000));
+    vrec.sequences.check(rec.name, req.parameters ?? {}, prepared.batchSize);
+  }
   const result = await manager.execute(
     vrec,
     prepared.inputs,

@@ -25,6 +25,7 @@ import { InstanceSlots, VersionStatistics } from './statistics';
 import { internal, invalidArg, notFound, reasonText, unavailable, TritonServerError } from './tritonError';
 import { parseVersionString } from './versionString';
 import { checkModelName } from './modelPaths';
+import type { SequenceTracker } from './sequences';
 
 export type VersionState = 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';
 export type ControlMode = 'none' | 'explicit';
@@ -38,6 +39,8 @@ export interface VersionRecord {
   stats: VersionStatistics;
   inflight: number;
   onDrained?: () => void;
+  /** The sequences in progress, for a model with sequence_batching (created on its first request). */
+  sequences?: SequenceTracker;
 }
 
 export interface ModelRecord {
