@@ -45,6 +45,11 @@ export interface DecodedInferRequest {
   }>;
   outputs?: Array<{ name: string; parameters?: Record<string, DecodedParam> }>;
   raw_input_contents?: Buffer[];
+  /**
+   * HTTP only: a body without a JSON header (Inference-Header-Content-Length: 0) is the data of the
+   * model's one input, whose name, type and shape come from the model configuration.
+   */
+  raw_input?: Buffer;
 }
 
 export interface ShmRef {

@@ -358,6 +358,29 @@ describe('inference', () => {
     assert.deepEqual(decodeBytesTensor(bin.outputs[0].data), ['a', 'bc']);
   });
 
+  test('a raw binary body (Inference-Header-Content-Length: 0) is the one input, typed and shaped by the config', async () => {
+    const rawInfer = (model: string, body: Buffer) =>
+      raw('POST', `/v2/models/${model}/infer`, body, { 'Inference-Header-Content-Length': '0' });
+    // ints: INT32 dims [-1]; the variable dimension comes from the byte size.
+    const ints = await rawInfer('ints', Buffer.from(i32([4, 5, 6])));
+    assert.equal(ints.status, 200, ints.body.toString());
+    const answer = JSON.parse(ints.body.toString()) as { outputs: { name: string; shape: number[]; data: number[] }[] };
+    assert.deepEqual(answer.outputs[0], { name: 'Y', datatype: 'INT32', shape: [3], data: [4, 5, 6] });
+    // Two inputs cannot be deduced; a BYTES input must have shape [1].
+    const two = await rawInfer('add_sub', Buffer.from(f32([1, 2, 3, 4])));
+    assert.equal(two.status, 400);
+    assert.deepEqual(JSON.parse(two.body.toString()), {
+      error:
+        "[request id: <id_unknown>] Raw request must only have 1 input (found 1) to be deduced but got 2 inputs in 'add_sub' model configuration",
+    });
+    const bytes = await rawInfer('strings', Buffer.from('ab'));
+    assert.equal(bytes.status, 400);
+    assert.match(
+      JSON.parse(bytes.body.toString()).error,
+      /For BYTE datatype raw input 'X', the model must have input shape \[1\]/,
+    );
+  });
+
   test('gzip and deflate request and response bodies, as tritonclient.http sends them', async () => {
     for (const algorithm of ['gzip', 'deflate'] as const) {
       const compressed = new HttpTritonClient({

@@ -6,7 +6,7 @@
  */
 import type { DecodedInferRequest, DecodedParam } from '../inferRequest';
 import type { InferResponseMessage } from '../inferResponse';
-import { invalidArg, unsupported } from '../tritonError';
+import { invalidArg } from '../tritonError';
 import {
   asArray,
   asBool,
@@ -138,10 +138,18 @@ export function parseHttpInferRequest(
   body: Buffer,
   headerLength: number,
 ): HttpInferRequest {
-  if (headerLength === 0)
-    throw unsupported(
-      'requests without a JSON inference header (raw binary input) are not supported by the embedded server',
-    );
+  if (headerLength === 0) {
+    // EVBufferToRawInput: the whole body is the data of the model's one input (see rawInputOf).
+    if (body.byteLength > MAX_JSON_INPUT_BYTES)
+      throw invalidArg(
+        `Raw input has a byte_size (${body.byteLength} bytes) that exceeds the maximum allowed value of ${MAX_JSON_INPUT_BYTES} bytes. Use --http-max-input-size to increase the limit.`,
+      );
+    return {
+      decoded: { model_name: model, model_version: version, id: '', raw_input: body },
+      outputKinds: new Map(),
+      defaultKind: 'json',
+    };
+  }
   if (headerLength > MAX_JSON_INPUT_BYTES)
     throw invalidArg(
       `request JSON size of ${headerLength} bytes exceeds the maximum allowed input size of ${MAX_JSON_INPUT_BYTES} bytes. Use --http-max-input-size to increase the limit.`,
