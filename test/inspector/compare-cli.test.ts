@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
@@ -153,4 +153,36 @@ test('compare against a different model on a second server (--url-b), over video
   const bad = await spawnCli(['compare', '--model-a', demo.fp32, '--model-b', 'x', '--url', demo.url]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /exactly one of --images DIR and --video FILE/);
+});
+
+test('compare over a folder: an image that cannot be decoded is skipped and listed, the others compared', async (t) => {
+  if (missing || !demo) return t.skip(missing ?? 'no demo server');
+  const dir = mkdtempSync(join(tmpdir(), 'tritonscope-compare-broken-'));
+  try {
+    copyFileSync(join(DEMO_SCENES, 'scene_01.jpg'), join(dir, 'a.jpg'));
+    // A JPEG cut off after its header: its size reads, its pixels do not.
+    writeFileSync(join(dir, 'b.jpg'), readFileSync(join(DEMO_SCENES, 'scene_02.jpg')).subarray(0, 2000));
+    const r = await cli([
+      'compare',
+      '--model-a',
+      demo.fp32,
+      '--model-b',
+      demo.fp32,
+      '--images',
+      dir,
+      '--json',
+      '--url',
+      demo.url,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const rep = JSON.parse(r.stdout) as Report & { skipped: { label: string; reason: string }[] };
+    assert.equal(rep.summary.frames, 1);
+    assert.deepEqual(
+      rep.skipped.map((s) => s.label),
+      ['b.jpg'],
+    );
+    assert.match(r.stderr, /^skipped b\.jpg: cannot (decode|read) image/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

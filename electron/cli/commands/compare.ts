@@ -16,6 +16,7 @@ import {
   sequenceCsvRows,
   summarizeSequence,
   worstMeanDx,
+  type InputTensor,
   type PreprocessSettings,
   type SequenceFrame,
 } from '../../../shared/inference';
@@ -57,6 +58,9 @@ function positiveInt(v: unknown, flag: string, dflt: number): number {
     throw new CliError(`${flag} must be a positive integer, got '${typeof v === 'string' ? v : JSON.stringify(v)}'`, 2);
   return n;
 }
+
+/** An image file of the folder that could not be read or decoded: the run goes on without it. */
+class UnreadableImage extends Error {}
 
 export const command: CliCommand = async (argv) => {
   const { values } = parseCommandArgs(
@@ -114,14 +118,23 @@ export const command: CliCommand = async (argv) => {
       const specA = inputSpecFor(metaA);
       const specB = inputSpecFor(metaB);
       const run = async (frame: Frame): Promise<SequenceFrame & { a: LaneOutput; b: LaneOutput }> => {
-        const size =
-          typeof frame.image === 'string'
-            ? await readImageSize(frame.image)
-            : { width: frame.image.width, height: frame.image.height };
+        // A file that cannot be read or decoded is skipped (and listed), not the end of the run.
+        let size: { width: number; height: number };
+        let tensors: [InputTensor, InputTensor];
+        try {
+          size =
+            typeof frame.image === 'string'
+              ? await readImageSize(frame.image)
+              : { width: frame.image.width, height: frame.image.height };
+          tensors = await Promise.all([imageTensor(frame.image, specA, pre), imageTensor(frame.image, specB, pre)]);
+        } catch (err) {
+          if (typeof frame.image === 'string' && err instanceof CliError) throw new UnreadableImage(err.message);
+          throw err;
+        }
         const size2 = { w: size.width, h: size.height };
         const [ra, rb] = await Promise.all([
-          imageTensor(frame.image, specA, pre).then((t) => inferTensor(clientA, modelA, '', t)),
-          imageTensor(frame.image, specB, pre).then((t) => inferTensor(clientB, modelB, '', t)),
+          inferTensor(clientA, modelA, '', tensors[0]),
+          inferTensor(clientB, modelB, '', tensors[1]),
         ]);
         const a = decodeLaneOutput(metaA, ra.response, size2, settings);
         const b = decodeLaneOutput(metaB, rb.response, size2, settings);
@@ -148,12 +161,23 @@ export const command: CliCommand = async (argv) => {
       const source: AsyncIterable<Frame> | Iterable<Frame> = video
         ? videoFrames(video, every, maxFrames)
         : images.map((path, i) => ({ index: i * every, label: basename(path), image: path }));
+      const skipped: { label: string; reason: string }[] = [];
       for await (const frame of source) {
-        const r = await run(frame);
+        let r;
+        try {
+          r = await run(frame);
+        } catch (err) {
+          if (!(err instanceof UnreadableImage)) throw err;
+          skipped.push({ label: frame.label, reason: err.message });
+          continue;
+        }
         decoderName = r.a.decoder;
         options = r.a.options;
         frames.push({ index: r.index, label: r.label, comparison: r.comparison });
       }
+      if (frames.length === 0 && skipped.length > 0)
+        throw new CliError(`no image could be read (${skipped.length} skipped; first: ${skipped[0].reason})`);
+      for (const s of skipped) process.stderr.write(`skipped ${s.label}: ${s.reason}\n`);
       const summary = summarizeSequence(frames, dxTolerance);
       const report = {
         // The address each client really used (the default port follows --protocol).
@@ -174,6 +198,7 @@ export const command: CliCommand = async (argv) => {
           onlyB: summary.onlyB,
         },
         frames: summary.worst.map((f) => ({ index: f.index, label: f.label, ...comparisonJson(f.comparison) })),
+        skipped,
       };
       if (values.out) await writeOut(values.out as string, `${exportJson(report)}\n`);
       if (values.csv) await writeOut(values.csv as string, toCsv(sequenceCsvRows(summary)));
