@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { TritonClient, TritonError } from '../../electron/triton';
 import { makeTestPki, type TestPki } from './helpers/certs';
 import { startPeerServer, type PeerServer } from './helpers/peerServer';
+import { spawnCli } from '../helpers/cli';
 
 let pki: TestPki;
 let tlsServer: PeerServer; // server auth only
@@ -90,6 +91,12 @@ test('insecure skips verification (unknown CA accepted)', async () => {
   await withClient({ url: tlsServer.url, tls: { ca: pki.otherCa.cert, insecure: true } }, async (c) =>
     assert.equal(await c.serverLive(), true),
   );
+});
+
+test('the CLI over TLS to an IP address: no DEP0123 warning on stderr', async () => {
+  const r = await spawnCli(['status', '--url', tlsServer.url, '--tls', '--ca', path.join(dir, 'ca.crt'), '--json']);
+  assert.doesNotMatch(r.stderr, /DEP0123|DeprecationWarning/);
+  assert.equal(r.code, 0, r.stderr);
 });
 
 test('plaintext client against a TLS server fails clearly', async () => {
