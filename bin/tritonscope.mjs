@@ -8,12 +8,18 @@ register();
 // grpc-js hands Node the target's host as the TLS server name, and Node warns (DEP0123) on every
 // TLS connection to an IP address (`--url 192.168.1.20:8001 --tls`): two lines of noise under a CLI
 // that promises one line per failure. Only that warning is dropped.
-const emitWarning = process.emitWarning;
-process.emitWarning = function (warning, ...rest) {
-  const code = typeof rest[0] === 'object' ? rest[0]?.code : rest[1];
-  if (code === 'DEP0123') return;
-  return emitWarning.call(process, warning, ...rest);
+const emitWarning = process.emitWarning.bind(process);
+/** @type {typeof process.emitWarning} */
+const filtered = (warning, ...rest) => {
+  const [typeOrOptions, code] = /** @type {unknown[]} */ (rest);
+  const warningCode =
+    typeof typeOrOptions === 'object' && typeOrOptions !== null
+      ? /** @type {{ code?: string }} */ (typeOrOptions).code
+      : code;
+  if (warningCode === 'DEP0123') return;
+  Reflect.apply(emitWarning, process, [warning, ...rest]);
 };
+process.emitWarning = filtered;
 // `tritonscope ... | head`: the reader is gone, so stop quietly, as a pipe's writer does (instead of
 // an unhandled EPIPE and a stack trace).
 process.stdout.on('error', (err) => {
