@@ -251,6 +251,14 @@ describe('repository', () => {
     assert.equal(notObject.status, 500);
     assert.deepEqual(JSON.parse(notObject.body.toString()), { error: 'attempt to get members for non-object' });
     // It only looks members up in the index body: an array there finds nothing, so all models are listed.
+    // Every JSON body is held to --http-max-input-size (64 MiB), a load's base64 file overrides too.
+    const huge = Buffer.alloc((1 << 26) + 1, 0x20);
+    huge.write('{}');
+    const tooLarge = await raw('POST', '/v2/repository/models/add_sub/load', huge);
+    assert.equal(tooLarge.status, 400);
+    assert.deepEqual(JSON.parse(tooLarge.body.toString()), {
+      error: `request JSON size of ${(1 << 26) + 1} bytes exceeds the maximum allowed input size of ${1 << 26} bytes. Use --http-max-input-size to increase the limit.`,
+    });
     const arrayBody = await raw('POST', '/v2/repository/index', '[]');
     assert.equal(arrayBody.status, 200, arrayBody.body.toString());
     assert.ok((JSON.parse(arrayBody.body.toString()) as unknown[]).length > 0);

@@ -15,6 +15,7 @@ import {
   asUInt,
   isObject,
   member,
+  MAX_JSON_INPUT_BYTES,
   parseRequestJson,
   stringifyJson,
   withContext,
@@ -23,8 +24,7 @@ import {
 } from './json';
 import { jsonToTensorBytes, tensorBytesToJson } from './jsonTensor';
 
-/** Triton's default --http-max-input-size (HTTP_DEFAULT_MAX_INPUT_SIZE): JSON headers and JSON tensors. */
-export const MAX_JSON_INPUT_BYTES = 1 << 26;
+export { MAX_JSON_INPUT_BYTES };
 export const HEADER_LENGTH = 'inference-header-content-length';
 
 export interface HttpInferRequest {

@@ -4,7 +4,7 @@
  * and code (INTERNAL, which http_server.cc reports as 500) unless the caller words it otherwise.
  */
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
-import { internal } from '../tritonError';
+import { internal, invalidArg } from '../tritonError';
 import { markNonFinite, nonFiniteReplacer, reviveNonFinite, unmarkNonFinite } from '../../../shared/tritonJson';
 
 export type Json = null | boolean | number | bigint | string | Json[] | { [key: string]: Json };
@@ -15,8 +15,18 @@ function exactNumber(text: string): number | bigint {
   return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
 }
 
-/** The body as JSON; an empty body is `{}` when `allowEmpty`, as EVRequestToJsonAllowsEmpty. */
+/** Triton's default --http-max-input-size (HTTP_DEFAULT_MAX_INPUT_SIZE): every JSON body and JSON tensor. */
+export const MAX_JSON_INPUT_BYTES = 1 << 26;
+
+/**
+ * The body as JSON; an empty body is `{}` when `allowEmpty`, as EVRequestToJsonAllowsEmpty. Larger
+ * than --http-max-input-size is refused before parsing, as EVBufferToJson refuses it.
+ */
 export function parseRequestJson(body: Buffer, allowEmpty = true): JsonObject | Json {
+  if (body.byteLength > MAX_JSON_INPUT_BYTES)
+    throw invalidArg(
+      `request JSON size of ${body.byteLength} bytes exceeds the maximum allowed input size of ${MAX_JSON_INPUT_BYTES} bytes. Use --http-max-input-size to increase the limit.`,
+    );
   const text = body.toString('utf8');
   if (text.length === 0 && allowEmpty) return {};
   try {
