@@ -5,7 +5,7 @@
  * like Triton's; inference runs concurrently with them and an unloaded version is closed only
  * after its in-flight requests finish.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   listModelDirs,
@@ -163,7 +163,11 @@ export class ModelManager {
     const serving = versions.some((v) => v.state === 'READY');
     const crashed = versions.some((v) => v.state === 'UNAVAILABLE' && v.reason !== 'unloaded');
     if (!serving || crashed) return false;
-    return modelDirTimestamp(join(this.options.repository, rec.name)) <= rec.timestamp;
+    // A directory that is gone (or a model that came from a file override and has none) is polled,
+    // and the poll fails as in Triton; 0 stands for "unreadable" only for a directory that exists.
+    const dir = join(this.options.repository, rec.name);
+    if (!isDirectory(dir)) return false;
+    return modelDirTimestamp(dir) <= rec.timestamp;
   }
 
   async unloadModel(name: string, unloadDependents: boolean): Promise<void> {
@@ -714,4 +718,12 @@ function pollTimestamp(modelDir: string, overrides: LoadOverrides): bigint {
   if (overrides.config === undefined) return files;
   const now = BigInt(Date.now()) * 1_000_000n;
   return now > files ? now : files;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

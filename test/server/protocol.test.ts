@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, rmSync, mkdirSync, utimesSync } from 'node:fs';
+import { writeFileSync, rmSync, mkdirSync, renameSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmbeddedServer, type EmbeddedServer } from '../../electron/server';
 import { TritonClient, TritonError } from '../../electron/triton';
@@ -645,6 +645,18 @@ describe('repository', () => {
     await client.loadModel('ints');
     const [reloaded] = await client.modelStatistics('ints');
     assert.equal(Number(reloaded.inference_count), 0, 'reloaded');
+    // A directory that is gone is polled (and the poll fails), not taken as unchanged.
+    renameSync(join(repo.dir, 'ints'), join(repo.dir, 'ints-away'));
+    try {
+      await rejects(
+        client.loadModel('ints'),
+        'INTERNAL',
+        "failed to load 'ints', failed to poll from model repository",
+      );
+    } finally {
+      renameSync(join(repo.dir, 'ints-away'), join(repo.dir, 'ints'));
+    }
+    assert.equal(await client.modelReady('ints'), true, 'a failed poll keeps the loaded version serving');
   });
 
   test('a config override without a name takes the model name, as Triton fills it in', async () => {
