@@ -98,8 +98,34 @@ function floatText(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   // toFixed is exact below 1e21; above, a double is an integer, which BigInt writes exactly.
-  const text = Math.abs(v) < 1e21 ? v.toFixed(6) : `${BigInt(v)}.000000`;
-  return Object.is(v, -0) ? `-${text}` : text;
+  let text = Math.abs(v) < 1e21 ? Math.abs(v).toFixed(6) : `${BigInt(Math.abs(v))}.000000`;
+  // An exact tie (0.5078125 = 65/128) rounds to even in printf, up in toFixed.
+  if (Math.abs(v) < 1e21 && isTieAtSixDecimals(v)) {
+    const up = BigInt(text.replace('.', ''));
+    if (up % 2n === 1n) {
+      const even = (up - 1n).toString().padStart(7, '0');
+      text = `${even.slice(0, -6)}.${even.slice(-6)}`;
+    }
+  }
+  return v < 0 || Object.is(v, -0) ? `-${text}` : text;
+}
+
+/** Whether v lies exactly halfway between two multiples of 1e-6 (v * 2e6 an odd integer, exactly). */
+function isTieAtSixDecimals(v: number): boolean {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mantissa = bits & ((1n << 52n) - 1n);
+  let exponent = -1074;
+  if (biased !== 0) {
+    mantissa |= 1n << 52n;
+    exponent = biased - 1075;
+  }
+  if (exponent >= 0) return false; // an integer: v * 2e6 is even
+  const scaled = mantissa * 2_000_000n;
+  const divisor = 1n << BigInt(-exponent);
+  return scaled % divisor === 0n && (scaled / divisor) % 2n === 1n;
 }
 
 /** Every class with its value, for Triton's element types (classification.cc TopkClassifications). */

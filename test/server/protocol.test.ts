@@ -186,6 +186,18 @@ describe('inference', () => {
       outputs: [{ name: 'SUM', parameters: { classification: 1 } }],
     });
     assert.deepEqual(decodeBytesTensor(large.outputs[0].data), ['1000000015047466219876688855040.000000:0:zero']);
+    // Exact binary ties round to even, as printf does (toFixed rounds them up): 65/128 = 0.5078125.
+    const ties = await client.infer({
+      model: 'add_sub',
+      inputs: addInputs([0.5078125, 0.0078125, 2.5, -0.0078125], [0, 0, 0, 0]),
+      outputs: [{ name: 'SUM', parameters: { classification: 4 } }],
+    });
+    assert.deepEqual(decodeBytesTensor(ties.outputs[0].data), [
+      '2.500000:2:two',
+      '0.507812:0:zero',
+      '0.007812:1:one',
+      '-0.007812:3:three',
+    ]);
     const refused = (datatype: string) => `class result not available for output due to unsupported type '${datatype}'`;
     await rejects(
       client.infer({
