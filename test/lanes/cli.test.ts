@@ -2,6 +2,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { CLRNET_COLS, decodeClrNet, type ClrNetOptions } from '../../shared/lanes/clrnet';
+import { decoderInfo } from '../../shared/inference/decodePolicy';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TUSIMPLE_H_SAMPLES } from '../../shared/lanes/tusimple';
@@ -129,6 +131,26 @@ test('synthetic outputs: the CLI prints what the API decodes, as JSON and as a s
     assert.equal(ufldJson.code, 0, ufldJson.stderr);
     const ufldWant = ufldReport(decodeUfld(u.raw, u.shape, { dataset: 'tusimple' }));
     assertDeepClose(JSON.parse(ufldJson.stdout), JSON.parse(JSON.stringify(ufldWant)), () => 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('decode clrnet without flags uses the app decode policy whole (thresholds and frame geometry)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decode-cli-'));
+  try {
+    const n = 192;
+    const raw = new Float32Array(n * CLRNET_COLS).map((_, i) => ((i * 2654435761) % 1000) / 1000);
+    for (let p = 0; p < n; p++) {
+      raw[p * CLRNET_COLS] = -2;
+      raw[p * CLRNET_COLS + 1] = p < 6 ? 3 : -3;
+    }
+    const file = join(dir, 'clr.f32');
+    writeFileSync(file, new Uint8Array(raw.buffer));
+    const r = await run(['clrnet', file, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const want = decodeClrNet(raw, decoderInfo('clrnet')!.defaults as ClrNetOptions);
+    assert.deepEqual(JSON.parse(r.stdout).params, JSON.parse(JSON.stringify(want.params)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

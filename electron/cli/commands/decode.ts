@@ -73,10 +73,10 @@ async function readF32(path: string): Promise<Float32Array> {
  * Without --preset, the thresholds of the one decode policy (shared/inference/decodePolicy): what
  * the inspector, `infer` and `compare` use, so a raw output decodes here to the same lanes.
  */
-function policyThresholds(model: 'laneatt' | 'clrnet'): { conf?: number; nms?: number; topk?: number } {
+function policyThresholds(model: 'laneatt' | 'clrnet'): Record<string, number> {
   const d = decoderInfo(model)?.defaults ?? {};
-  const pick = (k: string) => (typeof d[k] === 'number' ? { [k]: d[k] } : {});
-  return { ...pick('conf'), ...pick('nms'), ...pick('topk') };
+  // Every numeric option: CLRNet's policy also fixes the frame it was trained on (sizes, cut height).
+  return Object.fromEntries(Object.entries(d).filter((e): e is [string, number] => typeof e[1] === 'number'));
 }
 
 function num(name: string, v: string | undefined, integer = false): number | undefined {
