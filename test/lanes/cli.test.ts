@@ -149,7 +149,7 @@ test('decode clrnet without flags uses the app decode policy whole (thresholds a
     writeFileSync(file, new Uint8Array(raw.buffer));
     const r = await run(['clrnet', file, '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const want = decodeClrNet(raw, decoderInfo('clrnet')!.defaults as ClrNetOptions);
+    const want = decodeClrNet(raw, decoderInfo('clrnet')!.defaults);
     assert.deepEqual(JSON.parse(r.stdout).params, JSON.parse(JSON.stringify(want.params)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
