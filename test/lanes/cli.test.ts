@@ -2,7 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { CLRNET_COLS, decodeClrNet, type ClrNetOptions } from '../../shared/lanes/clrnet';
+import { CLRNET_COLS, decodeClrNet } from '../../shared/lanes/clrnet';
 import { decoderInfo } from '../../shared/inference/decodePolicy';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
