@@ -163,14 +163,24 @@ export async function saveSafely(path: string, text: string, options: SaveOption
   return runExclusive(target, () => saveExclusive(target, Buffer.from(text, 'utf8'), options));
 }
 
-/** The real path of `path` when it is (or goes through) a symbolic link; `path` when it does not exist. */
+/**
+ * The real path of `path` when it is (or goes through) a symbolic link; `path` when it does not
+ * exist. A link to a file that does not exist is refused: following it could create a file
+ * anywhere (outside the folder a caller confined the path to), and renaming over it would turn
+ * the link into a file.
+ */
 async function linkTarget(path: string): Promise<string> {
   try {
     return await realpath(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return path;
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  const isLink = await lstat(path).then(
+    (st) => st.isSymbolicLink(),
+    () => false,
+  );
+  if (isLink) throw new Error(`refusing to save: ${path} is a symbolic link to a file that does not exist`);
+  return path;
 }
 
 async function readCurrent(path: string): Promise<Buffer | undefined> {

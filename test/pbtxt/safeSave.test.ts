@@ -61,6 +61,13 @@ test('a config that is a symbolic link is saved through it: the target changes, 
     assert.equal(await readFile(real, 'utf8'), 'name: "b"\n', 'the target has the new text');
     assert.ok(r.backupPath?.startsWith(join(dir, 'real', BACKUP_DIR)), 'the backup is beside the real file');
     assert.deepEqual(await readdir(join(dir, 'linkdir')), ['config.pbtxt']);
+    // A link to a file that does not exist is refused: neither followed (it could lead anywhere)
+    // nor replaced by a file.
+    const dangling = join(dir, 'linkdir', 'new.pbtxt');
+    await symlink('../elsewhere/new.pbtxt', dangling);
+    await assert.rejects(saveSafely(dangling, 'name: "n"\n'), /symbolic link to a file that does not exist/);
+    assert.ok((await lstat(dangling)).isSymbolicLink(), 'the dangling link is still a link');
+    assert.deepEqual((await readdir(join(dir, 'linkdir'))).sort(), ['config.pbtxt', 'new.pbtxt']);
   }));
 
 test('a backup folder that links elsewhere (a repository from a clone) is refused: nothing written there or to the file', () =>
