@@ -61,6 +61,8 @@ function positiveInt(v: unknown, flag: string, dflt: number): number {
 
 /** An image file of the folder that could not be read or decoded: the run goes on without it. */
 class UnreadableImage extends Error {}
+/** laneRun's messages for a file that is not a readable image. */
+const IMAGE_PROBLEM = /^(cannot read image|cannot decode image|image '.*' decodes to)/;
 
 export const command: CliCommand = async (argv) => {
   const { values } = parseCommandArgs(
@@ -128,7 +130,9 @@ export const command: CliCommand = async (argv) => {
               : { width: frame.image.width, height: frame.image.height };
           tensors = await Promise.all([imageTensor(frame.image, specA, pre), imageTensor(frame.image, specB, pre)]);
         } catch (err) {
-          if (typeof frame.image === 'string' && err instanceof CliError) throw new UnreadableImage(err.message);
+          // Only the file's own problems; a model whose input cannot be built fails the run.
+          if (typeof frame.image === 'string' && err instanceof CliError && IMAGE_PROBLEM.test(err.message))
+            throw new UnreadableImage(err.message);
           throw err;
         }
         const size2 = { w: size.width, h: size.height };
