@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { CLRNET_COLS, decodeClrNet } from '../../shared/lanes/clrnet';
 import { decoderInfo } from '../../shared/inference/decodePolicy';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TUSIMPLE_H_SAMPLES } from '../../shared/lanes/tusimple';
@@ -149,6 +150,18 @@ test('decode clrnet without flags uses the app decode policy whole (thresholds a
     writeFileSync(file, new Uint8Array(raw.buffer));
     const r = await run(['clrnet', file, '--json']);
     assert.equal(r.code, 0, r.stderr);
+    // From a pipe (`cat clr.f32 | tritonscope decode clrnet /dev/stdin`): the same document.
+    const piped = spawnSync(
+      'bash',
+      ['-c', `cat "${file}" | "${process.execPath}" bin/tritonscope.mjs decode clrnet /dev/stdin --json`],
+      {
+        cwd: join(import.meta.dirname, '../..'),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.equal(piped.stdout, r.stdout);
     const want = decodeClrNet(raw, decoderInfo('clrnet')!.defaults);
     assert.deepEqual(JSON.parse(r.stdout).params, JSON.parse(JSON.stringify(want.params)));
   } finally {

@@ -4,6 +4,7 @@
  * ../shared/lanes/vectors (so a decode can be diffed against the Python reference); without it a
  * readable summary.
  */
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { parseFlags } from '../flags';
 import { CliError, type CliCommand } from '../types';
@@ -41,18 +42,36 @@ const USAGE = [
  */
 const MAX_RAW_BYTES = 256 * 1024 * 1024;
 
+/** A pipe read to its end, refused as soon as it passes MAX_RAW_BYTES. */
+async function readPipe(path: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    const bytes = chunk as Buffer;
+    size += bytes.byteLength;
+    if (size > MAX_RAW_BYTES)
+      throw new CliError(`${path}: more than ${MAX_RAW_BYTES} bytes, larger than any lane model output`);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** Reads a raw float32 file (little-endian) into an aligned Float32Array. */
 async function readF32(path: string): Promise<Float32Array> {
   let buf: Buffer;
   try {
     const st = await stat(path);
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (!st.isFile()) throw new CliError(`${path}: not a regular file (a raw float32 output file is expected)`);
-    if (st.size > MAX_RAW_BYTES)
-      throw new CliError(
-        `${path}: ${st.size} bytes is larger than any lane model output (${MAX_RAW_BYTES} bytes at most)`,
-      );
-    buf = await readFile(path);
+    if (st.isFIFO()) {
+      buf = await readPipe(path); // `cat out.f32 | tritonscope decode laneatt /dev/stdin`
+    } else {
+      if (!st.isFile()) throw new CliError(`${path}: not a regular file (a raw float32 output file is expected)`);
+      if (st.size > MAX_RAW_BYTES)
+        throw new CliError(
+          `${path}: ${st.size} bytes is larger than any lane model output (${MAX_RAW_BYTES} bytes at most)`,
+        );
+      buf = await readFile(path);
+    }
   } catch (e) {
     if (e instanceof CliError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
