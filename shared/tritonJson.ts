@@ -1,16 +1,38 @@
 /**
- * NaN and ±Infinity in Triton's HTTP/REST JSON. Triton's JSON (TritonJson over rapidjson) parses
- * with kParseNanAndInfFlag and writes with kWriteNanAndInfFlag, so `NaN`, `Inf`, `Infinity` (with
- * an optional minus) are numbers on the wire both ways, as Python's json module also writes them.
- * JSON proper has no such tokens, so they travel through a JSON library as strings that carry this
- * process's random marker: `markNonFinite` before parsing with `reviveNonFinite` as the reviver,
- * and `nonFiniteReplacer` when writing, then `unmarkNonFinite` on the text.
+ * JSON as Triton's HTTP/REST front end reads and writes it (TritonJson over rapidjson), for both
+ * the embedded server and the HTTP client:
+ *  - integers beyond 2^53 (INT64/UINT64 data, 64-bit parameters) stay exact, as bigint;
+ *  - NaN and ±Infinity: rapidjson parses with kParseNanAndInfFlag and writes with
+ *    kWriteNanAndInfFlag, so `NaN`, `Inf`, `Infinity` (with an optional minus) are numbers on the
+ *    wire both ways, as Python's json module also writes them. JSON proper has no such tokens, so
+ *    they travel through lossless-json as strings that carry this process's random marker.
  */
+import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
+
+/** JSON text as a value, with exact 64-bit integers and NaN/Inf tokens; throws the parser's error. */
+export function parseTritonJson(text: string): unknown {
+  const marked = markNonFinite(text);
+  return marked === null
+    ? parseLossless(text, undefined, exactNumber)
+    : parseLossless(marked, reviveNonFinite, exactNumber);
+}
+
+/** A value as JSON text: bigint as exact integers, NaN / Infinity / -Infinity as those tokens. */
+export function stringifyTritonJson(value: unknown): string {
+  return unmarkNonFinite(stringifyLossless(value, nonFiniteReplacer) ?? 'null');
+}
+
+/** JSON numbers as numbers, except integers beyond 2^53, kept exact as bigint. */
+function exactNumber(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
+}
+
 const MARK = `\u2063tritonscope-non-finite-${Math.random().toString(36).slice(2, 10)}:`;
 const TOKEN = /-?(?:NaN|Infinity|Inf)/y;
 
 /** `text` with each NaN/Inf token outside strings replaced by a marked string; null when there is none. */
-export function markNonFinite(text: string): string | null {
+function markNonFinite(text: string): string | null {
   if (!/NaN|Inf/.test(text)) return null;
   let out = '';
   let copied = 0;
@@ -37,14 +59,14 @@ export function markNonFinite(text: string): string | null {
 }
 
 /** A JSON reviver that turns the strings markNonFinite made back into numbers. */
-export function reviveNonFinite(_key: string, value: unknown): unknown {
+function reviveNonFinite(_key: string, value: unknown): unknown {
   if (typeof value !== 'string' || !value.startsWith(MARK)) return value;
   const token = value.slice(MARK.length);
   return token.endsWith('NaN') ? NaN : token.startsWith('-') ? -Infinity : Infinity;
 }
 
 /** A JSON replacer that writes non-finite numbers as marked strings (for unmarkNonFinite). */
-export function nonFiniteReplacer(_key: string, value: unknown): unknown {
+function nonFiniteReplacer(_key: string, value: unknown): unknown {
   if (typeof value !== 'number' || Number.isFinite(value)) return value;
   return `${MARK}${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'}`;
 }
@@ -52,6 +74,6 @@ export function nonFiniteReplacer(_key: string, value: unknown): unknown {
 const MARKED = new RegExp(`"${MARK}(NaN|Infinity|-Infinity)"`, 'g');
 
 /** JSON text written with nonFiniteReplacer, with its marked strings as the bare tokens. */
-export function unmarkNonFinite(text: string): string {
+function unmarkNonFinite(text: string): string {
   return text.includes(MARK) ? text.replace(MARKED, '$1') : text;
 }

@@ -3,17 +3,11 @@
  * integers beyond 2^53 stay exact (bigint), and each typed access fails with TritonJson's own text
  * and code (INTERNAL, which http_server.cc reports as 500) unless the caller words it otherwise.
  */
-import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { internal, invalidArg } from '../tritonError';
-import { markNonFinite, nonFiniteReplacer, reviveNonFinite, unmarkNonFinite } from '../../../shared/tritonJson';
+import { parseTritonJson, stringifyTritonJson } from '../../../shared/tritonJson';
 
 export type Json = null | boolean | number | bigint | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
-
-function exactNumber(text: string): number | bigint {
-  const n = Number(text);
-  return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
-}
 
 /** Triton's default --http-max-input-size (HTTP_DEFAULT_MAX_INPUT_SIZE): every JSON body and JSON tensor. */
 export const MAX_JSON_INPUT_BYTES = 1 << 26;
@@ -30,12 +24,7 @@ export function parseRequestJson(body: Buffer, allowEmpty = true): JsonObject | 
   const text = body.toString('utf8');
   if (text.length === 0 && allowEmpty) return {};
   try {
-    const marked = markNonFinite(text);
-    return (
-      marked === null
-        ? parseLossless(text, undefined, exactNumber)
-        : parseLossless(marked, reviveNonFinite, exactNumber)
-    ) as Json;
+    return parseTritonJson(text) as Json;
   } catch (err) {
     throw internal(`failed to parse the request JSON buffer: ${(err as Error).message}`);
   }
@@ -46,7 +35,7 @@ export function parseRequestJson(body: Buffer, allowEmpty = true): JsonObject | 
  * and NaN / Infinity / -Infinity as those tokens (rapidjson's kWriteNanAndInfFlag), not null.
  */
 export function stringifyJson(value: Json): string {
-  return unmarkNonFinite(stringifyLossless(value, nonFiniteReplacer) ?? 'null');
+  return stringifyTritonJson(value);
 }
 
 export const isObject = (v: Json | undefined): v is JsonObject =>

@@ -8,8 +8,7 @@
  * comes back the same way after the response's JSON header. Tensor bytes are never turned into
  * JSON numbers unless the caller asks for 'json' encoding (for servers without the extension).
  */
-import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
-import { markNonFinite, nonFiniteReplacer, reviveNonFinite, unmarkNonFinite } from '../../../shared/tritonJson';
+import { parseTritonJson, stringifyTritonJson } from '../../../shared/tritonJson';
 import { checkTensorData, decodeTensor, encodeTensor, type EncodableValues } from '../../../shared/tensor/codec';
 import type { InferRequest, InferResponse, ParameterValue, RequestedOutput, ResponseParameterValue } from '../types';
 
@@ -87,7 +86,7 @@ export function encodeHttpInferRequest(request: InferRequest, encoding: 'binary'
   if (Object.keys(parameters).length) header['parameters'] = parameters;
   // lossless-json writes bigint parameters as exact JSON integers (JSON.stringify cannot); NaN and
   // Infinity in JSON tensors go as Triton reads them (bare tokens), not as null.
-  const json = Buffer.from(unmarkNonFinite(stringifyLossless(header, nonFiniteReplacer) ?? '{}'), 'utf8');
+  const json = Buffer.from(stringifyTritonJson(header), 'utf8');
   return { parts: [json, ...binary], headerLength: binary.length ? json.byteLength : null };
 }
 
@@ -115,12 +114,6 @@ interface ResponseHeader {
   outputs?: ResponseOutput[];
 }
 
-/** JSON numbers as numbers, except integers beyond 2^53 (INT64/UINT64 JSON data), kept exact as bigint. */
-function exactNumber(text: string): number | bigint {
-  const n = Number(text);
-  return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
-}
-
 function flatten(data: unknown, out: unknown[] = []): unknown[] {
   if (Array.isArray(data)) for (const d of data) flatten(d, out);
   else out.push(data);
@@ -145,12 +138,8 @@ export function decodeHttpInferResponse(body: Buffer, headerLength: number | und
   const jsonEnd = headerLength ?? body.byteLength;
   if (!Number.isSafeInteger(jsonEnd) || jsonEnd < 0 || jsonEnd > body.byteLength)
     throw new Error(`inference response header length ${headerLength} is outside the ${body.byteLength}-byte body`);
-  // Triton writes NaN and Infinity as bare tokens (rapidjson's kWriteNanAndInfFlag).
-  const text = body.subarray(0, jsonEnd).toString('utf8');
-  const marked = markNonFinite(text);
-  const header = (
-    marked === null ? parseLossless(text, undefined, exactNumber) : parseLossless(marked, reviveNonFinite, exactNumber)
-  ) as ResponseHeader;
+  // Exact 64-bit integers, and NaN/Infinity as Triton writes them (bare tokens).
+  const header = parseTritonJson(body.subarray(0, jsonEnd).toString('utf8')) as ResponseHeader;
   let offset = jsonEnd;
   const outputs = (header.outputs ?? []).map((o) => {
     const name = o.name ?? '';
