@@ -15,13 +15,8 @@ import { runInference } from '../inferService';
 import { parseVersionString } from '../versionString';
 import { asTritonError, boundedErrorText, invalidArg, unsupported, type TritonErrorCode } from '../tritonError';
 import type { EmbeddedServerTls } from '../index';
-import {
-  buildHttpInferReply,
-  HEADER_LENGTH,
-  inferenceHeaderLength,
-  MAX_JSON_INPUT_BYTES,
-  parseHttpInferRequest,
-} from './inferHttp';
+import { buildHttpInferReply, HEADER_LENGTH, inferenceHeaderLength, parseHttpInferRequest } from './inferHttp';
+import { MAX_JSON_INPUT_BYTES } from './json';
 import { apiRoutes, HttpStatusError, type HttpCall, type HttpReply } from './routes';
 import { isLoopbackHost, parseHostHeader } from '../../bridge/security';
 

@@ -24,7 +24,6 @@ import {
 } from './json';
 import { jsonToTensorBytes, tensorBytesToJson } from './jsonTensor';
 
-export { MAX_JSON_INPUT_BYTES };
 export const HEADER_LENGTH = 'inference-header-content-length';
 
 export interface HttpInferRequest {
@@ -150,10 +149,7 @@ export function parseHttpInferRequest(
       defaultKind: 'json',
     };
   }
-  if (headerLength > MAX_JSON_INPUT_BYTES)
-    throw invalidArg(
-      `request JSON size of ${headerLength} bytes exceeds the maximum allowed input size of ${MAX_JSON_INPUT_BYTES} bytes. Use --http-max-input-size to increase the limit.`,
-    );
+  // parseRequestJson holds the header to --http-max-input-size, as EVBufferToJson does.
   const header = parseRequestJson(body.subarray(0, headerLength), false);
   if (!isObject(header)) throw invalidArg("Unable to parse 'inputs': attempt to access JSON non-object as object");
   const decoded: DecodedInferRequest = { model_name: model, model_version: version, id: '', raw_input_contents: [] };
@@ -272,5 +268,3 @@ export function buildHttpInferReply(response: InferResponseMessage, request: Htt
   const json = Buffer.from(stringifyJson(header), 'utf8');
   return binary.length ? { parts: [json, ...binary], headerLength: json.byteLength } : { parts: [json] };
 }
-
-export { stringifyJson };
