@@ -194,9 +194,7 @@ export function inferenceHandlers(ctx: ServiceContext): grpc.UntypedServiceImple
     CudaSharedMemoryStatus: unary((req: ShmRequest) => ({ regions: shm.cudaStatus(str(req.name)) })),
     // Triton built without GPU support answers this over gRPC before any check of
     // --allow-client-shm (grpc_server.cc, the #else of TRITON_ENABLE_GPU); HTTP checks it first.
-    CudaSharedMemoryRegister: unary((req: ShmRequest) => {
-      throw invalidArg(`failed to register CUDA shared memory region: '${str(req.name)}', GPUs not supported`);
-    }),
+    CudaSharedMemoryRegister: unary((req: ShmRequest) => shm.registerCuda(str(req.name))),
     CudaSharedMemoryUnregister: unary(() => {
       shm.unregisterCuda();
       return {};

@@ -5,13 +5,14 @@
  * like Triton's; inference runs concurrently with them and an unloaded version is closed only
  * after its in-flight requests finish.
  */
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   listModelDirs,
   listVersionDirs,
   modelDirTimestamp,
   pollModel,
+  safeIsDir,
   selectVersions,
   PollError,
   type LoadOverrides,
@@ -166,7 +167,7 @@ export class ModelManager {
     // A directory that is gone (or a model that came from a file override and has none) is polled,
     // and the poll fails as in Triton; 0 stands for "unreadable" only for a directory that exists.
     const dir = join(this.options.repository, rec.name);
-    if (!isDirectory(dir)) return false;
+    if (!safeIsDir(dir)) return false;
     return modelDirTimestamp(dir) <= rec.timestamp;
   }
 
@@ -718,12 +719,4 @@ function pollTimestamp(modelDir: string, overrides: LoadOverrides): bigint {
   if (overrides.config === undefined) return files;
   const now = BigInt(Date.now()) * 1_000_000n;
   return now > files ? now : files;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

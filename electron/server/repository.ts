@@ -23,7 +23,8 @@ export function listModelDirs(repository: string): string[] {
     .sort();
 }
 
-function safeIsDir(path: string): boolean {
+/** Whether `path` is a directory (following links); false where it cannot be read. */
+export function safeIsDir(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -112,6 +112,11 @@ export class SharedMemoryManager {
     if (!this.enabled) throw unsupported(DISABLED);
   }
 
+  /** Triton built without GPU support refuses every CUDA region (grpc_server.cc / http_server.cc). */
+  registerCuda(region: string): never {
+    throw invalidArg(`failed to register CUDA shared memory region: '${region}', GPUs not supported`);
+  }
+
   unregisterCuda(): void {
     if (!this.enabled) throw unsupported(DISABLED);
     // Nothing can be registered, so unregistering (all or any name) is a no-op, as for unknown names.

@@ -194,7 +194,7 @@ export function apiRoutes(ctx: ServiceContext, infer: Handler): (path: string, c
     shm.assertAllowed();
     if (!region) throw invalidArg("'region name' is necessary to register cuda shared memory region");
     // A build without GPU support answers this (the embedded server runs on the CPU).
-    throw invalidArg(`failed to register CUDA shared memory region: '${region}', GPUs not supported`);
+    return shm.registerCuda(region);
   };
 
   const repositoryIndex = (call: HttpCall, repository: string) => {
