@@ -23,6 +23,9 @@ import type { TritonClientApi } from '../triton/api';
 import type { InferResponse, ModelMetadata } from '../triton/types';
 import { CliError } from './types';
 
+/** An image file that cannot be read or decoded (a run over a folder can skip it and go on). */
+export class ImageFileError extends CliError {}
+
 export interface ImageSize {
   width: number;
   height: number;
@@ -40,7 +43,7 @@ export async function readImageSize(path: string): Promise<ImageSize> {
     const turned = (meta.orientation ?? 1) >= 5;
     return turned ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
   } catch (err) {
-    throw new CliError(`cannot read image '${path}': ${(err as Error).message.split('\n')[0]}`);
+    throw new ImageFileError(`cannot read image '${path}': ${(err as Error).message.split('\n')[0]}`);
   }
 }
 
@@ -98,10 +101,11 @@ export async function imageTensor(
         .toBuffer({ resolveWithObject: true });
     } catch (err) {
       // A truncated file can have a readable header and fail only here: name it.
-      throw new CliError(`cannot decode image '${image}': ${(err as Error).message}`);
+      throw new ImageFileError(`cannot decode image '${image}': ${(err as Error).message}`);
     }
     const { data, info } = decoded;
-    if (info.channels !== 3) throw new CliError(`image '${image}' decodes to ${info.channels} channels, expected 3`);
+    if (info.channels !== 3)
+      throw new ImageFileError(`image '${image}' decodes to ${info.channels} channels, expected 3`);
     full = { data, width: info.width, height: info.height };
   }
   const data = resizeBilinear(full.data, full.width, full.height, 3, spec.width, spec.height);

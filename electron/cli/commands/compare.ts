@@ -16,7 +16,6 @@ import {
   sequenceCsvRows,
   summarizeSequence,
   worstMeanDx,
-  type InputTensor,
   type PreprocessSettings,
   type SequenceFrame,
 } from '../../../shared/inference';
@@ -33,6 +32,7 @@ import {
   decodeLaneOutput,
   decoderOverrides,
   decoderSettingsFrom,
+  ImageFileError,
   imageTensor,
   inferTensor,
   inputSpecFor,
@@ -58,11 +58,6 @@ function positiveInt(v: unknown, flag: string, dflt: number): number {
     throw new CliError(`${flag} must be a positive integer, got '${typeof v === 'string' ? v : JSON.stringify(v)}'`, 2);
   return n;
 }
-
-/** An image file of the folder that could not be read or decoded: the run goes on without it. */
-class UnreadableImage extends Error {}
-/** laneRun's messages for a file that is not a readable image. */
-const IMAGE_PROBLEM = /^(cannot read image|cannot decode image|image '.*' decodes to)/;
 
 export const command: CliCommand = async (argv) => {
   const { values } = parseCommandArgs(
@@ -120,25 +115,14 @@ export const command: CliCommand = async (argv) => {
       const specA = inputSpecFor(metaA);
       const specB = inputSpecFor(metaB);
       const run = async (frame: Frame): Promise<SequenceFrame & { a: LaneOutput; b: LaneOutput }> => {
-        // A file that cannot be read or decoded is skipped (and listed), not the end of the run.
-        let size: { width: number; height: number };
-        let tensors: [InputTensor, InputTensor];
-        try {
-          size =
-            typeof frame.image === 'string'
-              ? await readImageSize(frame.image)
-              : { width: frame.image.width, height: frame.image.height };
-          tensors = await Promise.all([imageTensor(frame.image, specA, pre), imageTensor(frame.image, specB, pre)]);
-        } catch (err) {
-          // Only the file's own problems; a model whose input cannot be built fails the run.
-          if (typeof frame.image === 'string' && err instanceof CliError && IMAGE_PROBLEM.test(err.message))
-            throw new UnreadableImage(err.message);
-          throw err;
-        }
+        const size =
+          typeof frame.image === 'string'
+            ? await readImageSize(frame.image)
+            : { width: frame.image.width, height: frame.image.height };
         const size2 = { w: size.width, h: size.height };
         const [ra, rb] = await Promise.all([
-          inferTensor(clientA, modelA, '', tensors[0]),
-          inferTensor(clientB, modelB, '', tensors[1]),
+          imageTensor(frame.image, specA, pre).then((t) => inferTensor(clientA, modelA, '', t)),
+          imageTensor(frame.image, specB, pre).then((t) => inferTensor(clientB, modelB, '', t)),
         ]);
         const a = decodeLaneOutput(metaA, ra.response, size2, settings);
         const b = decodeLaneOutput(metaB, rb.response, size2, settings);
@@ -171,7 +155,8 @@ export const command: CliCommand = async (argv) => {
         try {
           r = await run(frame);
         } catch (err) {
-          if (!(err instanceof UnreadableImage)) throw err;
+          // Only a file that is not a readable image is skipped (and listed); anything else ends the run.
+          if (!(err instanceof ImageFileError)) throw err;
           skipped.push({ label: frame.label, reason: err.message });
           continue;
         }
