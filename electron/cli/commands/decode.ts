@@ -61,7 +61,7 @@ async function readF32(path: string): Promise<Float32Array> {
   let buf: Buffer;
   try {
     const st = await stat(path);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (st.isDirectory()) throw new CliError(`cannot read ${path}: is a directory`);
     if (st.isFIFO()) {
       buf = await readPipe(path); // `cat out.f32 | tritonscope decode laneatt /dev/stdin`
     } else {

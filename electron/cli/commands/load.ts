@@ -5,7 +5,7 @@
  * point at file:line:column instead of Triton's opaque "failed to poll from model repository".
  */
 import { readFile } from 'node:fs/promises';
-import { formatDiagnostic } from '../../../shared/diagnostic';
+import { formatDiagnostic, type Diagnostic } from '../../../shared/diagnostic';
 import { fromProtoJson, parseModelConfig, PbtxtSyntaxError, toProtoJson } from '../../../shared/pbtxt';
 import { CONNECTION_USAGE, parseCommandArgs, printJson, withTritonClient } from '../connectionFlags';
 import { CliError, type CliCommand } from '../types';
@@ -22,6 +22,14 @@ function checkName(file: string, name: string | undefined, model: string | undef
   throw new CliError(`${file}: the config is for model '${name}', not '${model}' (Triton requires the same name)`);
 }
 
+/** A config's errors as one line: the first at file:line:col, and how many more (`fallback` when none is located). */
+function firstError(errors: readonly Diagnostic[], file: string, fallback: string): CliError {
+  const first = errors[0];
+  if (!first) return new CliError(fallback);
+  const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
+  return new CliError(`${formatDiagnostic({ ...first, file: first.file ?? file })}${more}`);
+}
+
 /** The config override as the JSON text Triton expects (checked against MODEL's name when given). */
 export async function configOverrideFromFile(
   file: string,
@@ -35,9 +43,8 @@ export async function configOverrideFromFile(
     throw new CliError(`cannot read config file '${file}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (/\.json$/i.test(file) || /^\s*\{\s*"/.test(text)) {
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
         throw new Error('expected a JSON object');
     } catch (err) {
@@ -50,9 +57,7 @@ export async function configOverrideFromFile(
       config = fromProtoJson(text, { file });
     } catch (err) {
       if (!(err instanceof PbtxtSyntaxError)) throw err;
-      const first = err.diagnostics[0];
-      const more = err.diagnostics.length > 1 ? ` (+${err.diagnostics.length - 1} more)` : '';
-      throw new CliError(`${first ? formatDiagnostic({ ...first, file: first.file ?? file }) : err.message}${more}`);
+      throw firstError(err.diagnostics, file, err.message);
     }
     checkName(file, config.name, options.model);
     // The text as it is: JSON.stringify(JSON.parse(...)) would round 64-bit integers past 2^53
@@ -63,13 +68,7 @@ export async function configOverrideFromFile(
   // Triton would fail with an opaque "failed to poll from model repository") stop us unless --force.
   const parsed = parseModelConfig(text, { file, semantic: !options.force });
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !parsed.config) {
-    const first = errors[0];
-    const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
-    throw new CliError(
-      first ? `${formatDiagnostic({ ...first, file: first.file ?? file })}${more}` : `${file}: not a valid ModelConfig`,
-    );
-  }
+  if (errors.length > 0 || !parsed.config) throw firstError(errors, file, `${file}: not a valid ModelConfig`);
   checkName(file, parsed.config.name, options.model);
   return JSON.stringify(toProtoJson(parsed.config));
 }
