@@ -15,7 +15,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { CHROMIUM, CHROMIUM_ARGS } from '../test/e2e/harness';
+import { CHROMIUM_ARGS } from '../test/e2e/harness';
+import { FULL_CHROMIUM } from '../test/helpers/chromium';
+
+// The full browser, not the tests' headless shell: the pipeline's figures (bench/PIPELINE.md) are a
+// user's browser's, and their history was measured with it.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? FULL_CHROMIUM;
 
 interface Pending {
   resolve(v: never): void;

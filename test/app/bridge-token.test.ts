@@ -15,6 +15,7 @@ import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { openInBrowser } from '../../electron/bridge/launch';
 import { ServiceEvents } from '../../electron/services/events';
 import type { ApiHandlers } from '../../shared/contract';
+import { CHROMIUM } from '../helpers/chromium';
 import { makeTempDir, type TempDir } from '../helpers/tempDir';
 
 let tmp: TempDir;
@@ -155,7 +156,7 @@ test('opening the browser: a fake xdg-open sees no token, and the one-time page 
 });
 
 test('in a real Chromium: the launch file logs in, and the page, its module script and the WebSocket work', async (t) => {
-  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const chromiumPath = CHROMIUM;
   if (!existsSync(chromiumPath)) return t.skip(`${chromiumPath} not present`);
   const { chromium } = await import('playwright-core');
   const dist = join(tmp.dir, 'dist-ws');

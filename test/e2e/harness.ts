@@ -13,6 +13,7 @@ import { startBridge, type Bridge } from '../../electron/bridge';
 import type { StartEmbeddedServer } from '../../electron/services/demo';
 import { startEmbeddedServer } from '../../electron/server';
 import { SHARED_DIR } from '../helpers/shared';
+import { CHROMIUM } from '../helpers/chromium';
 import { ProcessShared } from '../helpers/processShared';
 import type { ApiHandlers, ApiMethodName } from '../../shared/contract';
 
@@ -20,7 +21,7 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const SHARED = SHARED_DIR;
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts/e2e');
 export const DIST = join(REPO_ROOT, 'dist/renderer');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM } from '../helpers/chromium';
 
 /** The app side of browser mode: services on a copy of the demo repository behind the bridge. */
 export interface Backend {
