@@ -3,3 +3,4 @@ export * from './inputSpec';
 export * from './preprocessSettings';
 export * from './compare';
 export * from './resize';
+export * from './nonFinite';

@@ -16,6 +16,9 @@ import {
 import { metricsRows, sequenceJson, tusimplePredictions } from '../../renderer/src/panels/inspector/exportData';
 import { toCsv } from '../../shared/csv';
 import type { RawResult } from '../../renderer/src/state/inference';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { NonFiniteAlert } from '../../renderer/src/panels/inspector/NonFiniteAlert';
 import { LANE_PREPROCESS } from '../../shared/inference';
 import { parseTusimpleJson, tusimpleAccuracy, type TusimpleFrame } from '../../shared/lanes';
 
@@ -183,4 +186,48 @@ test('exports: per frame and slot in order (A before B), the file column, the se
   const bare = parseTusimpleJson(tusimplePredictions(results, 'b', settings, null, images));
   assert.equal(bare[0].raw_file, 'clip/b.jpg');
   assert.deepEqual([bare[0].h_samples[0], bare[0].h_samples.at(-1)], [80, 355]);
+});
+
+test('decodeResult counts NaN and ±Infinity in the output (kept across settings); a finite output has none', () => {
+  const clean = result(0, videoFrameKey(0), 320);
+  assert.equal(decodeResult(clean, { id: 'auto', options: {} }, false).nonFinite, null);
+  const values = laneAttOutput(320);
+  values[77 * 5 + 10] = NaN;
+  values[77 * 6 + 11] = NaN;
+  values[77 * 7 + 1] = Infinity; // a lane logit past FP16's range
+  values[77 * 8 + 20] = -Infinity;
+  const broken: RawResult = { ...clean, frameKey: videoFrameKey(1), output: { ...clean.output, values } };
+  const d = decodeResult(broken, { id: 'auto', options: {} }, false);
+  assert.deepEqual(d.nonFinite, { nan: 2, infinite: 2, of: 2784 * 77 });
+  assert.equal(d.error, null, 'the lanes are still decoded: the warning sits beside them');
+  const other = decodeResult(broken, { id: 'auto', options: { laneatt: { conf: 0.5 } } }, false);
+  assert.deepEqual(other.nonFinite, d.nonFinite, 'another setting: the same count');
+  const undecodable = decodeResult(
+    {
+      ...broken,
+      output: { ...broken.output, shape: [7, 7], values: new Float32Array([NaN, ...new Array(48).fill(0)]) },
+    },
+    { id: 'auto', options: {} },
+    false,
+  );
+  assert.ok(undecodable.error);
+  assert.deepEqual(undecodable.nonFinite, { nan: 1, infinite: 0, of: 49 }, 'counted even when no decoder reads it');
+});
+
+test('the inference panel warns of a non-finite output, naming the counts and the output', () => {
+  const values = laneAttOutput(320);
+  values.fill(NaN, 0, 1500);
+  values[2000] = -Infinity;
+  const r: RawResult = {
+    ...result(0, videoFrameKey(0), 320),
+    output: { ...result(0, videoFrameKey(0), 320).output, values },
+  };
+  const html = renderToStaticMarkup(
+    createElement(NonFiniteAlert, { slot: 'B', decoded: decodeResult(r, { id: 'auto', options: {} }, false) }),
+  );
+  assert.match(html, /data-testid="nonfinite-b"/);
+  assert.match(html, /Output not finite \(B\)/);
+  assert.match(html, /1,500 NaN and 1 ±Infinity among 214,368 values of &#x27;predict_lanes&#x27;/);
+  const clean = decodeResult(result(1, videoFrameKey(1), 320), { id: 'auto', options: {} }, false);
+  assert.equal(renderToStaticMarkup(createElement(NonFiniteAlert, { slot: 'A', decoded: clean })), '');
 });

@@ -12,6 +12,7 @@ import type { Media } from './useFrameMedia';
 import { ModelSection } from './ModelSection';
 import { DecoderSection, PreprocessSection } from './SettingsSections';
 import { ExportSection } from './ExportSection';
+import { NonFiniteAlert } from './NonFiniteAlert';
 import { LatencySection } from './LatencySection';
 import { useAppSampledWhilePlaying } from './sampled';
 
@@ -77,6 +78,8 @@ export const ControlsPanel = memo(function ControlsPanel({
         </Alert>
       )}
       {b.error && abMode !== 'off' && <Alert kind="err">{b.error}</Alert>}
+      <NonFiniteAlert slot="A" decoded={a} />
+      {abMode !== 'off' && <NonFiniteAlert slot="B" decoded={b} />}
       <DecoderSection a={a} />
       <LanesSection
         a={a}

@@ -14,7 +14,13 @@ import {
   type TusimpleFrame,
   type TusimpleFrameScore,
 } from '../../../../shared/lanes';
-import { decodeOutput, type DecodedLanes, type DecoderSettings } from '../../../../shared/inference';
+import {
+  countNonFinite,
+  decodeOutput,
+  type DecodedLanes,
+  type DecoderSettings,
+  type NonFiniteCount,
+} from '../../../../shared/inference';
 import type { RawResult } from '../../state/inference';
 
 export type Slot = 'a' | 'b';
@@ -133,6 +139,8 @@ export interface Decoded {
   decoded: DecodedLanes | null;
   decodeMs: number | null;
   error: string | null;
+  /** NaN/±Infinity in the output (an overflow): null when every value is finite. */
+  nonFinite: NonFiniteCount | null;
 }
 
 export const NO_RESULT: Decoded = Object.freeze({
@@ -141,6 +149,7 @@ export const NO_RESULT: Decoded = Object.freeze({
   decoded: null,
   decodeMs: null,
   error: null,
+  nonFinite: null,
 });
 
 interface CacheEntry {
@@ -168,13 +177,16 @@ export function decodeResult(
   if (hit && hit.settings === settings && (hit.proposals === wantProposals || (hit.proposals && !wantProposals)))
     return { ...hit.value, stale };
   let value: Omit<Decoded, 'stale'>;
+  // Counted once per result (a new setting reuses the count): a pass over the output's values.
+  const counted = hit ? hit.value.nonFinite : countNonFinite(result.output.values);
+  const nonFinite = counted && counted.nan + counted.infinite > 0 ? counted : null;
   const t0 = performance.now();
   try {
     const decoded = decodeOutput(result.output, { w: result.frameW, h: result.frameH }, settings, wantProposals);
-    value = { result, decoded, decodeMs: performance.now() - t0, error: null };
+    value = { result, decoded, decodeMs: performance.now() - t0, error: null, nonFinite };
     onDecode?.(value.decodeMs!);
   } catch (e) {
-    value = { result, decoded: null, decodeMs: null, error: e instanceof Error ? e.message : String(e) };
+    value = { result, decoded: null, decodeMs: null, error: e instanceof Error ? e.message : String(e), nonFinite };
   }
   decodeCache.set(result, { settings, proposals: wantProposals, value });
   return { ...value, stale };
