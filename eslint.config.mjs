@@ -24,7 +24,13 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // These .mjs files are typed by their .d.mts for importers, so no tsconfig program holds the .mjs itself.
-        projectService: { allowDefaultProject: ['scripts/build-electron.mjs', 'scripts/lib/rendererBuild.mjs'] },
+        projectService: {
+          allowDefaultProject: [
+            'scripts/build-electron.mjs',
+            'scripts/lib/rendererBuild.mjs',
+            'scripts/lib/testHistory.mjs',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

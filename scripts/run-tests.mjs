@@ -22,6 +22,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rendererBuildIsCurrent, stampRendererBuild } from './lib/rendererBuild.mjs';
 import { processCpuMs } from './proc-cpu.mjs';
+import { updateHistory } from './lib/testHistory.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -199,10 +200,12 @@ const leaves = results.filter((r) => r.kind === 'test' && !(r.file && r.name ===
 const count = (/** @type {string} */ o) => leaves.filter((r) => r.outcome === o).length;
 const where = (/** @type {{ file?: string }} */ r) => (r.file ? relative(root, r.file) : '?');
 const skipped = leaves.filter((r) => r.outcome === 'skip');
-/** @type {Record<string, number>} */
-const fileMs = { ...lastDurations };
-for (const r of results) if (r.nesting === 0 && r.file) fileMs[where(r)] = 0;
-for (const r of results) if (r.nesting === 0 && r.file) fileMs[where(r)] += r.ms;
+const failedFiles = new Set(results.filter((r) => r.outcome === 'fail').map(where));
+const fileMs = updateHistory(
+  lastDurations,
+  results.filter((r) => r.nesting === 0 && r.file).map((r) => [where(r), r.ms]),
+  failedFiles,
+);
 writeFileSync(durationsFile, JSON.stringify(fileMs, null, 1));
 const sharedSkips = skipped.filter((r) => SHARED_SKIP.test(r.skip ?? ''));
 const otherSkips = skipped.filter((r) => !SHARED_SKIP.test(r.skip ?? ''));
@@ -254,9 +257,11 @@ if (processCpu.length) {
     for (const c of [...testCpu].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10))
       lines.push(`  ${seconds(c.cpuMs)} s  ${c.file}: ${c.test}`);
   }
-  /** @type {Record<string, number>} */
-  const history = { ...lastCpu };
-  for (const c of perFile) history[c.name] = c.cpuMs;
+  const history = updateHistory(
+    lastCpu,
+    perFile.map((c) => [c.name, c.cpuMs]),
+    failedFiles,
+  );
   writeFileSync(cpuHistoryFile, JSON.stringify(history, null, 1));
 }
 // From this process's counters: what it and the processes it waited for used. Chromium's helper
