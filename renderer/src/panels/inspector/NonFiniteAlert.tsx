@@ -8,8 +8,8 @@ export function NonFiniteAlert({ slot, decoded }: { slot: 'A' | 'B'; decoded: De
   if (!counted || !decoded.result) return null;
   return (
     <Alert kind="warn" testId={`nonfinite-${slot.toLowerCase()}`} title={`Output not finite (${slot})`}>
-      {describeNonFinite(decoded.result.output.name, counted)}: lanes decoded from it are not reliable (FP16 overflows
-      past ±65504).
+      {describeNonFinite(decoded.result.output.name, counted)}: lanes decoded from it are not reliable (an FP16 value
+      overflows past ±65504).
     </Alert>
   );
 }
