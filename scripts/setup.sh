@@ -10,16 +10,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
+updated=0
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-[ -x /usr/lib/chromium/chromium-headless-shell ] || need+=(chromium-headless-shell)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing Debian packages: ${need[*]}"
     apt-get update -qq
+    updated=1
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
     echo "setup: please install these Debian packages (as root): ${need[*]}" >&2
+  fi
+fi
+# Optional: where the headless shell cannot be installed, the tests drive the full browser.
+if [ ! -x /usr/lib/chromium/chromium-headless-shell ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian package chromium-headless-shell"
+    [ "$updated" = 1 ] || apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null ||
+      echo "setup: chromium-headless-shell did not install; the browser tests will use chromium (slower)" >&2
+  else
+    echo "setup: optional Debian package: chromium-headless-shell (faster browser tests)" >&2
   fi
 fi
 
