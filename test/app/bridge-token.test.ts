@@ -156,8 +156,7 @@ test('opening the browser: a fake xdg-open sees no token, and the one-time page 
 });
 
 test('in a real Chromium: the launch file logs in, and the page, its module script and the WebSocket work', async (t) => {
-  const chromiumPath = CHROMIUM;
-  if (!existsSync(chromiumPath)) return t.skip(`${chromiumPath} not present`);
+  if (!existsSync(CHROMIUM)) return t.skip(`${CHROMIUM} not present`);
   const { chromium } = await import('playwright-core');
   const dist = join(tmp.dir, 'dist-ws');
   mkdirSync(dist);
@@ -173,7 +172,7 @@ test('in a real Chromium: the launch file logs in, and the page, its module scri
      ws.onerror = () => { document.title = 'ws refused'; };`,
   );
   const b = await startBridge({ handlers: {} as ApiHandlers, events: new ServiceEvents(), staticDir: dist });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
   try {
     const page = await browser.newPage();
     const launch = openInBrowser(b, '/bin/true');

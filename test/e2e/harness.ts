@@ -21,7 +21,7 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const SHARED = SHARED_DIR;
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts/e2e');
 export const DIST = join(REPO_ROOT, 'dist/renderer');
-export { CHROMIUM } from '../helpers/chromium';
+export { CHROMIUM };
 
 /** The app side of browser mode: services on a copy of the demo repository behind the bridge. */
 export interface Backend {
