@@ -20,6 +20,11 @@ export async function loadOnnxRunner(modelFile: string, config: ServerModelConfi
     session = await ort.InferenceSession.create(modelFile, {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
+      // ORT's intra-op threads spin-wait after each parallel section by default, burning a core
+      // between runs. The embedded server shares a small machine with the app's own processes and
+      // its other models: on 2 cores, spinning sessions slowed whatever ran next to them (the lane
+      // models' bench: FP32 median 13-19 ms next to a spinning session, 8.3-9.8 ms without).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
   } catch (err) {
     // ORT's own words ("Load model from <file> failed: ..."), as Triton's ORT backend reports them.
