@@ -29,6 +29,8 @@ export default tseslint.config(
             'scripts/build-electron.mjs',
             'scripts/lib/rendererBuild.mjs',
             'scripts/lib/testHistory.mjs',
+            'scripts/lib/laneQueue.mjs',
+            'scripts/lib/laneEvents.mjs',
           ],
         },
         tsconfigRootDir: import.meta.dirname,

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { rendererBuildIsCurrent, stampRendererBuild } from './lib/rendererBuild.mjs';
 import { processCpuMs } from './proc-cpu.mjs';
 import { updateHistory } from './lib/testHistory.mjs';
+import { writeQueue } from './lib/laneQueue.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -53,12 +54,8 @@ function findTests(dir) {
   return out.sort();
 }
 
-/**
- * Longest first, so the run ends with short files on both cores instead of one long file alone
- * (the soak is a minute of mostly waiting). Order by each file's duration in the previous run
- * (.tmp/test-durations.json); files never timed (a fresh clone) follow this list, then the rest.
- */
 const LANE_SUFFIX = '.lane.test.ts';
+/** Files known to take long, for a guess at the queue's order when a file has no history. */
 const KNOWN_SLOW = [
   'test/server/soak.test.ts',
   'test/e2e/',
@@ -68,15 +65,8 @@ const KNOWN_SLOW = [
 const durationsFile = join(root, '.tmp/test-durations.json');
 /** @type {Record<string, number>} */
 const lastDurations = existsSync(durationsFile) ? JSON.parse(readFileSync(durationsFile, 'utf8')) : {};
-/** @param {string} t */
-const rank = (t) => {
-  const known = KNOWN_SLOW.findIndex((k) => t.startsWith(k));
-  return lastDurations[t] ?? (known >= 0 ? 1e9 - known : 0);
-};
-
 const started = Date.now();
 let tests = findTests(join(root, 'test'));
-tests.sort((a, b) => rank(b) - rank(a) || a.localeCompare(b));
 if (!withE2e) tests = tests.filter((t) => !t.startsWith('test/e2e/'));
 if (filters.length) tests = tests.filter((t) => filters.some((f) => t.includes(f)));
 
@@ -111,12 +101,19 @@ mkdirSync(runDir, { recursive: true });
  * Test files run in a few long-lived "lane" processes, each importing its files one after the other
  * (each in a suite named by its path), instead of a process per file: a Node + tsx start-up and the
  * imports a test needs (playwright-core alone is over a second of CPU, the services half a second)
- * cost more than most files take to run. Files are dealt to the lanes by their CPU in the previous
- * run, heaviest first, each to the lane with the least so far; the lanes run side by side. A file
- * with a `test-process: own` line gets a process of its own (the soak: a minute of mostly waiting,
- * which would hold up a lane). Files in a lane must close what they open and restore what they
- * change (environment variables, working directory); the browser tests share one Chromium per
- * process (test/e2e/harness.ts).
+ * cost more than most files take to run. The lanes take their files from one queue, each when it is
+ * done with the last (scripts/lib/lane.mjs, laneQueue.mjs), the longest first (by each file's wall
+ * time in the previous run), so they end together whatever the machine's load does to a file's
+ * time. Half the lanes prefer browser tests, the others the rest: a browser test that waits for its
+ * page leaves the core to a lane that computes. A file with a `test-process: own` line gets a
+ * process of its own (the soak: a minute of mostly waiting, which would hold up a lane). Files in a
+ * lane must close what they open and restore what they change (environment variables, working
+ * directory); the browser tests share one Chromium per process (test/e2e/harness.ts).
+ *
+ * Three lanes by default (TEST_LANES): on this 2-core machine two used less CPU (219-234 s against
+ * 261-267 s: with three busy, the tests that wait for a page or a video frame wait longer while the
+ * page keeps drawing) but left a core idle for 39-46 s of the run, when both lanes waited at once;
+ * with the queue, 134-147 s with two lanes, 138-141 s with three.
  */
 const OWN_PROCESS_MARK = 'test-process: own';
 const LANES = Math.max(1, Number(process.env.TEST_LANES ?? 3));
@@ -124,41 +121,29 @@ const cpuHistoryFile = join(root, '.tmp/test-cpu-history.json');
 /** @type {Record<string, number>} */
 const lastCpu = existsSync(cpuHistoryFile) ? JSON.parse(readFileSync(cpuHistoryFile, 'utf8')) : {};
 /**
- * A past run's CPU per file, committed: a fresh clone (and CI) has no history, and dealing by guesses
- * left one lane with twice another's CPU (72.6 / 105.6 / 153.0 s in a fresh clone), the run waiting for
- * it. Only the ratios matter; refresh it from .tmp/test-cpu-history.json when files come or change much.
+ * A past run's CPU per file, committed: a fresh clone (and CI) has no history to order the queue by.
+ * Only the order matters; refresh it from .tmp/test-cpu-history.json when files come or change much.
  * @type {Record<string, number>}
  */
 const baselineCpu = JSON.parse(readFileSync(join(root, 'scripts/test-cpu-baseline.json'), 'utf8'));
-/** Expected CPU ms of a file: the last run's, else the baseline's, else its last duration, else a guess by kind. */
-const weight = (/** @type {string} */ t) =>
-  lastCpu[t] ??
-  baselineCpu[t] ??
+/** Expected ms of a file: its last wall time, else the baseline's CPU, else a guess by kind. */
+const expectedMs = (/** @type {string} */ t) =>
   lastDurations[t] ??
+  baselineCpu[t] ??
   (t.startsWith('test/e2e/') ? 15_000 : KNOWN_SLOW.some((k) => t.startsWith(k)) ? 8_000 : 1_000);
 const ownProcess = tests.filter((t) => readFileSync(join(root, t), 'utf8').includes(OWN_PROCESS_MARK));
-/** @type {{ files: string[], ms: number }[]} */
-const lanes = Array.from({ length: Math.min(LANES, tests.length - ownProcess.length) }, () => ({ files: [], ms: 0 }));
-for (const t of tests.filter((f) => !ownProcess.includes(f)).sort((a, b) => weight(b) - weight(a))) {
-  const lane = lanes.reduce((min, l) => (l.ms < min.ms ? l : min));
-  lane.files.push(t);
-  lane.ms += weight(t);
-}
-// A lane's browser tests one after another, so they find the lane's Chromium still open.
 const isBrowserTest = (/** @type {string} */ t) => t.startsWith('test/e2e/');
-for (const lane of lanes) lane.files.sort((a, b) => Number(isBrowserTest(b)) - Number(isBrowserTest(a)));
-const laneFiles = lanes.map((lane, i) => {
+const queued = tests.filter((t) => !ownProcess.includes(t)).sort((a, b) => expectedMs(b) - expectedMs(a));
+writeQueue(
+  runDir,
+  queued.map((file) => ({ file, kind: isBrowserTest(file) ? 'browser' : 'other' })),
+);
+const laneCount = Math.min(LANES, queued.length);
+const laneFiles = Array.from({ length: laneCount }, (_, i) => {
   const file = join(runDir, `lane-${i + 1}${LANE_SUFFIX}`);
   const up = relative(runDir, root).split('\\').join('/');
-  const lines = [
-    "import { after, afterEach, before, beforeEach, describe } from 'node:test';",
-    `import { fileCpu } from '${up}/scripts/test-cpu-hook.mjs';`,
-  ];
-  for (const t of lane.files)
-    lines.push(
-      `describe(${JSON.stringify(t)}, async () => { const cpu = fileCpu(${JSON.stringify(t)}); before(cpu.start); beforeEach(cpu.testStart); afterEach(cpu.testStop); await import('${up}/${t}'); after(cpu.stop); });`,
-    );
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  const options = { root, runDir, prefer: i % 2 === 0 ? 'browser' : 'other', slots: queued.length };
+  writeFileSync(file, `import { runLane } from '${up}/scripts/lib/lane.mjs';\nrunLane(${JSON.stringify(options)});\n`);
   return relative(root, file);
 });
 const testArgs = [...ownProcess, ...laneFiles];
@@ -166,6 +151,8 @@ const summaryFile = join(runDir, 'test-summary.jsonl');
 const cpuFile = join(runDir, 'test-cpu.jsonl');
 writeFileSync(cpuFile, '');
 process.env.TEST_CPU_FILE = cpuFile;
+// For the reporters (scripts/lib/laneEvents.mjs): the files whose tests are not inside a lane's slots.
+process.env.TEST_OWN_PROCESS_FILES = ownProcess.map((t) => join(root, t)).join('\n');
 const status = run(`tests (${tests.length} files)`, [
   // The heap size the app's processes start with (electron/cli/nodeFlags.ts' SERVING_NODE_FLAGS; Node
   // hands it on to every test process, test/app/node-flags.test.ts checks it arrives): without it V8
@@ -178,10 +165,10 @@ const status = run(`tests (${tests.length} files)`, [
   '--import',
   './scripts/test-cpu-hook.mjs',
   '--test',
-  // Every lane and own-process file at once: the soak and the browser tests spend much of their
-  // time waiting, and the lanes were balanced to finish together.
+  // Every lane and own-process file at once: the soak spends most of its time waiting, and the lanes
+  // share out the queue between them.
   `--test-concurrency=${testArgs.length}`,
-  '--test-reporter=spec',
+  '--test-reporter=./scripts/test-spec-reporter.mjs',
   '--test-reporter-destination=stdout',
   '--test-reporter=./scripts/test-summary-reporter.mjs',
   `--test-reporter-destination=${summaryFile}`,

@@ -1,7 +1,7 @@
-// The per-file histories that scripts/run-tests.mjs deals the lanes by (wall ms and CPU ms of each
-// test file in the previous run). A file that failed keeps its previous figure: a run that broke
-// early (a browser that would not start, an import error) measured a fraction of the file's work, and
-// dealing the next run by it left one lane with three times another's CPU (22.8 / 31.5 / 76.7 s).
+// The per-file histories of scripts/run-tests.mjs (wall ms and CPU ms of each test file in the previous
+// run; the wall times order the lanes' queue). A file that failed keeps its previous figure: a run that
+// broke early (a browser that would not start, an import error) measured a fraction of the file's work,
+// and lanes dealt by such a figure once left one lane with three times another's CPU (22.8 / 31.5 / 76.7 s).
 
 /**
  * @param {Record<string, number>} previous figures of earlier runs, by file

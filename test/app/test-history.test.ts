@@ -1,5 +1,5 @@
 /**
- * scripts/lib/testHistory.mjs: the per-file figures the test runner deals its lanes by. A failed
+ * scripts/lib/testHistory.mjs: the per-file figures the test runner orders its queue by. A failed
  * file keeps its earlier figure (a run that broke early measured a fraction of its work).
  */
 import { test } from 'node:test';
@@ -27,6 +27,6 @@ test('a passing file takes its new figure (several records summed); a failed one
   assert.equal(previous['test/b.test.ts'], 4000, 'the previous record is not changed in place');
 });
 
-test('a file that failed in its first run gets no figure (dealt by the baseline or a guess instead)', () => {
+test('a file that failed in its first run gets no figure (queued by the baseline or a guess instead)', () => {
   assert.deepEqual(updateHistory({}, [['test/x.test.ts', 50]], new Set(['test/x.test.ts'])), {});
 });
