@@ -31,6 +31,8 @@ export default tseslint.config(
             'scripts/lib/testHistory.mjs',
             'scripts/lib/laneQueue.mjs',
             'scripts/lib/laneEvents.mjs',
+            'bin/cliBundle.mjs',
+            'scripts/build-cli.mjs',
           ],
         },
         tsconfigRootDir: import.meta.dirname,

@@ -1,10 +1,9 @@
 #!/usr/bin/env -S node --initial-old-space-size=128
-// The CLI is written in TypeScript; tsx (a runtime dependency) compiles it on the fly so that
-// `npx tritonscope ...` works straight after `npm install`, with no build step.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
+// The CLI is written in TypeScript: it runs from its bundle when that is current, else tsx (a runtime
+// dependency) compiles it on the fly, so that `npx tritonscope ...` works straight after
+// `npm install`, with no build step (bin/cliBundle.mjs).
+import { loadCliMain } from './cliBundle.mjs';
 
-register();
 // grpc-js hands Node the target's host as the TLS server name, and Node warns (DEP0123) on every
 // TLS connection to an IP address (`--url 192.168.1.20:8001 --tls`): two lines of noise under a CLI
 // that promises one line per failure. Only that warning is dropped.
@@ -26,8 +25,7 @@ process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
-const entry = new URL('../electron/cli/main.ts', import.meta.url);
-const { main } = await import(fileURLToPath(entry));
+const { main } = await loadCliMain();
 process.exitCode = await main(process.argv.slice(2));
 // The command is done. What is still open is not ours to wait for: after `serve` stops, a peer
 // that keeps an idle connection to the closed port would otherwise hold the process until it

@@ -77,6 +77,8 @@ if (process.env.CI === 'true' && !existsSync(sharedDir)) {
 
 const demoBuild = join(root, 'scripts/demo/build.ts');
 if (existsSync(demoBuild) && run('demo assets', ['--import', 'tsx', demoBuild]) !== 0) process.exit(1);
+// The CLI's bundle (bin/cliBundle.mjs): the CLI processes the tests start run from it, at half the CPU.
+if (run('CLI bundle', ['scripts/build-cli.mjs', '--if-stale']) !== 0) process.exit(1);
 
 // Browser tests and tests that start the app (they say so with a `needs: renderer build` line).
 const needsRenderer = tests.some(

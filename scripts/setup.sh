@@ -47,3 +47,7 @@ fi
 # The demo assets (road scenes, video, lane-model repository) that `npm start` and `npm test` both
 # use: generated once here; later runs find them up to date (keyed by a hash of their inputs).
 node --import tsx scripts/demo/build.ts
+
+# The CLI's bundle (bin/cliBundle.mjs): `tritonscope` starts in half the CPU from it; without it (or
+# after an edit to its sources) the binary runs the TypeScript sources through tsx instead.
+node scripts/build-cli.mjs

@@ -3,7 +3,10 @@
  * own main(), capturing what they write. It is a process of its own (not the test process), so
  * swapping process.stdout.write here cannot swallow the test runner's reporting.
  */
-import { main } from '../../electron/cli/main';
+import { loadCliMain } from '../../bin/cliBundle.mjs';
+
+// The same code the binary runs: the bundle when it is current, else the sources.
+const { main } = await loadCliMain();
 
 interface RunMessage {
   id: number;
