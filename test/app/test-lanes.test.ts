@@ -112,9 +112,10 @@ test('lanes over real files: each file runs once in some lane, its tests (also a
       return p;
     });
     const summary = join(tmp.dir, 'summary.jsonl');
-    // A run of its own, not a child of the run this test is in.
+    // A run of its own, not a child of the run this test is in (nor writing into its CPU records).
     const env: NodeJS.ProcessEnv = { ...process.env, TEST_OWN_PROCESS_FILES: '' };
     delete env['NODE_TEST_CONTEXT'];
+    delete env['TEST_CPU_FILE'];
     const r = spawnSync(
       process.execPath,
       [
