@@ -1,5 +1,5 @@
 /** The shell: top bar (server picker + status), navigation rail, the active view, status bar. */
-import { useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { useApp } from './state/store';
 import type { ViewId } from './state/settings';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -10,7 +10,6 @@ import { ServersView } from './panels/ServersView';
 import { ModelsView } from './panels/models/ModelsView';
 import { useStatsSampling } from './panels/models/useStatsSampling';
 import { useActiveIndex } from './panels/useActiveIndex';
-import { RepositoryView } from './panels/RepositoryView';
 import { InspectorView } from './panels/inspector/InspectorView';
 import { MetricsView } from './panels/metrics/MetricsView';
 import { useMetricsSampling } from './panels/metrics/useMetricsSampling';
@@ -25,6 +24,10 @@ import { ConfirmDialog } from './components/ConfirmDialog';
 import './styles/shared-ui.css';
 import { getApi, getApiMode } from '../api';
 import { onBridgeState, type BridgeState } from '../api';
+
+// The repository view carries the code editor (CodeMirror, about a third of the bundle): loaded when
+// first opened, so that starting the app does not parse it.
+const RepositoryView = lazy(() => import('./panels/RepositoryView').then((m) => ({ default: m.RepositoryView })));
 
 const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect' | 'metrics'; key: string }[] =
   [
@@ -143,7 +146,11 @@ export function App() {
         <ErrorBoundary label={VIEWS.find((v) => v.id === view)?.label ?? 'View'} key={view}>
           {view === 'servers' && <ServersView />}
           {view === 'models' && <ModelsView />}
-          {view === 'repository' && <RepositoryView />}
+          {view === 'repository' && (
+            <Suspense fallback={<div className="view" />}>
+              <RepositoryView />
+            </Suspense>
+          )}
           {view === 'inspector' && <InspectorView />}
           {view === 'metrics' && <MetricsView />}
         </ErrorBoundary>
