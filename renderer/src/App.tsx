@@ -10,7 +10,6 @@ import { ServersView } from './panels/ServersView';
 import { ModelsView } from './panels/models/ModelsView';
 import { useStatsSampling } from './panels/models/useStatsSampling';
 import { useActiveIndex } from './panels/useActiveIndex';
-import { InspectorView } from './panels/inspector/InspectorView';
 import { MetricsView } from './panels/metrics/MetricsView';
 import { useMetricsSampling } from './panels/metrics/useMetricsSampling';
 import { usePlaybackSampled } from './panels/inspector/playback';
@@ -25,9 +24,13 @@ import './styles/shared-ui.css';
 import { getApi, getApiMode } from '../api';
 import { onBridgeState, type BridgeState } from '../api';
 
-// The repository view carries the code editor (CodeMirror, about a third of the bundle): loaded when
-// first opened, so that starting the app does not parse it.
+// The repository view carries the code editor (CodeMirror, about a third of the bundle) and the
+// inspector its canvas stage (Konva and react-konva's reconciler, about another third): each is loaded
+// when first opened, so that starting the app does not parse them.
 const RepositoryView = lazy(() => import('./panels/RepositoryView').then((m) => ({ default: m.RepositoryView })));
+const InspectorView = lazy(() =>
+  import('./panels/inspector/InspectorView').then((m) => ({ default: m.InspectorView })),
+);
 
 const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect' | 'metrics'; key: string }[] =
   [
@@ -151,7 +154,11 @@ export function App() {
               <RepositoryView />
             </Suspense>
           )}
-          {view === 'inspector' && <InspectorView />}
+          {view === 'inspector' && (
+            <Suspense fallback={<div className="view" />}>
+              <InspectorView />
+            </Suspense>
+          )}
           {view === 'metrics' && <MetricsView />}
         </ErrorBoundary>
       </main>
