@@ -114,8 +114,8 @@ mkdirSync(runDir, { recursive: true });
  *
  * Three lanes by default (TEST_LANES): on this 2-core machine two used less CPU (219-234 s against
  * 261-267 s: with three busy, the tests that wait for a page or a video frame wait longer while the
- * page keeps drawing) but left a core idle for 39-46 s of the run, when both lanes waited at once;
- * with the queue, 134-147 s with two lanes, 138-141 s with three.
+ * page keeps drawing) but left a core idle for 39-46 s of the run, when both lanes waited at once.
+ * With the queue, in the same hours: 142.6-147.7 s with two lanes, 135.2-146.9 s with three.
  */
 const OWN_PROCESS_MARK = 'test-process: own';
 const LANES = Math.max(1, Number(process.env.TEST_LANES ?? 3));
