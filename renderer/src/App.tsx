@@ -10,6 +10,7 @@ import { ServersView } from './panels/ServersView';
 import { ModelsView } from './panels/models/ModelsView';
 import { useStatsSampling } from './panels/models/useStatsSampling';
 import { useActiveIndex } from './panels/useActiveIndex';
+import { InspectorView } from './panels/inspector/InspectorView';
 import { MetricsView } from './panels/metrics/MetricsView';
 import { useMetricsSampling } from './panels/metrics/useMetricsSampling';
 import { usePlaybackSampled } from './panels/inspector/playback';
@@ -24,13 +25,9 @@ import './styles/shared-ui.css';
 import { getApi, getApiMode } from '../api';
 import { onBridgeState, type BridgeState } from '../api';
 
-// The repository view carries the code editor (CodeMirror, about a third of the bundle) and the
-// inspector its canvas stage (Konva and react-konva's reconciler, about another third): each is loaded
-// when first opened, so that starting the app does not parse them.
+// The repository view carries the code editor (CodeMirror, about a third of the bundle): loaded when
+// first opened, so that starting the app does not parse it.
 const RepositoryView = lazy(() => import('./panels/RepositoryView').then((m) => ({ default: m.RepositoryView })));
-const InspectorView = lazy(() =>
-  import('./panels/inspector/InspectorView').then((m) => ({ default: m.InspectorView })),
-);
 
 const VIEWS: { id: ViewId; label: string; icon: 'servers' | 'models' | 'repo' | 'inspect' | 'metrics'; key: string }[] =
   [
@@ -154,11 +151,7 @@ export function App() {
               <RepositoryView />
             </Suspense>
           )}
-          {view === 'inspector' && (
-            <Suspense fallback={<div className="view" />}>
-              <InspectorView />
-            </Suspense>
-          )}
+          {view === 'inspector' && <InspectorView />}
           {view === 'metrics' && <MetricsView />}
         </ErrorBoundary>
       </main>
