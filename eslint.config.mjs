@@ -32,6 +32,7 @@ export default tseslint.config(
             'scripts/lib/laneQueue.mjs',
             'scripts/lib/laneEvents.mjs',
             'bin/cliBundle.mjs',
+            'bin/inputsHash.mjs',
             'scripts/build-cli.mjs',
           ],
         },

@@ -4,30 +4,15 @@
 // edit. The bundle starts in about half the CPU (0.5 s against 1.0 s for `tritonscope status`, this
 // machine): through tsx every module goes through Node's loader-hooks thread.
 //
-// "As they are now" is a hash of the bundle's inputs (the files esbuild read, listed in the stamp),
-// not modification times: a checkout or a copy may leave a changed file with an older time.
-import { createHash } from 'node:crypto';
+// "As they are now" is a hash of the bundle's inputs (the files esbuild read, listed in the stamp).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inputsHash } from './inputsHash.mjs';
 
 export const CLI_BUNDLE = 'dist/cli/main.cjs';
 export const CLI_STAMP = 'dist/cli/stamp.json';
-
-/**
- * @param {string} root the repository @param {readonly string[]} inputs paths relative to it
- * @returns {string} a hash of the inputs' names and contents ('' if one is missing)
- */
-export function inputsHash(root, inputs) {
-  const hash = createHash('sha256');
-  for (const input of [...inputs].sort()) {
-    const p = join(root, input);
-    if (!existsSync(p)) return '';
-    hash.update(input).update('\0').update(readFileSync(p)).update('\0');
-  }
-  return hash.digest('hex');
-}
 
 /** @param {string} root @returns {boolean} dist/cli holds a bundle of the current sources */
 export function cliBundleIsCurrent(root) {

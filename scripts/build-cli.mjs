@@ -9,26 +9,22 @@ import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI_STAMP, cliBundleIsCurrent, inputsHash } from '../bin/cliBundle.mjs';
+import { CLI_STAMP, cliBundleIsCurrent } from '../bin/cliBundle.mjs';
+import { inputsHash } from '../bin/inputsHash.mjs';
+import { nodeBundleOptions } from './lib/nodeBundle.mjs';
 
 /** @param {string} root the repository */
 export async function buildCli(root) {
   const outdir = join(root, 'dist/cli');
   mkdirSync(outdir, { recursive: true });
+  const base = nodeBundleOptions(root);
   /** @type {import('esbuild').BuildOptions} */
   const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
-    absWorkingDir: root,
+    ...base,
     packages: 'external',
     metafile: true,
-    // import.meta.dirname and .url are our ESM spellings; in the CJS bundle __dirname and the file's
-    // URL are the equivalents.
-    define: { 'import.meta.dirname': '__dirname', 'import.meta.url': '__importMetaUrl' },
+    // import.meta.url too: in the CJS bundle, the file's URL.
+    define: { ...base.define, 'import.meta.url': '__importMetaUrl' },
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
   const results = await Promise.all([

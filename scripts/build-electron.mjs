@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBundleOptions } from './lib/nodeBundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist/electron');
@@ -38,17 +39,7 @@ export function electronBundlesStale() {
 }
 
 export async function buildElectron() {
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
-    absWorkingDir: root,
-    // import.meta.dirname is our ESM spelling; in the CJS bundle __dirname is the equivalent.
-    define: { 'import.meta.dirname': '__dirname' },
-  };
+  const common = nodeBundleOptions(root);
   await Promise.all([
     build({
       ...common,

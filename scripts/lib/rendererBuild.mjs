@@ -2,9 +2,9 @@
 // inputs (renderer/, shared/, the lockfile) beside the bundle; a build is needed when the stamp is
 // missing or differs. Content, not mtimes: a fresh clone or a checkout gives every file a new mtime,
 // and an edit undone leaves a newer mtime for the same bytes.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { inputsHash } from '../../bin/inputsHash.mjs';
 
 const INPUTS = ['renderer', 'shared', 'package-lock.json'];
 const STAMP = 'dist/renderer/.source-hash';
@@ -25,15 +25,14 @@ function files(dir) {
 
 /** @param {string} root the repository root */
 export function rendererSourceHash(root) {
-  const hash = createHash('sha256');
-  for (const input of INPUTS) {
+  const list = INPUTS.flatMap((input) => {
     const p = join(root, input);
-    const list = input.includes('.') ? (existsSync(p) ? [p] : []) : files(p);
-    for (const f of list.sort()) {
-      hash.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
-    }
-  }
-  return hash.digest('hex');
+    return input.includes('.') ? (existsSync(p) ? [p] : []) : files(p);
+  });
+  return inputsHash(
+    root,
+    list.map((f) => relative(root, f)),
+  );
 }
 
 /** @param {string} root */

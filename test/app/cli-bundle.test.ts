@@ -8,7 +8,8 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { CLI_BUNDLE, CLI_STAMP, cliBundleIsCurrent, inputsHash, loadCliMain } from '../../bin/cliBundle.mjs';
+import { CLI_BUNDLE, CLI_STAMP, cliBundleIsCurrent, loadCliMain } from '../../bin/cliBundle.mjs';
+import { inputsHash } from '../../bin/inputsHash.mjs';
 import { buildCli } from '../../scripts/build-cli.mjs';
 import { makeTempDir } from '../helpers/tempDir';
 
