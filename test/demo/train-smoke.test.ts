@@ -17,7 +17,18 @@ const PYTHON = '/usr/bin/python3';
 test('a few training iterations lower the LaneATT loss; fast heads == LaneATT pooling + linear; the operating point keeps the anchors', (t) => {
   const r = spawnSync(
     PYTHON,
-    [join(REPO_ROOT, 'scripts/train/train.py'), '--smoke', '--smoke-iters', '6', '--smoke-scenes', '2'],
+    // One thread: torch's second thread spin-waits between the small ops of a step, and the suite
+    // shares two cores (4.0 -> 2.75 s of CPU for this run on a quiet machine).
+    [
+      join(REPO_ROOT, 'scripts/train/train.py'),
+      '--smoke',
+      '--smoke-iters',
+      '6',
+      '--smoke-scenes',
+      '2',
+      '--threads',
+      '1',
+    ],
     { encoding: 'utf8', timeout: 600_000 },
   );
   // Asking Python once (not a separate import probe first): importing torch costs seconds.
