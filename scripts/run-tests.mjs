@@ -153,6 +153,8 @@ const summaryFile = join(runDir, 'test-summary.jsonl');
 const cpuFile = join(runDir, 'test-cpu.jsonl');
 writeFileSync(cpuFile, '');
 process.env.TEST_CPU_FILE = cpuFile;
+// Where test helpers may share what every lane would otherwise make again (test/triton-client/helpers/certs.ts).
+process.env.TEST_RUN_DIR = runDir;
 // For the reporters (scripts/lib/laneEvents.mjs): the files whose tests are not inside a lane's slots.
 process.env.TEST_OWN_PROCESS_FILES = ownProcess.map((t) => join(root, t)).join('\n');
 const status = run(`tests (${tests.length} files)`, [

@@ -1,9 +1,12 @@
 /**
  * Test PKI generated at run time with node-forge (keys by node:crypto, which is fast and native).
- * One PKI per test process: its five RSA-2048 keys cost about a second of CPU, and the test runner
- * runs several TLS test files in one process (scripts/run-tests.mjs). Nothing changes it once made.
+ * Its five RSA-2048 keys cost about a second of CPU, so it is made once per test process, and once per
+ * run where scripts/run-tests.mjs names the run's directory (TEST_RUN_DIR): the first process to need
+ * it writes it there, the other lanes read it. Nothing changes it once made.
  */
 import crypto from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import forge from 'node-forge';
 
 export interface Pem {
@@ -67,10 +70,28 @@ export interface TestPki {
 
 let made: TestPki | undefined;
 
-/** The test process's PKI (made on first use; the same objects afterwards: treat them as read-only). */
+/** The run's (or this process's) PKI, made on first use; the same objects afterwards: treat them as read-only. */
 export function makeTestPki(): TestPki {
-  made ??= freshPki();
+  made ??= runPki() ?? freshPki();
   return made;
+}
+
+/** The PKI shared by the run's processes, or undefined outside scripts/run-tests.mjs. */
+function runPki(): TestPki | undefined {
+  const dir = process.env['TEST_RUN_DIR'];
+  if (!dir) return undefined;
+  const file = join(dir, 'test-pki.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as TestPki;
+  } catch {
+    const pki = freshPki();
+    // Written whole, then renamed: a lane reading meanwhile sees no file or a complete one. Two lanes
+    // that both found none each make one; the last rename wins, and each keeps using its own.
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(pki));
+    renameSync(tmp, file);
+    return pki;
+  }
 }
 
 function freshPki(): TestPki {
