@@ -25,7 +25,21 @@ export interface CliHost {
 }
 
 /** The host child of this test process, shared by the files that run in it (see cliHost). */
-const hosts: ProcessShared<ChildProcess> = new ProcessShared(startHost, (child) => child.kill(), 1000);
+/**
+ * The host outlives a file by up to a minute, so the next CLI file of the same lane (often a few files
+ * later, the queue deals them out by length) finds it started: a start costs 1-1.5 s of CPU. While
+ * idle it does not hold this process open (it exits with it: cliChild.ts ends on disconnect).
+ */
+const hosts: ProcessShared<ChildProcess> = new ProcessShared(startHost, (child) => child.kill(), 60_000, {
+  park: (child) => {
+    child.unref();
+    child.channel?.unref();
+  },
+  unpark: (child) => {
+    child.ref();
+    child.channel?.ref();
+  },
+});
 const pending = new Map<number, { done: (r: CliResult) => void; fail: (e: Error) => void }>();
 let next = 0;
 

@@ -26,6 +26,9 @@ function capture(into: string[]): typeof process.stdout.write {
   };
 }
 
+// The test process is gone (or let go of this host while idle and then ended): so is this host.
+process.on('disconnect', () => process.exit(0));
+
 let queue = Promise.resolve();
 process.on('message', (msg: RunMessage) => {
   queue = queue.then(async () => {

@@ -8,14 +8,21 @@
 export class ProcessShared<T> {
   private entry: { value: T; users: number; idle?: ReturnType<typeof setTimeout> } | undefined;
 
-  /** idleMs: long enough to bridge the gap between one file's last test and the next file's first. */
+  /**
+   * idleMs: long enough to bridge the gap between one file's last test and the next file's first.
+   * park/unpark: when the value is idle, let it stop holding the process open (and hold it again when
+   * taken), so a long idleMs never keeps a process whose tests are done from exiting. The idle timer
+   * itself never holds the process.
+   */
   constructor(
     private readonly open: () => T,
     private readonly close: (value: T) => void,
     private readonly idleMs: number,
+    private readonly hold?: { park(value: T): void; unpark(value: T): void },
   ) {}
 
   take(): T {
+    if (this.entry?.users === 0) this.hold?.unpark(this.entry.value);
     this.entry ??= { value: this.open(), users: 0 };
     clearTimeout(this.entry.idle);
     this.entry.users++;
@@ -26,11 +33,13 @@ export class ProcessShared<T> {
   release(value: T): void {
     const entry = this.entry;
     if (!entry || entry.value !== value || --entry.users > 0) return;
+    this.hold?.park(entry.value);
     entry.idle = setTimeout(() => {
       if (this.entry !== entry || entry.users > 0) return;
       this.entry = undefined;
       this.close(entry.value);
     }, this.idleMs);
+    entry.idle.unref();
   }
 
   /** Forgets `value` (it failed or exited by itself): the next take() opens a new one. */
