@@ -5,40 +5,15 @@
  * failed or were abandoned are never reused.
  *
  * The worker's code: the built onnxWorker.cjs next to the Electron bundle, or, running from
- * TypeScript sources (tests, CLI), ./onnxWorker.ts bundled once per process by esbuild (tsx's
- * loader hooks do not reach new threads, and registering tsx in every worker costs seconds).
+ * TypeScript sources (tests, CLI), ./onnxWorker.ts bundled by esbuild (./workerSource.ts).
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerSourceFromTs } from './workerSource';
 
 const MAX_IDLE = 4;
 const idle: Worker[] = [];
-
-let bundledSource: string | undefined;
-
-/** ./onnxWorker.ts and our modules as one CommonJS script; packages resolve from this folder. */
-function bundleWorkerSource(): string {
-  if (bundledSource) return bundledSource;
-  const entry = join(import.meta.dirname, 'onnxWorker.ts');
-  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const out = esbuild.buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    packages: 'external',
-    write: false,
-    logLevel: 'silent',
-    // An eval'd worker's require() resolves from the working directory: resolve from here instead.
-    banner: { js: '(function (require) {' },
-    footer: { js: `})(require('node:module').createRequire(${JSON.stringify(entry)}));` },
-  });
-  bundledSource = out.outputFiles[0].text;
-  return bundledSource;
-}
 
 /**
  * The built worker next to the bundle. In a packaged app it is unpacked from app.asar (build.asarUnpack)
@@ -50,7 +25,7 @@ function builtWorkerPath(): string {
 
 function spawnWorker(): Worker {
   const built = builtWorkerPath();
-  const worker = existsSync(built) ? new Worker(built) : new Worker(bundleWorkerSource(), { eval: true });
+  const worker = existsSync(built) ? new Worker(built) : new Worker(workerSourceFromTs(), { eval: true });
   // An idle worker that fails or dies (it should not) must simply leave the pool; the runner that
   // uses a worker adds its own listeners (once per use, this one once per worker).
   worker.on('error', () => undefined);
