@@ -4,14 +4,24 @@
  * repository. The steps run in order on one page, as a user would: connect, models with states,
  * edit config.pbtxt (diagnostic at the right line, then a safe save with backup), inference on a
  * real TuSimple frame with a pixel check of the drawn lanes, the threshold slider re-decoding
- * without a new request, and the demo video playing for 3 s. Screenshots (E2E_SHOTS=1): test-artifacts/e2e/.
+ * without a new request, and the demo video playing. Screenshots (E2E_SHOTS=1): test-artifacts/e2e/.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, SHARED, pickModel, pickedModel, shot, startHarness, type Backend, type Harness } from './harness';
+import {
+  REPO_ROOT,
+  SHARED,
+  SHOTS,
+  pickModel,
+  pickedModel,
+  shot,
+  startHarness,
+  type Backend,
+  type Harness,
+} from './harness';
 import { hasShared } from '../helpers/shared';
 
 // Real TuSimple frames where ../shared has them; otherwise the demo's generated scenes, which come
@@ -487,7 +497,7 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     await page.waitForSelector('[data-testid=frame-index][data-index="0"]');
   });
 
-  it('plays the demo video for 3 s: frames advance and fps is shown', async () => {
+  it('plays the demo video: frames advance and fps is shown', async () => {
     const demo = await h.services.handlers.demoStatus(undefined);
     const video = demo.media.find((m) => m.kind === 'video' && m.name.endsWith('.webm'));
     if (video) await page.click(`[data-testid="demo-${video.name}"]`);
@@ -506,25 +516,31 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     );
     const sentBefore = inferCalls;
     await page.click('[data-testid=play]');
-    await page.waitForTimeout(3000);
-    // One read of the page: on a loaded machine the 7 s video can end between two round trips,
-    // taking the fps chip with it. If playback stopped early, say why (the source error in the UI).
-    const seen = await page.evaluate(() => ({
-      fps: document.querySelector('[data-testid=fps]')?.getAttribute('data-fps') ?? null,
-      index: Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')),
-      ended: document.querySelector<HTMLVideoElement>('[data-testid=video-element]')?.ended ?? false,
-      sourceError: document.querySelector('[data-testid=source-error]')?.textContent ?? '',
-    }));
+    // Plays until 8 frames have gone by with the fps chip showing and 3 frames inferred (about a second
+    // of the 10 fps video), or the video ends, or 10 s pass on a loaded machine; then the page is read
+    // once. A fixed 3 s of playing only cost CPU beyond that.
+    const read = () =>
+      page.evaluate(() => ({
+        fps: document.querySelector('[data-testid=fps]')?.getAttribute('data-fps') ?? null,
+        index: Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')),
+        ended: document.querySelector<HTMLVideoElement>('[data-testid=video-element]')?.ended ?? false,
+        sourceError: document.querySelector('[data-testid=source-error]')?.textContent ?? '',
+      }));
+    let seen = await read();
+    for (const until = Date.now() + 10_000; Date.now() < until; seen = await read()) {
+      if (seen.ended || seen.sourceError || (seen.fps !== null && seen.index >= 8 && inferCalls - sentBefore >= 3))
+        break;
+      await page.waitForTimeout(100);
+    }
     assert.ok(
       seen.fps !== null || seen.ended,
-      `playback stopped within 3 s before the end; UI says: ${JSON.stringify(seen.sourceError)}`,
+      `playback stopped before the end without an fps; UI says: ${JSON.stringify(seen.sourceError)}`,
     );
     const fps = Number(seen.fps ?? Infinity);
     const index = seen.index;
     await shot(page, '12-video-playing');
     await page.keyboard.press('Space');
-    // The demo video is 10 fps: about 30 frames in 3 s (allow for start-up on a loaded machine).
-    assert.ok(index >= 15, `frame index advanced to ${index} in 3 s`);
+    assert.ok(index >= 8, `frame index advanced to ${index} while playing`);
     assert.ok(fps >= 3, `fps shown while playing: ${fps}`);
     const uiSent = Number(await page.getAttribute('[data-testid=requests-sent]', 'data-count'));
     assert.ok(
@@ -551,7 +567,8 @@ describe('Tritonscope in browser mode (E2E)', { timeout: 170_000 }, () => {
     }
     assert.equal(requests, server);
     assert.ok(requests > 3, `requests ${requests}`);
-    await page.waitForTimeout(2200);
+    // The screenshot (only taken when asked for) shows the charts a sample later.
+    if (SHOTS) await page.waitForTimeout(2200);
     await shot(page, '13-model-statistics');
     assert.deepEqual(h.pageErrors, []);
   });

@@ -322,7 +322,7 @@ async function profilePage(page: Page, backend: Backend): Promise<void> {
  * of CPU (Chromium's capture and PNG encoding, plus the relayouts of `shotBoth`), over 80 of them in a
  * full run. So they are taken only when asked for: `E2E_SHOTS=1 npm test -- e2e`.
  */
-const SHOTS = /^(1|true|yes)$/i.test(process.env['E2E_SHOTS'] ?? '');
+export const SHOTS = /^(1|true|yes)$/i.test(process.env['E2E_SHOTS'] ?? '');
 
 export async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await screenshot(page, name);
