@@ -98,6 +98,9 @@ mkdirSync(join(root, '.tmp'), { recursive: true });
 // This run's own files (lanes, results, CPU records): a second `npm test` or one test file run
 // meanwhile must not write into them. Removed at the end; the timing histories stay shared.
 const runDir = join(root, '.tmp', `run-${process.pid}`);
+// A run killed before its end leaves its directory; a later run with the same pid must not take its
+// claims or its files (a day-old test PKI has expired).
+rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 /**
  * Test files run in a few long-lived "lane" processes, each importing its files one after the other

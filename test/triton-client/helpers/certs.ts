@@ -2,7 +2,8 @@
  * Test PKI generated at run time with node-forge (keys by node:crypto, which is fast and native).
  * Its five RSA-2048 keys cost about a second of CPU, so it is made once per test process, and once per
  * run where scripts/run-tests.mjs names the run's directory (TEST_RUN_DIR): the first process to need
- * it writes it there, the other lanes read it. Nothing changes it once made.
+ * it writes it there, the other lanes read it (two that need it at the same moment may each make one).
+ * Nothing changes it once made.
  */
 import crypto from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -86,10 +87,15 @@ function runPki(): TestPki | undefined {
   } catch {
     const pki = freshPki();
     // Written whole, then renamed: a lane reading meanwhile sees no file or a complete one. Two lanes
-    // that both found none each make one; the last rename wins, and each keeps using its own.
-    const tmp = `${file}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(pki));
-    renameSync(tmp, file);
+    // that both found none each make one; the last rename wins, and each keeps using its own. A
+    // directory that cannot be written only means the other lanes make their own.
+    try {
+      const tmp = `${file}.${process.pid}`;
+      writeFileSync(tmp, JSON.stringify(pki));
+      renameSync(tmp, file);
+    } catch {
+      /* not shared */
+    }
     return pki;
   }
 }
