@@ -24,11 +24,11 @@ export interface CliHost {
   close(): void;
 }
 
-/** The host child of this test process, shared by the files that run in it (see cliHost). */
 /**
- * The host outlives a file by up to a minute, so the next CLI file of the same lane (often a few files
- * later, the queue deals them out by length) finds it started: a start costs 1-1.5 s of CPU. While
- * idle it does not hold this process open (it exits with it: cliChild.ts ends on disconnect).
+ * The host child of this test process, shared by the files that run in it (see cliHost). It outlives
+ * a file by up to a minute, so the next CLI file of the same lane (often a few files later: the queue
+ * deals them out by length) finds it started: a start costs 1-1.5 s of CPU. While idle it does not
+ * hold this process open (it exits with it: cliChild.ts ends on disconnect).
  */
 const hosts: ProcessShared<ChildProcess> = new ProcessShared(startHost, (child) => child.kill(), 60_000, {
   park: (child) => {
@@ -63,8 +63,8 @@ function startHost(): ChildProcess {
 /**
  * A handle on the CLI host. Test files that run in one process (scripts/run-tests.mjs runs several
  * files per process) share one host child: its start-up is the cost this helper exists to avoid.
- * close() releases the handle; the child exits a moment after the last handle is released, unless
- * another file takes it first.
+ * close() releases the handle; the child exits a minute after the last handle is released (or when
+ * this process ends), unless another file takes it first.
  */
 export function cliHost(): CliHost {
   const child = hosts.take();

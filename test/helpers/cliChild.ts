@@ -5,6 +5,10 @@
  */
 import { loadCliMain } from '../../bin/cliBundle.mjs';
 
+// The test process is gone (or let go of this host while idle and then ended): so is this host.
+// Listening before the CLI loads, so that a disconnect while it loads is not missed.
+process.on('disconnect', () => process.exit(0));
+
 // The same code the binary runs: the bundle when it is current, else the sources.
 const { main } = await loadCliMain();
 
@@ -25,9 +29,6 @@ function capture(into: string[]): typeof process.stdout.write {
     return true;
   };
 }
-
-// The test process is gone (or let go of this host while idle and then ended): so is this host.
-process.on('disconnect', () => process.exit(0));
 
 let queue = Promise.resolve();
 process.on('message', (msg: RunMessage) => {
