@@ -99,11 +99,19 @@ class AnchorAttention(nn.Module):
     layer, so training starts from the plain model.
     Not in the committed model (MODEL_CARD.md): trained on scenes that all have lanes, it drew lanes on
     blank frames (the per-anchor term, which does not depend on the image, can encode where lanes usually
-    are); lane-free training samples fixed that but cost validation accuracy."""
+    are); lane-free training samples fixed that but cost validation accuracy. centered=True (keys relative to
+    the frame's mean key) did not fix it either: the heads themselves learned the prior (MODEL_CARD.md)."""
 
-    def __init__(self, n_anchors, dim=ATT_DIM, pos_rank=8):
+    def __init__(self, n_anchors, dim=ATT_DIM, pos_rank=8, centered=False):
         super().__init__()
         self.dim = dim
+        # centered: each key is taken relative to the mean of the frame's keys, so a frame whose edges all
+        # look alike (a blank or uniform frame) gives every anchor a zero context, whatever the per-anchor
+        # term makes it look at: the attention can then only add what differs between places in the image.
+        # A buffer, so that a checkpoint says which form its weights belong to (from_state).
+        if centered:
+            self.register_buffer('centered_keys', torch.ones(()))
+        self.centered = centered
         self.query = nn.Linear(dim, N_KEYS)
         # pos_rank 0: no per-anchor term, so where an anchor looks depends on the image alone
         # (the term is what let the attention learn lanes on blank frames)
@@ -124,6 +132,8 @@ class AnchorAttention(nn.Module):
             keys.append(torch.amax(per_key, dim=2))
             start += n
         keys = torch.cat(keys, dim=1)  # [B, N_KEYS, dim]
+        if self.centered:
+            keys = keys - keys.mean(dim=1, keepdim=True)
         logits = self.query(emb)  # [B, A, N_KEYS]
         if self.pos_q is not None:
             logits = logits + torch.matmul(self.pos_q, self.pos_k.t())
@@ -132,7 +142,7 @@ class AnchorAttention(nn.Module):
 
 
 class LaneATT(nn.Module):
-    def __init__(self, feat_c=64, attention=False, att_position=True):
+    def __init__(self, feat_c=64, attention=False, att_position=True, att_centered=False):
         super().__init__()
         # a strided 5x5 stem goes straight to 1/4 resolution: thin markings survive, compute stays small
         self.stem = nn.Sequential(nn.Conv2d(3, 24, 5, 4, 2, bias=False), nn.BatchNorm2d(24), nn.ReLU(inplace=True))
@@ -158,7 +168,9 @@ class LaneATT(nn.Module):
         # LaneATT's cls (2) and reg (1 + 72) linear layers over the anchor's pooled features [C x fh],
         # stored per feature row: W[r] acts on the features the anchor crosses at row r.
         # With attention, the same layer also gives each anchor its ATT_DIM embedding.
-        self.attention = AnchorAttention(self.n_anchors, pos_rank=8 if att_position else 0) if attention else None
+        self.attention = (
+            AnchorAttention(self.n_anchors, pos_rank=8 if att_position else 0, centered=att_centered) if attention else None
+        )
         n_out = N_HEAD + (ATT_DIM if attention else 0)
         w = torch.randn(len(self.rows), n_out, feat_c) * 0.001
         self.head_w = nn.Parameter(w)
@@ -206,7 +218,9 @@ class LaneATT(nn.Module):
 def from_state(state_dict):
     """The network a checkpoint's weights belong to (with or without the anchor attention), loaded."""
     net = LaneATT(
-        attention=any(k.startswith('attention.') for k in state_dict), att_position='attention.pos_q' in state_dict
+        attention=any(k.startswith('attention.') for k in state_dict),
+        att_position='attention.pos_q' in state_dict,
+        att_centered='attention.centered_keys' in state_dict,
     )
     net.load_state_dict(state_dict)
     return net

@@ -127,6 +127,11 @@ def main():
         help='with --attention: no image-independent per-anchor term in the attention logits',
     )
     ap.add_argument(
+        '--centered-keys',
+        action='store_true',
+        help='with --attention: keys relative to the frame\'s mean key (a uniform frame gives no context)',
+    )
+    ap.add_argument(
         '--lane-free',
         type=float,
         default=0.0,
@@ -147,7 +152,7 @@ def main():
     torch.manual_seed(a.seed)
     random.seed(a.seed)
     rng = random.Random(a.seed)
-    net = laneatt.LaneATT(attention=a.attention, att_position=not a.no_position).to(memory_format=torch.channels_last)
+    net = laneatt.LaneATT(attention=a.attention, att_position=not a.no_position, att_centered=a.centered_keys).to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
 
     if a.smoke:
