@@ -1,6 +1,7 @@
 // A hash of named files' names and contents, for stamps that say what a build was made from (the
-// CLI's bundle, bin/cliBundle.mjs; the renderer's, scripts/lib/rendererBuild.mjs). Contents, not
-// modification times: a checkout or a copy may leave a changed file with an older time.
+// CLI's bundle, bin/cliBundle.mjs; the renderer's, scripts/lib/rendererBuild.mjs; the model worker
+// bundled from the sources, electron/server/backends/workerSource.ts). Contents, not modification
+// times: a checkout or a copy may leave a changed file with an older time.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -12,21 +12,21 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { inputsHash } from '../../../bin/inputsHash.mjs';
 
 interface Cached {
-  /** Entry, options, esbuild version and tsconfig contents, hashed (buildKey). */
+  /** The build options (entry included) and esbuild's version, hashed (buildKey). */
   key: string;
-  /** Absolute path -> sha256 of its contents, for every file in the bundle. */
-  inputs: Record<string, string>;
+  /** Every file in the bundle and the project's tsconfig files, relative to the project's folder. */
+  inputs: string[];
+  /** Their names and contents, hashed (bin/inputsHash.mjs, as the CLI's and the renderer's stamps). */
+  hash: string;
   text: string;
 }
 
 let bundled: string | undefined;
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hashOf = (file: string) => sha256(readFileSync(file));
 
 function options(entry: string): BuildOptions {
   return {
@@ -43,36 +43,41 @@ function options(entry: string): BuildOptions {
   };
 }
 
-/** The tsconfig*.json files of the nearest folder above `entry` that has a tsconfig.json (esbuild reads it). */
-function tsconfigFiles(entry: string): string[] {
+/**
+ * The project `entry` belongs to: the nearest folder above it with a tsconfig.json (esbuild follows it),
+ * and its tsconfig*.json files, relative to it. Without one, the entry's own folder and no files.
+ */
+function project(entry: string): { root: string; tsconfigs: string[] } {
   for (let dir = dirname(entry); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'tsconfig.json')))
-      return readdirSync(dir)
-        .filter((n) => /^tsconfig.*\.json$/.test(n))
-        .sort()
-        .map((n) => join(dir, n));
-    if (dirname(dir) === dir) return [];
+      return { root: dir, tsconfigs: readdirSync(dir).filter((n) => /^tsconfig.*\.json$/.test(n)) };
+    if (dirname(dir) === dir) return { root: dirname(entry), tsconfigs: [] };
   }
 }
 
-function buildKey(entry: string, esbuildVersion: string): string {
-  const tsconfigs = tsconfigFiles(entry).map((f) => [f, hashOf(f)]);
-  return sha256(JSON.stringify({ options: options(entry), esbuildVersion, tsconfigs }));
-}
+const buildKey = (entry: string, esbuildVersion: string) =>
+  createHash('sha256')
+    .update(JSON.stringify({ options: options(entry), esbuildVersion }))
+    .digest('hex');
 
-function cachedBundle(cacheFile: string, key: string): string | undefined {
+function cachedBundle(cacheFile: string, root: string, key: string): string | undefined {
   try {
     const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Cached;
-    const inputs = Object.entries(cached.inputs);
-    if (cached.key === key && inputs.length && inputs.every(([file, hash]) => hashOf(file) === hash))
-      return cached.text;
+    // inputsHash is '' when an input is gone: never equal to a stored hash.
+    if (cached.key === key && cached.hash && inputsHash(root, cached.inputs) === cached.hash) return cached.text;
   } catch {
-    // no cache yet, a file gone or unreadable: bundle again
+    // no cache yet, or unreadable: bundle again
   }
   return undefined;
 }
 
-function bundle(esbuild: typeof import('esbuild'), entry: string, cacheFile: string, key: string): string {
+function bundle(
+  esbuild: typeof import('esbuild'),
+  entry: string,
+  cacheFile: string,
+  { root, tsconfigs }: { root: string; tsconfigs: string[] },
+  key: string,
+): string {
   const started = Date.now();
   const out = esbuild.buildSync({ ...options(entry), write: false, metafile: true });
   const text = out.outputFiles[0].text;
@@ -81,11 +86,11 @@ function bundle(esbuild: typeof import('esbuild'), entry: string, cacheFile: str
     // A file saved while esbuild read it may hash newer than the text it went into: keep no cache
     // then (the next process bundles again) rather than one that looks current and is not.
     if (files.some((f) => statSync(f).mtimeMs >= started)) return text;
-    const inputs = Object.fromEntries(files.map((f) => [f, hashOf(f)]));
+    const inputs = [...files.map((f) => relative(root, f)), ...tsconfigs];
     mkdirSync(dirname(cacheFile), { recursive: true });
     // Whole or not at all: another process may read it meanwhile.
     const tmp = `${cacheFile}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ key, inputs, text } satisfies Cached));
+    writeFileSync(tmp, JSON.stringify({ key, inputs, hash: inputsHash(root, inputs), text } satisfies Cached));
     renameSync(tmp, cacheFile);
   } catch {
     // a read-only checkout: every process bundles for itself, as without the cache
@@ -101,9 +106,10 @@ function bundle(esbuild: typeof import('esbuild'), entry: string, cacheFile: str
 export function bundleWithCache(entry: string, cacheFile: string): { text: string; fromCache: boolean } {
   const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
   const key = buildKey(entry, esbuild.version);
-  const cached = cachedBundle(cacheFile, key);
+  const proj = project(entry);
+  const cached = cachedBundle(cacheFile, proj.root, key);
   if (cached !== undefined) return { text: cached, fromCache: true };
-  return { text: bundle(esbuild, entry, cacheFile, key), fromCache: false };
+  return { text: bundle(esbuild, entry, cacheFile, proj, key), fromCache: false };
 }
 
 /** The worker script bundled from the sources (once per process, and from disk while they are unchanged). */
