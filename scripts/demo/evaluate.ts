@@ -64,6 +64,8 @@ export function rawToTusimple(
 export interface EvaluationResult {
   score: TusimpleSequenceScore;
   predictions: TusimpleFrame[];
+  /** With `keepRaw`: the model's raw `predict_lanes` output per frame, in frame order (else empty). */
+  raws: Float32Array[];
   msPerFrame: number;
 }
 
@@ -71,10 +73,11 @@ export interface EvaluationResult {
 export async function evaluateLaneModel(
   model: string | Uint8Array,
   frames: { image: string | Uint8Array; gt: TuSimpleRecord }[],
-  opts: { fp16?: boolean; decode?: DecodeSettings } = {},
+  opts: { fp16?: boolean; decode?: DecodeSettings; keepRaw?: boolean } = {},
 ): Promise<EvaluationResult> {
   const session = await ort.InferenceSession.create(model as Uint8Array);
   const predictions: TusimpleFrame[] = [];
+  const raws: Float32Array[] = [];
   let ms = 0;
   try {
     for (const f of frames) {
@@ -82,6 +85,8 @@ export async function evaluateLaneModel(
       const t0 = performance.now();
       const raw = await runLaneModel(session, input, opts.fp16);
       ms += performance.now() - t0;
+      // Opt-in: 0.86 MB per frame, which a run over a whole folder need not hold.
+      if (opts.keepRaw) raws.push(raw);
       predictions.push(rawToTusimple(raw, f.gt.raw_file, f.gt.h_samples, opts.decode));
     }
   } finally {
@@ -91,7 +96,7 @@ export async function evaluateLaneModel(
     predictions,
     frames.map((f) => f.gt as TusimpleFrame),
   );
-  return { score, predictions, msPerFrame: ms / Math.max(1, frames.length) };
+  return { score, predictions, raws, msPerFrame: ms / Math.max(1, frames.length) };
 }
 
 /** Decode a video with ffmpeg into raw RGB frames (every `step`-th frame), resized to w x h. */

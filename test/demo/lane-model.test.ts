@@ -38,6 +38,11 @@ const REAL = { accuracy: 0.85, fp: 0.33, fn: 0.25 };
 let fp32: Uint8Array;
 let fp16: Uint8Array;
 const heldout = labelledFrames(join(HELDOUT_DIR, 'labels.json'), HELDOUT_DIR);
+/** The FP32 model's raw output per image, kept from the accuracy tests for the FP16 twin's comparison. */
+const fp32Raw = new Map<string, Float32Array>();
+function keepRaws(frames: { image: string }[], raws: Float32Array[]): void {
+  frames.forEach(({ image }, i) => fp32Raw.set(image, raws[i]));
+}
 
 before(() => {
   fp32 = new Uint8Array(readFileSync(join(DEMO_REPO_DIR, TRAINED_MODEL_FILES.laneDetect_model)));
@@ -45,7 +50,8 @@ before(() => {
 });
 
 test('held-out generated scenes: TuSimple accuracy, FP and FN', async () => {
-  const r = await evaluateLaneModel(fp32, heldout);
+  const r = await evaluateLaneModel(fp32, heldout, { keepRaw: true });
+  keepRaws(heldout, r.raws);
   console.log(
     `# held-out generated (${heldout.length}): accuracy ${r.score.accuracy.toFixed(4)} FP ${r.score.fp.toFixed(3)} FN ${r.score.fn.toFixed(3)}`,
   );
@@ -58,7 +64,8 @@ test('held-out generated scenes: TuSimple accuracy, FP and FN', async () => {
 test('real TuSimple frames (never trained on): TuSimple accuracy, FP and FN', async (t) => {
   const frames = realFrames();
   if (!frames) return t.skip('../shared/lanes/real not present');
-  const r = await evaluateLaneModel(fp32, frames);
+  const r = await evaluateLaneModel(fp32, frames, { keepRaw: true });
+  keepRaws(frames, r.raws);
   console.log(
     `# real TuSimple (${frames.length}): accuracy ${r.score.accuracy.toFixed(4)} FP ${r.score.fp.toFixed(3)} FN ${r.score.fn.toFixed(3)}`,
   );
@@ -107,7 +114,7 @@ function meanDx(a: Lane, b: Lane): number {
 }
 
 test('FP16 twin: the same lane count on every frame; matched lanes within 2 px (mean |dx|), all but rare NMS swaps', async () => {
-  const s32 = await ort.InferenceSession.create(fp32);
+  let s32: ort.InferenceSession | undefined;
   const s16 = await ort.InferenceSession.create(fp16);
   assert.equal(s16.inputNames[0], 'input');
   try {
@@ -116,7 +123,11 @@ test('FP16 twin: the same lane count on every frame; matched lanes within 2 px (
     let sum = 0;
     for (const { image } of [...heldout, ...(realFrames() ?? [])]) {
       const input = await imageToInput(image);
-      const a = decodeLaneAtt(await runLaneModel(s32, input), TUSIMPLE_DECODE).lanes;
+      // The same FP32 output the accuracy tests scored (run here only when this test runs alone).
+      const a = decodeLaneAtt(
+        fp32Raw.get(image) ?? (await runLaneModel((s32 ??= await ort.InferenceSession.create(fp32)), input)),
+        TUSIMPLE_DECODE,
+      ).lanes;
       const b = decodeLaneAtt(await runLaneModel(s16, input, true), TUSIMPLE_DECODE).lanes;
       assert.equal(b.length, a.length, `${image}: lane count`);
       for (const la of a) {
@@ -134,7 +145,7 @@ test('FP16 twin: the same lane count on every frame; matched lanes within 2 px (
     assert.ok(within >= 0.98 * compared, `${within}/${compared} lanes within 2 px`);
     assert.ok(sum / compared <= 2, `mean |dx| ${sum / compared}`);
   } finally {
-    await s32.release();
+    await s32?.release();
     await s16.release();
   }
 });
