@@ -12,14 +12,15 @@ import { join } from 'node:path';
 import { BACKUP_DIR, readForEdit, saveSafely } from '../../electron/files/safeSave';
 import { makeTempDir } from '../helpers/tempDir';
 import { versionOf, versionText } from './fixtures/versionText';
+import { childScript } from '../helpers/childScript';
 
-const CHILD = join(import.meta.dirname, 'fixtures', 'saveLoop.ts');
+const CHILD = childScript(join(import.meta.dirname, 'fixtures', 'saveLoop.ts'));
 const ROUNDS = 4;
 
 /** Runs the saving child until a random moment after its first line, kills it, returns the acked versions. */
 function saveUntilKilled(file: string, first: number, killAfterMs: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, String(first)], {
+    const child = spawn(process.execPath, [CHILD, file, String(first)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked: number[] = [];

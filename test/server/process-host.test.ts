@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { startServerInChild, type ParentSide } from '../../electron/server/processHost';
 import { TritonClient } from '../../electron/triton';
 import { makeRepository } from './fixtures';
+import { childScript } from '../helpers/childScript';
 
-const CHILD = join(import.meta.dirname, '..', 'helpers', 'serverChild.ts');
+const CHILD = childScript(join(import.meta.dirname, '..', 'helpers', 'serverChild.ts'), { modelWorker: true });
 
 function forkChild(): { child: ChildProcess; side: ParentSide } {
-  const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return {
     child,
     side: {

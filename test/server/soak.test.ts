@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { startServerInChild } from '../../electron/server/processHost';
 import { TritonClient, TritonError } from '../../electron/triton';
 import { f32, fp16, makeRepository, scaleModel, scaledConfig } from './fixtures';
+import { childScript } from '../helpers/childScript';
 
 const SECONDS = Number(process.env.TRITONSCOPE_SOAK_SECONDS ?? 60);
 const CLIENTS = 8;
@@ -26,7 +27,7 @@ const CLIENTS = 8;
  */
 const PAUSE_MS = 200;
 const LOADER_PAUSE_MS = 200;
-const CHILD = join(import.meta.dirname, '..', 'helpers', 'serverChild.ts');
+const CHILD = childScript(join(import.meta.dirname, '..', 'helpers', 'serverChild.ts'), { modelWorker: true });
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -50,7 +51,7 @@ test(
   async (t) => {
     if (process.platform !== 'linux') return t.skip('RSS is read from /proc (Linux)');
     const repo = makeRepository();
-    const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     let exit: { code: number | null; signal: string | null } | null = null;
