@@ -28,7 +28,7 @@ export interface CliHost {
  * The host child of this test process, shared by the files that run in it (see cliHost). It outlives
  * a file by up to a minute, so the next CLI file of the same lane (often a few files later: the queue
  * deals them out by length) finds it started: a start costs 1-1.5 s of CPU. While idle it does not
- * hold this process open (it exits with it: cliChild.ts ends on disconnect).
+ * hold this process open (it exits with it: cliChild.mjs ends on disconnect).
  */
 const hosts: ProcessShared<ChildProcess> = new ProcessShared(startHost, (child) => child.kill(), 60_000, {
   park: (child) => {
@@ -44,8 +44,9 @@ const pending = new Map<number, { done: (r: CliResult) => void; fail: (e: Error)
 let next = 0;
 
 function startHost(): ChildProcess {
-  const child: ChildProcess = fork(join(import.meta.dirname, 'cliChild.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+  const child: ChildProcess = fork(join(import.meta.dirname, 'cliChild.mjs'), [], {
+    // Plain Node (a fork inherits the test process's --import tsx otherwise): see cliChild.mjs.
+    execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   child.on('message', (msg: CliResult & { id: number }) => {

@@ -2,43 +2,50 @@
  * The child half of test/helpers/cli.ts: runs `tritonscope` commands one at a time through the CLI's
  * own main(), capturing what they write. It is a process of its own (not the test process), so
  * swapping process.stdout.write here cannot swallow the test runner's reporting.
+ *
+ * Plain JavaScript, so that it runs without tsx: a host started through `--import tsx` took 1.2 s of
+ * CPU to answer its first command, against 0.3 s without (the CLI's bundle is CommonJS; from the
+ * sources, bin/cliBundle.mjs registers tsx itself).
  */
 import { loadCliMain } from '../../bin/cliBundle.mjs';
 
 // The test process is gone (or let go of this host while idle and then ended): so is this host.
 // Listening before the CLI loads, so that a disconnect while it loads is not missed.
 process.on('disconnect', () => process.exit(0));
+if (!process.send) throw new Error('cliChild.mjs runs as a child forked by test/helpers/cli.ts');
 
 // The same code the binary runs: the bundle when it is current, else the sources.
 const { main } = await loadCliMain();
 
-interface RunMessage {
-  id: number;
-  args: string[];
-  cwd: string;
-}
+/** @typedef {{ id: number, args: string[], cwd: string }} RunMessage */
 
 const realOut = process.stdout.write.bind(process.stdout);
 const realErr = process.stderr.write.bind(process.stderr);
 
-function capture(into: string[]): typeof process.stdout.write {
-  return (chunk: string | Uint8Array, ...rest: unknown[]) => {
-    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    done?.();
-    return true;
-  };
+/** @param {string[]} into @returns {typeof process.stdout.write} */
+function capture(into) {
+  return /** @type {typeof process.stdout.write} */ (
+    (/** @type {string | Uint8Array} */ chunk, /** @type {unknown[]} */ ...rest) => {
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const done = /** @type {(() => void) | undefined} */ (rest.find((r) => typeof r === 'function'));
+      done?.();
+      return true;
+    }
+  );
 }
 
 let queue = Promise.resolve();
-process.on('message', (msg: RunMessage) => {
+process.on('message', (/** @type {RunMessage} */ msg) => {
   queue = queue.then(async () => {
-    const out: string[] = [];
-    const err: string[] = [];
+    /** @type {string[]} */
+    const out = [];
+    /** @type {string[]} */
+    const err = [];
     process.chdir(msg.cwd);
     process.stdout.write = capture(out);
     process.stderr.write = capture(err);
-    let code: number;
+    /** @type {number} */
+    let code;
     try {
       code = await main(msg.args);
     } catch (e) {
@@ -49,6 +56,6 @@ process.on('message', (msg: RunMessage) => {
       process.stdout.write = realOut;
       process.stderr.write = realErr;
     }
-    process.send!({ id: msg.id, code, stdout: out.join(''), stderr: err.join('') });
+    process.send?.({ id: msg.id, code, stdout: out.join(''), stderr: err.join('') });
   });
 });
