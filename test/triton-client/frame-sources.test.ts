@@ -49,3 +49,44 @@ test(
     }
   },
 );
+
+test(
+  'every n-th frame, each whole and in order, up to the maximum (frames that straddle pipe chunks)',
+  { skip: noFfmpeg },
+  async () => {
+    const tmp = makeTempDir('tritonscope-frames-');
+    try {
+      // 12 frames of 200x150 (90,000 bytes: not a multiple of the pipe's 64 KiB chunks), lossless; frame
+      // N is filled with (20N, 20N+1, 20N+2).
+      const file = join(tmp.dir, 'numbered.mkv');
+      execFileSync('ffmpeg', [
+        ...['-v', 'error', '-f', 'lavfi', '-i', 'color=c=black:s=200x150:r=10:d=1.2'],
+        ...['-vf', "format=gbrp,geq=r='N*20':g='N*20+1':b='N*20+2'", '-c:v', 'ffv1', file],
+      ]);
+      const frames = [];
+      for await (const f of videoFrames(file, 3, 3)) frames.push(f);
+      assert.deepEqual(
+        frames.map((f) => [f.index, f.label]),
+        [
+          [0, 'frame 1'],
+          [3, 'frame 4'],
+          [6, 'frame 7'],
+        ],
+      );
+      for (const f of frames) {
+        const img = f.image as { data: Uint8Array; width: number; height: number };
+        assert.equal(img.data.length, 200 * 150 * 3);
+        const want = [20 * f.index, 20 * f.index + 1, 20 * f.index + 2];
+        for (let i = 0; i < img.data.length; i += 3)
+          if (img.data[i] !== want[0] || img.data[i + 1] !== want[1] || img.data[i + 2] !== want[2])
+            assert.fail(`frame ${f.index}: pixel ${i / 3} is ${[...img.data.subarray(i, i + 3)]}, not ${want}`);
+      }
+      // The whole video when the maximum is larger: all 4 of every 3rd frame of 12.
+      const all = [];
+      for await (const f of videoFrames(file, 3, 100)) all.push(f.index);
+      assert.deepEqual(all, [0, 3, 6, 9]);
+    } finally {
+      tmp.cleanup();
+    }
+  },
+);
