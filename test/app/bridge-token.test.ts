@@ -5,6 +5,7 @@
  * Origin, need the browser's own Sec-Fetch-Site: same-origin/none), the cookie name changes every
  * run, and opening the browser puts no token on any command line.
  */
+import { createRequire } from 'node:module';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -157,7 +158,8 @@ test('opening the browser: a fake xdg-open sees no token, and the one-time page 
 
 test('in a real Chromium: the launch file logs in, and the page, its module script and the WebSocket work', async (t) => {
   if (!existsSync(CHROMIUM)) return t.skip(`${CHROMIUM} not present`);
-  const { chromium } = await import('playwright-core');
+  // require(), as test/e2e/harness.ts loads it: CommonJS, loaded once per test process.
+  const { chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
   const dist = join(tmp.dir, 'dist-ws');
   mkdirSync(dist);
   writeFileSync(

@@ -6,8 +6,9 @@
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServices, type Services, type ServicesOptions } from '../../electron/services';
 import { startBridge, type Bridge } from '../../electron/bridge';
 import type { StartEmbeddedServer } from '../../electron/services/demo';
@@ -16,6 +17,12 @@ import { SHARED_DIR } from '../helpers/shared';
 import { CHROMIUM } from '../helpers/chromium';
 import { ProcessShared } from '../helpers/processShared';
 import type { ApiHandlers, ApiMethodName } from '../../shared/contract';
+
+/**
+ * playwright-core is CommonJS: require() loads it in 0.6 s of CPU, an ESM import through tsx's hooks
+ * in 1.0-1.1 s (this machine), and every test process that runs browser tests loads it.
+ */
+const { chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const SHARED = SHARED_DIR;
