@@ -3,7 +3,7 @@
  * counters), in a store of its own so a frame change re-renders only the few small components that
  * show these numbers, never the inspector panel or the app store's subscribers.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import { create } from 'zustand';
 import type { FrameTimeline } from '../../../../shared/media';
 
@@ -97,8 +97,18 @@ export function usePlaybackPaced<T extends Primitive>(select: (s: PlaybackState)
   const selectRef = useRef(select);
   selectRef.current = select;
   const [value, setValue] = useState(() => select(usePlayback.getState()));
+  // What the last commit showed. Paused, the value shown is computed at render from the store, so
+  // it can differ from `value`: the render that stops playback shows the frame the loop published
+  // last, and pause() then moves the store back a frame, to the very `value` sampled before. Setting
+  // an equal state renders nothing, and the counter kept naming the frame after the one shown.
+  const shown = useRef(value);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
-    const read = () => setValue(selectRef.current(usePlayback.getState()));
+    const read = () => {
+      const now = selectRef.current(usePlayback.getState());
+      setValue(now);
+      if (!playing && now !== shown.current) rerender();
+    };
     read();
     if (!playing) return usePlayback.subscribe(read);
     const timer = setInterval(read, 1000 / hz);
@@ -108,5 +118,9 @@ export function usePlaybackPaced<T extends Primitive>(select: (s: PlaybackState)
     };
   }, [playing, hz]);
   // Paused, computed now: `select` may close over other state (the measured frame rate) that changed.
-  return playing ? value : select(usePlayback.getState());
+  const out = playing ? value : select(usePlayback.getState());
+  useLayoutEffect(() => {
+    shown.current = out;
+  });
+  return out;
 }
