@@ -52,7 +52,7 @@ function isCurrent(stampFile: string, outputs: string[]): boolean {
   }
 }
 
-/** Writes `text` whole or not at all: another process may read the file meanwhile. */
+/** Writes the file whole or not at all: another process may read it meanwhile. */
 function writeAtomic(file: string, text: string | Uint8Array): void {
   const tmp = `${file}.${process.pid}`;
   writeFileSync(tmp, text);
@@ -90,12 +90,7 @@ export function childScript(entry: string, opts: { modelWorker?: boolean; outDir
     { entry: relative(ROOT, entry), outfile: script },
     ...(opts.modelWorker ? [{ entry: relative(ROOT, MODEL_WORKER), outfile: worker }] : []),
   ];
-  if (
-    !isCurrent(
-      stampFile,
-      entries.map((e) => e.outfile),
-    )
-  )
-    build(entries, stampFile);
+  const outputs = entries.map((e) => e.outfile);
+  if (!isCurrent(stampFile, outputs)) build(entries, stampFile);
   return script;
 }
