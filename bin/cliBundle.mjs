@@ -37,7 +37,7 @@ export async function loadCliMain(root = fileURLToPath(new URL('..', import.meta
     const { main } = createRequire(import.meta.url)(join(root, CLI_BUNDLE));
     return { main, from: 'bundle' };
   }
-  // A process started with `--import tsx` (the tests' helpers) has tsx's hooks already.
+  // A process started with `--import tsx` (a test process) has tsx's hooks already.
   if (!process.execArgv.some((a) => /(^|[/\\])tsx([/\\]|$)/.test(a))) {
     const { register } = await import('tsx/esm/api');
     register();

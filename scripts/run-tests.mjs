@@ -105,7 +105,7 @@ mkdirSync(runDir, { recursive: true });
 /**
  * Test files run in a few long-lived "lane" processes, each importing its files one after the other
  * (each in a suite named by its path), instead of a process per file: a Node + tsx start-up and the
- * imports a test needs (playwright-core alone is over a second of CPU, the services half a second)
+ * imports a test needs (playwright-core alone is 0.6 s of CPU, the services half a second)
  * cost more than most files take to run. The lanes take their files from one queue, each when it is
  * done with the last (scripts/lib/lane.mjs, laneQueue.mjs), the longest first (by each file's wall
  * time in the previous run), so they end together whatever the machine's load does to a file's

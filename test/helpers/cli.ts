@@ -27,7 +27,7 @@ export interface CliHost {
 /**
  * The host child of this test process, shared by the files that run in it (see cliHost). It outlives
  * a file by up to a minute, so the next CLI file of the same lane (often a few files later: the queue
- * deals them out by length) finds it started: a start costs 1-1.5 s of CPU. While idle it does not
+ * deals them out by length) finds it started: a start costs 0.3 s of CPU to the first answer. While idle it does not
  * hold this process open (it exits with it: cliChild.mjs ends on disconnect).
  */
 const hosts: ProcessShared<ChildProcess> = new ProcessShared(startHost, (child) => child.kill(), 60_000, {

@@ -13,6 +13,7 @@ import { loadCliMain } from '../../bin/cliBundle.mjs';
 // Listening before the CLI loads, so that a disconnect while it loads is not missed.
 process.on('disconnect', () => process.exit(0));
 if (!process.send) throw new Error('cliChild.mjs runs as a child forked by test/helpers/cli.ts');
+const send = process.send.bind(process);
 
 // The same code the binary runs: the bundle when it is current, else the sources.
 const { main } = await loadCliMain();
@@ -56,6 +57,6 @@ process.on('message', (/** @type {RunMessage} */ msg) => {
       process.stdout.write = realOut;
       process.stderr.write = realErr;
     }
-    process.send?.({ id: msg.id, code, stdout: out.join(''), stderr: err.join('') });
+    send({ id: msg.id, code, stdout: out.join(''), stderr: err.join('') });
   });
 });
