@@ -107,7 +107,7 @@ export function usePlaybackPaced<T extends Primitive>(select: (s: PlaybackState)
     const read = () => {
       const now = selectRef.current(usePlayback.getState());
       setValue(now);
-      if (!playing && now !== shown.current) rerender();
+      if (!playing && !Object.is(now, shown.current)) rerender();
     };
     read();
     if (!playing) return usePlayback.subscribe(read);
