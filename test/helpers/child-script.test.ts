@@ -82,7 +82,8 @@ test('a build that read a file saved meanwhile is used by its own process only, 
     assert.equal(runPlain(script), '6');
     assert.ok(dirname(script).endsWith(`.${process.pid}`), `a folder of this process's own: ${script}`);
     const shared = dirname(script).slice(0, -`.${process.pid}`.length);
-    assert.equal(existsSync(join(shared, 'stamp.json')), false, 'no stamp that others would trust');
+    assert.equal(existsSync(join(shared, 'child.cjs')), false, 'nothing published for others');
+    assert.equal(existsSync(join(shared, 'child.cjs.json')), false, 'no cache that others would trust');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -28,8 +28,10 @@ interface Cached {
 
 let bundled: string | undefined;
 
-function options(entry: string): BuildOptions {
+/** The worker's build options; `extra` adds to them (another script bundled the same way, e.g. a test's child). */
+function options(entry: string, extra: BuildOptions = {}): BuildOptions {
   return {
+    ...extra,
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
@@ -38,7 +40,7 @@ function options(entry: string): BuildOptions {
     packages: 'external',
     logLevel: 'silent',
     // An eval'd worker's require() resolves from the working directory: resolve from here instead.
-    banner: { js: '(function (require) {' },
+    banner: { js: `(function (require) {${extra.banner?.js ? `\n${extra.banner.js}` : ''}` },
     footer: { js: `})(require('node:module').createRequire(${JSON.stringify(entry)}));` },
   };
 }
@@ -55,9 +57,9 @@ function project(entry: string): { root: string; tsconfigs: string[] } {
   }
 }
 
-const buildKey = (entry: string, esbuildVersion: string) =>
+const buildKey = (entry: string, extra: BuildOptions, esbuildVersion: string) =>
   createHash('sha256')
-    .update(JSON.stringify({ options: options(entry), esbuildVersion }))
+    .update(JSON.stringify({ options: options(entry, extra), esbuildVersion }))
     .digest('hex');
 
 function cachedBundle(cacheFile: string, root: string, key: string): string | undefined {
@@ -71,21 +73,24 @@ function cachedBundle(cacheFile: string, root: string, key: string): string | un
   return undefined;
 }
 
+/** Bundles `entry`; `raced` when a file it read was saved meanwhile (then nothing is cached). */
 function bundle(
   esbuild: typeof import('esbuild'),
   entry: string,
+  extra: BuildOptions,
   cacheFile: string,
   { root, tsconfigs }: { root: string; tsconfigs: string[] },
   key: string,
-): string {
+): { text: string; raced: boolean } {
   const started = Date.now();
-  const out = esbuild.buildSync({ ...options(entry), write: false, metafile: true });
+  const out = esbuild.buildSync({ ...options(entry, extra), write: false, metafile: true });
   const text = out.outputFiles[0].text;
+  const files = Object.keys(out.metafile.inputs).map((f) => resolve(f));
+  // A file saved (or removed) while esbuild read it may hash newer than the text it went into: keep no
+  // cache then (the next process bundles again) rather than one that looks current and is not.
+  const changed = (f: string) => !existsSync(f) || statSync(f).mtimeMs >= started;
+  if (files.some(changed)) return { text, raced: true };
   try {
-    const files = Object.keys(out.metafile.inputs).map((f) => resolve(f));
-    // A file saved while esbuild read it may hash newer than the text it went into: keep no cache
-    // then (the next process bundles again) rather than one that looks current and is not.
-    if (files.some((f) => statSync(f).mtimeMs >= started)) return text;
     const inputs = [...files.map((f) => relative(root, f)), ...tsconfigs];
     mkdirSync(dirname(cacheFile), { recursive: true });
     // Whole or not at all: another process may read it meanwhile.
@@ -95,21 +100,26 @@ function bundle(
   } catch {
     // a read-only checkout: every process bundles for itself, as without the cache
   }
-  return text;
+  return { text, raced: false };
 }
 
 /**
  * `entry` bundled as a CommonJS script whose require() resolves from the entry's folder, from
  * `cacheFile` while nothing that decides the bundle has changed, else bundled again (and the cache
- * rewritten).
+ * rewritten). `extra`: build options added to the worker's (they are part of what decides it).
+ * `raced`: bundled from a file saved meanwhile, so this process's own (not cached).
  */
-export function bundleWithCache(entry: string, cacheFile: string): { text: string; fromCache: boolean } {
+export function bundleWithCache(
+  entry: string,
+  cacheFile: string,
+  extra: BuildOptions = {},
+): { text: string; fromCache: boolean; raced: boolean } {
   const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const key = buildKey(entry, esbuild.version);
+  const key = buildKey(entry, extra, esbuild.version);
   const proj = project(entry);
   const cached = cachedBundle(cacheFile, proj.root, key);
-  if (cached !== undefined) return { text: cached, fromCache: true };
-  return { text: bundle(esbuild, entry, cacheFile, proj, key), fromCache: false };
+  if (cached !== undefined) return { text: cached, fromCache: true, raced: false };
+  return { ...bundle(esbuild, entry, extra, cacheFile, proj, key), fromCache: false };
 }
 
 /** The worker script bundled from the sources (once per process, and from disk while they are unchanged). */
