@@ -6,18 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { childScript } from './childScript';
-
-/** Writes a file dated `secondsAgo` in the past (negative: in the future, as if saved during a build). */
-function writeDated(file: string, text: string, secondsAgo = 60): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  const then = new Date(Date.now() - secondsAgo * 1000);
-  utimesSync(file, then, then);
-}
+import { makeTempDir, writeDatedFile as writeDated } from './tempDir';
 
 /** Runs the script with plain Node (no tsx), returns what it printed. */
 function runPlain(script: string): string {
@@ -29,7 +21,7 @@ function runPlain(script: string): string {
 const childSource = "import { value } from './dep';\nconst doubled: number = value * 2;\nconsole.log(doubled);\n";
 
 test('a child script: bundled for plain Node, reused while its sources are unchanged, bundled again after an edit', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tritonscope-child-script-'));
+  const { dir, cleanup } = makeTempDir('tritonscope-child-script-');
   try {
     const entry = join(dir, 'child.ts');
     const cacheDir = join(dir, 'cache');
@@ -47,12 +39,12 @@ test('a child script: bundled for plain Node, reused while its sources are uncha
     writeDated(join(dir, 'dep.ts'), 'export const value: number = 50;\n');
     assert.equal(runPlain(childScript(entry, { cacheDir })), '100');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
 });
 
 test('two entries of the same name in different folders get bundles of their own', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tritonscope-child-script-'));
+  const { dir, cleanup } = makeTempDir('tritonscope-child-script-');
   try {
     const cacheDir = join(dir, 'cache');
     for (const [sub, value] of [
@@ -66,12 +58,12 @@ test('two entries of the same name in different folders get bundles of their own
     assert.equal(runPlain(childScript(join(dir, 'b', 'child.ts'), { cacheDir })), '4');
     assert.equal(runPlain(childScript(join(dir, 'a', 'child.ts'), { cacheDir })), '2');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
 });
 
 test('a build that read a file saved meanwhile is used by its own process only, never stamped for others', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tritonscope-child-script-'));
+  const { dir, cleanup } = makeTempDir('tritonscope-child-script-');
   try {
     const entry = join(dir, 'child.ts');
     const cacheDir = join(dir, 'cache');
@@ -85,6 +77,6 @@ test('a build that read a file saved meanwhile is used by its own process only, 
     assert.equal(existsSync(join(shared, 'child.cjs')), false, 'nothing published for others');
     assert.equal(existsSync(join(shared, 'child.cjs.json')), false, 'no cache that others would trust');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
 });

@@ -5,12 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { bundleWithCache } from '../../electron/server/backends/workerSource';
+import { makeTempDir, writeDatedFile } from '../helpers/tempDir';
 
 /** What the bundled script leaves in `globalThis.answer` when run. */
 function run(text: string): unknown {
@@ -19,21 +19,14 @@ function run(text: string): unknown {
   return sandbox.answer;
 }
 
-/** Writes a file saved a minute ago (a file saved while esbuild reads it keeps the bundle out of the cache). */
-function writeOld(file: string, text: string): void {
-  writeFileSync(file, text);
-  const then = new Date(Date.now() - 60_000);
-  utimesSync(file, then, then);
-}
-
 test('the worker bundle: reused from disk while nothing that decides it changed, bundled again after any change', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tritonscope-worker-source-'));
+  const { dir, cleanup } = makeTempDir('tritonscope-worker-source-');
   try {
     const entry = join(dir, 'entry.ts');
     const cache = join(dir, 'cache', 'bundle.json');
-    writeOld(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2022" } }\n');
-    writeOld(entry, "import { value } from './dep';\n(globalThis as { answer?: number }).answer = value * 2;\n");
-    writeOld(join(dir, 'dep.ts'), 'export const value: number = 21;\n');
+    writeDatedFile(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2022" } }\n');
+    writeDatedFile(entry, "import { value } from './dep';\n(globalThis as { answer?: number }).answer = value * 2;\n");
+    writeDatedFile(join(dir, 'dep.ts'), 'export const value: number = 21;\n');
 
     const first = bundleWithCache(entry, cache);
     assert.equal(first.fromCache, false);
@@ -44,20 +37,20 @@ test('the worker bundle: reused from disk while nothing that decides it changed,
     assert.equal(again.text, first.text);
 
     // An edit to a file the entry imports (not the entry itself) invalidates it.
-    writeOld(join(dir, 'dep.ts'), 'export const value: number = 50;\n');
+    writeDatedFile(join(dir, 'dep.ts'), 'export const value: number = 50;\n');
     const edited = bundleWithCache(entry, cache);
     assert.equal(edited.fromCache, false);
     assert.equal(run(edited.text), 100);
     assert.equal(bundleWithCache(entry, cache).fromCache, true);
 
     // So does a change to the tsconfig esbuild follows (it is not a bundle input).
-    writeOld(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2020" } }\n');
+    writeDatedFile(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2020" } }\n');
     assert.equal(bundleWithCache(entry, cache).fromCache, false);
     assert.equal(bundleWithCache(entry, cache).fromCache, true);
 
     // Another entry never takes this one's bundle.
     const other = join(dir, 'other.ts');
-    writeOld(other, '(globalThis as { answer?: number }).answer = 7;\n');
+    writeDatedFile(other, '(globalThis as { answer?: number }).answer = 7;\n');
     const otherBundle = bundleWithCache(other, cache);
     assert.equal(otherBundle.fromCache, false);
     assert.equal(run(otherBundle.text), 7);
@@ -69,12 +62,10 @@ test('the worker bundle: reused from disk while nothing that decides it changed,
     // An input saved during the build (here: dated after it started) keeps the bundle out of the
     // cache: its hash might not be that of the text esbuild read.
     rmSync(cache);
-    writeFileSync(join(dir, 'dep.ts'), 'export const value: number = 50;\n');
-    const future = new Date(Date.now() + 60_000);
-    utimesSync(join(dir, 'dep.ts'), future, future);
+    writeDatedFile(join(dir, 'dep.ts'), 'export const value: number = 50;\n', -60);
     assert.equal(run(bundleWithCache(entry, cache).text), 100);
     assert.equal(existsSync(cache), false, 'no cache written');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
 });
