@@ -7,7 +7,7 @@ Writes
   <out>/laneDetect_model/1/model.onnx  FP32: input `input` [batch,3,360,640] (BGR / 255),
                                        outputs `predict_lanes` [1,2784,77] (LANEATT.md layout) and
                                        `914` [1,2784] = per-anchor lane probability (softmax of cols 0-1)
-  <out>/LaneDet_fp16/1/model.onnx      the same graph with FP16 weights, FP16 input and FP16 outputs
+  <out>/LaneDet_fp16/1/model.onnx      the same graph with FP16 weights and FP16 input; FP32 outputs
 
 --operating-conf C: the decode threshold chosen on the validation scenes (`val_sweep.py --choose`) is
 folded into the lane logit's bias (laneatt.set_operating_point), so that LaneATT's standard TuSimple
@@ -15,9 +15,16 @@ threshold 0.2, the app's default, keeps exactly the proposals whose probability 
 proposals, and so the NMS, is unchanged; `914` then holds the shifted probability.
 
 The FP16 twin is made by our own converter (convert_fp16 below): every FP32 initializer is stored as FP16
-and widened by a Cast where it is used, the input and outputs are FP16 with Casts at the graph edges.
-ONNX Runtime's CPU provider has no FP16 kernels for most ops, so the arithmetic in between stays FP32 on
-the demo server; a TensorRT FP16 engine built from the same weights computes in FP16.
+and widened by a Cast where it is used, and the input is FP16, widened once. The outputs stay FP32, as in the
+deployment's FP16 engine (../shared/triton/sample-repo/laneDetect_model_fp16: FP16 `input`, FP32
+`predict_lanes`; TensorRT keeps a network's outputs FP32 unless told otherwise): `predict_lanes` holds
+x in pixels of the 640-wide input, which FP16 rounds to 0.25-0.5 px, and the class logits, whose FP16
+rounding was enough to reorder two NMS proposals 0.0004 apart in lane probability and so swap a lane for its
+neighbour 2.5-5.6 px away. ONNX Runtime's CPU provider has no FP16 kernels for most ops, so the arithmetic in
+between stays FP32 on the demo server; a TensorRT FP16 engine built from the same weights computes in FP16.
+
+--twin-only: rebuild only the FP16 twin from <out>/laneDetect_model/1/model.onnx (no checkpoint needed; the
+twin is a function of the FP32 graph alone).
 """
 import argparse
 import os
@@ -83,7 +90,7 @@ def export_fp32(net, path):
 
 
 def convert_fp16(m):
-    """FP32 model -> FP16 weights and FP16 input/outputs (Casts at the edges and on every weight use)."""
+    """FP32 model -> FP16 weights and FP16 input, FP32 outputs (Casts on the input and every weight use)."""
     m16 = onnx.ModelProto()
     m16.CopyFrom(m)
     g = m16.graph
@@ -106,19 +113,10 @@ def convert_fp16(m):
         node.input[:] = [inner_in if i == inp.name else i for i in node.input]
     inp.type.tensor_type.elem_type = TensorProto.FLOAT16
     casts.append(helper.make_node('Cast', [inp.name], [inner_in], to=TensorProto.FLOAT))
-    # outputs: narrowed to FP16 at the end
-    tail = []
-    for out in g.output:
-        inner = out.name + '_fp32'
-        for node in g.node:
-            node.output[:] = [inner if o == out.name else o for o in node.output]
-            node.input[:] = [inner if i == out.name else i for i in node.input]
-        out.type.tensor_type.elem_type = TensorProto.FLOAT16
-        tail.append(helper.make_node('Cast', [inner], [out.name], to=TensorProto.FLOAT16))
-    nodes = casts + list(g.node) + tail
+    nodes = casts + list(g.node)
     del g.node[:]
     g.node.extend(nodes)
-    m16.doc_string = m.doc_string + ' FP16 twin: FP16 weights, input and outputs.'
+    m16.doc_string = m.doc_string + ' FP16 twin: FP16 weights and input, FP32 outputs.'
     onnx.checker.check_model(m16)
     return m16
 
@@ -129,15 +127,22 @@ def main():
     ap.add_argument('--out', default=os.path.join(ROOT, 'assets', 'demo-repo'))
     ap.add_argument('--operating-conf', type=float, default=None,
                     help='threshold chosen on validation, mapped onto LaneATT\'s 0.2 (see above)')
+    ap.add_argument('--twin-only', action='store_true',
+                    help='rebuild only the FP16 twin from the FP32 model already in --out')
     a = ap.parse_args()
+    p32 = os.path.join(a.out, 'laneDetect_model', '1', 'model.onnx')
+    p16 = os.path.join(a.out, 'LaneDet_fp16', '1', 'model.onnx')
+    if a.twin_only:
+        os.makedirs(os.path.dirname(p16), exist_ok=True)
+        onnx.save(convert_fp16(onnx.load(p32)), p16)
+        print(f'wrote {os.path.relpath(p16, ROOT)} ({os.path.getsize(p16) / 1e6:.2f} MB) from {os.path.relpath(p32, ROOT)}')
+        return
     net, state = load_net(a.checkpoint)
     if a.operating_conf is not None:
         if not 0 < a.operating_conf < 1:
             sys.exit(f'--operating-conf must be between 0 and 1, got {a.operating_conf}')
         shift = laneatt.set_operating_point(net, a.operating_conf)
         print(f'operating point: conf {a.operating_conf} -> {metrics.TUSIMPLE_CONF} (lane logit bias {shift:+.4f})')
-    p32 = os.path.join(a.out, 'laneDetect_model', '1', 'model.onnx')
-    p16 = os.path.join(a.out, 'LaneDet_fp16', '1', 'model.onnx')
     os.makedirs(os.path.dirname(p32), exist_ok=True)
     os.makedirs(os.path.dirname(p16), exist_ok=True)
     m = export_fp32(net, p32)
