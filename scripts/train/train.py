@@ -144,6 +144,12 @@ def main():
         help='start the lane-free samples at this fraction of the wall-time budget (default 0: from the start); '
         'a late start lets the network learn the roads first and then unlearn lanes where nothing is painted',
     )
+    ap.add_argument(
+        '--lane-free-uniform',
+        action='store_true',
+        help='lane-free samples are uniform noisy frames only (no unpainted roads): teaches that a frame with '
+        'nothing in it has no lanes without asking the network to tell painted from unpainted edges',
+    )
     ap.add_argument('--smoke', action='store_true', help='few iterations on 4 scenes; prints first/last loss')
     ap.add_argument('--smoke-iters', type=int, default=30)
     ap.add_argument('--smoke-scenes', type=int, default=4)
@@ -207,8 +213,9 @@ def main():
     budget = a.minutes * 60
     t_start = time.time() - state['elapsed']
     warmup = 25
-    free_files = sorted(glob.glob(os.path.join(cache.CACHE, 'free', '*.npz'))) if a.lane_free > 0 else []
-    if a.lane_free > 0 and not free_files:
+    wants_roads = a.lane_free > 0 and not a.lane_free_uniform
+    free_files = sorted(glob.glob(os.path.join(cache.CACHE, 'free', '*.npz'))) if wants_roads else []
+    if wants_roads and not free_files:
         log('no lane-free scenes in .cache/lanes/free (cache.py --split free): uniform frames only')
     log(f'training: budget {a.minutes} min, batch {a.batch}, lr {a.lr}, {a.epoch_images} images/epoch')
     if a.lane_free > 0:
