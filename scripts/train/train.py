@@ -171,6 +171,13 @@ def main():
                 (net.heads(f, gather=True) - naive).abs().max().item(),  # the gather (the ONNX export)
             )
             net.head_w.normal_(std=0.001)
+            # the 1x1-convolution products training uses (laneatt.mkldnn_products) against plain matmuls
+            weights, keys = torch.rand(2, 2784, 68), torch.rand(2, 68, laneatt.ATT_DIM)
+            layer = torch.nn.Linear(laneatt.ATT_DIM, laneatt.N_HEAD)
+            products_diff = max(
+                (laneatt.batched_product(weights, keys) - torch.matmul(weights, keys)).abs().max().item(),
+                (laneatt.linear_last(keys, layer) - layer(keys)).abs().max().item(),
+            )
         samples = [scenegen.make(s) for s in range(a.smoke_scenes)]
         x = to_input([s[0] for s in samples])
         targets = [torch.from_numpy(s[2]) for s in samples]
@@ -197,6 +204,7 @@ def main():
             op_kept = int((p2 > metrics.TUSIMPLE_CONF).sum())
             op_order = bool((p2.gather(1, p.argsort(1)).diff(dim=1) >= -1e-6).all())  # rounding aside
         print(json.dumps({'first': losses[0], 'last': losses[-1], 'min': min(losses), 'heads_max_diff': heads_diff,
+                          'products_max_diff': products_diff,
                           'operating_point': {'conf': conf, 'mismatch': op_mismatch, 'kept': op_kept,
                                               'anchors': p.numel(), 'order_kept': op_order}}))
         return 0

@@ -1,7 +1,8 @@
 /**
  * Training smoke test of scripts/train (our LaneATT in PyTorch): a few iterations on two generated
  * scenes must lower the loss, and the fast "project, then gather" heads must equal LaneATT's own
- * formulation (pool each anchor's features, then one linear layer), and the export's operating point
+ * formulation (pool each anchor's features, then one linear layer), training's convolution-backed products
+ * must equal the export's matmuls, and the export's operating point
  * (a validation threshold folded into the lane logit) must keep the same anchors at 0.2. Runs only
  * where /usr/bin/python3 has torch, opencv and onnx (`npm run train:setup`); elsewhere it skips with a
  * notice. CI never needs torch.
@@ -41,9 +42,12 @@ test('a few training iterations lower the LaneATT loss; fast heads == LaneATT po
     last: number;
     min: number;
     heads_max_diff: number;
+    products_max_diff: number;
     operating_point: { conf: number; mismatch: number; kept: number; anchors: number; order_kept: boolean };
   };
   assert.ok(summary.heads_max_diff < 1e-3, `heads differ by ${summary.heads_max_diff}`);
+  // training's 1x1-convolution products (laneatt.mkldnn_products) equal the matmuls the export keeps
+  assert.ok(summary.products_max_diff < 1e-4, `products differ by ${summary.products_max_diff}`);
   assert.ok(summary.last < 0.7 * summary.first, `loss ${summary.first} -> ${summary.last}`);
   // The export's operating point: conf C folded into the lane logit, decoded at LaneATT's 0.2, keeps the
   // same anchors (about half of them here, C being a middle probability) in the same order.
