@@ -55,7 +55,8 @@ def load_train(path, rng):
 
 def lane_free_sample(rng, free_files):
     """A frame with no lanes and no labels: a cached unpainted road (scenegen.make(lane_free=True)) or,
-    as often, a uniform frame with noise (a lens cap, a dead or overexposed camera)."""
+    as often, a uniform frame with noise (a lens cap, a dead or overexposed camera); only the latter when
+    free_files is empty (--lane-free-uniform, or no roads cached)."""
     if free_files and rng.random() < 0.5:
         img, _, targets = cache.load_scene(rng.choice(free_files))
         return img, targets
