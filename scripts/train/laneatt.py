@@ -217,7 +217,7 @@ class LaneATT(nn.Module):
         gather=True sums by gathering (what the ONNX export uses); else by the sparse `crossings` product."""
         b, nr = f.shape[0], len(self.rows)
         f = f[:, :, 0 : self.fh : 2, :]
-        if gather or not mkldnn_products():
+        if gather:  # the export's form (forward gathers while exporting): plain products
             g = torch.matmul(self.head_w, f.permute(0, 2, 1, 3))  # [B, rows, 75 (+16), fw]
         else:  # the same per-row products as one grouped 1x1 convolution (a group per row): see mkldnn_products
             c, n_out = f.shape[1], self.head_w.shape[1]
