@@ -16,7 +16,8 @@
  * result), main-thread long tasks (PerformanceObserver 'longtask'), renderer heap growth (after
  * GC), and CPU time by process and by renderer thread (per second and per inference, from /proc:
  * on a shared machine the rate says how much CPU the pipeline got, CPU per inference what it needs).
- * A stress run uses 4 requests in flight.
+ * A stress run uses 4 requests in flight; a last run plays the video with inference off (the fixed cost of
+ * decoding and showing it).
  *
  * Goals (2 requests in flight): null model >= 60 inf/s FP16 and >= 40 FP32; display >= 30 fps (at
  * least 30 of the video's frames shown a second, and the video kept real time); no long task over 50 ms
@@ -221,11 +222,14 @@ try {
     (m) => m.state === 'READY' && /lane/i.test(m.name) && !/fp16|pipeline|preprocess/i.test(m.name),
   )?.name;
 
-  const runs: { label: string; model: string; inFlight: number; goal?: { infPerS: number } }[] = [
+  const runs: { label: string; model: string; inFlight: number; infer?: false; goal?: { infPerS: number } }[] = [
     { label: 'null FP16', model: 'null_fp16', inFlight: 2, goal: { infPerS: 60 } },
     { label: 'null FP32', model: 'null_fp32', inFlight: 2, goal: { infPerS: 40 } },
     ...(demoModel ? [{ label: `demo model (${demoModel})`, model: demoModel, inFlight: 2 }] : []),
     { label: 'stress: null FP16, 4 in flight', model: 'null_fp16', inFlight: 4 },
+    // The video alone ("infer on frame change" off): what decoding and showing it costs, which every
+    // inference run pays on top of its requests (the CPU left for inference on this machine).
+    { label: 'playback only (no inference)', model: 'null_fp16', inFlight: 2, infer: false },
   ];
   if (PROFILE_DIR) {
     nodeProfiler = new Session();
@@ -238,6 +242,8 @@ try {
     if (ONLY.length && !ONLY.some((w) => run.label.toLowerCase().startsWith(w))) continue;
     await pickModel(page, 'model-select-a', run.model);
     await page.fill('[data-testid=max-in-flight]', String(run.inFlight));
+    const inferOn = await page.evaluate(() => document.querySelector<HTMLInputElement>('[data-testid=auto-infer]')!.checked);
+    if (inferOn !== (run.infer ?? true)) await page.click('[data-testid=auto-infer]');
     await page.setInputFiles('[data-testid=file-input]', [video]);
     await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', 15_000);
     await page.waitFor(
