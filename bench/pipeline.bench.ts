@@ -242,7 +242,9 @@ try {
     if (ONLY.length && !ONLY.some((w) => run.label.toLowerCase().startsWith(w))) continue;
     await pickModel(page, 'model-select-a', run.model);
     await page.fill('[data-testid=max-in-flight]', String(run.inFlight));
-    const inferOn = await page.evaluate(() => document.querySelector<HTMLInputElement>('[data-testid=auto-infer]')!.checked);
+    const inferOn = await page.evaluate(
+      () => document.querySelector<HTMLInputElement>('[data-testid=auto-infer]')!.checked,
+    );
     if (inferOn !== (run.infer ?? true)) await page.click('[data-testid=auto-infer]');
     await page.setInputFiles('[data-testid=file-input]', [video]);
     await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', 15_000);
