@@ -139,6 +139,35 @@ test('widenPlanes writes into a given buffer and refuses what it cannot widen', 
   assert.throws(() => widenPlanes(planes, { ...one, out: new Uint8Array(25).subarray(1) }), /not 4-byte aligned/);
 });
 
+test('widenPlanes to FP16: the two-samples-a-step path equals one sample at a time for every pair of values', () => {
+  // Each plane holds every (a, b) pair of byte values once, so every entry of the pair tables is read.
+  const plane = 2 * 65536;
+  const planes = new Uint8Array(3 * plane);
+  for (let p = 0; p < 3; p++)
+    for (let i = 0; i < 65536; i++) {
+      planes[p * plane + 2 * i] = i & 255;
+      planes[p * plane + 2 * i + 1] = (i >> 8) ^ (p * 85);
+    }
+  const options = {
+    dtype: 'FP16' as const,
+    scale: 1 / 255,
+    mean: [0.485, 0.456, 0.406] as const,
+    std: [0.229, 0.224, 0.225] as const,
+  };
+  const paired = widenPlanes(planes, options);
+  // The same bytes at an odd offset cannot be read two at a time: the one-sample path.
+  const unaligned = new Uint8Array(planes.length + 1).subarray(1);
+  unaligned.set(planes);
+  const single = widenPlanes(unaligned, options);
+  assert.deepEqual(paired, single);
+  // And each value is the FP16 of (v * scale - mean) / std of its plane.
+  const halves = new Uint16Array(paired.buffer, paired.byteOffset, 3 * plane);
+  for (const i of [0, 1, 2, 3, 255, 256, 257, plane - 1, plane, 2 * plane + 12345]) {
+    const p = Math.floor(i / plane);
+    assert.equal(halves[i], float32ToFp16((planes[i] / 255 - options.mean[p]) / options.std[p]), `sample ${i}`);
+  }
+});
+
 /** The float an FP16 element holds for `v`. */
 function float32ToFp16Value(v: number): number {
   return decodeTensor('FP16', new Uint8Array(new Uint16Array([float32ToFp16(v)]).buffer))[0];
