@@ -74,6 +74,9 @@ function forkServer(): ParentSide & { pid: number } {
  * list acts on mousedown so the input keeps focus), then wait until the picker holds it.
  */
 async function pickModel(page: CdpPage, testId: string, name: string): Promise<void> {
+  // Already chosen (the previous run's model): the list would not offer it again.
+  const chosen = `[data-testid=${testId}][data-value="${name}"]`;
+  if (await page.evaluate((s) => !!document.querySelector(s), chosen)) return;
   await page.fill(`[data-testid=${testId}]`, name);
   const option = `[data-testid=${testId}-option][data-value="${name}"]`;
   await page.waitForSelector(option);
