@@ -29,10 +29,39 @@ export interface FrameArgs {
   frameKey: string;
   frameIndex: number;
   pre: PreprocessSettings;
+  /**
+   * For a video frame captured later than the task that saw it: true when the captured frame's
+   * timestamp (microseconds) is that frame's. A video plays on while a request waits, so without it
+   * the pixels of a newer frame could be sent under this frame's key.
+   */
+  verifyFrame?: (timestampUs: number) => boolean;
+}
+
+/** The video had moved past the frame by the time it was captured: nothing was sent. */
+export class StaleFrameError extends Error {
+  constructor() {
+    super('the video moved past the frame before it was captured');
+    this.name = 'StaleFrameError';
+  }
 }
 
 export async function inferFrame(args: FrameArgs): Promise<RawResult> {
   const worker = frameWorker(() => (getApiMode() === 'browser' ? bridgeUrl(window.location) : null));
+  if (args.verifyFrame) {
+    // Only a VideoFrame carries its timestamp: without the worker's path the frame cannot be checked.
+    const frame = worker ? await captureFrame(args.source) : null;
+    if (!frame || !('timestamp' in frame) || !args.verifyFrame(frame.timestamp)) {
+      frame?.close();
+      throw new StaleFrameError();
+    }
+    try {
+      return await inferInWorker(args, worker!, frame, performance.now());
+    } catch (e) {
+      // No worker after all: the next frame seen in its own task takes the main-thread path.
+      if (e instanceof FrameWorkerUnavailable) throw new StaleFrameError();
+      throw e;
+    }
+  }
   if (worker) {
     const t0 = performance.now();
     const frame = await captureFrame(args.source);

@@ -10,7 +10,7 @@ import { create } from 'zustand';
 import { useApp, type AppState } from '../../state/store';
 import { getApi } from '../../../api';
 import type { ModelMetadata } from '../../../../shared/contract';
-import { inferFrame } from '../../lib/pipeline';
+import { inferFrame, StaleFrameError } from '../../lib/pipeline';
 import { errorText } from '../../lib/errors';
 import { resultKey, type Slot } from './model';
 import type { RawResult } from '../../state/inference';
@@ -25,6 +25,8 @@ export interface FrameRef {
   h: number;
   key: string;
   index: number;
+  /** A playing video's frame: true when a captured VideoFrame's timestamp (µs) is this frame's. */
+  isFrameAt?: (timestampUs: number) => boolean;
 }
 
 export interface SlotTarget {
@@ -142,9 +144,11 @@ export function inferFrameNow(frame: FrameRef, mode: 'drop' | 'force' | 'missing
       inferSlot(slot, frame, mode);
       sent = true;
     } else if (inFlight[slot] < st.maxInFlight) {
+      droppedNow[slot] = null;
       void runOne(slot, target, frame);
       sent = true;
     } else {
+      droppedNow[slot] = frame;
       usePlayback.setState((p) => ({ framesDropped: p.framesDropped + 1 }));
     }
   }
@@ -171,6 +175,8 @@ export function inferCurrentFrame(mode: 'force' | 'missing'): boolean {
 }
 
 const inFlight: Record<Slot, number> = { a: 0, b: 0 };
+/** Per slot, the playing video's frame on the stage that met the limit (sent if a place frees before the next). */
+const droppedNow: Record<Slot, FrameRef | null> = { a: null, b: null };
 /** Per slot, the latest frame that met the limit while paused (sent when a place frees up). */
 const waiting: Record<Slot, { frame: FrameRef; mode: 'force' | 'missing' } | null> = { a: null, b: null };
 /** Sequence runs waiting for a place under the limit, first come first served (each counts itself in at once). */
@@ -201,6 +207,23 @@ function startWaiting(slot: Slot): void {
     if (w.frame === current || w.mode === 'force') inferSlot(slot, w.frame, w.mode);
   }
   while (inFlight[slot] < useApp.getState().maxInFlight && placeWaiters[slot].length) placeWaiters[slot].shift()!();
+  sendDroppedFrame(slot);
+}
+
+/**
+ * A place came free while a video plays and the frame on the stage was dropped for this slot: send it
+ * now rather than wait up to a frame's time for the next one. It is captured later than the task
+ * that saw it, so the captured frame's timestamp is checked (the video may have moved on).
+ */
+function sendDroppedFrame(slot: Slot): void {
+  const frame = droppedNow[slot];
+  droppedNow[slot] = null;
+  const st = useApp.getState();
+  const target = slotTarget(slot, st);
+  if (!frame?.isFrameAt || frame !== current || !st.playing || !st.autoInfer || !target) return;
+  if (inFlight[slot] >= st.maxInFlight) return;
+  usePlayback.setState((p) => ({ framesDropped: p.framesDropped - 1 }));
+  void runOne(slot, target, frame, frame.isFrameAt);
 }
 
 function inferSlot(slot: Slot, frame: FrameRef, mode: 'force' | 'missing'): void {
@@ -211,7 +234,12 @@ function inferSlot(slot: Slot, frame: FrameRef, mode: 'force' | 'missing'): void
   else waiting[slot] = { frame, mode };
 }
 
-async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<void> {
+async function runOne(
+  slot: Slot,
+  target: SlotTarget,
+  frame: FrameRef,
+  verifyFrame?: (timestampUs: number) => boolean,
+): Promise<void> {
   // The source the frame belongs to: a result that comes back after another source opened is not
   // shown or exported (frame keys of two sources may coincide: vid:0, img:0:scene.jpg).
   const source = useApp.getState().source;
@@ -239,6 +267,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
       frameKey: frame.key,
       frameIndex: frame.index,
       pre: useApp.getState().preprocess,
+      ...(verifyFrame ? { verifyFrame } : {}),
     });
     releasePlace();
     // A result for a model the slot no longer runs (changed while in flight) is not shown.
@@ -256,7 +285,8 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef): Promise<
     readServerTimesAfter(target);
     await deliver(slot, target, r, source);
   } catch (e) {
-    useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
+    if (e instanceof StaleFrameError) usePlayback.setState((p) => ({ framesDropped: p.framesDropped + 1 }));
+    else useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
   } finally {
     releasePlace();
   }

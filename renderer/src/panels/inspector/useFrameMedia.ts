@@ -257,7 +257,14 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       lastIdx = idx;
       usePlayback.setState((p) => ({ index: idx, displayFps: meter.tick(), framesShown: p.framesShown + 1 }));
       redraw.emit();
-      const ref: FrameRef = { source: v, w: v.videoWidth, h: v.videoHeight, key: videoFrameKey(idx), index: idx };
+      const ref: FrameRef = {
+        source: v,
+        w: v.videoWidth,
+        h: v.videoHeight,
+        key: videoFrameKey(idx),
+        index: idx,
+        isFrameAt: (us) => Math.min(usePlayback.getState().count - 1, frameIndexAt(us / 1e6)) === idx,
+      };
       setCurrentFrame(ref);
       if (st.autoInfer) inferFrameNow(ref, 'drop');
     };
