@@ -2,7 +2,8 @@
  * The inference controller: the only code that sends inspector frames to a model. It owns
  *  - the model metadata cache, invalidated when a model is loaded, unloaded or re-applied with a
  *    config override, and when a connection (re)connects: a changed input shape is read again;
- *  - the in-flight limit per active slot (video frames beyond it are dropped, never queued);
+ *  - the in-flight limit per active slot (video frames beyond it are dropped, never queued; the frame
+ *    on the stage is sent if a place frees before the next one);
  *  - the request counters and rates (in the playback store, not the app store);
  *  - the frame the Run button and Enter act on (set from an effect, never during render).
  */
