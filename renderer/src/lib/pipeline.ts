@@ -47,24 +47,13 @@ export class StaleFrameError extends Error {
 
 export async function inferFrame(args: FrameArgs): Promise<RawResult> {
   const worker = frameWorker(() => (getApiMode() === 'browser' ? bridgeUrl(window.location) : null));
-  if (args.verifyFrame) {
-    // Only a VideoFrame carries its timestamp: without the worker's path the frame cannot be checked.
-    const frame = worker ? await captureFrame(args.source) : null;
-    if (!frame || !('timestamp' in frame) || !args.verifyFrame(frame.timestamp)) {
-      frame?.close();
-      throw new StaleFrameError();
-    }
-    try {
-      return await inferInWorker(args, worker!, frame, performance.now());
-    } catch (e) {
-      // No worker after all: the next frame seen in its own task takes the main-thread path.
-      if (e instanceof FrameWorkerUnavailable) throw new StaleFrameError();
-      throw e;
-    }
-  }
   if (worker) {
     const t0 = performance.now();
     const frame = await captureFrame(args.source);
+    if (args.verifyFrame && !(frame && 'timestamp' in frame && args.verifyFrame(frame.timestamp))) {
+      frame?.close();
+      throw new StaleFrameError();
+    }
     if (frame) {
       try {
         return await inferInWorker(args, worker, frame, t0);
@@ -75,6 +64,8 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
       }
     }
   }
+  // The main-thread path draws the element as it is now, with no timestamp to check it by.
+  if (args.verifyFrame) throw new StaleFrameError();
   return inferOnMainThread(args);
 }
 

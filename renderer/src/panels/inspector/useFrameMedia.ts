@@ -245,14 +245,14 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       useApp.getState().setSourceError(`Cannot play ${source.name}: ${errorText(e)}`);
       useApp.getState().setPlaying(false);
     });
+    const frameAt = (t: number) => Math.min(usePlayback.getState().count - 1, frameIndexAt(t));
     const loop = () => {
       raf = requestAnimationFrame(loop);
       if (v.readyState < 2) return;
       const st = useApp.getState();
-      const p = usePlayback.getState();
       // The presented frame's media time when the browser reports it (currentTime runs ahead of
       // the picture); a new frame is a new frame index.
-      const idx = Math.min(p.count - 1, frameIndexAt(presented >= 0 ? presented : v.currentTime));
+      const idx = frameAt(presented >= 0 ? presented : v.currentTime);
       if (idx === lastIdx || idx < 0) return;
       lastIdx = idx;
       usePlayback.setState((p) => ({ index: idx, displayFps: meter.tick(), framesShown: p.framesShown + 1 }));
@@ -263,7 +263,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
         h: v.videoHeight,
         key: videoFrameKey(idx),
         index: idx,
-        isFrameAt: (us) => Math.min(usePlayback.getState().count - 1, frameIndexAt(us / 1e6)) === idx,
+        isFrameAt: (us) => frameAt(us / 1e6) === idx,
       };
       setCurrentFrame(ref);
       if (st.autoInfer) inferFrameNow(ref, 'drop');
