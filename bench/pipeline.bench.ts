@@ -87,6 +87,38 @@ async function pickModel(page: CdpPage, testId: string, name: string): Promise<v
   await page.waitForSelector(`[data-testid=${testId}][data-value="${name}"]`);
 }
 
+/**
+ * Playback has started: the frame counter moved past the first frame. A run whose video never
+ * played would otherwise report 0 inferences/s as if it were a measurement (seen in 120-s runs
+ * started under load); this fails the run instead, with what the page's video element reports.
+ */
+async function waitForPlayback(page: CdpPage, label: string): Promise<void> {
+  try {
+    await page.waitFor(
+      () => Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')) > 0,
+      undefined,
+      20_000,
+    );
+  } catch {
+    const state = await page.evaluate(() => {
+      const v = document.querySelector('video');
+      const play = document.querySelector('[data-testid=play]');
+      return JSON.stringify({
+        readyState: v?.readyState,
+        networkState: v?.networkState,
+        paused: v?.paused,
+        currentTime: v?.currentTime,
+        duration: v?.duration,
+        error: v?.error?.message,
+        playing: play?.getAttribute('data-playing'),
+        frameIndex: document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index'),
+        alerts: [...document.querySelectorAll('[role=alert]')].map((e) => e.textContent),
+      });
+    });
+    throw new Error(`${label}: the video did not start playing within 20 s (${state})`);
+  }
+}
+
 const SECONDS = Number(process.env['PIPELINE_BENCH_SECONDS'] ?? 20);
 const FPS = Number(process.env['PIPELINE_BENCH_FPS'] ?? 60);
 /** Only the runs whose label starts with one of these, comma-separated (e.g. "null FP16,stress"). */
@@ -255,6 +287,7 @@ try {
       () => Number(document.querySelector('[data-testid=frame-index]')?.getAttribute('data-index')) === 0,
     );
     await page.click('[data-testid=play]');
+    await waitForPlayback(page, run.label);
     await sleep(WARMUP_S * 1000);
     type Snap = {
       stages: Record<string, number[]>;
