@@ -1,15 +1,20 @@
 /**
  * Browser-mode E2E of the inspector's frame path: with the frame worker, a video's frames go out
  * on the worker's own bridge socket as 8-bit image planes (one byte a sample), the page's main
- * thread sends none of them, and the lanes come back; with the worker's script blocked (a
- * stricter CSP, an old engine), the same frames are inferred on the main thread instead.
+ * thread sends none of them, and the lanes come back; while a video plays, every result is of the
+ * frame it is stored under; with the worker's script blocked (a stricter CSP, an old engine), the
+ * same frames are inferred on the main thread instead.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, startHarness, type Backend, type Harness } from './harness';
+import { REPO_ROOT, pickModel, startHarness, type Backend, type Harness } from './harness';
 import { cliHost } from '../helpers/cli';
+import { frameProbe, frameProbeConfig } from '../triton-client/helpers/laneStubRepo';
 
 const VIDEO = join(REPO_ROOT, 'assets/demo/video/road.webm');
 const STILL = join(REPO_ROOT, 'assets/demo/scenes/scene_01.jpg');
@@ -27,18 +32,23 @@ function watchInferCalls(backend: Backend) {
   return seen;
 }
 
-/**
- * Opens the demo video, plays it until `frames` image frames went out (at most 10 s), and pauses:
- * playing costs a core (decoding, the worker, the model), so no longer than the test needs.
- */
-async function playDemoVideo(page: Page, seen: { image: number }, frames: number): Promise<void> {
+async function connectDemo(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=nav-servers]', { timeout: 15_000 });
+  await page.click('[data-testid=nav-servers]');
   await page.click('[data-testid=server-demo]');
   // A second page finds the demo connected already (the services are shared): connect only if asked.
   const connected = '[data-testid=server-status][data-state=connected]';
   const shown = await page.waitForSelector(`${connected}, [data-testid=connect]`, { timeout: 30_000 });
   if ((await shown.getAttribute('data-testid')) === 'connect') await shown.click().catch(() => undefined);
   await page.waitForSelector(connected, { timeout: 30_000 });
+}
+
+/**
+ * Opens the demo video, plays it until `frames` image frames went out (at most 10 s), and pauses:
+ * playing costs a core (decoding, the worker, the model), so no longer than the test needs.
+ */
+async function playDemoVideo(page: Page, seen: { image: number }, frames: number): Promise<void> {
+  await connectDemo(page);
   await page.click('[data-testid=nav-inspector]');
   await page.setInputFiles('[data-testid=file-input]', [VIDEO]);
   await page.waitForSelector('[data-testid=inspector-stage][data-source-kind=video] [data-testid=stage-a]', {
@@ -56,13 +66,43 @@ async function playDemoVideo(page: Page, seen: { image: number }, frames: number
   if (!ended) await page.click('[data-testid=play]');
 }
 
+/** The probe video's frames: frame i is one grey level, 3 levels from its neighbours' (see frameProbe). */
+const PROBE = 'frame_probe';
+const PROBE_FRAMES = 80;
+const probeLevel = (i: number) => 16 + 3 * i;
+
+/** A 60 fps VP8 video of PROBE_FRAMES uniform grey frames (decoded within one level of what was encoded). */
+function makeProbeVideo(dir: string): string {
+  const out = join(dir, 'probe60.webm');
+  const frames = Buffer.concat(Array.from({ length: PROBE_FRAMES }, (_, i) => Buffer.alloc(640 * 360, probeLevel(i))));
+  const ff = spawnSync(
+    'ffmpeg',
+    [
+      ...['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', '640x360', '-r', '60', '-i', '-'],
+      ...['-c:v', 'libvpx', '-b:v', '1M', '-pix_fmt', 'yuv420p', out],
+    ],
+    { input: frames },
+  );
+  assert.equal(ff.status, 0, `ffmpeg: ${ff.stderr?.toString()}`);
+  return out;
+}
+
 describe('Inspector frame path (E2E)', () => {
   let h: Harness;
+  let dir = '';
   before(async () => {
-    h = await startHarness();
+    // The demo repository plus the frame probe, whose lane says which frame it was computed from.
+    dir = mkdtempSync(join(tmpdir(), 'tritonscope-e2e-probe-'));
+    const repo = join(dir, 'repo');
+    cpSync(join(REPO_ROOT, 'assets/demo-repo'), repo, { recursive: true });
+    mkdirSync(join(repo, PROBE, '1'), { recursive: true });
+    writeFileSync(join(repo, PROBE, 'config.pbtxt'), frameProbeConfig(PROBE));
+    writeFileSync(join(repo, PROBE, '1', 'model.onnx'), frameProbe());
+    h = await startHarness({ demoRepo: repo });
   });
   after(async () => {
     await h?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('video frames go out from the frame worker as 8-bit image planes; lanes come back', async () => {
@@ -106,6 +146,81 @@ describe('Inspector frame path (E2E)', () => {
       .catch(() => undefined);
     const ui = JSON.parse((await page.getAttribute('[data-testid=stage-a]', 'data-lanes')) ?? '[]') as unknown[][];
     assert.deepEqual(ui[0], cli);
+    assert.deepEqual(h.pageErrors, []);
+  });
+
+  it('a playing video: every result is of the frame it is stored under, with frames dropped and late sends', async () => {
+    const page = h.page;
+    const video = makeProbeVideo(dir);
+    await connectDemo(page);
+    await page.click('[data-testid=nav-inspector]');
+    await pickModel(page, 'model-select-a', PROBE);
+    await page.fill('[data-testid=max-in-flight]', '2');
+    await page.setInputFiles('[data-testid=file-input]', [video]);
+    await page.waitForFunction(
+      (n) => (document.querySelector('[data-testid=frame-index]')?.textContent ?? '').trim() === `1 / ${n}`,
+      PROBE_FRAMES,
+      { timeout: 15_000 },
+    );
+    const snapshot = () =>
+      page.evaluate(() => {
+        const s = (
+          globalThis as unknown as {
+            __tritonscopePipeline: {
+              snapshot(): { requestsSent: number; requestsDone: number; framesDropped: number };
+            };
+          }
+        ).__tritonscopePipeline.snapshot();
+        return { sent: s.requestsSent, done: s.requestsDone, dropped: s.framesDropped };
+      });
+    const before = await snapshot();
+    await page.click('[data-testid=play]');
+    await page.waitForFunction(
+      () => document.querySelector<HTMLVideoElement>('[data-testid=video-element]')!.ended,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    // Every request answered (or found stale) and its result in the store.
+    await page.waitForFunction(
+      () => {
+        const s = (
+          globalThis as unknown as {
+            __tritonscopePipeline: { snapshot(): { requestsSent: number; requestsDone: number } };
+          }
+        ).__tritonscopePipeline.snapshot();
+        return s.requestsSent === s.requestsDone;
+      },
+      null,
+      { timeout: 15_000 },
+    );
+    await page.waitForTimeout(200);
+    const after = await snapshot();
+    const [d] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-sequence-json]')]);
+    const seq = JSON.parse(readFileSync(await d.path(), 'utf8')) as {
+      frames: { index: number; a?: { model: string; lanes: { points: ({ x: number } | [number, number])[] }[] } }[];
+    };
+    const inferred = seq.frames.filter((f) => f.a?.model === PROBE);
+    const wrong: string[] = [];
+    for (const f of inferred) {
+      const lanes = f.a!.lanes;
+      const p = lanes[0]?.points[0];
+      const x = p === undefined ? NaN : Array.isArray(p) ? p[0] : p.x;
+      // The level the frame's pixels had: 640 * mean(BGR / 255) = x.
+      const level = (x * 255) / 640;
+      if (lanes.length !== 1 || !(Math.abs(level - probeLevel(f.index)) < 1.5))
+        wrong.push(
+          `frame ${f.index}: ${lanes.length} lane(s), level ${level.toFixed(2)} (frame ${((level - 16) / 3).toFixed(1)})`,
+        );
+    }
+    const sent = after.sent - before.sent;
+    const dropped = after.dropped - before.dropped;
+    assert.ok(
+      inferred.length >= 10,
+      `frames inferred while playing: ${inferred.length} (${sent} sent, ${dropped} dropped)`,
+    );
+    assert.deepEqual(wrong, [], `${inferred.length} frames inferred, ${sent} requests, ${dropped} frames dropped`);
     assert.deepEqual(h.pageErrors, []);
   });
 

@@ -30,14 +30,19 @@ export interface FrameArgs {
   frameIndex: number;
   pre: PreprocessSettings;
   /**
-   * For a video frame captured later than the task that saw it: true when the captured frame's
-   * timestamp (microseconds) is that frame's. A video plays on while a request waits, so without it
-   * the pixels of a newer frame could be sent under this frame's key.
+   * A video frame: true when the captured frame's media time (microseconds) is this frame's. The
+   * capture happens when the request starts, and a video plays (or is stepped) on meanwhile, so
+   * without the check the pixels of another frame could be sent under this frame's key.
    */
-  verifyFrame?: (timestampUs: number) => boolean;
+  isFrameAt?: (timestampUs: number) => boolean;
+  /**
+   * Sent after the task that saw the frame (a place freed while the video plays): only a capture
+   * with a timestamp to check may go out, so the main-thread path (no timestamp) sends nothing.
+   */
+  late?: boolean;
 }
 
-/** The video had moved past the frame by the time it was captured: nothing was sent. */
+/** The video had moved to another frame by the time it was captured: nothing was sent. */
 export class StaleFrameError extends Error {
   constructor() {
     super('the video moved past the frame before it was captured');
@@ -50,8 +55,8 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
   if (worker) {
     const t0 = performance.now();
     const frame = await captureFrame(args.source);
-    if (args.verifyFrame && !(frame && 'timestamp' in frame && args.verifyFrame(frame.timestamp))) {
-      frame?.close();
+    if (frame && args.isFrameAt && !('timestamp' in frame && args.isFrameAt(frame.timestamp))) {
+      frame.close();
       throw new StaleFrameError();
     }
     if (frame) {
@@ -64,8 +69,12 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
       }
     }
   }
-  // The main-thread path draws the element as it is now, with no timestamp to check it by.
-  if (args.verifyFrame) throw new StaleFrameError();
+  // The main-thread path draws the element as it is now, with no frame timestamp: a late send does
+  // not go out, and a paused video is checked by its position (exact when paused, not while playing).
+  if (args.late) throw new StaleFrameError();
+  const v = args.source;
+  if (args.isFrameAt && v instanceof HTMLVideoElement && v.paused && !args.isFrameAt(v.currentTime * 1e6))
+    throw new StaleFrameError();
   return inferOnMainThread(args);
 }
 

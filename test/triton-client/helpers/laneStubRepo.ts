@@ -57,3 +57,55 @@ export function makeLaneStubRepo(): TempRepo {
   }
   return repo;
 }
+
+/**
+ * A LaneATT-shaped "frame probe": one proposal (anchor 0, certain) is a vertical lane at
+ * x = 640 x the mean of the whole input; every other anchor is certain background. A frame whose
+ * pixels are one grey level g (BGR / 255) thus comes back as a lane at x = 640 g / 255: a test can
+ * read from the lanes which frame a result was computed from, and compare it with the frame the
+ * result is stored under. Input [1,3,360,640] FP32, output predict_lanes [1,2784,77] FP32.
+ */
+export function frameProbe(): Uint8Array {
+  const [anchors, cols] = LANE_OUT;
+  const rows = cols - 5;
+  return buildOnnxModel({
+    inputs: [{ name: 'input', elemType: 'float', shape: ['batch', ...LANE_IN] }],
+    outputs: [{ name: 'predict_lanes', elemType: 'float', shape: ['batch', ...LANE_OUT] }],
+    nodes: [
+      // One frame a request (max_batch_size 1): the mean over everything is that frame's.
+      { op: 'ReduceMean', inputs: ['input'], outputs: ['mean'], attrs: { keepdims: 0 } },
+      { op: 'Mul', inputs: ['mean', 'width'], outputs: ['xs'] },
+      { op: 'Concat', inputs: ['lane_head', 'xs'], outputs: ['lane_flat'], attrs: { axis: 0 } },
+      { op: 'Reshape', inputs: ['lane_flat', 'one_row'], outputs: ['lane_row'] },
+      // The batch dimension follows the input's (a fixed 1 would not load with max_batch_size 1).
+      { op: 'Shape', inputs: ['input'], outputs: ['input_shape'] },
+      { op: 'Slice', inputs: ['input_shape', 'zero', 'one', 'zero'], outputs: ['batch'] },
+      { op: 'Concat', inputs: ['batch', 'lane_dims'], outputs: ['lane_shape'], attrs: { axis: 0 } },
+      { op: 'Concat', inputs: ['batch', 'background_dims'], outputs: ['background_shape'], attrs: { axis: 0 } },
+      { op: 'Expand', inputs: ['lane_row', 'lane_shape'], outputs: ['lane'] },
+      { op: 'Expand', inputs: ['background_row', 'background_shape'], outputs: ['background'] },
+      { op: 'Concat', inputs: ['lane', 'background'], outputs: ['predict_lanes'], attrs: { axis: 1 } },
+    ],
+    initializers: [
+      { name: 'width', elemType: 'float', dims: [rows], data: new Array<number>(rows).fill(640) },
+      // logits (background, lane), start_y 0 (the bottom row), start_x, length: all 72 rows
+      { name: 'lane_head', elemType: 'float', dims: [5], data: [-8, 8, 0, 0.5, rows] },
+      { name: 'one_row', elemType: 'int64', dims: [3], data: [1, 1, cols] },
+      { name: 'zero', elemType: 'int64', dims: [1], data: [0] },
+      { name: 'one', elemType: 'int64', dims: [1], data: [1] },
+      { name: 'lane_dims', elemType: 'int64', dims: [2], data: [1, cols] },
+      { name: 'background_dims', elemType: 'int64', dims: [2], data: [anchors - 1, cols] },
+      {
+        name: 'background_row',
+        elemType: 'float',
+        dims: [1, 1, cols],
+        data: [8, -8, ...new Array<number>(cols - 2).fill(0)],
+      },
+    ],
+  });
+}
+
+/** The config of `frameProbe()` under `name`. */
+export function frameProbeConfig(name: string): string {
+  return config(name, 'TYPE_FP32');
+}

@@ -26,7 +26,7 @@ export interface FrameRef {
   h: number;
   key: string;
   index: number;
-  /** A playing video's frame: true when a captured VideoFrame's timestamp (µs) is this frame's. */
+  /** A video's frame: true when a captured frame's media time (µs) is this frame's (see FrameArgs.isFrameAt). */
   isFrameAt?: (timestampUs: number) => boolean;
 }
 
@@ -224,7 +224,7 @@ function sendDroppedFrame(slot: Slot): void {
   if (!frame?.isFrameAt || frame !== current || !st.playing || !st.autoInfer || !target) return;
   if (inFlight[slot] >= st.maxInFlight) return;
   usePlayback.setState((p) => ({ framesDropped: p.framesDropped - 1 }));
-  void runOne(slot, target, frame, frame.isFrameAt);
+  void runOne(slot, target, frame, true);
 }
 
 function inferSlot(slot: Slot, frame: FrameRef, mode: 'force' | 'missing'): void {
@@ -235,12 +235,8 @@ function inferSlot(slot: Slot, frame: FrameRef, mode: 'force' | 'missing'): void
   else waiting[slot] = { frame, mode };
 }
 
-async function runOne(
-  slot: Slot,
-  target: SlotTarget,
-  frame: FrameRef,
-  verifyFrame?: (timestampUs: number) => boolean,
-): Promise<void> {
+/** `late`: a dropped frame sent after the task that saw it (sendDroppedFrame). */
+async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef, late = false): Promise<void> {
   // The source the frame belongs to: a result that comes back after another source opened is not
   // shown or exported (frame keys of two sources may coincide: vid:0, img:0:scene.jpg).
   const source = useApp.getState().source;
@@ -268,7 +264,8 @@ async function runOne(
       frameKey: frame.key,
       frameIndex: frame.index,
       pre: useApp.getState().preprocess,
-      ...(verifyFrame ? { verifyFrame } : {}),
+      ...(frame.isFrameAt ? { isFrameAt: frame.isFrameAt } : {}),
+      late,
     });
     releasePlace();
     // A result for a model the slot no longer runs (changed while in flight) is not shown.

@@ -45,8 +45,7 @@ export type Media =
 export function frameOf(media: Media): FrameRef {
   if (media.kind === 'image')
     return { source: media.source, w: media.w, h: media.h, key: media.key, index: media.index };
-  const index = usePlayback.getState().index;
-  return { source: media.source, w: media.w, h: media.h, key: videoFrameKey(index), index };
+  return videoFrameRef(media.source, usePlayback.getState().index);
 }
 
 /** The frame index at media time `t`: from the file's frame times, else the measured frame rate. */
@@ -54,6 +53,29 @@ function frameIndexAt(t: number): number {
   const p = usePlayback.getState();
   if (p.timing.kind === 'file') return frameAtTime(p.timing.timeline, t);
   return Math.max(0, Math.min(p.count - 1, Math.floor(t * useApp.getState().videoFps + 1e-3)));
+}
+
+/** The frame index at media time `t`, within the video's frames (-1 while the count is unknown). */
+function frameAt(t: number): number {
+  return Math.min(usePlayback.getState().count - 1, frameIndexAt(t));
+}
+
+/**
+ * Frame `index` of the video element. The element is captured when the request starts, which can be
+ * later than now (after the model's metadata is read, or when a place under the in-flight limit
+ * frees), and by then the video may show another frame: Play pressed right after a video opened
+ * sent frame 1's pixels under frame 0's key (seen in the frame-identity E2E test). So every capture
+ * is checked against the frame's times (`isFrameAt`).
+ */
+function videoFrameRef(v: HTMLVideoElement, index: number): FrameRef {
+  return {
+    source: v,
+    w: v.videoWidth,
+    h: v.videoHeight,
+    key: videoFrameKey(index),
+    index,
+    isFrameAt: (us) => frameAt(us / 1e6) === index,
+  };
 }
 
 /** The media time to seek to for frame `index` (the middle of its display interval). */
@@ -194,7 +216,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       const st = useApp.getState();
       if (st.playing) return; // the rAF loop below handles playing video
       const index = usePlayback.getState().index;
-      const ref: FrameRef = { source: v, w: v.videoWidth, h: v.videoHeight, key: videoFrameKey(index), index };
+      const ref = videoFrameRef(v, index);
       setCurrentFrame(ref);
       if (st.autoInfer) inferFrameNow(ref, 'missing');
     };
@@ -245,7 +267,6 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       useApp.getState().setSourceError(`Cannot play ${source.name}: ${errorText(e)}`);
       useApp.getState().setPlaying(false);
     });
-    const frameAt = (t: number) => Math.min(usePlayback.getState().count - 1, frameIndexAt(t));
     const loop = () => {
       raf = requestAnimationFrame(loop);
       if (v.readyState < 2) return;
@@ -257,14 +278,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       lastIdx = idx;
       usePlayback.setState((p) => ({ index: idx, displayFps: meter.tick(), framesShown: p.framesShown + 1 }));
       redraw.emit();
-      const ref: FrameRef = {
-        source: v,
-        w: v.videoWidth,
-        h: v.videoHeight,
-        key: videoFrameKey(idx),
-        index: idx,
-        isFrameAt: (us) => frameAt(us / 1e6) === idx,
-      };
+      const ref = videoFrameRef(v, idx);
       setCurrentFrame(ref);
       if (st.autoInfer) inferFrameNow(ref, 'drop');
     };
@@ -326,13 +340,7 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
     seekTo(index);
     // Paused where playback stopped (no seek needed): that frame is the current one now.
     if (!videoEl.seeking && videoEl.readyState >= 2) {
-      const ref: FrameRef = {
-        source: videoEl,
-        w: videoEl.videoWidth,
-        h: videoEl.videoHeight,
-        key: videoFrameKey(index),
-        index,
-      };
+      const ref = videoFrameRef(videoEl, index);
       setCurrentFrame(ref);
       if (useApp.getState().autoInfer) inferFrameNow(ref, 'missing');
     }
