@@ -292,6 +292,7 @@ try {
     type Snap = {
       stages: Record<string, number[]>;
       requestsDone: number;
+      answers: number;
       framesDropped: number;
       framesShown: number;
       frameIndex: number;
@@ -352,7 +353,7 @@ try {
     const longTasks = await page.evaluate(() => [...(window as unknown as { __longTasks: number[] }).__longTasks]);
     const heap1 = await heapMB();
     await page.click('[data-testid=play]'); // pause
-    const infPerS = (s1.requestsDone - s0.requestsDone) / dt;
+    const infPerS = (s1.answers - s0.answers) / dt;
     const fps = (s1.framesShown - s0.framesShown) / dt;
     // Display: at least 30 frames shown a second (every frame, when the video is 30 fps; the window's
     // two ends may each cut one), while the video kept real time.
@@ -375,7 +376,7 @@ try {
       );
     }
     if (cpu0 && cpu1) {
-      const done = s1.requestsDone - s0.requestsDone;
+      const done = s1.answers - s0.answers;
       const parts = [...cpu1].map(([group, sec]) => {
         const used = sec - (cpu0.get(group) ?? 0);
         return `${group} ${((100 * used) / dt).toFixed(0)}%${done ? ` (${((1000 * used) / done).toFixed(1)} ms/inf)` : ''}`;

@@ -30,11 +30,12 @@ export interface FrameArgs {
   frameIndex: number;
   pre: PreprocessSettings;
   /**
-   * A video frame: true when the captured frame's media time (microseconds) is this frame's. The
-   * capture happens when the request starts, and a video plays (or is stepped) on meanwhile, so
-   * without the check the pixels of another frame could be sent under this frame's key.
+   * A video frame: the frame to send a capture as, from the captured frame's media time
+   * (microseconds). The capture happens when the request starts, and a video plays (or is stepped)
+   * on meanwhile, so the pixels may be another frame's than the one the request was made for: they
+   * go out under that frame's key, or not at all (null: e.g. that frame has a result already).
    */
-  isFrameAt?: (timestampUs: number) => boolean;
+  frameAt?: (timestampUs: number) => { key: string; index: number } | null;
   /**
    * Sent after the task that saw the frame (a place freed while the video plays): only a capture
    * with a timestamp to check may go out, so the main-thread path (no timestamp) sends nothing.
@@ -42,10 +43,10 @@ export interface FrameArgs {
   late?: boolean;
 }
 
-/** The video had moved to another frame by the time it was captured: nothing was sent. */
+/** The video had moved on by the time it was captured, to a frame not to send (FrameArgs.frameAt): nothing was sent. */
 export class StaleFrameError extends Error {
   constructor() {
-    super('the video moved past the frame before it was captured');
+    super('the video moved on before the frame was captured');
     this.name = 'StaleFrameError';
   }
 }
@@ -55,13 +56,14 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
   if (worker) {
     const t0 = performance.now();
     const frame = await captureFrame(args.source);
-    if (frame && args.isFrameAt && !('timestamp' in frame && args.isFrameAt(frame.timestamp))) {
-      frame.close();
-      throw new StaleFrameError();
-    }
     if (frame) {
+      const as = args.frameAt && ('timestamp' in frame ? args.frameAt(frame.timestamp) : null);
+      if (as === null) {
+        frame.close();
+        throw new StaleFrameError();
+      }
       try {
-        return await inferInWorker(args, worker, frame, t0);
+        return await inferInWorker(as ? { ...args, frameKey: as.key, frameIndex: as.index } : args, worker, frame, t0);
       } catch (e) {
         // A worker that cannot run (e.g. its script blocked) costs no frame: this one and every
         // later one take the main-thread path.
@@ -70,11 +72,15 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
     }
   }
   // The main-thread path draws the element as it is now, with no frame timestamp: a late send does
-  // not go out, and a paused video is checked by its position (exact when paused, not while playing).
+  // not go out, and a paused video's frame is found from its position (exact when paused, not while
+  // playing).
   if (args.late) throw new StaleFrameError();
   const v = args.source;
-  if (args.isFrameAt && v instanceof HTMLVideoElement && v.paused && !args.isFrameAt(v.currentTime * 1e6))
-    throw new StaleFrameError();
+  if (args.frameAt && v instanceof HTMLVideoElement && v.paused) {
+    const as = args.frameAt(v.currentTime * 1e6);
+    if (!as) throw new StaleFrameError();
+    return inferOnMainThread({ ...args, frameKey: as.key, frameIndex: as.index });
+  }
   return inferOnMainThread(args);
 }
 

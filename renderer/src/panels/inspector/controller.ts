@@ -13,7 +13,7 @@ import { getApi } from '../../../api';
 import type { ModelMetadata } from '../../../../shared/contract';
 import { inferFrame, StaleFrameError } from '../../lib/pipeline';
 import { errorText } from '../../lib/errors';
-import { resultKey, type Slot } from './model';
+import { resultKey, videoFrameKey, type Slot } from './model';
 import type { RawResult } from '../../state/inference';
 import { RateMeter, usePlayback } from './playback';
 import { recordStage } from './pipelineStats';
@@ -26,8 +26,8 @@ export interface FrameRef {
   h: number;
   key: string;
   index: number;
-  /** A video's frame: true when a captured frame's media time (µs) is this frame's (see FrameArgs.isFrameAt). */
-  isFrameAt?: (timestampUs: number) => boolean;
+  /** A video's frame: the video's frame index at a media time (µs), -1 where unknown (see FrameArgs.frameAt). */
+  indexAt?: (timestampUs: number) => number;
 }
 
 export interface SlotTarget {
@@ -141,6 +141,9 @@ export function inferFrameNow(frame: FrameRef, mode: 'drop' | 'force' | 'missing
     const target = slotTarget(slot, st);
     if (!target) continue;
     if (mode === 'missing' && st.results[resultKey(slot, frame.key)]) continue;
+    // A playing video's frame that was already captured for another request (see runOne) or has its
+    // result: nothing to send, nothing dropped.
+    if (mode === 'drop' && (requested[slot].has(frame.key) || st.results[resultKey(slot, frame.key)])) continue;
     if (mode !== 'drop') {
       inferSlot(slot, frame, mode);
       sent = true;
@@ -176,6 +179,8 @@ export function inferCurrentFrame(mode: 'force' | 'missing'): boolean {
 }
 
 const inFlight: Record<Slot, number> = { a: 0, b: 0 };
+/** Per slot, the frame keys of the requests in flight (a video frame's: the frame actually captured). */
+const requested: Record<Slot, Set<string>> = { a: new Set(), b: new Set() };
 /** Per slot, the playing video's frame on the stage that met the limit (sent if a place frees before the next). */
 const droppedNow: Record<Slot, FrameRef | null> = { a: null, b: null };
 /** Per slot, the latest frame that met the limit while paused (sent when a place frees up). */
@@ -221,7 +226,7 @@ function sendDroppedFrame(slot: Slot): void {
   droppedNow[slot] = null;
   const st = useApp.getState();
   const target = slotTarget(slot, st);
-  if (!frame?.isFrameAt || frame !== current || !st.playing || !st.autoInfer || !target) return;
+  if (!frame?.indexAt || frame !== current || !st.playing || !st.autoInfer || !target) return;
   if (inFlight[slot] >= st.maxInFlight) return;
   usePlayback.setState((p) => ({ framesDropped: p.framesDropped - 1 }));
   void runOne(slot, target, frame, true);
@@ -242,6 +247,10 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef, late = fa
   const source = useApp.getState().source;
   countRequest(slot, 1);
   holdSource(frame.source, 1);
+  // The frame keys this request holds in `requested`: the frame it was made for, and the frame
+  // captured instead (captureAs).
+  const claimed = new Set([frame.key]);
+  requested[slot].add(frame.key);
   let placeHeld = true;
   // The request's place under the in-flight limit is freed as soon as its answer is back, not when the
   // answer reaches the store: while a video plays that waits for the next animation frame (~20 ms
@@ -255,6 +264,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef, late = fa
   };
   try {
     const [meta] = await Promise.all([metadataFor(target.connectionId, target.model), serverTimesBaseline(target)]);
+    const frameAt = frame.indexAt && ((us: number) => captureAs(slot, frame, frame.indexAt!(us), claimed));
     const r = await inferFrame({
       connectionId: target.connectionId,
       meta,
@@ -264,10 +274,11 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef, late = fa
       frameKey: frame.key,
       frameIndex: frame.index,
       pre: useApp.getState().preprocess,
-      ...(frame.isFrameAt ? { isFrameAt: frame.isFrameAt } : {}),
+      ...(frameAt ? { frameAt } : {}),
       late,
     });
     releasePlace();
+    usePlayback.setState((p) => ({ answers: p.answers + 1 }));
     // A result for a model the slot no longer runs (changed while in flight) is not shown.
     const now = slotTarget(slot);
     if (!now || now.model !== target.model || now.connectionId !== target.connectionId) return;
@@ -287,7 +298,31 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef, late = fa
     else useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
   } finally {
     releasePlace();
+    for (const key of claimed) requested[slot].delete(key);
   }
+}
+
+/**
+ * Which frame a video capture goes out as (FrameArgs.frameAt). The request was made for `frame`, but
+ * the capture happens when it starts, and the video may have moved on by then (the model's metadata
+ * was read first; a place under the in-flight limit freed later; Play was pressed): the captured
+ * pixels then go out as the frame they are, under its key, unless that frame has a result or a
+ * request of its own (null: not sent). Before this check, Play pressed right after a video opened
+ * sent frame 1's pixels under frame 0's key (the frame-identity E2E test).
+ */
+function captureAs(
+  slot: Slot,
+  frame: FrameRef,
+  index: number,
+  claimed: Set<string>,
+): { key: string; index: number } | null {
+  if (index === frame.index) return { key: frame.key, index };
+  if (index < 0) return null;
+  const key = videoFrameKey(index);
+  if (requested[slot].has(key) || useApp.getState().results[resultKey(slot, key)]) return null;
+  requested[slot].add(key);
+  claimed.add(key);
+  return { key, index };
 }
 
 const queued: { slot: Slot; target: SlotTarget; result: RawResult; source: unknown; arrived: number }[] = [];

@@ -36,6 +36,7 @@ export interface PipelineSnapshot {
   stages: Partial<Record<Stage, number[]>>;
   requestsSent: number;
   requestsDone: number;
+  answers: number;
   framesDropped: number;
   framesShown: number;
   /** The frame the video is at (shown or not): frames shown vs frames the video went through. */
@@ -49,6 +50,7 @@ const api = {
       stages: Object.fromEntries([...rings].map(([k, r]) => [k, r.list()])),
       requestsSent: p.requestsSent,
       requestsDone: p.requestsDone,
+      answers: p.answers,
       framesDropped: p.framesDropped,
       framesShown: p.framesShown,
       frameIndex: p.index,

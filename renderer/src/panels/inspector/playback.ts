@@ -27,7 +27,10 @@ export interface PlaybackState {
   inferFps: number;
   inFlight: number;
   requestsSent: number;
+  /** Requests finished: answered, failed, or not sent (a capture the video had moved on from). */
   requestsDone: number;
+  /** Requests answered with an output (what the pipeline benchmark counts as delivered). */
+  answers: number;
   /** Frames not sent because the in-flight limit was reached (video skips, never queues). */
   framesDropped: number;
   /** New frames shown while playing (counted per session, for the pipeline benchmark). */
@@ -49,6 +52,7 @@ export const usePlayback = create<PlaybackState>()((set, get) => ({
   inFlight: 0,
   requestsSent: 0,
   requestsDone: 0,
+  answers: 0,
   framesDropped: 0,
   framesShown: 0,
   timing: { kind: 'none' },

@@ -63,9 +63,8 @@ function frameAt(t: number): number {
 /**
  * Frame `index` of the video element. The element is captured when the request starts, which can be
  * later than now (after the model's metadata is read, or when a place under the in-flight limit
- * frees), and by then the video may show another frame: Play pressed right after a video opened
- * sent frame 1's pixels under frame 0's key (seen in the frame-identity E2E test). So every capture
- * is checked against the frame's times (`isFrameAt`).
+ * frees), and by then the video may show another frame: the capture's media time says which
+ * (`indexAt`; the controller sends it as that frame).
  */
 function videoFrameRef(v: HTMLVideoElement, index: number): FrameRef {
   return {
@@ -74,7 +73,7 @@ function videoFrameRef(v: HTMLVideoElement, index: number): FrameRef {
     h: v.videoHeight,
     key: videoFrameKey(index),
     index,
-    isFrameAt: (us) => frameAt(us / 1e6) === index,
+    indexAt: (us) => frameAt(us / 1e6),
   };
 }
 
