@@ -34,22 +34,53 @@ def path_for(split, seed):
     return os.path.join(CACHE, split, f'{seed}.npz')
 
 
+# 2: fractional lengths where a lane ends at its label's end (scenegen.ground_truth). Files written
+# before hold version 1 targets; they are brought up to date without rendering again (retarget).
+TARGETS_VERSION = 2
+
+
+def _save(out, jpg, targets, lanes):
+    tmp = out + '.tmp.npz'
+    np.savez(tmp, jpg=jpg, targets=targets, lanes=np.array(json.dumps(lanes)), targets_version=TARGETS_VERSION)
+    os.replace(tmp, out)
+
+
+def _targets_for(path):
+    """The current targets of a cached scene, from its seed (the file's name) and split (its folder)."""
+    split = os.path.basename(os.path.dirname(path))
+    seed = int(os.path.splitext(os.path.basename(path))[0])
+    s = scenegen.sample_scene(seed)
+    if split == 'free':
+        for bd in s['bounds']:
+            bd['kind'] = 'none'
+    return scenegen.ground_truth(s)[1]
+
+
 def write_scene(split, seed):
     out = path_for(split, seed)
     if os.path.exists(out):
-        return False
+        return retarget(out)
     img, lanes, targets = scenegen.make(seed, lane_free=split == 'free')
     ok, jpg = cv2.imencode('.jpg', img, [cv2.IMWRITE_JPEG_QUALITY, 95])
-    tmp = out + '.tmp.npz'
-    np.savez(tmp, jpg=jpg, targets=targets, lanes=np.array(json.dumps(lanes)))
-    os.replace(tmp, out)
+    _save(out, jpg, targets, lanes)
+    return True
+
+
+def retarget(path):
+    """Rewrites a cached scene's targets if they are of an older version (the frame is kept)."""
+    z = np.load(path)
+    version = int(z['targets_version']) if 'targets_version' in z.files else 1
+    if version >= TARGETS_VERSION:
+        return False
+    _save(path, z['jpg'], _targets_for(path), json.loads(str(z['lanes'])))
     return True
 
 
 def load_scene(path):
     z = np.load(path)
     img = cv2.imdecode(z['jpg'], cv2.IMREAD_COLOR)
-    return img, json.loads(str(z['lanes'])), z['targets']
+    current = 'targets_version' in z.files and int(z['targets_version']) >= TARGETS_VERSION
+    return img, json.loads(str(z['lanes'])), z['targets'] if current else _targets_for(path)
 
 
 def main():

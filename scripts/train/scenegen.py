@@ -154,7 +154,11 @@ def ground_truth(s, cam=None):
 
     LaneATT target row: [0, 1, start_y, start_x, length, 72 xs] with xs the lane extrapolated over
     every row (pixels of the 640-wide input), start = first row from the bottom inside the image,
-    length = rows of the contiguous in-image run up to the labelled end."""
+    length = rows of the contiguous in-image run up to the labelled end. Where the run ends at the
+    label's end (not at the image's side), the length is fractional: it reaches the exact row of the
+    end, so that the decoder's rounded length ends on the row nearest to it. (A whole number of rows
+    stopped up to a row short: predictions ended on average 0.59 h-samples short of the labels at
+    the far end, MODEL_CARD.md.)"""
     cam = cam or Camera(**s['cam'])
     lanes, targets = [], []
     rows_v = 2 * 360 * (1 - np.arange(N_ROWS) / (N_ROWS - 1))  # LaneATT rows in 1280x720 pixels
@@ -187,6 +191,8 @@ def ground_truth(s, cam=None):
         t[2] = start / (N_ROWS - 1)
         t[3] = ax[start] / 640
         t[4] = end - start + 1
+        if end + 1 < N_ROWS and np.isnan(ax[end + 1]):  # ended at the label's end, between rows end and end + 1
+            t[4] += min(max((N_ROWS - 1) * (1 - v_top / 720.0) - end, 0.0), 0.999)
         t[5:] = xs_all
         lanes.append(lab)
         targets.append(t)
