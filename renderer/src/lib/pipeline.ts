@@ -38,7 +38,7 @@ export interface FrameArgs {
   frameAt?: (timestampUs: number) => { key: string; index: number } | null;
   /**
    * Sent after the task that saw the frame (a place freed while the video plays): only a capture
-   * with a timestamp to check may go out, so the main-thread path (no timestamp) sends nothing.
+   * with a frame timestamp may go out (see frameByPosition).
    */
   late?: boolean;
 }
@@ -57,7 +57,7 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
     const t0 = performance.now();
     const frame = await captureFrame(args.source);
     if (frame) {
-      const as = args.frameAt && ('timestamp' in frame ? args.frameAt(frame.timestamp) : null);
+      const as = args.frameAt && ('timestamp' in frame ? args.frameAt(frame.timestamp) : frameByPosition(args));
       if (as === null) {
         frame.close();
         throw new StaleFrameError();
@@ -71,17 +71,22 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
       }
     }
   }
-  // The main-thread path draws the element as it is now, with no frame timestamp: a late send does
-  // not go out, and a paused video's frame is found from its position (exact when paused, not while
-  // playing).
-  if (args.late) throw new StaleFrameError();
+  // The main-thread path draws the element as it is now, with no frame timestamp.
+  const as = args.frameAt && frameByPosition(args);
+  if (as === null) throw new StaleFrameError();
+  return inferOnMainThread(as ? { ...args, frameKey: as.key, frameIndex: as.index } : args);
+}
+
+/**
+ * A video capture without a frame timestamp (the main-thread path; an ImageBitmap capture): a
+ * paused element's position names its frame exactly, a playing one's does not (its time runs ahead
+ * of the picture). So: paused, the frame at its position; playing, the frame the request was made
+ * for (undefined), except for a late send, which does not go out (null).
+ */
+function frameByPosition(args: FrameArgs): { key: string; index: number } | null | undefined {
+  if (args.late) return null;
   const v = args.source;
-  if (args.frameAt && v instanceof HTMLVideoElement && v.paused) {
-    const as = args.frameAt(v.currentTime * 1e6);
-    if (!as) throw new StaleFrameError();
-    return inferOnMainThread({ ...args, frameKey: as.key, frameIndex: as.index });
-  }
-  return inferOnMainThread(args);
+  return v instanceof HTMLVideoElement && v.paused ? args.frameAt!(v.currentTime * 1e6) : undefined;
 }
 
 async function inferInWorker(

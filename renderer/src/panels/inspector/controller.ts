@@ -319,6 +319,7 @@ function captureAs(
   if (index === frame.index) return { key: frame.key, index };
   if (index < 0) return null;
   const key = videoFrameKey(index);
+  if (claimed.has(key)) return { key, index }; // asked again (the worker path fell back to the main thread)
   if (requested[slot].has(key) || useApp.getState().results[resultKey(slot, key)]) return null;
   requested[slot].add(key);
   claimed.add(key);
