@@ -66,11 +66,15 @@ def write_scene(split, seed):
     return True
 
 
+def _targets_current(z):
+    """Whether a loaded cache file's targets are of the current version (files without one are version 1)."""
+    return 'targets_version' in z.files and int(z['targets_version']) >= TARGETS_VERSION
+
+
 def retarget(path):
     """Rewrites a cached scene's targets if they are of an older version (the frame is kept)."""
     z = np.load(path)
-    version = int(z['targets_version']) if 'targets_version' in z.files else 1
-    if version >= TARGETS_VERSION:
+    if _targets_current(z):
         return False
     _save(path, z['jpg'], _targets_for(path), json.loads(str(z['lanes'])))
     return True
@@ -79,8 +83,7 @@ def retarget(path):
 def load_scene(path):
     z = np.load(path)
     img = cv2.imdecode(z['jpg'], cv2.IMREAD_COLOR)
-    current = 'targets_version' in z.files and int(z['targets_version']) >= TARGETS_VERSION
-    return img, json.loads(str(z['lanes'])), z['targets'] if current else _targets_for(path)
+    return img, json.loads(str(z['lanes'])), z['targets'] if _targets_current(z) else _targets_for(path)
 
 
 def main():
