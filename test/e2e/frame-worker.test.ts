@@ -8,11 +8,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, pickModel, startHarness, type Backend, type Harness } from './harness';
+import { REPO_ROOT, download, pickModel, startHarness, type Backend, type Harness } from './harness';
 import { cliHost } from '../helpers/cli';
 import { frameProbe, frameProbeConfig } from '../triton-client/helpers/laneStubRepo';
 
@@ -200,8 +200,7 @@ describe('Inspector frame path (E2E)', () => {
     }
     await page.waitForTimeout(200);
     const after = await pipelineCounts(page);
-    const [d] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-sequence-json]')]);
-    const seq = JSON.parse(readFileSync(await d.path(), 'utf8')) as {
+    const seq = JSON.parse((await download(page, 'export-sequence-json')).text) as {
       frames: { index: number; a?: { model: string; lanes: { points: ({ x: number } | [number, number])[] }[] } }[];
     };
     const inferred = seq.frames.filter((f) => f.a?.model === PROBE);

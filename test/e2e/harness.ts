@@ -4,7 +4,7 @@
  * server on a temporary copy of the demo repository, and Debian's chromium driven by
  * playwright-core. Everything binds 127.0.0.1 on random ports and is closed by `close()`.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -375,6 +375,12 @@ async function settled(page: Page): Promise<void> {
   await page.evaluate(
     () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
   );
+}
+
+/** Clicks an export button and returns the downloaded file's name and text. */
+export async function download(page: Page, testId: string): Promise<{ name: string; text: string }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testId}]`)]);
+  return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
 }
 
 /**

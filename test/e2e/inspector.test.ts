@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, pickModel, pickedModel, shot, shotBoth, startHarness, type Harness } from './harness';
+import { REPO_ROOT, download, pickModel, pickedModel, shot, shotBoth, startHarness, type Harness } from './harness';
 import { laneStub } from '../triton-client/helpers/laneStubRepo';
 import { parseTusimpleJson, tusimpleAccuracy } from '../../shared/lanes';
 import { boxesOverlap, hue, readStageNodes } from './stageNodes';
@@ -22,12 +22,6 @@ const SCENES = ['scene_01.jpg', 'scene_02.jpg', 'scene_03.jpg', 'scene_04.jpg'].
 );
 const SCENE_LABELS = join(REPO_ROOT, 'assets/demo/scenes/labels.json');
 const DYN = 'lane_dynamic_input';
-
-/** Clicks an export button and returns the downloaded file's name and text. */
-async function download(page: Page, testId: string): Promise<{ name: string; text: string }> {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testId}]`)]);
-  return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
-}
 
 /** The paused video element's state: its time, and whether a seek is still under way. */
 const videoState = (page: Page) =>
