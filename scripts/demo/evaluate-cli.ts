@@ -5,7 +5,8 @@
  * --dir: a folder with images + labels.json (TuSimple lines; e.g. scripts/train/dump_split.py output;
  *        default test/fixtures/lanes-heldout); --real: the TuSimple frames of ../shared/lanes/real;
  * --demo: the still scenes of assets/demo (TypeScript generator). Prints accuracy / FP / FN per set.
- * --compare-fp16: instead, compare LaneDet_fp16 with laneDetect_model on those frames (lane counts, mean |dx|).
+ * --compare-fp16: instead, compare LaneDet_fp16 with laneDetect_model on those frames (lane counts, mean |dx|;
+ *                 with --verbose also each lane over 2 px and its frame).
  * --repo: the model repository holding laneDetect_model and LaneDet_fp16 (default assets/demo-repo; e.g. a
  *         candidate export by scripts/train/export.py --out DIR); --conf / --nms / --topk: the decode's
  *         threshold, NMS distance and lane limit (default LaneATT's TuSimple settings: conf 0.2, nms 45, top 5).
@@ -71,7 +72,7 @@ export async function compareFp16(images: string[], repo = DEMO_REPO_DIR, decode
   let lanes = 0;
   let sum = 0;
   let maxDx = 0;
-  let over2 = 0;
+  const over2: { image: string; dx: number }[] = [];
   for (const image of images) {
     const input = await imageToInput(image);
     const a = decodeLaneAtt(await runLaneModel(s32, input), settings).lanes;
@@ -91,7 +92,7 @@ export async function compareFp16(images: string[], repo = DEMO_REPO_DIR, decode
       lanes++;
       sum += best;
       maxDx = Math.max(maxDx, best);
-      if (best > 2) over2++;
+      if (best > 2) over2.push({ image, dx: best });
     }
   }
   await s32.release();
@@ -134,8 +135,9 @@ async function main(): Promise<void> {
       decode,
     );
     console.log(
-      `FP16 vs FP32 over ${frames.length} frames: lane count equal on ${c.sameCount}/${frames.length}, ${c.lanes} lanes, mean |dx| per matched lane: mean ${c.meanDx.toFixed(3)} px, max ${c.maxDx.toFixed(3)} px, over 2 px: ${c.over2}`,
+      `FP16 vs FP32 over ${frames.length} frames: lane count equal on ${c.sameCount}/${frames.length}, ${c.lanes} lanes, mean |dx| per matched lane: mean ${c.meanDx.toFixed(3)} px, max ${c.maxDx.toFixed(3)} px, over 2 px: ${c.over2.length}`,
     );
+    if (values.verbose) for (const o of c.over2) console.log(`  ${o.image}: a lane ${o.dx.toFixed(2)} px from its FP32 twin`);
     return;
   }
   for (const dir of dirs)

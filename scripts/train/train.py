@@ -150,7 +150,7 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--val-scenes', type=int, default=50, help='validation scenes scored after each epoch')
     ap.add_argument(
-        '--attention', action='store_true', help='add the anchor attention (laneatt.AnchorAttention; tried, not adopted)'
+        '--attention', action='store_true', help='add the anchor attention (laneatt.AnchorAttention; in the committed model)'
     )
     ap.add_argument(
         '--no-position',
