@@ -29,6 +29,17 @@ export function frameTimeline(presentationTimes: readonly number[], container: s
   return { times: unique, fps: nominalFps(unique), container };
 }
 
+/**
+ * The frame rate of a step between frames measured while playing (the file's frame times could not be
+ * read): 1 / step to three decimals, so 29.97 stays 29.97 (rounded to 30, frame numbers would run one
+ * ahead after ~33 s); null outside 1-240 fps.
+ */
+export function frameRateOfStep(stepS: number): number | null {
+  if (!(stepS > 0)) return null;
+  const fps = Math.round(1000 / stepS) / 1000;
+  return fps >= 1 && fps <= 240 ? fps : null;
+}
+
 /** 1 / median step, to three decimals (29.97 stays 29.97); 0 for a single frame. */
 export function nominalFps(times: readonly number[]): number {
   const steps = times

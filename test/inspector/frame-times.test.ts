@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { frameAtTime, frameTimeline, seekTimeOfFrame, webmFrameTimeline } from '../../shared/media';
+import { frameAtTime, frameRateOfStep, frameTimeline, seekTimeOfFrame, webmFrameTimeline } from '../../shared/media';
 import { readFrameTimeline, readVideoTimeline } from '../../renderer/src/lib/media/frameTimes';
 
 const VIDEO = join(import.meta.dirname, '../../assets/demo/video');
@@ -104,6 +104,20 @@ test('time -> frame: the last frame started (within 0.1 ms); frame -> seek time:
   assert.ok(Math.abs(seekTimeOfFrame(t, 3) - 0.4) < 1e-12, 'the last frame lasts a median step');
   for (let i = 0; i < 4; i++) assert.equal(frameAtTime(t, seekTimeOfFrame(t, i)), i);
   assert.equal(seekTimeOfFrame(t, 17), seekTimeOfFrame(t, 3), 'clamped');
+});
+
+test("a frame rate measured while playing keeps 29.97 (frame numbers stay on the file's frames)", () => {
+  // Media times come in whole microseconds: a 29.97 fps step reads as 33,367 µs.
+  assert.equal(frameRateOfStep(0.033367), 29.97);
+  assert.equal(frameRateOfStep(1 / 60), 60);
+  assert.equal(frameRateOfStep(0.1), 10);
+  // Frame 1000 of a 29.97 fps video (33.37 s) is still frame 1000 at the measured rate; at 30 it was 1001.
+  const t = 1000 / (30000 / 1001) + 0.5 / 29.97;
+  assert.equal(Math.floor(t * frameRateOfStep(0.033367)!), 1000);
+  assert.equal(Math.floor(t * 30), 1001);
+  assert.equal(frameRateOfStep(0), null);
+  assert.equal(frameRateOfStep(2), null); // 0.5 fps
+  assert.equal(frameRateOfStep(0.001), null); // 1000 fps
 });
 
 test('files that are not what they claim: errors name the file and what is wrong', async () => {

@@ -65,13 +65,20 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
       try {
         return await inferInWorker(as ? { ...args, frameKey: as.key, frameIndex: as.index } : args, worker, frame, t0);
       } catch (e) {
-        // A worker that cannot run (e.g. its script blocked) costs no frame: this one and every
-        // later one take the main-thread path.
+        // A worker that cannot run (e.g. its script blocked): this frame and every later one take
+        // the main-thread path. Its capture is newer than the one checked above and a playing
+        // video's cannot be checked (no timestamp): that one frame is not sent.
         if (!(e instanceof FrameWorkerUnavailable)) throw e;
+        const v = args.source;
+        if (args.frameAt && v instanceof HTMLVideoElement && !v.paused) throw new StaleFrameError();
       }
     }
   }
-  // The main-thread path draws the element as it is now, with no frame timestamp.
+  return inferWithoutTimestamp(args);
+}
+
+/** The main-thread path: draws the element as it is now, with no frame timestamp. */
+async function inferWithoutTimestamp(args: FrameArgs): Promise<RawResult> {
   const as = args.frameAt && frameByPosition(args);
   if (as === null) throw new StaleFrameError();
   return inferOnMainThread(as ? { ...args, frameKey: as.key, frameIndex: as.index } : args);
@@ -84,8 +91,10 @@ export async function inferFrame(args: FrameArgs): Promise<RawResult> {
  * for (undefined), except for a late send, which does not go out (null).
  */
 function frameByPosition(args: FrameArgs): { key: string; index: number } | null | undefined {
-  if (args.late) return null;
   const v = args.source;
+  // Seeking: the position is the target's, the picture still the frame before (a step while the
+  // request waited); the frame stepped to is inferred once its seek completes.
+  if (args.late || (v instanceof HTMLVideoElement && v.seeking)) return null;
   return v instanceof HTMLVideoElement && v.paused ? args.frameAt!(v.currentTime * 1e6) : undefined;
 }
 

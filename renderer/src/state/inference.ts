@@ -44,6 +44,11 @@ export interface InferenceSlice {
   /** Latest result per slot (video shows the newest even if it is for an older frame). */
   latest: { a: RawResult | null; b: RawResult | null };
   inferErrors: { a: string | null; b: string | null };
+  /**
+   * Per slot, bumped whenever its results are cleared: a request started before the bump computed
+   * with what was cleared (another source, model or preprocessing), so its answer is not stored.
+   */
+  resultsGeneration: { a: number; b: number };
 
   /** Forget cached results (of one slot, or all). */
   clearResults(slot?: 'a' | 'b'): void;
@@ -59,14 +64,26 @@ export const createInferenceSlice: Slice<InferenceSlice> = (set, get) => ({
   results: {},
   latest: { a: null, b: null },
   inferErrors: { a: null, b: null },
+  resultsGeneration: { a: 0, b: 0 },
 
   clearResults(slot) {
+    const g = get().resultsGeneration;
     if (!slot) {
-      set({ results: {}, latest: { a: null, b: null }, inferErrors: { a: null, b: null } });
+      set({
+        results: {},
+        latest: { a: null, b: null },
+        inferErrors: { a: null, b: null },
+        resultsGeneration: { a: g.a + 1, b: g.b + 1 },
+      });
       return;
     }
     const results = Object.fromEntries(Object.entries(get().results).filter(([k]) => !k.startsWith(`${slot}|`)));
-    set({ results, latest: { ...get().latest, [slot]: null }, inferErrors: { ...get().inferErrors, [slot]: null } });
+    set({
+      results,
+      latest: { ...get().latest, [slot]: null },
+      inferErrors: { ...get().inferErrors, [slot]: null },
+      resultsGeneration: { ...g, [slot]: g[slot] + 1 },
+    });
   },
   putResult(slot, r) {
     get().putResults([[slot, r]]);

@@ -62,6 +62,12 @@ export class FrameWorkerClient {
       job.frame.close();
       throw new FrameWorkerUnavailable('its script did not load');
     }
+    // It failed after it started (while `ready` was awaited): a job posted to a terminated worker
+    // would never be answered, and its request would hold a place under the in-flight limit for good.
+    if (this.failed) {
+      job.frame.close();
+      throw new FrameWorkerUnavailable('it stopped');
+    }
     const id = this.nextId++;
     return new Promise<Ok>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

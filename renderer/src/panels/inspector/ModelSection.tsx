@@ -7,7 +7,8 @@ import { getApi } from '../../../api';
 import type { ModelMetadata } from '../../../../shared/contract';
 import { errorText } from '../../lib/errors';
 import { imageInputOf } from '../../../../shared/inference';
-import { metadataFor, slotTarget, useMetadataEpoch } from './controller';
+import { slotTarget } from './controller';
+import { metadataFor, useMetadataEpoch } from './modelMetadata';
 
 /**
  * Memoised (it takes no props and reads the store itself): the inference panel re-renders with sampled

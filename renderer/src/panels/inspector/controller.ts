@@ -1,23 +1,22 @@
 /**
  * The inference controller: the only code that sends inspector frames to a model. It owns
- *  - the model metadata cache, invalidated when a model is loaded, unloaded or re-applied with a
- *    config override, and when a connection (re)connects: a changed input shape is read again;
+ *  - when the model metadata cache (modelMetadata.ts) is invalidated: a model loaded, unloaded or
+ *    re-applied with a config override, a connection (re)connected, so a changed input shape is read again;
  *  - the in-flight limit per active slot (video frames beyond it are dropped, never queued; the frame
  *    on the stage is sent if a place frees before the next one);
  *  - the request counters and rates (in the playback store, not the app store);
  *  - the frame the Run button and Enter act on (set from an effect, never during render).
  */
-import { create } from 'zustand';
 import { useApp, type AppState } from '../../state/store';
-import { getApi } from '../../../api';
-import type { ModelMetadata } from '../../../../shared/contract';
 import { inferFrame, StaleFrameError } from '../../lib/pipeline';
 import { errorText } from '../../lib/errors';
 import { resultKey, videoFrameKey, type Slot } from './model';
-import type { RawResult } from '../../state/inference';
 import { RateMeter, usePlayback } from './playback';
 import { recordStage } from './pipelineStats';
+import { deliver } from './delivery';
 import { forgetServerTimes, readServerTimesAfter, serverTimesBaseline } from './serverTimes';
+import { claim, isClaimed, release, type Claimant } from './frameClaims';
+import { forgetMetadata, metadataFor } from './modelMetadata';
 
 /** A frame captured for inference: what to draw from, its size, and its identity. */
 export interface FrameRef {
@@ -35,37 +34,13 @@ export interface SlotTarget {
   model: string;
 }
 
-/** Bumped on every invalidation, so views showing metadata read it again. */
-export const useMetadataEpoch = create<{ epoch: number }>()(() => ({ epoch: 0 }));
-
-const metaCache = new Map<string, Promise<ModelMetadata>>();
-const metaKey = (connectionId: string, model: string) => `${connectionId}|${model}`;
-
-export function metadataFor(connectionId: string, model: string): Promise<ModelMetadata> {
-  const key = metaKey(connectionId, model);
-  let p = metaCache.get(key);
-  if (!p) {
-    p = getApi().modelMetadata({ connectionId, model });
-    metaCache.set(key, p);
-    p.catch(() => {
-      if (metaCache.get(key) === p) metaCache.delete(key);
-    });
-  }
-  return p;
-}
-
 /**
  * Forgets cached metadata (all, one connection's, or one model's) and the results computed with
  * it, then re-infers the frame on the stage when inference follows the frame.
  */
 export function invalidateMetadata(connectionId?: string, model?: string): void {
-  for (const key of [...metaCache.keys()]) {
-    const [c, m] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
-    if ((connectionId === undefined || c === connectionId) && (model === undefined || m === model))
-      metaCache.delete(key);
-  }
+  forgetMetadata(connectionId, model);
   forgetServerTimes(connectionId, model);
-  useMetadataEpoch.setState((s) => ({ epoch: s.epoch + 1 }));
   const st = useApp.getState();
   for (const slot of ['a', 'b'] as const) {
     const t = slotTarget(slot);
@@ -143,7 +118,7 @@ export function inferFrameNow(frame: FrameRef, mode: 'drop' | 'force' | 'missing
     if (mode === 'missing' && st.results[resultKey(slot, frame.key)]) continue;
     // A playing video's frame that was already captured for another request (see runOne) or has its
     // result: nothing to send, nothing dropped.
-    if (mode === 'drop' && (requested[slot].has(frame.key) || st.results[resultKey(slot, frame.key)])) continue;
+    if (mode === 'drop' && wanted(slot, frame.key, st)) continue;
     if (mode !== 'drop') {
       inferSlot(slot, frame, mode);
       sent = true;
@@ -179,8 +154,6 @@ export function inferCurrentFrame(mode: 'force' | 'missing'): boolean {
 }
 
 const inFlight: Record<Slot, number> = { a: 0, b: 0 };
-/** Per slot, the frame keys of the requests in flight (a video frame's: the frame actually captured). */
-const requested: Record<Slot, Set<string>> = { a: new Set(), b: new Set() };
 /** Per slot, the playing video's frame on the stage that met the limit (sent if a place frees before the next). */
 const droppedNow: Record<Slot, FrameRef | null> = { a: null, b: null };
 /** Per slot, the latest frame that met the limit while paused (sent when a place frees up). */
@@ -227,7 +200,8 @@ function sendDroppedFrame(slot: Slot): void {
   const st = useApp.getState();
   const target = slotTarget(slot, st);
   if (!frame?.indexAt || frame !== current || !st.playing || !st.autoInfer || !target) return;
-  if (inFlight[slot] >= st.maxInFlight) return;
+  // Captured meanwhile by a request made for an earlier frame (captureAs), or answered: nothing to send.
+  if (inFlight[slot] >= st.maxInFlight || wanted(slot, frame.key, st)) return;
   usePlayback.setState((p) => ({ framesDropped: p.framesDropped - 1 }));
   void runOne(slot, target, frame, true);
 }
@@ -247,10 +221,11 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef, late = fa
   const source = useApp.getState().source;
   countRequest(slot, 1);
   holdSource(frame.source, 1);
-  // The frame keys this request holds in `requested`: the frame it was made for, and the frame
+  // The frame keys this request holds (frameClaims): the frame it was made for, and the frame
   // captured instead (captureAs).
-  const claimed = new Set([frame.key]);
-  requested[slot].add(frame.key);
+  const request: Claimant = { generation: useApp.getState().resultsGeneration[slot] };
+  const claimed = new Set<string>();
+  if (claim(slot, frame.key, request)) claimed.add(frame.key);
   let placeHeld = true;
   // The request's place under the in-flight limit is freed as soon as its answer is back, not when the
   // answer reaches the store: while a video plays that waits for the next animation frame (~20 ms
@@ -264,7 +239,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef, late = fa
   };
   try {
     const [meta] = await Promise.all([metadataFor(target.connectionId, target.model), serverTimesBaseline(target)]);
-    const frameAt = frame.indexAt && ((us: number) => captureAs(slot, frame, frame.indexAt!(us), claimed));
+    const frameAt = frame.indexAt && ((us: number) => captureAs(slot, frame, frame.indexAt!(us), request, claimed));
     const r = await inferFrame({
       connectionId: target.connectionId,
       meta,
@@ -279,10 +254,7 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef, late = fa
     });
     releasePlace();
     usePlayback.setState((p) => ({ answers: p.answers + 1 }));
-    // A result for a model the slot no longer runs (changed while in flight) is not shown.
-    const now = slotTarget(slot);
-    if (!now || now.model !== target.model || now.connectionId !== target.connectionId) return;
-    if (useApp.getState().source !== source) return;
+    if (!stillWanted(slot, target, source, request.generation)) return;
     recordStage('capture', r.timing.captureMs ?? NaN);
     recordStage('tensor', r.timing.tensorMs ?? NaN);
     recordStage('handoff', r.timing.handoffMs ?? NaN);
@@ -292,14 +264,42 @@ async function runOne(slot: Slot, target: SlotTarget, frame: FrameRef, late = fa
     recordStage('total', r.timing.totalMs ?? NaN);
     usePlayback.setState({ inferFps: completions.tick() });
     readServerTimesAfter(target);
-    await deliver(slot, target, r, source);
+    await deliver(slot, r, (st) => stillWanted(slot, target, source, request.generation, st));
   } catch (e) {
     if (e instanceof StaleFrameError) usePlayback.setState((p) => ({ framesDropped: p.framesDropped + 1 }));
-    else useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
+    // The failure of a request nobody waits for any more (e.g. the model it asked was switched) is not shown.
+    else if (stillWanted(slot, target, source, request.generation))
+      useApp.getState().setInferError(slot, `${target.model}: ${errorText(e)}`);
   } finally {
     releasePlace();
-    for (const key of claimed) requested[slot].delete(key);
+    release(slot, request, claimed);
   }
+}
+
+/** A request of this generation holds the frame, or it has a result: a playing video skips it. */
+function wanted(slot: Slot, key: string, st: AppState): boolean {
+  return isClaimed(slot, key, st.resultsGeneration[slot]) || !!st.results[resultKey(slot, key)];
+}
+
+/**
+ * A request's answer is still wanted: the slot runs the same model, the same source is open, and the
+ * slot's results were not cleared since it started (another preprocessing, a reloaded model).
+ */
+function stillWanted(
+  slot: Slot,
+  target: SlotTarget,
+  source: unknown,
+  generation: number,
+  st: AppState = useApp.getState(),
+): boolean {
+  const now = slotTarget(slot, st);
+  return (
+    !!now &&
+    now.model === target.model &&
+    now.connectionId === target.connectionId &&
+    st.source === source &&
+    st.resultsGeneration[slot] === generation
+  );
 }
 
 /**
@@ -314,57 +314,16 @@ function captureAs(
   slot: Slot,
   frame: FrameRef,
   index: number,
+  request: Claimant,
   claimed: Set<string>,
 ): { key: string; index: number } | null {
   if (index === frame.index) return { key: frame.key, index };
   if (index < 0) return null;
   const key = videoFrameKey(index);
   if (claimed.has(key)) return { key, index }; // asked again (the worker path fell back to the main thread)
-  if (requested[slot].has(key) || useApp.getState().results[resultKey(slot, key)]) return null;
-  requested[slot].add(key);
+  if (useApp.getState().results[resultKey(slot, key)] || !claim(slot, key, request)) return null;
   claimed.add(key);
   return { key, index };
-}
-
-const queued: { slot: Slot; target: SlotTarget; result: RawResult; source: unknown; arrived: number }[] = [];
-let flushing: Promise<void> | null = null;
-
-/**
- * Puts a result into the store. While a video plays, results are delivered once per animation
- * frame, all that arrived since the last one in one store update: the inspector renders once per
- * displayed frame, not once per result (with 2+ requests in flight several land between two
- * frames). Paused, a result is delivered at once. Resolves once the result is in the store.
- */
-function deliver(slot: Slot, target: SlotTarget, result: RawResult, source: unknown): Promise<void> {
-  queued.push({ slot, target, result, source, arrived: performance.now() });
-  if (!useApp.getState().playing) return flush();
-  return (flushing ??= new Promise<void>((resolve) => {
-    // rAF does not run in a hidden page: the timer delivers there.
-    const timer = setTimeout(() => resolve(flush()), 100);
-    requestAnimationFrame(() => {
-      clearTimeout(timer);
-      resolve(flush());
-    });
-  }));
-}
-
-function flush(): Promise<void> {
-  flushing = null;
-  const batch = queued.splice(0);
-  // A result for a model the slot no longer runs, or for a frame of another source (changed while
-  // it waited), is not shown.
-  const st = useApp.getState();
-  const current = batch.filter(({ slot, target, source }) => {
-    const now = slotTarget(slot, st);
-    return now && now.model === target.model && now.connectionId === target.connectionId && source === st.source;
-  });
-  st.putResults(current.map(({ slot, result }) => [slot, result] as const));
-  // Result to the next paint: React's render of the new lanes and the Konva draw.
-  requestAnimationFrame(() => {
-    const now = performance.now();
-    for (const { arrived } of current) recordStage('paint', now - arrived);
-  });
-  return Promise.resolve();
 }
 
 /**

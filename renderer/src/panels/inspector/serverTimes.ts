@@ -39,6 +39,8 @@ interface Reader {
   last: Totals | null;
   reading: Promise<void> | null;
   again: boolean;
+  /** A read has finished, successfully or not (a server without statistics never gives a baseline). */
+  tried: boolean;
 }
 const readers = new Map<string, Reader>();
 let readings = 0;
@@ -87,7 +89,7 @@ async function read(key: string, target: SlotTarget, r: Reader): Promise<void> {
 function schedule(target: SlotTarget): Promise<void> {
   const key = serverTimesKey(target);
   let r = readers.get(key);
-  if (!r) readers.set(key, (r = { last: null, reading: null, again: false }));
+  if (!r) readers.set(key, (r = { last: null, reading: null, again: false, tried: false }));
   const reader = r;
   if (reader.reading) {
     reader.again = true;
@@ -100,6 +102,7 @@ function schedule(target: SlotTarget): Promise<void> {
     } catch {
       // A server without the statistics extension (or a failed read): no server times, no error.
     }
+    reader.tried = true;
     if (reader.again) {
       reader.again = false;
       // While a video plays results keep coming: read at most a few times a second (the panel
@@ -116,7 +119,9 @@ function schedule(target: SlotTarget): Promise<void> {
 /** Before a model's first request: the reading the first result is compared with. */
 export function serverTimesBaseline(target: SlotTarget): Promise<void> {
   const r = readers.get(serverTimesKey(target));
-  if (r?.last) return Promise.resolve();
+  // Waited for once: a server whose statistics fail must not hold every request (and so every capture)
+  // behind a read repeated 4 times a second.
+  if (r?.last || r?.tried) return Promise.resolve();
   return r?.reading ?? schedule(target);
 }
 

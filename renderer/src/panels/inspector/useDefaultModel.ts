@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { useApp } from '../../state/store';
 import { imageInputOf } from '../../../../shared/inference';
-import { metadataFor } from './controller';
+import { metadataFor } from './modelMetadata';
 
 export function useDefaultModel() {
   const conn = useApp((s) => s.activeConnection());

@@ -15,7 +15,7 @@ import { DecodedFrames } from './decodedFrames';
 import { frameSourceInUse, inferFrameNow, setCurrentFrame, type FrameRef } from './controller';
 import { imageFrameKey, videoFrameKey } from './model';
 import { RateMeter, usePlayback } from './playback';
-import { frameAtTime, seekTimeOfFrame } from '../../../../shared/media';
+import { frameAtTime, frameRateOfStep, seekTimeOfFrame } from '../../../../shared/media';
 import { readVideoTimeline } from '../../lib/media/frameTimes';
 
 export interface Signal {
@@ -300,9 +300,9 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
         if (lastMedia >= 0 && meta.mediaTime > lastMedia) minStep = Math.min(minStep, meta.mediaTime - lastMedia);
         lastMedia = meta.mediaTime;
         if (++seen === 8 && Number.isFinite(minStep)) {
-          const fps = Math.round(1 / minStep);
+          const fps = frameRateOfStep(minStep);
           const st = useApp.getState();
-          if (fps >= 1 && fps <= 240 && fps !== st.videoFps) st.setVideoFps(fps);
+          if (fps && fps !== st.videoFps) st.setVideoFps(fps);
         }
       }
       vfc = withVfc.requestVideoFrameCallback(onVideoFrame);
@@ -335,16 +335,22 @@ export function useFrameMedia(videoEl: HTMLVideoElement | null): { media: Media 
       if (frameIndexAt(videoEl.currentTime) !== index)
         videoEl.currentTime = Math.min(seekTimeOf(index), videoEl.duration);
     };
-    const index = usePlayback.getState().index;
-    seekTo(index);
-    // Paused where playback stopped (no seek needed): that frame is the current one now.
-    if (!videoEl.seeking && videoEl.readyState >= 2) {
+    // The element shows frame `index` with no seek pending: it is the current frame (inferred if need be).
+    const shown = (index: number) => {
+      if (videoEl.seeking || videoEl.readyState < 2) return;
       const ref = videoFrameRef(videoEl, index);
       setCurrentFrame(ref);
       if (useApp.getState().autoInfer) inferFrameNow(ref, 'missing');
-    }
+    };
+    const index = usePlayback.getState().index;
+    seekTo(index);
+    shown(index); // paused where playback stopped (no seek needed)
     return usePlayback.subscribe((s, prev) => {
-      if (s.index !== prev.index || s.timing !== prev.timing) seekTo(s.index);
+      if (s.index !== prev.index || s.timing !== prev.timing || s.count !== prev.count) seekTo(s.index);
+      // The frame count just became known (the file's frame times read after its first frame showed):
+      // a request made before could not tell which frame it captured and sent nothing. If no seek
+      // is needed, infer the frame on the stage now (after a seek, its completion does).
+      if (prev.count === 0 && s.count > 0) shown(s.index);
     });
   }, [source, videoEl, playing, videoFps]);
 
