@@ -3,6 +3,9 @@
   python3 scripts/train/export.py [--checkpoint .cache/train/run/best.pt] [--out assets/demo-repo]
                                   [--operating-conf C]
 
+The committed model: --checkpoint .cache/train/run/ema.pt --operating-conf <val_sweep.py --choose>
+(scripts/train/run.sh, `npm run train`).
+
 Writes
   <out>/laneDetect_model/1/model.onnx  FP32: input `input` [batch,3,360,640] (BGR / 255),
                                        outputs `predict_lanes` [1,2784,77] (LANEATT.md layout) and
@@ -19,8 +22,8 @@ and widened by a Cast where it is used, and the input is FP16, widened once. The
 deployment's FP16 engine (../shared/triton/sample-repo/laneDetect_model_fp16: FP16 `input`, FP32
 `predict_lanes`; TensorRT keeps a network's outputs FP32 unless told otherwise): `predict_lanes` holds
 x in pixels of the 640-wide input, which FP16 rounds to 0.25-0.5 px, and the class logits, whose FP16
-rounding reordered two near-equal NMS proposals on a validation scene and so swapped a lane for its neighbour
-5.6 px away (MODEL_CARD.md). ONNX Runtime's CPU provider has no FP16 kernels for most ops, so the arithmetic in
+rounding reordered two near-equal NMS proposals on a validation scene of an earlier model and so swapped a
+lane for its neighbour 5.6 px away; with FP32 outputs that lane was within 1.2 px. ONNX Runtime's CPU provider has no FP16 kernels for most ops, so the arithmetic in
 between stays FP32 on the demo server; a TensorRT FP16 engine built from the same weights computes in FP16.
 
 --twin-only: rebuild only the FP16 twin from <out>/laneDetect_model/1/model.onnx (no checkpoint needed; the

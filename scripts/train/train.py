@@ -1,6 +1,7 @@
 """Train our LaneATT on generated scenes (CPU, wall-time budget, resumable).
 
-  python3 scripts/train/train.py --minutes 85            # the real run (npm run train)
+  python3 scripts/train/train.py --minutes 84 --epoch-images 2000 --attention --lane-free 0.03 \
+      --lane-free-uniform --ema 0.9995                   # the committed model's run (npm run train)
   python3 scripts/train/train.py --smoke                 # a few iterations on a tiny set; loss must fall
 
 Progress lines: epoch, iteration, each loss term, validation TuSimple accuracy/FP/FN.
@@ -141,7 +142,7 @@ def save(path, state):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--minutes', type=float, default=85.0, help='wall-time budget; training stops by itself')
+    ap.add_argument('--minutes', type=float, default=84.0, help='wall-time budget; training stops by itself')
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--epoch-images', type=int, default=800)

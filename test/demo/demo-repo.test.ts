@@ -18,6 +18,7 @@ import { buildDemoAssets, DEMO_DIR, DEMO_REPO_DIR } from '../../scripts/demo/bui
 import { startEmbeddedServer } from '../../electron/server/index';
 import { TritonClient } from '../../electron/triton/index';
 import { makeTensor, tensorValues } from '../../shared/tensor/codec';
+import { sharedPath, skipUnlessShared } from '../helpers/shared';
 
 const TRITON_TYPE: Record<OnnxElemType, string> = {
   float: 'TYPE_FP32',
@@ -87,6 +88,17 @@ test("laneDetect_model and the TensorRT twin carry the deployment's exact config
   assert.equal(trt.platform, 'tensorrt_plan');
   assert.ok(existsSync(join(DEMO_REPO_DIR, 'laneDetect_trt/1/model.plan')));
 });
+
+const DEPLOYED_TRT = 'triton/sample-repo/laneDetect_model/config.pbtxt';
+test(
+  "the TensorRT twin's config is the deployment's, field for field (its name aside)",
+  { skip: skipUnlessShared(DEPLOYED_TRT) },
+  () => {
+    const file = sharedPath(DEPLOYED_TRT);
+    const deployed = parseModelConfig(readFileSync(file, 'utf8'), { file }).config!;
+    assert.deepEqual({ ...configs.get('laneDetect_trt')!, name: deployed.name }, deployed);
+  },
+);
 
 test("each ONNX model's inputs and outputs match its config (names, types, batch dimension + dims)", () => {
   for (const name of ['laneDetect_model', 'LaneDet_fp16', 'laneDetect_preprocess']) {

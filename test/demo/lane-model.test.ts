@@ -140,9 +140,8 @@ test('FP16 twin: the same lane count on every frame; matched lanes within 2 px (
       }
     }
     assert.ok(compared >= heldout.length, `compared ${compared} lanes`);
-    // the issue asks for every lane within 2 px; over 230 frames 2 lanes of 827 differ by more (a proposal
-    // at the threshold and an NMS near-tie; MODEL_CARD.md), so this allows 2% of lanes to differ and checks
-    // the mean
+    // the issue asks for every lane within 2 px; over the 230 frames of MODEL_CARD.md 2 lanes of 789 differ
+    // by more (4.5 and 11.8 px, both NMS near-ties), so this allows 2% of lanes to differ and checks the mean
     assert.ok(within >= 0.98 * compared, `${within}/${compared} lanes within 2 px`);
     assert.ok(sum / compared <= 2, `mean |dx| ${sum / compared}`);
   } finally {
