@@ -67,8 +67,7 @@ test("the deployment's client code runs unchanged against `tritonscope serve` on
     assert.ok(url, out);
     const result = await python(script(url));
     const missing = MISSING_MODULE.exec(result)?.[1];
-    if (missing)
-      return t.skip(`official client needs Debian python3-grpcio/protobuf/numpy (no module '${missing}')`);
+    if (missing) return t.skip(`official client needs Debian python3-grpcio/protobuf/numpy (no module '${missing}')`);
     assert.match(result, /^predict_lanes float32 \[1, 2784, 77\]$/m, result);
     assert.match(result, /^914 float32 \[1, 2784\]$/m, result);
     assert.match(result, /^finite True probabilities True$/m, result);
