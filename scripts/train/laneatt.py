@@ -322,8 +322,11 @@ def focal_loss(logits, labels, alpha=0.25, gamma=2.0):
     return -(alpha * (1 - logp.exp()) ** gamma * logp)
 
 
-def laneatt_loss(out, targets, cls_weight=10.0):
-    """LaneATT's loss per image, averaged over the batch: focal (lane class) + smooth L1 (length, xs)."""
+def laneatt_loss(out, targets, cls_weight=10.0, parts=None):
+    """LaneATT's loss per image, averaged over the batch: focal (lane class) + smooth L1 (length, xs).
+
+    parts: a dict to add the regression's two terms to, for the progress log ('length', 'xs': their shares
+    of the returned regression loss, plain floats; the loss itself is LaneATT's one smooth L1 over both)."""
     cls_total, reg_total = out.new_zeros(()), out.new_zeros(())
     for p, t in zip(out, targets):
         with torch.no_grad():
@@ -347,7 +350,12 @@ def laneatt_loss(out, targets, cls_weight=10.0):
         reg_tgt = tt[:, 4:].clone()
         xs_t = reg_tgt[:, 1:]
         xs_t[invalid] = reg_pred[:, 1:][invalid].detach()
-        reg_total = reg_total + F.smooth_l1_loss(reg_pred, reg_tgt)
+        per_value = F.smooth_l1_loss(reg_pred, reg_tgt, reduction='none')  # [npos, 1 + 72]
+        reg_total = reg_total + per_value.mean()
+        if parts is not None:
+            share = per_value.detach() / (per_value.numel() * len(targets))
+            parts['length'] = parts.get('length', 0.0) + share[:, 0].sum().item()
+            parts['xs'] = parts.get('xs', 0.0) + share[:, 1:].sum().item()
     b = len(targets)
     return cls_weight * cls_total / b, reg_total / b
 

@@ -221,14 +221,20 @@ def main():
         x = to_input([s[0] for s in samples])
         targets = [torch.from_numpy(s[2]) for s in samples]
         losses = []
+        parts_gap = 0.0  # the logged length + xs terms against the regression loss they split
         for it in range(a.smoke_iters):
-            cls_l, reg_l = laneatt.laneatt_loss(net(x), targets)
+            parts = {}
+            cls_l, reg_l = laneatt.laneatt_loss(net(x), targets, parts=parts)
             loss = cls_l + reg_l
             opt.zero_grad()
             loss.backward()
             opt.step()
             losses.append(loss.item())
-            log(f'smoke it {it} loss {loss.item():.4f} (cls {cls_l.item():.4f} reg {reg_l.item():.4f})')
+            parts_gap = max(parts_gap, abs(parts.get('length', 0.0) + parts.get('xs', 0.0) - reg_l.item()))
+            log(
+                f'smoke it {it} loss {loss.item():.4f} (cls {cls_l.item():.4f} reg {reg_l.item():.4f}: length '
+                f'{parts.get("length", 0.0):.4f} xs {parts.get("xs", 0.0):.4f})'
+            )
         # The export's operating point (laneatt.set_operating_point): at a threshold between two middle
         # probabilities, the shifted network at LaneATT's 0.2 keeps the same anchors, in the same order.
         with torch.no_grad():
@@ -243,7 +249,7 @@ def main():
             op_kept = int((p2 > metrics.TUSIMPLE_CONF).sum())
             op_order = bool((p2.gather(1, p.argsort(1)).diff(dim=1) >= -1e-6).all())  # rounding aside
         print(json.dumps({'first': losses[0], 'last': losses[-1], 'min': min(losses), 'heads_max_diff': heads_diff,
-                          'products_max_diff': products_diff,
+                          'products_max_diff': products_diff, 'parts_gap': parts_gap,
                           'operating_point': {'conf': conf, 'mismatch': op_mismatch, 'kept': op_kept,
                                               'anchors': p.numel(), 'order_kept': op_order}}))
         return 0
@@ -277,7 +283,7 @@ def main():
             raise SystemExit('no training scenes in .cache/lanes/train: run scripts/train/cache.py --split train first')
         erng = random.Random(a.seed * 1000 + state['epoch'])
         order = [erng.choice(files) for _ in range(a.epoch_images)]
-        sums = {'cls': 0.0, 'reg': 0.0, 'n': 0}
+        sums = {'cls': 0.0, 'reg': 0.0, 'length': 0.0, 'xs': 0.0, 'n': 0}
         t_epoch = time.time()
         for bi in range(0, len(order), a.batch):
             elapsed = time.time() - t_start
@@ -293,7 +299,8 @@ def main():
                 batch = [lane_free_sample(erng, free_files) if erng.random() < a.lane_free else b for b in batch]
             x = to_input([b[0] for b in batch])
             targets = [torch.from_numpy(b[1]) for b in batch]
-            cls_l, reg_l = laneatt.laneatt_loss(net(x), targets)
+            parts = {}
+            cls_l, reg_l = laneatt.laneatt_loss(net(x), targets, parts=parts)
             loss = cls_l + reg_l
             opt.zero_grad()
             loss.backward()
@@ -304,11 +311,14 @@ def main():
             state['iter'] += 1
             sums['cls'] += cls_l.item()
             sums['reg'] += reg_l.item()
+            sums['length'] += parts.get('length', 0.0)
+            sums['xs'] += parts.get('xs', 0.0)
             sums['n'] += 1
             if state['iter'] % 10 == 0:
                 n = sums['n']
                 log(
                     f'epoch {state["epoch"] + 1} it {state["iter"]} cls {sums["cls"] / n:.4f} reg {sums["reg"] / n:.4f} '
+                    f'(length {sums["length"] / n:.4f} xs {sums["xs"] / n:.4f}) '
                     f'lr {lr:.2e} {(time.time() - t_epoch) / n / a.batch:.2f} s/img, {elapsed / 60:.1f}/{a.minutes:.0f} min, '
                     f'{len(files)} scenes cached'
                 )
@@ -316,10 +326,16 @@ def main():
         state['elapsed'] = time.time() - t_start
         val = evaluate(net, 'val', limit=a.val_scenes)
         n = max(sums['n'], 1)
-        entry = {'epoch': state['epoch'], 'cls': sums['cls'] / n, 'reg': sums['reg'] / n, **val, 'minutes': state['elapsed'] / 60}
+        entry = {
+            'epoch': state['epoch'],
+            **{k: sums[k] / n for k in ('cls', 'reg', 'length', 'xs')},
+            **val,
+            'minutes': state['elapsed'] / 60,
+        }
         state['history'].append(entry)
         log(
-            f'epoch {state["epoch"]} done: cls {entry["cls"]:.4f} reg {entry["reg"]:.4f} | val accuracy {val["accuracy"]:.4f} '
+            f'epoch {state["epoch"]} done: cls {entry["cls"]:.4f} reg {entry["reg"]:.4f} (length {entry["length"]:.4f} '
+            f'xs {entry["xs"]:.4f}) | val accuracy {val["accuracy"]:.4f} '
             f'FP {val["fp"]:.4f} FN {val["fn"]:.4f}'
         )
         ck = {'model': net.state_dict(), 'opt': opt.state_dict(), 'state': state, 'args': vars(a)}

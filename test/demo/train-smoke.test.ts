@@ -43,12 +43,15 @@ test('a few training iterations lower the LaneATT loss; fast heads == LaneATT po
     min: number;
     heads_max_diff: number;
     products_max_diff: number;
+    parts_gap: number;
     operating_point: { conf: number; mismatch: number; kept: number; anchors: number; order_kept: boolean };
   };
   assert.ok(summary.heads_max_diff < 1e-3, `heads differ by ${summary.heads_max_diff}`);
   // training's 1x1-convolution products (laneatt.mkldnn_products) equal the matmuls the export keeps
   assert.ok(summary.products_max_diff < 1e-4, `products differ by ${summary.products_max_diff}`);
   assert.ok(summary.last < 0.7 * summary.first, `loss ${summary.first} -> ${summary.last}`);
+  // the progress log's two regression terms (length, x offsets) add up to the regression loss
+  assert.ok(summary.parts_gap < 1e-4, `length + xs differ from reg by ${summary.parts_gap}`);
   // The export's operating point: conf C folded into the lane logit, decoded at LaneATT's 0.2, keeps the
   // same anchors (about half of them here, C being a middle probability) in the same order.
   const op = summary.operating_point;
