@@ -137,7 +137,8 @@ async function main(): Promise<void> {
     console.log(
       `FP16 vs FP32 over ${frames.length} frames: lane count equal on ${c.sameCount}/${frames.length}, ${c.lanes} lanes, mean |dx| per matched lane: mean ${c.meanDx.toFixed(3)} px, max ${c.maxDx.toFixed(3)} px, over 2 px: ${c.over2.length}`,
     );
-    if (values.verbose) for (const o of c.over2) console.log(`  ${o.image}: a lane ${o.dx.toFixed(2)} px from its FP32 twin`);
+    if (values.verbose)
+      for (const o of c.over2) console.log(`  ${o.image}: a lane ${o.dx.toFixed(2)} px from its FP32 twin`);
     return;
   }
   for (const dir of dirs)
